@@ -1,0 +1,1 @@
+//! (module `choice`: being written; see lib.rs for the plan)

@@ -1,0 +1,1 @@
+//! (module `diag`: being written; see lib.rs for the plan)

@@ -1,0 +1,1 @@
+//! (module `exec`: being written; see lib.rs for the plan)

@@ -1,0 +1,1 @@
+//! (module `history`: being written; see lib.rs for the plan)

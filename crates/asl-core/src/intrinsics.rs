@@ -1,0 +1,1 @@
+//! (module `intrinsics`: being written; see lib.rs for the plan)

@@ -1,0 +1,1 @@
+//! (module `mock`: being written; see lib.rs for the plan)

@@ -1,0 +1,1 @@
+//! (module `parse`: being written; see lib.rs for the plan)

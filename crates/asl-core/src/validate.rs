@@ -1,0 +1,1 @@
+//! (module `validate`: being written; see lib.rs for the plan)

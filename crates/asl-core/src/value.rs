@@ -1,0 +1,615 @@
+//! The JSON value an execution carries from state to state.
+//!
+//! Owns [`Value`]: immutable, reference-counted JSON with structural sharing, so passing a state's
+//! output on, recording it in the history, or keeping a snapshot for stepping back costs a pointer
+//! copy, never a deep copy. Writing into a value (ResultPath) copies only the containers on the
+//! path to the change (`Arc::make_mut`), everything else stays shared.
+//!
+//! Every array and object caches the byte length of its compact JSON serialisation, kept up to date
+//! on every write, so AWS's 256 KiB payload limit is checked in O(1) per state instead of by
+//! serialising megabytes per transition.
+//!
+//! Why not `serde_json::Value`: its clone is a deep copy (a 200 KB document carried through 100
+//! states would be copied hundreds of times) and it knows nothing of sizes. `serde_json` still does
+//! all text parsing and printing through the `Serialize`/`Deserialize` impls here.
+//!
+//! Not owned here: path evaluation ([`crate::path`]), templates ([`crate::template`]).
+
+use std::fmt::{self, Write as _};
+use std::hash::BuildHasherDefault;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use rustc_hash::FxHasher;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+pub use serde_json::Number;
+
+/// Object keys: shared strings, so keys from a template are never re-allocated per execution.
+pub type Key = Arc<str>;
+
+type Entries = IndexMap<Key, Value, BuildHasherDefault<FxHasher>>;
+
+/// A JSON value with cheap clones (see the module doc).
+#[derive(Clone, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Arc<str>),
+    Array(Arc<Array>),
+    Object(Arc<Object>),
+}
+
+/// A JSON array with its cached serialised size.
+#[derive(Clone, Default)]
+pub struct Array {
+    items: Vec<Value>,
+    /// Sum of the items' serialised sizes (brackets and commas are added by [`Array::json_len`]).
+    items_len: usize,
+}
+
+/// A JSON object (insertion-ordered) with its cached serialised size.
+#[derive(Clone, Default)]
+pub struct Object {
+    entries: Entries,
+    /// Sum over entries of `key_len + 1 (colon) + value_len` (braces and commas added by
+    /// [`Object::json_len`]).
+    entries_len: usize,
+}
+
+/// Serialised length of a string literal, quotes and escapes included, exactly as `serde_json`
+/// writes it.
+pub fn string_json_len(s: &str) -> usize {
+    let mut len = 2;
+    for b in s.bytes() {
+        len += match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0x00..=0x1f => 6,
+            _ => 1,
+        };
+    }
+    len
+}
+
+fn number_json_len(n: &Number) -> usize {
+    struct Count(usize);
+    impl fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing into a counter cannot fail.
+    let _ = write!(count, "{n}");
+    count.0
+}
+
+impl Value {
+    pub fn string(s: impl Into<Arc<str>>) -> Value {
+        Value::String(s.into())
+    }
+
+    pub fn from_i64(n: i64) -> Value {
+        Value::Number(n.into())
+    }
+
+    /// A number from a float; NaN and infinities (which JSON cannot hold) become `null`.
+    pub fn from_f64(f: f64) -> Value {
+        Number::from_f64(f).map_or(Value::Null, Value::Number)
+    }
+
+    pub fn empty_object() -> Value {
+        Value::Object(Arc::new(Object::default()))
+    }
+
+    pub fn array(items: Vec<Value>) -> Value {
+        Value::Array(Arc::new(Array::from_vec(items)))
+    }
+
+    pub fn object(obj: Object) -> Value {
+        Value::Object(Arc::new(obj))
+    }
+
+    /// Length in bytes of the compact JSON text of this value; O(1) for containers.
+    pub fn json_len(&self) -> usize {
+        match self {
+            Value::Null => 4,
+            Value::Bool(true) => 4,
+            Value::Bool(false) => 5,
+            Value::Number(n) => number_json_len(n),
+            Value::String(s) => string_json_len(s),
+            Value::Array(a) => a.json_len(),
+            Value::Object(o) => o.json_len(),
+        }
+    }
+
+    /// AWS's name for the JSON type, as used in error causes.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match self {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        self.as_number().and_then(Number::as_f64)
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        self.as_number().and_then(Number::as_i64)
+    }
+
+    pub fn as_array(&self) -> Option<&Array> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&Object> {
+        match self {
+            Value::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// Mutable access to the object, copying it first if it is shared.
+    pub fn as_object_mut(&mut self) -> Option<&mut Object> {
+        match self {
+            Value::Object(o) => Some(Arc::make_mut(o)),
+            _ => None,
+        }
+    }
+
+    /// Mutable access to the array, copying it first if it is shared.
+    pub fn as_array_mut(&mut self) -> Option<&mut Array> {
+        match self {
+            Value::Array(a) => Some(Arc::make_mut(a)),
+            _ => None,
+        }
+    }
+
+    /// `obj[key]` for objects, `None` otherwise.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_object().and_then(|o| o.get(key))
+    }
+
+    /// Compact JSON text, as AWS prints payloads (no spaces).
+    pub fn to_json_string(&self) -> String {
+        // Serialising a Value cannot fail: every number is finite and every key a string.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Pretty JSON text for people (the UI, the CLI).
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Parses JSON text. Errors carry serde_json's line and column.
+    pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// Whether two handles point at the same shared container (a cheap identity test).
+    pub fn ptr_eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Array(a), Value::Array(b)) => Arc::ptr_eq(a, b),
+            (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
+            (Value::String(a), Value::String(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Array {
+    pub fn from_vec(items: Vec<Value>) -> Array {
+        let items_len = items.iter().map(Value::json_len).sum();
+        Array { items, items_len }
+    }
+
+    pub fn json_len(&self) -> usize {
+        2 + self.items_len + self.items.len().saturating_sub(1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn get(&self, index: usize) -> Option<&Value> {
+        self.items.get(index)
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Value> {
+        self.items.iter()
+    }
+
+    pub fn as_slice(&self) -> &[Value] {
+        &self.items
+    }
+
+    pub fn push(&mut self, value: Value) {
+        self.items_len += value.json_len();
+        self.items.push(value);
+    }
+
+    /// Replaces item `index`; returns false (and changes nothing) when out of range.
+    pub fn set(&mut self, index: usize, value: Value) -> bool {
+        match self.items.get_mut(index) {
+            Some(slot) => {
+                self.items_len = self.items_len - slot.json_len() + value.json_len();
+                *slot = value;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Runs `f` on item `index` in place, keeping the cached size right.
+    pub fn update<R>(&mut self, index: usize, f: impl FnOnce(&mut Value) -> R) -> Option<R> {
+        let slot = self.items.get_mut(index)?;
+        let before = slot.json_len();
+        let r = f(slot);
+        self.items_len = self.items_len - before + slot.json_len();
+        Some(r)
+    }
+
+    pub fn into_vec(self) -> Vec<Value> {
+        self.items
+    }
+}
+
+impl Object {
+    pub fn new() -> Object {
+        Object::default()
+    }
+
+    pub fn with_capacity(n: usize) -> Object {
+        Object { entries: Entries::with_capacity_and_hasher(n, Default::default()), entries_len: 0 }
+    }
+
+    pub fn json_len(&self) -> usize {
+        2 + self.entries_len + self.entries.len().saturating_sub(1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entries.get(key)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    pub fn iter(&self) -> indexmap::map::Iter<'_, Key, Value> {
+        self.entries.iter()
+    }
+
+    pub fn keys(&self) -> indexmap::map::Keys<'_, Key, Value> {
+        self.entries.keys()
+    }
+
+    pub fn values(&self) -> indexmap::map::Values<'_, Key, Value> {
+        self.entries.values()
+    }
+
+    /// Inserts or replaces `key` (a replaced key keeps its position, as in JavaScript).
+    pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
+        let add = value.json_len();
+        let key_len = string_json_len(&key) + 1;
+        let old = self.entries.insert(key, value);
+        match &old {
+            Some(old) => self.entries_len = self.entries_len - old.json_len() + add,
+            None => self.entries_len += key_len + add,
+        }
+        old
+    }
+
+    /// Removes `key`, keeping the order of the others.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let (k, v) = self.entries.shift_remove_entry(key)?;
+        self.entries_len -= string_json_len(&k) + 1 + v.json_len();
+        Some(v)
+    }
+
+    /// Runs `f` on the value under `key` in place, keeping the cached size right.
+    pub fn update<R>(&mut self, key: &str, f: impl FnOnce(&mut Value) -> R) -> Option<R> {
+        let slot = self.entries.get_mut(key)?;
+        let before = slot.json_len();
+        let r = f(slot);
+        self.entries_len = self.entries_len - before + slot.json_len();
+        Some(r)
+    }
+}
+
+impl FromIterator<(Key, Value)> for Object {
+    fn from_iter<I: IntoIterator<Item = (Key, Value)>>(iter: I) -> Self {
+        let mut obj = Object::new();
+        for (k, v) in iter {
+            obj.insert(k, v);
+        }
+        obj
+    }
+}
+
+impl FromIterator<Value> for Array {
+    fn from_iter<I: IntoIterator<Item = Value>>(iter: I) -> Self {
+        Array::from_vec(iter.into_iter().collect())
+    }
+}
+
+impl PartialEq for Value {
+    /// JSON equality: objects compare without regard to key order; numbers by value (`1 == 1.0`).
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => numbers_equal(a, b),
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Array(a), Value::Array(b)) => Arc::ptr_eq(a, b) || a.items == b.items,
+            (Value::Object(a), Value::Object(b)) => {
+                Arc::ptr_eq(a, b)
+                    || (a.len() == b.len()
+                        && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v == w)))
+            }
+            _ => false,
+        }
+    }
+}
+
+fn numbers_equal(a: &Number, b: &Number) -> bool {
+    match (a.as_i64(), b.as_i64()) {
+        (Some(x), Some(y)) => x == y,
+        _ => match (a.as_u64(), b.as_u64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => a.as_f64() == b.as_f64(),
+        },
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json_string())
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json_string())
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(n) => n.serialize(s),
+            Value::String(v) => s.serialize_str(v),
+            Value::Array(a) => {
+                let mut seq = s.serialize_seq(Some(a.len()))?;
+                for item in a.iter() {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Object(o) => {
+                let mut map = s.serialize_map(Some(o.len()))?;
+                for (k, v) in o.iter() {
+                    map.serialize_entry(&**k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v).map(Value::Number).ok_or_else(|| E::custom("number out of range"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.into()))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut obj = Object::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+        while let Some((k, v)) = map.next_entry::<String, Value>()? {
+            obj.insert(k.into(), v);
+        }
+        Ok(Value::object(obj))
+    }
+}
+
+impl From<&serde_json::Value> for Value {
+    fn from(v: &serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(n.clone()),
+            serde_json::Value::String(s) => Value::String(s.as_str().into()),
+            serde_json::Value::Array(a) => Value::array(a.iter().map(Value::from).collect()),
+            serde_json::Value::Object(o) => {
+                Value::object(o.iter().map(|(k, v)| (Key::from(k.as_str()), Value::from(v))).collect())
+            }
+        }
+    }
+}
+
+impl From<serde_json::Value> for Value {
+    fn from(v: serde_json::Value) -> Value {
+        Value::from(&v)
+    }
+}
+
+impl From<&Value> for serde_json::Value {
+    fn from(v: &Value) -> serde_json::Value {
+        match v {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => serde_json::Value::Number(n.clone()),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
+            Value::Array(a) => serde_json::Value::Array(a.iter().map(Into::into).collect()),
+            Value::Object(o) => serde_json::Value::Object(
+                o.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(v))).collect(),
+            ),
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.into())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s.into())
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Value {
+        Value::Number(n.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Value {
+        Value::parse(s).expect("test JSON")
+    }
+
+    #[test]
+    fn cached_length_matches_serialisation_through_edits() {
+        let texts = [
+            r#"{"a":1,"b":[true,false,null,"x\"y\n\u0001"],"c":{"d":1.5e300,"e":-0.25}}"#,
+            r#"[]"#,
+            r#"{}"#,
+            r#"[[],{},[{}],"é😀"]"#,
+            r#"{"big":18446744073709551615,"neg":-9223372036854775808}"#,
+        ];
+        for t in texts {
+            let v = parse(t);
+            assert_eq!(v.json_len(), v.to_json_string().len(), "{t}");
+        }
+        let mut v = parse(r#"{"a":{"b":[1,2,3]},"k":"v"}"#);
+        let shared = v.clone();
+        v.as_object_mut().unwrap().update("a", |a| {
+            a.as_object_mut().unwrap().insert("new\"key".into(), parse(r#"{"x":[1,"two"]}"#));
+        });
+        v.as_object_mut().unwrap().remove("k");
+        v.as_object_mut().unwrap().update("a", |a| {
+            a.as_object_mut().unwrap().update("b", |b| b.as_array_mut().unwrap().set(1, Value::from("22")))
+        });
+        assert_eq!(v.json_len(), v.to_json_string().len());
+        assert_eq!(v.to_json_string(), r#"{"a":{"b":[1,"22",3],"new\"key":{"x":[1,"two"]}}}"#);
+        // The clone taken before the edits is untouched (copy on write).
+        assert_eq!(shared.to_json_string(), r#"{"a":{"b":[1,2,3]},"k":"v"}"#);
+    }
+
+    #[test]
+    fn equality_ignores_key_order_and_number_repr() {
+        assert_eq!(parse(r#"{"a":1,"b":2}"#), parse(r#"{"b":2,"a":1.0}"#));
+        assert_ne!(parse(r#"{"a":1}"#), parse(r#"{"a":1,"b":2}"#));
+        assert_ne!(parse("[1,2]"), parse("[2,1]"));
+    }
+
+    #[test]
+    fn serde_json_round_trip_keeps_key_order() {
+        let t = r#"{"z":1,"a":[{"m":null,"b":true}]}"#;
+        let v = parse(t);
+        let sj: serde_json::Value = (&v).into();
+        assert_eq!(Value::from(&sj).to_json_string(), t);
+        assert_eq!(v.to_json_string(), t);
+    }
+}
