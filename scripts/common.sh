@@ -5,7 +5,8 @@
 TRUNK_VERSION=0.21.14
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export PATH="$HOME/.cargo/bin:$PATH"
+# wasm-opt comes from npm's binaryen (scripts/tools), ahead of any system one.
+export PATH="$ROOT/scripts/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # Trunk must never reach the network: tools come from setup, and no update check.
 export TRUNK_SKIP_VERSION_CHECK=true
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"

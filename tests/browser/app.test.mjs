@@ -1,12 +1,148 @@
-// The app shell: it loads cleanly at 1280×720 and looks right.
+// The app shell at 1280×720: first visit, persistence, dark mode, examples, the look of it.
 import path from 'node:path';
-import { test, assert } from './harness.mjs';
+import { test, assert, assertEq } from './harness.mjs';
 
-test('page loads with no console errors and a screenshot is saved', async ({ open, errors, artifacts }) => {
+const editor = '[data-testid="definition-editor"]';
+
+test('first visit opens the video pipeline with no console errors', async ({ open, errors }) => {
   const page = await open();
-  await page.waitForSelector('h1');
-  const title = await page.title();
-  assert(title === 'ASL Playground', `title is ${title}`);
-  await page.screenshot({ path: path.join(artifacts, 'playground.png') });
+  await page.waitForSelector(editor);
+  assertEq(await page.title(), 'ASL Playground', 'title');
+  const text = await page.inputValue(editor);
+  const def = JSON.parse(text);
+  assertEq(def.StartAt, 'Validate', 'StartAt of the loaded example');
+  assert(def.States.Process.Type === 'Parallel', 'the pipeline has its Parallel state');
+  assertEq(await page.textContent('[data-testid="example-name"]'), 'Video pipeline', 'example name');
+  // Editor, graph and results are all on screen at 1280×720.
+  for (const id of ['definition-editor', 'graph-pane', 'tab-input', 'tab-history']) {
+    const box = await page.locator(`[data-testid="${id}"]`).boundingBox();
+    assert(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= 1280 && box.y + box.height <= 720, `${id} visible: ${JSON.stringify(box)}`);
+  }
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('editor text persists across a reload', async ({ open, errors }) => {
+  const page = await open();
+  await page.waitForSelector(editor);
+  const mine = '{\n  "Comment": "mine",\n  "StartAt": "Only",\n  "States": { "Only": { "Type": "Succeed" } }\n}\n';
+  await page.fill(editor, mine);
+  await page.fill('[data-testid="input-editor"]', '{"hello": "world"}');
+  await page.reload();
+  await page.waitForSelector(editor);
+  assertEq(await page.inputValue(editor), mine, 'definition after reload');
+  assertEq(await page.inputValue('[data-testid="input-editor"]'), '{"hello": "world"}', 'input after reload');
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('dark mode toggle switches the theme and is remembered', async ({ open }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="theme-toggle"]');
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const before = await theme();
+  const bgBefore = await bg();
+  await page.click('[data-testid="theme-toggle"]');
+  const after = await theme();
+  assert(before !== after && ['light', 'dark'].includes(after), `theme ${before} -> ${after}`);
+  assert(await bg() !== bgBefore, 'background colour changed');
+  await page.reload();
+  await page.waitForSelector('[data-testid="theme-toggle"]');
+  assertEq(await theme(), after, 'theme after reload');
+});
+
+test('system dark preference is followed on a first visit', async ({ context, baseUrl }) => {
+  const page = await context.newPage();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(baseUrl);
+  await page.waitForSelector(editor);
+  assertEq(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'theme');
+});
+
+test('examples gallery lists at least 8 and loads one with its input and mocks', async ({ open, errors }) => {
+  const page = await open();
+  await page.click('[data-testid="examples-button"]');
+  const cards = page.locator('[data-testid^="example-"]').filter({ has: page.locator('.card-title') });
+  assert(await cards.count() >= 8, `gallery has ${await cards.count()} examples`);
+  await page.click('[data-testid="example-retry-backoff"]');
+  await page.waitForSelector('[data-testid="gallery"]', { state: 'detached' });
+  const def = JSON.parse(await page.inputValue(editor));
+  assertEq(def.StartAt, 'ChargeCard', 'loaded definition');
+  await page.click('[data-testid="tab-mocks"]');
+  const mocks = JSON.parse(await page.inputValue('[data-testid="mocks-editor"]'));
+  assert(mocks.ChargeCard?.['0-1']?.Throw, 'mocks loaded with the example');
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('a JSON syntax error is listed at its line and clicking it moves the cursor there', async ({ open }) => {
+  const page = await open();
+  await page.waitForSelector(editor);
+  await page.fill(editor, '{\n  "StartAt": "A",\n  "States": {,}\n}');
+  const problem = page.locator('[data-testid="problem"]').first();
+  await problem.waitFor();
+  assertEq(await problem.getAttribute('data-line'), '3', 'diagnostic line');
+  const col = await problem.getAttribute('data-column');
+  await problem.click();
+  assertEq(await page.textContent('[data-testid="cursor"]'), `Ln 3, Col ${col}`, 'cursor after click');
+  assert(await page.locator('.squiggle-error').count() >= 1, 'the token is underlined');
+});
+
+test('a Next to a missing state is diagnosed at the Next value, and the graph keeps the last valid one', async ({ open }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="graph"] svg');
+  const def = [
+    '{',
+    '  "StartAt": "First",',
+    '  "States": {',
+    '    "First": { "Type": "Pass", "Next": "Nowhere" }',
+    '  }',
+    '}',
+  ].join('\n');
+  await page.fill(editor, def);
+  const problem = page.locator('[data-testid="problem"]', { hasText: 'MISSING_TRANSITION_TARGET' });
+  await problem.waitFor();
+  assertEq(await problem.getAttribute('data-line'), '4', 'line of "Nowhere"');
+  assertEq(await problem.getAttribute('data-column'), String(def.split('\n')[3].indexOf('"Nowhere"') + 1), 'column of "Nowhere"');
+  assertEq(await page.textContent('.squiggle-error'), '"Nowhere"', 'underlined token');
+  await page.waitForSelector('[data-testid="graph-stale"]');
+  // Still the video pipeline's graph.
+  assert(await page.locator('[data-testid="graph"] [data-state="Validate"]').count() === 1, 'last valid graph kept');
+});
+
+test('the video pipeline graph has one node per state', async ({ open }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="graph"] svg');
+  const states = await page.$$eval('[data-testid="graph"] .asl-node[data-state]', (ns) => ns.map((n) => n.dataset.state).sort());
+  assertEq(states.length, 6, `state nodes (${states.join(', ')})`);
+  for (const name of ['Validate', 'Process', 'SaveMetadata', 'NotifyUser']) {
+    assert(states.includes(name), `node ${name} drawn`);
+  }
+  assert(states.some((s) => s.endsWith('Transcode')) && states.some((s) => s.endsWith('Thumbnails')), 'branch states drawn');
+});
+
+test('every example loads without errors and draws its graph', async ({ open, errors }) => {
+  const page = await open();
+  await page.click('[data-testid="examples-button"]');
+  const ids = await page.$$eval('.card[data-testid^="example-"]', (cs) => cs.map((c) => c.dataset.testid));
+  await page.keyboard.press('Escape');
+  for (const id of ids) {
+    await page.click('[data-testid="examples-button"]');
+    await page.click(`[data-testid="${id}"]`);
+    await page.waitForSelector('[data-testid="graph"] svg');
+    await page.waitForTimeout(300); // past the debounce
+    const probs = await page.$$eval('[data-testid="problem"].error', (ps) => ps.map((p) => p.textContent));
+    assert(probs.length === 0, `${id} has errors: ${probs.join(' | ')}`);
+    assert(await page.locator('[data-testid="graph-stale"]').count() === 0, `${id}: graph is current`);
+  }
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('screenshots of the playground, light and dark', async ({ open, artifacts }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="graph"] svg');
+  await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+  await page.screenshot({ path: path.join(artifacts, 'playground-light.png') });
+  await page.click('[data-testid="theme-toggle"]');
+  await page.screenshot({ path: path.join(artifacts, 'playground-dark.png') });
+  await page.click('[data-testid="examples-button"]');
+  await page.screenshot({ path: path.join(artifacts, 'examples-gallery.png') });
 });

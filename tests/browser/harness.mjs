@@ -2,39 +2,38 @@
 // context per test, console errors collected, tests run one at a time, and a closing line
 // `browser: N passed, N failed` that CI reads. Test files register cases with `test()`.
 import { chromium } from 'playwright-core';
-import { mkdtemp, rm, mkdir } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const CASES = [];
 export function test(name, fn) { CASES.push({ name, fn }); }
 
-export const ARTIFACTS = path.resolve(process.env.BROWSER_ARTIFACTS ?? 'artifacts');
+// Screenshots go under the (git-ignored) target dir unless BROWSER_ARTIFACTS says otherwise.
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS = path.resolve(process.env.BROWSER_ARTIFACTS
+  ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'browser'));
 
 // Flags from the developers' guide: no sandbox (root), no GPU, and no background traffic to a
-// network this machine does not have.
+// network this machine does not have. Playwright adds --headless, and launches with a new empty
+// --user-data-dir of its own, removed on close.
 const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
 export async function runAll({ baseUrl, timeoutMs = 30000 }) {
   await mkdir(ARTIFACTS, { recursive: true });
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'asl-chromium-'));
-  const context0 = await chromium.launchPersistentContext(profile, {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: FLAGS,
-    ignoreDefaultArgs: ['--headless'],
-    viewport: { width: 1280, height: 720 },
   });
-  const browser = context0.browser();
   let passed = 0, failed = 0;
   try {
     for (const c of CASES) {
       // Each case gets its own origin-isolated storage: a new incognito-like context.
-      const context = browser ? await browser.newContext({ viewport: { width: 1280, height: 720 } })
-        : context0;
+      const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
       const errors = [];
       const open = async (url = baseUrl) => {
         const page = await context.newPage();
@@ -53,12 +52,11 @@ export async function runAll({ baseUrl, timeoutMs = 30000 }) {
         failed++;
         console.log(`FAILED ${c.name} (${Date.now() - t0} ms)\n       ${String(e?.stack ?? e).split('\n').join('\n       ')}`);
       } finally {
-        if (context !== context0) await context.close();
+        await context.close();
       }
     }
   } finally {
-    await context0.close();
-    await rm(profile, { recursive: true, force: true });
+    await browser.close();
   }
   return { passed, failed };
 }

@@ -1,7 +1,20 @@
-//! Entry point of the playground web app: installs the panic hook and mounts the root component.
-use leptos::prelude::*;
+//! ASL Playground's web app (Leptos, client-side rendered, built by Trunk).
+//!
+//! This crate owns the page: layout, editors, examples, persistence and theme. It holds no ASL
+//! semantics: everything about a definition (diagnostics, graph, execution) comes from the core
+//! crates through [`core_api`], and the UI only renders what they return.
+
+mod app;
+mod core_api;
+mod editor;
+mod examples;
+mod graph_view;
+mod highlight;
+mod results;
+mod storage;
+mod theme;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(|| view! { <h1>"ASL Playground"</h1> });
+    leptos::mount::mount_to_body(app::App);
 }

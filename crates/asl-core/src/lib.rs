@@ -23,3 +23,63 @@ pub mod syntax;
 pub mod template;
 pub mod validate;
 pub mod value;
+
+pub use diag::{Code, Diagnostic, Severity};
+
+/// A definition read from text: the model (when the JSON had a usable shape) and every problem.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// `Some` whenever the text is a JSON object, even with validation errors, so a UI can still
+    /// draw what is there. Execute it only when [`Loaded::has_errors`] is false.
+    pub machine: Option<model::StateMachine>,
+    /// Sorted by position; positions are filled in (1-based, character columns).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Parses and validates a definition: text → [`syntax`] → [`parse`] → [`validate`].
+pub fn load(text: &str) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let machine = match syntax::parse(text) {
+        Ok(node) => {
+            let (machine, mut diags) = parse::parse(&node);
+            diagnostics.append(&mut diags);
+            if let Some(m) = &machine {
+                diagnostics.extend(validate::validate(m));
+            }
+            machine
+        }
+        Err(e) => {
+            let (code, message) = if text.trim().is_empty() {
+                (
+                    Code::NotAnObject,
+                    "Definition must be a valid JSON object (the text is empty)".to_string(),
+                )
+            } else if e.too_deep {
+                (Code::TooDeeplyNested, e.message)
+            } else {
+                (Code::InvalidJson, e.message)
+            };
+            diagnostics.push(Diagnostic::new(code, message, "", e.span));
+            None
+        }
+    };
+    let index = source::LineIndex::new(text);
+    for d in &mut diagnostics {
+        d.locate(text, &index);
+    }
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    Loaded {
+        machine,
+        diagnostics,
+    }
+}

@@ -189,6 +189,8 @@ pub enum Dynamic<T> {
     Literal(Spanned<T>),
     Path(Spanned<Path>),
     Jsonata(Jsonata),
+    /// An intrinsic call in a `…Path` field (AWS documents it for Fail's `ErrorPath`/`CausePath`).
+    Call(Spanned<Box<crate::intrinsics::Call>>),
 }
 
 /// The state types.

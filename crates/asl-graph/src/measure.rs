@@ -131,10 +131,9 @@ mod tests {
 
     #[test]
     fn wrap_breaks_at_words_then_elides() {
-        let (lines, elided) = wrap("Save the metadata record", 14.0, false, 110.0, 2);
-        assert_eq!(lines.len(), 2);
+        let (lines, elided) = wrap("Save the metadata record", 14.0, true, 150.0, 2);
         assert!(!elided, "{lines:?}");
-        assert_eq!(lines[0], "Save the");
+        assert_eq!(lines, ["Save the metadata", "record"]);
         let (lines, elided) = wrap("SaveMetadataToDynamoDbTableAndNotifyEveryone", 14.0, false, 110.0, 2);
         assert_eq!(lines.len(), 2);
         assert!(elided);

@@ -1,0 +1,260 @@
+//! Executor benchmark over the shared peer workloads (`shared/bench`), printed beside
+//! aws-local-stepfunctions' figures by `scripts/bench`.
+//!
+//! Workloads come from `ASL_BENCH_WORKLOADS` (a directory written by `gen-workloads.mjs`), or are
+//! generated with `node` into `<target>/bench-kit-exec/` from a copy of the shared kit (the kit
+//! itself is never written to). Each workload runs `ASL_BENCH_RUNS` times (default 5) after one
+//! warm-up, with history off and limits lifted (map-wide-10k's input is ~900 KB, over AWS's
+//! 256 KiB); the output is checked against `.expected.json`. Tasks are answered through the
+//! pause/`complete_task` API with the kit's `mockResult` (task-flaky: each state throws
+//! `Lambda.ServiceException` once, then succeeds). Also measured: the same runs with history and
+//! inspector stages recorded, `back()`/`seek()` cost, and load+validate of def-200.
+//!
+//! `ASL_BENCH_HISTORY=0|1` measures only without/with history. Prints one JSON line per
+//! measurement.
+
+#![allow(clippy::disallowed_methods)] // a benchmark reads the clock and files; the core does not
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use asl_core::error::{ErrorName, ExecError};
+use asl_core::exec::{ExecOptions, Execution, Limits, Status};
+use asl_core::model::StateMachine;
+use asl_core::value::{Object, Value};
+
+const WORKLOADS: [&str; 7] = [
+    "pass-loop-10k",
+    "pass-loop-100k",
+    "map-wide-10k",
+    "parallel-nested",
+    "task-heavy",
+    "task-flaky",
+    "payload-200k",
+];
+
+fn workloads_dir() -> PathBuf {
+    if let Ok(d) = std::env::var("ASL_BENCH_WORKLOADS") {
+        return PathBuf::from(d);
+    }
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let kit = manifest.join("../../../shared/bench");
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| manifest.join("../../target"));
+    let scratch = target.join("bench-kit-exec");
+    if scratch.join("workloads/meta.json").exists() {
+        return scratch.join("workloads");
+    }
+    std::fs::create_dir_all(&scratch).expect("create scratch dir");
+    for f in ["gen-workloads.mjs", "common.mjs"] {
+        std::fs::copy(kit.join(f), scratch.join(f))
+            .unwrap_or_else(|e| panic!("copy {f} from {}: {e}", kit.display()));
+    }
+    let ok = std::process::Command::new("node")
+        .arg("gen-workloads.mjs")
+        .current_dir(&scratch)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    assert!(
+        ok,
+        "could not generate workloads with node; set ASL_BENCH_WORKLOADS"
+    );
+    scratch.join("workloads")
+}
+
+fn read_json(p: &Path) -> Value {
+    let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
+    Value::parse(&text).unwrap_or_else(|e| panic!("parse {}: {e}", p.display()))
+}
+
+fn load_machine(dir: &Path, name: &str) -> Arc<StateMachine> {
+    let text = std::fs::read_to_string(dir.join(format!("{name}.asl.json"))).expect("definition");
+    let loaded = asl_core::load(&text);
+    assert!(!loaded.has_errors(), "{name}: {:?}", loaded.diagnostics);
+    Arc::new(loaded.machine.expect("machine"))
+}
+
+/// The kit's `mockResult`: `{value: input.last.value + 1, status: "ok", payload: {a: 1, b: [1, 2, 3]}}`.
+fn mock_result(input: &Value) -> Value {
+    let prev = input
+        .get("last")
+        .and_then(|l| l.get("value"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    let mut payload = Object::new();
+    payload.insert("a".into(), Value::from_i64(1));
+    payload.insert(
+        "b".into(),
+        Value::array(vec![
+            Value::from_i64(1),
+            Value::from_i64(2),
+            Value::from_i64(3),
+        ]),
+    );
+    let mut o = Object::new();
+    o.insert("value".into(), Value::from_i64(prev + 1));
+    o.insert("status".into(), Value::from("ok"));
+    o.insert("payload".into(), Value::object(payload));
+    Value::object(o)
+}
+
+struct Run {
+    status: Status,
+    transitions: u64,
+    events: u32,
+}
+
+fn run_once(
+    machine: &Arc<StateMachine>,
+    input: &Value,
+    flaky: bool,
+    history: bool,
+) -> (Run, Execution) {
+    let options = ExecOptions {
+        limits: Limits::unlimited(),
+        record_history: history,
+        record_stages: history,
+        ..ExecOptions::default()
+    };
+    let mut exec = Execution::start(machine.clone(), input.clone(), options);
+    let mut failed_once: HashSet<Arc<str>> = HashSet::new();
+    let status = loop {
+        match exec.run() {
+            Status::Paused { tasks } => {
+                for t in tasks {
+                    let answer = if flaky && failed_once.insert(t.state.clone()) {
+                        Err(ExecError::new(
+                            ErrorName::Custom("Lambda.ServiceException".into()),
+                            "transient failure",
+                        ))
+                    } else {
+                        Ok(mock_result(&t.parameters))
+                    };
+                    exec.complete_task(&t.token, answer).expect("pending token");
+                }
+            }
+            other => break other,
+        }
+    };
+    (
+        Run {
+            status,
+            transitions: exec.transitions(),
+            events: exec.event_count(),
+        },
+        exec,
+    )
+}
+
+fn median(xs: &mut [f64]) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    let m = xs.len() / 2;
+    if xs.len() % 2 == 1 {
+        xs[m]
+    } else {
+        (xs[m - 1] + xs[m]) / 2.0
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument selects workloads.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let runs: usize = std::env::var("ASL_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5)
+        .max(1);
+    let dir = workloads_dir();
+    let meta = read_json(&dir.join("meta.json"));
+    for name in WORKLOADS {
+        if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        let machine = load_machine(&dir, name);
+        let input = read_json(&dir.join(format!("{name}.input.json")));
+        let expected = read_json(&dir.join(format!("{name}.expected.json")));
+        let flaky = meta
+            .get(name)
+            .and_then(|m| m.get("flaky"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let modes: &[bool] = match std::env::var("ASL_BENCH_HISTORY").as_deref() {
+            Ok("0") => &[false],
+            Ok("1") => &[true],
+            _ => &[false, true],
+        };
+        for &history in modes {
+            let _ = run_once(&machine, &input, flaky, history);
+            let mut times = Vec::with_capacity(runs);
+            let mut last = None;
+            for _ in 0..runs {
+                let t0 = Instant::now();
+                let (r, exec) = run_once(&machine, &input, flaky, history);
+                times.push(t0.elapsed().as_secs_f64() * 1000.0);
+                drop(exec);
+                last = Some(r);
+            }
+            let Some(r) = last else { continue };
+            let correct = matches!(&r.status, Status::Succeeded { output } if *output == expected);
+            let med = median(&mut times);
+            println!(
+                "{{\"peer\":\"asl-core\",\"workload\":\"{name}\",\"history\":{history},\"median_ms\":{med:.2},\"min_ms\":{:.2},\"max_ms\":{:.2},\"transitions\":{},\"events\":{},\"transitions_per_s\":{:.0},\"correct\":{correct}}}",
+                times.first().copied().unwrap_or(0.0),
+                times.last().copied().unwrap_or(0.0),
+                r.transitions,
+                r.events,
+                r.transitions as f64 / (med / 1000.0)
+            );
+            if !correct {
+                eprintln!("{name}: unexpected result {:?}", r.status.aws_name());
+            }
+        }
+        if (name == "pass-loop-10k" || name == "map-wide-10k") && modes.contains(&true) {
+            bench_seek(&machine, &input, name);
+        }
+    }
+    if filters.is_empty() || filters.iter().any(|f| "def-200".contains(f.as_str())) {
+        let text = std::fs::read_to_string(dir.join("def-200.asl.json")).expect("def-200");
+        let mut times = Vec::new();
+        for _ in 0..runs.max(5) {
+            let t0 = Instant::now();
+            let loaded = asl_core::load(&text);
+            times.push(t0.elapsed().as_secs_f64() * 1000.0);
+            assert!(loaded.machine.is_some());
+        }
+        println!(
+            "{{\"peer\":\"asl-core\",\"workload\":\"def-200\",\"load_validate_median_ms\":{:.3}}}",
+            median(&mut times)
+        );
+    }
+}
+
+/// `back()` and `seek()` on a finished execution with its whole history recorded.
+fn bench_seek(machine: &Arc<StateMachine>, input: &Value, name: &str) {
+    let (_, mut exec) = run_once(machine, input, false, true);
+    let total = exec.event_count();
+    let mut rng = asl_core::env::Rng::new(7);
+    let n = 200;
+    let t0 = Instant::now();
+    for _ in 0..n {
+        let target = rng.range_i64(0, total as i64) as u32;
+        assert!(exec.seek(target), "seek {target}");
+    }
+    let seek_us = t0.elapsed().as_secs_f64() * 1e6 / n as f64;
+    assert!(exec.seek(total));
+    let t1 = Instant::now();
+    for _ in 0..n {
+        assert!(exec.back());
+    }
+    let back_us = t1.elapsed().as_secs_f64() * 1e6 / n as f64;
+    println!(
+        "{{\"peer\":\"asl-core\",\"workload\":\"{name}\",\"events\":{total},\"seek_random_mean_us\":{seek_us:.1},\"back_mean_us\":{back_us:.1}}}"
+    );
+}

@@ -1,0 +1,81 @@
+//! Cost of the per-transition data work: path evaluation, ResultPath writes, payload templates and
+//! intrinsic calls. Run with `cargo bench -p asl-core --bench paths`; prints nanoseconds per
+//! operation. (That a definite path shares rather than copies its result is a unit test in
+//! `path.rs`; a counting allocator would need `unsafe`, which the workspace forbids.)
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use asl_core::env::Rng;
+use asl_core::intrinsics::Call;
+use asl_core::path::{Path, Scope};
+use asl_core::syntax;
+use asl_core::template::Template;
+use asl_core::value::Value;
+
+/// Runs `f` `n` times after a warm-up; prints ns/op.
+fn measure(name: &str, n: u64, mut f: impl FnMut()) {
+    for _ in 0..n / 10 {
+        f();
+    }
+    #[allow(clippy::disallowed_methods)] // A benchmark measures wall time; the library never does.
+    let start = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    let elapsed = start.elapsed();
+    println!(
+        "{name:<48} {:>9.1} ns/op",
+        elapsed.as_nanos() as f64 / n as f64
+    );
+}
+
+fn main() {
+    let input = Value::parse(
+        r#"{"a":{"b":{"c":42}},"count":7,"items":[{"v":1},{"v":2},{"v":3},{"v":4},{"v":5},{"v":6},{"v":7},{"v":8}]}"#,
+    )
+    .expect("bench input");
+    let scope = Scope::input_only(&input);
+    let mut rng = Rng::new(1);
+    const N: u64 = 2_000_000;
+
+    let p = Path::parse("$.a.b.c").expect("path");
+    measure("path $.a.b.c (definite)", N, || {
+        black_box(p.eval(black_box(&scope)).ok());
+    });
+    let p = Path::parse("$.count").expect("path");
+    measure("path $.count", N, || {
+        black_box(p.eval(black_box(&scope)).ok());
+    });
+    let p = Path::parse("$.items[*].v").expect("path");
+    measure("path $.items[*].v (indefinite, 8 matches)", N / 10, || {
+        black_box(p.eval(black_box(&scope)).ok());
+    });
+    let p = Path::parse("$.items[?(@.v > 4)]").expect("path");
+    measure("path $.items[?(@.v > 4)]", N / 10, || {
+        black_box(p.eval(black_box(&scope)).ok());
+    });
+    let rp = Path::parse("$.result").expect("path");
+    measure("ResultPath $.result (copy-on-write insert)", N / 10, || {
+        black_box(rp.set(input.clone(), Value::from_i64(1)).ok());
+    });
+    let t = Template::compile(
+        &syntax::parse(r#"{"count.$":"$.count","const":{"k":[1,2,3]}}"#).expect("json"),
+    )
+    .expect("template");
+    measure("template {count.$, const}", N / 10, || {
+        black_box(t.eval(black_box(&scope), &mut rng).ok());
+    });
+    let c = Call::parse("States.MathAdd($.count, 1)").expect("call");
+    measure("States.MathAdd($.count, 1)", N / 10, || {
+        black_box(c.eval(black_box(&scope), &mut rng).ok());
+    });
+    let c = Call::parse("States.Format('n={} v={}', $.count, $.a.b.c)").expect("call");
+    measure(
+        "States.Format('n={} v={}', $.count, $.a.b.c)",
+        N / 10,
+        || {
+            black_box(c.eval(black_box(&scope), &mut rng).ok());
+        },
+    );
+}

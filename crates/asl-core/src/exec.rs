@@ -1,1 +1,0 @@
-//! (module `exec`: being written; see lib.rs for the plan)

@@ -1,0 +1,566 @@
+//! Parallel and Map: starting child threads, collecting their results, failing together.
+//!
+//! Owns the fan-out states' phases: a Parallel starts one thread per branch at once; a Map
+//! evaluates `ItemsPath`, `MaxConcurrency(Path)`, `ToleratedFailure…(Path)` and `ItemBatcher`,
+//! then starts iterations lazily (the scheduler asks for the next one only when a slot is free
+//! and its turn has come, so a 10,000-item Map does not hold 10,000 threads). `ItemSelector`
+//! (or the legacy `Parameters`) is evaluated per item with `$$.Map.Item.Index/Value`. Inline Map
+//! iterations and Parallel branches report in the parent's history (`MapIteration…`); the
+//! iterations of a Distributed Map are child executions, so the parent history shows only
+//! `MapRunStarted`/`MapRunSucceeded`/`MapRunFailed`.
+//!
+//! Not owned here: the scheduler and result delivery ([`super::engine`]), result processing and
+//! Retry/Catch of the Parallel/Map state itself ([`super::states`]).
+
+use std::sync::Arc;
+
+use crate::error::ExecError;
+use crate::history::{EventDetails, EventType};
+use crate::model::{Dynamic, Map, MapMode, State, StateKind};
+use crate::path::Scope;
+use crate::value::{Object, Value};
+
+use super::engine::{Engine, Fanout, Fault, Phase, Results, Thread, ThreadId, ThreadKind};
+use super::io::{self, ContextExtras};
+use super::states::jsonata_unsupported;
+
+fn shown(v: &Value) -> String {
+    v.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_json_string())
+}
+
+/// A non-negative integer from a literal, or from a path (numbers or numeric strings).
+fn int_field(
+    d: Option<&Dynamic<u64>>,
+    scope: &Scope,
+    field: &str,
+    st: &State,
+) -> Result<Option<i64>, ExecError> {
+    match d {
+        None => Ok(None),
+        Some(Dynamic::Literal(v)) => Ok(Some(v.value as i64)),
+        Some(d @ (Dynamic::Path(_) | Dynamic::Call(_))) => {
+            let (v, text) = match d {
+                Dynamic::Path(p) => (p.value.eval(scope)?, p.value.as_str().to_string()),
+                Dynamic::Call(c) => (
+                    c.value.eval(scope, &mut crate::env::Rng::new(0))?,
+                    field.to_string(),
+                ),
+                _ => return Ok(None),
+            };
+            let n = match &v {
+                Value::Number(n) => n.as_i64(),
+                Value::String(s) => s.trim().parse::<i64>().ok(),
+                _ => None,
+            };
+            match n {
+                Some(n) => Ok(Some(n)),
+                None => Err(ExecError::runtime(format!(
+                    "The {field}Path field refers to value \"{}\" which is not a valid integer: {}",
+                    shown(&v),
+                    text
+                ))),
+            }
+        }
+        Some(Dynamic::Jsonata(_)) => Err(jsonata_unsupported(st)),
+    }
+}
+
+fn float_field(
+    d: Option<&Dynamic<f64>>,
+    scope: &Scope,
+    field: &str,
+    st: &State,
+) -> Result<Option<f64>, ExecError> {
+    match d {
+        None => Ok(None),
+        Some(Dynamic::Literal(v)) => Ok(Some(v.value)),
+        Some(d @ (Dynamic::Path(_) | Dynamic::Call(_))) => {
+            let (v, text) = match d {
+                Dynamic::Path(p) => (p.value.eval(scope)?, p.value.as_str().to_string()),
+                Dynamic::Call(c) => (
+                    c.value.eval(scope, &mut crate::env::Rng::new(0))?,
+                    field.to_string(),
+                ),
+                _ => return Ok(None),
+            };
+            let n = match &v {
+                Value::Number(n) => n.as_f64(),
+                Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                _ => None,
+            };
+            match n {
+                Some(n) => Ok(Some(n)),
+                None => Err(ExecError::runtime(format!(
+                    "The {field}Path field refers to value \"{}\" which is not a valid float: {}",
+                    shown(&v),
+                    text
+                ))),
+            }
+        }
+        Some(Dynamic::Jsonata(_)) => Err(jsonata_unsupported(st)),
+    }
+}
+
+impl<'a> Engine<'a> {
+    fn child_thread(
+        &self,
+        parent: &Thread,
+        slot: u32,
+        branch: u32,
+        phase: Phase,
+        iteration: Option<u32>,
+        silent: bool,
+    ) -> Thread {
+        let mut key = parent.key.to_vec();
+        key.push(slot);
+        let iterations: Arc<[u32]> = match iteration {
+            Some(i) => {
+                let mut its = parent.iterations.to_vec();
+                its.push(i);
+                its.into()
+            }
+            None => parent.iterations.clone(),
+        };
+        Thread {
+            key: key.into(),
+            parent: None,
+            kind: if iteration.is_some() {
+                ThreadKind::Iteration
+            } else {
+                ThreadKind::Branch
+            },
+            branch,
+            time: parent.time,
+            vars: parent.vars.child(),
+            phase,
+            visit: None,
+            silent,
+            iterations,
+            last_event: parent.last_event,
+        }
+    }
+
+    pub(crate) fn act_parallel(&mut self, id: ThreadId, st: &State) -> Result<(), ExecError> {
+        let StateKind::Parallel(par) = &st.kind else {
+            return Ok(());
+        };
+        let Some((_, info, sid)) = self.current(id) else {
+            return Ok(());
+        };
+        let input = self
+            .core
+            .thread(id)
+            .and_then(|t| t.visit.as_ref())
+            .map(|v| v.input.clone())
+            .unwrap_or_default();
+        let vars = self
+            .core
+            .thread(id)
+            .map(|t| t.vars.clone())
+            .unwrap_or_default();
+        let retry_count = self
+            .core
+            .thread(id)
+            .and_then(|t| t.visit.as_ref())
+            .map_or(0, |v| v.retry_count);
+        let ctx = self.context(
+            id,
+            ContextExtras {
+                retry_count: Some(retry_count),
+                ..Default::default()
+            },
+        );
+        let scope = Scope::new(&input, &ctx, &vars);
+        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
+        let params = match &st.io.parameters {
+            Some(p) => self.eval_template(
+                p,
+                &Scope {
+                    input: &effective,
+                    ..scope
+                },
+            )?,
+            None => effective.clone(),
+        };
+        let kids = info.children.get(sid as usize).cloned().unwrap_or_default();
+        let mut live = Vec::with_capacity(kids.len());
+        for (i, (bid, branch)) in kids.iter().zip(par.branches.iter()).enumerate() {
+            let Some(parent) = self.core.thread(id) else {
+                break;
+            };
+            let phase = match branch.start() {
+                Some(s) => Phase::Enter {
+                    state: s,
+                    input: params.clone(),
+                },
+                None => Phase::Finish(Err(ExecError::runtime("StartAt names no state").into())),
+            };
+            let silent = parent.silent;
+            let mut child = self.child_thread(parent, i as u32, *bid, phase, None, silent);
+            child.parent = Some((id, i as u32));
+            live.push(self.core.spawn(child));
+        }
+        let n = live.len();
+        if let Some(t) = self.core.thread_mut(id) {
+            if let Some(v) = t.visit.as_deref_mut() {
+                v.effective = params;
+                v.fanout = Some(Box::new(Fanout {
+                    results: Results::new(n),
+                    total: n,
+                    live,
+                    ..Fanout::default()
+                }));
+            }
+            t.phase = if n == 0 {
+                Phase::FanoutDone
+            } else {
+                Phase::Blocked
+            };
+        }
+        self.emit(id, EventType::ParallelStateStarted, || EventDetails::None);
+        Ok(())
+    }
+
+    pub(crate) fn act_map(&mut self, id: ThreadId, st: &State, m: &Map) -> Result<(), ExecError> {
+        let input = self
+            .core
+            .thread(id)
+            .and_then(|t| t.visit.as_ref())
+            .map(|v| v.input.clone())
+            .unwrap_or_default();
+        let vars = self
+            .core
+            .thread(id)
+            .map(|t| t.vars.clone())
+            .unwrap_or_default();
+        let retry_count = self
+            .core
+            .thread(id)
+            .and_then(|t| t.visit.as_ref())
+            .map_or(0, |v| v.retry_count);
+        let ctx = self.context(
+            id,
+            ContextExtras {
+                retry_count: Some(retry_count),
+                ..Default::default()
+            },
+        );
+        let scope = Scope::new(&input, &ctx, &vars);
+        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
+        let escope = Scope {
+            input: &effective,
+            ..scope
+        };
+        if m.items.is_some() {
+            return Err(jsonata_unsupported(st));
+        }
+        let items = match &m.items_path {
+            None => effective.clone(),
+            Some(crate::model::NullablePath::Null(_)) => Value::empty_object(),
+            Some(crate::model::NullablePath::Path(p)) => p.value.eval(&escope)?,
+        };
+        if !matches!(items, Value::Array(_)) {
+            let path = match &m.items_path {
+                Some(crate::model::NullablePath::Path(p)) => p.value.as_str().to_string(),
+                _ => "$".into(),
+            };
+            return Err(ExecError::runtime(format!(
+                "Item path {path} evaluated to a value of type {} where an array was expected: {}",
+                items.type_name(),
+                items.to_json_string()
+            )));
+        }
+        let max =
+            int_field(m.max_concurrency.as_ref(), &escope, "MaxConcurrency", st)?.unwrap_or(0);
+        if max < 0 {
+            return Err(ExecError::runtime("MaxConcurrency cannot be negative."));
+        }
+        let items = match &m.item_batcher {
+            Some(b) => {
+                let per = int_field(
+                    b.max_items_per_batch.as_ref(),
+                    &escope,
+                    "MaxItemsPerBatch",
+                    st,
+                )?;
+                let batch_input = match &b.batch_input {
+                    Some(t) => Some(self.eval_template(t, &escope)?),
+                    None => None,
+                };
+                batch(&items, per.map(|n| n.max(1) as usize), batch_input)
+            }
+            None => items,
+        };
+        let total = items.as_array().map_or(0, |a| a.len());
+        let distributed = m.mode() == MapMode::Distributed;
+        if let Some(t) = self.core.thread_mut(id) {
+            if let Some(v) = t.visit.as_deref_mut() {
+                v.effective = effective;
+                v.fanout = Some(Box::new(Fanout {
+                    results: Results::new(total),
+                    items: Some(items),
+                    total,
+                    max_concurrency: max as usize,
+                    distributed,
+                    is_map: true,
+                    ..Fanout::default()
+                }));
+            }
+            t.phase = Phase::MapSetup;
+        }
+        self.emit(id, EventType::MapStateStarted, || {
+            EventDetails::MapStarted { length: total }
+        });
+        Ok(())
+    }
+
+    /// After `MapStateStarted`: tolerated failures, then the run starts.
+    pub(crate) fn map_setup(&mut self, id: ThreadId) {
+        let Some((st, _, _)) = self.current(id) else {
+            return;
+        };
+        let StateKind::Map(m) = &st.kind else { return };
+        let r = (|| {
+            let input = self
+                .core
+                .thread(id)
+                .and_then(|t| t.visit.as_ref())
+                .map(|v| v.input.clone())
+                .unwrap_or_default();
+            let effective = self
+                .core
+                .thread(id)
+                .and_then(|t| t.visit.as_ref())
+                .map(|v| v.effective.clone())
+                .unwrap_or_default();
+            let vars = self
+                .core
+                .thread(id)
+                .map(|t| t.vars.clone())
+                .unwrap_or_default();
+            let ctx = self.context(id, ContextExtras::default());
+            let scope = Scope {
+                input: &effective,
+                context: &ctx,
+                vars: &vars,
+            };
+            let _ = input;
+            let count = int_field(
+                m.tolerated_failure_count.as_ref(),
+                &scope,
+                "ToleratedFailureCount",
+                st,
+            )?;
+            if count.is_some_and(|c| c < 0) {
+                return Err(ExecError::runtime(
+                    "ToleratedFailureCount cannot be negative.",
+                ));
+            }
+            let pct = float_field(
+                m.tolerated_failure_percentage.as_ref(),
+                &scope,
+                "ToleratedFailurePercentage",
+                st,
+            )?;
+            if pct.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+                return Err(ExecError::runtime(
+                    "ToleratedFailurePercentage must be between 0 and 100.",
+                ));
+            }
+            Ok((count.map(|c| c as u64), pct))
+        })();
+        let (count, pct) = match r {
+            Ok(x) => x,
+            Err(e) => {
+                self.fail_state(id, e);
+                return;
+            }
+        };
+        let mut distributed = false;
+        if let Some(t) = self.core.thread_mut(id) {
+            let t_phase = &mut t.phase;
+            if let Some(f) = t.visit.as_deref_mut().and_then(|v| v.fanout.as_deref_mut()) {
+                f.tolerated_count = count;
+                f.tolerated_percentage = pct;
+                distributed = f.distributed;
+                *t_phase = if f.total == 0 {
+                    Phase::FanoutDone
+                } else {
+                    Phase::Blocked
+                };
+            }
+        }
+        if distributed {
+            self.emit(id, EventType::MapRunStarted, || EventDetails::None);
+        }
+    }
+
+    /// Starts the next iteration of a Map (no event: the iteration announces itself).
+    pub(crate) fn spawn_iteration(&mut self, id: ThreadId) {
+        let Some((st, info, sid)) = self.current(id) else {
+            return;
+        };
+        let StateKind::Map(m) = &st.kind else { return };
+        let Some(t) = self.core.thread(id) else {
+            return;
+        };
+        let Some(v) = t.visit.as_ref() else { return };
+        let Some(f) = v.fanout.as_ref() else { return };
+        let index = f.next;
+        let item = f
+            .items
+            .as_ref()
+            .and_then(|a| a.as_array())
+            .and_then(|a| a.get(index))
+            .cloned()
+            .unwrap_or_default();
+        let effective = v.effective.clone();
+        let vars = t.vars.clone();
+        let distributed = f.distributed;
+        let input = match &m.item_selector {
+            Some(sel) if m.item_batcher.is_none() => {
+                let ctx = self.context(
+                    id,
+                    ContextExtras {
+                        map_item: Some((index, &item)),
+                        ..Default::default()
+                    },
+                );
+                let scope = Scope::new(&effective, &ctx, &vars);
+                match self.eval_template(sel, &scope) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        let live = self
+                            .core
+                            .thread_mut(id)
+                            .and_then(|t| t.visit.as_deref_mut())
+                            .and_then(|v| v.fanout.take())
+                            .map(|f| f.live)
+                            .unwrap_or_default();
+                        for c in live {
+                            self.kill(c);
+                        }
+                        self.fail_state(id, e);
+                        return;
+                    }
+                }
+            }
+            _ => item,
+        };
+        let Some(bid) = info
+            .children
+            .get(sid as usize)
+            .and_then(|k| k.first())
+            .copied()
+        else {
+            return;
+        };
+        let Some(parent) = self.core.thread(id) else {
+            return;
+        };
+        let silent = parent.silent || distributed;
+        let start = m.processor.start();
+        let phase = match (silent, start) {
+            (_, None) => Phase::Finish(Err(ExecError::runtime("StartAt names no state").into())),
+            (true, Some(s)) => Phase::Enter {
+                state: s,
+                input: input.clone(),
+            },
+            (false, Some(_)) => Phase::IterationStart(input.clone()),
+        };
+        let mut child =
+            self.child_thread(parent, index as u32, bid, phase, Some(index as u32), silent);
+        child.parent = Some((id, index as u32));
+        let cid = self.core.spawn(child);
+        if let Some(f) = self
+            .core
+            .thread_mut(id)
+            .and_then(|t| t.visit.as_deref_mut())
+            .and_then(|v| v.fanout.as_deref_mut())
+        {
+            f.next += 1;
+            f.active += 1;
+            f.live.push(cid);
+        }
+    }
+
+    pub(crate) fn fanout_done(&mut self, id: ThreadId) {
+        let Some(t) = self.core.thread_mut(id) else {
+            return;
+        };
+        let Some(f) = t.visit.as_deref_mut().and_then(|v| v.fanout.as_deref_mut()) else {
+            return;
+        };
+        if f.is_map && f.distributed && !f.run_reported {
+            f.run_reported = true;
+            t.phase = Phase::FanoutDone;
+            self.emit(id, EventType::MapRunSucceeded, || EventDetails::None);
+            return;
+        }
+        let results = std::mem::take(&mut f.results).into_value();
+        let is_map = f.is_map;
+        t.phase = Phase::ProcessResult(results);
+        if is_map {
+            self.emit(id, EventType::MapStateSucceeded, || EventDetails::None);
+        }
+    }
+
+    pub(crate) fn fanout_failed(&mut self, id: ThreadId, fault: Fault) {
+        // A retried Parallel/Map starts again without reporting the failure (as AWS records).
+        if self.try_retry(id, &fault) {
+            return;
+        }
+        let Some(t) = self.core.thread_mut(id) else {
+            return;
+        };
+        let Some(f) = t.visit.as_deref_mut().and_then(|v| v.fanout.as_deref_mut()) else {
+            t.phase = Phase::Recover(fault);
+            return;
+        };
+        let (error, cause) = (fault.error.clone(), fault.cause.clone());
+        if f.is_map && f.distributed && !f.run_reported {
+            f.run_reported = true;
+            t.phase = Phase::FanoutFailed(fault);
+            self.emit(id, EventType::MapRunFailed, || EventDetails::Failure {
+                error,
+                cause,
+                resource: None,
+            });
+            return;
+        }
+        let ev = if f.is_map {
+            EventType::MapStateFailed
+        } else {
+            EventType::ParallelStateFailed
+        };
+        t.phase = Phase::Recover(fault);
+        self.emit(id, ev, || EventDetails::Failure {
+            error,
+            cause,
+            resource: None,
+        });
+    }
+}
+
+/// Groups items into `{"Items": [...]}` batches (plus `"BatchInput"`).
+fn batch(items: &Value, per: Option<usize>, batch_input: Option<Value>) -> Value {
+    let Some(arr) = items.as_array() else {
+        return items.clone();
+    };
+    let per = per.unwrap_or(arr.len().max(1));
+    let batches = arr
+        .as_slice()
+        .chunks(per.max(1))
+        .map(|chunk| {
+            let mut obj = Object::with_capacity(2);
+            if let Some(bi) = &batch_input {
+                obj.insert("BatchInput".into(), bi.clone());
+            }
+            obj.insert("Items".into(), Value::array(chunk.to_vec()));
+            Value::object(obj)
+        })
+        .collect();
+    Value::array(batches)
+}

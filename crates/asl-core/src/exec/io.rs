@@ -1,0 +1,326 @@
+//! Input and output processing of JSONPath-mode states, and what a state's paths can see.
+//!
+//! Owns the processing steps in AWS's order (InputPath → Parameters → task → ResultSelector →
+//! ResultPath → OutputPath), the workflow-variable scopes ([`Vars`]: a Parallel branch or Map
+//! iteration reads the variables of its parent scope and writes only its own), the context object
+//! (`$$`) and the analysis of which states need it (building `$$` costs a timestamp format, so
+//! states that never read it skip that).
+//!
+//! Not owned here: path and template semantics ([`crate::path`], [`crate::template`]), which state
+//! runs when ([`super::engine`]).
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use crate::error::{ErrorName, ExecError};
+use crate::intrinsics::{Arg, Call};
+use crate::model::{Dynamic, NullablePath};
+use crate::path::{Path, Root, Scope, Variables};
+use crate::template::{Template, TemplateNode};
+use crate::value::{Key, Object, Value};
+
+/// The variables visible to a thread: its own, then its parent scopes'.
+#[derive(Clone, Default, Debug)]
+pub(crate) struct Vars {
+    own: Option<Arc<FxHashMap<Key, Value>>>,
+    parent: Option<Arc<Vars>>,
+}
+
+impl Vars {
+    /// A nested scope (Parallel branch, Map iteration) that reads `self`.
+    pub fn child(&self) -> Vars {
+        if self.own.is_none() && self.parent.is_none() {
+            return Vars::default();
+        }
+        Vars {
+            own: None,
+            parent: Some(Arc::new(self.clone())),
+        }
+    }
+
+    /// Assigns every member of `assigned` (an object) in this scope.
+    pub fn assign(&mut self, assigned: &Value) {
+        if let Value::Object(obj) = assigned {
+            if obj.is_empty() {
+                return;
+            }
+            let own = Arc::make_mut(self.own.get_or_insert_with(Default::default));
+            for (k, v) in obj.iter() {
+                own.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+impl Variables for Vars {
+    fn get(&self, name: &str) -> Option<Value> {
+        if let Some(v) = self.own.as_ref().and_then(|own| own.get(name)) {
+            return Some(v.clone());
+        }
+        self.parent.as_ref().and_then(|p| p.get(name))
+    }
+}
+
+/// Applies `InputPath` (absent = `$`, null = `{}`).
+pub fn input_path(p: Option<&NullablePath>, scope: &Scope) -> Result<Value, ExecError> {
+    match p {
+        None => Ok(scope.input.clone()),
+        Some(NullablePath::Null(_)) => Ok(Value::empty_object()),
+        Some(NullablePath::Path(p)) => p.value.eval(scope),
+    }
+}
+
+/// Applies `OutputPath` (absent = `$`, null = `{}`) to `output`.
+pub fn output_path(
+    p: Option<&NullablePath>,
+    output: Value,
+    scope: &Scope,
+) -> Result<Value, ExecError> {
+    match p {
+        None => Ok(output),
+        Some(NullablePath::Null(_)) => Ok(Value::empty_object()),
+        Some(NullablePath::Path(p)) => p.value.eval(&Scope {
+            input: &output,
+            ..*scope
+        }),
+    }
+}
+
+/// Applies `ResultPath` (absent = `$`: the result replaces the input; null = keep the input).
+pub fn result_path(
+    p: Option<&NullablePath>,
+    raw_input: &Value,
+    result: Value,
+) -> Result<Value, ExecError> {
+    match p {
+        None => Ok(result),
+        Some(NullablePath::Null(_)) => Ok(raw_input.clone()),
+        Some(NullablePath::Path(p)) => p.value.set(raw_input.clone(), result),
+    }
+}
+
+/// Whether a path reads the context object.
+pub fn path_uses_context(p: &Path) -> bool {
+    matches!(p.root(), Root::Context)
+}
+
+fn nullable_uses_context(p: Option<&NullablePath>) -> bool {
+    matches!(p, Some(NullablePath::Path(p)) if path_uses_context(&p.value))
+}
+
+fn call_uses_context(c: &Call) -> bool {
+    c.args().iter().any(|a| match a {
+        Arg::Path(p) => path_uses_context(p),
+        Arg::Call(c) => call_uses_context(c),
+        Arg::Literal(_) => false,
+    })
+}
+
+fn node_uses_context(n: &TemplateNode) -> bool {
+    match n {
+        TemplateNode::Const(_) | TemplateNode::Jsonata { .. } => false,
+        TemplateNode::Object(members) => members.iter().any(|(_, n)| node_uses_context(n)),
+        TemplateNode::Array(items) => items.iter().any(node_uses_context),
+        TemplateNode::Path { path, .. } => path_uses_context(path),
+        TemplateNode::Call { call, .. } => call_uses_context(call),
+    }
+}
+
+pub fn template_uses_context(t: Option<&Template>) -> bool {
+    t.is_some_and(|t| node_uses_context(t.root()))
+}
+
+pub fn dynamic_uses_context<T>(d: Option<&Dynamic<T>>) -> bool {
+    matches!(d, Some(Dynamic::Path(p)) if path_uses_context(&p.value))
+}
+
+/// Whether any of the state's JSONPath-mode fields reads `$$` (conservative).
+pub fn state_uses_context(state: &crate::model::State) -> bool {
+    use crate::model::{Condition, Operand, StateKind, Wait};
+    let io = &state.io;
+    let mut uses = nullable_uses_context(io.input_path.as_ref())
+        || nullable_uses_context(io.output_path.as_ref())
+        || template_uses_context(io.parameters.as_ref())
+        || template_uses_context(io.result_selector.as_ref())
+        || template_uses_context(state.assign.as_ref());
+    fn cond(c: &Condition) -> bool {
+        match c {
+            Condition::And(cs, _) | Condition::Or(cs, _) => cs.iter().any(cond),
+            Condition::Not(c, _) => cond(c),
+            Condition::Compare(cmp) => {
+                path_uses_context(&cmp.variable.value)
+                    || matches!(&cmp.operand, Operand::Path(p) if path_uses_context(&p.value))
+            }
+            Condition::Jsonata(_) => false,
+        }
+    }
+    uses |= match &state.kind {
+        StateKind::Choice(c) => c
+            .choices
+            .iter()
+            .any(|r| cond(&r.condition) || template_uses_context(r.assign.as_ref())),
+        StateKind::Wait(Wait::Seconds(d)) => dynamic_uses_context(Some(d)),
+        StateKind::Wait(Wait::Timestamp(d)) => dynamic_uses_context(Some(d)),
+        StateKind::Fail(f) => {
+            dynamic_uses_context(f.error.as_ref()) || dynamic_uses_context(f.cause.as_ref())
+        }
+        StateKind::Task(t) => {
+            dynamic_uses_context(t.timeout_seconds.as_ref())
+                || dynamic_uses_context(t.heartbeat_seconds.as_ref())
+                || t.catch
+                    .iter()
+                    .any(|c| template_uses_context(c.assign.as_ref()))
+        }
+        StateKind::Map(m) => {
+            nullable_uses_context(m.items_path.as_ref())
+                || template_uses_context(m.item_selector.as_ref())
+                || dynamic_uses_context(m.max_concurrency.as_ref())
+                || dynamic_uses_context(m.tolerated_failure_count.as_ref())
+                || dynamic_uses_context(m.tolerated_failure_percentage.as_ref())
+                || m.catch
+                    .iter()
+                    .any(|c| template_uses_context(c.assign.as_ref()))
+        }
+        StateKind::Parallel(p) => p
+            .catch
+            .iter()
+            .any(|c| template_uses_context(c.assign.as_ref())),
+        _ => false,
+    };
+    uses
+}
+
+/// The execution-level names the context object and ARNs are built from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ExecNames {
+    pub partition: String,
+    pub region: String,
+    pub account: String,
+    pub state_machine_name: String,
+    pub execution_name: String,
+    pub role_arn: String,
+}
+
+impl Default for ExecNames {
+    fn default() -> Self {
+        ExecNames {
+            partition: "aws".into(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            state_machine_name: "StateMachine".into(),
+            execution_name: "local-execution".into(),
+            role_arn: "arn:aws:iam::123456789012:role/StepFunctionsRole".into(),
+        }
+    }
+}
+
+impl ExecNames {
+    /// The names LocalStack's snapshot tool masks AWS's values with (see the conformance README).
+    pub fn conformance_placeholders() -> ExecNames {
+        ExecNames {
+            partition: "<partition>".into(),
+            region: "<region>".into(),
+            account: "111111111111".into(),
+            state_machine_name: "<ArnPart_0idx>".into(),
+            execution_name: "<ExecArnPart_0idx>".into(),
+            role_arn: "snf_role_arn".into(),
+        }
+    }
+
+    pub fn state_machine_arn(&self) -> String {
+        format!(
+            "arn:{}:states:{}:{}:stateMachine:{}",
+            self.partition, self.region, self.account, self.state_machine_name
+        )
+    }
+
+    pub fn execution_arn(&self) -> String {
+        format!(
+            "arn:{}:states:{}:{}:execution:{}:{}",
+            self.partition, self.region, self.account, self.state_machine_name, self.execution_name
+        )
+    }
+}
+
+/// `$$.Execution` and `$$.StateMachine`, built once per execution.
+pub fn execution_context(names: &ExecNames, input: &Value, start_time: &str) -> (Value, Value) {
+    let mut ex = Object::with_capacity(6);
+    ex.insert("Id".into(), Value::from(names.execution_arn()));
+    ex.insert("Input".into(), input.clone());
+    ex.insert("StartTime".into(), Value::from(start_time));
+    ex.insert("Name".into(), Value::from(names.execution_name.as_str()));
+    ex.insert("RoleArn".into(), Value::from(names.role_arn.as_str()));
+    ex.insert("RedriveCount".into(), Value::from_i64(0));
+    let mut sm = Object::with_capacity(2);
+    sm.insert("Id".into(), Value::from(names.state_machine_arn()));
+    sm.insert(
+        "Name".into(),
+        Value::from(names.state_machine_name.as_str()),
+    );
+    (Value::object(ex), Value::object(sm))
+}
+
+/// Extra members of `$$` for one evaluation.
+#[derive(Default)]
+pub struct ContextExtras<'a> {
+    pub retry_count: Option<u32>,
+    pub task_token: Option<&'a str>,
+    pub map_item: Option<(usize, &'a Value)>,
+}
+
+/// Builds `$$` for a state.
+pub fn state_context(
+    execution: &Value,
+    state_machine: &Value,
+    name: &Arc<str>,
+    entered_time: &str,
+    extras: ContextExtras<'_>,
+) -> Value {
+    let mut ctx = Object::with_capacity(5);
+    ctx.insert("Execution".into(), execution.clone());
+    ctx.insert("StateMachine".into(), state_machine.clone());
+    let mut st = Object::with_capacity(3);
+    st.insert("Name".into(), Value::String(name.clone()));
+    st.insert("EnteredTime".into(), Value::from(entered_time));
+    if let Some(n) = extras.retry_count {
+        st.insert("RetryCount".into(), Value::from_i64(n as i64));
+    }
+    ctx.insert("State".into(), Value::object(st));
+    if let Some(token) = extras.task_token {
+        let mut task = Object::with_capacity(1);
+        task.insert("Token".into(), Value::from(token));
+        ctx.insert("Task".into(), Value::object(task));
+    }
+    if let Some((index, value)) = extras.map_item {
+        let mut item = Object::with_capacity(2);
+        item.insert("Index".into(), Value::from_i64(index as i64));
+        item.insert("Value".into(), value.clone());
+        let mut map = Object::with_capacity(1);
+        map.insert("Item".into(), Value::object(item));
+        ctx.insert("Map".into(), Value::object(map));
+    }
+    Value::object(ctx)
+}
+
+/// `{"Error": e, "Cause": c}`, the value a Catcher passes on.
+pub fn error_output(error: Option<&str>, cause: Option<&str>) -> Value {
+    let mut obj = Object::with_capacity(2);
+    obj.insert("Error".into(), error.map_or(Value::Null, Value::from));
+    obj.insert("Cause".into(), Value::from(cause.unwrap_or("")));
+    Value::object(obj)
+}
+
+/// The payload size check (AWS: 256 KiB per state input/output).
+pub fn check_size(v: &Value, limit: Option<usize>, state: &str) -> Result<(), ExecError> {
+    match limit {
+        Some(limit) if v.json_len() > limit => Err(ExecError::new(
+            ErrorName::DataLimitExceeded,
+            format!(
+                "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
+            ),
+        )),
+        _ => Ok(()),
+    }
+}

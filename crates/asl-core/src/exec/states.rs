@@ -1,0 +1,1143 @@
+//! What each state type does, one phase at a time: Pass, Choice, Wait, Succeed, Fail and Task,
+//! plus the shared parts of every visit (entering, result processing, exiting, Retry/Catch).
+//!
+//! Every function here advances one thread by one phase and emits at most one history event, so
+//! the stepper can stop between any two events. Errors raised while a state processes its data
+//! become AWS's `States.Runtime` with AWS's cause prefix (`An error occurred while executing the
+//! state 'X' (entered at the event id #N). …`).
+//!
+//! Not owned here: Parallel and Map fan-out ([`super::fanout`]), scheduling ([`super::engine`]).
+
+use std::sync::Arc;
+
+use crate::choice;
+use crate::error::{ErrorName, ExecError};
+use crate::history::{EventDetails, EventType, Stages};
+use crate::mock::MockOutcome;
+use crate::model::{Dynamic, QueryLanguage, State, StateId, StateKind, Target, Transition, Wait};
+use crate::path::Scope;
+use crate::template::Template;
+use crate::value::Value;
+
+use super::engine::{Attempt, BranchInfo, Engine, Fault, Phase, ThreadId, Visit};
+use super::io::{self, ContextExtras};
+use super::{PendingTask, retry, timestamp};
+
+/// Where a state goes after it exits.
+pub(crate) enum Next {
+    State(StateId),
+    End,
+}
+
+impl Next {
+    fn from_transition(t: &Transition) -> Next {
+        match t {
+            Transition::Next(Target { id: Some(id), .. }) => Next::State(*id),
+            _ => Next::End,
+        }
+    }
+}
+
+fn entered_kind(k: &StateKind) -> EventType {
+    match k {
+        StateKind::Pass(_) => EventType::PassStateEntered,
+        StateKind::Task(_) => EventType::TaskStateEntered,
+        StateKind::Choice(_) => EventType::ChoiceStateEntered,
+        StateKind::Wait(_) => EventType::WaitStateEntered,
+        StateKind::Succeed => EventType::SucceedStateEntered,
+        StateKind::Fail(_) => EventType::FailStateEntered,
+        StateKind::Parallel(_) => EventType::ParallelStateEntered,
+        StateKind::Map(_) => EventType::MapStateEntered,
+    }
+}
+
+fn exited_kind(k: &StateKind) -> EventType {
+    match k {
+        StateKind::Pass(_) => EventType::PassStateExited,
+        StateKind::Task(_) => EventType::TaskStateExited,
+        StateKind::Choice(_) => EventType::ChoiceStateExited,
+        StateKind::Wait(_) => EventType::WaitStateExited,
+        StateKind::Succeed => EventType::SucceedStateExited,
+        StateKind::Fail(_) => EventType::FailStateEntered,
+        StateKind::Parallel(_) => EventType::ParallelStateExited,
+        StateKind::Map(_) => EventType::MapStateExited,
+    }
+}
+
+/// How AWS reports a task resource in its events.
+pub(crate) enum ResourceKind {
+    /// A Lambda function ARN: `LambdaFunction…` events.
+    LambdaFunction,
+    /// `arn:aws:states:::service:action[.pattern]` and everything else: `Task…` events.
+    Service {
+        resource_type: Arc<str>,
+        resource: Arc<str>,
+    },
+}
+
+pub(crate) fn resource_kind(arn: &str) -> ResourceKind {
+    let parts: Vec<&str> = arn.split(':').collect();
+    if parts.len() >= 7 && parts[2] == "lambda" && parts[5] == "function" {
+        return ResourceKind::LambdaFunction;
+    }
+    if parts.len() >= 7 && parts[2] == "states" && parts[3].is_empty() && parts[4].is_empty() {
+        let (ty, res) = if parts[5] == "aws-sdk" && parts.len() >= 8 {
+            (format!("aws-sdk:{}", parts[6]), parts[7..].join(":"))
+        } else {
+            (parts[5].to_string(), parts[6..].join(":"))
+        };
+        return ResourceKind::Service {
+            resource_type: ty.into(),
+            resource: res.into(),
+        };
+    }
+    if parts.len() >= 7 && parts[2] == "states" && parts[5] == "activity" {
+        return ResourceKind::Service {
+            resource_type: "activity".into(),
+            resource: arn.into(),
+        };
+    }
+    ResourceKind::Service {
+        resource_type: "unknown".into(),
+        resource: arn.into(),
+    }
+}
+
+impl<'a> Engine<'a> {
+    /// The state a thread is visiting, with its branch facts.
+    pub(crate) fn current(&self, id: ThreadId) -> Option<(&'a State, &'a BranchInfo, StateId)> {
+        let machine: &'a crate::model::StateMachine = self.machine;
+        let compiled: &'a super::engine::Compiled = self.compiled;
+        let t = self.core.thread(id)?;
+        let sid = t.visit.as_ref()?.state;
+        let info = compiled.branches.get(t.branch as usize)?;
+        let branch = super::engine::route_branch(machine, &info.route);
+        Some((branch.state(sid)?, info, sid))
+    }
+
+    /// Advances thread `id` by one phase.
+    pub(crate) fn advance(&mut self, id: ThreadId) {
+        let Some(t) = self.core.thread_mut(id) else {
+            return;
+        };
+        let phase = std::mem::replace(&mut t.phase, Phase::Blocked);
+        match phase {
+            Phase::IterationStart(input) => self.iteration_start(id, input),
+            Phase::Enter { state, input } => self.enter(id, state, input),
+            Phase::Act => self.act(id),
+            Phase::TaskStart => self.task_start(id),
+            Phase::TaskRun => self.task_run(id),
+            Phase::TaskAwait => self.set_phase(id, Phase::TaskAwait),
+            Phase::TaskOutcome(a) => self.task_outcome(id, a),
+            Phase::ProcessResult(v) => self.process_result(id, v),
+            Phase::WaitDone => self.wait_done(id),
+            Phase::MapSetup => self.map_setup(id),
+            Phase::Blocked => {}
+            Phase::FanoutDone => self.fanout_done(id),
+            Phase::FanoutFailed(f) => self.fanout_failed(id, f),
+            Phase::Recover(f) => self.recover(id, f),
+            Phase::Finish(r) => self.finish(id, r),
+        }
+    }
+
+    pub(crate) fn set_phase(&mut self, id: ThreadId, phase: Phase) {
+        if let Some(t) = self.core.thread_mut(id) {
+            t.phase = phase;
+        }
+    }
+
+    fn visit_mut(&mut self, id: ThreadId) -> Option<&mut Visit> {
+        self.core
+            .thread_mut(id)
+            .and_then(|t| t.visit.as_deref_mut())
+    }
+
+    fn recording_stages(&self, id: ThreadId) -> bool {
+        self.core.thread(id).and_then(|t| t.visit.as_ref()).is_some_and(|v| v.stages.is_some())
+    }
+
+    fn stages_mut(&mut self, id: ThreadId) -> Option<&mut Stages> {
+        self.visit_mut(id).and_then(|v| v.stages.as_deref_mut())
+    }
+
+    fn record(&mut self, id: ThreadId, f: impl FnOnce(&mut Stages)) {
+        if let Some(s) = self.stages_mut(id) {
+            f(s);
+        }
+    }
+
+    fn iteration_start(&mut self, id: ThreadId, input: Value) {
+        let (name, index) = self.iteration_label(id);
+        let Some(t) = self.core.thread(id) else {
+            return;
+        };
+        let start = self.branch_of(t).0.start();
+        let phase = match start {
+            Some(state) => Phase::Enter { state, input },
+            None => Phase::Finish(Err(ExecError::runtime("StartAt names no state").into())),
+        };
+        self.set_phase(id, phase);
+        self.emit(id, EventType::MapIterationStarted, || {
+            EventDetails::MapIteration { name, index }
+        });
+    }
+
+    fn enter(&mut self, id: ThreadId, state: StateId, input: Value) {
+        self.core.transitions += 1;
+        if self.core.transitions > self.options.limits.max_transitions {
+            let max = self.options.limits.max_transitions;
+            self.fail_execution(Fault {
+                error: Some("States.Runtime".into()),
+                cause: Some(
+                    format!(
+                        "The execution exceeded the maximum number of state transitions ({max}); raise the limit or check for a loop without end."
+                    )
+                    .into(),
+                ),
+            });
+            return;
+        }
+        let recording = self.history.is_some();
+        let record = self.options.record_stages && recording;
+        let entered_event = self.core.events + 1;
+        let Some(t) = self.core.thread_mut(id) else {
+            return;
+        };
+        let event_input = recording.then(|| input.clone());
+        let stages = record.then(|| {
+            Box::new(Stages {
+                input: Some(input.clone()),
+                ..Stages::default()
+            })
+        });
+        let time = t.time;
+        match t.visit.as_deref_mut() {
+            // Reuse the visit's allocation: most fields are already empty.
+            Some(v) => {
+                v.state = state;
+                v.input = input;
+                v.entered_event = entered_event;
+                v.entered_ms = time;
+                v.attempts.clear();
+                v.retry_count = 0;
+                v.effective = Value::Null;
+                v.stages = stages;
+                v.token = None;
+                v.fanout = None;
+                v.timeout_ms = None;
+                v.heartbeat_ms = None;
+            }
+            None => {
+                t.visit = Some(Box::new(Visit {
+                    state,
+                    input,
+                    entered_event,
+                    entered_ms: time,
+                    attempts: Vec::new(),
+                    retry_count: 0,
+                    effective: Value::Null,
+                    stages,
+                    token: None,
+                    fanout: None,
+                    timeout_ms: None,
+                    heartbeat_ms: None,
+                }))
+            }
+        }
+        t.phase = Phase::Act;
+        let Some((st, _, _)) = self.current(id) else {
+            return;
+        };
+        let n_retriers = st.retry_catch().0.len();
+        if n_retriers > 0
+            && let Some(v) = self.visit_mut(id)
+        {
+            v.attempts = vec![0; n_retriers];
+        }
+        if st.query_language == QueryLanguage::Jsonata {
+            self.set_phase(
+                id,
+                Phase::Recover(Fault {
+                    error: Some(ErrorName::Runtime.as_str().into()),
+                    cause: Some(
+                        format!(
+                            "State '{}' uses QueryLanguage JSONata, which this interpreter does not support yet (no JSONata engine).",
+                            st.name
+                        )
+                        .into(),
+                    ),
+                }),
+            );
+        }
+        self.emit(id, entered_kind(&st.kind), || EventDetails::StateEntered {
+            name: st.name.clone(),
+            input: event_input.unwrap_or_default(),
+        });
+    }
+
+    /// `$$` for the current state (or `null` when the state never reads it).
+    pub(crate) fn context(&self, id: ThreadId, extras: ContextExtras<'_>) -> Value {
+        let Some((st, info, sid)) = self.current(id) else {
+            return Value::Null;
+        };
+        let needed = info.uses_context.get(sid as usize).copied().unwrap_or(true)
+            || extras.map_item.is_some()
+            || extras.task_token.is_some();
+        if !needed {
+            return Value::Null;
+        }
+        let Some(v) = self.core.thread(id).and_then(|t| t.visit.as_ref()) else {
+            return Value::Null;
+        };
+        let entered = timestamp::format_millis(v.entered_ms);
+        let (ex, sm) = &self.core.exec_context;
+        io::state_context(ex, sm, &st.name, &entered, extras)
+    }
+
+    /// Converts an error raised while the state processes data into a fault, prefixing
+    /// `States.Runtime` causes as AWS does.
+    pub(crate) fn state_fault(&self, id: ThreadId, e: ExecError) -> Fault {
+        if e.error != ErrorName::Runtime {
+            return e.into();
+        }
+        let (name, entered) = match (
+            self.current(id),
+            self.core.thread(id).and_then(|t| t.visit.as_ref()),
+        ) {
+            (Some((st, _, _)), Some(v)) => (st.name.clone(), v.entered_event),
+            _ => return e.into(),
+        };
+        Fault {
+            error: Some(ErrorName::Runtime.as_str().into()),
+            cause: Some(
+                format!(
+                    "An error occurred while executing the state '{name}' (entered at the event id #{entered}). {}",
+                    e.cause
+                )
+                .into(),
+            ),
+        }
+    }
+
+    pub(crate) fn fail_state(&mut self, id: ThreadId, e: ExecError) {
+        let f = self.state_fault(id, e);
+        self.set_phase(id, Phase::Recover(f));
+    }
+
+    fn act(&mut self, id: ThreadId) {
+        let Some((st, _, _)) = self.current(id) else {
+            return;
+        };
+        let r = match &st.kind {
+            StateKind::Pass(p) => self.act_pass(id, st, p.result.as_ref().map(|r| &r.value)),
+            StateKind::Choice(c) => self.act_choice(id, st, c),
+            StateKind::Wait(w) => self.act_wait(id, st, w),
+            StateKind::Succeed => self.act_succeed(id, st),
+            StateKind::Fail(f) => self.act_fail(id, f),
+            StateKind::Task(_) => self.act_task(id, st),
+            StateKind::Parallel(_) => self.act_parallel(id, st),
+            StateKind::Map(m) => self.act_map(id, st, m),
+        };
+        if let Err(e) = r {
+            self.fail_state(id, e);
+        }
+    }
+
+    fn visit_input(&self, id: ThreadId) -> Value {
+        self.core
+            .thread(id)
+            .and_then(|t| t.visit.as_ref())
+            .map(|v| v.input.clone())
+            .unwrap_or_default()
+    }
+
+    fn vars(&self, id: ThreadId) -> super::io::Vars {
+        self.core
+            .thread(id)
+            .map(|t| t.vars.clone())
+            .unwrap_or_default()
+    }
+
+    /// Evaluates a template (`Parameters`, `ResultSelector`, `ItemSelector`, `Assign`).
+    pub(crate) fn eval_template(
+        &mut self,
+        t: &Template,
+        scope: &Scope,
+    ) -> Result<Value, ExecError> {
+        t.eval(scope, &mut self.core.rng)
+    }
+
+    /// Emits `…StateExited`, applies the assignment and moves on.
+    pub(crate) fn exit_state(
+        &mut self,
+        id: ThreadId,
+        st: &State,
+        output: Value,
+        assigned: Option<Value>,
+        next: Next,
+    ) {
+        if let Err(e) = io::check_size(&output, self.options.limits.payload_bytes, &st.name) {
+            self.set_phase(id, Phase::Recover(e.into()));
+            return;
+        }
+        let mut stages = None;
+        let event_output = self.history.is_some().then(|| output.clone());
+        if let Some(t) = self.core.thread_mut(id) {
+            if let Some(a) = &assigned {
+                t.vars.assign(a);
+            }
+            if let Some(v) = t.visit.as_deref_mut() {
+                if let Some(s) = v.stages.as_deref_mut() {
+                    s.output = Some(output.clone());
+                }
+                stages = v.stages.take();
+            }
+            t.phase = match next {
+                Next::State(s) => Phase::Enter { state: s, input: output },
+                Next::End => Phase::Finish(Ok(output)),
+            };
+        }
+        self.emit(id, exited_kind(&st.kind), || EventDetails::StateExited {
+            name: st.name.clone(),
+            output: event_output.unwrap_or_default(),
+            assigned_variables: assigned,
+            stages,
+        });
+    }
+
+    fn assign(&mut self, t: Option<&Template>, scope: &Scope) -> Result<Option<Value>, ExecError> {
+        match t {
+            None => Ok(None),
+            Some(t) => self.eval_template(t, scope).map(Some),
+        }
+    }
+
+    fn act_pass(
+        &mut self,
+        id: ThreadId,
+        st: &State,
+        result: Option<&Value>,
+    ) -> Result<(), ExecError> {
+        let input = self.visit_input(id);
+        let vars = self.vars(id);
+        let ctx = self.context(id, ContextExtras::default());
+        let scope = Scope::new(&input, &ctx, &vars);
+        let recording = self.recording_stages(id);
+        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
+        let kept_effective = recording.then(|| effective.clone());
+        let params = match &st.io.parameters {
+            Some(p) => self.eval_template(
+                p,
+                &Scope {
+                    input: &effective,
+                    ..scope
+                },
+            )?,
+            None => effective,
+        };
+        let kept_params = recording.then(|| params.clone());
+        let result = match result {
+            Some(r) => r.clone(),
+            None => params,
+        };
+        let assigned = self.assign(
+            st.assign.as_ref(),
+            &Scope {
+                input: &result,
+                ..scope
+            },
+        )?;
+        let kept_result = recording.then(|| result.clone());
+        let after_rp = io::result_path(st.io.result_path.as_ref(), &input, result)?;
+        let kept_rp = recording.then(|| after_rp.clone());
+        let output = io::output_path(st.io.output_path.as_ref(), after_rp, &scope)?;
+        if recording {
+            self.record(id, |s| {
+                s.after_input_path = kept_effective;
+                s.after_parameters = kept_params;
+                s.result = kept_result;
+                s.after_result_path = kept_rp;
+            });
+        }
+        self.exit_state(
+            id,
+            st,
+            output,
+            assigned,
+            Next::from_transition(&st.transition),
+        );
+        Ok(())
+    }
+
+    fn act_succeed(&mut self, id: ThreadId, st: &State) -> Result<(), ExecError> {
+        let input = self.visit_input(id);
+        let vars = self.vars(id);
+        let ctx = self.context(id, ContextExtras::default());
+        let scope = Scope::new(&input, &ctx, &vars);
+        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
+        let output = io::output_path(st.io.output_path.as_ref(), effective.clone(), &scope)?;
+        self.record(id, |s| s.after_input_path = Some(effective));
+        self.exit_state(id, st, output, None, Next::End);
+        Ok(())
+    }
+
+    fn act_choice(
+        &mut self,
+        id: ThreadId,
+        st: &State,
+        c: &crate::model::Choice,
+    ) -> Result<(), ExecError> {
+        let input = self.visit_input(id);
+        let vars = self.vars(id);
+        let ctx = self.context(id, ContextExtras::default());
+        let scope = Scope::new(&input, &ctx, &vars);
+        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
+        let escope = Scope {
+            input: &effective,
+            ..scope
+        };
+        let mut chosen = None;
+        for rule in &c.choices {
+            let mut lookup = |p: &crate::path::Path| Ok(p.find(&escope));
+            if choice::evaluate(&rule.condition, &mut lookup)? {
+                chosen = Some(rule);
+                break;
+            }
+        }
+        let (next, assign_t) = match chosen {
+            Some(rule) => (rule.next.id, rule.assign.as_ref().or(st.assign.as_ref())),
+            None => match &c.default {
+                Some(d) => (d.id, st.assign.as_ref()),
+                None => {
+                    return Err(ExecError::new(
+                        ErrorName::NoChoiceMatched,
+                        format!(
+                            "No Choice rule of state '{}' matched, and it has no Default.",
+                            st.name
+                        ),
+                    ));
+                }
+            },
+        };
+        let output = io::output_path(st.io.output_path.as_ref(), effective.clone(), &scope)?;
+        let assigned = self.assign(assign_t, &escope)?;
+        self.record(id, |s| s.after_input_path = Some(effective));
+        let next = match next {
+            Some(n) => Next::State(n),
+            None => return Err(ExecError::runtime("The Choice rule's Next names no state")),
+        };
+        self.exit_state(id, st, output, assigned, next);
+        Ok(())
+    }
+
+    fn act_wait(&mut self, id: ThreadId, st: &State, w: &Wait) -> Result<(), ExecError> {
+        let input = self.visit_input(id);
+        let vars = self.vars(id);
+        let ctx = self.context(id, ContextExtras::default());
+        let scope = Scope::new(&input, &ctx, &vars);
+        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
+        let escope = Scope {
+            input: &effective,
+            ..scope
+        };
+        let now = self.core.thread(id).map(|t| t.time).unwrap_or(0);
+        const MAX_DELAY_S: i128 = i32::MAX as i128;
+        let until_ms: i64 = match w {
+            Wait::Seconds(Dynamic::Literal(s)) => {
+                if s.value as i128 > MAX_DELAY_S {
+                    return Err(ExecError::runtime("Wait state delay is too long."));
+                }
+                now + s.value as i64 * 1000
+            }
+            Wait::Seconds(d @ (Dynamic::Path(_) | Dynamic::Call(_))) => {
+                let (v, p_text) = match d {
+                    Dynamic::Path(p) => (p.value.eval(&escope)?, p.value.as_str().to_string()),
+                    Dynamic::Call(c) => (
+                        c.value.eval(&escope, &mut self.core.rng)?,
+                        "SecondsPath".to_string(),
+                    ),
+                    _ => (Value::Null, String::new()),
+                };
+                let shown = v.to_json_string();
+                let secs = match &v {
+                    Value::Number(n) => match n.as_i64() {
+                        Some(i) if i < 0 => {
+                            return Err(ExecError::runtime(format!(
+                                "The SecondsPath parameter references a negative value: {} == {shown}",
+                                p_text
+                            )));
+                        }
+                        Some(i) => i,
+                        None => {
+                            return Err(ExecError::runtime(format!(
+                                "The SecondsPath parameter cannot be parsed as a long value: {} == {shown}",
+                                p_text
+                            )));
+                        }
+                    },
+                    _ => {
+                        return Err(ExecError::runtime(format!(
+                            "The SecondsPath parameter cannot be parsed as a long value: {} == {}",
+                            p_text,
+                            v.as_str().map(str::to_string).unwrap_or(shown)
+                        )));
+                    }
+                };
+                if secs as i128 > MAX_DELAY_S {
+                    return Err(ExecError::runtime("Wait state delay is too long."));
+                }
+                now + secs * 1000
+            }
+            Wait::Timestamp(d) => {
+                let (text, path) = match d {
+                    Dynamic::Literal(s) => (s.value.to_string(), None),
+                    Dynamic::Path(p) => {
+                        let v = p.value.eval(&escope)?;
+                        let text = v
+                            .as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_json_string());
+                        (text, Some(p.value.as_str().to_string()))
+                    }
+                    Dynamic::Call(c) => {
+                        let v = c.value.eval(&escope, &mut self.core.rng)?;
+                        let text = v
+                            .as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_json_string());
+                        (text, Some("TimestampPath".to_string()))
+                    }
+                    Dynamic::Jsonata(_) => return Err(jsonata_unsupported(st)),
+                };
+                let Some(nanos) = timestamp::parse_nanos(&text) else {
+                    return Err(ExecError::runtime(match path {
+                        Some(p) => format!(
+                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {p} == {text}"
+                        ),
+                        None => format!(
+                            "The Timestamp '{text}' is not a valid ISO-8601 extended offset date-time"
+                        ),
+                    }));
+                };
+                let target_ms = (nanos / 1_000_000) as i64;
+                if ((target_ms - now) / 1000) as i128 > MAX_DELAY_S {
+                    return Err(ExecError::runtime("Wait state delay is too long."));
+                }
+                target_ms.max(now)
+            }
+            Wait::Seconds(Dynamic::Jsonata(_)) => return Err(jsonata_unsupported(st)),
+            Wait::Missing => now,
+        };
+        self.record(id, |s| s.after_input_path = Some(effective.clone()));
+        if let Some(t) = self.core.thread_mut(id) {
+            t.time = until_ms.max(t.time);
+            t.phase = Phase::WaitDone;
+            if let Some(v) = t.visit.as_deref_mut() {
+                v.effective = effective;
+            }
+        }
+        Ok(())
+    }
+
+    fn wait_done(&mut self, id: ThreadId) {
+        let Some((st, _, _)) = self.current(id) else {
+            return;
+        };
+        let r = (|| {
+            let input = self.visit_input(id);
+            let effective = self
+                .core
+                .thread(id)
+                .and_then(|t| t.visit.as_ref())
+                .map(|v| v.effective.clone())
+                .unwrap_or_default();
+            let vars = self.vars(id);
+            let ctx = self.context(id, ContextExtras::default());
+            let scope = Scope::new(&input, &ctx, &vars);
+            let output = io::output_path(st.io.output_path.as_ref(), effective.clone(), &scope)?;
+            let assigned = self.assign(
+                st.assign.as_ref(),
+                &Scope {
+                    input: &effective,
+                    ..scope
+                },
+            )?;
+            Ok::<_, ExecError>((output, assigned))
+        })();
+        match r {
+            Ok((output, assigned)) => self.exit_state(
+                id,
+                st,
+                output,
+                assigned,
+                Next::from_transition(&st.transition),
+            ),
+            Err(e) => self.fail_state(id, e),
+        }
+    }
+
+    fn act_fail(&mut self, id: ThreadId, f: &crate::model::Fail) -> Result<(), ExecError> {
+        let input = self.visit_input(id);
+        let vars = self.vars(id);
+        let ctx = self.context(id, ContextExtras::default());
+        let scope = Scope::new(&input, &ctx, &vars);
+        let rng = &mut self.core.rng;
+        let mut field =
+            |d: &Option<Dynamic<Arc<str>>>, name: &str| -> Result<Option<Arc<str>>, ExecError> {
+                let v = match d {
+                    None => return Ok(None),
+                    Some(Dynamic::Literal(s)) => return Ok(Some(s.value.clone())),
+                    Some(Dynamic::Path(p)) => p.value.eval_field(&scope, name)?,
+                    Some(Dynamic::Call(c)) => c.value.eval(&scope, rng)?,
+                    Some(Dynamic::Jsonata(_)) => {
+                        return Err(ExecError::runtime(
+                            "JSONata is not supported yet (no JSONata engine)",
+                        ));
+                    }
+                };
+                Ok(Some(match v {
+                    Value::String(s) => s,
+                    other => other.to_json_string().into(),
+                }))
+            };
+        let error = field(&f.error, "ErrorPath")?;
+        let cause = field(&f.cause, "CausePath")?;
+        self.set_phase(id, Phase::Finish(Err(Fault { error, cause })));
+        Ok(())
+    }
+
+    // ---- Task -------------------------------------------------------------------------------
+
+    fn dynamic_seconds(
+        &mut self,
+        d: Option<&Dynamic<u64>>,
+        scope: &Scope,
+        field: &str,
+    ) -> Result<Option<u64>, ExecError> {
+        match d {
+            None => Ok(None),
+            Some(Dynamic::Literal(v)) => Ok(Some(v.value)),
+            Some(Dynamic::Call(c)) => {
+                let v = c.value.eval(scope, &mut self.core.rng)?;
+                match v.as_i64() {
+                    Some(n) if n > 0 => Ok(Some(n as u64)),
+                    _ => Err(ExecError::runtime(format!(
+                        "The {field} value {v} is not a valid positive integer"
+                    ))),
+                }
+            }
+            Some(Dynamic::Path(p)) => {
+                let v = p.value.eval(scope)?;
+                match v.as_i64() {
+                    Some(n) if n > 0 => Ok(Some(n as u64)),
+                    _ => Err(ExecError::runtime(format!(
+                        "The {field}Path field refers to value \"{}\" which is not a valid positive integer: {}",
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_json_string()),
+                        p.value.as_str()
+                    ))),
+                }
+            }
+            Some(Dynamic::Jsonata(_)) => Err(ExecError::runtime(
+                "JSONata is not supported yet (no JSONata engine)",
+            )),
+        }
+    }
+
+    fn act_task(&mut self, id: ThreadId, st: &State) -> Result<(), ExecError> {
+        let StateKind::Task(task) = &st.kind else {
+            return Ok(());
+        };
+        let input = self.visit_input(id);
+        let vars = self.vars(id);
+        let retry_count = self
+            .core
+            .thread(id)
+            .and_then(|t| t.visit.as_ref())
+            .map_or(0, |v| v.retry_count);
+        let wants_token = task.resource.value.ends_with(".waitForTaskToken");
+        let token: Arc<str> = {
+            self.core.next_token += 1;
+            format!(
+                "{}-task-{}",
+                self.options.names.execution_name, self.core.next_token
+            )
+            .into()
+        };
+        let ctx = self.context(
+            id,
+            ContextExtras {
+                retry_count: Some(retry_count),
+                task_token: wants_token.then_some(&*token),
+                map_item: None,
+            },
+        );
+        let scope = Scope::new(&input, &ctx, &vars);
+        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
+        let params = match &st.io.parameters {
+            Some(p) => self.eval_template(
+                p,
+                &Scope {
+                    input: &effective,
+                    ..scope
+                },
+            )?,
+            None => effective.clone(),
+        };
+        let timeout =
+            self.dynamic_seconds(task.timeout_seconds.as_ref(), &scope, "TimeoutSeconds")?;
+        let heartbeat =
+            self.dynamic_seconds(task.heartbeat_seconds.as_ref(), &scope, "HeartbeatSeconds")?;
+        self.record(id, |s| {
+            s.after_input_path = Some(effective);
+            s.after_parameters = Some(params.clone());
+        });
+        if let Some(v) = self.visit_mut(id) {
+            v.effective = params.clone();
+            v.token = Some(token);
+            v.timeout_ms = timeout.map(|t| t.saturating_mul(1000));
+            v.heartbeat_ms = heartbeat.map(|t| t.saturating_mul(1000));
+        }
+        self.set_phase(id, Phase::TaskStart);
+        let resource = task.resource.value.clone();
+        let region: Arc<str> = self.options.names.region.as_str().into();
+        match resource_kind(&resource) {
+            ResourceKind::LambdaFunction => {
+                self.emit(id, EventType::LambdaFunctionScheduled, || {
+                    EventDetails::LambdaScheduled {
+                        resource,
+                        input: params,
+                        timeout_seconds: timeout,
+                    }
+                })
+            }
+            ResourceKind::Service {
+                resource_type,
+                resource,
+            } => self.emit(id, EventType::TaskScheduled, || {
+                EventDetails::TaskScheduled {
+                    resource_type,
+                    resource,
+                    region,
+                    parameters: params,
+                    timeout_seconds: timeout,
+                    heartbeat_seconds: heartbeat,
+                }
+            }),
+        }
+        Ok(())
+    }
+
+    fn task_start(&mut self, id: ThreadId) {
+        let Some((st, _, _)) = self.current(id) else {
+            return;
+        };
+        let StateKind::Task(task) = &st.kind else {
+            return;
+        };
+        self.set_phase(id, Phase::TaskRun);
+        match resource_kind(&task.resource.value) {
+            ResourceKind::LambdaFunction => {
+                self.emit(id, EventType::LambdaFunctionStarted, || EventDetails::None)
+            }
+            ResourceKind::Service {
+                resource_type,
+                resource,
+            } => self.emit(id, EventType::TaskStarted, || EventDetails::TaskStarted {
+                resource_type,
+                resource,
+            }),
+        }
+    }
+
+    fn task_run(&mut self, id: ThreadId) {
+        let Some((st, info, sid)) = self.current(id) else {
+            return;
+        };
+        let StateKind::Task(task) = &st.kind else {
+            return;
+        };
+        let (token, timeout_ms, heartbeat_ms, params) = match self.core.thread(id).and_then(|t| t.visit.as_ref())
+        {
+            Some(v) => (
+                v.token.clone().unwrap_or_else(|| "".into()),
+                v.timeout_ms,
+                v.heartbeat_ms,
+                v.effective.clone(),
+            ),
+            None => return,
+        };
+        let mock = self
+            .options
+            .mocks
+            .sequence(&st.name, &task.resource.value)
+            .and_then(|seq| {
+                let counter = self.core.mock_counters.entry(st.name.clone()).or_insert(0);
+                let index = *counter;
+                *counter += 1;
+                seq.response(index).cloned()
+            });
+        let (attempt, duration) = match mock {
+            Some(resp) => {
+                let attempt = match resp.outcome {
+                    MockOutcome::Return(v) => Attempt::Succeeded(v),
+                    MockOutcome::Throw { error, cause } => Attempt::Failed(Fault {
+                        error: Some(error),
+                        cause,
+                    }),
+                };
+                (attempt, resp.duration_ms)
+            }
+            None => match self.answers.get(&token) {
+                Some(Ok(v)) => (Attempt::Succeeded(v.clone()), 0),
+                Some(Err(e)) => (Attempt::Failed(e.clone().into()), 0),
+                None => {
+                    let iterations = self
+                        .core
+                        .thread(id)
+                        .map(|t| t.iterations.to_vec())
+                        .unwrap_or_default();
+                    self.core.pending.push(PendingTask {
+                        token,
+                        state: st.name.clone(),
+                        path: info
+                            .paths
+                            .get(sid as usize)
+                            .cloned()
+                            .unwrap_or_else(|| st.name.clone()),
+                        resource: task.resource.value.clone(),
+                        parameters: params,
+                        iterations,
+                        thread: id,
+                    });
+                    self.set_phase(id, Phase::TaskAwait);
+                    return;
+                }
+            },
+        };
+        // A mocked task sends no heartbeats: it times out at whichever limit comes first.
+        let (attempt, elapsed) = match (timeout_ms, heartbeat_ms) {
+            (t, Some(h)) if duration > h && t.is_none_or(|t| h < t) => (Attempt::TimedOut { heartbeat: true }, h),
+            (Some(t), _) if duration > t => (Attempt::TimedOut { heartbeat: false }, t),
+            _ => (attempt, duration),
+        };
+        if let Some(t) = self.core.thread_mut(id) {
+            t.time += elapsed as i64;
+            t.phase = Phase::TaskOutcome(attempt);
+        }
+    }
+
+    /// A caller's answer for a paused task.
+    pub(crate) fn answer_task(&mut self, thread: ThreadId, result: Result<Value, ExecError>) {
+        let attempt = match result {
+            Ok(v) => Attempt::Succeeded(v),
+            Err(e) => Attempt::Failed(e.into()),
+        };
+        self.set_phase(thread, Phase::TaskOutcome(attempt));
+    }
+
+    fn task_outcome(&mut self, id: ThreadId, attempt: Attempt) {
+        let Some((st, _, _)) = self.current(id) else {
+            return;
+        };
+        let StateKind::Task(task) = &st.kind else {
+            return;
+        };
+        let kind = resource_kind(&task.resource.value);
+        let lambda = matches!(kind, ResourceKind::LambdaFunction);
+        let res = match kind {
+            ResourceKind::LambdaFunction => None,
+            ResourceKind::Service {
+                resource_type,
+                resource,
+            } => Some((resource_type, resource)),
+        };
+        match attempt {
+            Attempt::Succeeded(v) => {
+                let next = match io::check_size(
+                    &v,
+                    self.options.limits.payload_bytes,
+                    &task.resource.value,
+                ) {
+                    Ok(()) => Phase::ProcessResult(v.clone()),
+                    Err(e) => Phase::Recover(e.into()),
+                };
+                self.set_phase(id, next);
+                self.record(id, |s| s.result = Some(v.clone()));
+                match res {
+                    None => self.emit(id, EventType::LambdaFunctionSucceeded, || {
+                        EventDetails::LambdaSucceeded { output: v }
+                    }),
+                    Some((resource_type, resource)) => {
+                        self.emit(id, EventType::TaskSucceeded, || {
+                            EventDetails::TaskSucceeded {
+                                resource_type,
+                                resource,
+                                output: v,
+                            }
+                        })
+                    }
+                }
+            }
+            Attempt::Failed(f) => {
+                self.set_phase(id, Phase::Recover(f.clone()));
+                let ev = if lambda {
+                    EventType::LambdaFunctionFailed
+                } else {
+                    EventType::TaskFailed
+                };
+                self.emit(id, ev, || EventDetails::Failure {
+                    error: f.error,
+                    cause: f.cause,
+                    resource: res,
+                });
+            }
+            Attempt::TimedOut { heartbeat } => {
+                let name = if heartbeat { ErrorName::HeartbeatTimeout } else { ErrorName::Timeout };
+                let f = Fault {
+                    error: Some(name.as_str().into()),
+                    cause: None,
+                };
+                self.set_phase(id, Phase::Recover(f.clone()));
+                let ev = if lambda {
+                    EventType::LambdaFunctionTimedOut
+                } else {
+                    EventType::TaskTimedOut
+                };
+                self.emit(id, ev, || EventDetails::Failure {
+                    error: f.error,
+                    cause: f.cause,
+                    resource: res,
+                });
+            }
+        }
+    }
+
+    /// ResultSelector → ResultPath → OutputPath for Task, Parallel and Map, then exit.
+    fn process_result(&mut self, id: ThreadId, result: Value) {
+        let Some((st, _, _)) = self.current(id) else {
+            return;
+        };
+        let r = (|| {
+            let input = self.visit_input(id);
+            let vars = self.vars(id);
+            let ctx = self.context(id, ContextExtras::default());
+            let scope = Scope::new(&input, &ctx, &vars);
+            let selected = match &st.io.result_selector {
+                Some(t) => self.eval_template(
+                    t,
+                    &Scope {
+                        input: &result,
+                        ..scope
+                    },
+                )?,
+                None => result.clone(),
+            };
+            let after_rp = io::result_path(st.io.result_path.as_ref(), &input, selected.clone())?;
+            let output = io::output_path(st.io.output_path.as_ref(), after_rp.clone(), &scope)?;
+            let assigned = self.assign(
+                st.assign.as_ref(),
+                &Scope {
+                    input: &selected,
+                    ..scope
+                },
+            )?;
+            self.record(id, |s| {
+                s.result = Some(result.clone());
+                s.after_result_selector = Some(selected);
+                s.after_result_path = Some(after_rp);
+            });
+            Ok::<_, ExecError>((output, assigned))
+        })();
+        match r {
+            Ok((output, assigned)) => self.exit_state(
+                id,
+                st,
+                output,
+                assigned,
+                Next::from_transition(&st.transition),
+            ),
+            Err(e) => self.fail_state(id, e),
+        }
+    }
+
+    /// Retries the current state after its back-off if a retrier allows; true when it does.
+    pub(crate) fn try_retry(&mut self, id: ThreadId, fault: &Fault) -> bool {
+        let Some((st, _, _)) = self.current(id) else {
+            return false;
+        };
+        let (retriers, _) = st.retry_catch();
+        let error = fault.error_str();
+        if !retriers.is_empty() {
+            let core = &mut *self.core;
+            let delay = core
+                .threads
+                .get_mut(id as usize)
+                .and_then(Option::as_mut)
+                .and_then(|t| {
+                    let v = t.visit.as_deref_mut()?;
+                    retry::retry_delay(retriers, &mut v.attempts, error, &mut core.rng)
+                });
+            if let Some(delay) = delay {
+                if let Some(t) = self.core.thread_mut(id) {
+                    t.time += delay as i64;
+                    t.phase = Phase::Act;
+                    if let Some(v) = t.visit.as_deref_mut() {
+                        v.retry_count += 1;
+                        v.fanout = None;
+                    }
+                }
+                return true;
+            }
+        }
+        false
+    }
+
+    /// After a failure: retry (same state, after the back-off), catch, or end the thread.
+    fn recover(&mut self, id: ThreadId, fault: Fault) {
+        let Some((st, _, _)) = self.current(id) else {
+            self.finish(id, Err(fault));
+            return;
+        };
+        if self.try_retry(id, &fault) {
+            return;
+        }
+        let (_, catchers) = st.retry_catch();
+        let error = fault.error_str().to_string();
+        if let Some(c) = retry::catcher(catchers, &error) {
+            let r = (|| {
+                let input = self.visit_input(id);
+                let err = io::error_output(fault.error.as_deref(), fault.cause.as_deref());
+                let output = io::result_path(c.result_path.as_ref(), &input, err.clone())?;
+                let vars = self.vars(id);
+                let ctx = self.context(id, ContextExtras::default());
+                let scope = Scope::new(&err, &ctx, &vars);
+                let assigned = self.assign(c.assign.as_ref(), &scope)?;
+                Ok::<_, ExecError>((output, assigned))
+            })();
+            match r {
+                Ok((output, assigned)) => {
+                    let next = match c.next.id {
+                        Some(n) => Next::State(n),
+                        None => Next::End,
+                    };
+                    self.exit_state(id, st, output, assigned, next);
+                }
+                Err(e) => {
+                    let f = self.state_fault(id, e);
+                    self.set_phase(id, Phase::Finish(Err(f)));
+                }
+            }
+            return;
+        }
+        self.set_phase(id, Phase::Finish(Err(fault)));
+    }
+}
+
+pub(crate) fn jsonata_unsupported(st: &State) -> ExecError {
+    ExecError::runtime(format!(
+        "State '{}' uses a JSONata expression, which this interpreter does not support yet (no JSONata engine).",
+        st.name
+    ))
+}

@@ -1,0 +1,305 @@
+//! Unit tests of the executor over small definitions (the recorded AWS cases are in
+//! `tests/conformance.rs`).
+
+use std::sync::Arc;
+
+use super::*;
+use crate::history::{EventDetails, EventType};
+use crate::mock::Mocks;
+
+fn machine(def: &str) -> Arc<StateMachine> {
+    let loaded = crate::load(def);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    Arc::new(loaded.machine.expect("machine"))
+}
+
+fn v(s: &str) -> Value {
+    Value::parse(s).expect("json")
+}
+
+fn exec(def: &str, input: &str, mocks: &str) -> Execution {
+    let options = ExecOptions {
+        mocks: Arc::new(Mocks::from_value(&v(mocks)).expect("mocks")),
+        ..ExecOptions::default()
+    };
+    Execution::start(machine(def), v(input), options)
+}
+
+fn types(e: &Execution) -> Vec<&'static str> {
+    e.history().iter().map(|h| h.kind.as_str()).collect()
+}
+
+const LOOP: &str = r#"{"StartAt":"Check","States":{
+  "Check":{"Type":"Choice","Choices":[{"Variable":"$.i","NumericLessThan":3,"Next":"Incr"}],"Default":"Done"},
+  "Incr":{"Type":"Pass","Parameters":{"i.$":"States.MathAdd($.i, 1)"},"Next":"Check"},
+  "Done":{"Type":"Succeed"}}}"#;
+
+#[test]
+fn step_emits_exactly_one_event_and_matches_run() {
+    let mut stepped = exec(LOOP, r#"{"i":0}"#, "{}");
+    let mut n = 0;
+    while let Step::Event(id) = stepped.step() {
+        n += 1;
+        assert_eq!(id, n);
+        assert_eq!(stepped.history().len() as u32, n);
+    }
+    let mut ran = exec(LOOP, r#"{"i":0}"#, "{}");
+    assert_eq!(
+        ran.run(),
+        Status::Succeeded {
+            output: v(r#"{"i":3}"#)
+        }
+    );
+    assert_eq!(stepped.status(), ran.status());
+    assert_eq!(types(&stepped), types(&ran));
+    assert_eq!(ran.transitions(), 8);
+    assert_eq!(stepped.step(), Step::Finished);
+}
+
+#[test]
+fn back_and_seek_replay_the_same_history() {
+    let mut e = exec(LOOP, r#"{"i":0}"#, "{}");
+    let options = ExecOptions {
+        snapshot_every: 4,
+        ..ExecOptions::default()
+    };
+    e.options = Arc::new(options);
+    e.run();
+    let full: Vec<String> = e
+        .history()
+        .iter()
+        .map(|h| serde_json::to_string(h).expect("json"))
+        .collect();
+    let total = e.event_count();
+    for target in [total - 1, 3, 0, 11, 5, total] {
+        assert!(e.seek(target), "seek {target}");
+        assert_eq!(e.event_count(), target);
+        let now: Vec<String> = e
+            .history()
+            .iter()
+            .map(|h| serde_json::to_string(h).expect("json"))
+            .collect();
+        assert_eq!(now[..], full[..target as usize]);
+    }
+    assert!(e.seek(7));
+    assert!(e.back());
+    assert_eq!(e.event_count(), 6);
+    assert_eq!(e.position().len(), 1);
+    e.run();
+    let again: Vec<String> = e
+        .history()
+        .iter()
+        .map(|h| serde_json::to_string(h).expect("json"))
+        .collect();
+    assert_eq!(again, full);
+}
+
+const TASK: &str = r#"{"StartAt":"T","States":{
+  "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f","Payload.$":"$"},
+       "ResultSelector":{"v.$":"$.Payload"},"ResultPath":"$.r","End":true}}}"#;
+
+#[test]
+fn unmocked_task_pauses_until_answered() {
+    let mut e = exec(TASK, r#"{"x":1}"#, "{}");
+    let Status::Paused { tasks } = e.run() else {
+        panic!("expected a pause, got {:?}", e.status())
+    };
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(&*tasks[0].state, "T");
+    assert_eq!(
+        tasks[0].parameters,
+        v(r#"{"FunctionName":"f","Payload":{"x":1}}"#)
+    );
+    assert_eq!(e.position()[0].activity, "awaitingTask");
+    assert!(e.complete_task("nope", Ok(Value::Null)).is_err());
+    e.complete_task(&tasks[0].token, Ok(v(r#"{"Payload":7}"#)))
+        .expect("answer");
+    assert_eq!(
+        e.run(),
+        Status::Succeeded {
+            output: v(r#"{"x":1,"r":{"v":7}}"#)
+        }
+    );
+    assert_eq!(
+        types(&e),
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    // The inspector stages of the visit.
+    let exited = e
+        .history()
+        .iter()
+        .find(|h| h.kind == EventType::TaskStateExited)
+        .expect("exited");
+    let EventDetails::StateExited {
+        stages: Some(st), ..
+    } = &exited.details
+    else {
+        panic!("stages")
+    };
+    assert_eq!(
+        st.after_parameters,
+        Some(v(r#"{"FunctionName":"f","Payload":{"x":1}}"#))
+    );
+    assert_eq!(st.result, Some(v(r#"{"Payload":7}"#)));
+    assert_eq!(st.after_result_selector, Some(v(r#"{"v":7}"#)));
+    // Going back before the answer replays it.
+    assert!(e.seek(3));
+    assert_eq!(
+        e.run(),
+        Status::Succeeded {
+            output: v(r#"{"x":1,"r":{"v":7}}"#)
+        }
+    );
+}
+
+#[test]
+fn retry_backoff_advances_virtual_time_and_catch_routes() {
+    let def = r#"{"StartAt":"T","States":{
+      "T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f",
+           "Retry":[{"ErrorEquals":["Boom"],"IntervalSeconds":2,"MaxAttempts":2,"BackoffRate":3}],
+           "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"H"}],"End":true},
+      "H":{"Type":"Pass","End":true}}}"#;
+    let mut e = exec(
+        def,
+        "{}",
+        r#"{"T":{"0-2":{"Throw":{"Error":"Boom","Cause":"c"}}}}"#,
+    );
+    assert_eq!(
+        e.run(),
+        Status::Succeeded {
+            output: v(r#"{"err":{"Error":"Boom","Cause":"c"}}"#)
+        }
+    );
+    let scheduled: Vec<i64> = e
+        .history()
+        .iter()
+        .filter(|h| h.kind == EventType::LambdaFunctionScheduled)
+        .map(|h| h.timestamp_ms - e.options.env.start_time_ms)
+        .collect();
+    assert_eq!(scheduled, vec![0, 2000, 8000]);
+}
+
+#[test]
+fn parallel_and_map_interleave_by_virtual_time() {
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"ItemsPath":"$.xs",
+      "ItemProcessor":{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$","End":true}}},"End":true}}}"#;
+    let mut e = exec(def, r#"{"xs":[3,1,1]}"#, "{}");
+    assert_eq!(
+        e.run(),
+        Status::Succeeded {
+            output: v("[3,1,1]")
+        }
+    );
+    // Item 1 (1 s) finishes before item 0 (3 s); item 2 starts when item 1's slot frees at 1 s.
+    let iter_events: Vec<(i64, &str, usize)> = e
+        .history()
+        .iter()
+        .filter_map(|h| match &h.details {
+            EventDetails::MapIteration { index, .. } => Some((
+                (h.timestamp_ms - e.options.env.start_time_ms) / 1000,
+                h.kind.as_str(),
+                *index,
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        iter_events,
+        vec![
+            (0, "MapIterationStarted", 0),
+            (0, "MapIterationStarted", 1),
+            (1, "MapIterationSucceeded", 1),
+            (1, "MapIterationStarted", 2),
+            (2, "MapIterationSucceeded", 2),
+            (3, "MapIterationSucceeded", 0),
+        ]
+    );
+    let par = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":5,"End":true}}},
+      {"StartAt":"B","States":{"B":{"Type":"Pass","Result":2,"End":true}}}]}}}"#;
+    let mut p = exec(par, "{}", "{}");
+    while p.position().iter().all(|a| a.state.as_ref() != "A") {
+        p.step();
+    }
+    let paths: Vec<String> = p.position().iter().map(|a| a.path.to_string()).collect();
+    assert!(paths.contains(&"P/0/A".to_string()), "{paths:?}");
+    assert_eq!(
+        p.run(),
+        Status::Succeeded {
+            output: v("[{},2]")
+        }
+    );
+}
+
+#[test]
+fn limits_stop_runaway_and_oversized_executions() {
+    let endless = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},
+      "B":{"Type":"Choice","Choices":[{"Variable":"$","IsPresent":true,"Next":"A"}],"Default":"C"},"C":{"Type":"Succeed"}}}"#;
+    let options = ExecOptions {
+        limits: Limits {
+            max_transitions: 50,
+            ..Limits::default()
+        },
+        ..ExecOptions::default()
+    };
+    let mut e = Execution::start(machine(endless), v("{}"), options);
+    match e.run() {
+        Status::Failed { error, cause } => {
+            assert_eq!(error.as_deref(), Some("States.Runtime"));
+            assert!(cause.is_some_and(|c| c.contains("maximum number of state transitions (50)")));
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut e = Execution::start(machine(endless), v("{}"), ExecOptions::default());
+    assert!(matches!(e.run(), Status::Failed { .. }));
+    assert!(e.event_count() <= 25_000);
+    let big = format!(
+        r#"{{"StartAt":"A","States":{{"A":{{"Type":"Pass","Result":"{}","End":true}}}}}}"#,
+        "x".repeat(300_000)
+    );
+    let mut e = exec(&big, "{}", "{}");
+    assert!(
+        matches!(e.run(), Status::Failed { error: Some(ref err), .. } if &**err == "States.DataLimitExceeded")
+    );
+    let timeout = r#"{"StartAt":"W","TimeoutSeconds":2,"States":{"W":{"Type":"Wait","Seconds":10,"End":true}}}"#;
+    let mut e = exec(timeout, "{}", "{}");
+    assert!(matches!(e.run(), Status::TimedOut { .. }));
+    assert_eq!(types(&e).last(), Some(&"ExecutionTimedOut"));
+}
+
+#[test]
+fn jitter_is_seeded() {
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
+      "Retry":[{"ErrorEquals":["E"],"IntervalSeconds":10,"MaxAttempts":3,"JitterStrategy":"FULL"}],"End":true}}}"#;
+    let run = |seed: u64| {
+        let options = ExecOptions {
+            env: crate::env::Env {
+                seed,
+                ..crate::env::Env::default()
+            },
+            mocks: Arc::new(
+                Mocks::from_value(&v(
+                    r#"{"T":{"0-2":{"Throw":{"Error":"E"}},"3":{"Return":1}}}"#,
+                ))
+                .expect("mocks"),
+            ),
+            ..ExecOptions::default()
+        };
+        let mut e = Execution::start(machine(def), v("{}"), options);
+        e.run();
+        e.history()
+            .iter()
+            .map(|h| h.timestamp_ms)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(1), run(1));
+    assert_ne!(run(1), run(2));
+}

@@ -1,0 +1,459 @@
+//! Conformance: runs every recorded case of `shared/conformance` (LocalStack's AWS-recorded
+//! snapshots and aws-local-stepfunctions' unit tests) through the executor and compares status,
+//! output, error, cause and the event-type sequence with what was recorded.
+//!
+//! Failures must be listed in `tests/conformance/known-failures.json` (case id → reason). The list
+//! may only shrink: a failing case that is not listed, or a listed case that now passes, fails
+//! this test. `UPDATE_KNOWN_FAILURES=1` rewrites the list (keeping existing reasons) — review the
+//! diff before committing it.
+//!
+//! The cases live beside the repository (`../shared/conformance`); `ASL_CONFORMANCE_DIR`
+//! overrides the location.
+
+#![allow(clippy::disallowed_methods)] // the test reads the shared case files
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use asl_core::exec::{ExecNames, ExecOptions, Execution, Status};
+use asl_core::mock::Mocks;
+use asl_core::value::Value;
+use serde_json::Value as J;
+
+const FILES: [&str; 2] = ["localstack.jsonl", "aws-local-stepfunctions.jsonl"];
+
+fn cases_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("ASL_CONFORMANCE_DIR") {
+        return PathBuf::from(dir);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
+}
+
+fn known_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/known-failures.json")
+}
+
+/// Strings in `expected` that stand for values the snapshot tool masked.
+fn wildcard_tokens(case: &J) -> Vec<String> {
+    let mut toks: Vec<String> = [
+        "date",
+        "timestamp",
+        "entered-time",
+        "start-time",
+        "<timestamp>",
+        "<request_id>",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if let Some(ps) = case.get("placeholders").and_then(J::as_array) {
+        for p in ps.iter().filter_map(J::as_str) {
+            toks.push(p.to_string());
+        }
+    }
+    // `<uuid:N>` and `<json-input:N>` appear with several N.
+    for n in 0..10 {
+        toks.push(format!("<uuid:{n}>"));
+        toks.push(format!("<json-input:{n}>"));
+    }
+    toks.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    toks.dedup();
+    toks
+}
+
+/// Whether `actual` matches `expected`, where placeholder tokens in expected strings match any
+/// text.
+fn string_matches(expected: &str, actual: &str, toks: &[String]) -> bool {
+    if expected == actual {
+        return true;
+    }
+    if !toks.iter().any(|t| expected.contains(t.as_str())) {
+        return false;
+    }
+    // Build a glob: literal parts escaped, tokens as `*`.
+    let mut glob = String::new();
+    let mut rest = expected;
+    'outer: while !rest.is_empty() {
+        for t in toks {
+            if rest.starts_with(t.as_str()) {
+                glob.push('*');
+                rest = &rest[t.len()..];
+                continue 'outer;
+            }
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        if c == '*' || c == '\\' {
+            glob.push('\\');
+        }
+        glob.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    asl_core::choice::glob_matches(&glob, actual)
+}
+
+fn json_matches(expected: &J, actual: &J, toks: &[String]) -> bool {
+    match (expected, actual) {
+        (J::String(e), J::String(a)) => string_matches(e, a, toks),
+        (J::String(e), _) if toks.iter().any(|t| t == e) => true,
+        (J::Number(e), J::Number(a)) => e.as_f64() == a.as_f64(),
+        (J::Array(e), J::Array(a)) => {
+            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| json_matches(x, y, toks))
+        }
+        (J::Object(e), J::Object(a)) => {
+            e.len() == a.len()
+                && e.iter()
+                    .all(|(k, v)| a.get(k).is_some_and(|w| json_matches(v, w, toks)))
+        }
+        _ => expected == actual,
+    }
+}
+
+/// Fills in the generated "now" input of the Wait cases (`context.input_rule`).
+fn generated_input(case: &J, input: &J, start_ms: i64) -> J {
+    let Some(rule) = case.pointer("/context/input_rule").and_then(J::as_str) else {
+        return input.clone();
+    };
+    let days: i64 = rule
+        .split("now_utc + ")
+        .nth(1)
+        .and_then(|r| r.split(" days").next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    let suffix = rule
+        .split("+ '")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .unwrap_or("");
+    let ms = start_ms + days * 86_400_000;
+    let text = format!("{}{suffix}", asl_core::exec::timestamp::format_seconds(ms));
+    let s = serde_json::to_string(input)
+        .unwrap_or_default()
+        .replace("<timestamp>", &text);
+    serde_json::from_str(&s).unwrap_or_else(|_| input.clone())
+}
+
+fn mocks_for(case: &J) -> Result<Mocks, String> {
+    let mut obj = case
+        .get("mocks")
+        .cloned()
+        .unwrap_or(J::Object(Default::default()));
+    if let Some(calls) = case.get("mock_calls").and_then(J::as_object) {
+        for (state, list) in calls {
+            let Some(list) = list.as_array() else {
+                continue;
+            };
+            let timeouts: Vec<&J> = list
+                .iter()
+                .filter(|c| c.get("outcome").and_then(J::as_str) == Some("timeout"))
+                .collect();
+            if timeouts.is_empty() || obj.get(state).is_some() {
+                continue;
+            }
+            // The resource never answered: a mock that runs past TimeoutSeconds.
+            let mut seq = serde_json::Map::new();
+            for (i, c) in list.iter().enumerate() {
+                let secs = c
+                    .get("timeoutInSeconds")
+                    .and_then(J::as_f64)
+                    .unwrap_or(60.0)
+                    + 1.0;
+                let entry = match c.get("outcome").and_then(J::as_str) {
+                    Some("return") => {
+                        serde_json::json!({"Return": c.get("result").cloned().unwrap_or(J::Null)})
+                    }
+                    Some("throw") => {
+                        serde_json::json!({"Throw": {"Error": c.get("error"), "Cause": c.get("cause")}})
+                    }
+                    _ => serde_json::json!({"Return": {}, "DurationSeconds": secs}),
+                };
+                seq.insert(i.to_string(), entry);
+            }
+            if let Some(o) = obj.as_object_mut() {
+                o.insert(state.clone(), J::Object(seq));
+            }
+        }
+    }
+    Mocks::from_value(&Value::from(&obj))
+}
+
+/// Runs one case; `Err(reason)` when it does not match the recording.
+fn run_case(case: &J) -> Result<(), String> {
+    let expected = case.get("expected").ok_or("case without expected")?;
+    let definition = serde_json::to_string(case.get("definition").ok_or("no definition")?)
+        .map_err(|e| e.to_string())?;
+    let loaded = asl_core::load(&definition);
+    let machine = match (
+        loaded.machine,
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == asl_core::Severity::Error),
+    ) {
+        (Some(m), false) => m,
+        (_, _) => {
+            let first = loaded
+                .diagnostics
+                .first()
+                .map(|d| format!("{}: {}", d.code, d.message))
+                .unwrap_or_default();
+            return Err(format!("definition rejected: {first}"));
+        }
+    };
+    let options = ExecOptions {
+        mocks: Arc::new(mocks_for(case)?),
+        names: ExecNames::conformance_placeholders(),
+        ..ExecOptions::default()
+    };
+    let input = generated_input(
+        case,
+        case.get("input").unwrap_or(&J::Null),
+        options.env.start_time_ms,
+    );
+    let mut exec = Execution::start(Arc::new(machine), Value::from(&input), options);
+    let mut status = exec.run();
+    // Tasks the recording has no calls for run the test's identity Lambda (`return event`).
+    let identity = case
+        .pointer("/context/lambda_functions")
+        .and_then(J::as_array)
+        .is_some_and(|fs| {
+            fs.iter().all(|f| {
+                f.get("handler_source")
+                    .and_then(J::as_str)
+                    .is_some_and(|s| s.contains("return event"))
+            })
+        });
+    while let (true, Status::Paused { tasks }) = (identity, &status) {
+        for t in tasks.clone() {
+            exec.complete_task(&t.token, Ok(t.parameters.clone()))
+                .map_err(|e| e.to_string())?;
+        }
+        status = exec.run();
+    }
+    let toks = wildcard_tokens(case);
+    let want_status = expected.get("status").and_then(J::as_str).unwrap_or("");
+    if status.aws_name() != want_status {
+        let detail = match &status {
+            Status::Failed { error, cause } => format!(
+                " ({} / {})",
+                error.as_deref().unwrap_or("-"),
+                cause.as_deref().unwrap_or("-")
+            ),
+            Status::Paused { tasks } => format!(
+                " (paused at {:?})",
+                tasks
+                    .iter()
+                    .map(|t| t.state.to_string())
+                    .collect::<Vec<_>>()
+            ),
+            Status::Succeeded { output } => format!(" (output {output})"),
+            _ => String::new(),
+        };
+        return Err(format!(
+            "status {} instead of {want_status}{detail}",
+            status.aws_name()
+        ));
+    }
+    match &status {
+        Status::Succeeded { output } => {
+            if let Some(want) = expected.get("output") {
+                let got: J = output.into();
+                if !json_matches(want, &got, &toks) {
+                    return Err(format!("output {got} instead of {want}"));
+                }
+            }
+        }
+        Status::Failed { error, cause } | Status::TimedOut { error, cause } => {
+            let want_error = expected.get("error").and_then(J::as_str);
+            if want_status == "FAILED"
+                && want_error != error.as_deref()
+                && !(want_error.is_none() && error.as_deref().is_none())
+            {
+                return Err(format!("error {error:?} instead of {want_error:?}"));
+            }
+            if let Some(want) = expected.get("cause").and_then(J::as_str) {
+                let got = cause.as_deref().unwrap_or("");
+                if !string_matches(want, got, &toks) {
+                    return Err(format!("cause {got:?} instead of {want:?}"));
+                }
+            } else if let Some(want) = expected.get("cause_json") {
+                let got: J =
+                    serde_json::from_str(cause.as_deref().unwrap_or("")).unwrap_or(J::Null);
+                if !json_matches(want, &got, &toks) {
+                    return Err(format!("cause {cause:?} instead of {want}"));
+                }
+            } else if want_status == "FAILED"
+                && expected.get("error").is_some()
+                && cause.is_some()
+                && case.get("recorded_against").and_then(J::as_str) == Some("aws")
+            {
+                // AWS reported no cause.
+                return Err(format!("cause {cause:?} where AWS reported none"));
+            }
+        }
+        _ => {}
+    }
+    if let Some(want) = expected.get("events").and_then(J::as_array) {
+        let mut want: Vec<&str> = want.iter().filter_map(J::as_str).collect();
+        let mut got: Vec<&str> = exec.history().iter().map(|e| e.kind.as_str()).collect();
+        let resorted = case
+            .get("notes")
+            .and_then(J::as_str)
+            .is_some_and(|n| n.contains("re-sorted"));
+        if resorted {
+            want.sort_unstable();
+            got.sort_unstable();
+        }
+        if want != got {
+            return Err(format!("events {got:?} instead of {want:?}"));
+        }
+    }
+    if let Some(want) = expected.get("trace").and_then(J::as_array) {
+        let resorted = case.get("notes").and_then(J::as_str).is_some_and(|n| n.contains("re-sorted"));
+        if !resorted {
+            check_trace(want, &exec, &toks)?;
+        }
+    }
+    Ok(())
+}
+
+/// Compares every `…StateEntered` (name, input) and `…StateExited` (name, output, and
+/// `assignedVariables` where AWS recorded them) with the recording.
+fn check_trace(want: &[J], exec: &Execution, toks: &[String]) -> Result<(), String> {
+    use asl_core::history::EventDetails;
+    let got: Vec<(&str, &str, J, Option<J>)> = exec
+        .history()
+        .iter()
+        .filter_map(|e| match &e.details {
+            EventDetails::StateEntered { name, input } => Some((e.kind.as_str(), &**name, J::from(input), None)),
+            EventDetails::StateExited { name, output, assigned_variables, .. } => Some((
+                e.kind.as_str(),
+                &**name,
+                J::from(output),
+                assigned_variables.as_ref().map(J::from),
+            )),
+            _ => None,
+        })
+        .collect();
+    if got.len() != want.len() {
+        return Err(format!("trace has {} state events instead of {}", got.len(), want.len()));
+    }
+    for (i, (w, (kind, name, value, assigned))) in want.iter().zip(&got).enumerate() {
+        let wkind = w.get("type").and_then(J::as_str).unwrap_or("");
+        let wname = w.get("name").and_then(J::as_str).unwrap_or("");
+        let wvalue = w.get("input").or_else(|| w.get("output")).unwrap_or(&J::Null);
+        if wkind != *kind || wname != *name || !json_matches(wvalue, value, toks) {
+            return Err(format!("trace[{i}]: {kind} {name} {value} instead of {wkind} {wname} {wvalue}"));
+        }
+        if let Some(wa) = w.get("assignedVariables") {
+            let ga = assigned.clone().unwrap_or(J::Null);
+            if !json_matches(wa, &ga, toks) {
+                return Err(format!("trace[{i}] {name}: assigned {ga} instead of {wa}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn conformance_cases() {
+    let dir = cases_dir();
+    let known: BTreeMap<String, String> = std::fs::read_to_string(known_path())
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let mut per_category: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut failures: BTreeMap<String, String> = BTreeMap::new();
+    let mut total = 0;
+    for file in FILES {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {} ({e}); set ASL_CONFORMANCE_DIR",
+                path.display()
+            )
+        });
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let case: J = serde_json::from_str(line).expect("a conformance line is JSON");
+            let id = case
+                .get("id")
+                .and_then(J::as_str)
+                .unwrap_or("?")
+                .to_string();
+            let category = case
+                .get("category")
+                .and_then(J::as_str)
+                .unwrap_or("?")
+                .to_string();
+            total += 1;
+            let jsonata = case
+                .get("features")
+                .and_then(J::as_array)
+                .is_some_and(|f| f.iter().any(|x| x.as_str() == Some("jsonata")));
+            let result = std::panic::catch_unwind(|| run_case(&case))
+                .unwrap_or_else(|_| Err("PANIC".into()));
+            let entry = per_category.entry(category).or_default();
+            match result {
+                Ok(()) => entry.0 += 1,
+                Err(reason) => {
+                    entry.1 += 1;
+                    let reason = if jsonata {
+                        format!("JSONata engine not implemented yet ({reason})")
+                    } else {
+                        reason
+                    };
+                    failures.insert(id, reason);
+                }
+            }
+        }
+    }
+    println!("conformance: {total} cases");
+    for (cat, (pass, fail)) in &per_category {
+        println!("  {cat}: {pass} passed, {fail} failed");
+    }
+    let (p, f): (usize, usize) = per_category
+        .values()
+        .fold((0, 0), |(a, b), (x, y)| (a + x, b + y));
+    println!("  total: {p} passed, {f} failed");
+
+    if std::env::var("UPDATE_KNOWN_FAILURES").is_ok() {
+        let mut out: BTreeMap<String, String> = BTreeMap::new();
+        for (id, reason) in &failures {
+            let keep = known
+                .get(id)
+                .filter(|r| !r.starts_with("status ") && !r.starts_with("output "))
+                .cloned();
+            out.insert(
+                id.clone(),
+                keep.unwrap_or_else(|| reason.chars().take(300).collect()),
+            );
+        }
+        let text = serde_json::to_string_pretty(&out).expect("serialise");
+        std::fs::create_dir_all(known_path().parent().expect("dir")).expect("mkdir");
+        std::fs::write(known_path(), text + "\n").expect("write known failures");
+        println!("rewrote {}", known_path().display());
+        return;
+    }
+    let new: Vec<(&String, &String)> = failures
+        .iter()
+        .filter(|(id, _)| !known.contains_key(*id))
+        .collect();
+    let fixed: Vec<&String> = known
+        .keys()
+        .filter(|id| !failures.contains_key(*id))
+        .collect();
+    let unknown_ids: HashMap<&str, ()> = HashMap::new();
+    let _ = unknown_ids;
+    for (id, reason) in &new {
+        println!("NEW FAILURE {id}: {reason}");
+    }
+    for id in &fixed {
+        println!("NOW PASSING (remove from known-failures.json) {id}");
+    }
+    assert!(
+        new.is_empty() && fixed.is_empty(),
+        "{} new failures, {} newly passing listed cases",
+        new.len(),
+        fixed.len()
+    );
+}

@@ -1,0 +1,104 @@
+//! The invalid definitions under `tests/validate/`: each gets its expected code at the expected
+//! line:column (from `expectations.json`), and together they cover every diagnostic code.
+
+// The harness reads test data from disk; the core itself never does.
+#![allow(clippy::disallowed_methods)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use asl_core::Code;
+use serde_json::Value as Json;
+
+fn dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/validate"))
+}
+
+#[test]
+fn every_case_gets_its_code_at_its_position() {
+    let text = std::fs::read_to_string(dir().join("expectations.json")).expect("expectations.json");
+    let expectations: Json = serde_json::from_str(&text).expect("expectations are JSON");
+    let expectations = expectations
+        .as_object()
+        .expect("an object: file → expected diagnostics");
+    let mut covered = BTreeSet::new();
+    let mut failures = Vec::new();
+    for (file, expected) in expectations {
+        let text =
+            std::fs::read_to_string(dir().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let loaded = asl_core::load(&text);
+        for e in expected.as_array().expect("a list per file") {
+            let code = e["code"].as_str().expect("code");
+            let (line, column) = (
+                e["line"].as_u64().expect("line"),
+                e["column"].as_u64().expect("column"),
+            );
+            let parsed =
+                Code::from_name(code).unwrap_or_else(|| panic!("{file}: unknown code {code}"));
+            covered.insert(parsed);
+            let hit = loaded.diagnostics.iter().any(|d| {
+                d.code == parsed
+                    && u64::from(d.start.line) == line
+                    && u64::from(d.start.column) == column
+            });
+            if !hit {
+                let got: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
+                failures.push(format!(
+                    "{file}: expected {line}:{column} {code}, got:\n    {}",
+                    got.join("\n    ")
+                ));
+            }
+        }
+        // Every diagnostic a case produces is located (1-based) and carries a pointer into the
+        // document or the whole-document pointer "".
+        for d in &loaded.diagnostics {
+            assert!(d.start.line >= 1 && d.start.column >= 1, "{file}: {d:?}");
+            assert!(
+                d.pointer.is_empty() || d.pointer.starts_with('/'),
+                "{file}: {d:?}"
+            );
+        }
+    }
+    assert!(expectations.len() >= 30, "at least 30 invalid definitions");
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|c| !covered.contains(c))
+        .map(|c| c.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a test case in tests/validate: {missing:?}"
+    );
+    println!(
+        "{} cases, {} codes covered",
+        expectations.len(),
+        covered.len()
+    );
+}
+
+#[test]
+fn pointers_name_the_offending_field() {
+    let text = std::fs::read_to_string(dir().join("missing_transition_target.json")).expect("case");
+    let loaded = asl_core::load(&text);
+    let d = loaded.errors().next().expect("an error");
+    assert_eq!(d.pointer, "/States/A/Next");
+    assert!(loaded.machine.is_some(), "the graph can still be drawn");
+}
+
+#[test]
+fn utf16_columns_for_editors() {
+    let text = "{\"StartAt\": \"😀\", \"States\": {\"😀\": {\"Type\": \"Pass\", \"Next\": \"x\"}}}";
+    let loaded = asl_core::load(text);
+    let d = loaded.errors().next().expect("an error");
+    let index = asl_core::source::LineIndex::new(text);
+    let (start, _) = d.utf16_range(text, &index);
+    assert_eq!(d.code, Code::MissingTransitionTarget);
+    // The emoji before the target counts 2 UTF-16 units but 1 character, twice.
+    assert_eq!(start.column, d.start.column + 2);
+}

@@ -1,0 +1,1033 @@
+//! Geometry for a [`Graph`]: node boxes, branch frames, edge curves and label boxes.
+//!
+//! Owns sizing (with our own text measurement, [`crate::measure`]), the call into layout-rs 0.1.3,
+//! and nesting. It does not draw (see [`crate::svg`]).
+//!
+//! # What we measured about layout-rs 0.1.3 and what we decided
+//! (see also `shared/reference/layout-rs.md` and the figures printed by `cargo bench -p asl-graph`)
+//! - **Exponential reachability.** `DAG::is_reachable` explores every simple path (it un-marks nodes
+//!   on the way back); `to_valid_dag` calls it once per edge to find back edges, and the default
+//!   `validate` calls it once per edge again. A back edge behind a chain of Choice diamonds therefore
+//!   costs 2^diamonds. We turn validation off and find back edges ourselves (one DFS from the entry),
+//!   hand layout-rs a DAG with those edges reversed, and add edges in topological order of their
+//!   source, so each of its reachability checks starts at a node with no out-edges yet and returns at
+//!   once. Result: 1,000 states lay out in tens of milliseconds, not hours.
+//! - **Edge-order-dependent panics** ("Can't normalize the unit vector"): edges go in topological/
+//!   BFS order, which never panicked in the probe nor in our property test.
+//! - **Empty graph panics**: a scope with no node never reaches layout-rs; a scope with one node and
+//!   no edge is placed without it.
+//! - **No clusters**: each Parallel branch and Map processor is laid out as its own graph first, and
+//!   its bounding box (plus a frame) becomes the size of the Parallel/Map node in the parent graph.
+//!   This is exact for ASL, where no transition crosses a branch boundary.
+//! - **Edge labels** become connector pseudo-nodes sized `chars × font size`: we pass a digit
+//!   string whose length gives the label's measured width and whose value is the edge's index, and
+//!   read the connector's position back to place our label.
+//! - **Shapes**: only boxes/circles; we lay out every node as a box of our measured size and clip edge
+//!   ends to our own diamond (Choice) afterwards.
+//! - **Panics cannot be caught in wasm** (`panic = abort` on wasm32-unknown-unknown), so avoiding the
+//!   triggers above is the real guard. Natively we also wrap the call in `catch_unwind` and fall back
+//!   to [`fallback`], a small layered layout of our own, so the CLI never dies on a layout bug.
+
+use std::collections::HashSet;
+
+use layout::adt::dag::NodeHandle;
+use layout::core::base::Orientation;
+use layout::core::geometry::Point as LPoint;
+use layout::core::style::StyleAttr;
+use layout::std_shapes::shapes::{Arrow, Element, ShapeKind};
+use layout::topo::layout::VisualGraph;
+
+use crate::geom::{Cubic, Point, Rect};
+use crate::graph::{Graph, NodeKind, Scope};
+use crate::measure;
+use crate::rows::{Elem, Item};
+
+/// Name font size (px).
+pub const NAME_PX: f64 = 14.0;
+/// Caption font size (px).
+pub const CAPTION_PX: f64 = 11.5;
+/// Edge label font size (px).
+pub const LABEL_PX: f64 = 11.5;
+/// Line height of a name line.
+pub const LINE_H: f64 = 18.0;
+/// Height of the caption line.
+pub const CAPTION_H: f64 = 15.0;
+/// Height of an edge label box.
+pub const LABEL_H: f64 = 20.0;
+/// Widest edge label before eliding.
+pub const LABEL_MAX_W: f64 = 180.0;
+/// Horizontal padding inside a box.
+const PAD_X: f64 = 14.0;
+/// Vertical padding inside a box.
+const PAD_Y: f64 = 9.0;
+/// Widest name line before wrapping.
+const NAME_MAX_W: f64 = 200.0;
+/// Narrowest state box.
+const MIN_W: f64 = 150.0;
+/// Header height of a Parallel/Map container.
+const HEADER_H: f64 = 46.0;
+/// Padding inside a container and inside a branch frame.
+const CONTAINER_PAD: f64 = 14.0;
+/// Padding between a branch frame and its nodes.
+const FRAME_PAD: f64 = 16.0;
+/// Gap between branch frames.
+const FRAME_GAP: f64 = 18.0;
+/// Space kept around each node by layout-rs (its "halo"), x and y.
+const HALO: (f64, f64) = (36.0, 44.0);
+
+/// Which drawn shape a node has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Rounded rectangle (Task, Pass, Wait).
+    Box,
+    /// Diamond (Choice).
+    Diamond,
+    /// Capsule (Start, End, Succeed, Fail).
+    Pill,
+    /// Rounded container with a header and branch frames (Parallel, Map).
+    Container,
+}
+
+/// Which engine placed a scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// layout-rs.
+    LayoutRs,
+    /// Our own layered fallback.
+    Fallback,
+    /// Trivial: zero or one node, no edges.
+    Trivial,
+}
+
+/// A placed node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeGeom {
+    /// The node's box (absolute).
+    pub rect: Rect,
+    /// The drawn shape.
+    pub shape: Shape,
+    /// The name, wrapped/elided into lines.
+    pub lines: Vec<String>,
+    /// True if the name was shortened (the SVG then carries the full name as a tooltip).
+    pub elided: bool,
+    /// The caption, elided to fit.
+    pub caption: String,
+    /// Branch frames (absolute), one per child scope.
+    pub frames: Vec<Rect>,
+    /// Child scopes' geometry (absolute).
+    pub children: Vec<ScopeGeom>,
+}
+
+/// A placed edge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeGeom {
+    /// The curve from source to target (absolute), as cubic segments.
+    pub path: Vec<Cubic>,
+    /// The label's box and its (possibly elided) text.
+    pub label: Option<(Rect, String)>,
+}
+
+/// Geometry of one scope, parallel to [`Scope`]: `nodes[i]` places `scope.nodes[i]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScopeGeom {
+    /// Node geometry, same order as the scope's nodes.
+    pub nodes: Vec<NodeGeom>,
+    /// Edge geometry, same order as the scope's edges.
+    pub edges: Vec<EdgeGeom>,
+    /// Bounding box of everything in the scope.
+    pub bounds: Rect,
+    /// Which engine placed this scope.
+    pub engine: Engine,
+}
+
+/// Geometry of a whole graph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    /// The top-level scope.
+    pub root: ScopeGeom,
+    /// Drawing width, margins included.
+    pub width: f64,
+    /// Drawing height, margins included.
+    pub height: f64,
+}
+
+/// Margin around the drawing.
+pub const MARGIN: f64 = 20.0;
+
+/// Lay out a graph.
+pub fn layout(graph: &Graph) -> Layout {
+    let mut root = layout_scope(&graph.root);
+    let d = Point::new(MARGIN - root.bounds.x, MARGIN - root.bounds.y);
+    shift_scope(&mut root, d);
+    Layout {
+        width: (root.bounds.w + 2.0 * MARGIN).ceil(),
+        height: (root.bounds.h + 2.0 * MARGIN).ceil(),
+        root,
+    }
+}
+
+/// Size a node and lay out its children (in coordinates relative to the node's top-left corner).
+fn size_node(node: &crate::graph::Node) -> NodeGeom {
+    let caption = measure::elide(&node.caption, CAPTION_PX, false, NAME_MAX_W);
+    let caption_w = measure::text_width(&caption, CAPTION_PX, false);
+    match node.kind {
+        NodeKind::Start | NodeKind::End => {
+            let w = measure::text_width(&node.name, 12.5, true).max(36.0) + 28.0;
+            NodeGeom {
+                rect: Rect::new(0.0, 0.0, w.round(), 30.0),
+                shape: Shape::Pill,
+                lines: vec![node.name.clone()],
+                elided: false,
+                caption: String::new(),
+                frames: Vec::new(),
+                children: Vec::new(),
+            }
+        }
+        NodeKind::Choice => {
+            let line = measure::elide(&node.name, NAME_PX, true, 170.0);
+            let elided = line != node.name;
+            let tw = measure::text_width(&line, NAME_PX, true).max(caption_w).max(60.0);
+            let th = LINE_H + CAPTION_H;
+            let h = th + 34.0;
+            // The text box (tw × th) fits in the diamond when tw/w + th/h ≤ 1.
+            let w = (tw / (1.0 - th / h)).max(MIN_W);
+            NodeGeom {
+                rect: Rect::new(0.0, 0.0, w.round(), h),
+                shape: Shape::Diamond,
+                lines: vec![line],
+                elided,
+                caption,
+                frames: Vec::new(),
+                children: Vec::new(),
+            }
+        }
+        NodeKind::Parallel | NodeKind::Map => {
+            let line = measure::elide(&node.name, NAME_PX, true, 260.0);
+            let elided = line != node.name;
+            let header_w = measure::text_width(&line, NAME_PX, true).max(caption_w) + 2.0 * PAD_X;
+            let mut children: Vec<ScopeGeom> = node.children.iter().map(layout_scope).collect();
+            let mut frames = Vec::with_capacity(children.len());
+            let mut x = CONTAINER_PAD;
+            let mut inner_h: f64 = 0.0;
+            for c in &children {
+                let fw = c.bounds.w + 2.0 * FRAME_PAD;
+                let fh = c.bounds.h + 2.0 * FRAME_PAD;
+                frames.push(Rect::new(x, HEADER_H, fw, fh));
+                x += fw + FRAME_GAP;
+                inner_h = inner_h.max(fh);
+            }
+            let frames_w = if children.is_empty() { 0.0 } else { x - FRAME_GAP + CONTAINER_PAD };
+            let w = header_w.max(frames_w).max(MIN_W + 20.0).round();
+            let h = (HEADER_H + inner_h.max(10.0) + CONTAINER_PAD).round();
+            // Centre the row of frames, frames vertically aligned at the top; each child centred in
+            // its frame.
+            let dx = ((w - frames_w) / 2.0).max(0.0);
+            for (f, c) in frames.iter_mut().zip(children.iter_mut()) {
+                f.x += dx;
+                f.h = inner_h;
+                let d = Point::new(
+                    f.x + (f.w - c.bounds.w) / 2.0 - c.bounds.x,
+                    f.y + FRAME_PAD - c.bounds.y,
+                );
+                shift_scope(c, d);
+            }
+            NodeGeom {
+                rect: Rect::new(0.0, 0.0, w, h),
+                shape: Shape::Container,
+                lines: vec![line],
+                elided,
+                caption,
+                frames,
+                children,
+            }
+        }
+        NodeKind::Task | NodeKind::Pass | NodeKind::Wait | NodeKind::Succeed | NodeKind::Fail => {
+            let (lines, elided) = measure::wrap(&node.name, NAME_PX, true, NAME_MAX_W, 2);
+            let tw = lines
+                .iter()
+                .map(|l| measure::text_width(l, NAME_PX, true))
+                .fold(caption_w, f64::max);
+            let w = (tw + 2.0 * PAD_X).max(MIN_W).round();
+            let h = 2.0 * PAD_Y + LINE_H * lines.len() as f64 + CAPTION_H;
+            let shape = if matches!(node.kind, NodeKind::Succeed | NodeKind::Fail) { Shape::Pill } else { Shape::Box };
+            NodeGeom { rect: Rect::new(0.0, 0.0, w, h), shape, lines, elided, caption, frames: Vec::new(), children: Vec::new() }
+        }
+    }
+}
+
+/// Move a node and everything in it.
+fn shift_node(n: &mut NodeGeom, d: Point) {
+    n.rect = n.rect.shift(d);
+    for f in &mut n.frames {
+        *f = f.shift(d);
+    }
+    for c in &mut n.children {
+        shift_scope(c, d);
+    }
+}
+
+/// Move a scope and everything in it.
+fn shift_scope(s: &mut ScopeGeom, d: Point) {
+    s.bounds = s.bounds.shift(d);
+    for n in &mut s.nodes {
+        shift_node(n, d);
+    }
+    for e in &mut s.edges {
+        for c in &mut e.path {
+            for p in c.iter_mut() {
+                *p = p.add(d);
+            }
+        }
+        if let Some((r, _)) = &mut e.label {
+            *r = r.shift(d);
+        }
+    }
+}
+
+/// What an engine returns: node centres, edge curves and label centres, in any coordinates.
+pub(crate) struct Placement {
+    pub centers: Vec<Point>,
+    pub paths: Vec<Vec<Cubic>>,
+    pub label_centers: Vec<Option<Point>>,
+}
+
+/// An edge prepared for an engine: back edges already reversed.
+pub(crate) struct PrepEdge {
+    /// Source in the DAG handed to the engine.
+    pub from: usize,
+    /// Target in the DAG handed to the engine.
+    pub to: usize,
+    /// True if this edge was reversed to make the graph acyclic.
+    pub reversed: bool,
+    /// Label size (w, h), if labelled.
+    pub label: Option<(f64, f64)>,
+}
+
+/// Lay out one scope in local coordinates.
+fn layout_scope(scope: &Scope) -> ScopeGeom {
+    let mut nodes: Vec<NodeGeom> = scope.nodes.iter().map(size_node).collect();
+    let labels: Vec<Option<String>> = scope
+        .edges
+        .iter()
+        .map(|e| (!e.label.is_empty()).then(|| measure::elide(&e.label, LABEL_PX, false, LABEL_MAX_W)))
+        .collect();
+    let prep = prepare(scope, &labels);
+    // Self-loops are drawn right of their node: reserve that room in the layout.
+    let mut extra = vec![0.0_f64; nodes.len()];
+    let mut loops = vec![0usize; nodes.len()];
+    for e in prep.iter().filter(|e| e.from == e.to) {
+        loops[e.from] += 1;
+        let w = SELF_LOOP_W + SELF_LOOP_STEP * (loops[e.from] - 1) as f64 + e.label.map_or(0.0, |(w, _)| w + 6.0);
+        extra[e.from] = extra[e.from].max(w);
+    }
+    let sizes: Vec<(f64, f64)> = nodes.iter().zip(&extra).map(|(n, x)| (n.rect.w + x, n.rect.h)).collect();
+    let (placement, engine) = place(&sizes, &prep, scope);
+
+    for ((n, c), x) in nodes.iter_mut().zip(&placement.centers).zip(&extra) {
+        let d = Point::new(c.x - x / 2.0 - n.rect.w / 2.0, c.y - n.rect.h / 2.0);
+        shift_node(n, d);
+    }
+    let mut paths: Vec<Vec<Cubic>> = Vec::with_capacity(scope.edges.len());
+    for (i, e) in scope.edges.iter().enumerate() {
+        let mut path = placement.paths.get(i).cloned().unwrap_or_default();
+        if path.is_empty() || !path.iter().flatten().all(|p| p.is_finite()) {
+            path = straight(&nodes[e.from].rect, &nodes[e.to].rect);
+        }
+        paths.push(path);
+    }
+    let mut ported = normalize_ports(scope, &nodes, &mut paths);
+    let mut label_rects: Vec<Option<Rect>> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            l.as_ref().map(|text| {
+                let c = placement.label_centers.get(i).copied().flatten().unwrap_or_else(|| midpoint(&paths[i]));
+                Rect::centered(c, label_width(text), LABEL_H)
+            })
+        })
+        .collect();
+    route_self_loops(&prep, &nodes, &mut paths, &mut label_rects, &mut ported);
+    route_back_edges(&prep, &nodes, &mut paths, &mut label_rects, &mut ported);
+    let mut edges = Vec::with_capacity(scope.edges.len());
+    for (i, e) in scope.edges.iter().enumerate() {
+        let mut path = std::mem::take(&mut paths[i]);
+        clip_ends(&mut path, &nodes[e.from], &nodes[e.to], ported[i]);
+        let label = labels[i].as_ref().zip(label_rects[i]).map(|(text, r)| (r, text.clone()));
+        edges.push(EdgeGeom { path, label });
+    }
+    let mut bounds: Option<Rect> = None;
+    let mut grow = |r: Rect| bounds = Some(bounds.map_or(r, |b| b.union(&r)));
+    for n in &nodes {
+        grow(n.rect);
+    }
+    for e in &edges {
+        for p in crate::geom::flatten(&e.path, 4) {
+            grow(Rect::new(p.x, p.y, 0.0, 0.0));
+        }
+        if let Some((r, _)) = &e.label {
+            grow(*r);
+        }
+    }
+    ScopeGeom { nodes, edges, bounds: bounds.unwrap_or_default(), engine }
+}
+
+/// Width of a label box.
+pub fn label_width(text: &str) -> f64 {
+    (measure::text_width(text, LABEL_PX, false) + 12.0).round()
+}
+
+/// Find back edges with one DFS from the entry (then from unreached nodes) and reverse them.
+fn prepare(scope: &Scope, labels: &[Option<String>]) -> Vec<PrepEdge> {
+    let n = scope.nodes.len();
+    let mut succ: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for (i, e) in scope.edges.iter().enumerate() {
+        succ[e.from].push((e.to, i));
+    }
+    // Iterative DFS: 0 = unseen, 1 = on stack, 2 = done.
+    let mut state = vec![0u8; n];
+    let mut back: HashSet<usize> = HashSet::new();
+    for root in scope.node_order() {
+        if state[root] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = 1;
+        while let Some(&mut (v, ref mut k)) = stack.last_mut() {
+            if let Some(&(w, ei)) = succ[v].get(*k) {
+                *k += 1;
+                match state[w] {
+                    0 => {
+                        state[w] = 1;
+                        stack.push((w, 0));
+                    }
+                    1 => {
+                        back.insert(ei);
+                    }
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+    scope
+        .edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let reversed = back.contains(&i);
+            let (from, to) = if reversed { (e.to, e.from) } else { (e.from, e.to) };
+            PrepEdge { from, to, reversed, label: labels[i].as_ref().map(|t| (label_width(t), LABEL_H)) }
+        })
+        .collect()
+}
+
+/// Topological order of the prepared DAG (self-loops ignored), ties broken by BFS order.
+pub(crate) fn topo_order(n: usize, prep: &[PrepEdge], bfs: &[usize]) -> Vec<usize> {
+    let mut indeg = vec![0usize; n];
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in prep {
+        if e.from != e.to {
+            indeg[e.to] += 1;
+            succ[e.from].push(e.to);
+        }
+    }
+    let mut rank_in_bfs = vec![0usize; n];
+    for (i, &v) in bfs.iter().enumerate() {
+        rank_in_bfs[v] = i;
+    }
+    // A small binary heap keyed by BFS rank keeps the order deterministic and close to BFS.
+    let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<(usize, usize)>> = (0..n)
+        .filter(|&v| indeg[v] == 0)
+        .map(|v| std::cmp::Reverse((rank_in_bfs[v], v)))
+        .collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(std::cmp::Reverse((_, v))) = ready.pop() {
+        order.push(v);
+        for &w in &succ[v] {
+            indeg[w] -= 1;
+            if indeg[w] == 0 {
+                ready.push(std::cmp::Reverse((rank_in_bfs[w], w)));
+            }
+        }
+    }
+    order
+}
+
+/// Place nodes and route edges with layout-rs, or without it when it is not needed or failed.
+fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> (Placement, Engine) {
+    let n = sizes.len();
+    // Nodes with no forward edge never go to layout-rs: its disconnected-node pass asserts on
+    // them in some graphs (found by the property test: an unreachable node next to a Next and a
+    // Catch to the same state). They go in a row under the rest instead.
+    let mut connected = vec![false; n];
+    for e in prep.iter().filter(|e| !e.reversed) {
+        connected[e.from] = true;
+        connected[e.to] = true;
+    }
+    let (mut placement, engine) = if connected.iter().any(|&c| c) {
+        match run_layout_rs_guarded(sizes, prep, scope, &connected) {
+            Some(p) => (p, Engine::LayoutRs),
+            None => (crate::fallback::place(sizes, prep, scope), Engine::Fallback),
+        }
+    } else {
+        let empty = Placement { centers: vec![Point::default(); n], paths: Vec::new(), label_centers: Vec::new() };
+        (empty, Engine::Trivial)
+    };
+    if engine != Engine::Fallback {
+        place_isolated(sizes, &connected, scope, &mut placement);
+    }
+    (placement, engine)
+}
+
+/// Put the nodes layout-rs did not place in a centred row below those it did.
+fn place_isolated(sizes: &[(f64, f64)], connected: &[bool], scope: &Scope, p: &mut Placement) {
+    let placed: Vec<usize> = (0..sizes.len()).filter(|&v| connected[v]).collect();
+    let rest: Vec<usize> = scope.node_order().into_iter().filter(|&v| !connected[v]).collect();
+    if rest.is_empty() {
+        return;
+    }
+    let (mut top, mut cx) = (0.0, 0.0);
+    if !placed.is_empty() {
+        let bottom = placed.iter().map(|&v| p.centers[v].y + sizes[v].1 / 2.0).fold(f64::MIN, f64::max);
+        let left = placed.iter().map(|&v| p.centers[v].x - sizes[v].0 / 2.0).fold(f64::MAX, f64::min);
+        let right = placed.iter().map(|&v| p.centers[v].x + sizes[v].0 / 2.0).fold(f64::MIN, f64::max);
+        top = bottom + HALO.1 + LABEL_H;
+        cx = (left + right) / 2.0;
+    }
+    let gap = HALO.0;
+    let total: f64 = rest.iter().map(|&v| sizes[v].0).sum::<f64>() + gap * (rest.len() - 1) as f64;
+    let mut x = cx - total / 2.0;
+    for v in rest {
+        p.centers[v] = Point::new(x + sizes[v].0 / 2.0, top + sizes[v].1 / 2.0);
+        x += sizes[v].0 + gap;
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn run_layout_rs_guarded(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope, include: &[bool]) -> Option<Placement> {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_layout_rs(sizes, prep, scope, include))).ok();
+    if r.is_none() && std::env::var_os("ASL_DUMP").is_some() {
+        let inc: Vec<usize> = (0..sizes.len()).filter(|&v| include[v]).collect();
+        let es: Vec<(usize, usize, bool)> = prep.iter().filter(|e| !e.reversed).map(|e| (e.from, e.to, e.label.is_some())).collect();
+        eprintln!("DUMP n={} inc={inc:?} sizes={sizes:?} edges={es:?}", sizes.len());
+    }
+    r
+}
+
+#[cfg(target_arch = "wasm32")]
+fn run_layout_rs_guarded(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope, include: &[bool]) -> Option<Placement> {
+    Some(run_layout_rs(sizes, prep, scope, include))
+}
+
+/// Font size we pretend labels have, so layout-rs reserves `digits × LABEL_FONT + 10` px.
+const LABEL_FONT: usize = 10;
+
+fn run_layout_rs(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope, include: &[bool]) -> Placement {
+    let n = sizes.len();
+    let mut vg = VisualGraph::new(Orientation::TopToBottom);
+    vg.dag.set_validate(false);
+    let bfs = scope.node_order();
+    let mut handle = vec![None; n];
+    for &v in bfs.iter().filter(|&&v| include[v]) {
+        let (w, h) = sizes[v];
+        let mut el = Element::create(
+            ShapeKind::Box(String::new()),
+            StyleAttr::simple(),
+            Orientation::TopToBottom,
+            LPoint::new(w, h),
+        );
+        el.pos = layout::core::geometry::Position::new(
+            LPoint::zero(),
+            LPoint::new(w, h),
+            LPoint::zero(),
+            LPoint::new(HALO.0, HALO.1),
+        );
+        handle[v] = Some(vg.add_node(el));
+    }
+    let topo = topo_order(n, prep, &bfs);
+    let mut pos_in_topo = vec![usize::MAX; n];
+    for (i, &v) in topo.iter().enumerate() {
+        pos_in_topo[v] = i;
+    }
+    let labelled_pairs: HashSet<(usize, usize)> =
+        prep.iter().filter(|e| !e.reversed && e.label.is_some()).map(|e| (e.from, e.to)).collect();
+    let mut order: Vec<usize> = (0..prep.len()).collect();
+    order.sort_by_key(|&i| (pos_in_topo[prep[i].from], pos_in_topo[prep[i].to], i));
+    for i in order {
+        let e = &prep[i];
+        // Back edges and self-loops are routed by us (see `route_back_edges`, `route_self_loops`).
+        if e.reversed {
+            continue;
+        }
+        let (Some(from), Some(to)) = (handle[e.from], handle[e.to]) else { continue };
+        let mut arrow = Arrow::simple("");
+        // An unlabelled edge beside a labelled one between the same two nodes (a Next and a Catch
+        // to the same state) makes layout-rs assert in `edge_fixer` (found by the property test):
+        // such an edge gets a small unlabelled connector too.
+        let w = e.label.map(|(w, _)| w).or_else(|| labelled_pairs.contains(&(e.from, e.to)).then_some(0.0));
+        if let Some(w) = w {
+            // The connector's text length sets the reserved width; its value names the edge.
+            let digits = i.to_string().len();
+            let want = ((w - 10.0) / LABEL_FONT as f64).ceil().max(1.0) as usize;
+            arrow.text = format!("{:0>width$}", i, width = want.max(digits));
+            arrow.look.font_size = LABEL_FONT;
+        }
+        arrow.properties = Some(i.to_string());
+        vg.add_edge(arrow, from, to);
+    }
+    // Ranks, dummy/label nodes and crossing minimisation from layout-rs; coordinates from
+    // `rows` (its placer can assert, see the module doc).
+    vg.to_valid_dag();
+    vg.split_text_edges();
+    vg.split_long_edges(false);
+
+    let total = vg.num_nodes();
+    let mut node_of = vec![None; total];
+    for v in 0..n {
+        if let Some(h) = handle[v] {
+            node_of[h.get_index()] = Some(v);
+        }
+    }
+    let elem_of = |h: NodeHandle| -> Elem {
+        if let Some(v) = node_of[h.get_index()] {
+            return Elem::Node(v);
+        }
+        match &vg.element(h).shape {
+            ShapeKind::Connector(Some(text)) => text.parse::<usize>().ok().filter(|&i| i < prep.len()).map_or(Elem::Dummy, Elem::Label),
+            _ => Elem::Dummy,
+        }
+    };
+    let levels = vg.dag.num_levels();
+    let mut slot = vec![(usize::MAX, usize::MAX); total];
+    let mut rows: Vec<Vec<Item>> = Vec::with_capacity(levels);
+    for r in 0..levels {
+        let row = vg.dag.row(r);
+        let mut items = Vec::with_capacity(row.len());
+        for (k, &h) in row.iter().enumerate() {
+            slot[h.get_index()] = (r, k);
+            let elem = elem_of(h);
+            let (w, hh) = match elem {
+                Elem::Node(v) => sizes[v],
+                Elem::Label(i) => prep[i].label.unwrap_or((2.0, 2.0)),
+                Elem::Dummy => (2.0, 2.0),
+            };
+            items.push(Item { elem, w, h: hh, up: Vec::new(), down: Vec::new() });
+        }
+        rows.push(items);
+    }
+    for h in vg.iter_nodes() {
+        let (r, k) = slot[h.get_index()];
+        if r == usize::MAX {
+            continue;
+        }
+        for &s in vg.dag.successors(h) {
+            let (sr, sk) = slot[s.get_index()];
+            if sr == usize::MAX || sr >= rows.len() || r >= rows.len() {
+                continue;
+            }
+            rows[r][k].down.push(sk);
+            rows[sr][sk].up.push(k);
+        }
+    }
+    let at = crate::rows::place(&rows);
+    let pos = |h: NodeHandle| -> Point {
+        let (r, k) = slot[h.get_index()];
+        at.get(r).and_then(|row| row.get(k)).copied().unwrap_or_default()
+    };
+    let mut centers = vec![Point::default(); n];
+    for v in 0..n {
+        if let Some(h) = handle[v] {
+            centers[v] = pos(h);
+        }
+    }
+    // Follow each real node's out-edges through connectors to recover every edge's chain.
+    let mut unlabelled: std::collections::HashMap<(usize, usize), std::collections::VecDeque<usize>> = Default::default();
+    for (i, e) in prep.iter().enumerate() {
+        if !e.reversed && e.label.is_none() && !labelled_pairs.contains(&(e.from, e.to)) {
+            unlabelled.entry((e.from, e.to)).or_default().push_back(i);
+        }
+    }
+    let mut paths = vec![Vec::new(); prep.len()];
+    let mut label_centers = vec![None; prep.len()];
+    for &v in &bfs {
+        let Some(hu) = handle[v] else { continue };
+        for &first in vg.dag.successors(hu) {
+            let mut chain = vec![first];
+            let mut cur = first;
+            let mut edge = None;
+            while node_of[cur.get_index()].is_none() {
+                if let Elem::Label(i) = elem_of(cur) {
+                    edge = Some(i);
+                }
+                match vg.dag.successors(cur).first() {
+                    Some(&nx) if chain.len() <= total => {
+                        cur = nx;
+                        chain.push(cur);
+                    }
+                    _ => break,
+                }
+            }
+            let Some(t) = node_of[cur.get_index()] else { continue };
+            let edge = edge.or_else(|| unlabelled.get_mut(&(v, t)).and_then(|q| q.pop_front()));
+            let Some(i) = edge else { continue };
+            if i >= prep.len() || !paths[i].is_empty() {
+                continue;
+            }
+            let (a, b) = (centers[v], centers[t]);
+            let mut pts = vec![Point::new(a.x, a.y + sizes[v].1 / 2.0)];
+            for &c in &chain[..chain.len() - 1] {
+                let p = pos(c);
+                if let Elem::Label(j) = elem_of(c) {
+                    if prep[j].label.is_some() {
+                        label_centers[j] = Some(p);
+                    }
+                }
+                pts.push(p);
+            }
+            pts.push(Point::new(b.x, b.y - sizes[t].1 / 2.0));
+            paths[i] = crate::rows::curve_through(&pts);
+        }
+    }
+    Placement { centers, paths, label_centers }
+}
+
+/// Reverse a path's direction.
+pub(crate) fn reverse_path(path: &mut [Cubic]) {
+    path.reverse();
+    for c in path.iter_mut() {
+        c.reverse();
+    }
+}
+
+/// A straight vertical-ish curve from the bottom of `a` to the top of `b` (used when no engine path).
+pub(crate) fn straight(a: &Rect, b: &Rect) -> Vec<Cubic> {
+    let (p0, p3) = if b.center().y >= a.bottom() {
+        (Point::new(a.center().x, a.bottom()), Point::new(b.center().x, b.y))
+    } else if b.bottom() <= a.y {
+        (Point::new(a.center().x, a.y), Point::new(b.center().x, b.bottom()))
+    } else if b.center().x >= a.center().x {
+        (Point::new(a.right(), a.center().y), Point::new(b.x, b.center().y))
+    } else {
+        (Point::new(a.x, a.center().y), Point::new(b.right(), b.center().y))
+    };
+    let d = p3.sub(p0);
+    vec![[p0, p0.add(d.scale(1.0 / 3.0)), p0.add(d.scale(2.0 / 3.0)), p3]]
+}
+
+/// The point halfway along a path's segments.
+fn midpoint(path: &[Cubic]) -> Point {
+    let pts = crate::geom::flatten(path, 8);
+    pts.get(pts.len() / 2).copied().unwrap_or_default()
+}
+
+/// How far a self-loop reaches right of its node, and how much further each extra one reaches.
+const SELF_LOOP_W: f64 = 30.0;
+const SELF_LOOP_STEP: f64 = 12.0;
+
+/// Draw each self-loop (e.g. a Catch that retries the same state) as a loop off the node's right
+/// side, with its label right of the loop. layout-rs never sees them: the room was reserved by
+/// widening the node for layout.
+fn route_self_loops(
+    prep: &[PrepEdge],
+    nodes: &[NodeGeom],
+    paths: &mut [Vec<Cubic>],
+    label_rects: &mut [Option<Rect>],
+    ported: &mut [(bool, bool)],
+) {
+    let mut count = vec![0usize; nodes.len()];
+    for (i, e) in prep.iter().enumerate() {
+        if e.from != e.to {
+            continue;
+        }
+        let g = &nodes[e.from];
+        let k = count[e.from] as f64;
+        count[e.from] += 1;
+        let r = g.rect;
+        let cy = if g.shape == Shape::Container { r.y + 23.0 } else { r.center().y };
+        let dy = 8.0 + 3.0 * k;
+        let (a, b) = match g.shape {
+            Shape::Diamond => {
+                // On the two edges that meet at the right vertex.
+                let t = (dy / (r.h / 2.0)).min(0.9);
+                (Point::new(r.right() - t * r.w / 2.0, cy - dy), Point::new(r.right() - t * r.w / 2.0, cy + dy))
+            }
+            Shape::Pill => {
+                let rad = r.h / 2.0;
+                let x = r.right() - rad + (rad * rad - dy * dy).max(0.0).sqrt();
+                (Point::new(x, cy - dy), Point::new(x, cy + dy))
+            }
+            Shape::Box | Shape::Container => (Point::new(r.right(), cy - dy), Point::new(r.right(), cy + dy)),
+        };
+        let x = r.right() + SELF_LOOP_W - 4.0 + SELF_LOOP_STEP * k;
+        let m = Point::new(x, cy);
+        paths[i] = vec![
+            [a, Point::new(a.x + (x - a.x) * 0.6, a.y - 2.0), Point::new(x, cy - dy - 6.0), m],
+            [m, Point::new(x, cy + dy + 6.0), Point::new(b.x + (x - b.x) * 0.6, b.y + 2.0), b],
+        ];
+        if let Some((w, h)) = e.label {
+            label_rects[i] = Some(Rect::new(x + 6.0, cy - h / 2.0, w, h));
+        }
+        ported[i] = (true, true);
+    }
+}
+
+/// True for edges that layout-rs never sees: back edges (not self-loops), routed on a side lane.
+fn is_lane_edge(e: &PrepEdge) -> bool {
+    e.reversed && e.from != e.to
+}
+
+/// Gap between a lane and what it passes, and between neighbouring lanes.
+const LANE_GAP: f64 = 22.0;
+const LANE_STEP: f64 = 14.0;
+
+/// Route back edges (loops to an earlier state) ourselves: out of the source's right side, up a
+/// vertical lane right of everything they pass, into the target's right side; labels sit on the
+/// lane. Measured on a 200-state machine: giving these edges to layout-rs made up ~85 % of its
+/// time (each adds one dummy node per rank spanned, and its placement is superlinear in those),
+/// 30 ms → 4 ms without them.
+fn route_back_edges(
+    prep: &[PrepEdge],
+    nodes: &[NodeGeom],
+    paths: &mut [Vec<Cubic>],
+    label_rects: &mut [Option<Rect>],
+    ported: &mut [(bool, bool)],
+) {
+    let mut lanes: Vec<usize> = (0..prep.len()).filter(|&i| is_lane_edge(&prep[i])).collect();
+    if lanes.is_empty() {
+        return;
+    }
+    // Obstacles: nodes, labels and the points of the other edges.
+    let mut obstacles: Vec<Rect> = nodes.iter().map(|n| n.rect).collect();
+    for (i, p) in paths.iter().enumerate() {
+        if is_lane_edge(&prep[i]) {
+            continue;
+        }
+        for q in crate::geom::flatten(p, 4) {
+            obstacles.push(Rect::new(q.x, q.y, 0.0, 0.0));
+        }
+        if let Some(r) = label_rects[i] {
+            obstacles.push(r);
+        }
+    }
+    // The point where a lane edge meets a node, on its right (`side` = 1) or left (-1) side.
+    let port = |n: &NodeGeom, leaving: bool, side: f64| -> Point {
+        let r = n.rect;
+        let y = match n.shape {
+            Shape::Container if leaving => r.bottom() - 23.0,
+            Shape::Container => r.y + 23.0,
+            _ => r.center().y,
+        };
+        // Pills: the end of the straight part, pulled in by the rounding.
+        let inset = if n.shape == Shape::Pill { (r.h / 2.0) * (1.0 - std::f64::consts::FRAC_1_SQRT_2) } else { 0.0 };
+        let x = if side > 0.0 { r.right() - inset } else { r.x + inset };
+        Point::new(x, y)
+    };
+    // Short loops get the inner lanes.
+    lanes.sort_by(|&a, &b| {
+        let span = |i: usize| (nodes[prep[i].from].rect.center().y - nodes[prep[i].to].rect.center().y).abs();
+        span(a).total_cmp(&span(b)).then(a.cmp(&b))
+    });
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new(); // (x, top, bottom)
+    for i in lanes {
+        // Reversed for layout: prep.from is the loop's target (higher up), prep.to its source.
+        let (src, dst) = (&nodes[prep[i].to], &nodes[prep[i].from]);
+        let half_label = prep[i].label.map_or(0.0, |(w, _)| w / 2.0);
+        let mut best: Option<(f64, f64, Point, Point)> = None; // (cost, x, a, b)
+        for side in [1.0, -1.0] {
+            let a = port(src, true, side);
+            let b = port(dst, false, side);
+            let (top, bottom) = (b.y.min(a.y) - LABEL_H, b.y.max(a.y) + LABEL_H);
+            let band = obstacles.iter().filter(|r| r.bottom() >= top && r.y <= bottom);
+            let mut x = if side > 0.0 {
+                band.map(Rect::right).fold(a.x.max(b.x), f64::max) + LANE_GAP + half_label
+            } else {
+                band.map(|r| r.x).fold(a.x.min(b.x), f64::min) - LANE_GAP - half_label
+            };
+            while placed
+                .iter()
+                .any(|&(px, pt, pb)| pt <= bottom && top <= pb && (px - x).abs() < LANE_STEP + half_label)
+            {
+                x += side * LANE_STEP;
+            }
+            // Cost: length of the two horizontal runs, plus a heavy price for each box they cut.
+            let run_hits = |p: Point| {
+                let run = Rect::new(p.x.min(x), p.y - 1.0, (x - p.x).abs(), 2.0);
+                obstacles.iter().filter(|r| r.w > 0.0 && r.overlaps(&run)).count() as f64
+            };
+            let cost = (x - a.x).abs() + (x - b.x).abs() + 1000.0 * (run_hits(a) + run_hits(b));
+            if best.is_none_or(|(c, ..)| cost < c) {
+                best = Some((cost, x, a, b));
+            }
+        }
+        let Some((_, x, a, b)) = best else { continue };
+        let (top, bottom) = (b.y.min(a.y) - LABEL_H, b.y.max(a.y) + LABEL_H);
+        placed.push((x, top, bottom));
+        let r = 12.0_f64.min((a.y - b.y).abs() / 2.0);
+        let (up, dn) = if a.y >= b.y { (-1.0, 1.0) } else { (1.0, -1.0) };
+        let c1 = Point::new(x, a.y + up * r);
+        let c2 = Point::new(x, b.y + dn * r);
+        let k = (x - a.x) * 0.55;
+        let k2 = (x - b.x) * 0.55;
+        let path = vec![
+            [a, Point::new(a.x + k, a.y), Point::new(x, a.y), c1],
+            [c1, c1.add(c2.sub(c1).scale(1.0 / 3.0)), c1.add(c2.sub(c1).scale(2.0 / 3.0)), c2],
+            [c2, Point::new(x, b.y), Point::new(b.x + k2, b.y), b],
+        ];
+        if let Some((w, _)) = prep[i].label {
+            label_rects[i] = Some(Rect::centered(Point::new(x, (c1.y + c2.y) / 2.0), w, LABEL_H));
+        }
+        paths[i] = path;
+        ported[i] = (true, true);
+        // Later lanes must clear this one and its label.
+        obstacles.push(Rect::new(x - half_label.max(1.0), top, 2.0 * half_label.max(1.0), bottom - top));
+    }
+}
+
+/// Downward edges leave from the bottom of their source and enter the top of their target, spread
+/// evenly in the order of where they go (diamonds: from the bottom vertex, into the top vertex), as
+/// in the AWS console; layout-rs would attach them anywhere on the box outline. Returns, per edge,
+/// whether (start, end) were moved.
+fn normalize_ports(scope: &Scope, nodes: &[NodeGeom], paths: &mut [Vec<Cubic>]) -> Vec<(bool, bool)> {
+    let n = nodes.len();
+    let mut out_ports: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
+    let mut in_ports: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
+    for (i, e) in scope.edges.iter().enumerate() {
+        let (a, b) = (&nodes[e.from].rect, &nodes[e.to].rect);
+        let Some(first) = paths[i].first() else { continue };
+        let last = paths[i][paths[i].len() - 1];
+        if e.from != e.to && b.y >= a.bottom() {
+            // Sort key: where the curve heads next / comes from.
+            out_ports[e.from].push((first[3].x, i));
+            in_ports[e.to].push((last[0].x, i));
+        }
+    }
+    let mut moved = vec![(false, false); paths.len()];
+    let spread = |g: &NodeGeom, k: usize, j: usize| -> f64 {
+        if g.shape == Shape::Diamond || k <= 1 {
+            return g.rect.center().x;
+        }
+        let step = (g.rect.w * 0.6 / k as f64).min(18.0);
+        g.rect.center().x + (j as f64 - (k as f64 - 1.0) / 2.0) * step
+    };
+    for v in 0..n {
+        out_ports[v].sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        let k = out_ports[v].len();
+        for (j, &(_, i)) in out_ports[v].iter().enumerate() {
+            let p = Point::new(spread(&nodes[v], k, j), nodes[v].rect.bottom());
+            let c = &mut paths[i][0];
+            let reach = ((c[3].y - p.y) * 0.5).clamp(8.0, 40.0);
+            c[0] = p;
+            c[1] = Point::new(p.x, p.y + reach);
+            moved[i].0 = true;
+        }
+        in_ports[v].sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        let k = in_ports[v].len();
+        for (j, &(_, i)) in in_ports[v].iter().enumerate() {
+            let p = Point::new(spread(&nodes[v], k, j), nodes[v].rect.y);
+            let m = paths[i].len() - 1;
+            let c = &mut paths[i][m];
+            let reach = ((p.y - c[0].y) * 0.5).clamp(8.0, 40.0);
+            c[3] = p;
+            c[2] = Point::new(p.x, p.y - reach);
+            moved[i].1 = true;
+        }
+    }
+    moved
+}
+
+/// Move edge ends from the layout box onto the drawn outline (diamonds), keeping their tangents.
+fn clip_ends(path: &mut [Cubic], from: &NodeGeom, to: &NodeGeom, ported: (bool, bool)) {
+    let n = path.len();
+    if n == 0 {
+        return;
+    }
+    if from.shape == Shape::Diamond && !ported.0 {
+        let c = &mut path[0];
+        let q = onto_diamond(&from.rect, c[0]);
+        let d = q.sub(c[0]);
+        c[0] = q;
+        c[1] = c[1].add(d);
+    }
+    if to.shape == Shape::Diamond && !ported.1 {
+        let c = &mut path[n - 1];
+        let q = onto_diamond(&to.rect, c[3]);
+        let d = q.sub(c[3]);
+        c[3] = q;
+        c[2] = c[2].add(d);
+    }
+}
+
+/// Project `p` towards the centre of `r` onto the inscribed diamond.
+fn onto_diamond(r: &Rect, p: Point) -> Point {
+    let c = r.center();
+    let d = p.sub(c);
+    let k = d.x.abs() / (r.w / 2.0) + d.y.abs() / (r.h / 2.0);
+    if k <= f64::EPSILON {
+        return p;
+    }
+    c.add(d.scale(1.0 / k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Edge, EdgeKind, Node};
+
+    fn chain(n: usize, back: bool) -> Scope {
+        let mut s = Scope::default();
+        for i in 0..n {
+            s.nodes.push(Node::new(format!("n{i}"), NodeKind::Task, format!("Step {i}")));
+        }
+        for i in 1..n {
+            s.edges.push(Edge { id: format!("e{i}"), from: i - 1, to: i, kind: EdgeKind::Next, label: String::new() });
+        }
+        if back && n > 1 {
+            s.edges.push(Edge { id: "eb".into(), from: n - 1, to: 0, kind: EdgeKind::Catch, label: "States.ALL".into() });
+        }
+        s
+    }
+
+    #[test]
+    fn back_edges_are_found_by_dfs() {
+        let s = chain(4, true);
+        let prep = prepare(&s, &vec![None; s.edges.len()]);
+        assert_eq!(prep.iter().filter(|e| e.reversed).count(), 1);
+        assert!(prep[3].reversed);
+        assert_eq!((prep[3].from, prep[3].to), (0, 3));
+    }
+
+    #[test]
+    fn chain_is_laid_out_top_to_bottom_with_paths_from_source_to_target() {
+        let s = chain(3, true);
+        let g = layout_scope(&s);
+        assert_eq!(g.engine, Engine::LayoutRs);
+        assert!(g.nodes[0].rect.bottom() <= g.nodes[1].rect.y);
+        assert!(g.nodes[1].rect.bottom() <= g.nodes[2].rect.y);
+        for (e, eg) in s.edges.iter().zip(&g.edges) {
+            let start = eg.path[0][0];
+            let end = eg.path[eg.path.len() - 1][3];
+            let a = g.nodes[e.from].rect.center();
+            let b = g.nodes[e.to].rect.center();
+            assert!(start.sub(a).len() < start.sub(b).len(), "edge {} starts at its source", e.id);
+            assert!(end.sub(b).len() < end.sub(a).len(), "edge {} ends at its target", e.id);
+        }
+        assert!(g.edges[2].label.is_some());
+    }
+
+    #[test]
+    fn empty_and_single_node_scopes_do_not_reach_layout_rs() {
+        assert_eq!(layout_scope(&Scope::default()).engine, Engine::Trivial);
+        assert_eq!(layout_scope(&chain(1, false)).engine, Engine::Trivial);
+    }
+
+    #[test]
+    fn diamond_projection_lands_on_outline() {
+        let r = Rect::new(0.0, 0.0, 100.0, 50.0);
+        let q = onto_diamond(&r, Point::new(50.0, 50.0));
+        assert!((q.y - 50.0).abs() < 1e-9);
+        let q = onto_diamond(&r, Point::new(100.0, 50.0));
+        assert!((q.x - 75.0).abs() < 1e-9 && (q.y - 37.5).abs() < 1e-9);
+    }
+}

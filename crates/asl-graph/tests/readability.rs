@@ -1,0 +1,26 @@
+//! Readability of every sample, measured: node overlaps (must be zero), label overlaps and edge
+//! crossings, printed per sample (`cargo test -p asl-graph --test readability -- --nocapture`).
+
+mod common;
+
+use asl_graph::metrics;
+
+#[test]
+fn samples_have_no_node_overlaps() {
+    let mut bad = Vec::new();
+    println!("{:<24} {:>6} {:>6} {:>9} {:>10} {:>10}", "sample", "nodes", "edges", "crossings", "label-ovl", "node-ovl");
+    for (name, text) in common::samples() {
+        let graph = common::graph_from_model(&text);
+        let lay = asl_graph::layout::layout(&graph);
+        let r = metrics::measure(&lay);
+        println!(
+            "{:<24} {:>6} {:>6} {:>9} {:>10} {:>10}",
+            name, r.nodes, r.edges, r.edge_crossings, r.label_overlaps, r.node_overlaps
+        );
+        assert_eq!(r.nodes, graph.root.node_count(), "{name}: every node is placed");
+        if r.node_overlaps > 0 {
+            bad.push(name);
+        }
+    }
+    assert!(bad.is_empty(), "node overlaps in {bad:?}");
+}

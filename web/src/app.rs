@@ -1,0 +1,239 @@
+//! The root component: the page's layout (header, editor with its problems list, graph, results)
+//! and the app state that ties them together — the three texts (definition, input, mocks), their
+//! persistence, and the debounced analysis of the definition.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use std::sync::Arc;
+
+use asl_core::model::StateMachine;
+
+use crate::core_api::{self, Analysis, Diagnostic, Severity};
+use crate::editor::{Editor, Goto};
+use crate::examples::{self, Example};
+use crate::graph_view::GraphPane;
+use crate::results::{ResultsPane, Tab};
+use crate::storage::{self, Key};
+use crate::theme;
+
+/// How long typing must pause before the definition is analysed again.
+const DEBOUNCE: Duration = Duration::from_millis(200);
+
+#[component]
+pub fn App() -> impl IntoView {
+    // The texts: what was saved, else the first example (so a first visit never shows an empty graph).
+    let first = examples::by_id(examples::FIRST);
+    let saved_or = |key: Key, pick: fn(&Example) -> String| {
+        storage::get(key).unwrap_or_else(|| first.as_ref().map(pick).unwrap_or_default())
+    };
+    let definition = RwSignal::new(saved_or(Key::Definition, |e| e.definition.clone()));
+    let input = RwSignal::new(saved_or(Key::Input, |e| e.input.clone()));
+    let mocks = RwSignal::new(saved_or(Key::Mocks, |e| e.mocks.clone()));
+    let current_example =
+        RwSignal::new(storage::get(Key::Example).or_else(|| Some(examples::FIRST.to_string())));
+
+    Effect::new(move |_| storage::set(Key::Definition, &definition.read()));
+    Effect::new(move |_| storage::set(Key::Input, &input.read()));
+    Effect::new(move |_| storage::set(Key::Mocks, &mocks.read()));
+    Effect::new(move |_| {
+        storage::set(
+            Key::Example,
+            current_example.read().as_deref().unwrap_or(""),
+        )
+    });
+
+    // Analysis, debounced: the first runs at once, later ones once typing pauses.
+    let analysis = RwSignal::new(definition.with_untracked(|t| core_api::analyze(t)));
+    let last_good: RwSignal<Option<Arc<StateMachine>>> = RwSignal::new(None);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |prev: Option<()>| {
+        definition.track();
+        if prev.is_none() {
+            return;
+        }
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || analysis.set(definition.with_untracked(|t| core_api::analyze(t))),
+            DEBOUNCE,
+        )
+        .ok();
+        pending.set_value(handle);
+    });
+    Effect::new(move |_| {
+        analysis.with(|a: &Analysis| {
+            if let Some(m) = &a.machine {
+                last_good.set(Some(m.clone()));
+            }
+        })
+    });
+    let diagnostics = Signal::derive(move || analysis.with(|a| a.diagnostics.clone()));
+    let stale = Signal::derive(move || {
+        analysis.with(Analysis::has_errors) && last_good.with(Option::is_some)
+    });
+
+    let goto = RwSignal::new(None::<Goto>);
+    let cursor = RwSignal::new((1usize, 1usize));
+    let tab = RwSignal::new(Tab::Input);
+    let gallery_open = RwSignal::new(false);
+
+    let theme_sig = RwSignal::new(theme::initial());
+    theme::apply(theme_sig.get_untracked(), false);
+    let dark = Signal::derive(move || theme_sig.get() == theme::Theme::Dark);
+    let toggle_theme = move |_| {
+        let t = theme_sig.get_untracked().toggled();
+        theme_sig.set(t);
+        theme::apply(t, true);
+    };
+
+    let load_example = move |e: Example| {
+        definition.set(e.definition);
+        input.set(e.input);
+        mocks.set(e.mocks);
+        current_example.set(Some(e.id.to_string()));
+        gallery_open.set(false);
+        tab.set(Tab::Input);
+    };
+
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <div class="brand">
+                    <Logo/>
+                    <span class="brand-name">"ASL Playground"</span>
+                    <span class="brand-sub">"Step Functions, in your browser"</span>
+                </div>
+                <div class="actions">
+                    <button class="btn" data-testid="examples-button" on:click=move |_| gallery_open.update(|o| *o = !*o)>
+                        "Examples"
+                    </button>
+                    <button
+                        class="btn btn-primary"
+                        data-testid="run-button"
+                        disabled=!core_api::ENGINE_READY
+                        title=if core_api::ENGINE_READY { "Run the state machine (mocked tasks, virtual clock)" } else { "The execution engine is not wired in yet" }
+                    >
+                        "▶ Run"
+                    </button>
+                    <button
+                        class="btn btn-icon"
+                        data-testid="theme-toggle"
+                        aria-label="Toggle dark mode"
+                        title="Toggle dark mode"
+                        on:click=toggle_theme
+                    >
+                        {move || if theme_sig.get() == theme::Theme::Dark { "☀" } else { "☾" }}
+                    </button>
+                </div>
+            </header>
+
+            <Show when=move || gallery_open.get()>
+                <Gallery on_pick=load_example current=current_example close=move || gallery_open.set(false)/>
+            </Show>
+
+            <main class="workspace">
+                <section class="pane editor-pane" aria-label="Definition">
+                    <header class="pane-head">
+                        <h2>"Definition"</h2>
+                        <span class="muted" data-testid="example-name">
+                            {move || current_example.get().and_then(|id| examples::by_id(&id)).map(|e| e.title).unwrap_or_default()}
+                        </span>
+                    </header>
+                    <Editor text=definition diagnostics=diagnostics goto=goto cursor=cursor testid="definition-editor" label="State machine definition (ASL JSON)"/>
+                    <Problems diagnostics=diagnostics goto=goto/>
+                    <footer class="statusbar">
+                        <span data-testid="cursor">{move || { let (l, c) = cursor.get(); format!("Ln {l}, Col {c}") }}</span>
+                        <span>{move || definition.with(|t| format!("{} lines", t.split('\n').count()))}</span>
+                    </footer>
+                </section>
+                <div class="right">
+                    <GraphPane machine=last_good.into() stale=stale dark=dark/>
+                    <ResultsPane input=input mocks=mocks tab=tab/>
+                </div>
+            </main>
+        </div>
+    }
+}
+
+/// The problems list under the editor; clicking one moves the cursor to it.
+#[component]
+fn Problems(diagnostics: Signal<Vec<Diagnostic>>, goto: RwSignal<Option<Goto>>) -> impl IntoView {
+    view! {
+        <div class="problems" data-testid="problems">
+            {move || {
+                let ds = diagnostics.get();
+                if ds.is_empty() {
+                    view! { <div class="problem ok" data-testid="no-problems">"✓ No problems"</div> }.into_any()
+                } else {
+                    ds.into_iter().map(|d| {
+                        let (line, column) = (d.line, d.column);
+                        let sev = if d.severity == Severity::Error { "error" } else { "warning" };
+                        view! {
+                            <button class=format!("problem {sev}") data-testid="problem" data-line=line data-column=column
+                                on:click=move |_| goto.set(Some(Goto { line, column }))>
+                                <span class="problem-pos">{format!("{line}:{column}")}</span>
+                                <span class="problem-code">{d.code}</span>
+                                <span class="problem-msg">{d.message}</span>
+                            </button>
+                        }
+                    }).collect_view().into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// The examples gallery: a panel of cards, one per example.
+#[component]
+fn Gallery(
+    on_pick: impl Fn(Example) + Copy + Send + Sync + 'static,
+    current: RwSignal<Option<String>>,
+    close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let on_escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            close();
+        }
+    });
+    on_cleanup(move || on_escape.remove());
+    view! {
+        <div class="gallery-backdrop" on:click=move |_| close()>
+            <div class="gallery" data-testid="gallery" role="dialog" aria-label="Examples" on:click=|ev| ev.stop_propagation()>
+                <header class="gallery-head">
+                    <h2>"Examples"</h2>
+                    <button class="btn btn-icon" aria-label="Close" on:click=move |_| close()>"✕"</button>
+                </header>
+                <div class="cards">
+                    {examples::all().into_iter().map(|e| {
+                        let id = e.id;
+                        let picked = e.clone();
+                        view! {
+                            <button class="card" class:current=move || current.get().as_deref() == Some(id)
+                                data-testid=format!("example-{id}") on:click=move |_| on_pick(picked.clone())>
+                                <span class="card-title">{e.title}</span>
+                                <span class="card-desc">{e.description}</span>
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// The brand mark (the favicon's drawing, inline so it needs no request).
+#[component]
+fn Logo() -> impl IntoView {
+    view! {
+        <svg class="logo" viewBox="0 0 32 32" width="26" height="26" aria-hidden="true">
+            <rect width="32" height="32" rx="7" fill="#4f46e5"></rect>
+            <circle cx="9" cy="9" r="3.2" fill="#fff"></circle>
+            <circle cx="23" cy="16" r="3.2" fill="#fff"></circle>
+            <circle cx="9" cy="23" r="3.2" fill="#fff"></circle>
+            <path d="M11.5 10.5 20.5 15M20.5 17 11.5 21.5" stroke="#fff" stroke-width="2" stroke-linecap="round"></path>
+        </svg>
+    }
+}

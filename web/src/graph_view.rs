@@ -1,0 +1,45 @@
+//! The graph pane: the SVG that asl-graph draws for the last definition without errors, in the
+//! page's theme. While the text has errors it keeps showing the last good graph, marked stale.
+
+use std::sync::Arc;
+
+use asl_core::model::StateMachine;
+use leptos::prelude::*;
+
+use crate::core_api;
+
+#[component]
+pub fn GraphPane(
+    /// The last machine without errors.
+    machine: Signal<Option<Arc<StateMachine>>>,
+    /// Whether the current text has errors (the pane then keeps the last valid definition).
+    stale: Signal<bool>,
+    /// Whether the page is dark.
+    dark: Signal<bool>,
+) -> impl IntoView {
+    // Re-drawn only when the machine or the theme changes, never on a keystroke that changes
+    // neither.
+    let svg = Memo::new(move |_| machine.get().map(|m| core_api::graph_svg(&m, dark.get())));
+    view! {
+        <section class="pane graph-pane" data-testid="graph-pane" aria-label="Graph">
+            <header class="pane-head">
+                <h2>"Graph"</h2>
+                <Show when=move || stale.get()>
+                    <span class="badge badge-warn" data-testid="graph-stale">
+                        "showing the last valid definition"
+                    </span>
+                </Show>
+            </header>
+            {move || match svg.get() {
+                None => view! {
+                    <div class="graph-body">
+                        <p class="empty">"Fix the definition's errors to see its graph."</p>
+                    </div>
+                }.into_any(),
+                Some(svg) => view! {
+                    <div class="graph-body" data-testid="graph" inner_html=svg></div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
