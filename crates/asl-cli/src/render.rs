@@ -70,10 +70,21 @@ pub fn main(args: Args) -> ExitCode {
         ThemeArg::Dark => Theme::Dark,
         ThemeArg::Auto => Theme::Auto,
     };
-    let svg = asl_graph::render_svg(&machine, &RenderOptions { theme, ..RenderOptions::default() });
+    let svg = asl_graph::render_svg(
+        &machine,
+        &RenderOptions {
+            theme,
+            ..RenderOptions::default()
+        },
+    );
     let written = match &args.output {
-        Some(path) => std::fs::write(path, svg.as_bytes()).map_err(|e| (path.display().to_string(), e)),
-        None => std::io::stdout().lock().write_all(svg.as_bytes()).map_err(|e| ("stdout".to_string(), e)),
+        Some(path) => {
+            std::fs::write(path, svg.as_bytes()).map_err(|e| (path.display().to_string(), e))
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(svg.as_bytes())
+            .map_err(|e| ("stdout".to_string(), e)),
     };
     match written {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,7 +11,8 @@
 //! `{"0": …, "1-2": …}` entries) or an AWS Step Functions Local MockConfigFile with
 //! `--test-case` (and `--state-machine` when it holds several). A Task without a mock is answered
 //! per `--unmocked`: `fail` (default: the execution fails with States.Runtime naming the state)
-//! or `echo` (the task returns its effective parameters). Executing lives in
+//! `echo` (the task returns its effective parameters) or `ask` (the request is shown on stderr
+//! and the answer read from stdin, one JSON line per task). Executing lives in
 //! `asl_core::exec`; this module reads files and prints.
 
 use std::io::{Read as _, Write as _};
@@ -50,8 +51,10 @@ pub struct Args {
     /// Seed for randomness (States.MathRandom, States.UUID, retry jitter).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
-    /// What an unmocked Task does: `fail` the execution or `echo` its parameters back.
-    #[arg(long, value_name = "MODE", default_value = "fail", value_parser = ["fail", "echo"])]
+    /// What an unmocked Task does: `fail` the execution, `echo` its parameters back, or `ask`
+    /// (show the request on stderr, read one JSON answer per task from stdin:
+    /// `{"Return": …}` or `{"Throw": {"Error": …, "Cause": …}}`).
+    #[arg(long, value_name = "MODE", default_value = "fail", value_parser = ["fail", "echo", "ask"])]
     pub unmocked: String,
     /// Maximum state transitions before the execution fails (stops endless loops).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
@@ -100,6 +103,36 @@ fn load_mocks(args: &Args) -> Result<Mocks, String> {
             .map_err(|e| format!("{}: {e}", path.display()))
     } else {
         Mocks::from_value(&v).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// `--unmocked ask`: shows the task's request and reads its outcome (one line of JSON).
+fn ask(t: &asl_core::exec::PendingTask) -> Result<Result<Value, ExecError>, String> {
+    eprintln!(
+        "asl: task '{}' ({}) has no mock; its request is:\n{}\nanswer with one line: {{\"Return\": ...}} or {{\"Throw\": {{\"Error\": \"...\", \"Cause\": \"...\"}}}}",
+        t.path,
+        t.resource,
+        t.parameters.to_json_pretty()
+    );
+    let mut line = String::new();
+    if std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the answer: {e}"))?
+        == 0
+    {
+        return Err(format!("no answer on stdin for task '{}'", t.state));
+    }
+    let v = Value::parse(&line)
+        .map_err(|e| format!("the answer is not JSON (column {}): {e}", e.column()))?;
+    let seq =
+        asl_core::mock::MockSequence::from_value(&v).map_err(|e| format!("the answer: {e}"))?;
+    match seq.response(0).map(|r| &r.outcome) {
+        Some(asl_core::mock::MockOutcome::Return(v)) => Ok(Ok(v.clone())),
+        Some(asl_core::mock::MockOutcome::Throw { error, cause }) => Ok(Err(ExecError::new(
+            asl_core::error::ErrorName::parse(error),
+            cause.as_deref().unwrap_or(""),
+        ))),
+        None => Err("the answer has no response for invocation 0".into()),
     }
 }
 
@@ -172,6 +205,11 @@ pub fn main(args: Args) -> ExitCode {
                 for t in tasks {
                     let answer = if args.unmocked == "echo" {
                         Ok(t.parameters.clone())
+                    } else if args.unmocked == "ask" {
+                        match ask(&t) {
+                            Ok(a) => a,
+                            Err(e) => return usage_error(e),
+                        }
                     } else {
                         Err(ExecError::runtime(format!(
                             "Task state '{}' has no mocked response (resource {}); pass --mocks, or --unmocked echo",

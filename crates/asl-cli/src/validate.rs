@@ -42,7 +42,7 @@ static CODES_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
             Severity::Warning => "warning",
         };
         s.push_str(&format!(
-            "  {:<28} {:<7} {}\n",
+            "  {:<31} {:<7} {}\n",
             code.as_str(),
             sev,
             code.description()

@@ -21,8 +21,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use asl_core::error::{ErrorName, ExecError};
-use asl_core::exec::{ExecOptions, Execution, Limits, Status};
-use asl_core::model::StateMachine;
+use asl_core::exec::{ExecOptions, Execution, Limits, Prepared, Status};
 use asl_core::value::{Object, Value};
 
 const WORKLOADS: [&str; 7] = [
@@ -71,11 +70,11 @@ fn read_json(p: &Path) -> Value {
     Value::parse(&text).unwrap_or_else(|e| panic!("parse {}: {e}", p.display()))
 }
 
-fn load_machine(dir: &Path, name: &str) -> Arc<StateMachine> {
+fn load_machine(dir: &Path, name: &str) -> Prepared {
     let text = std::fs::read_to_string(dir.join(format!("{name}.asl.json"))).expect("definition");
     let loaded = asl_core::load(&text);
     assert!(!loaded.has_errors(), "{name}: {:?}", loaded.diagnostics);
-    Arc::new(loaded.machine.expect("machine"))
+    Prepared::new(Arc::new(loaded.machine.expect("machine")))
 }
 
 /// The kit's `mockResult`: `{value: input.last.value + 1, status: "ok", payload: {a: 1, b: [1, 2, 3]}}`.
@@ -108,19 +107,14 @@ struct Run {
     events: u32,
 }
 
-fn run_once(
-    machine: &Arc<StateMachine>,
-    input: &Value,
-    flaky: bool,
-    history: bool,
-) -> (Run, Execution) {
+fn run_once(machine: &Prepared, input: &Value, flaky: bool, history: bool) -> (Run, Execution) {
     let options = ExecOptions {
         limits: Limits::unlimited(),
         record_history: history,
         record_stages: history,
         ..ExecOptions::default()
     };
-    let mut exec = Execution::start(machine.clone(), input.clone(), options);
+    let mut exec = machine.start(input.clone(), options);
     let mut failed_once: HashSet<Arc<str>> = HashSet::new();
     let status = loop {
         match exec.run() {
@@ -237,7 +231,7 @@ fn main() {
 }
 
 /// `back()` and `seek()` on a finished execution with its whole history recorded.
-fn bench_seek(machine: &Arc<StateMachine>, input: &Value, name: &str) {
+fn bench_seek(machine: &Prepared, input: &Value, name: &str) {
     let (_, mut exec) = run_once(machine, input, false, true);
     let total = exec.event_count();
     let mut rng = asl_core::env::Rng::new(7);

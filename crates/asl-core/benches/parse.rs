@@ -1,7 +1,8 @@
 //! Parse + validate cost of a large definition: 1,000 states of every kind (Pass with templates,
 //! Task with Retry/Catch and intrinsics, Choice with nested rules, Wait, a Parallel and a Map with
 //! their own branches). Run with `cargo bench -p asl-core --bench parse`; prints milliseconds per
-//! load (JSON syntax alone, then the whole `asl_core::load`). Target: well under 10 ms.
+//! load for each phase and for the whole `asl_core::load`: the median wall time and, on Linux, the
+//! mean time on a CPU (unaffected by other processes on a busy machine). Target: well under 10 ms.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -55,12 +56,22 @@ fn definition(n: usize) -> String {
     s
 }
 
-/// Median time of `runs` calls after a warm-up.
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+/// Nanoseconds this thread has spent on a CPU (Linux `schedstat`), so the figure does not depend
+/// on how busy the machine is; `None` elsewhere.
+fn cpu_ns() -> Option<u64> {
+    #[allow(clippy::disallowed_methods)]
+    // The benchmark reads its own CPU clock; the library never does.
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok()
+}
+
+/// Median wall time of `runs` calls after a warm-up, and mean on-CPU time when the OS tells it.
+fn measure(runs: usize, mut f: impl FnMut()) -> (Duration, Option<Duration>) {
     for _ in 0..runs / 10 + 1 {
         f();
     }
     let mut times = Vec::with_capacity(runs);
+    let cpu_start = cpu_ns();
     for _ in 0..runs {
         #[allow(clippy::disallowed_methods)]
         // A benchmark measures wall time; the library never does.
@@ -68,8 +79,11 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
         f();
         times.push(start.elapsed());
     }
+    let cpu = cpu_start
+        .zip(cpu_ns())
+        .map(|(a, b)| Duration::from_nanos((b - a) / runs as u64));
     times.sort_unstable();
-    times[runs / 2]
+    (times[runs / 2], cpu)
 }
 
 fn main() {
@@ -88,33 +102,27 @@ fn main() {
     let node = asl_core::syntax::parse(&text).expect("valid JSON");
     let (machine, _) = asl_core::parse::parse(&node);
     let machine = machine.expect("a machine");
-    let syntax = median(200, || {
+    let syntax = measure(200, || {
         black_box(asl_core::syntax::parse(black_box(&text)).is_ok());
     });
-    let model = median(200, || {
+    let model = measure(200, || {
         black_box(asl_core::parse::parse(black_box(&node)).1.len());
     });
-    let rules = median(200, || {
+    let rules = measure(200, || {
         black_box(asl_core::validate::validate(black_box(&machine)).len());
     });
-    let full = median(200, || {
+    let full = measure(200, || {
         black_box(asl_core::load(black_box(&text)).diagnostics.len());
     });
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!(
-        "syntax::parse (JSON with spans)         {:>8.3} ms",
-        ms(syntax)
-    );
-    println!(
-        "parse::parse (typed model, field rules) {:>8.3} ms",
-        ms(model)
-    );
-    println!(
-        "validate::validate (whole-machine)      {:>8.3} ms",
-        ms(rules)
-    );
-    println!(
-        "load (all of it, 1,000 states)          {:>8.3} ms",
-        ms(full)
-    );
+    println!("                                        wall (median)   on-CPU (mean)");
+    for (name, (wall, cpu)) in [
+        ("syntax::parse (JSON with spans)", syntax),
+        ("parse::parse (typed model, field rules)", model),
+        ("validate::validate (whole machine)", rules),
+        ("load (all of it, 1,000 states)", full),
+    ] {
+        let cpu = cpu.map_or("n/a".to_string(), |c| format!("{:.3} ms", ms(c)));
+        println!("{name:<40} {:>8.3} ms   {cpu:>10}", ms(wall));
+    }
 }

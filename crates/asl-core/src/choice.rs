@@ -90,8 +90,8 @@ fn compare(cmp: &Comparison, lookup: &mut Lookup<'_>) -> Result<bool, ExecError>
     Ok(compare_values(cmp.op, &value, &operand))
 }
 
-fn path_text(p: &Path) -> String {
-    format!("{p:?}")
+fn path_text(p: &Path) -> &str {
+    p.as_str()
 }
 
 /// The comparison itself, for a present variable and operand.

@@ -55,9 +55,11 @@ macro_rules! codes {
                 match self { $(Code::$variant => Severity::$sev,)* }
             }
 
-            /// The `ValidateStateMachineDefinition` code AWS reports for this problem.
-            pub fn aws_code(self) -> &'static str {
-                match self { $(Code::$variant => $aws,)* }
+            /// The `ValidateStateMachineDefinition` code AWS reports for this problem; `None` for
+            /// the checks AWS does not make (our warnings about the graph).
+            pub fn aws_code(self) -> Option<&'static str> {
+                let aws = match self { $(Code::$variant => $aws,)* };
+                (!aws.is_empty()).then_some(aws)
             }
 
             /// One sentence saying what the code means.
@@ -85,7 +87,8 @@ codes! {
     UnknownField = "UNKNOWN_FIELD", Error, "SCHEMA_VALIDATION_FAILED";
     /// A field has the wrong JSON type (e.g. a number where a string is required).
     WrongType = "WRONG_TYPE", Error, "SCHEMA_VALIDATION_FAILED";
-    /// A field has a value outside its fixed set (Version, Mode, ExecutionType, Comment types…).
+    /// A field has a value outside its allowed set (Version, ProcessorConfig Mode/ExecutionType,
+    /// ItemBatcher sizes).
     InvalidValue = "INVALID_VALUE", Error, "SCHEMA_VALIDATION_FAILED";
     /// The same key appears twice in one JSON object (only the last one would count).
     DuplicateKey = "DUPLICATE_KEY", Error, "SCHEMA_VALIDATION_FAILED";
@@ -109,9 +112,9 @@ codes! {
     /// A branch has no terminal state at all (no End, Succeed or Fail), so it can never finish.
     MissingEndState = "MISSING_END_STATE", Error, "MISSING_END_STATE";
     /// No path from `StartAt` leads to this state.
-    UnreachableState = "UNREACHABLE_STATE", Warning, "UNREACHABLE_STATE";
+    UnreachableState = "UNREACHABLE_STATE", Warning, "";
     /// No path from this state leads to an end: once entered, the execution loops forever.
-    NoPathToEnd = "NO_PATH_TO_END", Warning, "NO_PATH_TO_END";
+    NoPathToEnd = "NO_PATH_TO_END", Warning, "";
     /// A field is not allowed in the state's query language (e.g. `Output` under JSONPath,
     /// `Parameters` under JSONata).
     QueryLanguageField = "QUERY_LANGUAGE_FIELD", Error, "SCHEMA_VALIDATION_FAILED";
@@ -120,15 +123,16 @@ codes! {
     InvalidQueryLanguage = "INVALID_QUERY_LANGUAGE", Error, "SCHEMA_VALIDATION_FAILED";
     /// A JSONPath (or context / variable path) does not parse.
     InvalidJsonPath = "INVALID_JSONPATH", Error, "SCHEMA_VALIDATION_FAILED";
-    /// A field that writes (ResultPath) or reads one value (Variable, …) needs a reference path:
-    /// no wildcards, filters, slices or unions.
+    /// `ResultPath` (and `ItemsPath`) must be a reference path: one value, addressed by `.key` and
+    /// `[n]` only (no wildcards, filters, slices or unions).
     InvalidReferencePath = "INVALID_REFERENCE_PATH", Error, "SCHEMA_VALIDATION_FAILED";
     /// A `.$` value calls an intrinsic function that does not exist.
     UnknownIntrinsic = "UNKNOWN_INTRINSIC_FUNCTION", Error, "SCHEMA_VALIDATION_FAILED";
     /// An intrinsic function is called with the wrong number or kind of arguments, or its call does
     /// not parse.
     InvalidIntrinsicCall = "INVALID_INTRINSIC_CALL", Error, "SCHEMA_VALIDATION_FAILED";
-    /// A payload template is malformed (a `.$` key whose value is not a string, `.$` keys in JSONata…).
+    /// A payload template is malformed (a `.$` key whose value is not a string, or a string that is
+    /// neither a path nor an intrinsic call).
     InvalidPayloadTemplate = "INVALID_PAYLOAD_TEMPLATE", Error, "SCHEMA_VALIDATION_FAILED";
     /// A `{% … %}` JSONata expression is empty or malformed.
     InvalidJsonata = "INVALID_JSONATA_EXPRESSION", Error, "INVALID_JSONATA_EXPRESSION";

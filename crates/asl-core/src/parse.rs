@@ -521,10 +521,15 @@ impl Cx {
     fn duplicates_in<'n>(&mut self, node: &'n Node, root: &str, segs: &mut Vec<Seg<'n>>) {
         match &node.kind {
             Kind::Object(members) => {
-                let repeated = repeats(members);
+                // Small objects (nearly all) are checked pairwise without allocating.
+                let repeated = (members.len() > 16).then(|| repeats(members));
                 for (i, m) in members.iter().enumerate() {
                     segs.push(Seg::Key(&m.key));
-                    if repeated[i] {
+                    let repeat = match &repeated {
+                        Some(r) => r[i],
+                        None => members[..i].iter().any(|o| o.key == m.key),
+                    };
+                    if repeat {
                         let msg = format!(
                             "duplicate key '{}' (only the last one would be used)",
                             m.key
@@ -1177,8 +1182,9 @@ impl Cx {
             },
         };
         // Field checks; fields that fail them are not read further.
-        let mut usable: Vec<&str> = Vec::with_capacity(f.members.len());
-        for m in &f.members {
+        let mut f = f;
+        let ptr = f.ptr.as_str();
+        f.members.retain(|m| {
             let key = m.key.as_str();
             if let Some(ty) = ty
                 && !ty.fields().contains(&key)
@@ -1196,8 +1202,8 @@ impl Cx {
                 } else {
                     format!("Field '{key}' is not supported by a {type_name} state")
                 };
-                self.push(code, msg, &f.ptr(key), m.key_span);
-                continue;
+                self.push(code, msg, &child(ptr, key), m.key_span);
+                return false;
             }
             if let Some(lang) = field_language(key)
                 && lang != ql
@@ -1208,22 +1214,13 @@ impl Cx {
                         "field '{key}' is only supported for the '{}' QueryLanguage",
                         ql_name(lang)
                     ),
-                    &f.ptr(key),
+                    &child(ptr, key),
                     m.key_span,
                 );
-                continue;
+                return false;
             }
-            usable.push(key);
-        }
-        let f = Fields {
-            members: f
-                .members
-                .into_iter()
-                .filter(|m| usable.contains(&m.key.as_str()))
-                .collect(),
-            ptr: f.ptr,
-            anchor: f.anchor,
-        };
+            true
+        });
 
         // Transitions.
         if let Some(ty) = ty

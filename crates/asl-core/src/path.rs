@@ -863,7 +863,8 @@ impl<'t> Parser<'t> {
     }
 
     fn rest_char(&self) -> char {
-        self.text[self.pos..].chars().next().unwrap_or(' ')
+        // `get` so a position inside a character can never panic (it yields a blank instead).
+        self.text.get(self.pos..).and_then(|r| r.chars().next()).unwrap_or(' ')
     }
 
     /// Steps until the end, or (inside a filter) until a character that ends an operand.
@@ -1037,7 +1038,7 @@ impl<'t> Parser<'t> {
     }
 
     fn quoted(&mut self) -> Result<Key, PathError> {
-        let Some(q) = self.peek() else {
+        let Some(q @ (b'\'' | b'"')) = self.peek() else {
             return self.err("expected a quoted name");
         };
         let start = self.pos;
@@ -1224,6 +1225,15 @@ mod tests {
         Path::parse(path)
             .expect("test path")
             .eval(&Scope::input_only(&input))
+    }
+
+    #[test]
+    fn multibyte_characters_where_a_quote_belongs_are_an_error_not_a_panic() {
+        // Found by the fuzzer: the union loop read the first byte of `õ` as a quote character.
+        for text in ["$['a',õ]", "$[õ]", "$['a',😀'b']", "$.a[?(@.b == õ)]"] {
+            assert!(Path::parse(text).is_err(), "{text}");
+        }
+        assert_eq!(ok("$['õ']", r#"{"õ": 1}"#), "1");
     }
 
     fn ok(path: &str, input: &str) -> String {

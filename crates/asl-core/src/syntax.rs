@@ -123,6 +123,8 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         bytes: text.as_bytes(),
         pos: 0,
         depth: 0,
+        member_stack: Vec::new(),
+        item_stack: Vec::new(),
     };
     p.skip_ws();
     if p.pos >= p.bytes.len() {
@@ -141,6 +143,11 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
+    /// Members and items of the containers being parsed, collected here and moved into an
+    /// exactly-sized `Vec` when their container closes (one allocation per container, not a
+    /// doubling series).
+    member_stack: Vec<Member>,
+    item_stack: Vec<Node>,
 }
 
 impl Parser<'_> {
@@ -247,7 +254,7 @@ impl Parser<'_> {
         let start = self.pos;
         self.enter()?;
         self.pos += 1;
-        let mut members = Vec::new();
+        let base = self.member_stack.len();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -271,7 +278,7 @@ impl Parser<'_> {
                 self.pos += 1;
                 self.skip_ws();
                 let value = self.value()?;
-                members.push(Member {
+                self.member_stack.push(Member {
                     key,
                     key_span,
                     value,
@@ -290,7 +297,7 @@ impl Parser<'_> {
         self.depth -= 1;
         Ok(Node {
             span: self.span_from(start),
-            kind: Kind::Object(members),
+            kind: Kind::Object(self.member_stack.drain(base..).collect()),
         })
     }
 
@@ -298,7 +305,7 @@ impl Parser<'_> {
         let start = self.pos;
         self.enter()?;
         self.pos += 1;
-        let mut items = Vec::new();
+        let base = self.item_stack.len();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
@@ -310,7 +317,8 @@ impl Parser<'_> {
                         self.error_token("trailing comma before ']' is not allowed in JSON")
                     );
                 }
-                items.push(self.value()?);
+                let item = self.value()?;
+                self.item_stack.push(item);
                 self.skip_ws();
                 match self.peek() {
                     Some(b',') => self.pos += 1,
@@ -325,7 +333,7 @@ impl Parser<'_> {
         self.depth -= 1;
         Ok(Node {
             span: self.span_from(start),
-            kind: Kind::Array(items),
+            kind: Kind::Array(self.item_stack.drain(base..).collect()),
         })
     }
 

@@ -74,7 +74,7 @@ impl<'m> Validator<'m> {
         let index = self.branches.len();
         self.branches.push(ptr.to_string());
         for (name, state) in &branch.states {
-            let sptr = state_ptr(ptr, name);
+            let sptr = || state_ptr(ptr, name);
             if let Some(&(other, _)) = self.names.get(&**name) {
                 if other != index {
                     let where_ = self.branches[other].clone();
@@ -86,20 +86,23 @@ impl<'m> Validator<'m> {
                     self.push(
                         Code::DuplicateStateName,
                         format!("Duplicate State name: '{name}' is also defined in {where_}; state names must be unique across the whole state machine"),
-                        sptr.clone(),
+                        sptr(),
                         state.name_span,
                     );
                 }
             } else {
                 self.names.insert(name, (index, state.name_span));
             }
-            for (b, bptr) in nested(&state.kind, &sptr) {
-                self.collect_names(b, &bptr);
+            if matches!(state.kind, StateKind::Parallel(_) | StateKind::Map(_)) {
+                for (b, bptr) in nested(&state.kind, &sptr()) {
+                    self.collect_names(b, &bptr);
+                }
             }
         }
     }
 
-    fn target(&mut self, t: &Target, ptr: String, field: &str) {
+    /// Reports `t` when it names no state of its branch; `ptr` is only built then.
+    fn target(&mut self, t: &Target, ptr: impl FnOnce() -> String, field: &str) {
         if t.id.is_some() || t.name.is_empty() {
             return; // resolved, or missing (reported by the parser)
         }
@@ -110,10 +113,10 @@ impl<'m> Validator<'m> {
             ),
             None => format!("Missing '{field}' target: no state is named '{}'", t.name),
         };
-        self.push(Code::MissingTransitionTarget, message, ptr, t.span);
+        self.push(Code::MissingTransitionTarget, message, ptr(), t.span);
     }
 
-    fn states_all_last(&mut self, retry: &[Retrier], catch: &[Catcher], ptr: &str) {
+    fn states_all_last(&mut self, retry: &[Retrier], catch: &[Catcher], ptr: &dyn Fn() -> String) {
         let is_all = |names: &[crate::model::Spanned<ErrorName>]| {
             names.iter().any(|n| n.value == ErrorName::All)
         };
@@ -122,7 +125,7 @@ impl<'m> Validator<'m> {
                 self.push(
                     Code::StatesAllPosition,
                     "A Retrier with 'States.ALL' must be the last one (later Retriers would never be used)".into(),
-                    format!("{ptr}/Retry/{i}/ErrorEquals"),
+                    format!("{}/Retry/{i}/ErrorEquals", ptr()),
                     r.error_equals.iter().find(|n| n.value == ErrorName::All).map_or(r.span, |n| n.span),
                 );
             }
@@ -132,7 +135,7 @@ impl<'m> Validator<'m> {
                 self.push(
                     Code::StatesAllPosition,
                     "A Catcher with 'States.ALL' must be the last one (later Catchers would never be used)".into(),
-                    format!("{ptr}/Catch/{i}/ErrorEquals"),
+                    format!("{}/Catch/{i}/ErrorEquals", ptr()),
                     c.error_equals.iter().find(|n| n.value == ErrorName::All).map_or(c.span, |n| n.span),
                 );
             }
@@ -149,12 +152,12 @@ impl<'m> Validator<'m> {
             );
             return;
         }
-        self.target(&branch.start_at, format!("{ptr}/StartAt"), "StartAt");
+        self.target(&branch.start_at, || format!("{ptr}/StartAt"), "StartAt");
         let n = branch.states.len();
         let mut successors: Vec<Vec<StateId>> = vec![Vec::new(); n];
         let mut terminal = vec![false; n];
         for (i, (name, state)) in branch.states.iter().enumerate() {
-            let sptr = state_ptr(ptr, name);
+            let sptr = || state_ptr(ptr, name);
             let succ = &mut successors[i];
             match &state.transition {
                 Transition::Next(t) => succ.extend(t.id),
@@ -172,22 +175,24 @@ impl<'m> Validator<'m> {
             }
             // Targets.
             if let Transition::Next(t) = &state.transition {
-                self.target(t, format!("{sptr}/Next"), "Next");
+                self.target(t, || format!("{}/Next", sptr()), "Next");
             }
             for (j, c) in catch.iter().enumerate() {
-                self.target(&c.next, format!("{sptr}/Catch/{j}/Next"), "Next");
+                self.target(&c.next, || format!("{}/Catch/{j}/Next", sptr()), "Next");
             }
             if let StateKind::Choice(c) = &state.kind {
                 for (j, r) in c.choices.iter().enumerate() {
-                    self.target(&r.next, format!("{sptr}/Choices/{j}/Next"), "Next");
+                    self.target(&r.next, || format!("{}/Choices/{j}/Next", sptr()), "Next");
                 }
                 if let Some(d) = &c.default {
-                    self.target(d, format!("{sptr}/Default"), "Default");
+                    self.target(d, || format!("{}/Default", sptr()), "Default");
                 }
             }
             self.states_all_last(retry, catch, &sptr);
-            for (b, bptr) in nested(&state.kind, &sptr) {
-                self.branch(b, &bptr, depth + 1);
+            if matches!(state.kind, StateKind::Parallel(_) | StateKind::Map(_)) {
+                for (b, bptr) in nested(&state.kind, &sptr()) {
+                    self.branch(b, &bptr, depth + 1);
+                }
             }
         }
         if n == 0 {
@@ -259,7 +264,7 @@ impl<'m> Validator<'m> {
         }
         // A state whose own transition is missing was already reported; no extra warnings for it.
         for (i, (name, state)) in branch.states.iter().enumerate() {
-            let sptr = state_ptr(ptr, name);
+            let sptr = || state_ptr(ptr, name);
             if !reached[i] && branch.start().is_some() {
                 self.push(
                     Code::UnreachableState,
@@ -267,14 +272,14 @@ impl<'m> Validator<'m> {
                         "State '{name}' is not reachable from StartAt '{}'",
                         branch.start_at.name
                     ),
-                    sptr,
+                    sptr(),
                     state.name_span,
                 );
             } else if reached[i] && !can_end[i] && !matches!(state.transition, Transition::None) {
                 self.push(
                     Code::NoPathToEnd,
                     format!("No path from state '{name}' leads to an end: once entered, the execution can only loop"),
-                    sptr,
+                    sptr(),
                     state.name_span,
                 );
             }

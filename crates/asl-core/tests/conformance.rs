@@ -309,7 +309,10 @@ fn run_case(case: &J) -> Result<(), String> {
         }
     }
     if let Some(want) = expected.get("trace").and_then(J::as_array) {
-        let resorted = case.get("notes").and_then(J::as_str).is_some_and(|n| n.contains("re-sorted"));
+        let resorted = case
+            .get("notes")
+            .and_then(J::as_str)
+            .is_some_and(|n| n.contains("re-sorted"));
         if !resorted {
             check_trace(want, &exec, &toks)?;
         }
@@ -325,8 +328,15 @@ fn check_trace(want: &[J], exec: &Execution, toks: &[String]) -> Result<(), Stri
         .history()
         .iter()
         .filter_map(|e| match &e.details {
-            EventDetails::StateEntered { name, input } => Some((e.kind.as_str(), &**name, J::from(input), None)),
-            EventDetails::StateExited { name, output, assigned_variables, .. } => Some((
+            EventDetails::StateEntered { name, input } => {
+                Some((e.kind.as_str(), &**name, J::from(input), None))
+            }
+            EventDetails::StateExited {
+                name,
+                output,
+                assigned_variables,
+                ..
+            } => Some((
                 e.kind.as_str(),
                 &**name,
                 J::from(output),
@@ -336,14 +346,23 @@ fn check_trace(want: &[J], exec: &Execution, toks: &[String]) -> Result<(), Stri
         })
         .collect();
     if got.len() != want.len() {
-        return Err(format!("trace has {} state events instead of {}", got.len(), want.len()));
+        return Err(format!(
+            "trace has {} state events instead of {}",
+            got.len(),
+            want.len()
+        ));
     }
     for (i, (w, (kind, name, value, assigned))) in want.iter().zip(&got).enumerate() {
         let wkind = w.get("type").and_then(J::as_str).unwrap_or("");
         let wname = w.get("name").and_then(J::as_str).unwrap_or("");
-        let wvalue = w.get("input").or_else(|| w.get("output")).unwrap_or(&J::Null);
+        let wvalue = w
+            .get("input")
+            .or_else(|| w.get("output"))
+            .unwrap_or(&J::Null);
         if wkind != *kind || wname != *name || !json_matches(wvalue, value, toks) {
-            return Err(format!("trace[{i}]: {kind} {name} {value} instead of {wkind} {wname} {wvalue}"));
+            return Err(format!(
+                "trace[{i}]: {kind} {name} {value} instead of {wkind} {wname} {wvalue}"
+            ));
         }
         if let Some(wa) = w.get("assignedVariables") {
             let ga = assigned.clone().unwrap_or(J::Null);
@@ -456,4 +475,62 @@ fn conformance_cases() {
         new.len(),
         fixed.len()
     );
+}
+
+/// Every recorded definition, run with inputs it was not written for and unmocked tasks answered
+/// by echo, ends (or pauses) without panicking.
+#[test]
+fn recorded_definitions_never_panic_on_other_inputs() {
+    let dir = cases_dir();
+    let inputs = [
+        "null",
+        "{}",
+        "[]",
+        "\"x\"",
+        "1.5",
+        r#"{"a":[1,{"b":null}],"items":[1,2]}"#,
+    ];
+    for file in FILES {
+        let text = std::fs::read_to_string(dir.join(file)).expect("cases");
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let case: J = serde_json::from_str(line).expect("json");
+            let def = serde_json::to_string(&case["definition"]).expect("definition");
+            let Some(machine) = asl_core::load(&def).machine.map(Arc::new) else {
+                continue;
+            };
+            for input in inputs {
+                let options = ExecOptions {
+                    limits: asl_core::exec::Limits {
+                        max_transitions: 2_000,
+                        ..Default::default()
+                    },
+                    ..ExecOptions::default()
+                };
+                let mut exec = Execution::start(
+                    machine.clone(),
+                    Value::parse(input).expect("input"),
+                    options,
+                );
+                let id = case["id"].as_str().unwrap_or("?");
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    for _ in 0..100 {
+                        match exec.run() {
+                            Status::Paused { tasks } => {
+                                for t in tasks {
+                                    exec.complete_task(&t.token, Ok(t.parameters.clone()))
+                                        .expect("token");
+                                }
+                            }
+                            _ => break,
+                        }
+                    }
+                    let _ = exec.position();
+                    let n = exec.event_count();
+                    assert!(exec.seek(n / 2), "seek back");
+                    assert!(exec.seek(n), "seek forward");
+                }));
+                assert!(r.is_ok(), "{id} with input {input} panicked");
+            }
+        }
+    }
 }

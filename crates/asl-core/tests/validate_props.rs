@@ -108,6 +108,8 @@ const VALUES: &[&str] = &[
     "{\"StartAt\": \"A\", \"States\": {}}",
     "\"2016-03-14T01:59:00Z\"",
     "\"\\ud83d\\ude00\"",
+    "\"$['a',õ]\"",
+    "\"States.Format('é{}', $.ü)\"",
 ];
 
 static DEFINITIONS: LazyLock<Vec<String>> = LazyLock::new(|| {
@@ -313,6 +315,26 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Paths and intrinsic calls straight from the alphabet they are made of, with multi-byte
+    /// characters in every position (a byte-indexing slip panics on those).
+    #[test]
+    fn random_paths_and_calls_never_panic(
+        body in "[$.\\[\\]'\"()?@*:,0-9a-zõ😀=<>!&|\\\\ {}-]{0,40}",
+        prefix in 0..3usize,
+    ) {
+        let text = match prefix {
+            0 => format!("${body}"),
+            1 => format!("States.Format({body}"),
+            _ => body,
+        };
+        let _ = asl_core::path::Path::parse(&text);
+        let _ = asl_core::intrinsics::Call::parse(&text);
+    }
+}
+
 #[test]
 fn deep_and_huge_inputs_never_panic() {
     check(&"[".repeat(1_000_000));
@@ -323,6 +345,17 @@ fn deep_and_huge_inputs_never_panic() {
     check(&format!(
         "{{\"StartAt\":\"Top\",\"States\":{{\"Top\":{deep_branches}}}}}"
     ));
+    // Choice rules nested as deep as the JSON limit allows (5 levels around them + 190 Nots + the
+    // comparison = 196 of the 200 allowed): the rule reader recurses once per level.
+    let deep_not = (0..190).fold(
+        r#"{"Variable":"$.x","IsNull":true}"#.to_string(),
+        |inner, _| format!(r#"{{"Not":{inner}}}"#),
+    );
+    let text = format!(
+        r#"{{"StartAt":"C","States":{{"C":{{"Type":"Choice","Choices":[{{"Not":{deep_not},"Next":"D"}}],"Default":"D"}},"D":{{"Type":"Succeed"}}}}}}"#
+    );
+    let loaded = asl_core::load(&text);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics.first());
     println!(
         "mutations start from {} distinct conformance definitions",
         DEFINITIONS.len()

@@ -5,6 +5,9 @@
 //! stage), Choice (skip ahead, some loop back), Pass, Wait, and every tenth stage a Parallel of two
 //! short branches, so back edges, labels and nesting are all exercised.
 
+// Harness code, not the library: it measures time.
+#![allow(clippy::disallowed_methods)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -18,9 +21,12 @@ fn task(name: String, next: Option<usize>) -> StateSpec {
         kind: Some(NodeKind::Task),
         caption: "Lambda: Invoke".into(),
         retry: Some(("↻ 2×".into(), "Retry States.ALL".into())),
-        transitions: next.map(|n| (n, EdgeKind::Next, String::new())).into_iter().collect(),
+        transitions: next
+            .map(|n| (n, EdgeKind::Next, String::new()))
+            .into_iter()
+            .collect(),
         terminal: next.is_none(),
-        children: Vec::new(),
+        ..StateSpec::default()
     }
 }
 
@@ -37,18 +43,30 @@ fn machine(n: usize) -> ScopeSpec {
                     t.push((i - 10, EdgeKind::Choice, format!("$.retry{stage} == true")));
                 }
                 t.push((i + 1, EdgeKind::Default, "Default".into()));
-                StateSpec { name: format!("Check {stage}"), kind: Some(NodeKind::Choice), caption: "Choice".into(), transitions: t, ..Default::default() }
+                StateSpec {
+                    name: format!("Check {stage}"),
+                    kind: Some(NodeKind::Choice),
+                    caption: "Choice".into(),
+                    transitions: t,
+                    ..Default::default()
+                }
             }
             2 if stage % 10 == 9 => {
                 let branch = |b: usize| ScopeSpec {
-                    states: vec![task(format!("Branch {stage}.{b} A"), Some(1)), task(format!("Branch {stage}.{b} B"), None)],
+                    states: vec![
+                        task(format!("Branch {stage}.{b} A"), Some(1)),
+                        task(format!("Branch {stage}.{b} B"), None),
+                    ],
                     start: Some(0),
                 };
                 StateSpec {
                     name: format!("Fan Out {stage}"),
                     kind: Some(NodeKind::Parallel),
                     caption: "Parallel · 2 branches".into(),
-                    transitions: next.map(|x| (x, EdgeKind::Next, String::new())).into_iter().collect(),
+                    transitions: next
+                        .map(|x| (x, EdgeKind::Next, String::new()))
+                        .into_iter()
+                        .collect(),
                     terminal: next.is_none(),
                     children: vec![branch(0), branch(1)],
                     ..Default::default()
@@ -58,7 +76,10 @@ fn machine(n: usize) -> ScopeSpec {
                 name: format!("Enrich {stage}"),
                 kind: Some(NodeKind::Pass),
                 caption: "Pass".into(),
-                transitions: next.map(|x| (x, EdgeKind::Next, String::new())).into_iter().collect(),
+                transitions: next
+                    .map(|x| (x, EdgeKind::Next, String::new()))
+                    .into_iter()
+                    .collect(),
                 terminal: next.is_none(),
                 ..Default::default()
             },
@@ -66,18 +87,25 @@ fn machine(n: usize) -> ScopeSpec {
                 name: format!("Pause {stage}"),
                 kind: Some(NodeKind::Wait),
                 caption: "Wait 5 s".into(),
-                transitions: next.map(|x| (x, EdgeKind::Next, String::new())).into_iter().collect(),
+                transitions: next
+                    .map(|x| (x, EdgeKind::Next, String::new()))
+                    .into_iter()
+                    .collect(),
                 terminal: next.is_none(),
                 ..Default::default()
             },
             _ => task(format!("Load {i}"), next),
         };
         if i % 5 == 0 && stage % 4 == 3 {
-            st.transitions.push((i - 15, EdgeKind::Catch, "States.ALL".into()));
+            st.transitions
+                .push((i - 15, EdgeKind::Catch, "States.ALL".into()));
         }
         states.push(st);
     }
-    ScopeSpec { states, start: Some(0) }
+    ScopeSpec {
+        states,
+        start: Some(0),
+    }
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -88,10 +116,19 @@ fn median(mut v: Vec<Duration>) -> Duration {
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run once quickly then.
     let quick = !std::env::args().any(|a| a == "--bench");
-    println!("{:>7} {:>7} {:>12} {:>12} {:>12} {:>10} {:>6}", "states", "nodes", "layout ms", "svg ms", "total ms", "svg KiB", "runs");
+    println!(
+        "{:>7} {:>7} {:>12} {:>12} {:>12} {:>10} {:>6}",
+        "states", "nodes", "layout ms", "svg ms", "total ms", "svg KiB", "runs"
+    );
     for n in [20usize, 200, 1000] {
         let graph = build(&machine(n), "bench");
-        let runs = if quick { 1 } else if n >= 1000 { 7 } else { 21 };
+        let runs = if quick {
+            1
+        } else if n >= 1000 {
+            7
+        } else {
+            21
+        };
         let (mut lay_t, mut svg_t, mut tot_t) = (Vec::new(), Vec::new(), Vec::new());
         let mut size = 0;
         for _ in 0..runs {

@@ -20,6 +20,8 @@ pub struct StateSpec {
     pub retry: Option<(String, String)>,
     /// Outgoing transitions, in drawing order: (target state index, kind, label).
     pub transitions: Vec<(usize, EdgeKind, String)>,
+    /// Tooltips for transitions whose label is a summary: (index into `transitions`, full text).
+    pub titles: Vec<(usize, String)>,
     /// True if the state ends its scope (`End: true`, Succeed, Fail).
     pub terminal: bool,
     /// Nested scopes (Parallel branches, Map processor).
@@ -48,27 +50,51 @@ pub fn build(top: &ScopeSpec, comment: &str) -> Graph {
     let (s, e) = (n, n + 1);
     let mut edges = Vec::new();
     if let Some(st) = top.start.filter(|&i| i < n) {
-        edges.push(Edge { id: "e-start".into(), from: s, to: st, kind: EdgeKind::Next, label: String::new() });
+        edges.push(Edge {
+            id: "e-start".into(),
+            from: s,
+            to: st,
+            kind: EdgeKind::Next,
+            label: String::new(),
+            title: String::new(),
+        });
     }
     for (i, st) in top.states.iter().enumerate() {
         if st.terminal {
-            edges.push(Edge { id: format!("e-end-{i}"), from: i, to: e, kind: EdgeKind::Next, label: String::new() });
+            edges.push(Edge {
+                id: format!("e-end-{i}"),
+                from: i,
+                to: e,
+                kind: EdgeKind::Next,
+                label: String::new(),
+                title: String::new(),
+            });
         }
     }
     // Marker edges first, so the Start edge leads the breadth-first order.
     edges.append(&mut root.edges);
     root.edges = edges;
     root.entry = s;
-    Graph { root, comment: comment.to_string() }
+    Graph {
+        root,
+        comment: comment.to_string(),
+    }
 }
 
 fn scope(spec: &ScopeSpec, id_prefix: &str, path_prefix: &str, edge_prefix: &str) -> Scope {
-    let mut s = Scope { entry: spec.start.unwrap_or(0), ..Scope::default() };
+    let mut s = Scope {
+        entry: spec.start.unwrap_or(0),
+        ..Scope::default()
+    };
     let n = spec.states.len();
     for (i, st) in spec.states.iter().enumerate() {
         let id = format!("{id_prefix}n{i}");
         let path = format!("{path_prefix}{}", st.name);
-        let mut node = Node::new(id.clone(), st.kind.unwrap_or(NodeKind::Pass), st.name.clone());
+        let mut node = Node::new(
+            id.clone(),
+            st.kind.unwrap_or(NodeKind::Pass),
+            st.name.clone(),
+        );
         node.caption = st.caption.clone();
         if let Some((badge, title)) = &st.retry {
             node.retry = Some(badge.clone());
@@ -91,6 +117,12 @@ fn scope(spec: &ScopeSpec, id_prefix: &str, path_prefix: &str, edge_prefix: &str
                     to: *to,
                     kind: *kind,
                     label: label.clone(),
+                    title: st
+                        .titles
+                        .iter()
+                        .find(|(j, _)| *j == k)
+                        .map(|(_, t)| t.clone())
+                        .unwrap_or_default(),
                 });
             }
         }
@@ -114,7 +146,12 @@ pub fn task_caption(resource: &str) -> String {
             Some((a, _)) => (a.to_string(), ""),
             None => (action, ""),
         };
-        return format!("{}: {}{}", service_name(service), capitalise(&action), suffix);
+        return format!(
+            "{}: {}{}",
+            service_name(service),
+            capitalise(&action),
+            suffix
+        );
     }
     // arn:aws:lambda:region:account:function:name[:alias]
     if parts.len() >= 7 && parts[2] == "lambda" && parts[5] == "function" {
@@ -179,7 +216,12 @@ pub fn retry_badge(retriers: &[(Vec<String>, u64, u64, f64)]) -> Option<(String,
     let max = retriers.iter().map(|r| r.1).max().unwrap_or(0);
     let title = retriers
         .iter()
-        .map(|(errs, n, iv, rate)| format!("Retry {}: {n}× after {iv} s, backoff ×{rate}", errs.join(", ")))
+        .map(|(errs, n, iv, rate)| {
+            format!(
+                "Retry {}: {n}× after {iv} s, backoff ×{rate}",
+                errs.join(", ")
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n");
     Some((format!("↻ {max}×"), title))
@@ -196,18 +238,36 @@ mod tests {
 
     #[test]
     fn captions_for_common_resources() {
-        assert_eq!(task_caption("arn:aws:states:::lambda:invoke"), "Lambda: Invoke");
-        assert_eq!(task_caption("arn:aws:states:::aws-sdk:dynamodb:putItem"), "DynamoDB: PutItem");
+        assert_eq!(
+            task_caption("arn:aws:states:::lambda:invoke"),
+            "Lambda: Invoke"
+        );
+        assert_eq!(
+            task_caption("arn:aws:states:::aws-sdk:dynamodb:putItem"),
+            "DynamoDB: PutItem"
+        );
         assert_eq!(task_caption("arn:aws:states:::sns:publish"), "SNS: Publish");
-        assert_eq!(task_caption("arn:aws:states:::ecs:runTask.sync"), "ECS: RunTask (sync)");
-        assert_eq!(task_caption("arn:aws:states:::sqs:sendMessage.waitForTaskToken"), "SQS: SendMessage (callback)");
-        assert_eq!(task_caption("arn:aws:lambda:us-east-1:123456789012:function:resize"), "Lambda: resize");
+        assert_eq!(
+            task_caption("arn:aws:states:::ecs:runTask.sync"),
+            "ECS: RunTask (sync)"
+        );
+        assert_eq!(
+            task_caption("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
+            "SQS: SendMessage (callback)"
+        );
+        assert_eq!(
+            task_caption("arn:aws:lambda:us-east-1:123456789012:function:resize"),
+            "Lambda: resize"
+        );
         assert_eq!(task_caption("whatever"), "Task");
     }
 
     #[test]
     fn retry_badge_shows_most_attempts() {
-        let b = retry_badge(&[(vec!["States.Timeout".into()], 2, 1, 2.0), (vec!["States.ALL".into()], 5, 3, 1.5)]);
+        let b = retry_badge(&[
+            (vec!["States.Timeout".into()], 2, 1, 2.0),
+            (vec!["States.ALL".into()], 5, 3, 1.5),
+        ]);
         let (badge, title) = b.expect("badge");
         assert_eq!(badge, "↻ 5×");
         assert!(title.contains("States.Timeout") && title.contains("States.ALL"));
@@ -217,7 +277,12 @@ mod tests {
     #[test]
     fn build_adds_markers_and_paths() {
         let branch = ScopeSpec {
-            states: vec![StateSpec { name: "Transcode".into(), kind: Some(NodeKind::Task), terminal: true, ..Default::default() }],
+            states: vec![StateSpec {
+                name: "Transcode".into(),
+                kind: Some(NodeKind::Task),
+                terminal: true,
+                ..Default::default()
+            }],
             start: Some(0),
         };
         let top = ScopeSpec {
@@ -232,7 +297,10 @@ mod tests {
         };
         let g = build(&top, "");
         assert_eq!(g.root.nodes.len(), 3);
-        assert_eq!(g.root.nodes[0].children[0].nodes[0].path, "Process/0/Transcode");
+        assert_eq!(
+            g.root.nodes[0].children[0].nodes[0].path,
+            "Process/0/Transcode"
+        );
         assert_eq!(g.root.nodes[0].children[0].nodes[0].id, "n0-0-n0");
         assert_eq!(g.root.edges.len(), 2);
         assert_eq!(g.root.nodes[g.root.entry].kind, NodeKind::Start);

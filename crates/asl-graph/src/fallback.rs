@@ -8,7 +8,7 @@
 
 use crate::geom::{Point, Rect};
 use crate::graph::Scope;
-use crate::layout::{PrepEdge, Placement, reverse_path, straight, topo_order};
+use crate::layout::{Placement, PrepEdge, reverse_path, straight, topo_order};
 
 /// Vertical gap between ranks.
 const RANK_GAP: f64 = 56.0;
@@ -44,7 +44,9 @@ pub(crate) fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> P
     }
     let row_w: Vec<f64> = rows
         .iter()
-        .map(|r| r.iter().map(|&v| sizes[v].0).sum::<f64>() + NODE_GAP * r.len().saturating_sub(1) as f64)
+        .map(|r| {
+            r.iter().map(|&v| sizes[v].0).sum::<f64>() + NODE_GAP * r.len().saturating_sub(1) as f64
+        })
         .collect();
     let max_w = row_w.iter().copied().fold(0.0, f64::max);
     let mut centers = vec![Point::default(); n];
@@ -67,11 +69,15 @@ pub(crate) fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> P
         if e.reversed {
             reverse_path(&mut p);
         }
-        let mid = p[0][0].add(p[p.len() - 1][3]).scale(0.5);
+        let mid = p[0][0].plus(p[p.len() - 1][3]).scale(0.5);
         label_centers.push(e.label.map(|_| mid));
         paths.push(p);
     }
-    Placement { centers, paths, label_centers }
+    Placement {
+        centers,
+        paths,
+        label_centers,
+    }
 }
 
 #[cfg(test)]
@@ -83,12 +89,26 @@ mod tests {
     fn fallback_places_without_overlap() {
         let mut s = Scope::default();
         for i in 0..5 {
-            s.nodes.push(Node::new(format!("n{i}"), NodeKind::Task, format!("S{i}")));
+            s.nodes
+                .push(Node::new(format!("n{i}"), NodeKind::Task, format!("S{i}")));
         }
         let mut prep = Vec::new();
         for (a, b) in [(0, 1), (0, 2), (1, 3), (2, 3), (3, 4)] {
-            s.edges.push(Edge { id: format!("e{a}{b}"), from: a, to: b, kind: EdgeKind::Next, label: String::new() });
-            prep.push(PrepEdge { from: a, to: b, reversed: false, label: None });
+            s.edges.push(Edge {
+                id: format!("e{a}{b}"),
+                from: a,
+                to: b,
+                kind: EdgeKind::Next,
+                label: String::new(),
+                title: String::new(),
+            });
+            prep.push(PrepEdge {
+                from: a,
+                to: b,
+                reversed: false,
+                label: None,
+                weight: 1.0,
+            });
         }
         let sizes = vec![(150.0, 50.0); 5];
         let p = place(&sizes, &prep, &s);

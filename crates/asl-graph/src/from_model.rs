@@ -5,8 +5,8 @@
 //! Transitions whose target does not resolve are left out (the validator reports them).
 
 use asl_core::model::{
-    Branch, CompareOp, Condition, Dynamic, MapMode, Operand, Retrier, State, StateKind, StateMachine, Transition,
-    Wait,
+    Branch, CompareOp, Condition, Dynamic, MapMode, Operand, Retrier, State, StateKind,
+    StateMachine, Target, Transition, Wait,
 };
 
 use crate::build::{ScopeSpec, StateSpec, build, catch_label, retry_badge, task_caption};
@@ -14,7 +14,10 @@ use crate::graph::{EdgeKind, Graph, NodeKind};
 
 /// The drawing of a state machine.
 pub fn graph(machine: &StateMachine) -> Graph {
-    build(&scope(&machine.root), machine.root.comment.as_deref().unwrap_or(""))
+    build(
+        &scope(&machine.root),
+        machine.root.comment.as_deref().unwrap_or(""),
+    )
 }
 
 fn scope(b: &Branch) -> ScopeSpec {
@@ -25,7 +28,10 @@ fn scope(b: &Branch) -> ScopeSpec {
 }
 
 fn state(s: &State) -> StateSpec {
-    let mut st = StateSpec { name: s.name.to_string(), ..StateSpec::default() };
+    let mut st = StateSpec {
+        name: s.name.to_string(),
+        ..StateSpec::default()
+    };
     let (retry, catch) = s.retry_catch();
     st.retry = retry_badge(&retry.iter().map(retrier).collect::<Vec<_>>());
     let (kind, caption) = match &s.kind {
@@ -34,11 +40,17 @@ fn state(s: &State) -> StateSpec {
         StateKind::Choice(c) => {
             for rule in &c.choices {
                 if let Some(to) = rule.next.id {
-                    st.transitions.push((to as usize, EdgeKind::Choice, summarise(&cond(&rule.condition))));
+                    let c = cond(&rule.condition);
+                    let (short, full) = (summarise(&c), full_text(&c));
+                    if short != full {
+                        st.titles.push((st.transitions.len(), full));
+                    }
+                    st.transitions.push((to as usize, EdgeKind::Choice, short));
                 }
             }
             if let Some(to) = c.default.as_ref().and_then(|d| d.id) {
-                st.transitions.push((to as usize, EdgeKind::Default, "Default".to_string()));
+                st.transitions
+                    .push((to as usize, EdgeKind::Default, "Default".to_string()));
             }
             (NodeKind::Choice, "Choice".to_string())
         }
@@ -54,7 +66,10 @@ fn state(s: &State) -> StateSpec {
         StateKind::Parallel(p) => {
             st.children = p.branches.iter().map(scope).collect();
             let n = p.branches.len();
-            (NodeKind::Parallel, format!("Parallel · {n} branch{}", if n == 1 { "" } else { "es" }))
+            (
+                NodeKind::Parallel,
+                format!("Parallel · {n} branch{}", if n == 1 { "" } else { "es" }),
+            )
         }
         StateKind::Map(m) => {
             st.children = vec![scope(&m.processor)];
@@ -70,24 +85,32 @@ fn state(s: &State) -> StateSpec {
     };
     st.kind = Some(kind);
     st.caption = caption;
-    if let Transition::Next(t) = &s.transition {
-        if let Some(to) = t.id {
-            st.transitions.push((to as usize, EdgeKind::Next, String::new()));
-        }
+    if let Transition::Next(Target { id: Some(to), .. }) = &s.transition {
+        st.transitions
+            .push((*to as usize, EdgeKind::Next, String::new()));
     }
     for c in catch {
         if let Some(to) = c.next.id {
-            let errors: Vec<String> = c.error_equals.iter().map(|e| e.value.as_str().to_string()).collect();
-            st.transitions.push((to as usize, EdgeKind::Catch, catch_label(&errors)));
+            let errors: Vec<String> = c
+                .error_equals
+                .iter()
+                .map(|e| e.value.as_str().to_string())
+                .collect();
+            st.transitions
+                .push((to as usize, EdgeKind::Catch, catch_label(&errors)));
         }
     }
-    st.terminal = matches!(s.transition, Transition::End(_)) || matches!(s.kind, StateKind::Succeed | StateKind::Fail(_));
+    st.terminal = matches!(s.transition, Transition::End(_))
+        || matches!(s.kind, StateKind::Succeed | StateKind::Fail(_));
     st
 }
 
 fn retrier(r: &Retrier) -> (Vec<String>, u64, u64, f64) {
     (
-        r.error_equals.iter().map(|e| e.value.as_str().to_string()).collect(),
+        r.error_equals
+            .iter()
+            .map(|e| e.value.as_str().to_string())
+            .collect(),
         r.max_attempts,
         r.interval_seconds,
         r.backoff_rate,
@@ -177,18 +200,37 @@ pub fn summarise(c: &Cond) -> String {
     }
     match c {
         Cond::And(cs) | Cond::Or(cs) if cs.len() > 1 => {
-            let word = if matches!(c, Cond::And(_)) { "and" } else { "or" };
+            let word = if matches!(c, Cond::And(_)) {
+                "and"
+            } else {
+                "or"
+            };
             format!("{} {word} {} more", render(&cs[0], true), cs.len() - 1)
         }
         _ => full,
     }
 }
 
+/// The whole rule as text, for tooltips.
+pub fn full_text(c: &Cond) -> String {
+    render(c, false)
+}
+
 fn render(c: &Cond, nested: bool) -> String {
     let group = |s: String| if nested { format!("({s})") } else { s };
     match c {
-        Cond::And(cs) => group(cs.iter().map(|x| render(x, true)).collect::<Vec<_>>().join(" and ")),
-        Cond::Or(cs) => group(cs.iter().map(|x| render(x, true)).collect::<Vec<_>>().join(" or ")),
+        Cond::And(cs) => group(
+            cs.iter()
+                .map(|x| render(x, true))
+                .collect::<Vec<_>>()
+                .join(" and "),
+        ),
+        Cond::Or(cs) => group(
+            cs.iter()
+                .map(|x| render(x, true))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        ),
         Cond::Not(x) => format!("not ({})", render(x, false)),
         Cond::Compare(v, op, rhs) => format!("{v} {op} {rhs}"),
         Cond::Test(v, what, truth) => {
@@ -202,7 +244,10 @@ fn render(c: &Cond, nested: bool) -> String {
         }
         Cond::Expr(e) => {
             let e = e.trim();
-            let e = e.strip_prefix("{%").and_then(|x| x.strip_suffix("%}")).unwrap_or(e);
+            let e = e
+                .strip_prefix("{%")
+                .and_then(|x| x.strip_suffix("%}"))
+                .unwrap_or(e);
             e.trim().to_string()
         }
     }
@@ -219,8 +264,14 @@ mod tests {
     #[test]
     fn short_rules_are_shown_whole() {
         assert_eq!(summarise(&cmp("$.amount", ">", "1000")), "$.amount > 1000");
-        assert_eq!(summarise(&Cond::Test("$.x".into(), "Present".into(), false)), "$.x is absent");
-        assert_eq!(summarise(&Cond::Not(Box::new(cmp("$.a", "==", "1")))), "not ($.a == 1)");
+        assert_eq!(
+            summarise(&Cond::Test("$.x".into(), "Present".into(), false)),
+            "$.x is absent"
+        );
+        assert_eq!(
+            summarise(&Cond::Not(Box::new(cmp("$.a", "==", "1")))),
+            "not ($.a == 1)"
+        );
         assert_eq!(summarise(&Cond::Expr("{% $x > 1 %}".into())), "$x > 1");
     }
 

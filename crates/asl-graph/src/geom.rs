@@ -18,11 +18,11 @@ impl Point {
         Point { x, y }
     }
     /// `self + o`.
-    pub fn add(self, o: Point) -> Point {
+    pub fn plus(self, o: Point) -> Point {
         Point::new(self.x + o.x, self.y + o.y)
     }
     /// `self - o`.
-    pub fn sub(self, o: Point) -> Point {
+    pub fn minus(self, o: Point) -> Point {
         Point::new(self.x - o.x, self.y - o.y)
     }
     /// `self × s`.
@@ -89,7 +89,12 @@ impl Rect {
     pub fn union(&self, o: &Rect) -> Rect {
         let x = self.x.min(o.x);
         let y = self.y.min(o.y);
-        Rect::new(x, y, self.right().max(o.right()) - x, self.bottom().max(o.bottom()) - y)
+        Rect::new(
+            x,
+            y,
+            self.right().max(o.right()) - x,
+            self.bottom().max(o.bottom()) - y,
+        )
     }
 }
 
@@ -106,16 +111,18 @@ pub fn flatten(path: &[Cubic], steps: usize) -> Vec<Point> {
             let u = 1.0 - t;
             let p = c[0]
                 .scale(u * u * u)
-                .add(c[1].scale(3.0 * u * u * t))
-                .add(c[2].scale(3.0 * u * t * t))
-                .add(c[3].scale(t * t * t));
+                .plus(c[1].scale(3.0 * u * u * t))
+                .plus(c[2].scale(3.0 * u * t * t))
+                .plus(c[3].scale(t * t * t));
             out.push(p);
         }
     }
     out
 }
 
-/// True if segments ab and cd cross at a point interior to both.
+/// True if segments ab and cd cross. A zero orientation counts as the negative side (the
+/// half-open rule of crossing-number tests), so two polylines crossing exactly at shared sample
+/// points count once, not zero or twice.
 pub fn segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool {
     fn orient(p: Point, q: Point, r: Point) -> f64 {
         (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x)
@@ -124,7 +131,7 @@ pub fn segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool {
     let d2 = orient(c, d, b);
     let d3 = orient(a, b, c);
     let d4 = orient(a, b, d);
-    d1 * d2 < 0.0 && d3 * d4 < 0.0
+    (d1 > 0.0) != (d2 > 0.0) && (d3 > 0.0) != (d4 > 0.0)
 }
 
 #[cfg(test)]
@@ -142,13 +149,28 @@ mod tests {
     #[test]
     fn crossing_segments() {
         let p = Point::new;
-        assert!(segments_cross(p(0.0, 0.0), p(10.0, 10.0), p(0.0, 10.0), p(10.0, 0.0)));
-        assert!(!segments_cross(p(0.0, 0.0), p(10.0, 0.0), p(0.0, 1.0), p(10.0, 1.0)));
+        assert!(segments_cross(
+            p(0.0, 0.0),
+            p(10.0, 10.0),
+            p(0.0, 10.0),
+            p(10.0, 0.0)
+        ));
+        assert!(!segments_cross(
+            p(0.0, 0.0),
+            p(10.0, 0.0),
+            p(0.0, 1.0),
+            p(10.0, 1.0)
+        ));
     }
 
     #[test]
     fn flatten_hits_both_ends() {
-        let c = [Point::new(0.0, 0.0), Point::new(0.0, 5.0), Point::new(10.0, 5.0), Point::new(10.0, 10.0)];
+        let c = [
+            Point::new(0.0, 0.0),
+            Point::new(0.0, 5.0),
+            Point::new(10.0, 5.0),
+            Point::new(10.0, 10.0),
+        ];
         let pts = flatten(&[c], 4);
         assert_eq!(pts.len(), 5);
         assert_eq!(pts[0], c[0]);

@@ -132,6 +132,9 @@ pub struct Edge {
     pub kind: EdgeKind,
     /// The label (a Choice rule, `Default`, caught error names), possibly empty.
     pub label: String,
+    /// The full text for the label's tooltip when the label is a summary (e.g. a long Choice
+    /// rule); empty when the label says it all.
+    pub title: String,
 }
 
 /// A set of nodes whose transitions stay inside it: the machine, a Parallel branch or a Map
@@ -239,14 +242,22 @@ mod tests {
     use super::*;
 
     fn edge(from: usize, to: usize) -> Edge {
-        Edge { id: format!("e{from}-{to}"), from, to, kind: EdgeKind::Next, label: String::new() }
+        Edge {
+            id: format!("e{from}-{to}"),
+            from,
+            to,
+            kind: EdgeKind::Next,
+            label: String::new(),
+            title: String::new(),
+        }
     }
 
     #[test]
     fn bfs_order_starts_at_entry_and_keeps_every_edge_once() {
         let mut s = Scope::default();
         for i in 0..4 {
-            s.nodes.push(Node::new(format!("n{i}"), NodeKind::Pass, format!("S{i}")));
+            s.nodes
+                .push(Node::new(format!("n{i}"), NodeKind::Pass, format!("S{i}")));
         }
         s.entry = 2;
         s.edges = vec![edge(0, 1), edge(3, 0), edge(2, 3), edge(1, 2)];
@@ -258,7 +269,8 @@ mod tests {
     fn unreachable_nodes_are_still_ordered() {
         let mut s = Scope::default();
         for i in 0..3 {
-            s.nodes.push(Node::new(format!("n{i}"), NodeKind::Pass, format!("S{i}")));
+            s.nodes
+                .push(Node::new(format!("n{i}"), NodeKind::Pass, format!("S{i}")));
         }
         s.edges = vec![edge(2, 1)];
         assert_eq!(s.node_order(), vec![0, 1, 2]);

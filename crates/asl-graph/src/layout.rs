@@ -1,32 +1,48 @@
 //! Geometry for a [`Graph`]: node boxes, branch frames, edge curves and label boxes.
 //!
-//! Owns sizing (with our own text measurement, [`crate::measure`]), the call into layout-rs 0.1.3,
-//! and nesting. It does not draw (see [`crate::svg`]).
+//! Owns sizing (with our own text measurement, [`crate::measure`]), the use of layout-rs 0.1.3,
+//! nesting, and the routing of loops. It does not draw (see [`crate::svg`]).
 //!
 //! # What we measured about layout-rs 0.1.3 and what we decided
-//! (see also `shared/reference/layout-rs.md` and the figures printed by `cargo bench -p asl-graph`)
-//! - **Exponential reachability.** `DAG::is_reachable` explores every simple path (it un-marks nodes
-//!   on the way back); `to_valid_dag` calls it once per edge to find back edges, and the default
-//!   `validate` calls it once per edge again. A back edge behind a chain of Choice diamonds therefore
-//!   costs 2^diamonds. We turn validation off and find back edges ourselves (one DFS from the entry),
-//!   hand layout-rs a DAG with those edges reversed, and add edges in topological order of their
-//!   source, so each of its reachability checks starts at a node with no out-edges yet and returns at
-//!   once. Result: 1,000 states lay out in tens of milliseconds, not hours.
-//! - **Edge-order-dependent panics** ("Can't normalize the unit vector"): edges go in topological/
-//!   BFS order, which never panicked in the probe nor in our property test.
-//! - **Empty graph panics**: a scope with no node never reaches layout-rs; a scope with one node and
-//!   no edge is placed without it.
-//! - **No clusters**: each Parallel branch and Map processor is laid out as its own graph first, and
+//! (see also `shared/reference/layout-rs.md`; figures from `cargo bench -p asl-graph` and the
+//! property test in `tests/property.rs`)
+//! - **What we keep from it**: cycle-free ranking (`to_valid_dag`, `RankOptimizer`), dummy nodes for
+//!   long edges, connector nodes that reserve room for edge labels, and its crossing minimisation
+//!   (`EdgeCrossOptimizer`). On our 14 samples the result has 0 overlaps and 1 edge crossing in
+//!   total (`tests/readability.rs` prints the table).
+//! - **What we replaced: its placer.** Brandes–Köpf + `edge_fixer` assert on some graphs
+//!   (`edge_fixer.rs:34 loc.x >= leftmost`): our property test found it within 300 cases, e.g. two
+//!   nodes of different height joined by a Next and a Catch to the same state. An assert is a
+//!   panic, and a panic in wasm kills the page. It was also ~85 % of layout time. We call the
+//!   public lowering steps ourselves and place with [`crate::rows`] (mean-of-neighbour sweeps
+//!   solved exactly per row; Catch edges pull less than the main flow), which cannot panic; 200
+//!   states now lay out in ~2–6 ms.
+//! - **Exponential reachability**: `DAG::is_reachable` explores every simple path and
+//!   `to_valid_dag` calls it per edge (plus `validate`, on by default). We turn validation off, find
+//!   back edges ourselves with one DFS, and hand layout-rs an acyclic graph with edges added in
+//!   topological order of their source, so every check returns at once.
+//! - **Back edges and self-loops never reach layout-rs.** Each back edge added one dummy node per
+//!   rank spanned, which dominated time (200 states: 30 ms → 4 ms without them) and stretched the
+//!   picture. We route them ourselves: back edges up a side lane clear of everything they pass
+//!   (left or right, whichever is shorter and cuts no box), self-loops as a loop off the node's
+//!   right side with room reserved by widening the node for layout.
+//! - **Disconnected nodes** (unreachable states, states joined only by loops) trip its
+//!   disconnected-node pass; they are placed by us in a row under the rest. Empty graphs (which
+//!   panic) never reach it.
+//! - **Mixed parallel edges** (an unlabelled and a labelled edge between the same two nodes) also
+//!   tripped its asserts; such edges all get a connector.
+//! - **No clusters**: each Parallel branch and Map processor is laid out as its own graph first and
 //!   its bounding box (plus a frame) becomes the size of the Parallel/Map node in the parent graph.
 //!   This is exact for ASL, where no transition crosses a branch boundary.
 //! - **Edge labels** become connector pseudo-nodes sized `chars × font size`: we pass a digit
-//!   string whose length gives the label's measured width and whose value is the edge's index, and
-//!   read the connector's position back to place our label.
-//! - **Shapes**: only boxes/circles; we lay out every node as a box of our measured size and clip edge
-//!   ends to our own diamond (Choice) afterwards.
-//! - **Panics cannot be caught in wasm** (`panic = abort` on wasm32-unknown-unknown), so avoiding the
-//!   triggers above is the real guard. Natively we also wrap the call in `catch_unwind` and fall back
-//!   to [`fallback`], a small layered layout of our own, so the CLI never dies on a layout bug.
+//!   string whose length gives the label's measured width and whose value is the edge's index.
+//! - **Shapes and ports**: every node is a box of our measured size to layout-rs; downward edges
+//!   then leave from the bottom centre and enter the top centre (spread when several share a
+//!   side, as in the AWS console), and edge ends are clipped to our diamond for Choice.
+//! - **Panics cannot be caught in wasm** (`panic = abort` on wasm32-unknown-unknown), so avoiding
+//!   the triggers above is the real guard, checked by the property test, which also fails if the
+//!   fallback below was ever used. Natively we still wrap the call in `catch_unwind` and fall back
+//!   to [`crate::fallback`], a small layered layout of our own, so the CLI never dies.
 
 use std::collections::HashSet;
 
@@ -62,6 +78,8 @@ const PAD_X: f64 = 14.0;
 const PAD_Y: f64 = 9.0;
 /// Widest name line before wrapping.
 const NAME_MAX_W: f64 = 200.0;
+/// Widest caption before eliding.
+const CAPTION_MAX_W: f64 = 250.0;
 /// Narrowest state box.
 const MIN_W: f64 = 150.0;
 /// Header height of a Parallel/Map container.
@@ -168,7 +186,7 @@ pub fn layout(graph: &Graph) -> Layout {
 
 /// Size a node and lay out its children (in coordinates relative to the node's top-left corner).
 fn size_node(node: &crate::graph::Node) -> NodeGeom {
-    let caption = measure::elide(&node.caption, CAPTION_PX, false, NAME_MAX_W);
+    let caption = measure::elide(&node.caption, CAPTION_PX, false, CAPTION_MAX_W);
     let caption_w = measure::text_width(&caption, CAPTION_PX, false);
     match node.kind {
         NodeKind::Start | NodeKind::End => {
@@ -186,7 +204,9 @@ fn size_node(node: &crate::graph::Node) -> NodeGeom {
         NodeKind::Choice => {
             let line = measure::elide(&node.name, NAME_PX, true, 170.0);
             let elided = line != node.name;
-            let tw = measure::text_width(&line, NAME_PX, true).max(caption_w).max(60.0);
+            let tw = measure::text_width(&line, NAME_PX, true)
+                .max(caption_w)
+                .max(60.0);
             let th = LINE_H + CAPTION_H;
             let h = th + 34.0;
             // The text box (tw × th) fits in the diamond when tw/w + th/h ≤ 1.
@@ -216,7 +236,11 @@ fn size_node(node: &crate::graph::Node) -> NodeGeom {
                 x += fw + FRAME_GAP;
                 inner_h = inner_h.max(fh);
             }
-            let frames_w = if children.is_empty() { 0.0 } else { x - FRAME_GAP + CONTAINER_PAD };
+            let frames_w = if children.is_empty() {
+                0.0
+            } else {
+                x - FRAME_GAP + CONTAINER_PAD
+            };
             let w = header_w.max(frames_w).max(MIN_W + 20.0).round();
             let h = (HEADER_H + inner_h.max(10.0) + CONTAINER_PAD).round();
             // Centre the row of frames, frames vertically aligned at the top; each child centred in
@@ -249,8 +273,20 @@ fn size_node(node: &crate::graph::Node) -> NodeGeom {
                 .fold(caption_w, f64::max);
             let w = (tw + 2.0 * PAD_X).max(MIN_W).round();
             let h = 2.0 * PAD_Y + LINE_H * lines.len() as f64 + CAPTION_H;
-            let shape = if matches!(node.kind, NodeKind::Succeed | NodeKind::Fail) { Shape::Pill } else { Shape::Box };
-            NodeGeom { rect: Rect::new(0.0, 0.0, w, h), shape, lines, elided, caption, frames: Vec::new(), children: Vec::new() }
+            let shape = if matches!(node.kind, NodeKind::Succeed | NodeKind::Fail) {
+                Shape::Pill
+            } else {
+                Shape::Box
+            };
+            NodeGeom {
+                rect: Rect::new(0.0, 0.0, w, h),
+                shape,
+                lines,
+                elided,
+                caption,
+                frames: Vec::new(),
+                children: Vec::new(),
+            }
         }
     }
 }
@@ -275,7 +311,7 @@ fn shift_scope(s: &mut ScopeGeom, d: Point) {
     for e in &mut s.edges {
         for c in &mut e.path {
             for p in c.iter_mut() {
-                *p = p.add(d);
+                *p = p.plus(d);
             }
         }
         if let Some((r, _)) = &mut e.label {
@@ -301,7 +337,13 @@ pub(crate) struct PrepEdge {
     pub reversed: bool,
     /// Label size (w, h), if labelled.
     pub label: Option<(f64, f64)>,
+    /// How strongly the edge pulls its ends into line: Catch edges are side paths and pull less,
+    /// so the main flow stays straight.
+    pub weight: f64,
 }
+
+/// Pull of a Catch edge relative to a Next/Choice edge when placing nodes.
+const CATCH_WEIGHT: f64 = 0.15;
 
 /// Lay out one scope in local coordinates.
 fn layout_scope(scope: &Scope) -> ScopeGeom {
@@ -309,7 +351,9 @@ fn layout_scope(scope: &Scope) -> ScopeGeom {
     let labels: Vec<Option<String>> = scope
         .edges
         .iter()
-        .map(|e| (!e.label.is_empty()).then(|| measure::elide(&e.label, LABEL_PX, false, LABEL_MAX_W)))
+        .map(|e| {
+            (!e.label.is_empty()).then(|| measure::elide(&e.label, LABEL_PX, false, LABEL_MAX_W))
+        })
         .collect();
     let prep = prepare(scope, &labels);
     // Self-loops are drawn right of their node: reserve that room in the layout.
@@ -317,14 +361,21 @@ fn layout_scope(scope: &Scope) -> ScopeGeom {
     let mut loops = vec![0usize; nodes.len()];
     for e in prep.iter().filter(|e| e.from == e.to) {
         loops[e.from] += 1;
-        let w = SELF_LOOP_W + SELF_LOOP_STEP * (loops[e.from] - 1) as f64 + e.label.map_or(0.0, |(w, _)| w + 6.0);
+        let w = SELF_LOOP_W
+            + SELF_LOOP_STEP * (loops[e.from] - 1) as f64
+            + e.label.map_or(0.0, |(w, _)| w + 6.0);
         extra[e.from] = extra[e.from].max(w);
     }
-    let sizes: Vec<(f64, f64)> = nodes.iter().zip(&extra).map(|(n, x)| (n.rect.w + x, n.rect.h)).collect();
+    // Reserved on both sides, so the node stays centred under its neighbours.
+    let sizes: Vec<(f64, f64)> = nodes
+        .iter()
+        .zip(&extra)
+        .map(|(n, x)| (n.rect.w + 2.0 * x, n.rect.h))
+        .collect();
     let (placement, engine) = place(&sizes, &prep, scope);
 
-    for ((n, c), x) in nodes.iter_mut().zip(&placement.centers).zip(&extra) {
-        let d = Point::new(c.x - x / 2.0 - n.rect.w / 2.0, c.y - n.rect.h / 2.0);
+    for (n, c) in nodes.iter_mut().zip(&placement.centers) {
+        let d = Point::new(c.x - n.rect.w / 2.0, c.y - n.rect.h / 2.0);
         shift_node(n, d);
     }
     let mut paths: Vec<Vec<Cubic>> = Vec::with_capacity(scope.edges.len());
@@ -341,7 +392,12 @@ fn layout_scope(scope: &Scope) -> ScopeGeom {
         .enumerate()
         .map(|(i, l)| {
             l.as_ref().map(|text| {
-                let c = placement.label_centers.get(i).copied().flatten().unwrap_or_else(|| midpoint(&paths[i]));
+                let c = placement
+                    .label_centers
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .unwrap_or_else(|| midpoint(&paths[i]));
                 Rect::centered(c, label_width(text), LABEL_H)
             })
         })
@@ -352,7 +408,10 @@ fn layout_scope(scope: &Scope) -> ScopeGeom {
     for (i, e) in scope.edges.iter().enumerate() {
         let mut path = std::mem::take(&mut paths[i]);
         clip_ends(&mut path, &nodes[e.from], &nodes[e.to], ported[i]);
-        let label = labels[i].as_ref().zip(label_rects[i]).map(|(text, r)| (r, text.clone()));
+        let label = labels[i]
+            .as_ref()
+            .zip(label_rects[i])
+            .map(|(text, r)| (r, text.clone()));
         edges.push(EdgeGeom { path, label });
     }
     let mut bounds: Option<Rect> = None;
@@ -368,7 +427,12 @@ fn layout_scope(scope: &Scope) -> ScopeGeom {
             grow(*r);
         }
     }
-    ScopeGeom { nodes, edges, bounds: bounds.unwrap_or_default(), engine }
+    ScopeGeom {
+        nodes,
+        edges,
+        bounds: bounds.unwrap_or_default(),
+        engine,
+    }
 }
 
 /// Width of a label box.
@@ -417,8 +481,22 @@ fn prepare(scope: &Scope, labels: &[Option<String>]) -> Vec<PrepEdge> {
         .enumerate()
         .map(|(i, e)| {
             let reversed = back.contains(&i);
-            let (from, to) = if reversed { (e.to, e.from) } else { (e.from, e.to) };
-            PrepEdge { from, to, reversed, label: labels[i].as_ref().map(|t| (label_width(t), LABEL_H)) }
+            let (from, to) = if reversed {
+                (e.to, e.from)
+            } else {
+                (e.from, e.to)
+            };
+            PrepEdge {
+                from,
+                to,
+                reversed,
+                label: labels[i].as_ref().map(|t| (label_width(t), LABEL_H)),
+                weight: if e.kind == crate::graph::EdgeKind::Catch {
+                    CATCH_WEIGHT
+                } else {
+                    1.0
+                },
+            }
         })
         .collect()
 }
@@ -472,7 +550,11 @@ fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> (Placement, 
             None => (crate::fallback::place(sizes, prep, scope), Engine::Fallback),
         }
     } else {
-        let empty = Placement { centers: vec![Point::default(); n], paths: Vec::new(), label_centers: Vec::new() };
+        let empty = Placement {
+            centers: vec![Point::default(); n],
+            paths: Vec::new(),
+            label_centers: Vec::new(),
+        };
         (empty, Engine::Trivial)
     };
     if engine != Engine::Fallback {
@@ -484,15 +566,28 @@ fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> (Placement, 
 /// Put the nodes layout-rs did not place in a centred row below those it did.
 fn place_isolated(sizes: &[(f64, f64)], connected: &[bool], scope: &Scope, p: &mut Placement) {
     let placed: Vec<usize> = (0..sizes.len()).filter(|&v| connected[v]).collect();
-    let rest: Vec<usize> = scope.node_order().into_iter().filter(|&v| !connected[v]).collect();
+    let rest: Vec<usize> = scope
+        .node_order()
+        .into_iter()
+        .filter(|&v| !connected[v])
+        .collect();
     if rest.is_empty() {
         return;
     }
     let (mut top, mut cx) = (0.0, 0.0);
     if !placed.is_empty() {
-        let bottom = placed.iter().map(|&v| p.centers[v].y + sizes[v].1 / 2.0).fold(f64::MIN, f64::max);
-        let left = placed.iter().map(|&v| p.centers[v].x - sizes[v].0 / 2.0).fold(f64::MAX, f64::min);
-        let right = placed.iter().map(|&v| p.centers[v].x + sizes[v].0 / 2.0).fold(f64::MIN, f64::max);
+        let bottom = placed
+            .iter()
+            .map(|&v| p.centers[v].y + sizes[v].1 / 2.0)
+            .fold(f64::MIN, f64::max);
+        let left = placed
+            .iter()
+            .map(|&v| p.centers[v].x - sizes[v].0 / 2.0)
+            .fold(f64::MAX, f64::min);
+        let right = placed
+            .iter()
+            .map(|&v| p.centers[v].x + sizes[v].0 / 2.0)
+            .fold(f64::MIN, f64::max);
         top = bottom + HALO.1 + LABEL_H;
         cx = (left + right) / 2.0;
     }
@@ -506,25 +601,37 @@ fn place_isolated(sizes: &[(f64, f64)], connected: &[bool], scope: &Scope, p: &m
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn run_layout_rs_guarded(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope, include: &[bool]) -> Option<Placement> {
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_layout_rs(sizes, prep, scope, include))).ok();
-    if r.is_none() && std::env::var_os("ASL_DUMP").is_some() {
-        let inc: Vec<usize> = (0..sizes.len()).filter(|&v| include[v]).collect();
-        let es: Vec<(usize, usize, bool)> = prep.iter().filter(|e| !e.reversed).map(|e| (e.from, e.to, e.label.is_some())).collect();
-        eprintln!("DUMP n={} inc={inc:?} sizes={sizes:?} edges={es:?}", sizes.len());
-    }
-    r
+fn run_layout_rs_guarded(
+    sizes: &[(f64, f64)],
+    prep: &[PrepEdge],
+    scope: &Scope,
+    include: &[bool],
+) -> Option<Placement> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_layout_rs(sizes, prep, scope, include)
+    }))
+    .ok()
 }
 
 #[cfg(target_arch = "wasm32")]
-fn run_layout_rs_guarded(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope, include: &[bool]) -> Option<Placement> {
+fn run_layout_rs_guarded(
+    sizes: &[(f64, f64)],
+    prep: &[PrepEdge],
+    scope: &Scope,
+    include: &[bool],
+) -> Option<Placement> {
     Some(run_layout_rs(sizes, prep, scope, include))
 }
 
 /// Font size we pretend labels have, so layout-rs reserves `digits × LABEL_FONT + 10` px.
 const LABEL_FONT: usize = 10;
 
-fn run_layout_rs(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope, include: &[bool]) -> Placement {
+fn run_layout_rs(
+    sizes: &[(f64, f64)],
+    prep: &[PrepEdge],
+    scope: &Scope,
+    include: &[bool],
+) -> Placement {
     let n = sizes.len();
     let mut vg = VisualGraph::new(Orientation::TopToBottom);
     vg.dag.set_validate(false);
@@ -551,8 +658,11 @@ fn run_layout_rs(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope, include
     for (i, &v) in topo.iter().enumerate() {
         pos_in_topo[v] = i;
     }
-    let labelled_pairs: HashSet<(usize, usize)> =
-        prep.iter().filter(|e| !e.reversed && e.label.is_some()).map(|e| (e.from, e.to)).collect();
+    let labelled_pairs: HashSet<(usize, usize)> = prep
+        .iter()
+        .filter(|e| !e.reversed && e.label.is_some())
+        .map(|e| (e.from, e.to))
+        .collect();
     let mut order: Vec<usize> = (0..prep.len()).collect();
     order.sort_by_key(|&i| (pos_in_topo[prep[i].from], pos_in_topo[prep[i].to], i));
     for i in order {
@@ -561,12 +671,17 @@ fn run_layout_rs(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope, include
         if e.reversed {
             continue;
         }
-        let (Some(from), Some(to)) = (handle[e.from], handle[e.to]) else { continue };
+        let (Some(from), Some(to)) = (handle[e.from], handle[e.to]) else {
+            continue;
+        };
         let mut arrow = Arrow::simple("");
         // An unlabelled edge beside a labelled one between the same two nodes (a Next and a Catch
         // to the same state) makes layout-rs assert in `edge_fixer` (found by the property test):
         // such an edge gets a small unlabelled connector too.
-        let w = e.label.map(|(w, _)| w).or_else(|| labelled_pairs.contains(&(e.from, e.to)).then_some(0.0));
+        let w = e
+            .label
+            .map(|(w, _)| w)
+            .or_else(|| labelled_pairs.contains(&(e.from, e.to)).then_some(0.0));
         if let Some(w) = w {
             // The connector's text length sets the reserved width; its value names the edge.
             let digits = i.to_string().len();
@@ -585,8 +700,8 @@ fn run_layout_rs(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope, include
 
     let total = vg.num_nodes();
     let mut node_of = vec![None; total];
-    for v in 0..n {
-        if let Some(h) = handle[v] {
+    for (v, h) in handle.iter().enumerate() {
+        if let Some(h) = h {
             node_of[h.get_index()] = Some(v);
         }
     }
@@ -595,10 +710,56 @@ fn run_layout_rs(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope, include
             return Elem::Node(v);
         }
         match &vg.element(h).shape {
-            ShapeKind::Connector(Some(text)) => text.parse::<usize>().ok().filter(|&i| i < prep.len()).map_or(Elem::Dummy, Elem::Label),
+            ShapeKind::Connector(Some(text)) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|&i| i < prep.len())
+                .map_or(Elem::Dummy, Elem::Label),
             _ => Elem::Dummy,
         }
     };
+    // Follow each real node's out-edges through connectors to recover every edge's chain.
+    let mut unlabelled: std::collections::HashMap<
+        (usize, usize),
+        std::collections::VecDeque<usize>,
+    > = Default::default();
+    for (i, e) in prep.iter().enumerate() {
+        if !e.reversed && e.label.is_none() && !labelled_pairs.contains(&(e.from, e.to)) {
+            unlabelled.entry((e.from, e.to)).or_default().push_back(i);
+        }
+    }
+    let mut chains: Vec<(usize, usize, usize, Vec<NodeHandle>)> = Vec::new(); // (edge, from, to, [from, …, to])
+    let mut seen = vec![false; prep.len()];
+    for &v in &bfs {
+        let Some(hu) = handle[v] else { continue };
+        for &first in vg.dag.successors(hu) {
+            let mut chain = vec![hu, first];
+            let mut cur = first;
+            let mut edge = None;
+            while node_of[cur.get_index()].is_none() {
+                if let Elem::Label(i) = elem_of(cur) {
+                    edge = Some(i);
+                }
+                match vg.dag.successors(cur).first() {
+                    Some(&nx) if chain.len() <= total + 1 => {
+                        cur = nx;
+                        chain.push(cur);
+                    }
+                    _ => break,
+                }
+            }
+            let Some(t) = node_of[cur.get_index()] else {
+                continue;
+            };
+            let edge = edge.or_else(|| unlabelled.get_mut(&(v, t)).and_then(|q| q.pop_front()));
+            let Some(i) = edge.filter(|&i| i < prep.len() && !seen[i]) else {
+                continue;
+            };
+            seen[i] = true;
+            chains.push((i, v, t, chain));
+        }
+    }
+
     let levels = vg.dag.num_levels();
     let mut slot = vec![(usize::MAX, usize::MAX); total];
     let mut rows: Vec<Vec<Item>> = Vec::with_capacity(levels);
@@ -613,84 +774,61 @@ fn run_layout_rs(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope, include
                 Elem::Label(i) => prep[i].label.unwrap_or((2.0, 2.0)),
                 Elem::Dummy => (2.0, 2.0),
             };
-            items.push(Item { elem, w, h: hh, up: Vec::new(), down: Vec::new() });
+            items.push(Item {
+                elem,
+                w,
+                h: hh,
+                up: Vec::new(),
+                down: Vec::new(),
+            });
         }
         rows.push(items);
     }
-    for h in vg.iter_nodes() {
-        let (r, k) = slot[h.get_index()];
-        if r == usize::MAX {
-            continue;
-        }
-        for &s in vg.dag.successors(h) {
-            let (sr, sk) = slot[s.get_index()];
-            if sr == usize::MAX || sr >= rows.len() || r >= rows.len() {
+    for (i, _, _, chain) in &chains {
+        for pair in chain.windows(2) {
+            let (r, k) = slot[pair[0].get_index()];
+            let (sr, sk) = slot[pair[1].get_index()];
+            if r >= rows.len() || sr >= rows.len() {
                 continue;
             }
-            rows[r][k].down.push(sk);
-            rows[sr][sk].up.push(k);
+            rows[r][k].down.push((sk, prep[*i].weight));
+            rows[sr][sk].up.push((k, prep[*i].weight));
         }
     }
     let at = crate::rows::place(&rows);
     let pos = |h: NodeHandle| -> Point {
         let (r, k) = slot[h.get_index()];
-        at.get(r).and_then(|row| row.get(k)).copied().unwrap_or_default()
+        at.get(r)
+            .and_then(|row| row.get(k))
+            .copied()
+            .unwrap_or_default()
     };
-    let mut centers = vec![Point::default(); n];
-    for v in 0..n {
-        if let Some(h) = handle[v] {
-            centers[v] = pos(h);
-        }
-    }
-    // Follow each real node's out-edges through connectors to recover every edge's chain.
-    let mut unlabelled: std::collections::HashMap<(usize, usize), std::collections::VecDeque<usize>> = Default::default();
-    for (i, e) in prep.iter().enumerate() {
-        if !e.reversed && e.label.is_none() && !labelled_pairs.contains(&(e.from, e.to)) {
-            unlabelled.entry((e.from, e.to)).or_default().push_back(i);
-        }
-    }
+    let centers: Vec<Point> = handle
+        .iter()
+        .map(|h| h.map(pos).unwrap_or_default())
+        .collect();
     let mut paths = vec![Vec::new(); prep.len()];
     let mut label_centers = vec![None; prep.len()];
-    for &v in &bfs {
-        let Some(hu) = handle[v] else { continue };
-        for &first in vg.dag.successors(hu) {
-            let mut chain = vec![first];
-            let mut cur = first;
-            let mut edge = None;
-            while node_of[cur.get_index()].is_none() {
-                if let Elem::Label(i) = elem_of(cur) {
-                    edge = Some(i);
-                }
-                match vg.dag.successors(cur).first() {
-                    Some(&nx) if chain.len() <= total => {
-                        cur = nx;
-                        chain.push(cur);
-                    }
-                    _ => break,
-                }
+    for (i, v, t, chain) in &chains {
+        let (a, b) = (centers[*v], centers[*t]);
+        let mut pts = vec![Point::new(a.x, a.y + sizes[*v].1 / 2.0)];
+        for &c in &chain[1..chain.len() - 1] {
+            let p = pos(c);
+            if let Elem::Label(j) = elem_of(c)
+                && prep[j].label.is_some()
+            {
+                label_centers[j] = Some(p);
             }
-            let Some(t) = node_of[cur.get_index()] else { continue };
-            let edge = edge.or_else(|| unlabelled.get_mut(&(v, t)).and_then(|q| q.pop_front()));
-            let Some(i) = edge else { continue };
-            if i >= prep.len() || !paths[i].is_empty() {
-                continue;
-            }
-            let (a, b) = (centers[v], centers[t]);
-            let mut pts = vec![Point::new(a.x, a.y + sizes[v].1 / 2.0)];
-            for &c in &chain[..chain.len() - 1] {
-                let p = pos(c);
-                if let Elem::Label(j) = elem_of(c) {
-                    if prep[j].label.is_some() {
-                        label_centers[j] = Some(p);
-                    }
-                }
-                pts.push(p);
-            }
-            pts.push(Point::new(b.x, b.y - sizes[t].1 / 2.0));
-            paths[i] = crate::rows::curve_through(&pts);
+            pts.push(p);
         }
+        pts.push(Point::new(b.x, b.y - sizes[*t].1 / 2.0));
+        paths[*i] = crate::rows::curve_through(&pts);
     }
-    Placement { centers, paths, label_centers }
+    Placement {
+        centers,
+        paths,
+        label_centers,
+    }
 }
 
 /// Reverse a path's direction.
@@ -704,16 +842,33 @@ pub(crate) fn reverse_path(path: &mut [Cubic]) {
 /// A straight vertical-ish curve from the bottom of `a` to the top of `b` (used when no engine path).
 pub(crate) fn straight(a: &Rect, b: &Rect) -> Vec<Cubic> {
     let (p0, p3) = if b.center().y >= a.bottom() {
-        (Point::new(a.center().x, a.bottom()), Point::new(b.center().x, b.y))
+        (
+            Point::new(a.center().x, a.bottom()),
+            Point::new(b.center().x, b.y),
+        )
     } else if b.bottom() <= a.y {
-        (Point::new(a.center().x, a.y), Point::new(b.center().x, b.bottom()))
+        (
+            Point::new(a.center().x, a.y),
+            Point::new(b.center().x, b.bottom()),
+        )
     } else if b.center().x >= a.center().x {
-        (Point::new(a.right(), a.center().y), Point::new(b.x, b.center().y))
+        (
+            Point::new(a.right(), a.center().y),
+            Point::new(b.x, b.center().y),
+        )
     } else {
-        (Point::new(a.x, a.center().y), Point::new(b.right(), b.center().y))
+        (
+            Point::new(a.x, a.center().y),
+            Point::new(b.right(), b.center().y),
+        )
     };
-    let d = p3.sub(p0);
-    vec![[p0, p0.add(d.scale(1.0 / 3.0)), p0.add(d.scale(2.0 / 3.0)), p3]]
+    let d = p3.minus(p0);
+    vec![[
+        p0,
+        p0.plus(d.scale(1.0 / 3.0)),
+        p0.plus(d.scale(2.0 / 3.0)),
+        p3,
+    ]]
 }
 
 /// The point halfway along a path's segments.
@@ -745,26 +900,46 @@ fn route_self_loops(
         let k = count[e.from] as f64;
         count[e.from] += 1;
         let r = g.rect;
-        let cy = if g.shape == Shape::Container { r.y + 23.0 } else { r.center().y };
+        let cy = if g.shape == Shape::Container {
+            r.y + 23.0
+        } else {
+            r.center().y
+        };
         let dy = 8.0 + 3.0 * k;
         let (a, b) = match g.shape {
             Shape::Diamond => {
                 // On the two edges that meet at the right vertex.
                 let t = (dy / (r.h / 2.0)).min(0.9);
-                (Point::new(r.right() - t * r.w / 2.0, cy - dy), Point::new(r.right() - t * r.w / 2.0, cy + dy))
+                (
+                    Point::new(r.right() - t * r.w / 2.0, cy - dy),
+                    Point::new(r.right() - t * r.w / 2.0, cy + dy),
+                )
             }
             Shape::Pill => {
                 let rad = r.h / 2.0;
                 let x = r.right() - rad + (rad * rad - dy * dy).max(0.0).sqrt();
                 (Point::new(x, cy - dy), Point::new(x, cy + dy))
             }
-            Shape::Box | Shape::Container => (Point::new(r.right(), cy - dy), Point::new(r.right(), cy + dy)),
+            Shape::Box | Shape::Container => (
+                Point::new(r.right(), cy - dy),
+                Point::new(r.right(), cy + dy),
+            ),
         };
         let x = r.right() + SELF_LOOP_W - 4.0 + SELF_LOOP_STEP * k;
         let m = Point::new(x, cy);
         paths[i] = vec![
-            [a, Point::new(a.x + (x - a.x) * 0.6, a.y - 2.0), Point::new(x, cy - dy - 6.0), m],
-            [m, Point::new(x, cy + dy + 6.0), Point::new(b.x + (x - b.x) * 0.6, b.y + 2.0), b],
+            [
+                a,
+                Point::new(a.x + (x - a.x) * 0.6, a.y - 2.0),
+                Point::new(x, cy - dy - 6.0),
+                m,
+            ],
+            [
+                m,
+                Point::new(x, cy + dy + 6.0),
+                Point::new(b.x + (x - b.x) * 0.6, b.y + 2.0),
+                b,
+            ],
         ];
         if let Some((w, h)) = e.label {
             label_rects[i] = Some(Rect::new(x + 6.0, cy - h / 2.0, w, h));
@@ -794,7 +969,9 @@ fn route_back_edges(
     label_rects: &mut [Option<Rect>],
     ported: &mut [(bool, bool)],
 ) {
-    let mut lanes: Vec<usize> = (0..prep.len()).filter(|&i| is_lane_edge(&prep[i])).collect();
+    let mut lanes: Vec<usize> = (0..prep.len())
+        .filter(|&i| is_lane_edge(&prep[i]))
+        .collect();
     if lanes.is_empty() {
         return;
     }
@@ -820,13 +997,23 @@ fn route_back_edges(
             _ => r.center().y,
         };
         // Pills: the end of the straight part, pulled in by the rounding.
-        let inset = if n.shape == Shape::Pill { (r.h / 2.0) * (1.0 - std::f64::consts::FRAC_1_SQRT_2) } else { 0.0 };
-        let x = if side > 0.0 { r.right() - inset } else { r.x + inset };
+        let inset = if n.shape == Shape::Pill {
+            (r.h / 2.0) * (1.0 - std::f64::consts::FRAC_1_SQRT_2)
+        } else {
+            0.0
+        };
+        let x = if side > 0.0 {
+            r.right() - inset
+        } else {
+            r.x + inset
+        };
         Point::new(x, y)
     };
     // Short loops get the inner lanes.
     lanes.sort_by(|&a, &b| {
-        let span = |i: usize| (nodes[prep[i].from].rect.center().y - nodes[prep[i].to].rect.center().y).abs();
+        let span = |i: usize| {
+            (nodes[prep[i].from].rect.center().y - nodes[prep[i].to].rect.center().y).abs()
+        };
         span(a).total_cmp(&span(b)).then(a.cmp(&b))
     });
     let mut placed: Vec<(f64, f64, f64)> = Vec::new(); // (x, top, bottom)
@@ -839,22 +1026,26 @@ fn route_back_edges(
             let a = port(src, true, side);
             let b = port(dst, false, side);
             let (top, bottom) = (b.y.min(a.y) - LABEL_H, b.y.max(a.y) + LABEL_H);
-            let band = obstacles.iter().filter(|r| r.bottom() >= top && r.y <= bottom);
+            let band = obstacles
+                .iter()
+                .filter(|r| r.bottom() >= top && r.y <= bottom);
             let mut x = if side > 0.0 {
                 band.map(Rect::right).fold(a.x.max(b.x), f64::max) + LANE_GAP + half_label
             } else {
                 band.map(|r| r.x).fold(a.x.min(b.x), f64::min) - LANE_GAP - half_label
             };
-            while placed
-                .iter()
-                .any(|&(px, pt, pb)| pt <= bottom && top <= pb && (px - x).abs() < LANE_STEP + half_label)
-            {
+            while placed.iter().any(|&(px, pt, pb)| {
+                pt <= bottom && top <= pb && (px - x).abs() < LANE_STEP + half_label
+            }) {
                 x += side * LANE_STEP;
             }
             // Cost: length of the two horizontal runs, plus a heavy price for each box they cut.
             let run_hits = |p: Point| {
                 let run = Rect::new(p.x.min(x), p.y - 1.0, (x - p.x).abs(), 2.0);
-                obstacles.iter().filter(|r| r.w > 0.0 && r.overlaps(&run)).count() as f64
+                obstacles
+                    .iter()
+                    .filter(|r| r.w > 0.0 && r.overlaps(&run))
+                    .count() as f64
             };
             let cost = (x - a.x).abs() + (x - b.x).abs() + 1000.0 * (run_hits(a) + run_hits(b));
             if best.is_none_or(|(c, ..)| cost < c) {
@@ -872,16 +1063,30 @@ fn route_back_edges(
         let k2 = (x - b.x) * 0.55;
         let path = vec![
             [a, Point::new(a.x + k, a.y), Point::new(x, a.y), c1],
-            [c1, c1.add(c2.sub(c1).scale(1.0 / 3.0)), c1.add(c2.sub(c1).scale(2.0 / 3.0)), c2],
+            [
+                c1,
+                c1.plus(c2.minus(c1).scale(1.0 / 3.0)),
+                c1.plus(c2.minus(c1).scale(2.0 / 3.0)),
+                c2,
+            ],
             [c2, Point::new(x, b.y), Point::new(b.x + k2, b.y), b],
         ];
         if let Some((w, _)) = prep[i].label {
-            label_rects[i] = Some(Rect::centered(Point::new(x, (c1.y + c2.y) / 2.0), w, LABEL_H));
+            label_rects[i] = Some(Rect::centered(
+                Point::new(x, (c1.y + c2.y) / 2.0),
+                w,
+                LABEL_H,
+            ));
         }
         paths[i] = path;
         ported[i] = (true, true);
         // Later lanes must clear this one and its label.
-        obstacles.push(Rect::new(x - half_label.max(1.0), top, 2.0 * half_label.max(1.0), bottom - top));
+        obstacles.push(Rect::new(
+            x - half_label.max(1.0),
+            top,
+            2.0 * half_label.max(1.0),
+            bottom - top,
+        ));
     }
 }
 
@@ -889,13 +1094,19 @@ fn route_back_edges(
 /// evenly in the order of where they go (diamonds: from the bottom vertex, into the top vertex), as
 /// in the AWS console; layout-rs would attach them anywhere on the box outline. Returns, per edge,
 /// whether (start, end) were moved.
-fn normalize_ports(scope: &Scope, nodes: &[NodeGeom], paths: &mut [Vec<Cubic>]) -> Vec<(bool, bool)> {
+fn normalize_ports(
+    scope: &Scope,
+    nodes: &[NodeGeom],
+    paths: &mut [Vec<Cubic>],
+) -> Vec<(bool, bool)> {
     let n = nodes.len();
     let mut out_ports: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
     let mut in_ports: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
     for (i, e) in scope.edges.iter().enumerate() {
         let (a, b) = (&nodes[e.from].rect, &nodes[e.to].rect);
-        let Some(first) = paths[i].first() else { continue };
+        let Some(first) = paths[i].first() else {
+            continue;
+        };
         let last = paths[i][paths[i].len() - 1];
         if e.from != e.to && b.y >= a.bottom() {
             // Sort key: where the curve heads next / comes from.
@@ -946,28 +1157,28 @@ fn clip_ends(path: &mut [Cubic], from: &NodeGeom, to: &NodeGeom, ported: (bool, 
     if from.shape == Shape::Diamond && !ported.0 {
         let c = &mut path[0];
         let q = onto_diamond(&from.rect, c[0]);
-        let d = q.sub(c[0]);
+        let d = q.minus(c[0]);
         c[0] = q;
-        c[1] = c[1].add(d);
+        c[1] = c[1].plus(d);
     }
     if to.shape == Shape::Diamond && !ported.1 {
         let c = &mut path[n - 1];
         let q = onto_diamond(&to.rect, c[3]);
-        let d = q.sub(c[3]);
+        let d = q.minus(c[3]);
         c[3] = q;
-        c[2] = c[2].add(d);
+        c[2] = c[2].plus(d);
     }
 }
 
 /// Project `p` towards the centre of `r` onto the inscribed diamond.
 fn onto_diamond(r: &Rect, p: Point) -> Point {
     let c = r.center();
-    let d = p.sub(c);
+    let d = p.minus(c);
     let k = d.x.abs() / (r.w / 2.0) + d.y.abs() / (r.h / 2.0);
     if k <= f64::EPSILON {
         return p;
     }
-    c.add(d.scale(1.0 / k))
+    c.plus(d.scale(1.0 / k))
 }
 
 #[cfg(test)]
@@ -978,13 +1189,31 @@ mod tests {
     fn chain(n: usize, back: bool) -> Scope {
         let mut s = Scope::default();
         for i in 0..n {
-            s.nodes.push(Node::new(format!("n{i}"), NodeKind::Task, format!("Step {i}")));
+            s.nodes.push(Node::new(
+                format!("n{i}"),
+                NodeKind::Task,
+                format!("Step {i}"),
+            ));
         }
         for i in 1..n {
-            s.edges.push(Edge { id: format!("e{i}"), from: i - 1, to: i, kind: EdgeKind::Next, label: String::new() });
+            s.edges.push(Edge {
+                id: format!("e{i}"),
+                from: i - 1,
+                to: i,
+                kind: EdgeKind::Next,
+                label: String::new(),
+                title: String::new(),
+            });
         }
         if back && n > 1 {
-            s.edges.push(Edge { id: "eb".into(), from: n - 1, to: 0, kind: EdgeKind::Catch, label: "States.ALL".into() });
+            s.edges.push(Edge {
+                id: "eb".into(),
+                from: n - 1,
+                to: 0,
+                kind: EdgeKind::Catch,
+                label: "States.ALL".into(),
+                title: String::new(),
+            });
         }
         s
     }
@@ -1010,10 +1239,65 @@ mod tests {
             let end = eg.path[eg.path.len() - 1][3];
             let a = g.nodes[e.from].rect.center();
             let b = g.nodes[e.to].rect.center();
-            assert!(start.sub(a).len() < start.sub(b).len(), "edge {} starts at its source", e.id);
-            assert!(end.sub(b).len() < end.sub(a).len(), "edge {} ends at its target", e.id);
+            assert!(
+                start.minus(a).len() < start.minus(b).len(),
+                "edge {} starts at its source",
+                e.id
+            );
+            assert!(
+                end.minus(b).len() < end.minus(a).len(),
+                "edge {} ends at its target",
+                e.id
+            );
         }
         assert!(g.edges[2].label.is_some());
+    }
+
+    #[test]
+    fn next_and_catch_to_the_same_state_beside_an_unreachable_one() {
+        // Regression: made layout-rs's placer assert (`edge_fixer.rs:34`), found by the property test.
+        let mut s = chain(2, false);
+        s.nodes.push(Node::new("n2", NodeKind::Pass, "Unreachable"));
+        s.edges.push(Edge {
+            id: "c".into(),
+            from: 0,
+            to: 1,
+            kind: EdgeKind::Catch,
+            label: "States.ALL".into(),
+            title: String::new(),
+        });
+        s.nodes[0].children.push(chain(3, true));
+        s.nodes[0].kind = NodeKind::Parallel;
+        let g = layout_scope(&s);
+        assert_eq!(g.engine, Engine::LayoutRs);
+        assert!(!g.nodes[0].rect.overlaps(&g.nodes[2].rect));
+        assert!(
+            g.nodes[2].rect.y >= g.nodes[1].rect.bottom(),
+            "unreachable node goes below"
+        );
+    }
+
+    #[test]
+    fn self_loops_get_room_beside_their_node() {
+        let mut s = chain(2, false);
+        s.edges.push(Edge {
+            id: "l".into(),
+            from: 0,
+            to: 0,
+            kind: EdgeKind::Catch,
+            label: "States.Timeout".into(),
+            title: String::new(),
+        });
+        let g = layout_scope(&s);
+        let (r, _) = g.edges[1].label.clone().expect("label");
+        assert!(r.x > g.nodes[0].rect.right());
+        assert!(
+            g.edges[1]
+                .path
+                .iter()
+                .flatten()
+                .all(|p| p.x >= g.nodes[0].rect.right() - 1.0)
+        );
     }
 
     #[test]

@@ -1,10 +1,27 @@
 //! asl-graph: an Amazon States Language state machine drawn as a clear SVG graph.
 //!
-//! Data flows one way: [`asl_core::model::StateMachine`] → [`from_model`] → [`graph::Graph`] (what
-//! is drawn) → [`layout`] (where; layout-rs plus our nesting, sizing and guards) → [`svg`] (how it
-//! looks, with stable ids and status classes for a runtime overlay). [`metrics`] measures the result.
-//! The crate is native Rust with no browser dependency: the CLI, the wasm API and the web app all
-//! call [`render_svg`].
+//! Data flows one way: [`asl_core::model::StateMachine`] → [`from_model`] (+ [`build`]) →
+//! [`graph::Graph`] (what is drawn) → [`layout`] (where: layout-rs for ranks and crossing
+//! minimisation, [`rows`] for coordinates, our own nesting, sizing, loops and guards) → [`svg`]
+//! (how it looks, with stable ids and status classes for a runtime overlay). [`metrics`] measures
+//! readability. The crate is native Rust with no browser dependency; the CLI, the wasm API and the
+//! web app all call [`render_svg`].
+//!
+//! ```
+//! let text = r#"{"StartAt": "Hello", "States": {"Hello": {"Type": "Pass", "End": true}}}"#;
+//! let root = asl_core::syntax::parse(text).expect("JSON");
+//! let (machine, _diagnostics) = asl_core::parse::parse(&root);
+//! let svg = asl_graph::render_svg(&machine.expect("valid"), &asl_graph::RenderOptions::default());
+//! assert!(svg.contains(r#"data-state="Hello""#));
+//! ```
+//!
+//! State paths (`data-state`) are the state names from the top, with the branch index in between
+//! for nested scopes: `Process/0/Transcode` is state `Transcode` in branch 0 of Parallel `Process`;
+//! a Map's item processor is branch 0 of the Map (`Per Image/0/Resize`).
+//!
+//! Figures (see `benches/render.rs`, `tests/readability.rs`): layout + SVG of a 200-state machine
+//! takes about 4–8 ms natively; the 14 sample definitions have no node or label overlap, and one
+//! edge crossing in total (in `shared-error-handler`, eight Catch edges converging).
 
 pub mod build;
 pub mod fallback;
@@ -19,7 +36,7 @@ pub mod svg;
 
 pub use svg::{RenderOptions, Status, Theme};
 
-/// Draw a graph model as SVG.
+/// Draw a graph model as SVG (lay it out, then write it). Same graph and options, same bytes.
 pub fn render_graph(graph: &graph::Graph, opts: &RenderOptions) -> String {
     let lay = layout::layout(graph);
     svg::write(graph, &lay, opts)

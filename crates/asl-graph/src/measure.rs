@@ -12,11 +12,16 @@ pub const SAFETY: f64 = 1.1;
 
 /// Advance widths of ASCII 0x20..=0x7E in 1/1000 em (Helvetica metrics).
 const ASCII: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // ' '..'/'
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, // '0'..'?'
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, // '@'..'O'
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, // 'P'..'_'
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, // '`'..'o'
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278,
+    278, // ' '..'/'
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584,
+    556, // '0'..'?'
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722,
+    778, // '@'..'O'
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469,
+    556, // 'P'..'_'
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556,
+    556, // '`'..'o'
     556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, // 'p'..'~'
 ];
 
@@ -71,7 +76,13 @@ pub fn elide(text: &str, font_px: f64, bold: bool, max_px: f64) -> String {
 /// Break `text` into at most `max_lines` lines of at most `max_px`, preferring breaks after spaces,
 /// `-`, `_`, `.`, `/` and before an upper-case letter that follows a lower-case one; the last line
 /// is elided if the text still does not fit. Returns the lines and whether anything was elided.
-pub fn wrap(text: &str, font_px: f64, bold: bool, max_px: f64, max_lines: usize) -> (Vec<String>, bool) {
+pub fn wrap(
+    text: &str,
+    font_px: f64,
+    bold: bool,
+    max_px: f64,
+    max_lines: usize,
+) -> (Vec<String>, bool) {
     let mut lines = Vec::new();
     let mut rest: &str = text;
     while lines.len() + 1 < max_lines && text_width(rest, font_px, bold) > max_px {
@@ -134,7 +145,13 @@ mod tests {
         let (lines, elided) = wrap("Save the metadata record", 14.0, true, 150.0, 2);
         assert!(!elided, "{lines:?}");
         assert_eq!(lines, ["Save the metadata", "record"]);
-        let (lines, elided) = wrap("SaveMetadataToDynamoDbTableAndNotifyEveryone", 14.0, false, 110.0, 2);
+        let (lines, elided) = wrap(
+            "SaveMetadataToDynamoDbTableAndNotifyEveryone",
+            14.0,
+            false,
+            110.0,
+            2,
+        );
         assert_eq!(lines.len(), 2);
         assert!(elided);
         for l in &lines {

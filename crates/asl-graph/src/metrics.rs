@@ -62,7 +62,11 @@ pub fn measure(lay: &Layout) -> Readability {
     for i in 0..edges.len() {
         for j in i + 1..edges.len() {
             let (a, b) = (&edges[i], &edges[j]);
-            if a.ends.0 == b.ends.0 || a.ends.0 == b.ends.1 || a.ends.1 == b.ends.0 || a.ends.1 == b.ends.1 {
+            if a.ends.0 == b.ends.0
+                || a.ends.0 == b.ends.1
+                || a.ends.1 == b.ends.0
+                || a.ends.1 == b.ends.1
+            {
                 continue;
             }
             for s in a.pts.windows(2) {
@@ -89,7 +93,10 @@ fn flatten_scope(
     let mut ids = Vec::with_capacity(s.nodes.len());
     for n in &s.nodes {
         ids.push(nodes.len());
-        nodes.push(FlatNode { rect: n.rect, ancestors: ancestors.to_vec() });
+        nodes.push(FlatNode {
+            rect: n.rect,
+            ancestors: ancestors.to_vec(),
+        });
     }
     let _ = base;
     for (k, n) in s.nodes.iter().enumerate() {
@@ -112,8 +119,8 @@ fn flatten_scope(
                 .iter()
                 .enumerate()
                 .min_by(|a, b| {
-                    let da = a.1.rect.center().sub(p).len();
-                    let db = b.1.rect.center().sub(p).len();
+                    let da = a.1.rect.center().minus(p).len();
+                    let db = b.1.rect.center().minus(p).len();
                     da.total_cmp(&db)
                 })
                 .map_or(0, |(i, _)| ids[i])
@@ -126,5 +133,64 @@ fn flatten_scope(
             labels.push((*lr, ancestors.to_vec()));
         }
         edges.push(FlatEdge { pts, ends });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geom::Cubic;
+    use crate::layout::{EdgeGeom, Engine, NodeGeom, Shape};
+
+    fn node(x: f64, y: f64) -> NodeGeom {
+        NodeGeom {
+            rect: Rect::new(x, y, 40.0, 20.0),
+            shape: Shape::Box,
+            lines: vec![],
+            elided: false,
+            caption: String::new(),
+            frames: vec![],
+            children: vec![],
+        }
+    }
+
+    fn line(a: Point, b: Point) -> Vec<Cubic> {
+        vec![[a, a, b, b]]
+    }
+
+    #[test]
+    fn counts_a_crossing_and_an_overlap() {
+        // Two nodes on top, two below; edges top-left → bottom-right and top-right → bottom-left cross.
+        let nodes = vec![
+            node(0.0, 0.0),
+            node(200.0, 0.0),
+            node(0.0, 200.0),
+            node(200.0, 200.0),
+            node(210.0, 205.0),
+        ];
+        let edges = vec![
+            EdgeGeom {
+                path: line(Point::new(20.0, 20.0), Point::new(220.0, 200.0)),
+                label: None,
+            },
+            EdgeGeom {
+                path: line(Point::new(220.0, 20.0), Point::new(20.0, 200.0)),
+                label: None,
+            },
+        ];
+        let root = ScopeGeom {
+            nodes,
+            edges,
+            bounds: Rect::new(0.0, 0.0, 260.0, 230.0),
+            engine: Engine::Trivial,
+        };
+        let r = measure(&Layout {
+            root,
+            width: 300.0,
+            height: 300.0,
+        });
+        assert_eq!(r.edge_crossings, 1);
+        assert_eq!(r.node_overlaps, 1);
+        assert_eq!((r.nodes, r.edges), (5, 2));
     }
 }

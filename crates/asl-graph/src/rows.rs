@@ -25,6 +25,9 @@ pub enum Elem {
     Dummy,
 }
 
+/// Links to a neighbouring row: (position in that row, edge weight).
+pub type Links = Vec<(usize, f64)>;
+
 /// One element of a row.
 #[derive(Clone, Debug)]
 pub struct Item {
@@ -34,10 +37,10 @@ pub struct Item {
     pub w: f64,
     /// Height.
     pub h: f64,
-    /// Neighbours in the row above: (row index, position in that row).
-    pub up: Vec<usize>,
+    /// Neighbours in the row above: (position in that row, edge weight).
+    pub up: Links,
     /// Neighbours in the row below.
-    pub down: Vec<usize>,
+    pub down: Links,
 }
 
 /// Horizontal gap between two nodes, and between anything involving an edge element.
@@ -58,7 +61,11 @@ pub fn place(rows: &[Vec<Item>]) -> Vec<Vec<Point>> {
         let h = row.iter().map(|i| i.h).fold(0.0, f64::max);
         let has_node = row.iter().any(|i| matches!(i.elem, Elem::Node(_)));
         if let Some((ph, p_node)) = prev {
-            let gap = if has_node && p_node { ROW_GAP } else { THIN_ROW_GAP };
+            let gap = if has_node && p_node {
+                ROW_GAP
+            } else {
+                THIN_ROW_GAP
+            };
             y += ph / 2.0 + gap + h / 2.0;
         } else {
             y = h / 2.0;
@@ -83,9 +90,17 @@ pub fn place(rows: &[Vec<Item>]) -> Vec<Vec<Point>> {
         .collect();
     for sweep in 0..SWEEPS {
         let down = sweep % 2 == 0;
-        let order: Vec<usize> = if down { (1..rows.len()).collect() } else { (0..rows.len().saturating_sub(1)).rev().collect() };
+        let order: Vec<usize> = if down {
+            (1..rows.len()).collect()
+        } else {
+            (0..rows.len().saturating_sub(1)).rev().collect()
+        };
         for r in order {
-            let (nr, pick): (usize, fn(&Item) -> &Vec<usize>) = if down { (r - 1, |i| &i.up) } else { (r + 1, |i| &i.down) };
+            let (nr, pick): (usize, fn(&Item) -> &Links) = if down {
+                (r - 1, |i| &i.up)
+            } else {
+                (r + 1, |i| &i.down)
+            };
             // Later sweeps look both ways, which stops one-sided drift down long chains.
             let both = sweep >= SWEEPS / 2;
             let want: Vec<f64> = rows[r]
@@ -93,33 +108,43 @@ pub fn place(rows: &[Vec<Item>]) -> Vec<Vec<Point>> {
                 .enumerate()
                 .map(|(k, it)| {
                     let mut sum = 0.0;
-                    let mut cnt = 0usize;
-                    for &j in pick(it) {
-                        sum += xs[nr][j];
-                        cnt += 1;
+                    let mut cnt = 0.0;
+                    for &(j, w) in pick(it) {
+                        sum += w * xs[nr][j];
+                        cnt += w;
                     }
                     if both {
                         if r > 0 && nr != r - 1 {
-                            for &j in &it.up {
-                                sum += xs[r - 1][j];
-                                cnt += 1;
+                            for &(j, w) in &it.up {
+                                sum += w * xs[r - 1][j];
+                                cnt += w;
                             }
                         }
                         if nr != r + 1 && r + 1 < rows.len() {
-                            for &j in &it.down {
-                                sum += xs[r + 1][j];
-                                cnt += 1;
+                            for &(j, w) in &it.down {
+                                sum += w * xs[r + 1][j];
+                                cnt += w;
                             }
                         }
                     }
-                    if cnt == 0 { xs[r][k] } else { sum / cnt as f64 }
+                    if cnt <= 0.0 { xs[r][k] } else { sum / cnt }
                 })
                 .collect();
             let weights: Vec<f64> = rows[r]
                 .iter()
                 .map(|it| {
-                    let base = if matches!(it.elem, Elem::Dummy) { 2.0 } else { 1.0 };
-                    if pick(it).is_empty() { base * 0.05 } else { base }
+                    let base = if matches!(it.elem, Elem::Dummy) {
+                        4.0
+                    } else {
+                        1.0
+                    };
+                    // Elements held only by weak (Catch) edges give way to the main flow.
+                    let pull: f64 = pick(it).iter().map(|&(_, w)| w).sum();
+                    if pull <= 0.0 {
+                        base * 0.05
+                    } else {
+                        base * pull.min(1.0).powi(2)
+                    }
                 })
                 .collect();
             let seps: Vec<f64> = rows[r].windows(2).map(|p| sep(&p[0], &p[1])).collect();
@@ -133,12 +158,19 @@ pub fn place(rows: &[Vec<Item>]) -> Vec<Vec<Point>> {
         .flat_map(|(row, x)| row.iter().zip(x).map(|(it, x)| x - it.w / 2.0))
         .fold(f64::INFINITY, f64::min);
     let left = if left.is_finite() { left } else { 0.0 };
-    xs.iter().zip(&ys).map(|(x, &y)| x.iter().map(|&x| Point::new(x - left, y)).collect()).collect()
+    xs.iter()
+        .zip(&ys)
+        .map(|(x, &y)| x.iter().map(|&x| Point::new(x - left, y)).collect())
+        .collect()
 }
 
 /// Minimum centre distance between neighbours in a row.
 fn sep(a: &Item, b: &Item) -> f64 {
-    let gap = if matches!(a.elem, Elem::Node(_)) && matches!(b.elem, Elem::Node(_)) { NODE_GAP } else { EDGE_GAP };
+    let gap = if matches!(a.elem, Elem::Node(_)) && matches!(b.elem, Elem::Node(_)) {
+        NODE_GAP
+    } else {
+        EDGE_GAP
+    };
     a.w / 2.0 + gap + b.w / 2.0
 }
 
@@ -174,13 +206,40 @@ fn isotonic(want: &[f64], weights: &[f64], seps: &[f64]) -> Vec<f64> {
     out
 }
 
-/// A smooth curve through `pts` (top to bottom) with vertical tangents at every point.
+/// A smooth curve through `pts` (top to bottom): vertical tangents at both ends (out of the
+/// source, into the target), Catmull-Rom tangents at bend points, so long edges bend gently instead
+/// of wiggling.
 pub fn curve_through(pts: &[Point]) -> Vec<Cubic> {
+    let n = pts.len();
+    let tangent = |i: usize| -> Point {
+        if i == 0 || i + 1 == n {
+            let dy = if n >= 2 {
+                (pts[n - 1].y - pts[0].y).signum()
+            } else {
+                1.0
+            };
+            Point::new(0.0, dy)
+        } else {
+            let d = pts[i + 1].minus(pts[i - 1]);
+            let l = d.len();
+            if l > 1e-9 {
+                d.scale(1.0 / l)
+            } else {
+                Point::new(0.0, 1.0)
+            }
+        }
+    };
     pts.windows(2)
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let (a, b) = (p[0], p[1]);
-            let dy = (b.y - a.y) * 0.5;
-            [a, Point::new(a.x, a.y + dy), Point::new(b.x, b.y - dy), b]
+            let k = b.minus(a).len() / 3.0;
+            [
+                a,
+                a.plus(tangent(i).scale(k)),
+                b.minus(tangent(i + 1).scale(k)),
+                b,
+            ]
         })
         .collect()
 }
@@ -189,23 +248,38 @@ pub fn curve_through(pts: &[Point]) -> Vec<Cubic> {
 mod tests {
     use super::*;
 
-    fn node(i: usize, w: f64, up: Vec<usize>, down: Vec<usize>) -> Item {
-        Item { elem: Elem::Node(i), w, h: 40.0, up, down }
+    fn node(i: usize, w: f64, up: Vec<(usize, f64)>, down: Vec<(usize, f64)>) -> Item {
+        Item {
+            elem: Elem::Node(i),
+            w,
+            h: 40.0,
+            up,
+            down,
+        }
     }
 
     #[test]
     fn isotonic_respects_order_and_spacing() {
         let x = isotonic(&[10.0, 0.0, 5.0], &[1.0, 1.0, 1.0], &[20.0, 20.0]);
-        assert!(x[1] - x[0] >= 20.0 - 1e-9 && x[2] - x[1] >= 20.0 - 1e-9, "{x:?}");
+        assert!(
+            x[1] - x[0] >= 20.0 - 1e-9 && x[2] - x[1] >= 20.0 - 1e-9,
+            "{x:?}"
+        );
         // Already feasible: unchanged.
-        assert_eq!(isotonic(&[0.0, 50.0], &[1.0, 1.0], &[20.0]), vec![0.0, 50.0]);
+        assert_eq!(
+            isotonic(&[0.0, 50.0], &[1.0, 1.0], &[20.0]),
+            vec![0.0, 50.0]
+        );
     }
 
     #[test]
     fn a_parent_is_centred_over_its_two_children() {
         let rows = vec![
-            vec![node(0, 100.0, vec![], vec![0, 1])],
-            vec![node(1, 100.0, vec![0], vec![]), node(2, 100.0, vec![0], vec![])],
+            vec![node(0, 100.0, vec![], vec![(0, 1.0), (1, 1.0)])],
+            vec![
+                node(1, 100.0, vec![(0, 1.0)], vec![]),
+                node(2, 100.0, vec![(0, 1.0)], vec![]),
+            ],
         ];
         let p = place(&rows);
         let mid = (p[1][0].x + p[1][1].x) / 2.0;

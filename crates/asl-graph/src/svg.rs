@@ -10,6 +10,7 @@
 //!   `caught`, `retrying` (and `taken` on edges), so the UI toggles a class and never re-lays out;
 //! - all rules in the `<style>` are scoped under `#{prefix}`, and every id starts with the prefix, so
 //!   two diagrams on one page never collide; the default prefix is derived from the graph's content.
+//!
 //! Output is deterministic: numbers are printed with at most two decimals and everything is emitted in
 //! definition order.
 
@@ -123,7 +124,9 @@ const LIGHT: Palette = Palette {
     marker_text: "#ffffff",
     badge_fill: "#fff4e5",
     badge_text: "#8a4b00",
-    accents: ["#0972d3", "#7d8998", "#7b3fe4", "#b45309", "#037f0c", "#d91515", "#0f766e", "#c2410c"],
+    accents: [
+        "#0972d3", "#7d8998", "#7b3fe4", "#b45309", "#037f0c", "#d91515", "#0f766e", "#c2410c",
+    ],
     choice_fill: "#f5f0ff",
     succeed_fill: "#effaf0",
     fail_fill: "#fff1f0",
@@ -154,7 +157,9 @@ const DARK: Palette = Palette {
     marker_text: "#0f141a",
     badge_fill: "#3b2a12",
     badge_text: "#fbbf72",
-    accents: ["#539fe5", "#a3aebb", "#a78bfa", "#f59e0b", "#4ade80", "#f87171", "#2dd4bf", "#fb923c"],
+    accents: [
+        "#539fe5", "#a3aebb", "#a78bfa", "#f59e0b", "#4ade80", "#f87171", "#2dd4bf", "#fb923c",
+    ],
     choice_fill: "#241c38",
     succeed_fill: "#12291a",
     fail_fill: "#2f1616",
@@ -185,7 +190,11 @@ pub fn write(graph: &Graph, lay: &Layout, opts: &RenderOptions) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" id="{prefix}" class="asl-graph asl-theme-{theme_class}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{aria}">"#,
         w = num(lay.width),
         h = num(lay.height),
-        aria = esc(if graph.comment.is_empty() { "State machine graph" } else { &graph.comment }),
+        aria = esc(if graph.comment.is_empty() {
+            "State machine graph"
+        } else {
+            &graph.comment
+        }),
     );
     out.push('\n');
     if !graph.comment.is_empty() {
@@ -203,8 +212,16 @@ pub fn write(graph: &Graph, lay: &Layout, opts: &RenderOptions) -> String {
         }
     }
     out.push_str("</style>\n");
-    let _ = writeln!(out, r#"<rect class="asl-bg" width="{}" height="{}"/>"#, num(lay.width), num(lay.height));
-    let w = Writer { prefix: &prefix, status: &opts.status };
+    let _ = writeln!(
+        out,
+        r#"<rect class="asl-bg" width="{}" height="{}"/>"#,
+        num(lay.width),
+        num(lay.height)
+    );
+    let w = Writer {
+        prefix: &prefix,
+        status: &opts.status,
+    };
     w.scope(&mut out, &graph.root, &lay.root);
     out.push_str("</svg>\n");
     out
@@ -302,7 +319,7 @@ impl Writer<'_> {
     }
 
     fn edge(&self, out: &mut String, scope: &Scope, e: &Edge, g: &EdgeGeom) {
-        let end_name = |i: usize| scope.nodes.get(i).map_or(String::new(), |n| node_ref(n));
+        let end_name = |i: usize| scope.nodes.get(i).map_or(String::new(), node_ref);
         let _ = writeln!(
             out,
             r#"<g id="{}-{}" class="asl-edge asl-edge-{}" data-from="{}" data-to="{}">"#,
@@ -318,10 +335,10 @@ impl Writer<'_> {
             let mut path = g.path.clone();
             // Stop the line inside the arrowhead so its square end does not poke through the tip.
             let n = path.len();
-            path[n - 1][3] = tip.sub(dir.scale(ARROW_LEN - 1.0));
-            path[n - 1][2] = path[n - 1][2].sub(dir.scale((ARROW_LEN - 1.0) / 2.0));
+            path[n - 1][3] = tip.minus(dir.scale(ARROW_LEN - 1.0));
+            path[n - 1][2] = path[n - 1][2].minus(dir.scale((ARROW_LEN - 1.0) / 2.0));
             let _ = writeln!(out, r#"<path class="asl-line" d="{}"/>"#, path_d(&path));
-            let back = tip.sub(dir.scale(ARROW_LEN));
+            let back = tip.minus(dir.scale(ARROW_LEN));
             let side = Point::new(-dir.y, dir.x).scale(ARROW_HALF_W);
             let _ = writeln!(
                 out,
@@ -336,8 +353,13 @@ impl Writer<'_> {
         }
         if let Some((r, text)) = &g.label {
             let _ = write!(out, r#"<g class="asl-label">"#);
-            if text != &e.label {
-                let _ = write!(out, "<title>{}</title>", esc(&e.label));
+            let full = if e.title.is_empty() {
+                &e.label
+            } else {
+                &e.title
+            };
+            if text != full {
+                let _ = write!(out, "<title>{}</title>", esc(full));
             }
             let _ = writeln!(
                 out,
@@ -359,17 +381,24 @@ impl Writer<'_> {
         if n.kind.is_marker() {
             class.push_str(" asl-marker");
         }
-        if !n.path.is_empty() {
-            if let Some((_, s)) = self.status.iter().find(|(p, _)| p == &n.path) {
-                class.push(' ');
-                class.push_str(s.class());
-            }
+        if let Some((_, s)) = self
+            .status
+            .iter()
+            .find(|(p, _)| !n.path.is_empty() && p == &n.path)
+        {
+            class.push(' ');
+            class.push_str(s.class());
         }
         let _ = write!(out, r#"<g id="{}-{}" class="{}""#, self.prefix, n.id, class);
         if n.kind.is_marker() {
             let _ = write!(out, r#" data-marker="{}""#, n.kind.css());
         } else {
-            let _ = write!(out, r#" data-state="{}" data-kind="{}""#, esc(&n.path), kind_name(n.kind));
+            let _ = write!(
+                out,
+                r#" data-state="{}" data-kind="{}""#,
+                esc(&n.path),
+                kind_name(n.kind)
+            );
         }
         out.push_str(">\n");
         if !n.kind.is_marker() {
@@ -393,7 +422,11 @@ impl Writer<'_> {
                     num(r.h)
                 );
                 // A coloured bar inside the left edge says the type at a glance, as in the console.
-                let bar_h = if g.shape == Shape::Container { 34.0 } else { r.h - 14.0 };
+                let bar_h = if g.shape == Shape::Container {
+                    34.0
+                } else {
+                    r.h - 14.0
+                };
                 let _ = writeln!(
                     out,
                     r#"<rect class="asl-accent" x="{}" y="{}" width="4" height="{}" rx="2"/>"#,
@@ -473,8 +506,12 @@ impl Writer<'_> {
             Shape::Diamond => (r.center().y - 1.0, r.center().y + 14.0),
             Shape::Container => (r.y + 21.0, r.y + 37.0),
             Shape::Box | Shape::Pill => {
-                let top = r.y + (r.h - g.lines.len() as f64 * layout::LINE_H - layout::CAPTION_H) / 2.0;
-                (top + 14.0, top + g.lines.len() as f64 * layout::LINE_H + 12.0)
+                let top =
+                    r.y + (r.h - g.lines.len() as f64 * layout::LINE_H - layout::CAPTION_H) / 2.0;
+                (
+                    top + 14.0,
+                    top + g.lines.len() as f64 * layout::LINE_H + 12.0,
+                )
             }
         };
         for (i, line) in g.lines.iter().enumerate() {
@@ -486,7 +523,12 @@ impl Writer<'_> {
             );
         }
         if !g.caption.is_empty() {
-            let _ = writeln!(out, r#"<text class="asl-caption" x="{cx}" y="{}">{}</text>"#, num(caption_baseline), esc(&g.caption));
+            let _ = writeln!(
+                out,
+                r#"<text class="asl-caption" x="{cx}" y="{}">{}</text>"#,
+                num(caption_baseline),
+                esc(&g.caption)
+            );
         }
     }
 }
@@ -497,7 +539,7 @@ const ARROW_HALF_W: f64 = 4.5;
 /// Unit direction of travel at the end of a cubic.
 fn tangent_at_end(c: &Cubic) -> Point {
     for from in [c[2], c[1], c[0]] {
-        let d = c[3].sub(from);
+        let d = c[3].minus(from);
         let l = d.len();
         if l > 0.5 {
             return d.scale(1.0 / l);
@@ -528,7 +570,11 @@ fn path_d(path: &[Cubic]) -> String {
 
 /// A state's path, or the marker kind, for `data-from`/`data-to`.
 fn node_ref(n: &Node) -> String {
-    if n.kind.is_marker() { format!("#{}", n.kind.css()) } else { n.path.clone() }
+    if n.kind.is_marker() {
+        format!("#{}", n.kind.css())
+    } else {
+        n.path.clone()
+    }
 }
 
 fn kind_name(k: NodeKind) -> &'static str {
@@ -582,7 +628,10 @@ pub fn esc(s: &str) -> String {
 }
 
 fn sanitize_prefix(p: &str) -> String {
-    let mut s: String = p.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let mut s: String = p
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
     if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
         s.insert_str(0, "asl-");
     }
@@ -635,7 +684,10 @@ mod tests {
 
     #[test]
     fn escaping_covers_markup_and_control_chars() {
-        assert_eq!(esc(r#"<script>"a"&'b'</script>"#), "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;&lt;/script&gt;");
+        assert_eq!(
+            esc(r#"<script>"a"&'b'</script>"#),
+            "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;&lt;/script&gt;"
+        );
         assert_eq!(esc("a\u{1}b"), "a\u{FFFD}b");
     }
 

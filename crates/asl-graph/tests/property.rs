@@ -3,6 +3,9 @@
 //! three levels, self-loops, unreachable states, hostile names) straight into the drawing, and random
 //! ASL JSON definitions through asl-core's parser into [`asl_graph::render_svg`].
 
+// Harness code, not the library: it reads the sample files.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use asl_graph::build::{ScopeSpec, StateSpec, build};
@@ -18,13 +21,23 @@ struct Rng<'a> {
 
 impl Rng<'_> {
     fn next(&mut self, below: u32) -> u32 {
-        let v = self.data[self.at % self.data.len()].wrapping_add(self.at as u32 / self.data.len() as u32);
+        let v = self.data[self.at % self.data.len()]
+            .wrapping_add(self.at as u32 / self.data.len() as u32);
         self.at += 1;
         if below == 0 { 0 } else { v % below }
     }
 }
 
-const NAMES: [&str; 8] = ["Step", "<b>&amp;", "Ünïcødé", "a\"b'c", "注文", "🚀", "A very long state name that needs wrapping or eliding", ""];
+const NAMES: [&str; 8] = [
+    "Step",
+    "<b>&amp;",
+    "Ünïcødé",
+    "a\"b'c",
+    "注文",
+    "🚀",
+    "A very long state name that needs wrapping or eliding",
+    "",
+];
 
 fn spec(r: &mut Rng, depth: u32) -> ScopeSpec {
     let n = 1 + r.next(if depth == 0 { 14 } else { 5 }) as usize;
@@ -42,15 +55,25 @@ fn spec(r: &mut Rng, depth: u32) -> ScopeSpec {
             _ => NodeKind::Pass,
         };
         let name = format!("{} {i}", NAMES[r.next(NAMES.len() as u32) as usize]);
-        let mut st = StateSpec { name, kind: Some(kind), caption: "caption".into(), ..Default::default() };
+        let mut st = StateSpec {
+            name,
+            kind: Some(kind),
+            caption: "caption".into(),
+            ..Default::default()
+        };
         let target = |r: &mut Rng| r.next(n as u32) as usize;
         match kind {
             NodeKind::Choice => {
                 for k in 0..1 + r.next(4) {
-                    st.transitions.push((target(r), EdgeKind::Choice, format!("$.v{k} > {}", r.next(1000))));
+                    st.transitions.push((
+                        target(r),
+                        EdgeKind::Choice,
+                        format!("$.v{k} > {}", r.next(1000)),
+                    ));
                 }
                 if r.next(2) == 0 {
-                    st.transitions.push((target(r), EdgeKind::Default, "Default".into()));
+                    st.transitions
+                        .push((target(r), EdgeKind::Default, "Default".into()));
                 }
             }
             NodeKind::Succeed | NodeKind::Fail => st.terminal = true,
@@ -58,10 +81,12 @@ fn spec(r: &mut Rng, depth: u32) -> ScopeSpec {
                 if r.next(4) == 0 {
                     st.terminal = true;
                 } else {
-                    st.transitions.push((target(r), EdgeKind::Next, String::new()));
+                    st.transitions
+                        .push((target(r), EdgeKind::Next, String::new()));
                 }
                 for _ in 0..r.next(3) {
-                    st.transitions.push((target(r), EdgeKind::Catch, "States.ALL".into()));
+                    st.transitions
+                        .push((target(r), EdgeKind::Catch, "States.ALL".into()));
                 }
                 if r.next(3) == 0 {
                     st.retry = Some(("↻ 3×".into(), "Retry".into()));
@@ -75,11 +100,18 @@ fn spec(r: &mut Rng, depth: u32) -> ScopeSpec {
         }
         states.push(st);
     }
-    ScopeSpec { states, start: Some(r.next(n as u32) as usize) }
+    ScopeSpec {
+        states,
+        start: Some(r.next(n as u32) as usize),
+    }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    // 300 cases by default; `PROPTEST_CASES=5000` for a longer hunt.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn any_graph_renders_without_overlap(data in prop::collection::vec(any::<u32>(), 1..64)) {
@@ -118,18 +150,27 @@ proptest! {
 }
 
 fn uses_fallback(s: &layout::ScopeGeom) -> bool {
-    s.engine == layout::Engine::Fallback || s.nodes.iter().any(|n| n.children.iter().any(uses_fallback))
+    s.engine == layout::Engine::Fallback
+        || s.nodes.iter().any(|n| n.children.iter().any(uses_fallback))
 }
 
 /// A random ASL definition as JSON text: all state types, Choice rules with And/Or/Not and
 /// `…Path` operands, Retry/Catch, nested Parallel/Map; targets may be missing or self-referencing.
 fn json_definition(r: &mut Rng, depth: u32) -> String {
     let n = 1 + r.next(if depth == 0 { 10 } else { 4 }) as usize;
-    let name = |i: usize| serde_json::to_string(&format!("{} {i}", NAMES[i % NAMES.len()])).expect("string");
+    let name = |i: usize| {
+        serde_json::to_string(&format!("{} {i}", NAMES[i % NAMES.len()])).expect("string")
+    };
     let mut states = Vec::new();
     for i in 0..n {
         let t = |r: &mut Rng| name(r.next(n as u32 + 1) as usize);
-        let next_or_end = |r: &mut Rng| if r.next(3) == 0 { "\"End\": true".to_string() } else { format!("\"Next\": {}", t(r)) };
+        let next_or_end = |r: &mut Rng| {
+            if r.next(3) == 0 {
+                "\"End\": true".to_string()
+            } else {
+                format!("\"Next\": {}", t(r))
+            }
+        };
         let retry_catch = |r: &mut Rng| {
             format!(
                 "\"Retry\": [{{\"ErrorEquals\": [\"States.ALL\"], \"MaxAttempts\": {}}}], \"Catch\": [{{\"ErrorEquals\": [\"States.Timeout\", \"Custom.Err\"], \"Next\": {}}}]",
@@ -138,18 +179,41 @@ fn json_definition(r: &mut Rng, depth: u32) -> String {
             )
         };
         let body = match r.next(8) {
-            0 => format!("\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lambda:invoke\", {}, {}", retry_catch(r), next_or_end(r)),
+            0 => format!(
+                "\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lambda:invoke\", {}, {}",
+                retry_catch(r),
+                next_or_end(r)
+            ),
             1 => format!("\"Type\": \"Pass\", {}", next_or_end(r)),
             2 => {
                 let rule = match r.next(4) {
-                    0 => format!("{{\"Variable\": \"$.a\", \"NumericGreaterThan\": {}, \"Next\": {}}}", r.next(99), t(r)),
-                    1 => format!("{{\"And\": [{{\"Variable\": \"$.b\", \"IsPresent\": true}}, {{\"Variable\": \"$.c\", \"StringEqualsPath\": \"$.d\"}}], \"Next\": {}}}", t(r)),
-                    2 => format!("{{\"Not\": {{\"Variable\": \"$.e\", \"BooleanEquals\": false}}, \"Next\": {}}}", t(r)),
-                    _ => format!("{{\"Or\": [{{\"Variable\": \"$.f\", \"StringMatches\": \"x*\"}}, {{\"Variable\": \"$.g\", \"TimestampLessThan\": \"2026-01-01T00:00:00Z\"}}], \"Next\": {}}}", t(r)),
+                    0 => format!(
+                        "{{\"Variable\": \"$.a\", \"NumericGreaterThan\": {}, \"Next\": {}}}",
+                        r.next(99),
+                        t(r)
+                    ),
+                    1 => format!(
+                        "{{\"And\": [{{\"Variable\": \"$.b\", \"IsPresent\": true}}, {{\"Variable\": \"$.c\", \"StringEqualsPath\": \"$.d\"}}], \"Next\": {}}}",
+                        t(r)
+                    ),
+                    2 => format!(
+                        "{{\"Not\": {{\"Variable\": \"$.e\", \"BooleanEquals\": false}}, \"Next\": {}}}",
+                        t(r)
+                    ),
+                    _ => format!(
+                        "{{\"Or\": [{{\"Variable\": \"$.f\", \"StringMatches\": \"x*\"}}, {{\"Variable\": \"$.g\", \"TimestampLessThan\": \"2026-01-01T00:00:00Z\"}}], \"Next\": {}}}",
+                        t(r)
+                    ),
                 };
-                format!("\"Type\": \"Choice\", \"Choices\": [{rule}], \"Default\": {}", t(r))
+                format!(
+                    "\"Type\": \"Choice\", \"Choices\": [{rule}], \"Default\": {}",
+                    t(r)
+                )
             }
-            3 => format!("\"Type\": \"Wait\", \"SecondsPath\": \"$.w\", {}", next_or_end(r)),
+            3 => format!(
+                "\"Type\": \"Wait\", \"SecondsPath\": \"$.w\", {}",
+                next_or_end(r)
+            ),
             4 => "\"Type\": \"Succeed\"".to_string(),
             5 => "\"Type\": \"Fail\", \"Error\": \"E\"".to_string(),
             6 if depth < 2 => format!(
@@ -159,11 +223,18 @@ fn json_definition(r: &mut Rng, depth: u32) -> String {
                 retry_catch(r),
                 next_or_end(r)
             ),
-            7 if depth < 2 => format!("\"Type\": \"Map\", \"ItemProcessor\": {}, {}", json_definition(r, depth + 1), next_or_end(r)),
+            7 if depth < 2 => format!(
+                "\"Type\": \"Map\", \"ItemProcessor\": {}, {}",
+                json_definition(r, depth + 1),
+                next_or_end(r)
+            ),
             _ => "\"Type\": \"Succeed\"".to_string(),
         };
         states.push(format!("{}: {{{body}}}", name(i)));
     }
-    format!("{{\"StartAt\": {}, \"States\": {{{}}}}}", name(r.next(n as u32) as usize), states.join(", "))
+    format!(
+        "{{\"StartAt\": {}, \"States\": {{{}}}}}",
+        name(r.next(n as u32) as usize),
+        states.join(", ")
+    )
 }
-

@@ -1,6 +1,9 @@
 //! Readability of every sample, measured: node overlaps (must be zero), label overlaps and edge
 //! crossings, printed per sample (`cargo test -p asl-graph --test readability -- --nocapture`).
 
+// Harness code, not the library: it reads the sample files.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use asl_graph::metrics;
@@ -8,7 +11,10 @@ use asl_graph::metrics;
 #[test]
 fn samples_have_no_node_overlaps() {
     let mut bad = Vec::new();
-    println!("{:<24} {:>6} {:>6} {:>9} {:>10} {:>10}", "sample", "nodes", "edges", "crossings", "label-ovl", "node-ovl");
+    println!(
+        "{:<24} {:>6} {:>6} {:>9} {:>10} {:>10}",
+        "sample", "nodes", "edges", "crossings", "label-ovl", "node-ovl"
+    );
     for (name, text) in common::samples() {
         let graph = common::graph_from_model(&text);
         let lay = asl_graph::layout::layout(&graph);
@@ -17,7 +23,11 @@ fn samples_have_no_node_overlaps() {
             "{:<24} {:>6} {:>6} {:>9} {:>10} {:>10}",
             name, r.nodes, r.edges, r.edge_crossings, r.label_overlaps, r.node_overlaps
         );
-        assert_eq!(r.nodes, graph.root.node_count(), "{name}: every node is placed");
+        assert_eq!(
+            r.nodes,
+            graph.root.node_count(),
+            "{name}: every node is placed"
+        );
         if r.node_overlaps > 0 {
             bad.push(name);
         }

@@ -43,6 +43,8 @@ pub(crate) struct BranchInfo {
     pub uses_context: Box<[bool]>,
     /// For each state, the ids of its nested branches (Parallel branches, Map processor).
     pub children: Box<[Box<[u32]>]>,
+    /// For each Task state, how its resource appears in events.
+    pub resources: Box<[Option<super::states::ResourceKind>]>,
 }
 
 #[derive(Debug)]
@@ -65,10 +67,12 @@ fn add_branch(b: &Branch, route: Vec<Hop>, prefix: &str, out: &mut Vec<BranchInf
         paths: Box::new([]),
         uses_context: Box::new([]),
         children: Box::new([]),
+        resources: Box::new([]),
     });
     let mut paths = Vec::with_capacity(b.states.len());
     let mut uses = Vec::with_capacity(b.states.len());
     let mut children = Vec::with_capacity(b.states.len());
+    let mut resources = Vec::with_capacity(b.states.len());
     for (sid, (name, st)) in b.states.iter().enumerate() {
         let path: Arc<str> = format!("{prefix}{name}").into();
         let sid = sid as StateId;
@@ -93,6 +97,10 @@ fn add_branch(b: &Branch, route: Vec<Hop>, prefix: &str, out: &mut Vec<BranchInf
             }
             _ => Vec::new(),
         };
+        resources.push(match &st.kind {
+            StateKind::Task(t) => Some(super::states::resource_kind(&t.resource.value)),
+            _ => None,
+        });
         paths.push(path);
         uses.push(io::state_uses_context(st));
         children.push(kids.into_boxed_slice());
@@ -102,6 +110,7 @@ fn add_branch(b: &Branch, route: Vec<Hop>, prefix: &str, out: &mut Vec<BranchInf
         paths: paths.into_boxed_slice(),
         uses_context: uses.into_boxed_slice(),
         children: children.into_boxed_slice(),
+        resources: resources.into_boxed_slice(),
     };
     id as u32
 }
@@ -216,6 +225,9 @@ pub(crate) struct Fanout {
     pub distributed: bool,
     pub run_reported: bool,
     pub is_map: bool,
+    /// Inline Map: indexes of iterations stopped by a sibling's failure, still to be reported
+    /// as `MapIterationAborted` (last first).
+    pub aborted: Vec<u32>,
 }
 
 /// One visit of a state by a thread.
@@ -243,7 +255,9 @@ pub(crate) enum Attempt {
     Succeeded(Value),
     Failed(Fault),
     /// No answer within `TimeoutSeconds` (false) or `HeartbeatSeconds` (true).
-    TimedOut { heartbeat: bool },
+    TimedOut {
+        heartbeat: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -487,7 +501,11 @@ impl Engine<'_> {
                 return Advance::Stuck;
             };
             if let Some(timeout) = &self.machine.timeout_seconds {
-                let deadline = self.core.start_ms + (timeout.value as i64).saturating_mul(1000);
+                let deadline = self.core.start_ms.saturating_add(
+                    i64::try_from(timeout.value)
+                        .unwrap_or(i64::MAX)
+                        .saturating_mul(1000),
+                );
                 if time > deadline {
                     self.time_out_execution(deadline);
                     break;
@@ -780,8 +798,28 @@ impl Engine<'_> {
         match failed {
             Some(fault) => {
                 parent.phase = Phase::FanoutFailed(fault);
+                let is_inline_map = f.is_map && !f.distributed;
+                let mut aborted: Vec<u32> = Vec::new();
                 for c in kill_list {
+                    // Iterations that announced themselves are reported as aborted (AWS).
+                    if is_inline_map
+                        && let Some(t) = self.core.thread(c)
+                        && !t.silent
+                        && !matches!(t.phase, Phase::IterationStart(_))
+                        && let Some(i) = t.iterations.last()
+                    {
+                        aborted.push(*i);
+                    }
                     self.kill(c);
+                }
+                aborted.sort_unstable_by(|a, b| b.cmp(a));
+                if let Some(f) = self
+                    .core
+                    .thread_mut(pid)
+                    .and_then(|p| p.visit.as_deref_mut())
+                    .and_then(|v| v.fanout.as_deref_mut())
+                {
+                    f.aborted = aborted;
                 }
             }
             None if all_done => parent.phase = Phase::FanoutDone,

@@ -14,8 +14,9 @@
 
 use std::sync::Arc;
 
-use crate::error::ExecError;
+use crate::error::{ErrorName, ExecError};
 use crate::history::{EventDetails, EventType};
+use crate::mock::MockOutcome;
 use crate::model::{Dynamic, Map, MapMode, State, StateKind};
 use crate::path::Scope;
 use crate::value::{Object, Value};
@@ -256,10 +257,11 @@ impl<'a> Engine<'a> {
         if m.items.is_some() {
             return Err(jsonata_unsupported(st));
         }
-        let items = match &m.items_path {
-            None => effective.clone(),
-            Some(crate::model::NullablePath::Null(_)) => Value::empty_object(),
-            Some(crate::model::NullablePath::Path(p)) => p.value.eval(&escope)?,
+        let items = match (&m.item_reader, &m.items_path) {
+            (Some(reader), _) => self.read_items(st, reader, &escope)?,
+            (None, None) => effective.clone(),
+            (None, Some(crate::model::NullablePath::Null(_))) => Value::empty_object(),
+            (None, Some(crate::model::NullablePath::Path(p))) => p.value.eval(&escope)?,
         };
         if !matches!(items, Value::Array(_)) {
             let path = match &m.items_path {
@@ -288,6 +290,30 @@ impl<'a> Engine<'a> {
                 let batch_input = match &b.batch_input {
                     Some(t) => Some(self.eval_template(t, &escope)?),
                     None => None,
+                };
+                // AWS's order: ItemsPath → ItemSelector (per item) → ItemBatcher.
+                let items = match (&m.item_selector, items.as_array()) {
+                    (Some(sel), Some(arr)) => {
+                        let mut selected = Vec::with_capacity(arr.len());
+                        for (i, item) in arr.iter().enumerate() {
+                            let ctx = self.context(
+                                id,
+                                ContextExtras {
+                                    map_item: Some((i, item)),
+                                    ..Default::default()
+                                },
+                            );
+                            selected.push(self.eval_template(
+                                sel,
+                                &Scope {
+                                    context: &ctx,
+                                    ..escope
+                                },
+                            )?);
+                        }
+                        Value::array(selected)
+                    }
+                    _ => items,
                 };
                 batch(&items, per.map(|n| n.max(1) as usize), batch_input)
             }
@@ -486,6 +512,90 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// `ItemReader`, simulated: the data comes from the mock of the Map state (by its name, else
+    /// by the reader's resource): a JSON array, a `listObjectsV2`-shaped `{"Contents": [...]}`, or
+    /// text read per `ReaderConfig.InputType` (JSON, JSONL, CSV with a header row or
+    /// `CSVHeaders`). `ReaderConfig.MaxItems` limits the items.
+    fn read_items(
+        &mut self,
+        st: &State,
+        reader: &crate::model::ItemReader,
+        scope: &Scope,
+    ) -> Result<Value, ExecError> {
+        if let Some(p) = &reader.parameters {
+            // Evaluated for its errors, as AWS does before reading.
+            self.eval_template(p, scope)?;
+        }
+        let fail = |cause: String| ExecError::new(ErrorName::ItemReaderFailed, cause);
+        let seq = self.options.mocks.sequence(&st.name, &reader.resource.value).ok_or_else(|| {
+            fail(format!(
+                "No data for the ItemReader of Map state '{}' ({}): mock the state's name with {{\"Return\": [items...]}}",
+                st.name, reader.resource.value
+            ))
+        })?;
+        let counter = self.core.mock_counters.entry(st.name.clone()).or_insert(0);
+        let index = *counter;
+        *counter += 1;
+        let data = match seq.response(index).map(|r| &r.outcome) {
+            Some(MockOutcome::Return(v)) => v.clone(),
+            Some(MockOutcome::Throw { error, cause }) => {
+                return Err(fail(format!("{error}: {}", cause.as_deref().unwrap_or(""))));
+            }
+            None => {
+                return Err(fail(format!(
+                    "No mocked ItemReader data for invocation {index} of '{}'",
+                    st.name
+                )));
+            }
+        };
+        let config = reader.reader_config.as_ref().map(|c| &c.value);
+        let input_type = config
+            .and_then(|c| c.get("InputType"))
+            .and_then(Value::as_str)
+            .unwrap_or("JSON");
+        let items = match data {
+            Value::Array(_) => data,
+            Value::Object(ref o) if o.contains_key("Contents") => {
+                o.get("Contents").cloned().unwrap_or_default()
+            }
+            Value::String(ref text) => match input_type {
+                "CSV" => parse_csv(
+                    text,
+                    config
+                        .and_then(|c| c.get("CSVHeaders"))
+                        .and_then(Value::as_array),
+                ),
+                "JSONL" => Value::array(
+                    text.lines()
+                        .filter(|l| !l.trim().is_empty())
+                        .map(Value::parse)
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| fail(format!("JSONL line is not JSON: {e}")))?,
+                ),
+                _ => {
+                    Value::parse(text).map_err(|e| fail(format!("the object is not JSON: {e}")))?
+                }
+            },
+            other => other,
+        };
+        if !matches!(items, Value::Array(_)) {
+            return Err(fail(format!(
+                "the ItemReader data is a {}, not an array of items",
+                items.type_name()
+            )));
+        }
+        let max = config
+            .and_then(|c| c.get("MaxItems"))
+            .and_then(Value::as_i64)
+            .filter(|n| *n > 0);
+        Ok(match (max, items.as_array()) {
+            (Some(n), Some(a)) if (n as usize) < a.len() => {
+                Value::array(a.as_slice()[..n as usize].to_vec())
+            }
+            _ => items,
+        })
+    }
+
     pub(crate) fn fanout_done(&mut self, id: ThreadId) {
         let Some(t) = self.core.thread_mut(id) else {
             return;
@@ -499,8 +609,17 @@ impl<'a> Engine<'a> {
             self.emit(id, EventType::MapRunSucceeded, || EventDetails::None);
             return;
         }
-        let results = std::mem::take(&mut f.results).into_value();
+        let mut results = std::mem::take(&mut f.results).into_value();
         let is_map = f.is_map;
+        if is_map
+            && let Some(StateKind::Map(m)) = self.current(id).map(|(st, _, _)| &st.kind)
+            && let Some(w) = &m.result_writer
+        {
+            results = self.write_results(id, w);
+        }
+        let Some(t) = self.core.thread_mut(id) else {
+            return;
+        };
         t.phase = Phase::ProcessResult(results);
         if is_map {
             self.emit(id, EventType::MapStateSucceeded, || EventDetails::None);
@@ -508,6 +627,26 @@ impl<'a> Engine<'a> {
     }
 
     pub(crate) fn fanout_failed(&mut self, id: ThreadId, fault: Fault) {
+        let aborted = self
+            .core
+            .thread_mut(id)
+            .and_then(|t| t.visit.as_deref_mut())
+            .and_then(|v| v.fanout.as_deref_mut())
+            .and_then(|f| f.aborted.pop());
+        if let Some(index) = aborted {
+            let name = self
+                .current(id)
+                .map(|(st, _, _)| st.name.clone())
+                .unwrap_or_else(|| "".into());
+            self.set_phase(id, Phase::FanoutFailed(fault));
+            self.emit(id, EventType::MapIterationAborted, || {
+                EventDetails::MapIteration {
+                    name,
+                    index: index as usize,
+                }
+            });
+            return;
+        }
         // A retried Parallel/Map starts again without reporting the failure (as AWS records).
         if self.try_retry(id, &fault) {
             return;
@@ -542,6 +681,106 @@ impl<'a> Engine<'a> {
             resource: None,
         });
     }
+}
+
+impl Engine<'_> {
+    /// `ResultWriter`, simulated: what AWS returns once it wrote the results to S3.
+    fn write_results(&mut self, id: ThreadId, w: &crate::model::ResultWriter) -> Value {
+        let params = match &w.parameters {
+            Some(p) => {
+                let input = self
+                    .core
+                    .thread(id)
+                    .and_then(|t| t.visit.as_ref())
+                    .map(|v| v.effective.clone())
+                    .unwrap_or_default();
+                let vars = self
+                    .core
+                    .thread(id)
+                    .map(|t| t.vars.clone())
+                    .unwrap_or_default();
+                let ctx = self.context(id, ContextExtras::default());
+                self.eval_template(p, &Scope::new(&input, &ctx, &vars))
+                    .unwrap_or_default()
+            }
+            None => Value::Null,
+        };
+        let run_id = self.core.rng.uuid_v4();
+        let names = &self.options.names;
+        let map_run_arn = format!(
+            "arn:{}:states:{}:{}:mapRun:{}/{}:{}",
+            names.partition,
+            names.region,
+            names.account,
+            names.state_machine_name,
+            names.execution_name,
+            run_id
+        );
+        let prefix = params.get("Prefix").and_then(Value::as_str).unwrap_or("");
+        let key = if prefix.is_empty() {
+            format!("{run_id}/manifest.json")
+        } else {
+            format!("{prefix}/{run_id}/manifest.json")
+        };
+        let mut details = Object::new();
+        details.insert(
+            "Bucket".into(),
+            params.get("Bucket").cloned().unwrap_or_default(),
+        );
+        details.insert("Key".into(), Value::from(key));
+        let mut out = Object::new();
+        out.insert("MapRunArn".into(), Value::from(map_run_arn));
+        out.insert("ResultWriterDetails".into(), Value::object(details));
+        Value::object(out)
+    }
+}
+
+/// CSV text into objects keyed by the header row (or `CSVHeaders`). Quoted fields may hold
+/// commas and doubled quotes.
+fn parse_csv(text: &str, headers: Option<&crate::value::Array>) -> Value {
+    fn fields(line: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, quoted) {
+                ('"', true) if chars.peek() == Some(&'"') => {
+                    cur.push('"');
+                    chars.next();
+                }
+                ('"', _) => quoted = !quoted,
+                (',', false) => out.push(std::mem::take(&mut cur)),
+                (c, _) => cur.push(c),
+            }
+        }
+        out.push(cur);
+        out
+    }
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header: Vec<String> = match headers {
+        Some(h) => h
+            .iter()
+            .map(|v| v.as_str().unwrap_or("").to_string())
+            .collect(),
+        None => lines
+            .next()
+            .map(|l| fields(l.trim_end_matches('\r')))
+            .unwrap_or_default(),
+    };
+    Value::array(
+        lines
+            .map(|l| {
+                let vals = fields(l.trim_end_matches('\r'));
+                let obj: Object = header
+                    .iter()
+                    .zip(vals.into_iter().chain(std::iter::repeat(String::new())))
+                    .map(|(k, v)| (k.as_str().into(), Value::from(v)))
+                    .collect();
+                Value::object(obj)
+            })
+            .collect(),
+    )
 }
 
 /// Groups items into `{"Items": [...]}` batches (plus `"BatchInput"`).

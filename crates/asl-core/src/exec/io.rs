@@ -1,13 +1,13 @@
 //! Input and output processing of JSONPath-mode states, and what a state's paths can see.
 //!
 //! Owns the processing steps in AWS's order (InputPath → Parameters → task → ResultSelector →
-//! ResultPath → OutputPath), the workflow-variable scopes ([`Vars`]: a Parallel branch or Map
+//! ResultPath → OutputPath), the workflow-variable scopes (`Vars`: a Parallel branch or Map
 //! iteration reads the variables of its parent scope and writes only its own), the context object
 //! (`$$`) and the analysis of which states need it (building `$$` costs a timestamp format, so
 //! states that never read it skip that).
 //!
 //! Not owned here: path and template semantics ([`crate::path`], [`crate::template`]), which state
-//! runs when ([`super::engine`]).
+//! runs when (`exec::engine`).
 
 use std::sync::Arc;
 

@@ -10,8 +10,8 @@
 //!
 //! Semantics are AWS Step Functions' in JSONPath mode; JSONata states fail with a clear
 //! `States.Runtime` cause until a JSONata engine exists. Submodules, one concept each:
-//! [`engine`] (threads, virtual time, scheduling, events), [`states`] (per state type),
-//! [`fanout`] (Parallel, Map), [`io`] (input/output processing, variables, `$$`), [`retry`]
+//! `engine` (threads, virtual time, scheduling, events), `states` (per state type),
+//! `fanout` (Parallel, Map), [`io`] (input/output processing, variables, `$$`), [`retry`]
 //! (Retry/Catch), [`timestamp`] (RFC 3339 instants, history timestamps).
 
 mod engine;
@@ -37,8 +37,8 @@ use engine::{Advance, Compiled, Core, Engine, Outcome, Phase, ThreadId};
 pub use io::ExecNames;
 
 /// Limits an execution stops at, with AWS-style errors.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Limits {
     /// State entries before the execution fails (`States.Runtime`); stops loops without end.
     pub max_transitions: u64,
@@ -202,6 +202,39 @@ impl std::fmt::Display for CompleteError {
 
 impl std::error::Error for CompleteError {}
 
+/// A definition prepared for execution (state paths, resource kinds and which states read `$$`,
+/// computed once): start many executions of one definition without redoing that work.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    machine: Arc<StateMachine>,
+    compiled: Arc<Compiled>,
+}
+
+impl Prepared {
+    pub fn new(machine: Arc<StateMachine>) -> Prepared {
+        let compiled = Arc::new(Compiled::new(&machine));
+        Prepared { machine, compiled }
+    }
+
+    pub fn machine(&self) -> &Arc<StateMachine> {
+        &self.machine
+    }
+
+    /// Starts an execution of this definition.
+    pub fn start(&self, input: Value, options: ExecOptions) -> Execution {
+        let core = Core::new(&options, input);
+        Execution {
+            machine: self.machine.clone(),
+            compiled: self.compiled.clone(),
+            options: Arc::new(options),
+            core,
+            history: Vec::new(),
+            snapshots: Vec::new(),
+            answers: FxHashMap::default(),
+        }
+    }
+}
+
 /// One execution of a state machine (see the module doc).
 #[derive(Clone, Debug)]
 pub struct Execution {
@@ -219,17 +252,7 @@ pub struct Execution {
 impl Execution {
     /// Starts an execution (no event yet: the first [`Execution::step`] emits `ExecutionStarted`).
     pub fn start(machine: Arc<StateMachine>, input: Value, options: ExecOptions) -> Execution {
-        let compiled = Arc::new(Compiled::new(&machine));
-        let core = Core::new(&options, input);
-        Execution {
-            machine,
-            compiled,
-            options: Arc::new(options),
-            core,
-            history: Vec::new(),
-            snapshots: Vec::new(),
-            answers: FxHashMap::default(),
-        }
+        Prepared::new(machine).start(input, options)
     }
 
     fn engine(&mut self) -> Engine<'_> {

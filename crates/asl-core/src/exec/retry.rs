@@ -8,7 +8,7 @@
 //! `IntervalSeconds × BackoffRate^attempt`, capped by `MaxDelaySeconds`, and with `JitterStrategy:
 //! FULL` drawn uniformly from `[0, delay]` with the execution's seeded generator.
 //!
-//! Not owned here: running the state again or routing to the catcher ([`super::engine`]).
+//! Not owned here: running the state again or routing to the catcher (`exec::engine`).
 
 use crate::env::Rng;
 use crate::error::ErrorName;

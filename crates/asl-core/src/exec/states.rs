@@ -65,6 +65,7 @@ fn exited_kind(k: &StateKind) -> EventType {
 }
 
 /// How AWS reports a task resource in its events.
+#[derive(Clone, Debug)]
 pub(crate) enum ResourceKind {
     /// A Lambda function ARN: `LambdaFunction…` events.
     LambdaFunction,
@@ -115,6 +116,19 @@ impl<'a> Engine<'a> {
         Some((branch.state(sid)?, info, sid))
     }
 
+    /// The current Task state's resource kind (computed once per execution, in `Compiled`).
+    fn resource_kind_of(&self, id: ThreadId) -> ResourceKind {
+        match self.current(id) {
+            Some((_, info, sid)) => info
+                .resources
+                .get(sid as usize)
+                .cloned()
+                .flatten()
+                .unwrap_or(ResourceKind::LambdaFunction),
+            None => ResourceKind::LambdaFunction,
+        }
+    }
+
     /// Advances thread `id` by one phase.
     pub(crate) fn advance(&mut self, id: ThreadId) {
         let Some(t) = self.core.thread_mut(id) else {
@@ -153,7 +167,10 @@ impl<'a> Engine<'a> {
     }
 
     fn recording_stages(&self, id: ThreadId) -> bool {
-        self.core.thread(id).and_then(|t| t.visit.as_ref()).is_some_and(|v| v.stages.is_some())
+        self.core
+            .thread(id)
+            .and_then(|t| t.visit.as_ref())
+            .is_some_and(|v| v.stages.is_some())
     }
 
     fn stages_mut(&mut self, id: ThreadId) -> Option<&mut Stages> {
@@ -393,7 +410,10 @@ impl<'a> Engine<'a> {
                 stages = v.stages.take();
             }
             t.phase = match next {
-                Next::State(s) => Phase::Enter { state: s, input: output },
+                Next::State(s) => Phase::Enter {
+                    state: s,
+                    input: output,
+                },
                 Next::End => Phase::Finish(Ok(output)),
             };
         }
@@ -412,51 +432,75 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// Runs `f` with the current visit's scope (input, `$$`, variables) borrowed, not cloned,
+    /// and the execution's random generator.
+    fn with_scope<R>(
+        &mut self,
+        id: ThreadId,
+        ctx: &Value,
+        f: impl FnOnce(&Scope, &mut crate::env::Rng) -> R,
+    ) -> Option<R> {
+        let core = &mut *self.core;
+        let t = core.threads.get(id as usize)?.as_ref()?;
+        let v = t.visit.as_deref()?;
+        let scope = Scope::new(&v.input, ctx, &t.vars);
+        Some(f(&scope, &mut core.rng))
+    }
+
     fn act_pass(
         &mut self,
         id: ThreadId,
         st: &State,
         result: Option<&Value>,
     ) -> Result<(), ExecError> {
-        let input = self.visit_input(id);
-        let vars = self.vars(id);
         let ctx = self.context(id, ContextExtras::default());
-        let scope = Scope::new(&input, &ctx, &vars);
         let recording = self.recording_stages(id);
-        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
-        let kept_effective = recording.then(|| effective.clone());
-        let params = match &st.io.parameters {
-            Some(p) => self.eval_template(
-                p,
-                &Scope {
-                    input: &effective,
-                    ..scope
-                },
-            )?,
-            None => effective,
-        };
-        let kept_params = recording.then(|| params.clone());
-        let result = match result {
-            Some(r) => r.clone(),
-            None => params,
-        };
-        let assigned = self.assign(
-            st.assign.as_ref(),
-            &Scope {
-                input: &result,
-                ..scope
-            },
-        )?;
-        let kept_result = recording.then(|| result.clone());
-        let after_rp = io::result_path(st.io.result_path.as_ref(), &input, result)?;
-        let kept_rp = recording.then(|| after_rp.clone());
-        let output = io::output_path(st.io.output_path.as_ref(), after_rp, &scope)?;
+        let r = self.with_scope(id, &ctx, |scope, rng| {
+            let effective = io::input_path(st.io.input_path.as_ref(), scope)?;
+            let kept_effective = recording.then(|| effective.clone());
+            let params = match &st.io.parameters {
+                Some(p) => p.eval(
+                    &Scope {
+                        input: &effective,
+                        ..*scope
+                    },
+                    rng,
+                )?,
+                None => effective,
+            };
+            let kept_params = recording.then(|| params.clone());
+            let result = match result {
+                Some(r) => r.clone(),
+                None => params,
+            };
+            let assigned = match &st.assign {
+                Some(a) => Some(a.eval(
+                    &Scope {
+                        input: &result,
+                        ..*scope
+                    },
+                    rng,
+                )?),
+                None => None,
+            };
+            let kept_result = recording.then(|| result.clone());
+            let after_rp = io::result_path(st.io.result_path.as_ref(), scope.input, result)?;
+            let kept_rp = recording.then(|| after_rp.clone());
+            let output = io::output_path(st.io.output_path.as_ref(), after_rp, scope)?;
+            Ok::<_, ExecError>((
+                output,
+                assigned,
+                [kept_effective, kept_params, kept_result, kept_rp],
+            ))
+        });
+        let Some(r) = r else { return Ok(()) };
+        let (output, assigned, [eff, params, result, rp]) = r?;
         if recording {
             self.record(id, |s| {
-                s.after_input_path = kept_effective;
-                s.after_parameters = kept_params;
-                s.result = kept_result;
-                s.after_result_path = kept_rp;
+                s.after_input_path = eff;
+                s.after_parameters = params;
+                s.result = result;
+                s.after_result_path = rp;
             });
         }
         self.exit_state(
@@ -470,12 +514,14 @@ impl<'a> Engine<'a> {
     }
 
     fn act_succeed(&mut self, id: ThreadId, st: &State) -> Result<(), ExecError> {
-        let input = self.visit_input(id);
-        let vars = self.vars(id);
         let ctx = self.context(id, ContextExtras::default());
-        let scope = Scope::new(&input, &ctx, &vars);
-        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
-        let output = io::output_path(st.io.output_path.as_ref(), effective.clone(), &scope)?;
+        let r = self.with_scope(id, &ctx, |scope, _| {
+            let effective = io::input_path(st.io.input_path.as_ref(), scope)?;
+            let output = io::output_path(st.io.output_path.as_ref(), effective.clone(), scope)?;
+            Ok::<_, ExecError>((effective, output))
+        });
+        let Some(r) = r else { return Ok(()) };
+        let (effective, output) = r?;
         self.record(id, |s| s.after_input_path = Some(effective));
         self.exit_state(id, st, output, None, Next::End);
         Ok(())
@@ -487,41 +533,50 @@ impl<'a> Engine<'a> {
         st: &State,
         c: &crate::model::Choice,
     ) -> Result<(), ExecError> {
-        let input = self.visit_input(id);
-        let vars = self.vars(id);
         let ctx = self.context(id, ContextExtras::default());
-        let scope = Scope::new(&input, &ctx, &vars);
-        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
-        let escope = Scope {
-            input: &effective,
-            ..scope
-        };
-        let mut chosen = None;
-        for rule in &c.choices {
-            let mut lookup = |p: &crate::path::Path| Ok(p.find(&escope));
-            if choice::evaluate(&rule.condition, &mut lookup)? {
-                chosen = Some(rule);
-                break;
-            }
-        }
-        let (next, assign_t) = match chosen {
-            Some(rule) => (rule.next.id, rule.assign.as_ref().or(st.assign.as_ref())),
-            None => match &c.default {
-                Some(d) => (d.id, st.assign.as_ref()),
-                None => {
-                    return Err(ExecError::new(
-                        ErrorName::NoChoiceMatched,
-                        format!(
-                            "No Choice rule of state '{}' matched, and it has no Default.",
-                            st.name
-                        ),
-                    ));
+        let recording = self.recording_stages(id);
+        let r = self.with_scope(id, &ctx, |scope, rng| {
+            let effective = io::input_path(st.io.input_path.as_ref(), scope)?;
+            let escope = Scope {
+                input: &effective,
+                ..*scope
+            };
+            let mut chosen = None;
+            for rule in &c.choices {
+                let mut lookup = |p: &crate::path::Path| Ok(p.find(&escope));
+                if choice::evaluate(&rule.condition, &mut lookup)? {
+                    chosen = Some(rule);
+                    break;
                 }
-            },
-        };
-        let output = io::output_path(st.io.output_path.as_ref(), effective.clone(), &scope)?;
-        let assigned = self.assign(assign_t, &escope)?;
-        self.record(id, |s| s.after_input_path = Some(effective));
+            }
+            let (next, assign_t) = match chosen {
+                Some(rule) => (rule.next.id, rule.assign.as_ref().or(st.assign.as_ref())),
+                None => match &c.default {
+                    Some(d) => (d.id, st.assign.as_ref()),
+                    None => {
+                        return Err(ExecError::new(
+                            ErrorName::NoChoiceMatched,
+                            format!(
+                                "No Choice rule of state '{}' matched, and it has no Default.",
+                                st.name
+                            ),
+                        ));
+                    }
+                },
+            };
+            let assigned = match assign_t {
+                Some(a) => Some(a.eval(&escope, rng)?),
+                None => None,
+            };
+            let kept = recording.then(|| effective.clone());
+            let output = io::output_path(st.io.output_path.as_ref(), effective, scope)?;
+            Ok((next, output, assigned, kept))
+        });
+        let Some(r) = r else { return Ok(()) };
+        let (next, output, assigned, kept) = r?;
+        if recording {
+            self.record(id, |s| s.after_input_path = kept);
+        }
         let next = match next {
             Some(n) => Next::State(n),
             None => return Err(ExecError::runtime("The Choice rule's Next names no state")),
@@ -547,7 +602,7 @@ impl<'a> Engine<'a> {
                 if s.value as i128 > MAX_DELAY_S {
                     return Err(ExecError::runtime("Wait state delay is too long."));
                 }
-                now + s.value as i64 * 1000
+                now.saturating_add(s.value as i64 * 1000)
             }
             Wait::Seconds(d @ (Dynamic::Path(_) | Dynamic::Call(_))) => {
                 let (v, p_text) = match d {
@@ -586,7 +641,7 @@ impl<'a> Engine<'a> {
                 if secs as i128 > MAX_DELAY_S {
                     return Err(ExecError::runtime("Wait state delay is too long."));
                 }
-                now + secs * 1000
+                now.saturating_add(secs * 1000)
             }
             Wait::Timestamp(d) => {
                 let (text, path) = match d {
@@ -620,7 +675,7 @@ impl<'a> Engine<'a> {
                     }));
                 };
                 let target_ms = (nanos / 1_000_000) as i64;
-                if ((target_ms - now) / 1000) as i128 > MAX_DELAY_S {
+                if (target_ms as i128 - now as i128) / 1000 > MAX_DELAY_S {
                     return Err(ExecError::runtime("Wait state delay is too long."));
                 }
                 target_ms.max(now)
@@ -802,7 +857,7 @@ impl<'a> Engine<'a> {
         self.set_phase(id, Phase::TaskStart);
         let resource = task.resource.value.clone();
         let region: Arc<str> = self.options.names.region.as_str().into();
-        match resource_kind(&resource) {
+        match self.resource_kind_of(id) {
             ResourceKind::LambdaFunction => {
                 self.emit(id, EventType::LambdaFunctionScheduled, || {
                     EventDetails::LambdaScheduled {
@@ -833,11 +888,11 @@ impl<'a> Engine<'a> {
         let Some((st, _, _)) = self.current(id) else {
             return;
         };
-        let StateKind::Task(task) = &st.kind else {
+        if !matches!(st.kind, StateKind::Task(_)) {
             return;
-        };
+        }
         self.set_phase(id, Phase::TaskRun);
-        match resource_kind(&task.resource.value) {
+        match self.resource_kind_of(id) {
             ResourceKind::LambdaFunction => {
                 self.emit(id, EventType::LambdaFunctionStarted, || EventDetails::None)
             }
@@ -858,16 +913,16 @@ impl<'a> Engine<'a> {
         let StateKind::Task(task) = &st.kind else {
             return;
         };
-        let (token, timeout_ms, heartbeat_ms, params) = match self.core.thread(id).and_then(|t| t.visit.as_ref())
-        {
-            Some(v) => (
-                v.token.clone().unwrap_or_else(|| "".into()),
-                v.timeout_ms,
-                v.heartbeat_ms,
-                v.effective.clone(),
-            ),
-            None => return,
-        };
+        let (token, timeout_ms, heartbeat_ms, params) =
+            match self.core.thread(id).and_then(|t| t.visit.as_ref()) {
+                Some(v) => (
+                    v.token.clone().unwrap_or_else(|| "".into()),
+                    v.timeout_ms,
+                    v.heartbeat_ms,
+                    v.effective.clone(),
+                ),
+                None => return,
+            };
         let mock = self
             .options
             .mocks
@@ -918,12 +973,16 @@ impl<'a> Engine<'a> {
         };
         // A mocked task sends no heartbeats: it times out at whichever limit comes first.
         let (attempt, elapsed) = match (timeout_ms, heartbeat_ms) {
-            (t, Some(h)) if duration > h && t.is_none_or(|t| h < t) => (Attempt::TimedOut { heartbeat: true }, h),
+            (t, Some(h)) if duration > h && t.is_none_or(|t| h < t) => {
+                (Attempt::TimedOut { heartbeat: true }, h)
+            }
             (Some(t), _) if duration > t => (Attempt::TimedOut { heartbeat: false }, t),
             _ => (attempt, duration),
         };
         if let Some(t) = self.core.thread_mut(id) {
-            t.time += elapsed as i64;
+            t.time = t
+                .time
+                .saturating_add(i64::try_from(elapsed).unwrap_or(i64::MAX));
             t.phase = Phase::TaskOutcome(attempt);
         }
     }
@@ -944,7 +1003,7 @@ impl<'a> Engine<'a> {
         let StateKind::Task(task) = &st.kind else {
             return;
         };
-        let kind = resource_kind(&task.resource.value);
+        let kind = self.resource_kind_of(id);
         let lambda = matches!(kind, ResourceKind::LambdaFunction);
         let res = match kind {
             ResourceKind::LambdaFunction => None,
@@ -994,7 +1053,11 @@ impl<'a> Engine<'a> {
                 });
             }
             Attempt::TimedOut { heartbeat } => {
-                let name = if heartbeat { ErrorName::HeartbeatTimeout } else { ErrorName::Timeout };
+                let name = if heartbeat {
+                    ErrorName::HeartbeatTimeout
+                } else {
+                    ErrorName::Timeout
+                };
                 let f = Fault {
                     error: Some(name.as_str().into()),
                     cause: None,
@@ -1081,7 +1144,9 @@ impl<'a> Engine<'a> {
                 });
             if let Some(delay) = delay {
                 if let Some(t) = self.core.thread_mut(id) {
-                    t.time += delay as i64;
+                    t.time = t
+                        .time
+                        .saturating_add(i64::try_from(delay).unwrap_or(i64::MAX));
                     t.phase = Phase::Act;
                     if let Some(v) = t.visit.as_deref_mut() {
                         v.retry_count += 1;

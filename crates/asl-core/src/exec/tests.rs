@@ -303,3 +303,127 @@ fn jitter_is_seeded() {
     assert_eq!(run(1), run(1));
     assert_ne!(run(1), run(2));
 }
+
+#[test]
+fn item_reader_and_result_writer_are_simulated_over_mocks() {
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map",
+      "ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW","MaxItems":2},
+                    "Parameters":{"Bucket":"b","Key":"k.csv"}},
+      "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+        "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},
+      "End":true}}}"#;
+    let mut e = exec(
+        def,
+        "{}",
+        r#"{"M":{"Return":"id,name\n1,\"a, b\"\n2,c\n3,d\n"}}"#,
+    );
+    assert_eq!(
+        e.run(),
+        Status::Succeeded {
+            output: v(r#"[{"id":"1","name":"a, b"},{"id":"2","name":"c"}]"#)
+        }
+    );
+    assert_eq!(
+        types(&e),
+        [
+            "ExecutionStarted",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapRunStarted",
+            "MapRunSucceeded",
+            "MapStateSucceeded",
+            "MapStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    let mut unmocked = exec(def, "{}", "{}");
+    assert!(
+        matches!(unmocked.run(), Status::Failed { error: Some(ref err), .. } if &**err == "States.ItemReaderFailed")
+    );
+    let writer = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs",
+      "ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":"runs"}},
+      "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+        "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#;
+    let mut e = exec(writer, r#"{"xs":[1,2]}"#, "{}");
+    let Status::Succeeded { output } = e.run() else {
+        panic!("{:?}", e.status())
+    };
+    assert_eq!(
+        output
+            .get("ResultWriterDetails")
+            .and_then(|d| d.get("Bucket")),
+        Some(&v("\"out\""))
+    );
+    assert!(
+        output
+            .get("MapRunArn")
+            .and_then(Value::as_str)
+            .is_some_and(|a| a.contains(":mapRun:"))
+    );
+}
+
+#[test]
+fn heartbeat_and_timeout_fire_on_long_mocked_tasks() {
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "TimeoutSeconds":100,"HeartbeatSeconds":10,"End":true}}}"#;
+    let mut e = exec(def, "{}", r#"{"T":{"Return":{},"DurationSeconds":50}}"#);
+    assert!(
+        matches!(e.run(), Status::Failed { error: Some(ref err), .. } if &**err == "States.HeartbeatTimeout")
+    );
+    let last = e.history().iter().rev().nth(1).expect("timed out event");
+    assert_eq!(last.kind, EventType::TaskTimedOut);
+    assert_eq!(last.timestamp_ms - e.options.env.start_time_ms, 10_000);
+}
+
+#[test]
+fn item_batcher_groups_selected_items() {
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs",
+      "ItemSelector":{"v.$":"$$.Map.Item.Value","i.$":"$$.Map.Item.Index"},
+      "ItemBatcher":{"MaxItemsPerBatch":2,"BatchInput":{"tag":"t"}},
+      "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+        "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#;
+    let mut e = exec(def, r#"{"xs":["a","b","c"]}"#, "{}");
+    assert_eq!(
+        e.run(),
+        Status::Succeeded {
+            output: v(
+                r#"[{"BatchInput":{"tag":"t"},"Items":[{"v":"a","i":0},{"v":"b","i":1}]},
+                          {"BatchInput":{"tag":"t"},"Items":[{"v":"c","i":2}]}]"#
+            )
+        }
+    );
+}
+
+#[test]
+fn a_failing_iteration_aborts_its_running_siblings() {
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs",
+      "ItemProcessor":{"StartAt":"C","States":{
+        "C":{"Type":"Choice","Choices":[{"Variable":"$","NumericEquals":0,"Next":"F"}],"Default":"W"},
+        "W":{"Type":"Wait","Seconds":10,"End":true},
+        "F":{"Type":"Fail","Error":"Boom"}}},"End":true}}}"#;
+    let mut e = exec(def, r#"{"xs":[5,0,7]}"#, "{}");
+    assert!(matches!(e.run(), Status::Failed { error: Some(ref err), .. } if &**err == "Boom"));
+    let tail: Vec<(&str, Option<usize>)> = e
+        .history()
+        .iter()
+        .skip_while(|h| h.kind != EventType::MapIterationFailed)
+        .map(|h| {
+            let index = match &h.details {
+                EventDetails::MapIteration { index, .. } => Some(*index),
+                _ => None,
+            };
+            (h.kind.as_str(), index)
+        })
+        .collect();
+    assert_eq!(
+        tail,
+        vec![
+            ("MapIterationFailed", None),
+            // Item 0 was waiting; item 2 had not started (iterations start in item order).
+            ("MapIterationAborted", Some(0)),
+            ("MapStateFailed", None),
+            ("ExecutionFailed", None),
+        ]
+    );
+    assert!(e.position().is_empty());
+}

@@ -9,7 +9,12 @@ use asl_graph::graph::Graph;
 pub fn graph_dir() -> PathBuf {
     let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let crate_dir = crate_dir.canonicalize().unwrap_or(crate_dir);
-    crate_dir.join("../../tests/graph").components().collect::<PathBuf>().canonicalize().unwrap_or_else(|_| crate_dir.join("../../tests/graph"))
+    crate_dir
+        .join("../../tests/graph")
+        .components()
+        .collect::<PathBuf>()
+        .canonicalize()
+        .unwrap_or_else(|_| crate_dir.join("../../tests/graph"))
 }
 
 /// Sample definitions, sorted by file name: (stem, text).
@@ -21,8 +26,12 @@ pub fn samples() -> Vec<(String, String)> {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .map(|p| {
-            let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text =
+                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             (stem, text)
         })
         .collect();

@@ -1,0 +1,160 @@
+//! `asl run`: the output object and exit codes other tooling relies on.
+
+#![allow(clippy::disallowed_methods)] // a CLI test writes files and reads the clock-free output
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn scratch(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("asl-run-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write scratch file");
+    p
+}
+
+fn asl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_asl"))
+        .args(args)
+        .output()
+        .expect("run asl")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+const DEF: &str = r#"{"StartAt":"T","States":{
+  "T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f",
+       "Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":1}],"ResultPath":"$.r","End":true}}}"#;
+
+#[test]
+fn succeeds_with_numbered_mocks_and_prints_history() {
+    let def = scratch("ok.asl.json", DEF);
+    let input = scratch("ok.input.json", r#"{"x":1}"#);
+    let mocks = scratch(
+        "ok.mocks.json",
+        r#"{"T":{"0":{"Throw":{"Error":"Flaky","Cause":"c"}},"1":{"Return":{"y":2}}}}"#,
+    );
+    let out = asl(&[
+        "run",
+        def.to_str().expect("path"),
+        "--input",
+        input.to_str().expect("path"),
+        "--mocks",
+        mocks.to_str().expect("path"),
+        "--history",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert_eq!(v["status"], "SUCCEEDED");
+    assert_eq!(v["output"], serde_json::json!({"x": 1, "r": {"y": 2}}));
+    assert_eq!(v["error"], serde_json::Value::Null);
+    assert_eq!(v["transitions"], 1);
+    let types: Vec<&str> = v["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["type"].as_str())
+        .collect();
+    assert_eq!(
+        types
+            .iter()
+            .filter(|t| **t == "LambdaFunctionScheduled")
+            .count(),
+        2
+    );
+    assert_eq!(types.last(), Some(&"ExecutionSucceeded"));
+}
+
+#[test]
+fn unmocked_tasks_fail_by_default_and_echo_on_request() {
+    let def = scratch("um.asl.json", DEF);
+    let out = asl(&["run", def.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["status"], "FAILED");
+    assert_eq!(v["error"], "States.Runtime");
+    assert!(
+        v["cause"]
+            .as_str()
+            .is_some_and(|c| c.contains("'T' has no mocked response"))
+    );
+    let out = asl(&["run", def.to_str().expect("path"), "--unmocked", "echo"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["output"], serde_json::json!({"r": {}}));
+}
+
+#[test]
+fn bad_inputs_exit_2_with_a_diagnostic() {
+    let bad = scratch(
+        "bad.asl.json",
+        "{\n  \"StartAt\": \"Nope\",\n  \"States\": {}\n}",
+    );
+    let out = asl(&["run", bad.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.asl.json:") && err.contains("error["),
+        "{err}"
+    );
+    let def = scratch("ok2.asl.json", DEF);
+    let input = scratch("bad.input.json", "{oops");
+    let out = asl(&[
+        "run",
+        def.to_str().expect("path"),
+        "--input",
+        input.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = asl(&["run", "/nonexistent/definition.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let mocks = scratch("bad.mocks.json", r#"{"T":{"1":{"Return":1}}}"#);
+    let out = asl(&[
+        "run",
+        def.to_str().expect("path"),
+        "--mocks",
+        mocks.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn runs_a_step_functions_local_mock_config_test_case() {
+    let def = scratch("mc.asl.json", DEF);
+    let config = scratch(
+        "mc.mocks.json",
+        r#"{"StateMachines":{"Demo":{"TestCases":{"Happy":{"T":"Ok"},"Retry":{"T":"FlakyThenOk"}}}},
+            "MockedResponses":{"Ok":{"0":{"Return":{"n":1}}},
+                               "FlakyThenOk":{"0":{"Throw":{"Error":"Flaky","Cause":"c"}},"1":{"Return":{"n":2}}}}}"#,
+    );
+    let run = |case: &str| {
+        asl(&[
+            "run",
+            def.to_str().expect("path"),
+            "--mocks",
+            config.to_str().expect("path"),
+            "--test-case",
+            case,
+        ])
+    };
+    assert_eq!(
+        json(&run("Happy"))["output"],
+        serde_json::json!({"r": {"n": 1}})
+    );
+    assert_eq!(
+        json(&run("Retry"))["output"],
+        serde_json::json!({"r": {"n": 2}})
+    );
+    assert_eq!(run("Missing").status.code(), Some(2));
+}
