@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use asl_core::model::StateMachine;
 
-use crate::core_api::{self, Analysis, Diagnostic, Severity};
+use crate::core_api::{self, Analysis, Diagnostic, RunView, Severity};
 use crate::editor::{Editor, Goto};
 use crate::examples::{self, Example};
 use crate::graph_view::GraphPane;
@@ -70,6 +70,17 @@ pub fn App() -> impl IntoView {
             }
         })
     });
+    // The last run; cleared when the definition changes (its colours would no longer match).
+    let run: RwSignal<Option<RunView>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        analysis.track();
+        run.set(None);
+    });
+    let can_run = Signal::derive(move || analysis.with(|a| a.machine.is_some()));
+    let state_status = Signal::derive(move || {
+        run.with(|r| r.as_ref().map(|r| r.states.clone()).unwrap_or_default())
+    });
+
     let diagnostics = Signal::derive(move || analysis.with(|a| a.diagnostics.clone()));
     let stale = Signal::derive(move || {
         analysis.with(Analysis::has_errors) && last_good.with(Option::is_some)
@@ -88,6 +99,25 @@ pub fn App() -> impl IntoView {
         theme_sig.set(t);
         theme::apply(t, true);
     };
+
+    let on_run = move |_: ()| {
+        // The analysis may lag the text by the debounce: run what is in the editor now.
+        let a = definition.with_untracked(|t| core_api::analyze(t));
+        if let Some(m) = a.machine.clone() {
+            let view = input.with_untracked(|i| mocks.with_untracked(|k| core_api::run(m, i, k)));
+            analysis.set(a);
+            run.set(Some(view));
+            tab.set(Tab::Output);
+        }
+    };
+
+    let run_shortcut = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) && can_run.get_untracked() {
+            ev.prevent_default();
+            on_run(());
+        }
+    });
+    on_cleanup(move || run_shortcut.remove());
 
     let load_example = move |e: Example| {
         definition.set(e.definition);
@@ -113,8 +143,9 @@ pub fn App() -> impl IntoView {
                     <button
                         class="btn btn-primary"
                         data-testid="run-button"
-                        disabled=!core_api::ENGINE_READY
-                        title=if core_api::ENGINE_READY { "Run the state machine (mocked tasks, virtual clock)" } else { "The execution engine is not wired in yet" }
+                        disabled=move || !can_run.get()
+                        title=move || if can_run.get() { "Run the state machine: mocked tasks, virtual clock (Ctrl+Enter)" } else { "Fix the definition's errors to run it" }
+                        on:click=move |_| on_run(())
                     >
                         "▶ Run"
                     </button>
@@ -150,8 +181,8 @@ pub fn App() -> impl IntoView {
                     </footer>
                 </section>
                 <div class="right">
-                    <GraphPane machine=last_good.into() stale=stale dark=dark/>
-                    <ResultsPane input=input mocks=mocks tab=tab/>
+                    <GraphPane machine=last_good.into() stale=stale dark=dark status=state_status/>
+                    <ResultsPane input=input mocks=mocks tab=tab run=run.into()/>
                 </div>
             </main>
         </div>

@@ -2,15 +2,17 @@
 //! through here — asl-core's `load` (diagnostics, model) and asl-graph's `render_svg` — turned
 //! into plain view data.
 //!
-//! Execution is not wired yet (asl-core's executor is being written): `ENGINE_READY` is false and
-//! the UI says so instead of showing results.
+//! Runs go through asl-core's `Execution` with the user's input and mocks; the result comes back
+//! as [`RunView`]: status, output or error, the AWS-shaped history, and a status per state for the
+//! graph.
 
 use std::sync::Arc;
 
+use asl_core::exec::{ExecOptions, Execution, Status};
+use asl_core::history::{EventType, HistoryEvent};
+use asl_core::mock::Mocks;
 use asl_core::model::StateMachine;
-
-/// Whether execution is available (the Run button is enabled only then).
-pub const ENGINE_READY: bool = false;
+use asl_core::value::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
@@ -76,8 +78,8 @@ pub fn analyze(text: &str) -> Analysis {
     }
 }
 
-/// The graph of a machine as SVG, in the page's theme.
-pub fn graph_svg(machine: &StateMachine, dark: bool) -> String {
+/// The graph of a machine as SVG, in the page's theme, coloured by a run's state statuses.
+pub fn graph_svg(machine: &StateMachine, dark: bool, status: &[(String, StateStatus)]) -> String {
     let opts = asl_graph::RenderOptions {
         theme: if dark {
             asl_graph::Theme::Dark
@@ -85,9 +87,195 @@ pub fn graph_svg(machine: &StateMachine, dark: bool) -> String {
             asl_graph::Theme::Light
         },
         id_prefix: Some("g".into()),
-        status: Vec::new(),
+        status: status
+            .iter()
+            .map(|(p, s)| (p.clone(), s.to_graph()))
+            .collect(),
     };
     asl_graph::render_svg(machine, &opts)
+}
+
+/// How a state fared in a run, for the graph's colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateStatus {
+    Active,
+    Succeeded,
+    Failed,
+    Caught,
+    Retrying,
+}
+
+impl StateStatus {
+    fn to_graph(self) -> asl_graph::Status {
+        match self {
+            StateStatus::Active => asl_graph::Status::Active,
+            StateStatus::Succeeded => asl_graph::Status::Succeeded,
+            StateStatus::Failed => asl_graph::Status::Failed,
+            StateStatus::Caught => asl_graph::Status::Caught,
+            StateStatus::Retrying => asl_graph::Status::Retrying,
+        }
+    }
+}
+
+/// One history event, ready for the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRow {
+    pub id: u32,
+    pub kind: &'static str,
+    /// The state path (`Process/0/Transcode`), empty for execution events.
+    pub path: String,
+    /// Virtual time since the execution started, in milliseconds.
+    pub elapsed_ms: i64,
+    /// The whole event in AWS's JSON shape, pretty-printed.
+    pub json: String,
+}
+
+/// The outcome of one run, as the views show it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RunView {
+    /// AWS's status word (SUCCEEDED, FAILED, TIMED_OUT, RUNNING), or INVALID when the input or
+    /// mocks could not be read.
+    pub status: String,
+    /// Pretty-printed output of a successful run.
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub events: Vec<EventRow>,
+    pub states: Vec<(String, StateStatus)>,
+}
+
+impl RunView {
+    fn invalid(what: &str, message: String) -> RunView {
+        RunView {
+            status: "INVALID".into(),
+            error: Some(format!("Invalid {what}")),
+            cause: Some(message),
+            ..RunView::default()
+        }
+    }
+}
+
+/// Reads the mocks text: the playground's state → mock map, or a Step Functions Local
+/// MockConfigFile (its first test case).
+fn read_mocks(text: &str) -> Result<Mocks, String> {
+    if text.trim().is_empty() {
+        return Ok(Mocks::default());
+    }
+    let v = Value::parse(text).map_err(|e| format!("not JSON: {e}"))?;
+    if Mocks::is_mock_config(&v) {
+        let case = Mocks::mock_config_cases(&v)
+            .into_iter()
+            .next()
+            .ok_or("the MockConfigFile has no test case")?;
+        Mocks::from_mock_config(&v, Some(&case.0), &case.1)
+    } else {
+        Mocks::from_value(&v)
+    }
+}
+
+/// Runs the machine on the input with the mocks, to the end (limits stop runaway loops) or to a
+/// task that has no mock.
+pub fn run(machine: Arc<StateMachine>, input: &str, mocks: &str) -> RunView {
+    let input = match Value::parse(if input.trim().is_empty() { "{}" } else { input }) {
+        Ok(v) => v,
+        Err(e) => return RunView::invalid("input", format!("The input is not JSON: {e}")),
+    };
+    let mocks = match read_mocks(mocks) {
+        Ok(m) => m,
+        Err(e) => return RunView::invalid("mocks", e),
+    };
+    let options = ExecOptions {
+        mocks: Arc::new(mocks),
+        ..ExecOptions::default()
+    };
+    let mut exec = Execution::start(machine, input, options);
+    let status = exec.run();
+    let history = exec.history();
+    let start = history.first().map_or(0, |e| e.timestamp_ms);
+    let mut view = RunView {
+        status: status.aws_name().to_string(),
+        events: history.iter().map(|e| event_row(e, start)).collect(),
+        states: state_statuses(history, status.is_finished()),
+        ..RunView::default()
+    };
+    match status {
+        Status::Succeeded { output } => view.output = Some(output.to_json_pretty()),
+        Status::Failed { error, cause } | Status::TimedOut { error, cause } => {
+            view.error = error.map(|e| e.to_string());
+            view.cause = cause.map(|c| c.to_string());
+        }
+        Status::Paused { tasks } => {
+            let names: Vec<&str> = tasks.iter().map(|t| &*t.state).collect();
+            view.error = Some("Waiting for a task result".into());
+            view.cause = Some(format!(
+                "No mock for {}: add one in the Mocks tab.",
+                names.join(", ")
+            ));
+        }
+        Status::Running => {}
+    }
+    view
+}
+
+fn event_row(e: &HistoryEvent, start: i64) -> EventRow {
+    EventRow {
+        id: e.id,
+        kind: e.kind.as_str(),
+        path: e.path.to_string(),
+        elapsed_ms: e.timestamp_ms - start,
+        json: serde_json::to_string_pretty(e).unwrap_or_default(),
+    }
+}
+
+/// Each visited state's status from the history: entered → active, exited → succeeded, a failure
+/// then an exit → caught, a failure then a new attempt → retrying (succeeded if it later exits).
+/// When the run has ended, states still active are failed.
+fn state_statuses(history: &[HistoryEvent], finished: bool) -> Vec<(String, StateStatus)> {
+    let mut out: Vec<(String, StateStatus)> = Vec::new();
+    let mut failed_once: Vec<String> = Vec::new();
+    for e in history {
+        if e.path.is_empty() {
+            continue;
+        }
+        let name = e.kind.as_str();
+        let new = if e.kind == EventType::FailStateEntered {
+            Some(StateStatus::Failed)
+        } else if name.ends_with("StateEntered") {
+            Some(StateStatus::Active)
+        } else if name.ends_with("StateExited") {
+            Some(if failed_once.iter().any(|p| **p == *e.path) {
+                StateStatus::Caught
+            } else {
+                StateStatus::Succeeded
+            })
+        } else if name.ends_with("Failed") || name.ends_with("TimedOut") {
+            failed_once.push(e.path.to_string());
+            Some(StateStatus::Failed)
+        } else if matches!(
+            e.kind,
+            EventType::TaskScheduled | EventType::LambdaFunctionScheduled
+        ) && failed_once.iter().any(|p| **p == *e.path)
+        {
+            failed_once.retain(|p| **p != *e.path);
+            Some(StateStatus::Retrying)
+        } else {
+            None
+        };
+        if let Some(st) = new {
+            match out.iter_mut().find(|(p, _)| **p == *e.path) {
+                Some(slot) => slot.1 = st,
+                None => out.push((e.path.to_string(), st)),
+            }
+        }
+    }
+    if finished {
+        for (_, st) in &mut out {
+            if *st == StateStatus::Active {
+                *st = StateStatus::Failed;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -106,7 +294,100 @@ mod tests {
     fn a_valid_machine_is_drawn() {
         let a = analyze(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#);
         assert!(!a.has_errors(), "{:?}", a.diagnostics);
-        let svg = a.machine.map(|m| graph_svg(&m, false)).unwrap_or_default();
+        let svg = a
+            .machine
+            .map(|m| graph_svg(&m, false, &[]))
+            .unwrap_or_default();
         assert!(svg.contains("data-state=\"A\""), "{svg}");
+    }
+
+    fn run_text(def: &str, input: &str, mocks: &str) -> RunView {
+        let a = analyze(def);
+        assert!(!a.has_errors(), "{:?}", a.diagnostics);
+        run(a.machine.unwrap_or_else(|| unreachable!()), input, mocks)
+    }
+
+    #[test]
+    fn a_run_succeeds_with_its_output_history_and_state_colours() {
+        let v = run_text(
+            r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"P"},"P":{"Type":"Pass","End":true}}}"#,
+            r#"{"x":1}"#,
+            r#"{"T":{"Return":{"y":2}}}"#,
+        );
+        assert_eq!(v.status, "SUCCEEDED", "{v:?}");
+        assert_eq!(
+            v.output.as_deref().map(|o| o.contains("\"y\": 2")),
+            Some(true),
+            "{v:?}"
+        );
+        assert_eq!(v.events.first().map(|e| e.kind), Some("ExecutionStarted"));
+        assert_eq!(v.events.last().map(|e| e.kind), Some("ExecutionSucceeded"));
+        assert_eq!(
+            v.states,
+            vec![
+                ("T".into(), StateStatus::Succeeded),
+                ("P".into(), StateStatus::Succeeded)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_caught_failure_and_bad_mocks_are_reported() {
+        let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}],"End":true},"F":{"Type":"Fail","Error":"Boom"}}}"#;
+        let v = run_text(def, "{}", r#"{"T":{"Throw":{"Error":"E","Cause":"c"}}}"#);
+        assert_eq!(v.status, "FAILED", "{v:?}");
+        assert_eq!(v.error.as_deref(), Some("Boom"));
+        assert_eq!(
+            v.states.first(),
+            Some(&("T".into(), StateStatus::Caught)),
+            "{v:?}"
+        );
+        assert_eq!(run_text(def, "{", "{}").status, "INVALID");
+        assert_eq!(run_text(def, "{}", "[1]").status, "INVALID");
+    }
+
+    fn run_text(def: &str, input: &str, mocks: &str) -> RunView {
+        let a = analyze(def);
+        assert!(!a.has_errors(), "{:?}", a.diagnostics);
+        run(a.machine.unwrap_or_else(|| unreachable!()), input, mocks)
+    }
+
+    #[test]
+    fn a_run_succeeds_with_its_output_history_and_state_colours() {
+        let v = run_text(
+            r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"P"},"P":{"Type":"Pass","End":true}}}"#,
+            r#"{"x":1}"#,
+            r#"{"T":{"Return":{"y":2}}}"#,
+        );
+        assert_eq!(v.status, "SUCCEEDED", "{v:?}");
+        assert_eq!(
+            v.output.as_deref().map(|o| o.contains("\"y\": 2")),
+            Some(true),
+            "{v:?}"
+        );
+        assert_eq!(v.events.first().map(|e| e.kind), Some("ExecutionStarted"));
+        assert_eq!(v.events.last().map(|e| e.kind), Some("ExecutionSucceeded"));
+        assert_eq!(
+            v.states,
+            vec![
+                ("T".into(), StateStatus::Succeeded),
+                ("P".into(), StateStatus::Succeeded)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_caught_failure_and_bad_mocks_are_reported() {
+        let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}],"End":true},"F":{"Type":"Fail","Error":"Boom"}}}"#;
+        let v = run_text(def, "{}", r#"{"T":{"Throw":{"Error":"E","Cause":"c"}}}"#);
+        assert_eq!(v.status, "FAILED", "{v:?}");
+        assert_eq!(v.error.as_deref(), Some("Boom"));
+        assert_eq!(
+            v.states.first(),
+            Some(&("T".into(), StateStatus::Caught)),
+            "{v:?}"
+        );
+        assert_eq!(run_text(def, "{", "{}").status, "INVALID");
+        assert_eq!(run_text(def, "{}", "[1]").status, "INVALID");
     }
 }

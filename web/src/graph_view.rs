@@ -6,7 +6,7 @@ use std::sync::Arc;
 use asl_core::model::StateMachine;
 use leptos::prelude::*;
 
-use crate::core_api;
+use crate::core_api::{self, StateStatus};
 
 #[component]
 pub fn GraphPane(
@@ -16,10 +16,16 @@ pub fn GraphPane(
     stale: Signal<bool>,
     /// Whether the page is dark.
     dark: Signal<bool>,
+    /// Each state's status in the last run (empty: a plain diagram).
+    status: Signal<Vec<(String, StateStatus)>>,
 ) -> impl IntoView {
     // Re-drawn only when the machine or the theme changes, never on a keystroke that changes
     // neither.
-    let svg = Memo::new(move |_| machine.get().map(|m| core_api::graph_svg(&m, dark.get())));
+    let svg = Memo::new(move |_| {
+        machine
+            .get()
+            .map(|m| status.with(|s| core_api::graph_svg(&m, dark.get(), s)))
+    });
     view! {
         <section class="pane graph-pane" data-testid="graph-pane" aria-label="Graph">
             <header class="pane-head">

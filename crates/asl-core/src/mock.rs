@@ -10,7 +10,9 @@
 //!   by every invocation (retries and Map iterations included), as SFN Local counts.
 //!
 //! A response may also carry `"DurationSeconds"` (virtual seconds the task runs), so
-//! `TimeoutSeconds` can fire. Importing a whole MockConfigFile (`StateMachines`/`TestCases`) is
+//! `TimeoutSeconds` and `HeartbeatSeconds` can fire; and `"ReturnPayload"` instead of `"Return"`
+//! gives what the function returned, which a `lambda:invoke` task wraps in the Invoke response
+//! (`Return` is the raw service response, as in SFN Local). Importing a whole MockConfigFile (`StateMachines`/`TestCases`) is
 //! the CLI's and UI's job; they build a [`Mocks`] from the selected test case.
 //!
 //! Not owned here: applying a response (retry, catch, result processing: [`crate::exec`]).
@@ -40,6 +42,9 @@ pub struct MockResponse {
     pub outcome: MockOutcome,
     /// Virtual duration in milliseconds (0 when absent).
     pub duration_ms: u64,
+    /// Written as `"ReturnPayload"`: the value is what the function returned, and a
+    /// `lambda:invoke` task wraps it in the Invoke response as AWS does.
+    pub wrap_payload: bool,
 }
 
 /// Responses by invocation index.
@@ -61,7 +66,10 @@ impl MockSequence {
     /// Reads `{"Return": …}` / `{"Throw": …}` or the numbered form.
     pub fn from_value(v: &Value) -> Result<MockSequence, String> {
         let obj = v.as_object().ok_or("a mock must be an object")?;
-        if obj.contains_key("Return") || obj.contains_key("Throw") {
+        if obj.contains_key("Return")
+            || obj.contains_key("Throw")
+            || obj.contains_key("ReturnPayload")
+        {
             return Ok(MockSequence {
                 entries: vec![(0, u64::MAX, response_from_value(v)?)],
             });
@@ -122,7 +130,12 @@ fn response_from_value(v: &Value) -> Result<MockResponse, String> {
             _ => return Err("\"DurationSeconds\" must be a non-negative number".into()),
         },
     };
-    let outcome = match (obj.get("Return"), obj.get("Throw")) {
+    let wrap_payload = obj.contains_key("ReturnPayload");
+    let ret = obj.get("Return").or_else(|| obj.get("ReturnPayload"));
+    if obj.contains_key("Return") && wrap_payload {
+        return Err("a response has either \"Return\" or \"ReturnPayload\", not both".into());
+    }
+    let outcome = match (ret, obj.get("Throw")) {
         (Some(r), None) => MockOutcome::Return(r.clone()),
         (None, Some(t)) => {
             let error = t
@@ -147,6 +160,7 @@ fn response_from_value(v: &Value) -> Result<MockResponse, String> {
     Ok(MockResponse {
         outcome,
         duration_ms,
+        wrap_payload,
     })
 }
 

@@ -44,7 +44,7 @@ pub(crate) struct BranchInfo {
     /// For each state, the ids of its nested branches (Parallel branches, Map processor).
     pub children: Box<[Box<[u32]>]>,
     /// For each Task state, how its resource appears in events.
-    pub resources: Box<[Option<super::states::ResourceKind>]>,
+    pub resources: Box<[Option<super::integration::ResourceKind>]>,
 }
 
 #[derive(Debug)]
@@ -98,7 +98,7 @@ fn add_branch(b: &Branch, route: Vec<Hop>, prefix: &str, out: &mut Vec<BranchInf
             _ => Vec::new(),
         };
         resources.push(match &st.kind {
-            StateKind::Task(t) => Some(super::states::resource_kind(&t.resource.value)),
+            StateKind::Task(t) => Some(super::integration::resource_kind(&t.resource.value)),
             _ => None,
         });
         paths.push(path);
@@ -243,6 +243,8 @@ pub(crate) struct Visit {
     pub effective: Value,
     pub stages: Option<Box<Stages>>,
     pub token: Option<Arc<str>>,
+    /// The task attempt's number, from which its token is made when one is needed.
+    pub token_seq: u64,
     pub fanout: Option<Box<Fanout>>,
     /// Task: the outcome's virtual time and timeout deadline bookkeeping.
     pub timeout_ms: Option<u64>,

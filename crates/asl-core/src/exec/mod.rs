@@ -12,10 +12,12 @@
 //! `States.Runtime` cause until a JSONata engine exists. Submodules, one concept each:
 //! `engine` (threads, virtual time, scheduling, events), `states` (per state type),
 //! `fanout` (Parallel, Map), [`io`] (input/output processing, variables, `$$`), [`retry`]
-//! (Retry/Catch), [`timestamp`] (RFC 3339 instants, history timestamps).
+//! (Retry/Catch), [`integration`] (service integrations' event and response shapes),
+//! [`timestamp`] (RFC 3339 instants, history timestamps).
 
 mod engine;
 mod fanout;
+pub mod integration;
 pub mod io;
 pub mod retry;
 mod states;
@@ -378,7 +380,10 @@ impl Execution {
             return Err(CompleteError::UnknownToken(token.to_string()));
         };
         let p = self.core.pending.remove(i);
-        self.answers.insert(p.token.clone(), result.clone());
+        if self.options.record_history {
+            // Kept to replay after stepping back (only possible with a history).
+            self.answers.insert(p.token.clone(), result.clone());
+        }
         let mut engine = self.engine();
         engine.answer_task(p.thread, result);
         Ok(())

@@ -20,6 +20,7 @@ use crate::template::Template;
 use crate::value::Value;
 
 use super::engine::{Attempt, BranchInfo, Engine, Fault, Phase, ThreadId, Visit};
+use super::integration::ResourceKind;
 use super::io::{self, ContextExtras};
 use super::{PendingTask, retry, timestamp};
 
@@ -64,46 +65,6 @@ fn exited_kind(k: &StateKind) -> EventType {
     }
 }
 
-/// How AWS reports a task resource in its events.
-#[derive(Clone, Debug)]
-pub(crate) enum ResourceKind {
-    /// A Lambda function ARN: `LambdaFunction…` events.
-    LambdaFunction,
-    /// `arn:aws:states:::service:action[.pattern]` and everything else: `Task…` events.
-    Service {
-        resource_type: Arc<str>,
-        resource: Arc<str>,
-    },
-}
-
-pub(crate) fn resource_kind(arn: &str) -> ResourceKind {
-    let parts: Vec<&str> = arn.split(':').collect();
-    if parts.len() >= 7 && parts[2] == "lambda" && parts[5] == "function" {
-        return ResourceKind::LambdaFunction;
-    }
-    if parts.len() >= 7 && parts[2] == "states" && parts[3].is_empty() && parts[4].is_empty() {
-        let (ty, res) = if parts[5] == "aws-sdk" && parts.len() >= 8 {
-            (format!("aws-sdk:{}", parts[6]), parts[7..].join(":"))
-        } else {
-            (parts[5].to_string(), parts[6..].join(":"))
-        };
-        return ResourceKind::Service {
-            resource_type: ty.into(),
-            resource: res.into(),
-        };
-    }
-    if parts.len() >= 7 && parts[2] == "states" && parts[5] == "activity" {
-        return ResourceKind::Service {
-            resource_type: "activity".into(),
-            resource: arn.into(),
-        };
-    }
-    ResourceKind::Service {
-        resource_type: "unknown".into(),
-        resource: arn.into(),
-    }
-}
-
 impl<'a> Engine<'a> {
     /// The state a thread is visiting, with its branch facts.
     pub(crate) fn current(&self, id: ThreadId) -> Option<(&'a State, &'a BranchInfo, StateId)> {
@@ -114,6 +75,30 @@ impl<'a> Engine<'a> {
         let info = compiled.branches.get(t.branch as usize)?;
         let branch = super::engine::route_branch(machine, &info.route);
         Some((branch.state(sid)?, info, sid))
+    }
+
+    /// A task token: the execution name and the attempt's number.
+    fn token_text(&self, seq: u64) -> Arc<str> {
+        // Built by hand: one per paused task, and `format!` showed in profiles.
+        let name = &self.options.names.execution_name;
+        let mut s = String::with_capacity(name.len() + 26);
+        s.push_str(name);
+        s.push_str("-task-");
+        let mut digits = [0u8; 20];
+        let mut n = seq;
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        for &d in &digits[i..] {
+            s.push(d as char);
+        }
+        s.into()
     }
 
     /// The current Task state's resource kind (computed once per execution, in `Compiled`).
@@ -240,6 +225,7 @@ impl<'a> Engine<'a> {
                 v.effective = Value::Null;
                 v.stages = stages;
                 v.token = None;
+                v.token_seq = 0;
                 v.fanout = None;
                 v.timeout_ms = None;
                 v.heartbeat_ms = None;
@@ -255,6 +241,7 @@ impl<'a> Engine<'a> {
                     effective: Value::Null,
                     stages,
                     token: None,
+                    token_seq: 0,
                     fanout: None,
                     timeout_ms: None,
                     heartbeat_ms: None,
@@ -812,19 +799,16 @@ impl<'a> Engine<'a> {
             .and_then(|t| t.visit.as_ref())
             .map_or(0, |v| v.retry_count);
         let wants_token = task.resource.value.ends_with(".waitForTaskToken");
-        let token: Arc<str> = {
-            self.core.next_token += 1;
-            format!(
-                "{}-task-{}",
-                self.options.names.execution_name, self.core.next_token
-            )
-            .into()
-        };
+        // Tokens are numbered deterministically (replays after stepping back find the same
+        // token); the text is made only when something needs it.
+        self.core.next_token += 1;
+        let token_seq = self.core.next_token;
+        let token = wants_token.then(|| self.token_text(token_seq));
         let ctx = self.context(
             id,
             ContextExtras {
                 retry_count: Some(retry_count),
-                task_token: wants_token.then_some(&*token),
+                task_token: token.as_deref(),
                 map_item: None,
             },
         );
@@ -850,7 +834,8 @@ impl<'a> Engine<'a> {
         });
         if let Some(v) = self.visit_mut(id) {
             v.effective = params.clone();
-            v.token = Some(token);
+            v.token = token;
+            v.token_seq = token_seq;
             v.timeout_ms = timeout.map(|t| t.saturating_mul(1000));
             v.heartbeat_ms = heartbeat.map(|t| t.saturating_mul(1000));
         }
@@ -916,7 +901,7 @@ impl<'a> Engine<'a> {
         let (token, timeout_ms, heartbeat_ms, params) =
             match self.core.thread(id).and_then(|t| t.visit.as_ref()) {
                 Some(v) => (
-                    v.token.clone().unwrap_or_else(|| "".into()),
+                    (v.token.clone(), v.token_seq),
                     v.timeout_ms,
                     v.heartbeat_ms,
                     v.effective.clone(),
@@ -936,6 +921,15 @@ impl<'a> Engine<'a> {
         let (attempt, duration) = match mock {
             Some(resp) => {
                 let attempt = match resp.outcome {
+                    MockOutcome::Return(v)
+                        if resp.wrap_payload
+                            && super::integration::is_lambda_invoke(&task.resource.value) =>
+                    {
+                        Attempt::Succeeded(super::integration::lambda_invoke_response(
+                            v,
+                            &mut self.core.rng,
+                        ))
+                    }
                     MockOutcome::Return(v) => Attempt::Succeeded(v),
                     MockOutcome::Throw { error, cause } => Attempt::Failed(Fault {
                         error: Some(error),
@@ -944,32 +938,35 @@ impl<'a> Engine<'a> {
                 };
                 (attempt, resp.duration_ms)
             }
-            None => match self.answers.get(&token) {
-                Some(Ok(v)) => (Attempt::Succeeded(v.clone()), 0),
-                Some(Err(e)) => (Attempt::Failed(e.clone().into()), 0),
-                None => {
-                    let iterations = self
-                        .core
-                        .thread(id)
-                        .map(|t| t.iterations.to_vec())
-                        .unwrap_or_default();
-                    self.core.pending.push(PendingTask {
-                        token,
-                        state: st.name.clone(),
-                        path: info
-                            .paths
-                            .get(sid as usize)
-                            .cloned()
-                            .unwrap_or_else(|| st.name.clone()),
-                        resource: task.resource.value.clone(),
-                        parameters: params,
-                        iterations,
-                        thread: id,
-                    });
-                    self.set_phase(id, Phase::TaskAwait);
-                    return;
+            None => {
+                let token = token.0.unwrap_or_else(|| self.token_text(token.1));
+                match self.answers.get(&token) {
+                    Some(Ok(v)) => (Attempt::Succeeded(v.clone()), 0),
+                    Some(Err(e)) => (Attempt::Failed(e.clone().into()), 0),
+                    None => {
+                        let iterations = self
+                            .core
+                            .thread(id)
+                            .map(|t| t.iterations.to_vec())
+                            .unwrap_or_default();
+                        self.core.pending.push(PendingTask {
+                            token,
+                            state: st.name.clone(),
+                            path: info
+                                .paths
+                                .get(sid as usize)
+                                .cloned()
+                                .unwrap_or_else(|| st.name.clone()),
+                            resource: task.resource.value.clone(),
+                            parameters: params,
+                            iterations,
+                            thread: id,
+                        });
+                        self.set_phase(id, Phase::TaskAwait);
+                        return;
+                    }
                 }
-            },
+            }
         };
         // A mocked task sends no heartbeats: it times out at whichever limit comes first.
         let (attempt, elapsed) = match (timeout_ms, heartbeat_ms) {

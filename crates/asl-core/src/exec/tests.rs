@@ -427,3 +427,17 @@ fn a_failing_iteration_aborts_its_running_siblings() {
     );
     assert!(e.position().is_empty());
 }
+
+#[test]
+fn return_payload_mocks_are_wrapped_like_lambda_invoke() {
+    let mut e = exec(TASK, r#"{"x":1}"#, r#"{"T":{"ReturnPayload":5}}"#);
+    assert_eq!(
+        e.run(),
+        Status::Succeeded {
+            output: v(r#"{"x":1,"r":{"v":5}}"#)
+        }
+    );
+    let direct = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true}}}"#;
+    let mut e = exec(direct, "{}", r#"{"T":{"ReturnPayload":5}}"#);
+    assert_eq!(e.run(), Status::Succeeded { output: v("5") });
+}

@@ -1,0 +1,129 @@
+//! Service integrations as AWS presents them: how a Task's `Resource` shows in the history, and
+//! what a real integration returns around a function's own result.
+//!
+//! Owns [`ResourceKind`] (a Lambda function ARN reports `LambdaFunction…` events; an
+//! `arn:aws:states:::service:action[.sync|.waitForTaskToken]` resource, `aws-sdk:*` and
+//! activities report `Task…` events with `resourceType`/`resource`) and
+//! [`lambda_invoke_response`]: `arn:aws:states:::lambda:invoke` returns the whole Invoke response
+//! (`ExecutedVersion`, `Payload`, `SdkHttpMetadata`, `SdkResponseMetadata`, `StatusCode`), while
+//! a plain function ARN returns the payload itself, so a mock written as "what my function
+//! returns" is wrapped the way AWS wraps it.
+//!
+//! Not owned here: running tasks or choosing their results ([`crate::exec`], [`crate::mock`]).
+
+use std::sync::Arc;
+
+use crate::env::Rng;
+use crate::value::{Object, Value};
+
+/// How AWS reports a task resource in its events.
+#[derive(Clone, Debug)]
+pub enum ResourceKind {
+    /// A Lambda function ARN: `LambdaFunction…` events.
+    LambdaFunction,
+    /// `arn:aws:states:::service:action[.pattern]` and everything else: `Task…` events.
+    Service {
+        resource_type: Arc<str>,
+        resource: Arc<str>,
+    },
+}
+
+pub fn resource_kind(arn: &str) -> ResourceKind {
+    let parts: Vec<&str> = arn.split(':').collect();
+    if parts.len() >= 7 && parts[2] == "lambda" && parts[5] == "function" {
+        return ResourceKind::LambdaFunction;
+    }
+    if parts.len() >= 7 && parts[2] == "states" && parts[3].is_empty() && parts[4].is_empty() {
+        let (ty, res) = if parts[5] == "aws-sdk" && parts.len() >= 8 {
+            (format!("aws-sdk:{}", parts[6]), parts[7..].join(":"))
+        } else {
+            (parts[5].to_string(), parts[6..].join(":"))
+        };
+        return ResourceKind::Service {
+            resource_type: ty.into(),
+            resource: res.into(),
+        };
+    }
+    if parts.len() >= 7 && parts[2] == "states" && parts[5] == "activity" {
+        return ResourceKind::Service {
+            resource_type: "activity".into(),
+            resource: arn.into(),
+        };
+    }
+    ResourceKind::Service {
+        resource_type: "unknown".into(),
+        resource: arn.into(),
+    }
+}
+
+/// Whether a resource is the optimised Lambda integration (`…:lambda:invoke`, any pattern).
+pub fn is_lambda_invoke(arn: &str) -> bool {
+    matches!(resource_kind(arn), ResourceKind::Service { ref resource_type, ref resource }
+        if &**resource_type == "lambda" && resource.split('.').next() == Some("invoke"))
+}
+
+/// The response `arn:aws:states:::lambda:invoke` returns for a function that returned `payload`,
+/// in the shape AWS records (request ids drawn from the execution's seeded generator).
+pub fn lambda_invoke_response(payload: Value, rng: &mut Rng) -> Value {
+    let request_id = rng.uuid_v4();
+    let len = payload.json_len().to_string();
+    let header = |v: &str| Value::from(v);
+    let list = |v: &str| Value::array(vec![Value::from(v)]);
+    let mut all = Object::with_capacity(6);
+    all.insert("X-Amz-Executed-Version".into(), list("$LATEST"));
+    all.insert("x-amzn-Remapped-Content-Length".into(), list("0"));
+    all.insert("Connection".into(), list("keep-alive"));
+    all.insert("x-amzn-RequestId".into(), list(&request_id));
+    all.insert("Content-Length".into(), list(&len));
+    all.insert("Content-Type".into(), list("application/json"));
+    let mut headers = Object::with_capacity(6);
+    headers.insert("Connection".into(), header("keep-alive"));
+    headers.insert("Content-Length".into(), header(&len));
+    headers.insert("Content-Type".into(), header("application/json"));
+    headers.insert("X-Amz-Executed-Version".into(), header("$LATEST"));
+    headers.insert("x-amzn-Remapped-Content-Length".into(), header("0"));
+    headers.insert("x-amzn-RequestId".into(), header(&request_id));
+    let mut http = Object::with_capacity(3);
+    http.insert("AllHttpHeaders".into(), Value::object(all));
+    http.insert("HttpHeaders".into(), Value::object(headers));
+    http.insert("HttpStatusCode".into(), Value::from_i64(200));
+    let mut meta = Object::with_capacity(1);
+    meta.insert("RequestId".into(), Value::from(request_id.as_str()));
+    let mut out = Object::with_capacity(5);
+    out.insert("ExecutedVersion".into(), Value::from("$LATEST"));
+    out.insert("Payload".into(), payload);
+    out.insert("SdkHttpMetadata".into(), Value::object(http));
+    out.insert("SdkResponseMetadata".into(), Value::object(meta));
+    out.insert("StatusCode".into(), Value::from_i64(200));
+    Value::object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_resources_and_wraps_invoke_results() {
+        assert!(matches!(
+            resource_kind("arn:aws:lambda:us-east-1:1:function:f"),
+            ResourceKind::LambdaFunction
+        ));
+        assert!(is_lambda_invoke("arn:aws:states:::lambda:invoke"));
+        assert!(is_lambda_invoke(
+            "arn:aws:states:::lambda:invoke.waitForTaskToken"
+        ));
+        assert!(!is_lambda_invoke("arn:aws:states:::sqs:sendMessage"));
+        match resource_kind("arn:aws:states:::aws-sdk:s3:getObject") {
+            ResourceKind::Service {
+                resource_type,
+                resource,
+            } => {
+                assert_eq!((&*resource_type, &*resource), ("aws-sdk:s3", "getObject"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let r = lambda_invoke_response(Value::from_i64(7), &mut Rng::new(1));
+        assert_eq!(r.get("Payload"), Some(&Value::from_i64(7)));
+        assert_eq!(r.get("StatusCode"), Some(&Value::from_i64(200)));
+    }
+}

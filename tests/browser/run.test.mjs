@@ -1,0 +1,67 @@
+// Running a state machine: the video pipeline runs to SUCCEEDED with its output, history and a
+// coloured graph; a caught failure and a missing mock are reported as the core reports them.
+import path from 'node:path';
+import { test, assert, assertEq } from './harness.mjs';
+
+async function runAndWait(page) {
+  await page.click('[data-testid="run-button"]');
+  await page.waitForSelector('[data-testid="output-panel"] [data-testid="run-status"]');
+  return (await page.textContent('[data-testid="output-panel"] [data-testid="run-status"]')).trim();
+}
+
+test('run the video pipeline: output, history and a coloured graph', async ({ open, errors, artifacts }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="graph"] svg');
+  assertEq(await runAndWait(page), 'SUCCEEDED', 'status');
+  const out = JSON.parse(await page.textContent('[data-testid="run-output"]'));
+  assertEq(out.key, 'videos/cat.mp4', 'input carried through');
+  assertEq(out.validation, { valid: true, durationSeconds: 42 }, 'ResultSelector + ResultPath of Validate');
+  assertEq(out.media?.[1]?.thumbnails?.length, 3, 'Parallel branch results');
+  assertEq(out.notification, { messageId: '5b1a2c3d-0000-4000-8000-000000000001' }, 'SNS result');
+  // Every state node is coloured as succeeded.
+  const classes = await page.$$eval('[data-testid="graph"] .asl-node[data-state]', (ns) => ns.map((n) => n.getAttribute('class')));
+  assertEq(classes.length, 6, 'state nodes');
+  assert(classes.every((c) => /succeeded/.test(c)), `node classes: ${classes.join(' | ')}`);
+  await page.screenshot({ path: path.join(artifacts, 'run-video-pipeline.png') });
+  await page.click('[data-testid="tab-history"]');
+  const rows = page.locator('[data-testid="history-row"]');
+  assert(await rows.count() > 10, `history rows: ${await rows.count()}`);
+  assertEq((await rows.first().locator('summary').textContent()).trim(), 'ExecutionStarted', 'first event');
+  assertEq((await rows.last().locator('summary').textContent()).trim(), 'ExecutionSucceeded', 'last event');
+  await rows.first().locator('summary').click();
+  const detail = JSON.parse(await rows.first().locator('pre').textContent());
+  assertEq(detail.type, 'ExecutionStarted', 'event JSON in AWS shape');
+  assertEq(JSON.parse(detail.executionStartedEventDetails.input), { bucket: 'uploads', key: 'videos/cat.mp4' }, 'started with the input');
+  await page.screenshot({ path: path.join(artifacts, 'history.png') });
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('catch to a fallback: the failing task is caught and the run succeeds', async ({ open }) => {
+  const page = await open();
+  await page.click('[data-testid="examples-button"]');
+  await page.click('[data-testid="example-catch-fallback"]');
+  assertEq(await runAndWait(page), 'SUCCEEDED', 'status');
+  const out = JSON.parse(await page.textContent('[data-testid="run-output"]'));
+  assertEq(out.quote, { price: 9.99, source: 'cache' }, 'fallback result');
+  assertEq(out.error?.Error, 'States.TaskFailed', 'error kept by ResultPath');
+  const cls = await page.getAttribute('[data-testid="graph"] .asl-node[data-state="FetchPrice"]', 'class');
+  assert(/caught/.test(cls), `FetchPrice is shown caught: ${cls}`);
+});
+
+test('a task without a mock pauses the run and says which', async ({ open }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="graph"] svg');
+  await page.click('[data-testid="tab-mocks"]');
+  await page.fill('[data-testid="mocks-editor"]', '{}');
+  await runAndWait(page);
+  const err = await page.textContent('[data-testid="run-error"]');
+  assert(/Validate/.test(err), `error names the task: ${err}`);
+});
+
+test('invalid input is reported, not run', async ({ open }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="input-editor"]');
+  await page.fill('[data-testid="input-editor"]', '{"bucket": ');
+  assertEq(await runAndWait(page), 'INVALID', 'status');
+  assert(/input/i.test(await page.textContent('[data-testid="run-error"]')), 'says the input is wrong');
+});
