@@ -17,6 +17,7 @@ use crate::graph_view::GraphPane;
 use crate::results::{ResultsPane, Tab};
 use crate::storage::{self, Key};
 use crate::theme;
+use crate::timing;
 
 /// How long typing must pause before the definition is analysed again.
 const DEBOUNCE: Duration = Duration::from_millis(200);
@@ -57,7 +58,12 @@ pub fn App() -> impl IntoView {
             h.clear();
         }
         let handle = set_timeout_with_handle(
-            move || analysis.set(definition.with_untracked(|t| core_api::analyze(t))),
+            move || {
+                let a = timing::measure("analyze", || {
+                    definition.with_untracked(|t| core_api::analyze(t))
+                });
+                analysis.set(a);
+            },
             DEBOUNCE,
         )
         .ok();
@@ -73,7 +79,7 @@ pub fn App() -> impl IntoView {
     // The last run; cleared when the definition changes (its colours would no longer match).
     let run: RwSignal<Option<RunView>> = RwSignal::new(None);
     Effect::new(move |_| {
-        analysis.track();
+        definition.track();
         run.set(None);
     });
     let can_run = Signal::derive(move || analysis.with(|a| a.machine.is_some()));

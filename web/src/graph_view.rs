@@ -7,6 +7,7 @@ use asl_core::model::StateMachine;
 use leptos::prelude::*;
 
 use crate::core_api::{self, StateStatus};
+use crate::timing;
 
 #[component]
 pub fn GraphPane(
@@ -22,9 +23,9 @@ pub fn GraphPane(
     // Re-drawn only when the machine or the theme changes, never on a keystroke that changes
     // neither.
     let svg = Memo::new(move |_| {
-        machine
-            .get()
-            .map(|m| status.with(|s| core_api::graph_svg(&m, dark.get(), s)))
+        machine.get().map(|m| {
+            status.with(|s| timing::measure("graph", || core_api::graph_svg(&m, dark.get(), s)))
+        })
     });
     view! {
         <section class="pane graph-pane" data-testid="graph-pane" aria-label="Graph">

@@ -13,6 +13,7 @@ mod highlight;
 mod results;
 mod storage;
 mod theme;
+mod timing;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -1,30 +1,39 @@
-//! `asl run DEFINITION [--input FILE|-] [--mocks FILE] [--history] [--seed N]`: execute locally.
+//! `asl run DEFINITION [--input FILE|-] [--mocks FILE [--state-machine NAME] [--test-case CASE]]
+//! [--unmocked fail|echo|ask] [--history] [--seed N]`: execute locally.
 //!
 //! Output contract (tooling relies on it): one JSON object on stdout,
 //! `{"status": "SUCCEEDED"|"FAILED"|"TIMED_OUT", "output": …, "error": …, "cause": …,
 //! "transitions": N}` (absent values are `null`), plus `"events": [...]` (AWS
-//! GetExecutionHistory shape) with `--history`. Exit status: 0 when SUCCEEDED, 1 otherwise, 2 for
-//! an invalid definition (diagnostics on stderr as `FILE:LINE:COL: error[CODE]: message`), an
-//! unreadable file, or malformed input or mocks.
+//! GetExecutionHistory shape; every Task's effective request is in its `TaskScheduled`
+//! `parameters`, `LambdaFunctionScheduled` `input` or `ActivityScheduled` `input`) with
+//! `--history`. Exit status: 0 when SUCCEEDED, 1 otherwise, 2 for an invalid definition
+//! (diagnostics on stderr as `FILE:LINE:COL: error[CODE]: message`), an unreadable file, or
+//! malformed input or mocks (`FILE:LINE:COL: message`).
 //!
-//! `--mocks` takes either the state-name map (`{"State": {"Return": …}}`, numbered
-//! `{"0": …, "1-2": …}` entries) or an AWS Step Functions Local MockConfigFile with
-//! `--test-case` (and `--state-machine` when it holds several). A Task without a mock is answered
-//! per `--unmocked`: `fail` (default: the execution fails with States.Runtime naming the state)
-//! `echo` (the task returns its effective parameters) or `ask` (the request is shown on stderr
-//! and the answer read from stdin, one JSON line per task). Executing lives in
-//! `asl_core::exec`; this module reads files and prints.
+//! `--mocks` takes the native mock JSON (`asl_core::mock`: `{"States": …, "Resources": …}` or
+//! the `{"State": {"Return": …}}` shorthand) or an AWS Step Functions Local MockConfigFile with
+//! `--test-case` (and `--state-machine` when it holds several). A Task without a mock is
+//! answered per `--unmocked`: `fail` (default: the execution fails with States.Runtime naming
+//! the state), `echo` (the task returns its effective request) or `ask` (on a terminal, the
+//! request is shown on stderr and an answer prompted for; otherwise one JSON line
+//! `{"pendingTask": {…}}` is written to stderr per task and one JSON answer line read from
+//! stdin). An answer is a mock response (`{"Return": …}`, `{"ReturnPayload": …}`,
+//! `{"Throw": {"Error", "Cause"}}`, optional `"DurationSeconds"`: how long the task waited), or
+//! `{"Heartbeat": true, "DurationSeconds": n}` (then the task is asked about again), or
+//! `{"TimeOut": true}` (no answer ever comes: TimeoutSeconds/HeartbeatSeconds fire). Executing
+//! lives in `asl_core::exec`; this module and its helpers (shared with `asl test`) read files
+//! and print.
 
-use std::io::{Read as _, Write as _};
-use std::path::PathBuf;
+use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use asl_core::Severity;
-use asl_core::env::Env;
-use asl_core::error::ExecError;
-use asl_core::exec::{ExecOptions, Execution, Limits, Status};
-use asl_core::mock::Mocks;
+use asl_core::env::{Env, Rng};
+use asl_core::error::{ErrorName, ExecError};
+use asl_core::exec::{ExecOptions, Execution, Limits, PendingTask, Status, integration};
+use asl_core::mock::{MockFile, MockOutcome, MockSequence, Mocks};
+use asl_core::model::StateMachine;
 use asl_core::value::Value;
 
 #[derive(clap::Args)]
@@ -35,7 +44,8 @@ pub struct Args {
     /// Execution input (JSON file, `-` for standard input); `{}` when absent.
     #[arg(long, value_name = "FILE")]
     pub input: Option<PathBuf>,
-    /// Task mocks: state name → {"Return": …} / {"Throw": {"Error", "Cause"}} / numbered form,
+    /// Task mocks: {"States": {name: mock}, "Resources": {arn: mock}} or {name: mock}, a mock
+    /// being {"Return": …} / {"Throw": {"Error", "Cause"}} / numbered {"0": …, "1-2": …};
     /// or an AWS Step Functions Local MockConfigFile (with --test-case).
     #[arg(long, value_name = "FILE")]
     pub mocks: Option<PathBuf>,
@@ -51,9 +61,9 @@ pub struct Args {
     /// Seed for randomness (States.MathRandom, States.UUID, retry jitter).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
-    /// What an unmocked Task does: `fail` the execution, `echo` its parameters back, or `ask`
-    /// (show the request on stderr, read one JSON answer per task from stdin:
-    /// `{"Return": …}` or `{"Throw": {"Error": …, "Cause": …}}`).
+    /// What an unmocked Task does: `fail` the execution, `echo` its request back, or `ask`
+    /// (show the request, read one JSON answer per task from stdin: {"Return": …},
+    /// {"Throw": {"Error": …, "Cause": …}}, {"Heartbeat": true} or {"TimeOut": true}).
     #[arg(long, value_name = "MODE", default_value = "fail", value_parser = ["fail", "echo", "ask"])]
     pub unmocked: String,
     /// Maximum state transitions before the execution fails (stops endless loops).
@@ -61,7 +71,7 @@ pub struct Args {
     pub max_transitions: u64,
 }
 
-fn read(path: &PathBuf) -> std::io::Result<String> {
+pub(crate) fn read(path: &Path) -> std::io::Result<String> {
     if path.as_os_str() == "-" {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;
@@ -71,9 +81,52 @@ fn read(path: &PathBuf) -> std::io::Result<String> {
     }
 }
 
-fn usage_error(msg: String) -> ExitCode {
+pub(crate) fn usage_error(msg: String) -> ExitCode {
     eprintln!("asl: {msg}");
     ExitCode::from(2)
+}
+
+/// Reads and validates a definition; prints its errors (`FILE:LINE:COL: error[CODE]: …`) and
+/// returns `None` when it cannot run.
+pub(crate) fn load_definition(path: &Path) -> Option<StateMachine> {
+    let name = path.display().to_string();
+    let text = match read(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("asl: cannot read {name}: {e}");
+            return None;
+        }
+    };
+    let loaded = asl_core::load(&text);
+    if loaded.has_errors() || loaded.machine.is_none() {
+        for d in loaded.errors() {
+            eprintln!("{name}:{d}");
+        }
+        if loaded.diagnostics.is_empty() {
+            eprintln!("asl: {name}: not a state machine definition");
+        }
+        return None;
+    }
+    loaded.machine
+}
+
+/// Reads a JSON file (`what` names it in the diagnostic, which carries `FILE:LINE:COL`).
+pub(crate) fn read_json(path: &Path, what: &str) -> Result<Value, String> {
+    let text = read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Value::parse(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: malformed {what} JSON: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+/// Reads a mock file of either form; problems as `FILE:LINE:COL: message`.
+pub(crate) fn read_mock_file(path: &Path) -> Result<MockFile, String> {
+    let text = read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    MockFile::parse(&text).map_err(|e| format!("{}:{e}", path.display()))
 }
 
 fn load_mocks(args: &Args) -> Result<Mocks, String> {
@@ -83,150 +136,192 @@ fn load_mocks(args: &Args) -> Result<Mocks, String> {
         }
         return Ok(Mocks::default());
     };
-    let text = read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let v = Value::parse(&text).map_err(|e| {
-        format!(
-            "{}:{}:{}: malformed JSON: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    })?;
-    if Mocks::is_mock_config(&v) {
-        let case = args.test_case.as_deref().ok_or_else(|| {
-            format!(
-                "{} is a MockConfigFile: choose a test case with --test-case",
-                path.display()
-            )
-        })?;
-        Mocks::from_mock_config(&v, args.state_machine.as_deref(), case)
-            .map_err(|e| format!("{}: {e}", path.display()))
-    } else {
-        Mocks::from_value(&v).map_err(|e| format!("{}: {e}", path.display()))
+    match read_mock_file(path)? {
+        MockFile::Config(config) => {
+            let case = args.test_case.as_deref().ok_or_else(|| {
+                let cases: Vec<String> = config
+                    .cases()
+                    .iter()
+                    .map(|(sm, c)| format!("{sm}/{c}"))
+                    .collect();
+                format!(
+                    "{} is a MockConfigFile: choose a test case with --test-case (it has: {})",
+                    path.display(),
+                    cases.join(", ")
+                )
+            })?;
+            config
+                .mocks(args.state_machine.as_deref(), case)
+                .map_err(|e| format!("{}: {e}", path.display()))
+        }
+        MockFile::Native(m) => {
+            if args.test_case.is_some() {
+                return Err(format!(
+                    "--test-case needs a MockConfigFile; {} holds plain mocks",
+                    path.display()
+                ));
+            }
+            Ok(m)
+        }
     }
 }
 
-/// `--unmocked ask`: shows the task's request and reads its outcome (one line of JSON).
-fn ask(t: &asl_core::exec::PendingTask) -> Result<Result<Value, ExecError>, String> {
-    eprintln!(
-        "asl: task '{}' ({}) has no mock; its request is:\n{}\nanswer with one line: {{\"Return\": ...}} or {{\"Throw\": {{\"Error\": \"...\", \"Cause\": \"...\"}}}}",
-        t.path,
-        t.resource,
-        t.parameters.to_json_pretty()
-    );
-    let mut line = String::new();
-    if std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| format!("cannot read the answer: {e}"))?
-        == 0
-    {
-        return Err(format!("no answer on stdin for task '{}'", t.state));
+/// How unmocked tasks are answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unmocked {
+    Fail,
+    Echo,
+    Ask,
+}
+
+impl Unmocked {
+    pub(crate) fn parse(s: &str) -> Unmocked {
+        match s {
+            "echo" => Unmocked::Echo,
+            "ask" => Unmocked::Ask,
+            _ => Unmocked::Fail,
+        }
     }
-    let v = Value::parse(&line)
+}
+
+/// One line of an `ask` answer, read.
+enum Reply {
+    Result(Result<Value, ExecError>, u64),
+    Heartbeat(u64),
+    TimeOut,
+}
+
+fn parse_reply(line: &str, t: &PendingTask, rng: &mut Rng) -> Result<Reply, String> {
+    let v = Value::parse(line)
         .map_err(|e| format!("the answer is not JSON (column {}): {e}", e.column()))?;
-    let seq =
-        asl_core::mock::MockSequence::from_value(&v).map_err(|e| format!("the answer: {e}"))?;
-    match seq.response(0).map(|r| &r.outcome) {
-        Some(asl_core::mock::MockOutcome::Return(v)) => Ok(Ok(v.clone())),
-        Some(asl_core::mock::MockOutcome::Throw { error, cause }) => Ok(Err(ExecError::new(
-            asl_core::error::ErrorName::parse(error),
+    let seconds = |v: &Value| -> Result<u64, String> {
+        match v.get("DurationSeconds") {
+            None => Ok(0),
+            Some(d) => match d.as_f64() {
+                Some(s) if s >= 0.0 && s.is_finite() && s < 1e15 => Ok((s * 1000.0).round() as u64),
+                _ => Err("\"DurationSeconds\" must be a non-negative number".into()),
+            },
+        }
+    };
+    if v.get("Heartbeat").is_some() {
+        return Ok(Reply::Heartbeat(seconds(&v)?));
+    }
+    if v.get("TimeOut").is_some() {
+        return Ok(Reply::TimeOut);
+    }
+    let seq = MockSequence::from_value(&v).map_err(|e| format!("the answer: {e}"))?;
+    let r = seq
+        .response(0)
+        .ok_or("the answer has no response for invocation 0")?;
+    let result = match &r.outcome {
+        MockOutcome::Return(v) if r.wrap_payload && integration::is_lambda_invoke(&t.resource) => {
+            Ok(integration::lambda_invoke_response(v.clone(), rng))
+        }
+        MockOutcome::Return(v) => Ok(v.clone()),
+        MockOutcome::Throw { error, cause } => Err(ExecError::new(
+            ErrorName::parse(error),
             cause.as_deref().unwrap_or(""),
-        ))),
-        None => Err("the answer has no response for invocation 0".into()),
+        )),
+    };
+    Ok(Reply::Result(result, r.duration_ms))
+}
+
+/// `--unmocked ask`: shows the task's request and reads answers until the task is settled.
+fn ask(exec: &mut Execution, t: &PendingTask, rng: &mut Rng) -> Result<(), String> {
+    let stdin = std::io::stdin();
+    let terminal = stdin.is_terminal();
+    loop {
+        // The pending task as it stands (heartbeats move its wait on).
+        let Some(current) = exec.pending().iter().find(|p| p.token == t.token).cloned() else {
+            return Ok(());
+        };
+        if terminal {
+            let limits = match (current.timeout_seconds, current.heartbeat_seconds) {
+                (None, None) => String::new(),
+                (t, h) => format!(
+                    " (TimeoutSeconds {}, HeartbeatSeconds {}, waited {} s)",
+                    t.map_or("-".into(), |v| v.to_string()),
+                    h.map_or("-".into(), |v| v.to_string()),
+                    current.waited_ms as f64 / 1000.0
+                ),
+            };
+            eprintln!(
+                "asl: task '{}' ({}) has no mock{limits}; its request is:\n{}\nanswer with one line: {{\"Return\": ...}}, {{\"Throw\": {{\"Error\": \"...\", \"Cause\": \"...\"}}}}, {{\"Heartbeat\": true, \"DurationSeconds\": 5}} or {{\"TimeOut\": true}}",
+                current.path,
+                current.resource,
+                current.parameters.to_json_pretty()
+            );
+            eprint!("> ");
+        } else {
+            let shown = serde_json::json!({ "pendingTask": current });
+            eprintln!("{shown}");
+        }
+        let mut line = String::new();
+        if stdin
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the answer: {e}"))?
+            == 0
+        {
+            return Err(format!("no answer on stdin for task '{}'", t.state));
+        }
+        let reply = match parse_reply(&line, &current, rng) {
+            Ok(r) => r,
+            Err(e) if terminal => {
+                eprintln!("asl: {e}");
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let done = match reply {
+            Reply::Result(r, after) => exec.complete_task_after(&t.token, r, after).map(|_| true),
+            Reply::Heartbeat(after) => exec
+                .send_heartbeat(&t.token, after)
+                .map(|a| a != asl_core::exec::TaskAnswer::Accepted),
+            Reply::TimeOut => exec.expire_task(&t.token).map(|_| true),
+        };
+        match done {
+            Ok(true) => return Ok(()),
+            Ok(false) => {}
+            Err(e) if terminal => eprintln!("asl: {e}"),
+            Err(e) => return Err(e.to_string()),
+        }
     }
 }
 
-pub fn main(args: Args) -> ExitCode {
-    let name = args.definition.display().to_string();
-    let text = match read(&args.definition) {
-        Ok(t) => t,
-        Err(e) => return usage_error(format!("cannot read {name}: {e}")),
-    };
-    let loaded = asl_core::load(&text);
-    let has_errors = loaded
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error);
-    if has_errors || loaded.machine.is_none() {
-        for d in loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-        {
-            eprintln!("{name}:{d}");
-        }
-        if loaded.diagnostics.is_empty() {
-            eprintln!("asl: {name}: not a state machine definition");
-        }
-        return ExitCode::from(2);
-    }
-    let Some(machine) = loaded.machine else {
-        return ExitCode::from(2);
-    };
-    let input = match &args.input {
-        None => Value::empty_object(),
-        Some(path) => match read(path) {
-            Ok(t) => match Value::parse(&t) {
-                Ok(v) => v,
-                Err(e) => {
-                    return usage_error(format!(
-                        "{}:{}:{}: malformed input JSON: {e}",
-                        path.display(),
-                        e.line(),
-                        e.column()
-                    ));
-                }
-            },
-            Err(e) => return usage_error(format!("cannot read {}: {e}", path.display())),
-        },
-    };
-    let mocks = match load_mocks(&args) {
-        Ok(m) => m,
-        Err(e) => return usage_error(e),
-    };
-    let options = ExecOptions {
-        env: Env {
-            seed: args.seed,
-            ..Env::default()
-        },
-        mocks: Arc::new(mocks),
-        limits: Limits {
-            max_transitions: args.max_transitions,
-            ..Limits::default()
-        },
-        record_history: args.history,
-        record_stages: false,
-        ..ExecOptions::default()
-    };
-    let mut exec = Execution::start(Arc::new(machine), input, options);
-    let status = loop {
+/// Runs to the end, answering unmocked tasks per `unmocked`.
+pub(crate) fn drive(exec: &mut Execution, unmocked: Unmocked, seed: u64) -> Result<Status, String> {
+    let mut rng = Rng::new(seed ^ 0x6173_6b);
+    loop {
         match exec.run() {
             Status::Paused { tasks } => {
                 for t in tasks {
-                    let answer = if args.unmocked == "echo" {
-                        Ok(t.parameters.clone())
-                    } else if args.unmocked == "ask" {
-                        match ask(&t) {
-                            Ok(a) => a,
-                            Err(e) => return usage_error(e),
-                        }
-                    } else {
-                        Err(ExecError::runtime(format!(
-                            "Task state '{}' has no mocked response (resource {}); pass --mocks, or --unmocked echo",
-                            t.state, t.resource
-                        )))
-                    };
-                    if exec.complete_task(&t.token, answer).is_err() {
-                        return usage_error(format!("internal: task {} vanished", t.token));
+                    match unmocked {
+                        Unmocked::Ask => ask(exec, &t, &mut rng)?,
+                        Unmocked::Echo => exec
+                            .complete_task(&t.token, Ok(t.parameters.clone()))
+                            .map_err(|e| e.to_string())?,
+                        Unmocked::Fail => exec
+                            .complete_task(
+                                &t.token,
+                                Err(ExecError::runtime(format!(
+                                    "Task state '{}' has no mocked response (resource {}); pass --mocks, or --unmocked echo|ask",
+                                    t.state, t.resource
+                                ))),
+                            )
+                            .map_err(|e| e.to_string())?,
                     }
                 }
             }
-            other => break other,
+            other => return Ok(other),
         }
-    };
+    }
+}
+
+/// The result object of the output contract (without `events`).
+pub(crate) fn summary(status: &Status, exec: &Execution) -> serde_json::Map<String, serde_json::Value> {
     let mut out = serde_json::Map::new();
     out.insert("status".into(), status.aws_name().into());
-    let (output, error, cause) = match &status {
+    let (output, error, cause) = match status {
         Status::Succeeded { output } => (serde_json::Value::from(output), None, None),
         Status::Failed { error, cause } | Status::TimedOut { error, cause } => {
             (serde_json::Value::Null, error.clone(), cause.clone())
@@ -243,6 +338,48 @@ pub fn main(args: Args) -> ExitCode {
         cause.map_or(serde_json::Value::Null, |c| c.to_string().into()),
     );
     out.insert("transitions".into(), exec.transitions().into());
+    out
+}
+
+pub(crate) fn options(seed: u64, mocks: Mocks, max_transitions: u64, history: bool) -> ExecOptions {
+    ExecOptions {
+        env: Env {
+            seed,
+            ..Env::default()
+        },
+        mocks: Arc::new(mocks),
+        limits: Limits {
+            max_transitions,
+            ..Limits::default()
+        },
+        record_history: history,
+        record_stages: false,
+        ..ExecOptions::default()
+    }
+}
+
+pub fn main(args: Args) -> ExitCode {
+    let Some(machine) = load_definition(&args.definition) else {
+        return ExitCode::from(2);
+    };
+    let input = match &args.input {
+        None => Value::empty_object(),
+        Some(path) => match read_json(path, "input") {
+            Ok(v) => v,
+            Err(e) => return usage_error(e),
+        },
+    };
+    let mocks = match load_mocks(&args) {
+        Ok(m) => m,
+        Err(e) => return usage_error(e),
+    };
+    let options = options(args.seed, mocks, args.max_transitions, args.history);
+    let mut exec = Execution::start(Arc::new(machine), input, options);
+    let status = match drive(&mut exec, Unmocked::parse(&args.unmocked), args.seed) {
+        Ok(s) => s,
+        Err(e) => return usage_error(e),
+    };
+    let mut out = summary(&status, &exec);
     if args.history {
         out.insert(
             "events".into(),

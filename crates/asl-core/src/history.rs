@@ -48,6 +48,11 @@ pub enum EventType {
     LambdaFunctionSucceeded,
     LambdaFunctionFailed,
     LambdaFunctionTimedOut,
+    ActivityScheduled,
+    ActivityStarted,
+    ActivitySucceeded,
+    ActivityFailed,
+    ActivityTimedOut,
     ParallelStateEntered,
     ParallelStateStarted,
     ParallelStateSucceeded,
@@ -97,6 +102,11 @@ impl EventType {
             LambdaFunctionSucceeded => "LambdaFunctionSucceeded",
             LambdaFunctionFailed => "LambdaFunctionFailed",
             LambdaFunctionTimedOut => "LambdaFunctionTimedOut",
+            ActivityScheduled => "ActivityScheduled",
+            ActivityStarted => "ActivityStarted",
+            ActivitySucceeded => "ActivitySucceeded",
+            ActivityFailed => "ActivityFailed",
+            ActivityTimedOut => "ActivityTimedOut",
             ParallelStateEntered => "ParallelStateEntered",
             ParallelStateStarted => "ParallelStateStarted",
             ParallelStateSucceeded => "ParallelStateSucceeded",
@@ -142,6 +152,11 @@ impl EventType {
             LambdaFunctionSucceeded => "lambdaFunctionSucceededEventDetails",
             LambdaFunctionFailed => "lambdaFunctionFailedEventDetails",
             LambdaFunctionTimedOut => "lambdaFunctionTimedOutEventDetails",
+            ActivityScheduled => "activityScheduledEventDetails",
+            ActivityStarted => "activityStartedEventDetails",
+            ActivitySucceeded => "activitySucceededEventDetails",
+            ActivityFailed => "activityFailedEventDetails",
+            ActivityTimedOut => "activityTimedOutEventDetails",
             MapStateStarted => "mapStateStartedEventDetails",
             MapIterationStarted => "mapIterationStartedEventDetails",
             MapIterationSucceeded => "mapIterationSucceededEventDetails",
@@ -215,9 +230,18 @@ pub enum EventDetails {
         timeout_seconds: Option<u64>,
         heartbeat_seconds: Option<u64>,
     },
+    /// TaskStarted, and TaskSubmitted (`.sync`/`.waitForTaskToken`: the request was accepted;
+    /// AWS adds the submit call's response, which a mock does not know, so it is left out).
     TaskStarted {
         resource_type: Arc<str>,
         resource: Arc<str>,
+    },
+    /// ActivityScheduled: the activity ARN and the input a worker receives.
+    ActivityScheduled {
+        resource: Arc<str>,
+        input: Value,
+        timeout_seconds: Option<u64>,
+        heartbeat_seconds: Option<u64>,
     },
     TaskSucceeded {
         resource_type: Arc<str>,
@@ -229,6 +253,7 @@ pub enum EventDetails {
         input: Value,
         timeout_seconds: Option<u64>,
     },
+    /// LambdaFunctionSucceeded and ActivitySucceeded (both carry only the output).
     LambdaSucceeded {
         output: Value,
     },
@@ -351,6 +376,21 @@ impl Serialize for Details<'_> {
                 m.serialize_entry("resourceType", &**resource_type)?;
                 m.serialize_entry("resource", &**resource)?;
                 m.serialize_entry("output", &JsonText(output))?;
+            }
+            EventDetails::ActivityScheduled {
+                resource,
+                input,
+                timeout_seconds,
+                heartbeat_seconds,
+            } => {
+                m.serialize_entry("resource", &**resource)?;
+                m.serialize_entry("input", &JsonText(input))?;
+                if let Some(t) = timeout_seconds {
+                    m.serialize_entry("timeoutInSeconds", t)?;
+                }
+                if let Some(h) = heartbeat_seconds {
+                    m.serialize_entry("heartbeatInSeconds", h)?;
+                }
             }
             EventDetails::LambdaScheduled {
                 resource,

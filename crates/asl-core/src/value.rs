@@ -19,7 +19,8 @@ use std::fmt::{self, Write as _};
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
+use std::collections::HashMap;
+
 use rustc_hash::FxHasher;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -29,7 +30,12 @@ pub use serde_json::Number;
 /// Object keys: shared strings, so keys from a template are never re-allocated per execution.
 pub type Key = Arc<str>;
 
-type Entries = IndexMap<Key, Value, BuildHasherDefault<FxHasher>>;
+/// Key → position, for objects too large for a linear scan.
+type Index = HashMap<Key, u32, BuildHasherDefault<FxHasher>>;
+
+/// Objects up to this many members find keys by a linear scan (no hash table: most payloads are
+/// small, and building and dropping a table per object dominated the executor's profile).
+const INDEX_FROM: usize = 12;
 
 /// A JSON value with cheap clones (see the module doc).
 #[derive(Clone, Default)]
@@ -52,9 +58,13 @@ pub struct Array {
 }
 
 /// A JSON object (insertion-ordered) with its cached serialised size.
+///
+/// Members live in one `Vec` in order; objects of [`INDEX_FROM`] members or more also keep a
+/// key → position table, so lookups stay O(1) in large documents.
 #[derive(Clone, Default)]
 pub struct Object {
-    entries: Entries,
+    entries: Vec<(Key, Value)>,
+    index: Option<Box<Index>>,
     /// Sum over entries of `key_len + 1 (colon) + value_len` (braces and commas added by
     /// [`Object::json_len`]).
     entries_len: usize,
@@ -75,6 +85,14 @@ pub fn string_json_len(s: &str) -> usize {
 }
 
 fn number_json_len(n: &Number) -> usize {
+    // Integers (nearly every number an execution builds) by counting digits: formatting one
+    // through `fmt` on every insert showed in profiles.
+    if let Some(u) = n.as_u64() {
+        return decimal_digits(u);
+    }
+    if let Some(i) = n.as_i64() {
+        return 1 + decimal_digits(i.unsigned_abs());
+    }
     struct Count(usize);
     impl fmt::Write for Count {
         fn write_str(&mut self, s: &str) -> fmt::Result {
@@ -86,6 +104,15 @@ fn number_json_len(n: &Number) -> usize {
     // Writing into a counter cannot fail.
     let _ = write!(count, "{n}");
     count.0
+}
+
+fn decimal_digits(mut u: u64) -> usize {
+    let mut digits = 1;
+    while u >= 10 {
+        u /= 10;
+        digits += 1;
+    }
+    digits
 }
 
 impl Value {
@@ -301,7 +328,11 @@ impl Object {
     }
 
     pub fn with_capacity(n: usize) -> Object {
-        Object { entries: Entries::with_capacity_and_hasher(n, Default::default()), entries_len: 0 }
+        Object {
+            entries: Vec::with_capacity(n),
+            index: None,
+            entries_len: 0,
+        }
     }
 
     pub fn json_len(&self) -> usize {
@@ -316,48 +347,110 @@ impl Object {
         self.entries.is_empty()
     }
 
+    /// The position of `key`.
+    #[inline]
+    fn find(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).map(|&i| i as usize),
+            None => self.entries.iter().position(|(k, _)| {
+                // Keys compiled from a definition are shared, so the pointer test usually decides.
+                k.len() == key.len() && (std::ptr::eq(k.as_ptr(), key.as_ptr()) || **k == *key)
+            }),
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.get(key)
+        self.find(key).map(|i| &self.entries[i].1)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.find(key).is_some()
     }
 
-    pub fn iter(&self) -> indexmap::map::Iter<'_, Key, Value> {
-        self.entries.iter()
+    /// The member at `position` (insertion order).
+    pub fn get_index(&self, position: usize) -> Option<(&Key, &Value)> {
+        self.entries.get(position).map(|(k, v)| (k, v))
     }
 
-    pub fn keys(&self) -> indexmap::map::Keys<'_, Key, Value> {
-        self.entries.keys()
+    pub fn iter(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (&Key, &Value)> + ExactSizeIterator + Clone + '_ {
+        self.entries.iter().map(|(k, v)| (k, v))
     }
 
-    pub fn values(&self) -> indexmap::map::Values<'_, Key, Value> {
-        self.entries.values()
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Key> + ExactSizeIterator + Clone + '_ {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator + Clone + '_ {
+        self.entries.iter().map(|(_, v)| v)
     }
 
     /// Inserts or replaces `key` (a replaced key keeps its position, as in JavaScript).
     pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
         let add = value.json_len();
-        let key_len = string_json_len(&key) + 1;
-        let old = self.entries.insert(key, value);
-        match &old {
-            Some(old) => self.entries_len = self.entries_len - old.json_len() + add,
-            None => self.entries_len += key_len + add,
+        match self.find(&key) {
+            Some(i) => {
+                let old = std::mem::replace(&mut self.entries[i].1, value);
+                self.entries_len = self.entries_len - old.json_len() + add;
+                Some(old)
+            }
+            None => {
+                self.entries_len += string_json_len(&key) + 1 + add;
+                self.push_new(key, value);
+                None
+            }
         }
-        old
+    }
+
+    /// Appends a member whose key the caller knows is absent (e.g. a template whose keys were
+    /// checked distinct when it was compiled): no lookup.
+    pub fn push_unique(&mut self, key: Key, value: Value) {
+        debug_assert!(!self.contains_key(&key), "push_unique: duplicate key {key}");
+        self.entries_len += string_json_len(&key) + 1 + value.json_len();
+        self.push_new(key, value);
+    }
+
+    fn push_new(&mut self, key: Key, value: Value) {
+        let position = self.entries.len();
+        if let Some(index) = &mut self.index {
+            index.insert(key.clone(), position as u32);
+        }
+        self.entries.push((key, value));
+        if self.index.is_none() && self.entries.len() >= INDEX_FROM {
+            self.build_index();
+        }
+    }
+
+    fn build_index(&mut self) {
+        let mut index = Index::with_capacity_and_hasher(self.entries.len(), Default::default());
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            index.insert(k.clone(), i as u32);
+        }
+        self.index = Some(Box::new(index));
     }
 
     /// Removes `key`, keeping the order of the others.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let (k, v) = self.entries.shift_remove_entry(key)?;
+        let i = self.find(key)?;
+        let (k, v) = self.entries.remove(i);
         self.entries_len -= string_json_len(&k) + 1 + v.json_len();
+        if self.index.is_some() {
+            if self.entries.len() < INDEX_FROM {
+                self.index = None;
+            } else {
+                self.build_index();
+            }
+        }
         Some(v)
     }
 
     /// Runs `f` on the value under `key` in place, keeping the cached size right.
     pub fn update<R>(&mut self, key: &str, f: impl FnOnce(&mut Value) -> R) -> Option<R> {
-        let slot = self.entries.get_mut(key)?;
+        let i = self.find(key)?;
+        let slot = &mut self.entries[i].1;
         let before = slot.json_len();
         let r = f(slot);
         self.entries_len = self.entries_len - before + slot.json_len();
@@ -393,7 +486,14 @@ impl PartialEq for Value {
             (Value::Object(a), Value::Object(b)) => {
                 Arc::ptr_eq(a, b)
                     || (a.len() == b.len()
-                        && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v == w)))
+                        && a.entries.iter().zip(&b.entries).all(|((ka, va), (kb, vb))| {
+                            // Same key at the same position (the usual case) compares directly.
+                            if ka == kb {
+                                va == vb
+                            } else {
+                                b.get(ka).is_some_and(|w| va == w)
+                            }
+                        }))
             }
             _ => false,
         }

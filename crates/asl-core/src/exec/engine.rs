@@ -23,7 +23,7 @@ use crate::model::{Branch, StateId, StateKind, StateMachine};
 use crate::value::Value;
 
 use super::io::{self, Vars};
-use super::{ExecOptions, PendingTask as Pending, TaskResult};
+use super::{ExecOptions, PendingTask as Pending};
 
 pub(crate) type ThreadId = u32;
 
@@ -251,6 +251,15 @@ pub(crate) struct Visit {
     pub heartbeat_ms: Option<u64>,
 }
 
+/// A caller's answer to a paused task, kept by token to replay after stepping back: the
+/// outcome (already decided against the task's timeouts and heartbeats) and the virtual time
+/// the task waited for it.
+#[derive(Clone, Debug)]
+pub(crate) struct Answer {
+    pub attempt: Attempt,
+    pub elapsed_ms: u64,
+}
+
 /// The outcome of one task attempt.
 #[derive(Clone, Debug)]
 pub(crate) enum Attempt {
@@ -270,8 +279,10 @@ pub(crate) enum Phase {
     Enter { state: StateId, input: Value },
     /// Do the state's work (input processing, and for simple states everything up to the exit).
     Act,
-    /// Task: emit `TaskStarted` / `LambdaFunctionStarted`.
+    /// Task: emit `TaskStarted` / `LambdaFunctionStarted` / `ActivityStarted`.
     TaskStart,
+    /// Task (`.sync`, `.waitForTaskToken`): emit `TaskSubmitted`.
+    TaskSubmit,
     /// Task: find the outcome (mock or a caller's answer); no event.
     TaskRun,
     /// Task: waiting for [`super::Execution::complete_task`].
@@ -427,7 +438,7 @@ pub(crate) struct Engine<'a> {
     pub options: &'a ExecOptions,
     pub core: &'a mut Core,
     pub history: Option<&'a mut Vec<HistoryEvent>>,
-    pub answers: &'a FxHashMap<Arc<str>, TaskResult>,
+    pub answers: &'a FxHashMap<Arc<str>, Answer>,
     pub emitted: bool,
 }
 

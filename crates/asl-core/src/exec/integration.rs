@@ -26,6 +26,36 @@ pub enum ResourceKind {
         resource_type: Arc<str>,
         resource: Arc<str>,
     },
+    /// An activity ARN (`arn:aws:states:<region>:<account>:activity:<name>`): `Activity…`
+    /// events. A worker polls for it, so it always waits like `.waitForTaskToken`.
+    Activity,
+}
+
+/// How a service integration waits: AWS's three integration patterns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// Call the API and continue with its response.
+    RequestResponse,
+    /// `.sync` / `.sync:2`: start a job and wait until it completes (`TaskSubmitted` first).
+    Sync,
+    /// `.waitForTaskToken`: send the request with `$$.Task.Token` and wait for a
+    /// success/failure/heartbeat for that token (`TaskSubmitted` first).
+    WaitForTaskToken,
+}
+
+/// The integration pattern a resource ARN asks for.
+pub fn pattern(arn: &str) -> Pattern {
+    // Only `arn:<partition>:states:::service:action.pattern` resources carry a pattern.
+    let Some((_, action)) = arn.split_once(":states:::") else {
+        return Pattern::RequestResponse;
+    };
+    if action.ends_with(".waitForTaskToken") {
+        Pattern::WaitForTaskToken
+    } else if action.contains(".sync") {
+        Pattern::Sync
+    } else {
+        Pattern::RequestResponse
+    }
 }
 
 pub fn resource_kind(arn: &str) -> ResourceKind {
@@ -45,10 +75,7 @@ pub fn resource_kind(arn: &str) -> ResourceKind {
         };
     }
     if parts.len() >= 7 && parts[2] == "states" && parts[5] == "activity" {
-        return ResourceKind::Service {
-            resource_type: "activity".into(),
-            resource: arn.into(),
-        };
+        return ResourceKind::Activity;
     }
     ResourceKind::Service {
         resource_type: "unknown".into(),
@@ -122,6 +149,23 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        assert!(matches!(
+            resource_kind("arn:aws:states:us-east-1:123456789012:activity:approve"),
+            ResourceKind::Activity
+        ));
+        assert_eq!(pattern("arn:aws:states:::glue:startJobRun.sync"), Pattern::Sync);
+        assert_eq!(
+            pattern("arn:aws:states:::states:startExecution.sync:2"),
+            Pattern::Sync
+        );
+        assert_eq!(
+            pattern("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
+            Pattern::WaitForTaskToken
+        );
+        assert_eq!(
+            pattern("arn:aws:states:::aws-sdk:s3:getObject"),
+            Pattern::RequestResponse
+        );
         let r = lambda_invoke_response(Value::from_i64(7), &mut Rng::new(1));
         assert_eq!(r.get("Payload"), Some(&Value::from_i64(7)));
         assert_eq!(r.get("StatusCode"), Some(&Value::from_i64(200)));

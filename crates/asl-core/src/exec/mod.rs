@@ -6,7 +6,10 @@
 //! [`Execution::position`] (the active states, also inside Parallel branches and Map
 //! iterations), [`Execution::back`]/[`Execution::seek`] (return to any earlier event: restore the
 //! nearest snapshot, then replay deterministically) and [`Execution::complete_task`] (answer a
-//! task that had no mock, for which the execution paused with a [`PendingTask`]).
+//! task that had no mock, for which the execution paused with a [`PendingTask`]; also after some
+//! virtual time with [`Execution::complete_task_after`], [`Execution::send_heartbeat`], and
+//! [`Execution::expire_task`] when no answer ever comes, so `TimeoutSeconds` and
+//! `HeartbeatSeconds` fire in virtual time as AWS would).
 //!
 //! Semantics are AWS Step Functions' in JSONPath mode; JSONata states fail with a clear
 //! `States.Runtime` cause until a JSONata engine exists. Submodules, one concept each:
@@ -35,7 +38,7 @@ use crate::mock::Mocks;
 use crate::model::StateMachine;
 use crate::value::Value;
 
-use engine::{Advance, Compiled, Core, Engine, Outcome, Phase, ThreadId};
+use engine::{Advance, Answer, Attempt, Compiled, Core, Engine, Outcome, Phase, ThreadId};
 pub use io::ExecNames;
 
 /// Limits an execution stops at, with AWS-style errors.
@@ -117,8 +120,56 @@ pub struct PendingTask {
     pub parameters: Value,
     /// Map iteration indexes, outermost first.
     pub iterations: Vec<u32>,
+    /// The task's `TimeoutSeconds` (evaluated), if any.
+    pub timeout_seconds: Option<u64>,
+    /// The task's `HeartbeatSeconds` (evaluated), if any.
+    pub heartbeat_seconds: Option<u64>,
+    /// Virtual milliseconds the task has waited so far (heartbeats sent after some time).
+    pub waited_ms: u64,
+    /// `waited_ms` at the last heartbeat (0: since the task started).
+    pub last_heartbeat_ms: u64,
     #[serde(skip)]
     pub(crate) thread: ThreadId,
+}
+
+impl PendingTask {
+    /// When the task times out if nothing arrives: `(waited ms, by HeartbeatSeconds)`. The
+    /// heartbeat deadline wins only when strictly earlier, as for mocked durations.
+    pub fn deadline(&self) -> Option<(u64, bool)> {
+        let t = self.timeout_seconds.map(|t| t.saturating_mul(1000));
+        let h = self
+            .heartbeat_seconds
+            .map(|h| self.last_heartbeat_ms.saturating_add(h.saturating_mul(1000)));
+        match (t, h) {
+            (t, Some(h)) if t.is_none_or(|t| h < t) => Some((h, true)),
+            (Some(t), _) => Some((t, false)),
+            _ => None,
+        }
+    }
+
+    /// Moves the task's wait on by `after_ms`; the deadline passed on the way, if any.
+    fn wait(&mut self, after_ms: u64) -> Option<(u64, bool)> {
+        let waited = self.waited_ms.saturating_add(after_ms);
+        match self.deadline() {
+            Some((at, hb)) if waited > at => Some((at, hb)),
+            _ => {
+                self.waited_ms = waited;
+                None
+            }
+        }
+    }
+}
+
+/// What became of a paused task after [`Execution::send_heartbeat`] or
+/// [`Execution::complete_task_after`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TaskAnswer {
+    /// Accepted (a heartbeat: the task keeps waiting; an answer: the task ends with it).
+    Accepted,
+    /// A deadline passed first: the task timed out (`States.HeartbeatTimeout` when `true`,
+    /// else `States.Timeout`) and the answer was ignored, as AWS ignores a late token.
+    TimedOut { heartbeat: bool },
 }
 
 /// Where an execution stands.
@@ -192,12 +243,19 @@ pub struct ActiveState {
 pub enum CompleteError {
     /// No paused task has this token.
     UnknownToken(String),
+    /// [`Execution::expire_task`] on a task without `TimeoutSeconds` or `HeartbeatSeconds`: it
+    /// would wait forever.
+    NoDeadline(String),
 }
 
 impl std::fmt::Display for CompleteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CompleteError::UnknownToken(t) => write!(f, "no paused task has the token '{t}'"),
+            CompleteError::NoDeadline(t) => write!(
+                f,
+                "the task with the token '{t}' has no TimeoutSeconds or HeartbeatSeconds, so it never times out"
+            ),
         }
     }
 }
@@ -248,7 +306,7 @@ pub struct Execution {
     /// `(events emitted, core)` at regular intervals, ascending.
     snapshots: Vec<(u32, Core)>,
     /// Every answer given to a paused task, by token: replayed after stepping back.
-    answers: FxHashMap<Arc<str>, TaskResult>,
+    answers: FxHashMap<Arc<str>, Answer>,
 }
 
 impl Execution {
@@ -374,19 +432,92 @@ impl Execution {
         &self.options
     }
 
-    /// Answers a paused task; the execution can then continue.
+    /// Answers a paused task at once (AWS's SendTaskSuccess/SendTaskFailure; for an unmocked
+    /// task, its result); the execution can then continue.
     pub fn complete_task(&mut self, token: &str, result: TaskResult) -> Result<(), CompleteError> {
-        let Some(i) = self.core.pending.iter().position(|p| &*p.token == token) else {
-            return Err(CompleteError::UnknownToken(token.to_string()));
+        self.complete_task_after(token, result, 0).map(|_| ())
+    }
+
+    /// Answers a paused task after it waited `after_ms` more virtual milliseconds. When its
+    /// `TimeoutSeconds` or `HeartbeatSeconds` passes first, the task times out instead.
+    pub fn complete_task_after(
+        &mut self,
+        token: &str,
+        result: TaskResult,
+        after_ms: u64,
+    ) -> Result<TaskAnswer, CompleteError> {
+        let i = self.pending_index(token)?;
+        let p = &mut self.core.pending[i];
+        let (attempt, answer) = match p.wait(after_ms) {
+            Some((at, heartbeat)) => {
+                p.waited_ms = at;
+                (Attempt::TimedOut { heartbeat }, TaskAnswer::TimedOut { heartbeat })
+            }
+            None => (
+                match result {
+                    Ok(v) => Attempt::Succeeded(v),
+                    Err(e) => Attempt::Failed(e.into()),
+                },
+                TaskAnswer::Accepted,
+            ),
         };
+        self.finish_pending(i, attempt);
+        Ok(answer)
+    }
+
+    /// A heartbeat for a paused task (AWS's SendTaskHeartbeat), sent after it waited `after_ms`
+    /// more virtual milliseconds: the `HeartbeatSeconds` clock starts again. When a deadline
+    /// passed before the heartbeat, the task times out.
+    pub fn send_heartbeat(&mut self, token: &str, after_ms: u64) -> Result<TaskAnswer, CompleteError> {
+        let i = self.pending_index(token)?;
+        let p = &mut self.core.pending[i];
+        match p.wait(after_ms) {
+            Some((at, heartbeat)) => {
+                p.waited_ms = at;
+                self.finish_pending(i, Attempt::TimedOut { heartbeat });
+                Ok(TaskAnswer::TimedOut { heartbeat })
+            }
+            None => {
+                p.last_heartbeat_ms = p.waited_ms;
+                Ok(TaskAnswer::Accepted)
+            }
+        }
+    }
+
+    /// No answer will come: the paused task times out at its first deadline in virtual time
+    /// (`States.HeartbeatTimeout` or `States.Timeout`, as AWS reports them).
+    pub fn expire_task(&mut self, token: &str) -> Result<TaskAnswer, CompleteError> {
+        let i = self.pending_index(token)?;
+        let p = &mut self.core.pending[i];
+        let Some((at, heartbeat)) = p.deadline() else {
+            return Err(CompleteError::NoDeadline(token.to_string()));
+        };
+        p.waited_ms = at;
+        self.finish_pending(i, Attempt::TimedOut { heartbeat });
+        Ok(TaskAnswer::TimedOut { heartbeat })
+    }
+
+    fn pending_index(&self, token: &str) -> Result<usize, CompleteError> {
+        self.core
+            .pending
+            .iter()
+            .position(|p| &*p.token == token)
+            .ok_or_else(|| CompleteError::UnknownToken(token.to_string()))
+    }
+
+    /// Ends pending task `i` with `attempt`, its thread's clock moved on by the time it waited.
+    fn finish_pending(&mut self, i: usize, attempt: Attempt) {
         let p = self.core.pending.remove(i);
+        let answer = Answer {
+            attempt,
+            elapsed_ms: p.waited_ms,
+        };
         if self.options.record_history {
             // Kept to replay after stepping back (only possible with a history).
-            self.answers.insert(p.token.clone(), result.clone());
+            self.answers.insert(p.token.clone(), answer.clone());
         }
         let mut engine = self.engine();
-        engine.answer_task(p.thread, result);
-        Ok(())
+        engine.answer_task(p.thread, answer);
     }
 
     /// The active states: the top level, Parallel branches, Map iterations.

@@ -19,8 +19,8 @@ use crate::path::Scope;
 use crate::template::Template;
 use crate::value::Value;
 
-use super::engine::{Attempt, BranchInfo, Engine, Fault, Phase, ThreadId, Visit};
-use super::integration::ResourceKind;
+use super::engine::{Answer, Attempt, BranchInfo, Engine, Fault, Phase, ThreadId, Visit};
+use super::integration::{Pattern, ResourceKind};
 use super::io::{self, ContextExtras};
 use super::{PendingTask, retry, timestamp};
 
@@ -125,6 +125,7 @@ impl<'a> Engine<'a> {
             Phase::Enter { state, input } => self.enter(id, state, input),
             Phase::Act => self.act(id),
             Phase::TaskStart => self.task_start(id),
+            Phase::TaskSubmit => self.task_submit(id),
             Phase::TaskRun => self.task_run(id),
             Phase::TaskAwait => self.set_phase(id, Phase::TaskAwait),
             Phase::TaskOutcome(a) => self.task_outcome(id, a),
@@ -865,6 +866,14 @@ impl<'a> Engine<'a> {
                     heartbeat_seconds: heartbeat,
                 }
             }),
+            ResourceKind::Activity => self.emit(id, EventType::ActivityScheduled, || {
+                EventDetails::ActivityScheduled {
+                    resource,
+                    input: params,
+                    timeout_seconds: timeout,
+                    heartbeat_seconds: heartbeat,
+                }
+            }),
         }
         Ok(())
     }
@@ -884,10 +893,36 @@ impl<'a> Engine<'a> {
             ResourceKind::Service {
                 resource_type,
                 resource,
-            } => self.emit(id, EventType::TaskStarted, || EventDetails::TaskStarted {
+            } => {
+                if let StateKind::Task(t) = &st.kind
+                    && super::integration::pattern(&t.resource.value) != Pattern::RequestResponse
+                {
+                    self.set_phase(id, Phase::TaskSubmit);
+                }
+                self.emit(id, EventType::TaskStarted, || EventDetails::TaskStarted {
+                    resource_type,
+                    resource,
+                })
+            }
+            ResourceKind::Activity => {
+                self.emit(id, EventType::ActivityStarted, || EventDetails::None)
+            }
+        }
+    }
+
+    /// `.sync` / `.waitForTaskToken`: the request was accepted; now the job runs or the token
+    /// is awaited.
+    fn task_submit(&mut self, id: ThreadId) {
+        self.set_phase(id, Phase::TaskRun);
+        if let ResourceKind::Service {
+            resource_type,
+            resource,
+        } = self.resource_kind_of(id)
+        {
+            self.emit(id, EventType::TaskSubmitted, || EventDetails::TaskStarted {
                 resource_type,
                 resource,
-            }),
+            });
         }
     }
 
@@ -912,14 +947,28 @@ impl<'a> Engine<'a> {
             .options
             .mocks
             .sequence(&st.name, &task.resource.value)
-            .and_then(|seq| {
+            .map(|seq| {
                 let counter = self.core.mock_counters.entry(st.name.clone()).or_insert(0);
                 let index = *counter;
                 *counter += 1;
-                seq.response(index).cloned()
+                seq.response(index).cloned().ok_or(index)
             });
         let (attempt, duration) = match mock {
-            Some(resp) => {
+            // SFN Local fails an invocation its numbered entries do not cover.
+            Some(Err(index)) => (
+                Attempt::Failed(Fault {
+                    error: Some(ErrorName::Runtime.as_str().into()),
+                    cause: Some(
+                        format!(
+                            "The mock of state '{}' has no response for invocation {index} (indexes count from 0, retries and Map iterations included).",
+                            st.name
+                        )
+                        .into(),
+                    ),
+                }),
+                0,
+            ),
+            Some(Ok(resp)) => {
                 let attempt = match resp.outcome {
                     MockOutcome::Return(v)
                         if resp.wrap_payload
@@ -941,8 +990,12 @@ impl<'a> Engine<'a> {
             None => {
                 let token = token.0.unwrap_or_else(|| self.token_text(token.1));
                 match self.answers.get(&token) {
-                    Some(Ok(v)) => (Attempt::Succeeded(v.clone()), 0),
-                    Some(Err(e)) => (Attempt::Failed(e.clone().into()), 0),
+                    // Replaying a caller's answer: already decided against the deadlines.
+                    Some(a) => {
+                        let a = a.clone();
+                        self.finish_wait(id, a);
+                        return;
+                    }
                     None => {
                         let iterations = self
                             .core
@@ -960,6 +1013,10 @@ impl<'a> Engine<'a> {
                             resource: task.resource.value.clone(),
                             parameters: params,
                             iterations,
+                            timeout_seconds: timeout_ms.map(|t| t / 1000),
+                            heartbeat_seconds: heartbeat_ms.map(|h| h / 1000),
+                            waited_ms: 0,
+                            last_heartbeat_ms: 0,
                             thread: id,
                         });
                         self.set_phase(id, Phase::TaskAwait);
@@ -985,12 +1042,18 @@ impl<'a> Engine<'a> {
     }
 
     /// A caller's answer for a paused task.
-    pub(crate) fn answer_task(&mut self, thread: ThreadId, result: Result<Value, ExecError>) {
-        let attempt = match result {
-            Ok(v) => Attempt::Succeeded(v),
-            Err(e) => Attempt::Failed(e.into()),
-        };
-        self.set_phase(thread, Phase::TaskOutcome(attempt));
+    pub(crate) fn answer_task(&mut self, thread: ThreadId, answer: Answer) {
+        self.finish_wait(thread, answer);
+    }
+
+    /// The task's outcome arrives after it waited `elapsed_ms` of virtual time.
+    fn finish_wait(&mut self, id: ThreadId, answer: Answer) {
+        if let Some(t) = self.core.thread_mut(id) {
+            t.time = t
+                .time
+                .saturating_add(i64::try_from(answer.elapsed_ms).unwrap_or(i64::MAX));
+            t.phase = Phase::TaskOutcome(answer.attempt);
+        }
     }
 
     fn task_outcome(&mut self, id: ThreadId, attempt: Attempt) {
@@ -1002,8 +1065,9 @@ impl<'a> Engine<'a> {
         };
         let kind = self.resource_kind_of(id);
         let lambda = matches!(kind, ResourceKind::LambdaFunction);
+        let activity = matches!(kind, ResourceKind::Activity);
         let res = match kind {
-            ResourceKind::LambdaFunction => None,
+            ResourceKind::LambdaFunction | ResourceKind::Activity => None,
             ResourceKind::Service {
                 resource_type,
                 resource,
@@ -1022,6 +1086,9 @@ impl<'a> Engine<'a> {
                 self.set_phase(id, next);
                 self.record(id, |s| s.result = Some(v.clone()));
                 match res {
+                    None if activity => self.emit(id, EventType::ActivitySucceeded, || {
+                        EventDetails::LambdaSucceeded { output: v }
+                    }),
                     None => self.emit(id, EventType::LambdaFunctionSucceeded, || {
                         EventDetails::LambdaSucceeded { output: v }
                     }),
@@ -1040,6 +1107,8 @@ impl<'a> Engine<'a> {
                 self.set_phase(id, Phase::Recover(f.clone()));
                 let ev = if lambda {
                     EventType::LambdaFunctionFailed
+                } else if activity {
+                    EventType::ActivityFailed
                 } else {
                     EventType::TaskFailed
                 };
@@ -1062,6 +1131,8 @@ impl<'a> Engine<'a> {
                 self.set_phase(id, Phase::Recover(f.clone()));
                 let ev = if lambda {
                     EventType::LambdaFunctionTimedOut
+                } else if activity {
+                    EventType::ActivityTimedOut
                 } else {
                     EventType::TaskTimedOut
                 };

@@ -1,0 +1,147 @@
+//! The `Execution` class: one run of a state machine, driven from JavaScript.
+//!
+//! Owns only the adaptation of `asl_core::exec::Execution` (start from text, values as plain JS
+//! objects, errors as exceptions); stepping, going back, pausing on unmocked tasks and every
+//! semantic rule are the core's. `run(budget)` bounds the work of one call so a page can run a
+//! long execution a slice per animation frame instead of blocking.
+
+use std::sync::Arc;
+
+use asl_core::exec::{Execution as CoreExecution, Step};
+use wasm_bindgen::prelude::*;
+
+use crate::{diagnostics, js, options};
+
+/// One execution of a state machine, stepped forward and back with a recorded history; tasks
+/// without a mock pause it until `completeTask`.
+#[wasm_bindgen]
+pub struct Execution {
+    inner: CoreExecution,
+}
+
+#[wasm_bindgen]
+impl Execution {
+    /// `Execution.start(definition, input, options?)`: loads the definition and starts an
+    /// execution (no event yet). Throws an `Error` whose `diagnostics` property lists the problems
+    /// of an invalid definition, or whose message says what is wrong with the input or options.
+    pub fn start(
+        definition: &str,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] input: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "ExecutionOptions")] options: Option<JsValue>,
+    ) -> Result<Execution, JsValue> {
+        let loaded = asl_core::load(definition);
+        let machine = match loaded.machine {
+            Some(m) if !loaded.has_errors() => m,
+            _ => {
+                let diags = diagnostics::for_js(definition, &loaded.diagnostics);
+                return Err(js::error_with(
+                    &diagnostics::summary(&diags),
+                    "diagnostics",
+                    js::to_js(&diags)?,
+                ));
+            }
+        };
+        // `undefined` is "no input" (AWS's default `{}`); `null` is the JSON value null.
+        let input = match input {
+            Some(v) if !v.is_undefined() => Some(js::from_js(v, "the input")?),
+            _ => None,
+        };
+        let opts = options::exec_options(&js::from_js_opt(options, "the options")?)
+            .map_err(|e| js::error(&e))?;
+        Ok(Execution {
+            inner: CoreExecution::start(Arc::new(machine), options::input(input), opts),
+        })
+    }
+
+    /// Advances by exactly one history event and returns it, or `null` when nothing can happen
+    /// (the execution has ended, or waits for `completeTask`: see `status()`).
+    #[wasm_bindgen(unchecked_return_type = "HistoryEvent | null")]
+    pub fn step(&mut self) -> Result<JsValue, JsValue> {
+        match self.inner.step() {
+            Step::Event(_) => js::to_js(&self.inner.history().last()),
+            Step::Paused | Step::Finished => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Runs to the end, to a task without a mock, or (with `budget`) for at most that many events;
+    /// returns `status()`.
+    #[wasm_bindgen(unchecked_return_type = "ExecutionStatus")]
+    pub fn run(&mut self, budget: Option<u32>) -> Result<JsValue, JsValue> {
+        match budget {
+            None => {
+                self.inner.run();
+            }
+            Some(n) => {
+                for _ in 0..n {
+                    if !matches!(self.inner.step(), Step::Event(_)) {
+                        break;
+                    }
+                }
+            }
+        }
+        self.status()
+    }
+
+    /// Goes back one event; false at the start.
+    pub fn back(&mut self) -> bool {
+        self.inner.back()
+    }
+
+    /// Moves to just after event `eventId` (0 = before `ExecutionStarted`), back or forward; false
+    /// when that event is never reached.
+    pub fn seek(&mut self, #[wasm_bindgen(js_name = eventId)] event_id: u32) -> bool {
+        self.inner.seek(event_id)
+    }
+
+    /// `{status: "RUNNING" | "PAUSED" | "SUCCEEDED" | "FAILED" | "TIMED_OUT", …}` with `output`,
+    /// `error`/`cause` or the paused `tasks`.
+    #[wasm_bindgen(unchecked_return_type = "ExecutionStatus")]
+    pub fn status(&self) -> Result<JsValue, JsValue> {
+        js::to_js(&self.inner.status())
+    }
+
+    /// The history up to the current event in AWS's `GetExecutionHistory` shape (`input`/`output`
+    /// are JSON text, as AWS gives them); with `afterId`, only the events after that id.
+    #[wasm_bindgen(unchecked_return_type = "HistoryEvent[]")]
+    pub fn history(
+        &self,
+        #[wasm_bindgen(js_name = afterId)] after_id: Option<u32>,
+    ) -> Result<JsValue, JsValue> {
+        let events = self.inner.history();
+        let from = after_id.map_or(0, |id| (id as usize).min(events.len()));
+        js::to_js(&events[from..])
+    }
+
+    /// Events so far (the id of the last one): cheaper than `history().length`.
+    #[wasm_bindgen(js_name = eventCount)]
+    pub fn event_count(&self) -> u32 {
+        self.inner.event_count()
+    }
+
+    /// The active states (top level, Parallel branches, Map iterations).
+    #[wasm_bindgen(unchecked_return_type = "ActiveState[]")]
+    pub fn position(&self) -> Result<JsValue, JsValue> {
+        js::to_js(&self.inner.position())
+    }
+
+    /// Tasks waiting for `completeTask` (Task states without a mock).
+    #[wasm_bindgen(unchecked_return_type = "PendingTask[]")]
+    pub fn pending(&self) -> Result<JsValue, JsValue> {
+        js::to_js(self.inner.pending())
+    }
+
+    /// Answers a paused task with `{output}` (its raw result) or `{error, cause?}` (it failed).
+    /// Throws for an unknown token or a malformed answer.
+    #[wasm_bindgen(js_name = completeTask)]
+    pub fn complete_task(
+        &mut self,
+        token: &str,
+        #[wasm_bindgen(unchecked_param_type = "TaskAnswer")] answer: JsValue,
+    ) -> Result<(), JsValue> {
+        let answer = options::task_answer(&js::from_js(answer, "the task answer")?)
+            .map_err(|e| js::error(&e))?;
+        self.inner
+            .complete_task(token, answer)
+            .map_err(|e| js::error(&e.to_string()))
+    }
+}

@@ -1,0 +1,111 @@
+//! asl-wasm: ASL Playground's JavaScript API, for plain pages and documentation that embeds a live
+//! diagram.
+//!
+//! A thin façade with no semantics of its own (the jaq-play / ruff_wasm pattern): [`validate`]
+//! is `asl_core::load` with UTF-16 positions, [`render`] is `asl_graph::render_svg`, and
+//! [`execution::Execution`] wraps `asl_core::exec::Execution` step for step. Modules: [`js`]
+//! (values and errors across the boundary), [`diagnostics`] (positions for JS editors),
+//! [`options`] (the option objects, parsed natively and tested with `cargo test`),
+//! [`execution`] (the `Execution` class). `js/embed.js` turns `<pre class="asl">` blocks of a
+//! page into diagrams.
+//!
+//! Every export returns errors as JS exceptions or values and never panics: a panic in wasm
+//! traps and leaves the module unusable. The start function installs `console_error_panic_hook`,
+//! which only prints a panic's message to the console (it hides nothing, so a bug stays visible).
+
+pub mod diagnostics;
+pub mod execution;
+pub mod js;
+pub mod options;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use diagnostics::JsDiagnostic;
+
+/// Runs when the module is instantiated.
+#[wasm_bindgen(start, skip_typescript)]
+fn report_panics() {
+    console_error_panic_hook::set_once();
+}
+
+#[derive(Serialize)]
+struct Validation {
+    ok: bool,
+    diagnostics: Vec<JsDiagnostic>,
+}
+
+/// `validate(text) → {ok, diagnostics}`: parses and validates a definition. `ok` is false when
+/// any diagnostic is an error (warnings alone leave it true). Never throws for any text.
+#[wasm_bindgen(unchecked_return_type = "ValidateResult")]
+pub fn validate(text: &str) -> Result<JsValue, JsValue> {
+    let loaded = asl_core::load(text);
+    js::to_js(&Validation {
+        ok: !loaded.has_errors(),
+        diagnostics: diagnostics::for_js(text, &loaded.diagnostics),
+    })
+}
+
+#[derive(Serialize)]
+struct Rendering {
+    svg: Option<String>,
+    diagnostics: Vec<JsDiagnostic>,
+}
+
+/// `render(text, {theme?, idPrefix?}) → {svg, diagnostics}`: the definition drawn as SVG (nodes
+/// carry `data-state="<state path>"`), or `svg: null` when it has errors. Throws only for bad
+/// options.
+#[wasm_bindgen(unchecked_return_type = "RenderResult")]
+pub fn render(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "RenderOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let opts = options::render_options(&js::from_js_opt(options, "the render options")?)
+        .map_err(|e| js::error(&e))?;
+    let loaded = asl_core::load(text);
+    let svg = match &loaded.machine {
+        Some(machine) if !loaded.has_errors() => Some(asl_graph::render_svg(machine, &opts)),
+        _ => None,
+    };
+    js::to_js(&Rendering {
+        svg,
+        diagnostics: diagnostics::for_js(text, &loaded.diagnostics),
+    })
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+export interface Diagnostic {
+  code: string;
+  severity: "error" | "warning";
+  message: string;
+  /** JSON pointer of the offending value, e.g. "/States/Check/Next". */
+  pointer: string;
+  /** 1-based; columns count UTF-16 code units (JS string indexes + 1). */
+  line: number; column: number; endLine: number; endColumn: number;
+}
+export interface ValidateResult { ok: boolean; diagnostics: Diagnostic[]; }
+export interface RenderOptions { theme?: "light" | "dark" | "auto"; idPrefix?: string; }
+export interface RenderResult { svg: string | null; diagnostics: Diagnostic[]; }
+export interface ExecutionOptions {
+  /** State name → {Return} | {Throw} | {"0": …, "1-2": …}, or a Step Functions Local MockConfigFile. */
+  mocks?: object;
+  /** The MockConfigFile test case (and its state machine, when the file has several). */
+  testCase?: string; stateMachine?: string;
+  seed?: number;
+  /** Virtual start time: ms since the epoch or RFC 3339 text. Default 2024-01-01T00:00:00Z. */
+  startTime?: number | string;
+  /** State entries before the run fails with States.Runtime (default 100000). */
+  maxTransitions?: number;
+}
+/** An event in the shape of AWS GetExecutionHistory, plus `statePath`. */
+export interface HistoryEvent { id: number; previousEventId: number; timestamp: string; type: string; statePath?: string; [details: string]: unknown; }
+export interface PendingTask { token: string; state: string; path: string; resource: string; parameters: unknown; iterations: number[]; }
+export type ExecutionStatus =
+  | { status: "RUNNING" }
+  | { status: "PAUSED"; tasks: PendingTask[] }
+  | { status: "SUCCEEDED"; output: unknown }
+  | { status: "FAILED" | "TIMED_OUT"; error: string | null; cause: string | null };
+export interface ActiveState { path: string; state: string; iterations: number[]; activity: string; }
+export type TaskAnswer = { output: unknown } | { error: string; cause?: string };
+"#;

@@ -1,0 +1,281 @@
+//! The option objects of the JS API, read from JSON-like values into asl-core's types.
+//!
+//! Owns the shapes `render`'s `{theme, idPrefix}`, `Execution.start`'s `{mocks, testCase,
+//! stateMachine, seed, startTime, maxTransitions}` and `completeTask`'s `{output}` /
+//! `{error, cause}`, and their error messages. Values arrive as [`Value`] (converted from JS
+//! first), so all of this is plain Rust and tested natively. Unknown keys are errors: a typo such
+//! as `{maxTransition: 10}` must not be silently ignored. What the options mean is asl-core's and
+//! asl-graph's business.
+
+use asl_core::error::{ErrorName, ExecError};
+use asl_core::exec::timestamp;
+use asl_core::exec::{ExecOptions, Limits, TaskResult};
+use asl_core::mock::Mocks;
+use asl_core::value::{Object, Value};
+use asl_graph::{RenderOptions, Theme};
+
+/// An options argument: `undefined`/`null` is "no options", anything but an object is an error.
+fn object<'a>(v: &'a Value, what: &str, allowed: &[&str]) -> Result<Option<&'a Object>, String> {
+    let obj = match v {
+        Value::Null => return Ok(None),
+        Value::Object(o) => o,
+        other => {
+            return Err(format!(
+                "{what} must be an object, not {}",
+                other.type_name()
+            ));
+        }
+    };
+    if let Some(key) = obj.keys().find(|k| !allowed.contains(&&***k)) {
+        return Err(format!(
+            "{what}: unknown option \"{key}\" (expected one of: {})",
+            allowed.join(", ")
+        ));
+    }
+    Ok(Some(obj))
+}
+
+/// A present, non-null field.
+fn field<'a>(obj: &'a Object, key: &str) -> Option<&'a Value> {
+    obj.get(key).filter(|v| !v.is_null())
+}
+
+fn string<'a>(obj: &'a Object, key: &str, what: &str) -> Result<Option<&'a str>, String> {
+    match field(obj, key) {
+        None => Ok(None),
+        Some(v) => v
+            .as_str()
+            .map(Some)
+            .ok_or_else(|| format!("{what}: \"{key}\" must be a string")),
+    }
+}
+
+/// A non-negative integer (JS numbers are exact up to 2^53).
+fn count(obj: &Object, key: &str, what: &str) -> Result<Option<u64>, String> {
+    match field(obj, key) {
+        None => Ok(None),
+        Some(v) => match v.as_number().and_then(|n| n.as_u64()) {
+            Some(n) => Ok(Some(n)),
+            None => Err(format!("{what}: \"{key}\" must be a non-negative integer")),
+        },
+    }
+}
+
+/// `render(text, {theme?, idPrefix?})`.
+pub fn render_options(v: &Value) -> Result<RenderOptions, String> {
+    const WHAT: &str = "render options";
+    let mut opts = RenderOptions::default();
+    let Some(obj) = object(v, WHAT, &["theme", "idPrefix"])? else {
+        return Ok(opts);
+    };
+    if let Some(theme) = string(obj, "theme", WHAT)? {
+        opts.theme = match theme {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            "auto" => Theme::Auto,
+            other => {
+                return Err(format!(
+                    "{WHAT}: theme \"{other}\" is not \"light\", \"dark\" or \"auto\""
+                ));
+            }
+        };
+    }
+    opts.id_prefix = string(obj, "idPrefix", WHAT)?.map(str::to_string);
+    Ok(opts)
+}
+
+/// `Execution.start(definition, input, {mocks?, testCase?, stateMachine?, seed?, startTime?,
+/// maxTransitions?})`.
+pub fn exec_options(v: &Value) -> Result<ExecOptions, String> {
+    const WHAT: &str = "Execution options";
+    let mut opts = ExecOptions::default();
+    let allowed = [
+        "mocks",
+        "testCase",
+        "stateMachine",
+        "seed",
+        "startTime",
+        "maxTransitions",
+    ];
+    let Some(obj) = object(v, WHAT, &allowed)? else {
+        return Ok(opts);
+    };
+    let test_case = string(obj, "testCase", WHAT)?;
+    let state_machine = string(obj, "stateMachine", WHAT)?;
+    if let Some(m) = field(obj, "mocks") {
+        opts.mocks = std::sync::Arc::new(mocks(m, test_case, state_machine)?);
+    } else if test_case.is_some() {
+        return Err(format!(
+            "{WHAT}: \"testCase\" needs \"mocks\" (a MockConfigFile)"
+        ));
+    }
+    if let Some(seed) = count(obj, "seed", WHAT)? {
+        opts.env.seed = seed;
+    }
+    if let Some(t) = field(obj, "startTime") {
+        opts.env.start_time_ms = start_time(t)?;
+    }
+    if let Some(n) = count(obj, "maxTransitions", WHAT)? {
+        opts.limits = Limits {
+            max_transitions: n,
+            ..Limits::default()
+        };
+    }
+    Ok(opts)
+}
+
+/// The playground's state → mock map, or an AWS Step Functions Local MockConfigFile with the test
+/// case to use.
+fn mocks(v: &Value, test_case: Option<&str>, state_machine: Option<&str>) -> Result<Mocks, String> {
+    if Mocks::is_mock_config(v) {
+        let case = test_case.ok_or(
+            "the mocks are a MockConfigFile: choose a test case with the \"testCase\" option",
+        )?;
+        Mocks::from_mock_config(v, state_machine, case).map_err(|e| format!("mocks: {e}"))
+    } else if test_case.is_some() {
+        Err("\"testCase\" applies to a MockConfigFile (with \"StateMachines\"), not to a state → mock map".into())
+    } else {
+        Mocks::from_value(v).map_err(|e| format!("mocks: {e}"))
+    }
+}
+
+/// Milliseconds since the Unix epoch, or an RFC 3339 timestamp (`2024-01-01T00:00:00Z`).
+fn start_time(v: &Value) -> Result<i64, String> {
+    const MSG: &str = "\"startTime\" must be milliseconds since the Unix epoch or an RFC 3339 timestamp such as \"2024-01-01T00:00:00Z\"";
+    match v {
+        Value::Number(n) => n.as_i64().ok_or_else(|| MSG.to_string()),
+        Value::String(s) => timestamp::parse_nanos(s)
+            .and_then(|ns| i64::try_from(ns.div_euclid(1_000_000)).ok())
+            .ok_or_else(|| format!("{MSG} (got \"{s}\")")),
+        _ => Err(MSG.to_string()),
+    }
+}
+
+/// `completeTask(token, {output})` or `completeTask(token, {error, cause?})`.
+pub fn task_answer(v: &Value) -> Result<TaskResult, String> {
+    const WHAT: &str = "the task answer";
+    const SHAPE: &str = "expected {output: …} or {error: \"Name\", cause?: \"…\"}";
+    let obj = match v {
+        Value::Object(o) => o,
+        other => {
+            return Err(format!(
+                "{WHAT} must be an object ({SHAPE}), not {}",
+                other.type_name()
+            ));
+        }
+    };
+    object(v, WHAT, &["output", "error", "cause"])?;
+    match (obj.get("output"), string(obj, "error", WHAT)?) {
+        (Some(output), None) if !obj.contains_key("cause") => Ok(Ok(output.clone())),
+        (None, Some(error)) => {
+            let cause = string(obj, "cause", WHAT)?.unwrap_or("");
+            Ok(Err(ExecError::new(ErrorName::parse(error), cause)))
+        }
+        _ => Err(format!("{WHAT}: {SHAPE}")),
+    }
+}
+
+/// The input of an execution: `undefined` means AWS's default, `{}`.
+pub fn input(v: Option<Value>) -> Value {
+    v.unwrap_or_else(Value::empty_object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asl_core::env::Env;
+
+    fn default_env() -> Env {
+        Env::default()
+    }
+
+    fn v(s: &str) -> Value {
+        Value::parse(s).expect("json")
+    }
+
+    #[test]
+    fn render_options_read_theme_and_prefix() {
+        assert_eq!(render_options(&Value::Null), Ok(RenderOptions::default()));
+        let o = render_options(&v(r#"{"theme": "dark", "idPrefix": "d1"}"#)).expect("valid");
+        assert_eq!(o.theme, Theme::Dark);
+        assert_eq!(o.id_prefix.as_deref(), Some("d1"));
+        assert_eq!(
+            render_options(&v(r#"{"theme": "auto"}"#)).map(|o| o.theme),
+            Ok(Theme::Auto)
+        );
+        let e = render_options(&v(r#"{"theme": "blue"}"#)).expect_err("bad theme");
+        assert!(e.contains("\"blue\""), "{e}");
+        let e = render_options(&v(r#"{"them": "dark"}"#)).expect_err("typo");
+        assert!(e.contains("unknown option \"them\""), "{e}");
+        assert!(render_options(&v("3")).is_err());
+    }
+
+    #[test]
+    fn exec_options_map_to_the_core() {
+        let o = exec_options(&v(
+            r#"{"seed": 7, "startTime": "2025-03-01T12:00:00.5Z", "maxTransitions": 12, "mocks": {"T": {"Return": 1}}}"#,
+        ))
+        .expect("valid");
+        assert_eq!(o.env.seed, 7);
+        assert_eq!(o.env.start_time_ms, 1_740_830_400_500);
+        assert_eq!(o.limits.max_transitions, 12);
+        assert_eq!(
+            o.limits.max_history_events,
+            Limits::default().max_history_events
+        );
+        assert!(o.mocks.sequence("T", "arn").is_some());
+        let o = exec_options(&v(r#"{"startTime": 1000}"#)).expect("valid");
+        assert_eq!(o.env.start_time_ms, 1000);
+        assert_eq!(o.env.seed, default_env().seed);
+        let defaults = exec_options(&Value::Null).expect("none");
+        assert_eq!(defaults.env, default_env());
+        for (bad, needle) in [
+            (r#"{"seed": -1}"#, "\"seed\""),
+            (r#"{"seed": 1.5}"#, "\"seed\""),
+            (r#"{"startTime": "yesterday"}"#, "yesterday"),
+            (r#"{"mocks": {"T": 1}}"#, "\"T\""),
+            (r#"{"mock": {}}"#, "unknown option \"mock\""),
+            (r#"{"testCase": "x"}"#, "needs \"mocks\""),
+        ] {
+            let e = exec_options(&v(bad)).expect_err(bad);
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn mock_config_files_need_a_test_case() {
+        let cfg = r#"{"StateMachines": {"SM": {"TestCases": {"Happy": {"T": "Ok"}}}},
+                      "MockedResponses": {"Ok": {"0": {"Return": {"ok": true}}}}}"#;
+        let e = exec_options(&v(&format!(r#"{{"mocks": {cfg}}}"#))).expect_err("no case");
+        assert!(e.contains("testCase"), "{e}");
+        let o = exec_options(&v(&format!(r#"{{"mocks": {cfg}, "testCase": "Happy"}}"#)))
+            .expect("valid");
+        assert!(o.mocks.sequence("T", "arn").is_some());
+        let e = exec_options(&v(&format!(r#"{{"mocks": {cfg}, "testCase": "Sad"}}"#)))
+            .expect_err("unknown case");
+        assert!(e.contains("Sad"), "{e}");
+    }
+
+    #[test]
+    fn task_answers_are_output_or_error() {
+        assert_eq!(
+            task_answer(&v(r#"{"output": {"a": 1}}"#)),
+            Ok(Ok(v(r#"{"a": 1}"#)))
+        );
+        assert_eq!(task_answer(&v(r#"{"output": null}"#)), Ok(Ok(Value::Null)));
+        let Ok(Err(e)) = task_answer(&v(r#"{"error": "States.Timeout", "cause": "slow"}"#)) else {
+            panic!("an error answer");
+        };
+        assert_eq!((e.error, e.cause.as_str()), (ErrorName::Timeout, "slow"));
+        for bad in [
+            r#"{}"#,
+            r#"{"output": 1, "error": "E"}"#,
+            r#"{"output": 1, "cause": "c"}"#,
+            r#"{"error": 3}"#,
+            r#"{"result": 1}"#,
+            r#""done""#,
+        ] {
+            assert!(task_answer(&v(bad)).is_err(), "{bad}");
+        }
+    }
+}

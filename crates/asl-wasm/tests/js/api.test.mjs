@@ -1,0 +1,209 @@
+// The JS API of asl-wasm under Node: validate, render and Execution on real definitions.
+// Run by ../../test.sh, which builds the package and points ASL_WASM_NODE at it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+
+const pkg = process.env.ASL_WASM_NODE;
+if (!pkg) throw new Error("set ASL_WASM_NODE to the wasm-bindgen --target nodejs output (see test.sh)");
+const { validate, render, Execution } = createRequire(import.meta.url)(`${pkg}/asl_wasm.js`);
+
+// Fetch (lambda:invoke, mocked) → Check (Choice) → Approve (unmocked unless given) → Done.
+const ORDER = JSON.stringify({
+  StartAt: "Fetch",
+  States: {
+    Fetch: {
+      Type: "Task",
+      Resource: "arn:aws:states:::lambda:invoke",
+      Parameters: { FunctionName: "fetch-order", "Payload.$": "$" },
+      ResultSelector: { "total.$": "$.Payload.total" },
+      ResultPath: "$.order",
+      Next: "Check",
+    },
+    Check: {
+      Type: "Choice",
+      Choices: [{ Variable: "$.order.total", NumericGreaterThan: 100, Next: "Approve" }],
+      Default: "Done",
+    },
+    Approve: {
+      Type: "Task",
+      Resource: "arn:aws:lambda:us-east-1:123456789012:function:approve",
+      InputPath: "$.order",
+      Next: "Done",
+    },
+    Done: { Type: "Pass", End: true },
+  },
+}, null, 2);
+
+const total = (n) => ({ mocks: { Fetch: { Return: { Payload: { total: n }, StatusCode: 200 } } } });
+
+test("validate: a valid definition is ok with no diagnostics", () => {
+  assert.deepEqual(validate(ORDER), { ok: true, diagnostics: [] });
+});
+
+test("validate: positions are 1-based lines and UTF-16 columns", () => {
+  const text = '{\n  "StartAt": "A",\n  "States": {\n    "A": {"Comment": "😀 é", "Type": "Pass", "Next": "Nope"}\n  }\n}';
+  const r = validate(text);
+  assert.equal(r.ok, false);
+  const d = r.diagnostics.find((d) => d.code === "MISSING_TRANSITION_TARGET");
+  assert.ok(d, JSON.stringify(r.diagnostics));
+  const line = text.split("\n")[3];
+  const col = line.indexOf('"Nope"') + 1; // JS indexes are UTF-16 units
+  assert.deepEqual(
+    { line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, pointer: d.pointer, severity: d.severity },
+    { line: 4, column: col, endLine: 4, endColumn: col + '"Nope"'.length, pointer: "/States/A/Next", severity: "error" },
+  );
+  assert.match(d.message, /Nope/);
+});
+
+test("validate: broken JSON and warnings", () => {
+  const broken = validate('{"StartAt": "A",\n  "States": {,}}');
+  assert.equal(broken.ok, false);
+  assert.equal(broken.diagnostics[0].code, "INVALID_JSON_DESCRIPTION");
+  assert.equal(broken.diagnostics[0].line, 2);
+  // An unreachable state is a warning: still ok.
+  const warn = validate('{"StartAt":"A","States":{"A":{"Type":"Pass","End":true},"B":{"Type":"Pass","End":true}}}');
+  assert.equal(warn.ok, true);
+  assert.deepEqual(warn.diagnostics.map((d) => [d.code, d.severity]), [["UNREACHABLE_STATE", "warning"]]);
+  for (const text of ["", "null", "[]", "\u0000", "{".repeat(10000)]) {
+    assert.equal(validate(text).ok, false, JSON.stringify(text.slice(0, 20)));
+  }
+});
+
+test("render: SVG with a data-state per state, themes, null for invalid", () => {
+  const light = render(ORDER);
+  assert.deepEqual(light.diagnostics, []);
+  assert.match(light.svg, /^<svg/);
+  for (const s of ["Fetch", "Check", "Approve", "Done"]) assert.ok(light.svg.includes(`data-state="${s}"`), s);
+  const dark = render(ORDER, { theme: "dark", idPrefix: "doc1" });
+  assert.notEqual(dark.svg, light.svg);
+  assert.ok(dark.svg.includes('id="doc1'), "ids carry the prefix");
+  assert.ok(render(ORDER, { theme: "auto" }).svg.includes("prefers-color-scheme"));
+  const bad = render('{"StartAt": "X", "States": {}}');
+  assert.equal(bad.svg, null);
+  assert.ok(bad.diagnostics.length > 0);
+  assert.throws(() => render(ORDER, { theme: "blue" }), (e) => e instanceof Error && /"blue"/.test(e.message));
+  assert.throws(() => render(ORDER, { colour: "x" }), /unknown option "colour"/);
+});
+
+test("run: mocked tasks to SUCCEEDED with the expected output", () => {
+  const ex = Execution.start(ORDER, { id: "a1" }, total(42));
+  const status = ex.run();
+  assert.deepEqual(status, { status: "SUCCEEDED", output: { id: "a1", order: { total: 42 } } });
+  const h = ex.history();
+  assert.equal(h[0].type, "ExecutionStarted");
+  assert.equal(h[0].id, 1);
+  assert.equal(h.at(-1).type, "ExecutionSucceeded");
+  assert.equal(h[0].timestamp, "2024-01-01T00:00:00.000Z");
+  assert.deepEqual(JSON.parse(h.at(-1).executionSucceededEventDetails.output), { id: "a1", order: { total: 42 } });
+  assert.ok(h.some((e) => e.type === "TaskScheduled" && e.statePath === "Fetch"));
+  assert.ok(!h.some((e) => e.statePath === "Approve"), "42 is not > 100");
+  assert.equal(ex.eventCount(), h.length);
+  assert.deepEqual(ex.position(), []);
+  assert.equal(ex.step(), null, "nothing after the end");
+});
+
+test("step, back and seek move through the history", () => {
+  const ex = Execution.start(ORDER, { id: "a1" }, { ...total(42), startTime: "2025-06-01T08:00:00Z" });
+  const first = ex.step();
+  assert.equal(first.type, "ExecutionStarted");
+  assert.equal(first.timestamp, "2025-06-01T08:00:00.000Z");
+  assert.equal(ex.step().type, "TaskStateEntered");
+  assert.deepEqual(ex.position().map((p) => p.state), ["Fetch"]);
+  assert.deepEqual(ex.run(1), { status: "RUNNING" }, "a budget of one event");
+  assert.equal(ex.eventCount(), 3);
+  const end = ex.run();
+  const n = ex.history().length;
+  assert.equal(ex.back(), true);
+  assert.equal(ex.history().length, n - 1);
+  assert.equal(ex.status().status, "RUNNING");
+  assert.equal(ex.history(n - 3).length, 2, "history(afterId) returns only later events");
+  assert.equal(ex.seek(2), true);
+  assert.equal(ex.history().length, 2);
+  assert.deepEqual(ex.position().map((p) => p.state), ["Fetch"]);
+  assert.equal(ex.seek(0), true);
+  assert.equal(ex.back(), false, "nothing before the start");
+  assert.deepEqual(ex.run(), end, "replaying gives the same run");
+  assert.equal(ex.seek(n + 5), false, "never reached");
+});
+
+test("an unmocked task pauses; completeTask resumes it", () => {
+  const ex = Execution.start(ORDER, { id: "big" }, total(150));
+  const paused = ex.run();
+  assert.equal(paused.status, "PAUSED");
+  assert.equal(paused.tasks.length, 1);
+  const [task] = paused.tasks;
+  assert.equal(task.state, "Approve");
+  assert.equal(task.resource, "arn:aws:lambda:us-east-1:123456789012:function:approve");
+  assert.deepEqual(task.parameters, { total: 150 }, "the request after InputPath");
+  assert.deepEqual(ex.pending(), paused.tasks);
+  assert.deepEqual(ex.position().map((p) => [p.state, p.activity]), [["Approve", "awaitingTask"]]);
+  assert.equal(ex.step(), null);
+  assert.throws(() => ex.completeTask("no-such-token", { output: 1 }), /no paused task has the token/);
+  assert.throws(() => ex.completeTask(task.token, { result: 1 }), /unknown option "result"/);
+  ex.completeTask(task.token, { output: { approved: true } });
+  assert.deepEqual(ex.run(), { status: "SUCCEEDED", output: { approved: true } });
+
+  const rejected = Execution.start(ORDER, {}, total(150));
+  const [t] = rejected.run().tasks;
+  rejected.completeTask(t.token, { error: "Approval.Rejected", cause: "over budget" });
+  assert.deepEqual(rejected.run(), { status: "FAILED", error: "Approval.Rejected", cause: "over budget" });
+});
+
+test("options: seed, maxTransitions, MockConfigFile test cases", () => {
+  const loop = JSON.stringify({
+    StartAt: "A",
+    States: {
+      A: { Type: "Pass", Next: "B" },
+      B: { Type: "Choice", Choices: [{ Variable: "$.stop", IsPresent: true, Next: "Done" }], Default: "A" },
+      Done: { Type: "Succeed" },
+    },
+  });
+  const s = Execution.start(loop, {}, { maxTransitions: 5 }).run();
+  assert.equal(s.status, "FAILED");
+  assert.equal(s.error, "States.Runtime");
+  assert.match(s.cause, /maximum number of state transitions \(5\)/);
+
+  const uuid = '{"StartAt":"U","States":{"U":{"Type":"Pass","Parameters":{"id.$":"States.UUID()"},"End":true}}}';
+  const id = (seed) => Execution.start(uuid, {}, { seed }).run().output.id;
+  assert.equal(id(1), id(1));
+  assert.notEqual(id(1), id(2));
+
+  const config = {
+    StateMachines: { Order: { TestCases: { Small: { Fetch: "Small" } } } },
+    MockedResponses: { Small: { 0: { Return: { Payload: { total: 7 } } } } },
+  };
+  const out = Execution.start(ORDER, {}, { mocks: config, testCase: "Small" }).run();
+  assert.deepEqual(out, { status: "SUCCEEDED", output: { order: { total: 7 } } });
+  const pass = '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}';
+  assert.deepEqual(Execution.start(pass).run().output, {}, "no input is AWS's {}");
+  assert.deepEqual(Execution.start(pass, undefined, undefined).run().output, {});
+  assert.deepEqual(Execution.start(pass, null, null).run().output, null, "null is a JSON input");
+  assert.deepEqual(Execution.start(pass, [1, "two", { three: 3.5 }], {}).run().output, [1, "two", { three: 3.5 }]);
+});
+
+test("bad definitions, inputs and options throw Errors with messages", () => {
+  const invalid = (e) => {
+    assert.ok(e instanceof Error);
+    assert.match(e.message, /^Invalid state machine definition: 1:\d+: error\[MISSING_TRANSITION_TARGET\]/);
+    assert.equal(e.diagnostics[0].code, "MISSING_TRANSITION_TARGET");
+    assert.equal(e.diagnostics[0].line, 1);
+    return true;
+  };
+  assert.throws(() => Execution.start('{"StartAt":"X","States":{"A":{"Type":"Pass","End":true}}}', {}), invalid);
+  assert.throws(() => Execution.start("{", {}), (e) => e.diagnostics[0].code === "INVALID_JSON_DESCRIPTION");
+  assert.throws(() => Execution.start(ORDER, { f: () => 1 }), /the input is not JSON data/);
+  assert.throws(() => Execution.start(ORDER, { x: NaN }), /the input is not JSON data/);
+  assert.throws(() => Execution.start(ORDER, {}, { mocks: { Fetch: 1 } }), /mock.*"Fetch"/);
+  assert.throws(() => Execution.start(ORDER, {}, { seed: -1 }), /"seed" must be a non-negative integer/);
+  assert.throws(() => Execution.start(ORDER, {}, { startTime: "soon" }), /RFC 3339/);
+  assert.throws(() => Execution.start(ORDER, {}, { maxTransition: 3 }), /unknown option "maxTransition"/);
+  assert.throws(() => Execution.start(ORDER, {}, "fast"), /must be an object/);
+  // The module is still usable after all of that (nothing trapped).
+  assert.equal(Execution.start(ORDER, {}, total(1)).run().status, "SUCCEEDED");
+});
+
+test("integers beyond 2^53 come out as JSON.parse would read them", () => {
+  const def = '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"big":12345678901234567890},"End":true}}}';
+  assert.deepEqual(Execution.start(def, {}).run(), { status: "SUCCEEDED", output: { big: 12345678901234567890 } });
+});
