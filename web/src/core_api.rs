@@ -78,8 +78,19 @@ pub fn analyze(text: &str) -> Analysis {
     }
 }
 
-/// The graph of a machine as SVG, in the page's theme, coloured by a run's state statuses.
-pub fn graph_svg(machine: &StateMachine, dark: bool, status: &[(String, StateStatus)]) -> String {
+/// What the graph shows of a machine. Cheap next to layout; equal graphs need no new layout, so
+/// an edit that changes no state, transition or caption (a Comment, a Parameters value) costs no
+/// redraw.
+pub fn graph_model(machine: &StateMachine) -> asl_graph::graph::Graph {
+    asl_graph::from_model::graph(machine)
+}
+
+/// The graph as SVG, in the page's theme, coloured by a run's state statuses.
+pub fn graph_svg(
+    graph: &asl_graph::graph::Graph,
+    dark: bool,
+    status: &[(String, StateStatus)],
+) -> String {
     let opts = asl_graph::RenderOptions {
         theme: if dark {
             asl_graph::Theme::Dark
@@ -92,7 +103,7 @@ pub fn graph_svg(machine: &StateMachine, dark: bool, status: &[(String, StateSta
             .map(|(p, s)| (p.clone(), s.to_graph()))
             .collect(),
     };
-    asl_graph::render_svg(machine, &opts)
+    asl_graph::render_graph(graph, &opts)
 }
 
 /// How a state fared in a run, for the graph's colours.

@@ -20,11 +20,14 @@ pub fn GraphPane(
     /// Each state's status in the last run (empty: a plain diagram).
     status: Signal<Vec<(String, StateStatus)>>,
 ) -> impl IntoView {
-    // Re-drawn only when the machine or the theme changes, never on a keystroke that changes
-    // neither.
+    // Laid out again only when what is drawn changes (the graph model is compared), or the
+    // theme or run colours change; never for an edit the drawing does not show.
+    let graph = Memo::new(move |_| machine.with(|m| m.as_deref().map(core_api::graph_model)));
     let svg = Memo::new(move |_| {
-        machine.get().map(|m| {
-            status.with(|s| timing::measure("graph", || core_api::graph_svg(&m, dark.get(), s)))
+        graph.with(|g| {
+            g.as_ref().map(|g| {
+                status.with(|s| timing::measure("graph", || core_api::graph_svg(g, dark.get(), s)))
+            })
         })
     });
     view! {

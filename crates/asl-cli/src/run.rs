@@ -215,7 +215,11 @@ fn parse_reply(line: &str, t: &PendingTask, rng: &mut Rng) -> Result<Reply, Stri
         .ok_or("the answer has no response for invocation 0")?;
     let result = match &r.outcome {
         MockOutcome::Return(v) if r.wrap_payload && integration::is_lambda_invoke(&t.resource) => {
-            Ok(integration::lambda_invoke_response(v.clone(), rng))
+            Ok(integration::lambda_invoke_response(
+                v.clone(),
+                rng,
+                t.time_after(r.duration_ms),
+            ))
         }
         MockOutcome::Return(v) => Ok(v.clone()),
         MockOutcome::Throw { error, cause } => Err(ExecError::new(

@@ -791,9 +791,11 @@ impl MockConfig {
                             if r.wrap_payload
                                 && crate::exec::integration::is_lambda_invoke(&resource) =>
                         {
+                            // A file has no clock: its `Date` header is the default start.
                             MockOutcome::Return(crate::exec::integration::lambda_invoke_response(
                                 v.clone(),
                                 &mut rng,
+                                crate::env::Env::default().start_time_ms,
                             ))
                         }
                         // SFN Local requires both strings.

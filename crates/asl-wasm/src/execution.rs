@@ -26,8 +26,8 @@ impl Execution {
     /// of an invalid definition, or whose message says what is wrong with the input or options.
     pub fn start(
         definition: &str,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] input: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "ExecutionOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "unknown")] input: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ExecutionOptions | null")] options: JsValue,
     ) -> Result<Execution, JsValue> {
         let loaded = asl_core::load(definition);
         let machine = match loaded.machine {
@@ -42,11 +42,12 @@ impl Execution {
             }
         };
         // `undefined` is "no input" (AWS's default `{}`); `null` is the JSON value null.
-        let input = match input {
-            Some(v) if !v.is_undefined() => Some(js::from_js(v, "the input")?),
-            _ => None,
+        let input = if input.is_undefined() {
+            None
+        } else {
+            Some(js::from_js(input, "the input")?)
         };
-        let opts = options::exec_options(&js::from_js_opt(options, "the options")?)
+        let opts = options::exec_options(&js::from_js(options, "the options")?)
             .map_err(|e| js::error(&e))?;
         Ok(Execution {
             inner: CoreExecution::start(Arc::new(machine), options::input(input), opts),

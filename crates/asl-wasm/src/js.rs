@@ -34,11 +34,6 @@ pub fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
         .map_err(|e| error(&format!("{what} is not JSON data: {e}")))
 }
 
-/// An optional argument: absent (or `undefined`/`null`) is [`Value::Null`].
-pub fn from_js_opt(value: Option<JsValue>, what: &str) -> Result<Value, JsValue> {
-    value.map_or(Ok(Value::Null), |v| from_js(v, what))
-}
-
 /// A JS `Error` with this message.
 pub fn error(message: &str) -> JsValue {
     Error::new(message).into()

@@ -58,9 +58,9 @@ struct Rendering {
 #[wasm_bindgen(unchecked_return_type = "RenderResult")]
 pub fn render(
     text: &str,
-    #[wasm_bindgen(unchecked_param_type = "RenderOptions")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let opts = options::render_options(&js::from_js_opt(options, "the render options")?)
+    let opts = options::render_options(&js::from_js(options, "the render options")?)
         .map_err(|e| js::error(&e))?;
     let loaded = asl_core::load(text);
     let svg = match &loaded.machine {

@@ -89,27 +89,39 @@ pub fn is_lambda_invoke(arn: &str) -> bool {
         if &**resource_type == "lambda" && resource.split('.').next() == Some("invoke"))
 }
 
-/// The response `arn:aws:states:::lambda:invoke` returns for a function that returned `payload`,
-/// in the shape AWS records (request ids drawn from the execution's seeded generator).
-pub fn lambda_invoke_response(payload: Value, rng: &mut Rng) -> Value {
+/// The response `arn:aws:states:::lambda:invoke` returns for a function that returned `payload`
+/// at virtual time `now_ms`, in the shape AWS records (header names and order as in recorded
+/// executions; request and trace ids drawn from the execution's seeded generator).
+pub fn lambda_invoke_response(payload: Value, rng: &mut Rng, now_ms: i64) -> Value {
     let request_id = rng.uuid_v4();
+    let trace = rng.uuid_v4().replace('-', "");
+    let trace_id = format!(
+        "Root=1-{:08x}-{};Sampled=0",
+        now_ms.div_euclid(1000).max(0),
+        trace.get(..24).unwrap_or(&trace)
+    );
+    let date = super::timestamp::format_http_date(now_ms);
     let len = payload.json_len().to_string();
     let header = |v: &str| Value::from(v);
     let list = |v: &str| Value::array(vec![Value::from(v)]);
-    let mut all = Object::with_capacity(6);
+    let mut all = Object::with_capacity(8);
     all.insert("X-Amz-Executed-Version".into(), list("$LATEST"));
     all.insert("x-amzn-Remapped-Content-Length".into(), list("0"));
     all.insert("Connection".into(), list("keep-alive"));
     all.insert("x-amzn-RequestId".into(), list(&request_id));
     all.insert("Content-Length".into(), list(&len));
+    all.insert("Date".into(), list(&date));
+    all.insert("X-Amzn-Trace-Id".into(), list(&trace_id));
     all.insert("Content-Type".into(), list("application/json"));
-    let mut headers = Object::with_capacity(6);
+    let mut headers = Object::with_capacity(8);
     headers.insert("Connection".into(), header("keep-alive"));
     headers.insert("Content-Length".into(), header(&len));
     headers.insert("Content-Type".into(), header("application/json"));
+    headers.insert("Date".into(), header(&date));
     headers.insert("X-Amz-Executed-Version".into(), header("$LATEST"));
     headers.insert("x-amzn-Remapped-Content-Length".into(), header("0"));
     headers.insert("x-amzn-RequestId".into(), header(&request_id));
+    headers.insert("X-Amzn-Trace-Id".into(), header(&trace_id));
     let mut http = Object::with_capacity(3);
     http.insert("AllHttpHeaders".into(), Value::object(all));
     http.insert("HttpHeaders".into(), Value::object(headers));
@@ -166,8 +178,40 @@ mod tests {
             pattern("arn:aws:states:::aws-sdk:s3:getObject"),
             Pattern::RequestResponse
         );
-        let r = lambda_invoke_response(Value::from_i64(7), &mut Rng::new(1));
+        let r = lambda_invoke_response(Value::from_i64(7), &mut Rng::new(1), 1_704_067_200_000);
         assert_eq!(r.get("Payload"), Some(&Value::from_i64(7)));
         assert_eq!(r.get("StatusCode"), Some(&Value::from_i64(200)));
+        // The keys AWS records, in its order (see the conformance cases' lambda:invoke results).
+        let keys = |v: Option<&Value>| -> Vec<String> {
+            v.and_then(Value::as_object)
+                .map(|o| o.keys().map(|k| k.to_string()).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            keys(Some(&r)),
+            ["ExecutedVersion", "Payload", "SdkHttpMetadata", "SdkResponseMetadata", "StatusCode"]
+        );
+        let http = r.get("SdkHttpMetadata");
+        assert_eq!(
+            keys(http.and_then(|h| h.get("AllHttpHeaders"))),
+            [
+                "X-Amz-Executed-Version",
+                "x-amzn-Remapped-Content-Length",
+                "Connection",
+                "x-amzn-RequestId",
+                "Content-Length",
+                "Date",
+                "X-Amzn-Trace-Id",
+                "Content-Type"
+            ]
+        );
+        assert_eq!(
+            http.and_then(|h| h.get("HttpHeaders")).and_then(|h| h.get("Date")),
+            Some(&Value::from("Mon, 01 Jan 2024 00:00:00 GMT"))
+        );
+        assert_eq!(
+            http.and_then(|h| h.get("HttpHeaders")).and_then(|h| h.get("Content-Length")),
+            Some(&Value::from("1"))
+        );
     }
 }

@@ -128,6 +128,8 @@ pub struct PendingTask {
     pub waited_ms: u64,
     /// `waited_ms` at the last heartbeat (0: since the task started).
     pub last_heartbeat_ms: u64,
+    /// Virtual time (ms since the epoch) at which the task started waiting.
+    pub since_ms: i64,
     #[serde(skip)]
     pub(crate) thread: ThreadId,
 }
@@ -145,6 +147,13 @@ impl PendingTask {
             (Some(t), _) => Some((t, false)),
             _ => None,
         }
+    }
+
+    /// Virtual time (ms since the epoch) after waiting `after_ms` more.
+    pub fn time_after(&self, after_ms: u64) -> i64 {
+        let waited = self.waited_ms.saturating_add(after_ms);
+        self.since_ms
+            .saturating_add(i64::try_from(waited).unwrap_or(i64::MAX))
     }
 
     /// Moves the task's wait on by `after_ms`; the deadline passed on the way, if any.

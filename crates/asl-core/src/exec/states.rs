@@ -974,9 +974,14 @@ impl<'a> Engine<'a> {
                         if resp.wrap_payload
                             && super::integration::is_lambda_invoke(&task.resource.value) =>
                     {
+                        // Answered when the function returns: after the mocked duration.
+                        let at = self.core.thread(id).map_or(0, |t| t.time).saturating_add(
+                            i64::try_from(resp.duration_ms).unwrap_or(i64::MAX),
+                        );
                         Attempt::Succeeded(super::integration::lambda_invoke_response(
                             v,
                             &mut self.core.rng,
+                            at,
                         ))
                     }
                     MockOutcome::Return(v) => Attempt::Succeeded(v),
@@ -1017,6 +1022,7 @@ impl<'a> Engine<'a> {
                             heartbeat_seconds: heartbeat_ms.map(|h| h / 1000),
                             waited_ms: 0,
                             last_heartbeat_ms: 0,
+                            since_ms: self.core.thread(id).map_or(0, |t| t.time),
                             thread: id,
                         });
                         self.set_phase(id, Phase::TaskAwait);

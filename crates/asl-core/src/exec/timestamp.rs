@@ -61,6 +61,27 @@ pub fn format_millis(ms: i64) -> String {
     )
 }
 
+/// Formats virtual time as an HTTP date (RFC 7231 IMF-fixdate, `Mon, 01 Jan 2024 00:00:00 GMT`),
+/// as AWS service responses carry in their `Date` header.
+pub fn format_http_date(ms: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m as usize).saturating_sub(1) % 12],
+        sod / 3600,
+        (sod / 60) % 60,
+        sod % 60
+    )
+}
+
 /// Formats virtual time as `YYYY-MM-DDTHH:MM:SS` + `suffix` (used for generated inputs and tests).
 pub fn format_seconds(ms: i64) -> String {
     let s = format_millis(ms);
@@ -139,6 +160,15 @@ pub fn parse_nanos(s: &str) -> Option<i128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_http_dates() {
+        assert_eq!(
+            format_http_date(1_704_067_200_000),
+            "Mon, 01 Jan 2024 00:00:00 GMT"
+        );
+        assert_eq!(format_http_date(951_782_400_000), "Tue, 29 Feb 2000 00:00:00 GMT");
+    }
 
     #[test]
     fn formats_and_parses() {
