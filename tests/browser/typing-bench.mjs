@@ -45,7 +45,7 @@ try {
   const text = definition(200);
   await page.fill(editor, text);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="graph"] .asl-node[data-state]').length === 201, null, { timeout: 60000 });
-  const fullLayoutMs = await page.evaluate(() => Number(document.body.dataset.graphMs));
+  const fullLayoutMs = await page.evaluate(() => Number(document.body.dataset.layoutMs));
   await page.evaluate(() => {
     const ta = document.querySelector('[data-testid="definition-editor"]');
     ta.addEventListener('input', () => { window.__input = performance.now(); }, true);
@@ -63,11 +63,14 @@ try {
   for (let i = 0; i < 18; i++) {
     await select(at, at);
     const before = await count('analyzeCount');
+    const graphBefore = await count('graphCount');
     await page.keyboard.type('x');
     at += 1;
     await page.waitForFunction((b) => Number(document.body.dataset.analyzeCount ?? 0) > b, before, { timeout: 30000 });
     await page.waitForTimeout(50); // let a (wrong) redraw show up if one were coming
+    const redrawn = (await count('graphCount')) !== graphBefore;
     const r = await page.evaluate(() => ({ analyze: Number(document.body.dataset.analyzeMs), e2e: window['__data-analyze-count'] - window.__input }));
+    r.redrawn = redrawn;
     if (i >= 3) comment.push(r);
   }
   // B: a keystroke the drawing shows (a retry count badge): analysis + layout + SVG.
@@ -78,15 +81,15 @@ try {
     const before = await count('graphCount');
     await page.keyboard.type(i % 2 === 0 ? '3' : '2');
     await page.waitForFunction((b) => Number(document.body.dataset.graphCount ?? 0) > b, before, { timeout: 60000 });
-    const r = await page.evaluate(() => ({ graph: Number(document.body.dataset.graphMs), e2e: window['__data-graph-count'] - window.__input }));
+    const r = await page.evaluate(() => ({ layout: Number(document.body.dataset.layoutMs), svg: Number(document.body.dataset.graphMs), e2e: window['__data-graph-count'] - window.__input }));
     if (i >= 1) structural.push(r);
   }
   const med = (rows, k) => +median(rows.map((r) => r[k])).toFixed(2);
   console.log(JSON.stringify({
     workload: 'def-200 typing in the playground', states: 200, chars: text.length, debounce_ms: 200,
     full_layout_ms: fullLayoutMs,
-    comment_keystroke: { n: comment.length, analyze_median_ms: med(comment, 'analyze'), input_to_done_median_ms: med(comment, 'e2e') },
-    structural_keystroke: { n: structural.length, graph_median_ms: med(structural, 'graph'), input_to_graph_median_ms: med(structural, 'e2e') },
+    comment_keystroke: { n: comment.length, analyze_median_ms: med(comment, 'analyze'), input_to_done_median_ms: med(comment, 'e2e'), redrawn: comment.filter((r) => r.redrawn).length },
+    structural_keystroke: { n: structural.length, layout_median_ms: med(structural, 'layout'), svg_median_ms: med(structural, 'svg'), input_to_graph_median_ms: med(structural, 'e2e') },
     loadavg: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
   }));
 } finally {

@@ -80,12 +80,14 @@ pub fn App() -> impl IntoView {
     let run: RwSignal<Option<RunView>> = RwSignal::new(None);
     Effect::new(move |_| {
         definition.track();
-        run.set(None);
+        if run.with_untracked(Option::is_some) {
+            run.set(None);
+        }
     });
     let can_run = Signal::derive(move || analysis.with(|a| a.machine.is_some()));
-    let state_status = Signal::derive(move || {
-        run.with(|r| r.as_ref().map(|r| r.states.clone()).unwrap_or_default())
-    });
+    // A memo: a new run with the same colours (or clearing none) repaints nothing.
+    let state_status =
+        Memo::new(move |_| run.with(|r| r.as_ref().map(|r| r.states.clone()).unwrap_or_default()));
 
     let diagnostics = Signal::derive(move || analysis.with(|a| a.diagnostics.clone()));
     let stale = Signal::derive(move || {
@@ -187,7 +189,7 @@ pub fn App() -> impl IntoView {
                     </footer>
                 </section>
                 <div class="right">
-                    <GraphPane machine=last_good.into() stale=stale dark=dark status=state_status/>
+                    <GraphPane machine=last_good.into() stale=stale dark=dark status=state_status.into()/>
                     <ResultsPane input=input mocks=mocks tab=tab run=run.into()/>
                 </div>
             </main>

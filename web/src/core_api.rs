@@ -78,19 +78,35 @@ pub fn analyze(text: &str) -> Analysis {
     }
 }
 
-/// What the graph shows of a machine. Cheap next to layout; equal graphs need no new layout, so
-/// an edit that changes no state, transition or caption (a Comment, a Parameters value) costs no
-/// redraw.
+/// A laid-out graph: what the graph shows of a machine, and where. Equal when the graphs are
+/// equal (the layout is a function of the graph), so a memo of it lays out again only when the
+/// drawing changes — not for an edit it does not show (a Comment, a Parameters value), nor for
+/// run colours or the theme, which only re-write the SVG.
+#[derive(Clone, Debug)]
+pub struct LaidOut {
+    graph: asl_graph::graph::Graph,
+    layout: Arc<asl_graph::layout::Layout>,
+}
+
+impl PartialEq for LaidOut {
+    fn eq(&self, other: &Self) -> bool {
+        self.graph == other.graph
+    }
+}
+
+/// The graph model of a machine (cheap next to layout).
 pub fn graph_model(machine: &StateMachine) -> asl_graph::graph::Graph {
     asl_graph::from_model::graph(machine)
 }
 
-/// The graph as SVG, in the page's theme, coloured by a run's state statuses.
-pub fn graph_svg(
-    graph: &asl_graph::graph::Graph,
-    dark: bool,
-    status: &[(String, StateStatus)],
-) -> String {
+/// Lays a graph out (the expensive step).
+pub fn lay_out(graph: asl_graph::graph::Graph) -> LaidOut {
+    let layout = Arc::new(asl_graph::layout::layout(&graph));
+    LaidOut { graph, layout }
+}
+
+/// The laid-out graph as SVG, in the page's theme, coloured by a run's state statuses.
+pub fn graph_svg(g: &LaidOut, dark: bool, status: &[(String, StateStatus)]) -> String {
     let opts = asl_graph::RenderOptions {
         theme: if dark {
             asl_graph::Theme::Dark
@@ -103,7 +119,7 @@ pub fn graph_svg(
             .map(|(p, s)| (p.clone(), s.to_graph()))
             .collect(),
     };
-    asl_graph::render_graph(graph, &opts)
+    asl_graph::svg::write(&g.graph, &g.layout, &opts)
 }
 
 /// How a state fared in a run, for the graph's colours.

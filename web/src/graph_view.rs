@@ -20,11 +20,17 @@ pub fn GraphPane(
     /// Each state's status in the last run (empty: a plain diagram).
     status: Signal<Vec<(String, StateStatus)>>,
 ) -> impl IntoView {
-    // Laid out again only when what is drawn changes (the graph model is compared), or the
-    // theme or run colours change; never for an edit the drawing does not show.
-    let graph = Memo::new(move |_| machine.with(|m| m.as_deref().map(core_api::graph_model)));
+    // The model is rebuilt per analysis (cheap); layout only when the model changed; the SVG when
+    // the layout, theme or run colours changed. Each memo stops propagation when its value is
+    // equal, so an edit the drawing does not show costs no layout and no DOM update.
+    let model = Memo::new(move |_| machine.with(|m| m.as_deref().map(core_api::graph_model)));
+    let laid_out = Memo::new(move |_| {
+        model
+            .get()
+            .map(|g| timing::measure("layout", || core_api::lay_out(g)))
+    });
     let svg = Memo::new(move |_| {
-        graph.with(|g| {
+        laid_out.with(|g| {
             g.as_ref().map(|g| {
                 status.with(|s| timing::measure("graph", || core_api::graph_svg(g, dark.get(), s)))
             })

@@ -1,5 +1,6 @@
 //! `asl run DEFINITION [--input FILE|-] [--mocks FILE [--state-machine NAME] [--test-case CASE]]
-//! [--unmocked fail|echo|ask] [--history] [--seed N]`: execute locally.
+//! [--unmocked fail|echo|ask] [--history] [--seed N] [--export-mocks FILE]`: execute locally
+//! (`--export-mocks` also writes the mocks in use as a Step Functions Local MockConfigFile).
 //!
 //! Output contract (tooling relies on it): one JSON object on stdout,
 //! `{"status": "SUCCEEDED"|"FAILED"|"TIMED_OUT", "output": …, "error": …, "cause": …,
@@ -32,7 +33,7 @@ use std::sync::Arc;
 use asl_core::env::{Env, Rng};
 use asl_core::error::{ErrorName, ExecError};
 use asl_core::exec::{ExecOptions, Execution, Limits, PendingTask, Status, integration};
-use asl_core::mock::{MockFile, MockOutcome, MockSequence, Mocks};
+use asl_core::mock::{MockConfig, MockFile, MockOutcome, MockSequence, Mocks};
 use asl_core::model::StateMachine;
 use asl_core::value::Value;
 
@@ -69,6 +70,11 @@ pub struct Args {
     /// Maximum state transitions before the execution fails (stops endless loops).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_transitions: u64,
+    /// Also write the mocks in use as an AWS Step Functions Local MockConfigFile (state machine
+    /// `--state-machine`, default "StateMachine"; test case `--test-case`, default "Default"):
+    /// resource mocks become mocks of the states using them.
+    #[arg(long, value_name = "FILE")]
+    pub export_mocks: Option<PathBuf>,
 }
 
 pub(crate) fn read(path: &Path) -> std::io::Result<String> {
@@ -155,7 +161,7 @@ fn load_mocks(args: &Args) -> Result<Mocks, String> {
                 .map_err(|e| format!("{}: {e}", path.display()))
         }
         MockFile::Native(m) => {
-            if args.test_case.is_some() {
+            if args.test_case.is_some() && args.export_mocks.is_none() {
                 return Err(format!(
                     "--test-case needs a MockConfigFile; {} holds plain mocks",
                     path.display()
@@ -214,13 +220,9 @@ fn parse_reply(line: &str, t: &PendingTask, rng: &mut Rng) -> Result<Reply, Stri
         .response(0)
         .ok_or("the answer has no response for invocation 0")?;
     let result = match &r.outcome {
-        MockOutcome::Return(v) if r.wrap_payload && integration::is_lambda_invoke(&t.resource) => {
-            Ok(integration::lambda_invoke_response(
-                v.clone(),
-                rng,
-                t.time_after(r.duration_ms),
-            ))
-        }
+        MockOutcome::Return(v) if r.wrap_payload && integration::wraps_payload(&t.resource) => Ok(
+            integration::lambda_invoke_response(v.clone(), rng, t.time_after(r.duration_ms)),
+        ),
         MockOutcome::Return(v) => Ok(v.clone()),
         MockOutcome::Throw { error, cause } => Err(ExecError::new(
             ErrorName::parse(error),
@@ -294,7 +296,7 @@ fn ask(exec: &mut Execution, t: &PendingTask, rng: &mut Rng) -> Result<(), Strin
 
 /// Runs to the end, answering unmocked tasks per `unmocked`.
 pub(crate) fn drive(exec: &mut Execution, unmocked: Unmocked, seed: u64) -> Result<Status, String> {
-    let mut rng = Rng::new(seed ^ 0x6173_6b);
+    let mut rng = Rng::new(seed);
     loop {
         match exec.run() {
             Status::Paused { tasks } => {
@@ -322,7 +324,10 @@ pub(crate) fn drive(exec: &mut Execution, unmocked: Unmocked, seed: u64) -> Resu
 }
 
 /// The result object of the output contract (without `events`).
-pub(crate) fn summary(status: &Status, exec: &Execution) -> serde_json::Map<String, serde_json::Value> {
+pub(crate) fn summary(
+    status: &Status,
+    exec: &Execution,
+) -> serde_json::Map<String, serde_json::Value> {
     let mut out = serde_json::Map::new();
     out.insert("status".into(), status.aws_name().into());
     let (output, error, cause) = match status {
@@ -377,6 +382,23 @@ pub fn main(args: Args) -> ExitCode {
         Ok(m) => m,
         Err(e) => return usage_error(e),
     };
+    if let Some(path) = &args.mocks {
+        for w in mocks.unused(&machine) {
+            eprintln!("asl: warning: {}: {w}", path.display());
+        }
+    }
+    if let Some(out) = &args.export_mocks {
+        let config = MockConfig::export(
+            &machine,
+            args.state_machine.as_deref().unwrap_or("StateMachine"),
+            args.test_case.as_deref().unwrap_or("Default"),
+            &mocks,
+        );
+        let text = config.to_value().to_json_pretty();
+        if let Err(e) = std::fs::write(out, text + "\n") {
+            return usage_error(format!("cannot write {}: {e}", out.display()));
+        }
+    }
     let options = options(args.seed, mocks, args.max_transitions, args.history);
     let mut exec = Execution::start(Arc::new(machine), input, options);
     let status = match drive(&mut exec, Unmocked::parse(&args.unmocked), args.seed) {

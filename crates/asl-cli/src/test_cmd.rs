@@ -253,6 +253,9 @@ pub fn main(args: Args) -> ExitCode {
             Ok(m) => m,
             Err(e) => return run::usage_error(format!("{}: {e}", args.mock_config.display())),
         };
+        for w in mocks.unused(prepared.machine()) {
+            eprintln!("asl: warning: {label}: {w}");
+        }
         let expect = expectations
             .iter()
             .find(|(c, _, _)| *c == *case.name)

@@ -81,7 +81,10 @@ fn documented_examples_reproduce_their_outcomes() {
         );
         let lines: Vec<&str> = stdout.lines().collect();
         assert_eq!(lines.len(), cases + 1, "{stdout}");
-        assert!(lines[..cases].iter().all(|l| l.starts_with("PASS ")), "{stdout}");
+        assert!(
+            lines[..cases].iter().all(|l| l.starts_with("PASS ")),
+            "{stdout}"
+        );
         assert_eq!(lines[cases], format!("{cases} passed, 0 failed"));
     }
 }
@@ -94,7 +97,9 @@ fn without_expectations_a_case_passes_only_when_it_succeeds() {
     assert!(stdout.contains(
         "FAIL LeadGenerationStateMachine/CustomValidationFailedCatchTest: FAILED CustomValidationError"
     ));
-    assert!(stdout.contains("PASS LeadGenerationStateMachine/RetryOnServiceExceptionTest: SUCCEEDED"));
+    assert!(
+        stdout.contains("PASS LeadGenerationStateMachine/RetryOnServiceExceptionTest: SUCCEEDED")
+    );
     assert!(stdout.ends_with("3 passed, 2 failed\n"), "{stdout}");
 }
 
@@ -120,7 +125,10 @@ fn a_wrong_expectation_fails_with_the_difference() {
     );
     assert!(stdout.ends_with("1 passed, 2 failed\n"), "{stdout}");
     // An expectation for a case the file does not have is a usage error.
-    let exp = scratch("unknown.expect.json", "{\n  \"Nope\": {\"status\": \"FAILED\"}\n}");
+    let exp = scratch(
+        "unknown.expect.json",
+        "{\n  \"Nope\": {\"status\": \"FAILED\"}\n}",
+    );
     let out = asl(&[
         "test",
         &fixture("lambda-sqs/MockConfigFile.json"),
@@ -137,9 +145,18 @@ fn a_wrong_expectation_fails_with_the_difference() {
 fn malformed_mock_files_get_line_and_column() {
     for (file, at) in [
         ("trailing-comma.json", ":6:30: malformed JSON"),
-        ("unknown-response.json", ":3:36: MockedResponses has no \"Missing\""),
-        ("index-gap.json", ":8:7: MockedResponses \"R\": invocation indexes must be consecutive"),
-        ("throw-without-error.json", ":6:26: MockedResponses \"R\": \"Throw\" needs an \"Error\""),
+        (
+            "unknown-response.json",
+            ":3:36: MockedResponses has no \"Missing\"",
+        ),
+        (
+            "index-gap.json",
+            ":8:7: MockedResponses \"R\": invocation indexes must be consecutive",
+        ),
+        (
+            "throw-without-error.json",
+            ":6:26: MockedResponses \"R\": \"Throw\" needs an \"Error\"",
+        ),
     ] {
         let path = fixture(&format!("malformed/{file}"));
         for args in [
@@ -234,7 +251,11 @@ fn run_shows_every_request_in_the_history() {
     let sqs = &scheduled[4]["taskScheduledEventDetails"];
     assert_eq!(sqs["resourceType"], "sqs");
     assert_eq!(sqs["resource"], "sendMessage");
-    assert!(sqs["parameters"].as_str().is_some_and(|p| p.contains("Hello from Lambda!")));
+    assert!(
+        sqs["parameters"]
+            .as_str()
+            .is_some_and(|p| p.contains("Hello from Lambda!"))
+    );
 }
 
 #[test]
@@ -249,14 +270,14 @@ fn ask_reads_json_answers_from_a_pipe() {
             "Parameters":{"FunctionName":"ship","Payload.$":"$"},"OutputPath":"$.Payload","End":true}}}"#,
     );
     let answers = "{\"Heartbeat\": true, \"DurationSeconds\": 8}\n{\"Return\": {\"approved\": true}, \"DurationSeconds\": 5}\n{\"ReturnPayload\": {\"shipped\": 1}}\n";
-    let out = asl_with_stdin(
-        &["run", &def, "--unmocked", "ask", "--input", "-"],
-        "",
-    );
+    let out = asl_with_stdin(&["run", &def, "--unmocked", "ask", "--input", "-"], "");
     // The input came from stdin too and was empty: a diagnostic, not a hang.
     assert_eq!(out.status.code(), Some(2));
     let input = scratch("ask.input.json", r#"{"order": 5}"#);
-    let out = asl_with_stdin(&["run", &def, "--unmocked", "ask", "--input", &input], answers);
+    let out = asl_with_stdin(
+        &["run", &def, "--unmocked", "ask", "--input", &input],
+        answers,
+    );
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -269,21 +290,33 @@ fn ask_reads_json_answers_from_a_pipe() {
     assert_eq!(asked.len(), 3, "{stderr}");
     assert_eq!(asked[0]["pendingTask"]["state"], "Wait");
     assert_eq!(asked[0]["pendingTask"]["heartbeatSeconds"], 10);
-    assert_eq!(asked[0]["pendingTask"]["parameters"]["MessageBody"]["order"], 5);
+    assert_eq!(
+        asked[0]["pendingTask"]["parameters"]["MessageBody"]["order"],
+        5
+    );
     assert_eq!(asked[1]["pendingTask"]["waitedMs"], 8000);
-    assert_eq!(asked[2]["pendingTask"]["parameters"]["Payload"], serde_json::json!({"approved": true}));
+    assert_eq!(
+        asked[2]["pendingTask"]["parameters"]["Payload"],
+        serde_json::json!({"approved": true})
+    );
 
     // Too late: HeartbeatSeconds passed before the answer; `TimeOut` when nothing comes.
     for answer in [
         "{\"Return\": 1, \"DurationSeconds\": 11}\n",
         "{\"TimeOut\": true}\n",
     ] {
-        let out = asl_with_stdin(&["run", &def, "--unmocked", "ask", "--input", &input], answer);
+        let out = asl_with_stdin(
+            &["run", &def, "--unmocked", "ask", "--input", &input],
+            answer,
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
         assert_eq!(v["error"], "States.HeartbeatTimeout", "{answer}");
     }
     // A malformed answer on a pipe is an error, not a retry loop.
-    let out = asl_with_stdin(&["run", &def, "--unmocked", "ask", "--input", &input], "{oops\n");
+    let out = asl_with_stdin(
+        &["run", &def, "--unmocked", "ask", "--input", &input],
+        "{oops\n",
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -304,4 +337,72 @@ fn native_mocks_by_resource_and_state() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["output"], serde_json::json!({"MessageId": "by-state"}));
+    // A misspelt state name is worth a warning: that task then runs unmocked.
+    let typo = scratch("typo.json", r#"{"LambdaStat": {"Return": 1}}"#);
+    let out = asl(&[
+        "run",
+        &fixture("lambda-sqs/definition.asl.json"),
+        "--mocks",
+        &typo,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("warning: ")
+            && text(&out.stderr).contains(
+                "state \"LambdaStat\" is mocked but the definition has no Task state of that name"
+            ),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn native_mocks_export_to_a_mock_config_that_runs_the_same() {
+    let mocks = scratch(
+        "export-native.json",
+        r#"{"States": {"LambdaState": {"0": {"Throw": {"Error": "Lambda.TooManyRequestsException", "Cause": "slow down"}}, "1": {"ReturnPayload": {"ok": true}}}},
+            "Resources": {"arn:aws:states:::sqs:sendMessage": {"Return": {"MessageId": "m-1"}}}}"#,
+    );
+    let exported = scratch("exported.json", "");
+    let def = fixture("lambda-sqs/definition.asl.json");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", def.as_str()];
+        args.extend_from_slice(extra);
+        let out = asl(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
+    };
+    let native = run(&[
+        "--mocks",
+        &mocks,
+        "--export-mocks",
+        &exported,
+        "--state-machine",
+        "LambdaSQSIntegration",
+        "--test-case",
+        "Exported",
+    ]);
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&exported).expect("exported")).expect("json");
+    assert_eq!(
+        config["StateMachines"]["LambdaSQSIntegration"]["TestCases"]["Exported"],
+        serde_json::json!({"LambdaState": "LambdaState", "SQSState": "SQSState"})
+    );
+    let lambda = &config["MockedResponses"]["LambdaState"];
+    assert_eq!(
+        lambda["0"]["Throw"]["Error"],
+        "Lambda.TooManyRequestsException"
+    );
+    assert_eq!(
+        lambda["1"]["Return"]["Payload"],
+        serde_json::json!({"ok": true})
+    );
+    assert_eq!(lambda["1"]["Return"]["StatusCode"], 200);
+    assert_eq!(
+        config["MockedResponses"]["SQSState"]["0-99999"]["Return"]["MessageId"],
+        "m-1"
+    );
+    let imported = run(&["--mocks", &exported, "--test-case", "Exported"]);
+    assert_eq!(imported["output"], native["output"]);
+    assert_eq!(imported["output"], serde_json::json!({"MessageId": "m-1"}));
 }

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use asl_core::error::{ErrorName, ExecError};
 use asl_core::exec::{ExecOptions, Execution, Limits, Prepared, Status};
-use asl_core::value::{Object, Value};
+use asl_core::value::{Key, Object, Value};
 
 const WORKLOADS: [&str; 7] = [
     "pass-loop-10k",
@@ -77,28 +77,55 @@ fn load_machine(dir: &Path, name: &str) -> Prepared {
     Prepared::new(Arc::new(loaded.machine.expect("machine")))
 }
 
-/// The kit's `mockResult`: `{value: input.last.value + 1, status: "ok", payload: {a: 1, b: [1, 2, 3]}}`.
-fn mock_result(input: &Value) -> Value {
-    let prev = input
-        .get("last")
-        .and_then(|l| l.get("value"))
-        .and_then(Value::as_i64)
-        .unwrap_or(0);
-    let mut payload = Object::new();
-    payload.insert("a".into(), Value::from_i64(1));
-    payload.insert(
-        "b".into(),
-        Value::array(vec![
-            Value::from_i64(1),
-            Value::from_i64(2),
-            Value::from_i64(3),
-        ]),
-    );
-    let mut o = Object::new();
-    o.insert("value".into(), Value::from_i64(prev + 1));
-    o.insert("status".into(), Value::from("ok"));
-    o.insert("payload".into(), Value::object(payload));
-    Value::object(o)
+/// The kit's `mockResult`: `{value: input.last.value + 1, status: "ok", payload: {a: 1, b: [1, 2, 3]}}`,
+/// computed from each task's input and built fresh for every call, as the peer's handler does.
+/// Keys are made once (as a JS engine interns property names), so the harness measures building
+/// the objects, not allocating key strings.
+struct MockResult {
+    value: Key,
+    status: Key,
+    payload: Key,
+    a: Key,
+    b: Key,
+    last: Key,
+    ok: Value,
+}
+
+impl MockResult {
+    fn new() -> MockResult {
+        MockResult {
+            value: "value".into(),
+            status: "status".into(),
+            payload: "payload".into(),
+            a: "a".into(),
+            b: "b".into(),
+            last: "last".into(),
+            ok: Value::from("ok"),
+        }
+    }
+
+    fn call(&self, input: &Value) -> Value {
+        let prev = input
+            .get(&self.last)
+            .and_then(|l| l.get(&self.value))
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        let mut payload = Object::with_capacity(2);
+        payload.insert(self.a.clone(), Value::from_i64(1));
+        payload.insert(
+            self.b.clone(),
+            Value::array(vec![
+                Value::from_i64(1),
+                Value::from_i64(2),
+                Value::from_i64(3),
+            ]),
+        );
+        let mut o = Object::with_capacity(3);
+        o.insert(self.value.clone(), Value::from_i64(prev + 1));
+        o.insert(self.status.clone(), self.ok.clone());
+        o.insert(self.payload.clone(), Value::object(payload));
+        Value::object(o)
+    }
 }
 
 struct Run {
@@ -107,7 +134,13 @@ struct Run {
     events: u32,
 }
 
-fn run_once(machine: &Prepared, input: &Value, flaky: bool, history: bool) -> (Run, Execution) {
+fn run_once(
+    machine: &Prepared,
+    input: &Value,
+    mock: &MockResult,
+    flaky: bool,
+    history: bool,
+) -> (Run, Execution) {
     let options = ExecOptions {
         limits: Limits::unlimited(),
         record_history: history,
@@ -126,7 +159,7 @@ fn run_once(machine: &Prepared, input: &Value, flaky: bool, history: bool) -> (R
                             "transient failure",
                         ))
                     } else {
-                        Ok(mock_result(&t.parameters))
+                        Ok(mock.call(&t.parameters))
                     };
                     exec.complete_task(&t.token, answer).expect("pending token");
                 }
@@ -166,6 +199,7 @@ fn main() {
         .unwrap_or(5)
         .max(1);
     let dir = workloads_dir();
+    let mock = MockResult::new();
     let meta = read_json(&dir.join("meta.json"));
     for name in WORKLOADS {
         if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
@@ -185,12 +219,12 @@ fn main() {
             _ => &[false, true],
         };
         for &history in modes {
-            let _ = run_once(&machine, &input, flaky, history);
+            let _ = run_once(&machine, &input, &mock, flaky, history);
             let mut times = Vec::with_capacity(runs);
             let mut last = None;
             for _ in 0..runs {
                 let t0 = Instant::now();
-                let (r, exec) = run_once(&machine, &input, flaky, history);
+                let (r, exec) = run_once(&machine, &input, &mock, flaky, history);
                 times.push(t0.elapsed().as_secs_f64() * 1000.0);
                 drop(exec);
                 last = Some(r);
@@ -232,7 +266,7 @@ fn main() {
 
 /// `back()` and `seek()` on a finished execution with its whole history recorded.
 fn bench_seek(machine: &Prepared, input: &Value, name: &str) {
-    let (_, mut exec) = run_once(machine, input, false, true);
+    let (_, mut exec) = run_once(machine, input, &MockResult::new(), false, true);
     let total = exec.event_count();
     let mut rng = asl_core::env::Rng::new(7);
     let n = 200;

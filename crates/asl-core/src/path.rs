@@ -363,20 +363,45 @@ impl Path {
         if self.segments.is_empty() {
             return Ok(value);
         }
-        let mut target = target;
-        let original = target.clone();
-        if set_in(&mut target, &self.segments, value) {
-            Ok(target)
-        } else {
-            Err(ExecError::new(
+        // Checked before writing, so a failure leaves `target` untouched (for the message) and
+        // no copy is kept: an unshared target is then updated in place (`Arc::make_mut`).
+        if !can_set(&target, &self.segments) {
+            return Err(ExecError::new(
                 ErrorName::ResultPathMatchFailure,
                 format!(
                     "Unable to apply ReferencePath {} to input {}",
                     self.text,
-                    original.to_json_string()
+                    target.to_json_string()
                 ),
-            ))
+            ));
         }
+        let mut target = target;
+        set_in(&mut target, &self.segments, value);
+        Ok(target)
+    }
+}
+
+/// Whether [`set_in`] can write along `segs` (the same walk, read-only).
+fn can_set(target: &Value, segs: &[Segment]) -> bool {
+    let Some((first, rest)) = segs.split_first() else {
+        return true;
+    };
+    match first {
+        Segment::Child(key) => match target {
+            Value::Object(obj) => match obj.get(key) {
+                Some(v) => can_set(v, rest),
+                // A missing key gets an empty object, through which only more keys can be made.
+                None => rest.iter().all(|s| matches!(s, Segment::Child(_))),
+            },
+            _ => false,
+        },
+        Segment::Index(n) => match target {
+            Value::Array(arr) => {
+                resolve_index(arr, *n).is_some_and(|i| arr.get(i).is_some_and(|v| can_set(v, rest)))
+            }
+            _ => false,
+        },
+        _ => false,
     }
 }
 

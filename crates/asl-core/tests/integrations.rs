@@ -79,7 +79,10 @@ fn lambda_invoke_wraps_the_payload_and_a_function_arn_returns_it() {
     assert_eq!(sched["resource"], "invoke");
     assert_eq!(sched["region"], "us-east-1");
     // The request, as AWS records it: a JSON string.
-    assert_eq!(sched["parameters"], r#"{"FunctionName":"f","Payload":{"x":1}}"#);
+    assert_eq!(
+        sched["parameters"],
+        r#"{"FunctionName":"f","Payload":{"x":1}}"#
+    );
 
     let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task",
         "Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","TimeoutSeconds":30,"End":true}}}"#;
@@ -138,12 +141,10 @@ fn sync_jobs_are_submitted_then_run_to_completion() {
     let t = |i: usize| h[i]["timestamp"].as_str().map(str::to_string);
     assert_ne!(t(4), t(5));
     // Past TimeoutSeconds, the job times out instead.
-    let mut e = start(
-        def,
-        "{}",
-        r#"{"Job":{"Return":{},"DurationSeconds":601}}"#,
+    let mut e = start(def, "{}", r#"{"Job":{"Return":{},"DurationSeconds":601}}"#);
+    assert!(
+        matches!(e.run(), Status::Failed { error: Some(err), .. } if &*err == "States.Timeout")
     );
-    assert!(matches!(e.run(), Status::Failed { error: Some(err), .. } if &*err == "States.Timeout"));
     assert!(types(&e).contains(&"TaskTimedOut".to_string()));
 }
 
@@ -316,7 +317,10 @@ fn activities_report_activity_events_and_can_be_mocked() {
         r#"{"Approve":{"Throw":{"Error":"Rejected","Cause":"no"}}}"#,
     );
     assert!(matches!(e.run(), Status::Failed { .. }));
-    assert_eq!(events(&e)[4]["activityFailedEventDetails"]["error"], "Rejected");
+    assert_eq!(
+        events(&e)[4]["activityFailedEventDetails"]["error"],
+        "Rejected"
+    );
 }
 
 #[test]
@@ -330,7 +334,10 @@ fn aws_sdk_tasks_show_service_and_action() {
     };
     assert_eq!(tasks[0].parameters, v(r#"{"Bucket":"b","Key":"k"}"#));
     let h = events(&e);
-    assert_eq!(h[2]["taskScheduledEventDetails"]["resourceType"], "aws-sdk:s3");
+    assert_eq!(
+        h[2]["taskScheduledEventDetails"]["resourceType"],
+        "aws-sdk:s3"
+    );
     assert_eq!(h[2]["taskScheduledEventDetails"]["resource"], "getObject");
     assert_eq!(types(&e).len(), 4, "no TaskSubmitted for request-response");
 }
@@ -349,4 +356,128 @@ fn numbered_mocks_that_run_out_fail_the_task() {
     };
     assert_eq!(error.as_deref(), Some("States.Runtime"));
     assert!(cause.is_some_and(|c| c.contains("invocation 2")));
+}
+
+/// The recorded AWS executions (`shared/conformance`, see `tests/conformance.rs`).
+fn recorded_cases() -> Vec<serde_json::Value> {
+    let dir = std::env::var("ASL_CONFORMANCE_DIR").map_or_else(
+        |_| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
+        },
+        std::path::PathBuf::from,
+    );
+    #[allow(clippy::disallowed_methods)] // the test reads the shared case files
+    let text = std::fs::read_to_string(dir.join("localstack.jsonl")).expect("conformance cases");
+    text.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// `got` has `want`'s shape and values; strings the snapshot tool masked (`"date"`, a header's
+/// own name, `<uuid:N>`) stand for any value.
+fn same_shape(
+    want: &serde_json::Value,
+    got: &serde_json::Value,
+    key: &str,
+    exact_length: bool,
+) -> Result<(), String> {
+    use serde_json::Value as J;
+    match (want, got) {
+        // The body's length depends on how the function's runtime wrote it (Python's json.dumps
+        // adds spaces) and on masked values: compared only where that is unambiguous.
+        (_, _) if key == "Content-Length" && !exact_length => Ok(()),
+        (J::String(w), _)
+            if w == "date" || w == key || (w.starts_with("<uuid:") && w.ends_with('>')) =>
+        {
+            Ok(())
+        }
+        (J::Object(w), J::Object(g)) => {
+            let wk: Vec<&String> = w.keys().collect();
+            let gk: Vec<&String> = g.keys().collect();
+            let (mut ws, mut gs) = (wk.clone(), gk.clone());
+            ws.sort();
+            gs.sort();
+            if ws != gs {
+                return Err(format!("{key}: keys {wk:?}, got {gk:?}"));
+            }
+            for (k, wv) in w {
+                same_shape(wv, &g[k], k, exact_length)?;
+            }
+            Ok(())
+        }
+        (J::Array(w), J::Array(g)) if w.len() == g.len() => w
+            .iter()
+            .zip(g)
+            .try_for_each(|(a, b)| same_shape(a, b, key, exact_length)),
+        _ if want == got => Ok(()),
+        _ => Err(format!("{key}: expected {want}, got {got}")),
+    }
+}
+
+#[test]
+fn return_payload_reproduces_recorded_lambda_invoke_results() {
+    let mut checked = 0;
+    for case in recorded_cases() {
+        let Some(calls) = case.get("mock_calls").and_then(|m| m.as_object()) else {
+            continue;
+        };
+        let def = &case["definition"];
+        if case["expected"]["status"] != "SUCCEEDED"
+            || def.get("QueryLanguage").is_some()
+            || def.to_string().contains("JSONata")
+        {
+            continue;
+        }
+        let all: Vec<&serde_json::Value> = calls
+            .values()
+            .flat_map(|c| c.as_array().into_iter().flatten())
+            .collect();
+        let invoke = all
+            .iter()
+            .all(|c| c["integration"] == "lambda:invoke" && c["outcome"] == "return");
+        let direct = all
+            .iter()
+            .all(|c| c["integration"] == "lambda-direct" && c["outcome"] == "return");
+        if all.is_empty() || !(invoke || direct) {
+            continue;
+        }
+        // Mock what each function returned; the integration must add the rest.
+        let mut states = serde_json::Map::new();
+        for (state, calls) in calls {
+            let mut numbered = serde_json::Map::new();
+            for (i, c) in calls.as_array().into_iter().flatten().enumerate() {
+                let payload = if invoke {
+                    c["result"]["Payload"].clone()
+                } else {
+                    c["result"].clone()
+                };
+                numbered.insert(
+                    i.to_string(),
+                    serde_json::json!({ "ReturnPayload": payload }),
+                );
+            }
+            states.insert(state.clone(), serde_json::Value::Object(numbered));
+        }
+        let mocks = serde_json::json!({ "States": states }).to_string();
+        let mut e = start(&def.to_string(), &case["input"].to_string(), &mocks);
+        let id = case["id"].as_str().unwrap_or("?");
+        let Status::Succeeded { output } = e.run() else {
+            panic!("{id}: {:?}", e.status());
+        };
+        let got: serde_json::Value = serde_json::to_value(&output).expect("output");
+        let exact_length = calls
+            .values()
+            .flat_map(|c| c.as_array().into_iter().flatten())
+            .all(|c| {
+                let p = &c["result"]["Payload"];
+                let text = p.to_string();
+                !text.contains('<') && (text.len() <= 2 || !(p.is_object() || p.is_array()))
+            });
+        if let Err(why) = same_shape(&case["expected"]["output"], &got, "", exact_length) {
+            panic!("{id}: {why}");
+        }
+        checked += 1;
+    }
+    println!("{checked} recorded Lambda executions reproduced from ReturnPayload mocks");
+    assert!(checked >= 10, "only {checked} cases checked");
 }

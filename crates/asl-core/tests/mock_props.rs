@@ -22,14 +22,40 @@ static FIXTURES: LazyLock<Vec<String>> = LazyLock::new(|| {
 });
 
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"", "\"0\"", "\"1-2\"", "\"3-1\"", "\"x\"", "null", "true",
-    "-1", "1e999", "\"Return\"", "\"Throw\"", "\"Error\"", "\"Cause\"", "\"DurationSeconds\"",
-    "\"StateMachines\"", "\"TestCases\"", "\"MockedResponses\"", "é", "\n", "\\u12",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "\"0\"",
+    "\"1-2\"",
+    "\"3-1\"",
+    "\"x\"",
+    "null",
+    "true",
+    "-1",
+    "1e999",
+    "\"Return\"",
+    "\"Throw\"",
+    "\"Error\"",
+    "\"Cause\"",
+    "\"DurationSeconds\"",
+    "\"StateMachines\"",
+    "\"TestCases\"",
+    "\"MockedResponses\"",
+    "é",
+    "\n",
+    "\\u12",
 ];
 
 fn check_position(text: &str, e: &MockError) {
     let lines = text.split('\n').count() as u32;
-    assert!(e.line >= 1 && e.line <= lines.max(1), "{e} in {lines} lines");
+    assert!(
+        e.line >= 1 && e.line <= lines.max(1),
+        "{e} in {lines} lines"
+    );
     assert!(e.column >= 1, "{e}");
     assert!(!e.message.is_empty());
 }

@@ -2,12 +2,14 @@
 //! what a real integration returns around a function's own result.
 //!
 //! Owns [`ResourceKind`] (a Lambda function ARN reports `LambdaFunction…` events; an
-//! `arn:aws:states:::service:action[.sync|.waitForTaskToken]` resource, `aws-sdk:*` and
-//! activities report `Task…` events with `resourceType`/`resource`) and
-//! [`lambda_invoke_response`]: `arn:aws:states:::lambda:invoke` returns the whole Invoke response
-//! (`ExecutedVersion`, `Payload`, `SdkHttpMetadata`, `SdkResponseMetadata`, `StatusCode`), while
-//! a plain function ARN returns the payload itself, so a mock written as "what my function
-//! returns" is wrapped the way AWS wraps it.
+//! `arn:aws:states:::service:action[.sync|.waitForTaskToken]` resource and `aws-sdk:*` report
+//! `Task…` events with `resourceType`/`resource`; an activity ARN reports `Activity…` events),
+//! [`Pattern`] (request-response, `.sync`, `.waitForTaskToken`: the last two record
+//! `TaskSubmitted` before the job's or callback's outcome) and [`lambda_invoke_response`]:
+//! `arn:aws:states:::lambda:invoke` returns the whole Invoke response (`ExecutedVersion`,
+//! `Payload`, `SdkHttpMetadata`, `SdkResponseMetadata`, `StatusCode`, with the headers AWS
+//! records), while a plain function ARN returns the payload itself, so a mock written as "what my
+//! function returns" (`ReturnPayload`) is wrapped the way AWS wraps it.
 //!
 //! Not owned here: running tasks or choosing their results ([`crate::exec`], [`crate::mock`]).
 
@@ -89,6 +91,13 @@ pub fn is_lambda_invoke(arn: &str) -> bool {
         if &**resource_type == "lambda" && resource.split('.').next() == Some("invoke"))
 }
 
+/// Whether a task's result is the Invoke response around the function's payload (so a
+/// `ReturnPayload` mock is wrapped): `lambda:invoke` request-response only; with
+/// `.waitForTaskToken` the result is what the callback sends.
+pub fn wraps_payload(arn: &str) -> bool {
+    is_lambda_invoke(arn) && pattern(arn) == Pattern::RequestResponse
+}
+
 /// The response `arn:aws:states:::lambda:invoke` returns for a function that returned `payload`
 /// at virtual time `now_ms`, in the shape AWS records (header names and order as in recorded
 /// executions; request and trace ids drawn from the execution's seeded generator).
@@ -152,6 +161,10 @@ mod tests {
             "arn:aws:states:::lambda:invoke.waitForTaskToken"
         ));
         assert!(!is_lambda_invoke("arn:aws:states:::sqs:sendMessage"));
+        assert!(wraps_payload("arn:aws:states:::lambda:invoke"));
+        assert!(!wraps_payload(
+            "arn:aws:states:::lambda:invoke.waitForTaskToken"
+        ));
         match resource_kind("arn:aws:states:::aws-sdk:s3:getObject") {
             ResourceKind::Service {
                 resource_type,
@@ -165,7 +178,10 @@ mod tests {
             resource_kind("arn:aws:states:us-east-1:123456789012:activity:approve"),
             ResourceKind::Activity
         ));
-        assert_eq!(pattern("arn:aws:states:::glue:startJobRun.sync"), Pattern::Sync);
+        assert_eq!(
+            pattern("arn:aws:states:::glue:startJobRun.sync"),
+            Pattern::Sync
+        );
         assert_eq!(
             pattern("arn:aws:states:::states:startExecution.sync:2"),
             Pattern::Sync
@@ -189,7 +205,13 @@ mod tests {
         };
         assert_eq!(
             keys(Some(&r)),
-            ["ExecutedVersion", "Payload", "SdkHttpMetadata", "SdkResponseMetadata", "StatusCode"]
+            [
+                "ExecutedVersion",
+                "Payload",
+                "SdkHttpMetadata",
+                "SdkResponseMetadata",
+                "StatusCode"
+            ]
         );
         let http = r.get("SdkHttpMetadata");
         assert_eq!(
@@ -206,11 +228,13 @@ mod tests {
             ]
         );
         assert_eq!(
-            http.and_then(|h| h.get("HttpHeaders")).and_then(|h| h.get("Date")),
+            http.and_then(|h| h.get("HttpHeaders"))
+                .and_then(|h| h.get("Date")),
             Some(&Value::from("Mon, 01 Jan 2024 00:00:00 GMT"))
         );
         assert_eq!(
-            http.and_then(|h| h.get("HttpHeaders")).and_then(|h| h.get("Content-Length")),
+            http.and_then(|h| h.get("HttpHeaders"))
+                .and_then(|h| h.get("Content-Length")),
             Some(&Value::from("1"))
         );
     }

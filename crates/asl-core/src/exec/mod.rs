@@ -9,7 +9,9 @@
 //! task that had no mock, for which the execution paused with a [`PendingTask`]; also after some
 //! virtual time with [`Execution::complete_task_after`], [`Execution::send_heartbeat`], and
 //! [`Execution::expire_task`] when no answer ever comes, so `TimeoutSeconds` and
-//! `HeartbeatSeconds` fire in virtual time as AWS would).
+//! `HeartbeatSeconds` fire in virtual time as AWS would). A paused task's clock moves only by
+//! what the caller says (the delay of an answer or heartbeat, or expiry): other branches running
+//! on do not time it out, which keeps replays after stepping back deterministic.
 //!
 //! Semantics are AWS Step Functions' in JSONPath mode; JSONata states fail with a clear
 //! `States.Runtime` cause until a JSONata engine exists. Submodules, one concept each:
@@ -139,9 +141,10 @@ impl PendingTask {
     /// heartbeat deadline wins only when strictly earlier, as for mocked durations.
     pub fn deadline(&self) -> Option<(u64, bool)> {
         let t = self.timeout_seconds.map(|t| t.saturating_mul(1000));
-        let h = self
-            .heartbeat_seconds
-            .map(|h| self.last_heartbeat_ms.saturating_add(h.saturating_mul(1000)));
+        let h = self.heartbeat_seconds.map(|h| {
+            self.last_heartbeat_ms
+                .saturating_add(h.saturating_mul(1000))
+        });
         match (t, h) {
             (t, Some(h)) if t.is_none_or(|t| h < t) => Some((h, true)),
             (Some(t), _) => Some((t, false)),
@@ -460,7 +463,10 @@ impl Execution {
         let (attempt, answer) = match p.wait(after_ms) {
             Some((at, heartbeat)) => {
                 p.waited_ms = at;
-                (Attempt::TimedOut { heartbeat }, TaskAnswer::TimedOut { heartbeat })
+                (
+                    Attempt::TimedOut { heartbeat },
+                    TaskAnswer::TimedOut { heartbeat },
+                )
             }
             None => (
                 match result {
@@ -477,7 +483,11 @@ impl Execution {
     /// A heartbeat for a paused task (AWS's SendTaskHeartbeat), sent after it waited `after_ms`
     /// more virtual milliseconds: the `HeartbeatSeconds` clock starts again. When a deadline
     /// passed before the heartbeat, the task times out.
-    pub fn send_heartbeat(&mut self, token: &str, after_ms: u64) -> Result<TaskAnswer, CompleteError> {
+    pub fn send_heartbeat(
+        &mut self,
+        token: &str,
+        after_ms: u64,
+    ) -> Result<TaskAnswer, CompleteError> {
         let i = self.pending_index(token)?;
         let p = &mut self.core.pending[i];
         match p.wait(after_ms) {

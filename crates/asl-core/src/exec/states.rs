@@ -79,11 +79,9 @@ impl<'a> Engine<'a> {
 
     /// A task token: the execution name and the attempt's number.
     fn token_text(&self, seq: u64) -> Arc<str> {
-        // Built by hand: one per paused task, and `format!` showed in profiles.
+        // Built by hand on the stack, then one allocation: one token per paused task, and
+        // `format!` (and a `String` then copied into the `Arc`) showed in profiles.
         let name = &self.options.names.execution_name;
-        let mut s = String::with_capacity(name.len() + 26);
-        s.push_str(name);
-        s.push_str("-task-");
         let mut digits = [0u8; 20];
         let mut n = seq;
         let mut i = digits.len();
@@ -95,10 +93,21 @@ impl<'a> Engine<'a> {
                 break;
             }
         }
-        for &d in &digits[i..] {
-            s.push(d as char);
+        let digits = &digits[i..];
+        let mut buf = [0u8; 128];
+        let len = name.len() + 6 + digits.len();
+        if len > buf.len() {
+            let mut s = String::with_capacity(len);
+            s.push_str(name);
+            s.push_str("-task-");
+            s.extend(digits.iter().map(|&d| d as char));
+            return s.into();
         }
-        s.into()
+        buf[..name.len()].copy_from_slice(name.as_bytes());
+        buf[name.len()..name.len() + 6].copy_from_slice(b"-task-");
+        buf[name.len() + 6..len].copy_from_slice(digits);
+        // ASCII digits after a valid name: always UTF-8.
+        std::str::from_utf8(&buf[..len]).map_or_else(|_| Arc::from(""), Arc::from)
     }
 
     /// The current Task state's resource kind (computed once per execution, in `Compiled`).
@@ -257,7 +266,8 @@ impl<'a> Engine<'a> {
         if n_retriers > 0
             && let Some(v) = self.visit_mut(id)
         {
-            v.attempts = vec![0; n_retriers];
+            // Reuses the visit's vector (cleared above): no allocation per state entry.
+            v.attempts.resize(n_retriers, 0);
         }
         if st.query_language == QueryLanguage::Jsonata {
             self.set_phase(
@@ -842,7 +852,8 @@ impl<'a> Engine<'a> {
         }
         self.set_phase(id, Phase::TaskStart);
         let resource = task.resource.value.clone();
-        let region: Arc<str> = self.options.names.region.as_str().into();
+        // Only service integrations' events name the region; built only when recorded.
+        let options = self.options;
         match self.resource_kind_of(id) {
             ResourceKind::LambdaFunction => {
                 self.emit(id, EventType::LambdaFunctionScheduled, || {
@@ -860,7 +871,7 @@ impl<'a> Engine<'a> {
                 EventDetails::TaskScheduled {
                     resource_type,
                     resource,
-                    region,
+                    region: options.names.region.as_str().into(),
                     parameters: params,
                     timeout_seconds: timeout,
                     heartbeat_seconds: heartbeat,
@@ -972,7 +983,7 @@ impl<'a> Engine<'a> {
                 let attempt = match resp.outcome {
                     MockOutcome::Return(v)
                         if resp.wrap_payload
-                            && super::integration::is_lambda_invoke(&task.resource.value) =>
+                            && super::integration::wraps_payload(&task.resource.value) =>
                     {
                         // Answered when the function returns: after the mocked duration.
                         let at = self.core.thread(id).map_or(0, |t| t.time).saturating_add(

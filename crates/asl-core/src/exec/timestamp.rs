@@ -167,7 +167,10 @@ mod tests {
             format_http_date(1_704_067_200_000),
             "Mon, 01 Jan 2024 00:00:00 GMT"
         );
-        assert_eq!(format_http_date(951_782_400_000), "Tue, 29 Feb 2000 00:00:00 GMT");
+        assert_eq!(
+            format_http_date(951_782_400_000),
+            "Tue, 29 Feb 2000 00:00:00 GMT"
+        );
     }
 
     #[test]
