@@ -5,13 +5,13 @@
 //! SVG, when the definition is not valid ASL or cannot be read; warnings are printed the same way
 //! but do not stop the drawing. Exit 1 when the output file cannot be written.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use asl_core::diag::{Code, Diagnostic};
-use asl_core::source::LineIndex;
 use asl_graph::{RenderOptions, Theme};
+
+use crate::input;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -33,37 +33,9 @@ enum ThemeArg {
 }
 
 pub fn main(args: Args) -> ExitCode {
-    let shown = args.definition.display().to_string();
-    let text = match read(&args.definition) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{shown}: error: cannot read the definition: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let index = LineIndex::new(&text);
-    let report = |mut d: Diagnostic| {
-        d.locate(&text, &index);
-        eprintln!("{shown}:{d}");
-    };
-    let root = match asl_core::syntax::parse(&text) {
-        Ok(root) => root,
-        Err(e) => {
-            report(Diagnostic::new(Code::InvalidJson, e.message, "", e.span));
-            return ExitCode::from(2);
-        }
-    };
-    let (machine, mut diags) = asl_core::parse::parse(&root);
-    if let Some(m) = &machine {
-        diags.extend(asl_core::validate::validate(m));
-    }
-    let has_error = diags.iter().any(Diagnostic::is_error);
-    for d in diags {
-        report(d);
-    }
-    let machine = match machine {
-        Some(m) if !has_error => m,
-        _ => return ExitCode::from(2),
+    // Errors are printed as `FILE:LINE:COL: error[CODE]: message`; nothing is drawn for them.
+    let Some(machine) = input::load_definition(&args.definition, true) else {
+        return ExitCode::from(2);
     };
     let theme = match args.theme {
         ThemeArg::Light => Theme::Light,
@@ -92,15 +64,5 @@ pub fn main(args: Args) -> ExitCode {
             eprintln!("{to}: error: cannot write the SVG: {e}");
             ExitCode::from(1)
         }
-    }
-}
-
-fn read(path: &PathBuf) -> std::io::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(path)
     }
 }

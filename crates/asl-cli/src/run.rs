@@ -25,8 +25,8 @@
 //! lives in `asl_core::exec`; this module and its helpers (shared with `asl test`) read files
 //! and print.
 
-use std::io::{IsTerminal as _, Read as _, Write as _};
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -34,8 +34,9 @@ use asl_core::env::{Env, Rng};
 use asl_core::error::{ErrorName, ExecError};
 use asl_core::exec::{ExecOptions, Execution, Limits, PendingTask, Status, integration};
 use asl_core::mock::{MockConfig, MockFile, MockOutcome, MockSequence, Mocks};
-use asl_core::model::StateMachine;
 use asl_core::value::Value;
+
+use crate::input::{load_definition, read_json, read_mock_file, usage_error};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -75,64 +76,6 @@ pub struct Args {
     /// resource mocks become mocks of the states using them.
     #[arg(long, value_name = "FILE")]
     pub export_mocks: Option<PathBuf>,
-}
-
-pub(crate) fn read(path: &Path) -> std::io::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(path)
-    }
-}
-
-pub(crate) fn usage_error(msg: String) -> ExitCode {
-    eprintln!("asl: {msg}");
-    ExitCode::from(2)
-}
-
-/// Reads and validates a definition; prints its errors (`FILE:LINE:COL: error[CODE]: …`) and
-/// returns `None` when it cannot run.
-pub(crate) fn load_definition(path: &Path) -> Option<StateMachine> {
-    let name = path.display().to_string();
-    let text = match read(path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("asl: cannot read {name}: {e}");
-            return None;
-        }
-    };
-    let loaded = asl_core::load(&text);
-    if loaded.has_errors() || loaded.machine.is_none() {
-        for d in loaded.errors() {
-            eprintln!("{name}:{d}");
-        }
-        if loaded.diagnostics.is_empty() {
-            eprintln!("asl: {name}: not a state machine definition");
-        }
-        return None;
-    }
-    loaded.machine
-}
-
-/// Reads a JSON file (`what` names it in the diagnostic, which carries `FILE:LINE:COL`).
-pub(crate) fn read_json(path: &Path, what: &str) -> Result<Value, String> {
-    let text = read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Value::parse(&text).map_err(|e| {
-        format!(
-            "{}:{}:{}: malformed {what} JSON: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    })
-}
-
-/// Reads a mock file of either form; problems as `FILE:LINE:COL: message`.
-pub(crate) fn read_mock_file(path: &Path) -> Result<MockFile, String> {
-    let text = read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    MockFile::parse(&text).map_err(|e| format!("{}:{e}", path.display()))
 }
 
 fn load_mocks(args: &Args) -> Result<Mocks, String> {
@@ -368,7 +311,7 @@ pub(crate) fn options(seed: u64, mocks: Mocks, max_transitions: u64, history: bo
 }
 
 pub fn main(args: Args) -> ExitCode {
-    let Some(machine) = load_definition(&args.definition) else {
+    let Some(machine) = load_definition(&args.definition, false) else {
         return ExitCode::from(2);
     };
     let input = match &args.input {

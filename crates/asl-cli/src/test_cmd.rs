@@ -24,6 +24,7 @@ use asl_core::source::{Encoding, LineIndex, Span};
 use asl_core::syntax::{self, Node};
 use asl_core::value::Value;
 
+use crate::input;
 use crate::run::{self, Unmocked};
 
 #[derive(clap::Args)]
@@ -70,7 +71,7 @@ fn located(path: &Path, text: &str, span: Span, msg: String) -> String {
 }
 
 fn read_expectations(path: &Path) -> Result<Vec<(String, Span, Expectation)>, String> {
-    let text = run::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = input::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let node = syntax::parse(&text).map_err(|e| {
         located(
             path,
@@ -197,42 +198,42 @@ fn describe(status: &Status) -> String {
 }
 
 pub fn main(args: Args) -> ExitCode {
-    let config = match run::read_mock_file(&args.mock_config) {
+    let config = match input::read_mock_file(&args.mock_config) {
         Ok(MockFile::Config(c)) => c,
         Ok(MockFile::Native(_)) => {
-            return run::usage_error(format!(
+            return input::usage_error(format!(
                 "{}: not a MockConfigFile (it has no \"StateMachines\"); use `asl run --mocks` for plain mocks",
                 args.mock_config.display()
             ));
         }
-        Err(e) => return run::usage_error(e),
+        Err(e) => return input::usage_error(e),
     };
     let machine_cases = match config.machine(args.state_machine.as_deref()) {
         Ok(m) => m.clone(),
-        Err(e) => return run::usage_error(format!("{}: {e}", args.mock_config.display())),
+        Err(e) => return input::usage_error(format!("{}: {e}", args.mock_config.display())),
     };
-    let Some(machine) = run::load_definition(&args.definition) else {
+    let Some(machine) = input::load_definition(&args.definition, false) else {
         return ExitCode::from(2);
     };
     let input = match &args.input {
         None => Value::empty_object(),
-        Some(path) => match run::read_json(path, "input") {
+        Some(path) => match input::read_json(path, "input") {
             Ok(v) => v,
-            Err(e) => return run::usage_error(e),
+            Err(e) => return input::usage_error(e),
         },
     };
     let expectations = match &args.expect {
         None => Vec::new(),
         Some(path) => match read_expectations(path) {
             Ok(e) => e,
-            Err(e) => return run::usage_error(e),
+            Err(e) => return input::usage_error(e),
         },
     };
     if let Some(path) = &args.expect {
-        let text = run::read(path).unwrap_or_default();
+        let text = input::read(path).unwrap_or_default();
         for (case, span, _) in &expectations {
             if !machine_cases.test_cases.iter().any(|c| &*c.name == case) {
-                return run::usage_error(located(
+                return input::usage_error(located(
                     path,
                     &text,
                     *span,
@@ -251,7 +252,7 @@ pub fn main(args: Args) -> ExitCode {
         let label = format!("{}/{}", machine_cases.name, case.name);
         let mocks = match config.mocks(Some(&machine_cases.name), &case.name) {
             Ok(m) => m,
-            Err(e) => return run::usage_error(format!("{}: {e}", args.mock_config.display())),
+            Err(e) => return input::usage_error(format!("{}: {e}", args.mock_config.display())),
         };
         for w in mocks.unused(prepared.machine()) {
             eprintln!("asl: warning: {label}: {w}");
@@ -267,7 +268,7 @@ pub fn main(args: Args) -> ExitCode {
         let mut exec: Execution = prepared.start(case_input, options);
         let status = match run::drive(&mut exec, unmocked, args.seed) {
             Ok(s) => s,
-            Err(e) => return run::usage_error(e),
+            Err(e) => return input::usage_error(e),
         };
         match verdict(&status, expect) {
             None => {

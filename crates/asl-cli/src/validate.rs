@@ -6,7 +6,7 @@
 //! no file has an error (warnings are fine), 1 when any has, 2 when a file cannot be read (that
 //! wins over 1). Checking itself lives in `asl_core::load`; this module only reads files and prints.
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -57,13 +57,7 @@ pub fn main(args: Args) -> ExitCode {
     let mut json_reports = Vec::new();
     for file in &args.files {
         let name = file.display().to_string();
-        let text = if name == "-" {
-            let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map(|_| s)
-        } else {
-            std::fs::read_to_string(file)
-        };
-        let text = match text {
+        let text = match crate::input::read(file) {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("asl: cannot read {name}: {e}");

@@ -1593,40 +1593,19 @@ impl Cx {
             "A Catcher",
             Code::DuplicateKey,
         )?;
-        let mut usable = Vec::new();
-        for m in &f.members {
-            let key = m.key.as_str();
-            if !matches!(
-                key,
-                "ErrorEquals" | "Next" | "ResultPath" | "Assign" | "Output" | "Comment"
-            ) {
-                self.push(
-                    Code::UnknownField,
-                    format!("Field '{key}' is not supported in a Catcher"),
-                    &f.ptr(key),
-                    m.key_span,
-                );
-            } else if let Some(lang) = field_language(key)
-                && lang != ql
-            {
-                self.push(
-                    Code::QueryLanguageField,
-                    format!(
-                        "field '{key}' is only supported for the '{}' QueryLanguage",
-                        ql_name(lang)
-                    ),
-                    &f.ptr(key),
-                    m.key_span,
-                );
-            } else {
-                usable.push(*m);
-            }
-        }
-        let f = Fields {
-            members: usable,
-            ptr: f.ptr,
-            anchor: f.anchor,
-        };
+        let f = self.only_allowed(
+            f,
+            &[
+                "ErrorEquals",
+                "Next",
+                "ResultPath",
+                "Assign",
+                "Output",
+                "Comment",
+            ],
+            ql,
+            "a Catcher",
+        );
         self.comment(&f);
         let error_equals = self.error_equals(&f);
         let next = match self.target(&f, "Next") {
@@ -2227,40 +2206,49 @@ impl Cx {
     ) -> Option<(Fields<'a>, &'a Member)> {
         let m = f.get(key)?;
         let sf = self.fields(&m.value, &f.ptr(key), m.key_span, key, Code::DuplicateKey)?;
+        Some((self.only_allowed(sf, allowed, ql, key), m))
+    }
+
+    /// Keeps the members of `f` that are allowed in `place` and in the query language `ql`,
+    /// reporting every other one.
+    fn only_allowed<'a>(
+        &mut self,
+        f: Fields<'a>,
+        allowed: &[&str],
+        ql: QueryLanguage,
+        place: &str,
+    ) -> Fields<'a> {
         let mut usable = Vec::new();
-        for sm in &sf.members {
-            let k = sm.key.as_str();
-            if !allowed.contains(&k) {
+        for m in &f.members {
+            let key = m.key.as_str();
+            if !allowed.contains(&key) {
                 self.push(
                     Code::UnknownField,
-                    format!("Field '{k}' is not supported in {key}"),
-                    &sf.ptr(k),
-                    sm.key_span,
+                    format!("Field '{key}' is not supported in {place}"),
+                    &f.ptr(key),
+                    m.key_span,
                 );
-            } else if let Some(lang) = field_language(k)
+            } else if let Some(lang) = field_language(key)
                 && lang != ql
             {
                 self.push(
                     Code::QueryLanguageField,
                     format!(
-                        "field '{k}' is only supported for the '{}' QueryLanguage",
+                        "field '{key}' is only supported for the '{}' QueryLanguage",
                         ql_name(lang)
                     ),
-                    &sf.ptr(k),
-                    sm.key_span,
+                    &f.ptr(key),
+                    m.key_span,
                 );
             } else {
-                usable.push(*sm);
+                usable.push(*m);
             }
         }
-        Some((
-            Fields {
-                members: usable,
-                ptr: sf.ptr,
-                anchor: sf.anchor,
-            },
-            m,
-        ))
+        Fields {
+            members: usable,
+            ptr: f.ptr,
+            anchor: f.anchor,
+        }
     }
 
     fn item_reader(&mut self, f: &Fields, ql: QueryLanguage) -> Option<ItemReader> {
