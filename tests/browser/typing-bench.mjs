@@ -1,7 +1,7 @@
 // Benchmark (prints figures, asserts nothing): how long a keystroke in a 200-state definition
 // takes to reach the diagnostics and the graph. `node typing-bench.mjs [DIST]`, default ../../dist.
 // Prints one JSON line: the app's own timings of analysis (asl-core load + validate) and graph
-// drawing (asl-graph layout + SVG), for a keystroke the drawing does not show (in a Comment) and
+// drawing (asl-graph layout + SVG), for a keystroke the drawing does not show (a Parameters value) and
 // one it does (a retry count), and input-event → done wall times, which include the 200 ms
 // typing debounce. Medians after warm-ups.
 import path from 'node:path';
@@ -57,9 +57,9 @@ try {
   const select = (from, to) => page.evaluate(([a, b]) => document.querySelector('[data-testid="definition-editor"]').setSelectionRange(a, b), [from, to]);
   await page.focus(editor);
 
-  // A: a keystroke the drawing does not show (inside the Comment): analysis only.
-  const comment = [];
-  let at = text.indexOf('"typing"') + 2;
+  // A: a keystroke the drawing does not show (a Parameters value): analysis only.
+  const hidden = [];
+  let at = text.indexOf('"FunctionName": "f5"') + '"FunctionName": "f'.length;
   for (let i = 0; i < 18; i++) {
     await select(at, at);
     const before = await count('analyzeCount');
@@ -71,11 +71,12 @@ try {
     const redrawn = (await count('graphCount')) !== graphBefore;
     const r = await page.evaluate(() => ({ analyze: Number(document.body.dataset.analyzeMs), e2e: window['__data-analyze-count'] - window.__input }));
     r.redrawn = redrawn;
-    if (i >= 3) comment.push(r);
+    if (i >= 3) hidden.push(r);
   }
   // B: a keystroke the drawing shows (a retry count badge): analysis + layout + SVG.
   const structural = [];
-  let digit = text.indexOf('"MaxAttempts": 2') + '"MaxAttempts": '.length;
+  const current = await page.inputValue(editor);
+  const digit = current.indexOf('"MaxAttempts": 2') + '"MaxAttempts": '.length;
   for (let i = 0; i < 11; i++) {
     await select(digit, digit + 1);
     const before = await count('graphCount');
@@ -88,7 +89,7 @@ try {
   console.log(JSON.stringify({
     workload: 'def-200 typing in the playground', states: 200, chars: text.length, debounce_ms: 200,
     full_layout_ms: fullLayoutMs,
-    comment_keystroke: { n: comment.length, analyze_median_ms: med(comment, 'analyze'), input_to_done_median_ms: med(comment, 'e2e'), redrawn: comment.filter((r) => r.redrawn).length },
+    hidden_keystroke: { n: hidden.length, analyze_median_ms: med(hidden, 'analyze'), input_to_done_median_ms: med(hidden, 'e2e'), redrawn: hidden.filter((r) => r.redrawn).length },
     structural_keystroke: { n: structural.length, layout_median_ms: med(structural, 'layout'), svg_median_ms: med(structural, 'svg'), input_to_graph_median_ms: med(structural, 'e2e') },
     loadavg: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
   }));

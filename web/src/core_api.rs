@@ -323,54 +323,9 @@ mod tests {
         assert!(!a.has_errors(), "{:?}", a.diagnostics);
         let svg = a
             .machine
-            .map(|m| graph_svg(&m, false, &[]))
+            .map(|m| graph_svg(&lay_out(graph_model(&m)), false, &[]))
             .unwrap_or_default();
         assert!(svg.contains("data-state=\"A\""), "{svg}");
-    }
-
-    fn run_text(def: &str, input: &str, mocks: &str) -> RunView {
-        let a = analyze(def);
-        assert!(!a.has_errors(), "{:?}", a.diagnostics);
-        run(a.machine.unwrap_or_else(|| unreachable!()), input, mocks)
-    }
-
-    #[test]
-    fn a_run_succeeds_with_its_output_history_and_state_colours() {
-        let v = run_text(
-            r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"P"},"P":{"Type":"Pass","End":true}}}"#,
-            r#"{"x":1}"#,
-            r#"{"T":{"Return":{"y":2}}}"#,
-        );
-        assert_eq!(v.status, "SUCCEEDED", "{v:?}");
-        assert_eq!(
-            v.output.as_deref().map(|o| o.contains("\"y\": 2")),
-            Some(true),
-            "{v:?}"
-        );
-        assert_eq!(v.events.first().map(|e| e.kind), Some("ExecutionStarted"));
-        assert_eq!(v.events.last().map(|e| e.kind), Some("ExecutionSucceeded"));
-        assert_eq!(
-            v.states,
-            vec![
-                ("T".into(), StateStatus::Succeeded),
-                ("P".into(), StateStatus::Succeeded)
-            ]
-        );
-    }
-
-    #[test]
-    fn a_caught_failure_and_bad_mocks_are_reported() {
-        let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}],"End":true},"F":{"Type":"Fail","Error":"Boom"}}}"#;
-        let v = run_text(def, "{}", r#"{"T":{"Throw":{"Error":"E","Cause":"c"}}}"#);
-        assert_eq!(v.status, "FAILED", "{v:?}");
-        assert_eq!(v.error.as_deref(), Some("Boom"));
-        assert_eq!(
-            v.states.first(),
-            Some(&("T".into(), StateStatus::Caught)),
-            "{v:?}"
-        );
-        assert_eq!(run_text(def, "{", "{}").status, "INVALID");
-        assert_eq!(run_text(def, "{}", "[1]").status, "INVALID");
     }
 
     fn run_text(def: &str, input: &str, mocks: &str) -> RunView {

@@ -15,13 +15,13 @@
 
 #![allow(clippy::disallowed_methods)] // a benchmark reads the clock and files; the core does not
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use asl_core::error::{ErrorName, ExecError};
 use asl_core::exec::{ExecOptions, Execution, Limits, Prepared, Status};
+use asl_core::mock::Mocks;
 use asl_core::value::{Key, Object, Value};
 
 const WORKLOADS: [&str; 7] = [
@@ -134,21 +134,52 @@ struct Run {
     events: u32,
 }
 
+/// The same answers as native mocks (the playground's own path: no pause, no caller), per state:
+/// `{"Return": {value: i + 1, …}}`, and for the flaky variant `{"0": {"Throw": …}, "1": …}`.
+/// Precomputed rather than computed from the input, so this measures the engine alone.
+fn native_mocks(machine: &Prepared, flaky: bool) -> Arc<Mocks> {
+    let mut states = Vec::new();
+    for (i, (name, _)) in machine.machine().root.states.iter().enumerate() {
+        if !name.starts_with('T') {
+            continue;
+        }
+        let ret = format!(
+            r#"{{"Return":{{"value":{},"status":"ok","payload":{{"a":1,"b":[1,2,3]}}}}}}"#,
+            i + 1
+        );
+        let seq = if flaky {
+            format!(
+                r#"{{"0":{{"Throw":{{"Error":"Lambda.ServiceException","Cause":"transient failure"}}}},"1":{ret}}}"#
+            )
+        } else {
+            ret
+        };
+        states.push(format!("{}:{seq}", Value::from(&**name)));
+    }
+    let text = format!(r#"{{"States":{{{}}}}}"#, states.join(","));
+    Arc::new(Mocks::parse(&text).expect("bench mocks"))
+}
+
 fn run_once(
     machine: &Prepared,
     input: &Value,
     mock: &MockResult,
+    native: Option<&Arc<Mocks>>,
     flaky: bool,
     history: bool,
 ) -> (Run, Execution) {
-    let options = ExecOptions {
+    let mut options = ExecOptions {
         limits: Limits::unlimited(),
         record_history: history,
         record_stages: history,
         ..ExecOptions::default()
     };
+    if let Some(m) = native {
+        options.mocks = m.clone();
+    }
     let mut exec = machine.start(input.clone(), options);
-    let mut failed_once: HashSet<Arc<str>> = HashSet::new();
+    // The peer's harness keeps a JS `Set` of state names; Fx is the Rust equivalent of its hash.
+    let mut failed_once: rustc_hash::FxHashSet<Arc<str>> = Default::default();
     let status = loop {
         match exec.run() {
             Status::Paused { tasks } => {
@@ -218,13 +249,25 @@ fn main() {
             Ok("1") => &[true],
             _ => &[false, true],
         };
-        for &history in modes {
-            let _ = run_once(&machine, &input, &mock, flaky, history);
+        // Tasks are answered by the caller through `complete_task` (the comparison with the
+        // peer's handlers); task workloads are also run with native mocks (engine alone).
+        let native = name
+            .starts_with("task-")
+            .then(|| native_mocks(&machine, flaky));
+        let answers: &[Option<&Arc<Mocks>>] = match &native {
+            Some(m) => &[None, Some(m)],
+            None => &[None],
+        };
+        for (&history, &native) in modes
+            .iter()
+            .flat_map(|h| answers.iter().map(move |a| (h, a)))
+        {
+            let _ = run_once(&machine, &input, &mock, native, flaky, history);
             let mut times = Vec::with_capacity(runs);
             let mut last = None;
             for _ in 0..runs {
                 let t0 = Instant::now();
-                let (r, exec) = run_once(&machine, &input, &mock, flaky, history);
+                let (r, exec) = run_once(&machine, &input, &mock, native, flaky, history);
                 times.push(t0.elapsed().as_secs_f64() * 1000.0);
                 drop(exec);
                 last = Some(r);
@@ -233,7 +276,12 @@ fn main() {
             let correct = matches!(&r.status, Status::Succeeded { output } if *output == expected);
             let med = median(&mut times);
             println!(
-                "{{\"peer\":\"asl-core\",\"workload\":\"{name}\",\"history\":{history},\"median_ms\":{med:.2},\"min_ms\":{:.2},\"max_ms\":{:.2},\"transitions\":{},\"events\":{},\"transitions_per_s\":{:.0},\"correct\":{correct}}}",
+                "{{\"peer\":\"asl-core\",\"workload\":\"{name}\",\"history\":{history},\"tasks\":\"{}\",\"median_ms\":{med:.2},\"min_ms\":{:.2},\"max_ms\":{:.2},\"transitions\":{},\"events\":{},\"transitions_per_s\":{:.0},\"correct\":{correct}}}",
+                if native.is_some() {
+                    "mocks"
+                } else {
+                    "complete_task"
+                },
                 times.first().copied().unwrap_or(0.0),
                 times.last().copied().unwrap_or(0.0),
                 r.transitions,
@@ -266,7 +314,7 @@ fn main() {
 
 /// `back()` and `seek()` on a finished execution with its whole history recorded.
 fn bench_seek(machine: &Prepared, input: &Value, name: &str) {
-    let (_, mut exec) = run_once(machine, input, &MockResult::new(), false, true);
+    let (_, mut exec) = run_once(machine, input, &MockResult::new(), None, false, true);
     let total = exec.event_count();
     let mut rng = asl_core::env::Rng::new(7);
     let n = 200;

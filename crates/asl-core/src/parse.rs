@@ -1010,7 +1010,12 @@ impl Cx {
         };
         let mut states = IndexMap::new();
         match (f.has("StartAt"), f.has("States")) {
-            (false, false) => self.missing(f, "States, StartAt"),
+            (false, false) => self.push(
+                Code::MissingField,
+                "The fields 'StartAt' and 'States' are required but were missing".to_string(),
+                &f.ptr,
+                f.anchor,
+            ),
             (false, true) => self.missing(f, "StartAt"),
             (true, false) => self.missing(f, "States"),
             (true, true) => {}

@@ -351,6 +351,19 @@ impl Path {
     /// `States.ResultPathMatchFailure` when a step meets a non-object (or an array index out of
     /// range), or when the path is not a reference path on `$`.
     pub fn set(&self, target: Value, value: Value) -> Result<Value, ExecError> {
+        self.check_set(&target)?;
+        if self.segments.is_empty() {
+            return Ok(value);
+        }
+        let mut target = target;
+        set_in(&mut target, &self.segments, value);
+        Ok(target)
+    }
+
+    /// Whether [`Path::set`] would succeed on `target`, with the error it would return: a
+    /// read-only walk, so a failure leaves `target` untouched (for the message) and no copy is
+    /// kept while writing (an unshared target is updated in place through `Arc::make_mut`).
+    pub fn check_set(&self, target: &Value) -> Result<(), ExecError> {
         if self.root != Root::Input || !self.is_reference() {
             return Err(ExecError::new(
                 ErrorName::ResultPathMatchFailure,
@@ -360,24 +373,30 @@ impl Path {
                 ),
             ));
         }
-        if self.segments.is_empty() {
-            return Ok(value);
-        }
-        // Checked before writing, so a failure leaves `target` untouched (for the message) and
-        // no copy is kept: an unshared target is then updated in place (`Arc::make_mut`).
-        if !can_set(&target, &self.segments) {
-            return Err(ExecError::new(
+        if can_set(target, &self.segments) {
+            Ok(())
+        } else {
+            Err(ExecError::new(
                 ErrorName::ResultPathMatchFailure,
                 format!(
                     "Unable to apply ReferencePath {} to input {}",
                     self.text,
                     target.to_json_string()
                 ),
-            ));
+            ))
         }
-        let mut target = target;
-        set_in(&mut target, &self.segments, value);
-        Ok(target)
+    }
+
+    /// An upper bound of how many bytes [`Path::set`] adds to the serialised target beyond the
+    /// written value's own size (keys, colons, commas and braces of objects it creates).
+    pub fn set_overhead_bound(&self) -> usize {
+        self.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Child(k) => crate::value::string_json_len(k) + 4,
+                _ => 1,
+            })
+            .sum()
     }
 }
 
@@ -889,7 +908,10 @@ impl<'t> Parser<'t> {
 
     fn rest_char(&self) -> char {
         // `get` so a position inside a character can never panic (it yields a blank instead).
-        self.text.get(self.pos..).and_then(|r| r.chars().next()).unwrap_or(' ')
+        self.text
+            .get(self.pos..)
+            .and_then(|r| r.chars().next())
+            .unwrap_or(' ')
     }
 
     /// Steps until the end, or (inside a filter) until a character that ends an operand.

@@ -37,8 +37,11 @@ pub struct Template {
 pub enum TemplateNode {
     /// A subtree with nothing to evaluate, built once.
     Const(Value),
-    /// An object with at least one dynamic member somewhere below.
+    /// An object with at least one dynamic member somewhere below; its keys are distinct.
     Object(Box<[(Key, TemplateNode)]>),
+    /// The same, for the rare object whose keys repeat (`"a"` and `"a.$"`): evaluated in order,
+    /// a repeated key keeps its first position and takes the last value.
+    ObjectWithRepeats(Box<[(Key, TemplateNode)]>),
     /// An array with at least one dynamic item somewhere below.
     Array(Box<[TemplateNode]>),
     /// `"key.$": "$.path"` (also `$$…` and `$var…`); `field` is the key as written (`key.$`).
@@ -135,6 +138,14 @@ fn eval_node(node: &TemplateNode, scope: &Scope, rng: &mut Rng) -> Result<Value,
         TemplateNode::Object(members) => {
             let mut obj = Object::with_capacity(members.len());
             for (k, n) in members.iter() {
+                // Distinct keys (checked when compiled): no lookup per member.
+                obj.push_unique(k.clone(), eval_node(n, scope, rng)?);
+            }
+            Ok(Value::object(obj))
+        }
+        TemplateNode::ObjectWithRepeats(members) => {
+            let mut obj = Object::with_capacity(members.len());
+            for (k, n) in members.iter() {
                 obj.insert(k.clone(), eval_node(n, scope, rng)?);
             }
             Ok(Value::object(obj))
@@ -196,7 +207,19 @@ fn compile_node(node: &Node, errors: &mut Vec<TemplateError>, jsonata: bool) -> 
                     .collect();
                 TemplateNode::Const(Value::object(obj))
             } else {
-                TemplateNode::Object(out.into_boxed_slice())
+                let distinct = if out.len() <= 16 {
+                    out.iter()
+                        .enumerate()
+                        .all(|(i, (k, _))| out[..i].iter().all(|(j, _)| j != k))
+                } else {
+                    let mut seen = rustc_hash::FxHashSet::default();
+                    out.iter().all(|(k, _)| seen.insert(k.clone()))
+                };
+                if distinct {
+                    TemplateNode::Object(out.into_boxed_slice())
+                } else {
+                    TemplateNode::ObjectWithRepeats(out.into_boxed_slice())
+                }
             }
         }
         Kind::Array(items) => {

@@ -73,6 +73,12 @@ pub struct Object {
 /// Serialised length of a string literal, quotes and escapes included, exactly as `serde_json`
 /// writes it.
 pub fn string_json_len(s: &str) -> usize {
+    // Most strings need no escape: one branch-free (vectorisable) pass decides that.
+    if s.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    }) {
+        return s.len() + 2;
+    }
     let mut len = 2;
     for b in s.bytes() {
         len += match b {
@@ -353,8 +359,11 @@ impl Object {
         match &self.index {
             Some(index) => index.get(key).map(|&i| i as usize),
             None => self.entries.iter().position(|(k, _)| {
-                // Keys compiled from a definition are shared, so the pointer test usually decides.
-                k.len() == key.len() && (std::ptr::eq(k.as_ptr(), key.as_ptr()) || **k == *key)
+                // Keys compiled from a definition are shared, so the pointer test usually
+                // decides; keys are short, so compare bytes inline rather than call `memcmp`.
+                k.len() == key.len()
+                    && (std::ptr::eq(k.as_ptr(), key.as_ptr())
+                        || k.bytes().zip(key.bytes()).all(|(a, b)| a == b))
             }),
         }
     }
@@ -486,14 +495,17 @@ impl PartialEq for Value {
             (Value::Object(a), Value::Object(b)) => {
                 Arc::ptr_eq(a, b)
                     || (a.len() == b.len()
-                        && a.entries.iter().zip(&b.entries).all(|((ka, va), (kb, vb))| {
-                            // Same key at the same position (the usual case) compares directly.
-                            if ka == kb {
-                                va == vb
-                            } else {
-                                b.get(ka).is_some_and(|w| va == w)
-                            }
-                        }))
+                        && a.entries
+                            .iter()
+                            .zip(&b.entries)
+                            .all(|((ka, va), (kb, vb))| {
+                                // Same key at the same position (the usual case) compares directly.
+                                if ka == kb {
+                                    va == vb
+                                } else {
+                                    b.get(ka).is_some_and(|w| va == w)
+                                }
+                            }))
             }
             _ => false,
         }
@@ -571,7 +583,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Number(v.into()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Number::from_f64(v).map(Value::Number).ok_or_else(|| E::custom("number out of range"))
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("number out of range"))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.into()))
@@ -609,9 +623,11 @@ impl From<&serde_json::Value> for Value {
             serde_json::Value::Number(n) => Value::Number(n.clone()),
             serde_json::Value::String(s) => Value::String(s.as_str().into()),
             serde_json::Value::Array(a) => Value::array(a.iter().map(Value::from).collect()),
-            serde_json::Value::Object(o) => {
-                Value::object(o.iter().map(|(k, v)| (Key::from(k.as_str()), Value::from(v))).collect())
-            }
+            serde_json::Value::Object(o) => Value::object(
+                o.iter()
+                    .map(|(k, v)| (Key::from(k.as_str()), Value::from(v)))
+                    .collect(),
+            ),
         }
     }
 }
@@ -631,7 +647,9 @@ impl From<&Value> for serde_json::Value {
             Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(a) => serde_json::Value::Array(a.iter().map(Into::into).collect()),
             Value::Object(o) => serde_json::Value::Object(
-                o.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(v))).collect(),
+                o.iter()
+                    .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
+                    .collect(),
             ),
         }
     }
@@ -684,15 +702,22 @@ mod tests {
         }
         let mut v = parse(r#"{"a":{"b":[1,2,3]},"k":"v"}"#);
         let shared = v.clone();
-        v.as_object_mut().unwrap().update("a", |a| {
-            a.as_object_mut().unwrap().insert("new\"key".into(), parse(r#"{"x":[1,"two"]}"#));
+        v.as_object_mut().expect("object").update("a", |a| {
+            a.as_object_mut()
+                .expect("object")
+                .insert("new\"key".into(), parse(r#"{"x":[1,"two"]}"#));
         });
-        v.as_object_mut().unwrap().remove("k");
-        v.as_object_mut().unwrap().update("a", |a| {
-            a.as_object_mut().unwrap().update("b", |b| b.as_array_mut().unwrap().set(1, Value::from("22")))
+        v.as_object_mut().expect("object").remove("k");
+        v.as_object_mut().expect("object").update("a", |a| {
+            a.as_object_mut().expect("object").update("b", |b| {
+                b.as_array_mut().expect("array").set(1, Value::from("22"))
+            })
         });
         assert_eq!(v.json_len(), v.to_json_string().len());
-        assert_eq!(v.to_json_string(), r#"{"a":{"b":[1,"22",3],"new\"key":{"x":[1,"two"]}}}"#);
+        assert_eq!(
+            v.to_json_string(),
+            r#"{"a":{"b":[1,"22",3],"new\"key":{"x":[1,"two"]}}}"#
+        );
         // The clone taken before the edits is untouched (copy on write).
         assert_eq!(shared.to_json_string(), r#"{"a":{"b":[1,2,3]},"k":"v"}"#);
     }

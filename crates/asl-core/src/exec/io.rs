@@ -120,7 +120,9 @@ fn call_uses_context(c: &Call) -> bool {
 fn node_uses_context(n: &TemplateNode) -> bool {
     match n {
         TemplateNode::Const(_) | TemplateNode::Jsonata { .. } => false,
-        TemplateNode::Object(members) => members.iter().any(|(_, n)| node_uses_context(n)),
+        TemplateNode::Object(members) | TemplateNode::ObjectWithRepeats(members) => {
+            members.iter().any(|(_, n)| node_uses_context(n))
+        }
         TemplateNode::Array(items) => items.iter().any(node_uses_context),
         TemplateNode::Path { path, .. } => path_uses_context(path),
         TemplateNode::Call { call, .. } => call_uses_context(call),

@@ -14,8 +14,10 @@ use crate::choice;
 use crate::error::{ErrorName, ExecError};
 use crate::history::{EventDetails, EventType, Stages};
 use crate::mock::MockOutcome;
-use crate::model::{Dynamic, QueryLanguage, State, StateId, StateKind, Target, Transition, Wait};
-use crate::path::Scope;
+use crate::model::{
+    Dynamic, NullablePath, QueryLanguage, State, StateId, StateKind, Target, Transition, Wait,
+};
+use crate::path::{Path, Scope};
 use crate::template::Template;
 use crate::value::Value;
 
@@ -66,7 +68,18 @@ fn exited_kind(k: &StateKind) -> EventType {
 }
 
 impl<'a> Engine<'a> {
+    /// The branch facts and state id of a thread's visit, without resolving the state itself
+    /// (cheaper than [`Self::current`] for the per-state tables).
+    #[inline]
+    fn visit_info(&self, id: ThreadId) -> Option<(&'a BranchInfo, StateId)> {
+        let compiled: &'a super::engine::Compiled = self.compiled;
+        let t = self.core.thread(id)?;
+        let sid = t.visit.as_ref()?.state;
+        Some((compiled.branches.get(t.branch as usize)?, sid))
+    }
+
     /// The state a thread is visiting, with its branch facts.
+    #[inline]
     pub(crate) fn current(&self, id: ThreadId) -> Option<(&'a State, &'a BranchInfo, StateId)> {
         let machine: &'a crate::model::StateMachine = self.machine;
         let compiled: &'a super::engine::Compiled = self.compiled;
@@ -112,8 +125,8 @@ impl<'a> Engine<'a> {
 
     /// The current Task state's resource kind (computed once per execution, in `Compiled`).
     fn resource_kind_of(&self, id: ThreadId) -> ResourceKind {
-        match self.current(id) {
-            Some((_, info, sid)) => info
+        match self.visit_info(id) {
+            Some((info, sid)) => info
                 .resources
                 .get(sid as usize)
                 .cloned()
@@ -292,15 +305,18 @@ impl<'a> Engine<'a> {
 
     /// `$$` for the current state (or `null` when the state never reads it).
     pub(crate) fn context(&self, id: ThreadId, extras: ContextExtras<'_>) -> Value {
-        let Some((st, info, sid)) = self.current(id) else {
-            return Value::Null;
-        };
-        let needed = info.uses_context.get(sid as usize).copied().unwrap_or(true)
-            || extras.map_item.is_some()
-            || extras.task_token.is_some();
+        // Checked first from the per-state table alone: most states never read `$$`.
+        let needed = extras.map_item.is_some()
+            || extras.task_token.is_some()
+            || self.visit_info(id).is_none_or(|(info, sid)| {
+                info.uses_context.get(sid as usize).copied().unwrap_or(true)
+            });
         if !needed {
             return Value::Null;
         }
+        let Some((st, _, _)) = self.current(id) else {
+            return Value::Null;
+        };
         let Some(v) = self.core.thread(id).and_then(|t| t.visit.as_ref()) else {
             return Value::Null;
         };
@@ -1167,6 +1183,12 @@ impl<'a> Engine<'a> {
         let Some((st, _, _)) = self.current(id) else {
             return;
         };
+        if let Some(NullablePath::Path(rp)) = &st.io.result_path
+            && st.io.output_path.is_none()
+        {
+            self.process_result_in_place(id, st, &rp.value, result);
+            return;
+        }
         let r = (|| {
             let input = self.visit_input(id);
             let vars = self.vars(id);
@@ -1208,6 +1230,89 @@ impl<'a> Engine<'a> {
             ),
             Err(e) => self.fail_state(id, e),
         }
+    }
+
+    /// [`Self::process_result`] for the usual shape (a ResultPath, no OutputPath), writing the
+    /// result into the visit's input in place instead of into a copy: the input is taken out of
+    /// the visit (so it is unshared when nothing else holds it) and put back unchanged whenever a
+    /// step fails, so Retry and Catch still see the original. Errors come in the same order as
+    /// in the general path (ResultSelector, ResultPath, Assign), and the write happens only once
+    /// nothing after it can fail (the output's size is bounded below the payload limit first).
+    fn process_result_in_place(&mut self, id: ThreadId, st: &State, rp: &Path, result: Value) {
+        let is_task = matches!(st.kind, StateKind::Task(_));
+        let Some(mut input) = self.visit_mut(id).map(|v| {
+            if is_task {
+                // The request sent (often the input itself): not needed once the task answered,
+                // and holding it would force a copy of the input below.
+                v.effective = Value::Null;
+            }
+            std::mem::take(&mut v.input)
+        }) else {
+            return;
+        };
+        let r = (|| {
+            let vars = self.vars(id);
+            let ctx = self.context(id, ContextExtras::default());
+            let scope = Scope::new(&result, &ctx, &vars);
+            let selected = match &st.io.result_selector {
+                Some(t) => self.eval_template(t, &scope)?,
+                None => result.clone(),
+            };
+            rp.check_set(&input)?;
+            let assigned = self.assign(
+                st.assign.as_ref(),
+                &Scope {
+                    input: &selected,
+                    ..scope
+                },
+            )?;
+            let fits = self.options.limits.payload_bytes.is_none_or(|limit| {
+                input.json_len() + selected.json_len() + rp.set_overhead_bound() <= limit
+            });
+            Ok::<_, ExecError>((selected, assigned, fits))
+        })();
+        let (selected, assigned, fits) = match r {
+            Ok(x) => x,
+            Err(e) => {
+                if let Some(v) = self.visit_mut(id) {
+                    v.input = input;
+                }
+                self.fail_state(id, e);
+                return;
+            }
+        };
+        let after_rp = if fits {
+            std::mem::take(&mut input)
+        } else {
+            // Near the payload limit the size check may fail and Retry/Catch need the original.
+            input.clone()
+        };
+        let after_rp = match rp.set(after_rp, selected.clone()) {
+            Ok(v) => v,
+            // Unreachable: `check_set` passed on this same value.
+            Err(e) => {
+                if let Some(v) = self.visit_mut(id) {
+                    v.input = input;
+                }
+                self.fail_state(id, e);
+                return;
+            }
+        };
+        if !fits && let Some(v) = self.visit_mut(id) {
+            v.input = input;
+        }
+        self.record(id, |s| {
+            s.result = Some(result);
+            s.after_result_selector = Some(selected);
+            s.after_result_path = Some(after_rp.clone());
+        });
+        self.exit_state(
+            id,
+            st,
+            after_rp,
+            assigned,
+            Next::from_transition(&st.transition),
+        );
     }
 
     /// Retries the current state after its back-off if a retrier allows; true when it does.

@@ -441,3 +441,83 @@ fn return_payload_mocks_are_wrapped_like_lambda_invoke() {
     let mut e = exec(direct, "{}", r#"{"T":{"ReturnPayload":5}}"#);
     assert_eq!(e.run(), Status::Succeeded { output: v("5") });
 }
+
+/// ResultPath is written into the visit's input in place (no copy); when a later step fails,
+/// Retry and Catch must still see the original input, and near the payload limit the size check
+/// still applies.
+#[test]
+fn result_path_in_place_keeps_the_original_input_for_recovery() {
+    // Success: the result lands at $.r; the input handed in by the caller is not modified.
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
+      "ResultSelector":{"v.$":"$.v"},"ResultPath":"$.r","End":true}}}"#;
+    let input = v(r#"{"a":1}"#);
+    let mut e = Execution::start(
+        machine(def),
+        input.clone(),
+        ExecOptions {
+            mocks: Arc::new(Mocks::from_value(&v(r#"{"T":{"Return":{"v":7}}}"#)).expect("mocks")),
+            ..ExecOptions::default()
+        },
+    );
+    assert_eq!(e.run(), Status::Succeeded { output: v(r#"{"a":1,"r":{"v":7}}"#) });
+    assert_eq!(input, v(r#"{"a":1}"#));
+
+    // ResultSelector fails (States.IntrinsicFailure): the catcher's ResultPath applies to the
+    // original input.
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
+      "ResultSelector":{"v.$":"States.ArrayLength($.w)"},"ResultPath":"$.r",
+      "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"Done"}],"End":true},
+      "Done":{"Type":"Pass","End":true}}}"#;
+    let mut e = exec(def, r#"{"a":1}"#, r#"{"T":{"Return":{"w":7}}}"#);
+    let Status::Succeeded { output } = e.run() else {
+        panic!("expected success, got {:?}", e.status())
+    };
+    assert_eq!(output.get("a"), Some(&Value::from_i64(1)));
+    assert!(output.get("r").is_none(), "{output}");
+    assert!(output.get("err").is_some(), "{output}");
+
+    // ResultPath cannot be applied (writing a key into a string): caught with the input intact.
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
+      "ResultPath":"$.a.b",
+      "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"Done"}],"End":true},
+      "Done":{"Type":"Pass","End":true}}}"#;
+    let mut e = exec(def, r#"{"a":"text"}"#, r#"{"T":{"Return":{"w":7}}}"#);
+    let Status::Succeeded { output } = e.run() else {
+        panic!("expected success, got {:?}", e.status())
+    };
+    assert_eq!(output.get("a"), Some(&Value::from("text")));
+    assert_eq!(
+        output.get("err").and_then(|e| e.get("Error")),
+        Some(&Value::from("States.ResultPathMatchFailure"))
+    );
+
+    // Over the payload limit: States.DataLimitExceeded, caught with the original (small) input.
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
+      "ResultPath":"$.r",
+      "Catch":[{"ErrorEquals":["States.DataLimitExceeded"],"ResultPath":"$.err","Next":"Done"}],"End":true},
+      "Done":{"Type":"Pass","End":true}}}"#;
+    let big = "x".repeat(200);
+    let mut e = Execution::start(
+        machine(def),
+        v(r#"{"a":1}"#),
+        ExecOptions {
+            mocks: Arc::new(
+                Mocks::from_value(&v(&format!(r#"{{"T":{{"Return":"{big}"}}}}"#))).expect("mocks"),
+            ),
+            limits: Limits {
+                payload_bytes: Some(150),
+                ..Limits::default()
+            },
+            ..ExecOptions::default()
+        },
+    );
+    let Status::Succeeded { output } = e.run() else {
+        panic!("expected success, got {:?}", e.status())
+    };
+    assert_eq!(output.get("a"), Some(&Value::from_i64(1)));
+    assert!(output.get("r").is_none(), "{output}");
+    assert_eq!(
+        output.get("err").and_then(|e| e.get("Error")),
+        Some(&Value::from("States.DataLimitExceeded"))
+    );
+}
