@@ -68,6 +68,7 @@ test('examples gallery lists at least 8 and loads one with its input and mocks',
   const def = JSON.parse(await page.inputValue(editor));
   assertEq(def.StartAt, 'ChargeCard', 'loaded definition');
   await page.click('[data-testid="tab-mocks"]');
+  await page.click('[data-testid="mocks-view-json"]');
   const mocks = JSON.parse(await page.inputValue('[data-testid="mocks-editor"]'));
   assert(mocks.ChargeCard?.['0-1']?.Throw, 'mocks loaded with the example');
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);

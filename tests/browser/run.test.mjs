@@ -52,6 +52,7 @@ test('a task without a mock pauses the run and says which', async ({ open }) => 
   const page = await open();
   await page.waitForSelector('[data-testid="graph"] svg');
   await page.click('[data-testid="tab-mocks"]');
+  await page.click('[data-testid="mocks-view-json"]');
   await page.fill('[data-testid="mocks-editor"]', '{}');
   await runAndWait(page);
   const err = await page.textContent('[data-testid="run-error"]');

@@ -190,7 +190,7 @@ pub fn App() -> impl IntoView {
                 </section>
                 <div class="right">
                     <GraphPane machine=last_good.into() stale=stale dark=dark status=state_status.into()/>
-                    <ResultsPane input=input mocks=mocks tab=tab run=run.into()/>
+                    <ResultsPane input=input mocks=mocks tab=tab run=run.into() machine=last_good.into()/>
                 </div>
             </main>
         </div>

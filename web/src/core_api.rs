@@ -10,9 +10,17 @@ use std::sync::Arc;
 
 use asl_core::exec::{ExecOptions, Execution, Status};
 use asl_core::history::{EventType, HistoryEvent};
-use asl_core::mock::Mocks;
-use asl_core::model::StateMachine;
+use asl_core::mock::{
+    MockConfig, MockFile, MockOutcome, MockResponse, MockSequence, Mocks, EVERY_INVOCATION,
+};
+use asl_core::model::{Branch, StateKind, StateMachine};
 use asl_core::value::Value;
+
+mod mocks;
+pub use mocks::{
+    convert_config, edit_mocks, mock_row, read_mocks_file, same_json, task_states, unused_mocks,
+    EntryKind, MockEdit, MockEntry, MockRow, MockSource, MocksText, TaskSlot,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
@@ -32,6 +40,9 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based, in characters.
     pub column: usize,
+    /// Byte range in the text (what the editor underlines).
+    pub start: usize,
+    pub end: usize,
 }
 
 /// What the views show for one version of the definition text.
@@ -68,6 +79,8 @@ pub fn analyze(text: &str) -> Analysis {
                 pointer: d.pointer.clone(),
                 line: (d.start.line as usize).max(1),
                 column: (d.start.column as usize).max(1),
+                start: d.span.start as usize,
+                end: d.span.end as usize,
             })
             .collect(),
         machine: if has_errors {
@@ -185,18 +198,10 @@ impl RunView {
 /// Reads the mocks text: the playground's state → mock map, or a Step Functions Local
 /// MockConfigFile (its first test case).
 fn read_mocks(text: &str) -> Result<Mocks, String> {
-    if text.trim().is_empty() {
-        return Ok(Mocks::default());
-    }
-    let v = Value::parse(text).map_err(|e| format!("not JSON: {e}"))?;
-    if Mocks::is_mock_config(&v) {
-        let case = Mocks::mock_config_cases(&v)
-            .into_iter()
-            .next()
-            .ok_or("the MockConfigFile has no test case")?;
-        Mocks::from_mock_config(&v, Some(&case.0), &case.1)
-    } else {
-        Mocks::from_value(&v)
+    match read_mocks_file(text) {
+        MocksText::Native(m) => Ok(m),
+        MocksText::Config { mocks, .. } => mocks,
+        MocksText::Invalid(d) => Err(format!("{}:{}: {}", d.line, d.column, d.message)),
     }
 }
 
@@ -209,7 +214,7 @@ pub fn run(machine: Arc<StateMachine>, input: &str, mocks: &str) -> RunView {
     };
     let mocks = match read_mocks(mocks) {
         Ok(m) => m,
-        Err(e) => return RunView::invalid("mocks", e),
+        Err(e) => return RunView::invalid("mocks", format!("The mocks are not valid: {e}")),
     };
     let options = ExecOptions {
         mocks: Arc::new(mocks),

@@ -127,8 +127,10 @@ pub fn Editor(
     }
 }
 
-/// The highlighted HTML, with each diagnostic's token wrapped in an underline span. Diagnostics
-/// are placed by line and column, so the overlay marks the same text the list names.
+/// The highlighted HTML, with each diagnostic's range wrapped in an underline span: from its
+/// start to its end as the core reports them (byte spans), so the overlay marks exactly the text
+/// the list names. A diagnostic with an empty or unusable range marks the token at its line and
+/// column instead.
 fn with_underlines(text: &str, diagnostics: &[Diagnostic]) -> String {
     if diagnostics.is_empty() {
         return highlight::to_html(text);
@@ -136,6 +138,10 @@ fn with_underlines(text: &str, diagnostics: &[Diagnostic]) -> String {
     let mut marks: Vec<(usize, usize, Severity)> = diagnostics
         .iter()
         .filter_map(|d| {
+            let (start, end) = (d.start, d.end);
+            if start < end && text.get(start..end).is_some() {
+                return Some((start, end, d.severity));
+            }
             let start = byte_offset(text, d.line, d.column)?;
             Some((start, token_end(text, start), d.severity))
         })
@@ -152,13 +158,22 @@ fn with_underlines(text: &str, diagnostics: &[Diagnostic]) -> String {
             Severity::Error => "squiggle-error",
             Severity::Warning => "squiggle-warning",
         };
-        out.push_str(&format!("<span class=\"{class}\">"));
         if start == end {
-            out.push(' ');
+            out.push_str(&format!("<span class=\"{class}\"> </span>"));
         } else {
-            highlight::escape_into(&mut out, &text[start..end]);
+            // One span per line: a range over several lines underlines each line's part (and
+            // never the line breaks, which would draw nothing but break the overlay's layout).
+            for (i, part) in text[start..end].split('\n').enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                if !part.is_empty() {
+                    out.push_str(&format!("<span class=\"{class}\">"));
+                    out.push_str(&highlight::fragment_html(part));
+                    out.push_str("</span>");
+                }
+            }
         }
-        out.push_str("</span>");
         at = end;
     }
     out.push_str(&highlight::to_html(&text[at..]));
@@ -248,11 +263,31 @@ mod tests {
             pointer: String::new(),
             line: 1,
             column: 7,
+            start: 0,
+            end: 0,
         };
         let html = with_underlines("{\"a\": \"Nope\"}", &[d]);
         assert!(
             html.contains("<span class=\"squiggle-error\">\"Nope\"</span>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn underline_covers_the_whole_range_line_by_line() {
+        let text = "{\"a\": {\n  \"b\": 1\n}}";
+        let start = text.find('{').map_or(0, |i| i + 6);
+        let d = Diagnostic {
+            severity: Severity::Warning,
+            code: "X".into(),
+            message: String::new(),
+            pointer: String::new(),
+            line: 1,
+            column: 7,
+            start,
+            end: text.len() - 1,
+        };
+        let html = with_underlines(text, &[d]);
+        assert_eq!(html.matches("squiggle-warning").count(), 3, "{html}");
     }
 }

@@ -10,6 +10,7 @@ mod editor;
 mod examples;
 mod graph_view;
 mod highlight;
+mod mocks_form;
 mod results;
 mod storage;
 mod theme;

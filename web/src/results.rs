@@ -2,11 +2,15 @@
 //! History. Input and mocks are edited here; output and history show what the core's execution
 //! returned.
 
+use std::sync::Arc;
+
+use asl_core::model::StateMachine;
 use leptos::prelude::*;
 
 use crate::core_api::RunView;
 use crate::editor::Editor;
 use crate::highlight;
+use crate::mocks_form::{MocksPane, MocksView};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Tab {
@@ -44,7 +48,10 @@ pub fn ResultsPane(
     mocks: RwSignal<String>,
     tab: RwSignal<Tab>,
     run: Signal<Option<RunView>>,
+    /// The last definition without errors (the mocks form lists its Task states).
+    machine: Signal<Option<Arc<StateMachine>>>,
 ) -> impl IntoView {
+    let mocks_view = RwSignal::new(MocksView::Form);
     view! {
         <section class="pane results-pane" aria-label="Execution">
             <div class="tabs" role="tablist">
@@ -78,19 +85,7 @@ pub fn ResultsPane(
                             .into_any()
                     }
                     Tab::Mocks => {
-                        view! {
-                            <p class="hint">
-                                "One entry per Task state: "
-                                <code>"{\"State\": {\"Return\": …}}"</code>
-                                ", "
-                                <code>"{\"Throw\": {\"Error\": …, \"Cause\": …}}"</code>
-                                ", or numbered attempts "
-                                <code>"{\"0-1\": …, \"2\": …}"</code>
-                                ". A Step Functions Local MockConfigFile works too."
-                            </p>
-                            <Editor text=mocks testid="mocks-editor" label="Task mocks (JSON)" />
-                        }
-                            .into_any()
+                        view! { <MocksPane mocks=mocks machine=machine view=mocks_view /> }.into_any()
                     }
                     Tab::Output => view! { <Output run=run /> }.into_any(),
                     Tab::History => view! { <History run=run /> }.into_any(),

@@ -4,6 +4,12 @@
 //! The machines look like real ones: stages of Task (with Retry, some with Catch back to an earlier
 //! stage), Choice (skip ahead, some loop back), Pass, Wait, and every tenth stage a Parallel of two
 //! short branches, so back edges, labels and nesting are all exercised.
+//!
+//! Rows `def-200` and `def-1000` measure the "def" mix of `shared/bench/gen-workloads.mjs` (`def-200.asl.json`,
+//! also `tests/graph/samples/def-200.json`), read through asl-core like the CLI does: states cycling
+//! Pass / Task (Retry, Catch to one shared Fail state) / Choice (two rules and a Default) / Wait.
+//! All Catch edges converge on one node, which makes rows wide: layout-rs's crossing minimisation
+//! took 13.5 s on 200 such states before we ordered rows ourselves (`crate::order`).
 
 // Harness code, not the library: it measures time.
 #![allow(clippy::disallowed_methods)]
@@ -108,6 +114,45 @@ fn machine(n: usize) -> ScopeSpec {
     }
 }
 
+/// The "def" mix of `gen-workloads.mjs` with `n` states, as ASL text.
+fn def_mix(n: usize) -> String {
+    use serde_json::json;
+    let name = |i: usize| format!("S{i:03}");
+    let mut states = serde_json::Map::new();
+    for i in 0..n {
+        let next = if i + 1 == n { "Fin".to_string() } else { name(i + 1) };
+        let st = match i % 4 {
+            0 => json!({"Type": "Pass", "Parameters": {"a.$": "$.a", "b.$": "$.b.c[0]", "k": i,
+                "f.$": "States.Format('x{}', $.a)"}, "ResultPath": "$.p", "Next": next}),
+            1 => json!({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:mock",
+                "TimeoutSeconds": 30, "ResultSelector": {"v.$": "$.value"}, "ResultPath": "$.t",
+                "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 1, "MaxAttempts": 2,
+                    "BackoffRate": 2}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Oops"}],
+                "Next": next}),
+            2 => json!({"Type": "Choice", "Choices": [
+                {"And": [{"Variable": "$.a", "IsPresent": true},
+                         {"Variable": "$.a", "NumericGreaterThan": 5}], "Next": next},
+                {"Or": [{"Variable": "$.s", "StringEquals": "x"},
+                        {"Not": {"Variable": "$.s", "StringMatches": "y*"}}], "Next": next}],
+                "Default": next}),
+            _ => json!({"Type": "Wait", "Seconds": 1, "Next": next}),
+        };
+        states.insert(name(i), st);
+    }
+    states.insert("Oops".into(), json!({"Type": "Fail", "Error": "E", "Cause": "c"}));
+    states.insert("Fin".into(), json!({"Type": "Succeed"}));
+    json!({"StartAt": "S000", "States": states}).to_string()
+}
+
+fn def_graph(n: usize) -> asl_graph::graph::Graph {
+    let text = def_mix(n);
+    let root = asl_core::syntax::parse(&text).expect("generated JSON");
+    let (machine, diags) = asl_core::parse::parse(&root);
+    let machine = machine.unwrap_or_else(|| panic!("generated definition parses: {diags:?}"));
+    asl_graph::from_model::graph(&machine)
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -117,11 +162,20 @@ fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run once quickly then.
     let quick = !std::env::args().any(|a| a == "--bench");
     println!(
-        "{:>7} {:>7} {:>12} {:>12} {:>12} {:>10} {:>6}",
+        "{:>8} {:>7} {:>12} {:>12} {:>12} {:>10} {:>6}",
         "states", "nodes", "layout ms", "svg ms", "total ms", "svg KiB", "runs"
     );
-    for n in [20usize, 200, 1000] {
-        let graph = build(&machine(n), "bench");
+    let mut cases: Vec<(String, asl_graph::graph::Graph)> = [20usize, 200, 1000]
+        .into_iter()
+        .map(|n| (format!("{n}"), build(&machine(n), "bench")))
+        .collect();
+    cases.extend(
+        [200usize, 1000]
+            .into_iter()
+            .map(|n| (format!("def-{n}"), def_graph(n))),
+    );
+    for (label, graph) in cases {
+        let n = graph.root.nodes.len();
         let runs = if quick {
             1
         } else if n >= 1000 {
@@ -144,8 +198,8 @@ fn main() {
         }
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "{:>7} {:>7} {:>12.2} {:>12.2} {:>12.2} {:>10.1} {:>6}   (median; best total {:.2} ms)",
-            n,
+            "{:>8} {:>7} {:>12.2} {:>12.2} {:>12.2} {:>10.1} {:>6}   (median; best total {:.2} ms)",
+            label,
             graph.root.node_count(),
             ms(median(lay_t)),
             ms(median(svg_t)),

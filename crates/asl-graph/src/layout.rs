@@ -46,12 +46,6 @@
 
 use std::collections::HashSet;
 
-use layout::adt::dag::NodeHandle;
-use layout::core::base::Orientation;
-use layout::core::geometry::Point as LPoint;
-use layout::core::style::StyleAttr;
-use layout::std_shapes::shapes::{Arrow, Element, ShapeKind};
-use layout::topo::layout::VisualGraph;
 
 use crate::geom::{Cubic, Point, Rect};
 use crate::graph::{Graph, NodeKind, Scope};
@@ -623,9 +617,6 @@ fn run_layout_rs_guarded(
     Some(run_layout_rs(sizes, prep, scope, include))
 }
 
-/// Font size we pretend labels have, so layout-rs reserves `digits × LABEL_FONT + 10` px.
-const LABEL_FONT: usize = 10;
-
 fn run_layout_rs(
     sizes: &[(f64, f64)],
     prep: &[PrepEdge],
@@ -633,180 +624,53 @@ fn run_layout_rs(
     include: &[bool],
 ) -> Placement {
     let n = sizes.len();
-    let mut vg = VisualGraph::new(Orientation::TopToBottom);
-    vg.dag.set_validate(false);
     let bfs = scope.node_order();
-    let mut handle = vec![None; n];
-    for &v in bfs.iter().filter(|&&v| include[v]) {
-        let (w, h) = sizes[v];
-        let mut el = Element::create(
-            ShapeKind::Box(String::new()),
-            StyleAttr::simple(),
-            Orientation::TopToBottom,
-            LPoint::new(w, h),
-        );
-        el.pos = layout::core::geometry::Position::new(
-            LPoint::zero(),
-            LPoint::new(w, h),
-            LPoint::zero(),
-            LPoint::new(HALO.0, HALO.1),
-        );
-        handle[v] = Some(vg.add_node(el));
-    }
+    let nodes: Vec<usize> = bfs.iter().copied().filter(|&v| include[v]).collect();
     let topo = topo_order(n, prep, &bfs);
     let mut pos_in_topo = vec![usize::MAX; n];
     for (i, &v) in topo.iter().enumerate() {
         pos_in_topo[v] = i;
     }
+    // An unlabelled edge beside a labelled one between the same two nodes (a Next and a Catch to
+    // the same state) gets a small unlabelled label element too, so the two do not coincide.
     let labelled_pairs: HashSet<(usize, usize)> = prep
         .iter()
         .filter(|e| !e.reversed && e.label.is_some())
         .map(|e| (e.from, e.to))
         .collect();
-    let mut order: Vec<usize> = (0..prep.len()).collect();
-    order.sort_by_key(|&i| (pos_in_topo[prep[i].from], pos_in_topo[prep[i].to], i));
-    for i in order {
-        let e = &prep[i];
-        // Back edges and self-loops are routed by us (see `route_back_edges`, `route_self_loops`).
-        if e.reversed {
-            continue;
-        }
-        let (Some(from), Some(to)) = (handle[e.from], handle[e.to]) else {
-            continue;
-        };
-        let mut arrow = Arrow::simple("");
-        // An unlabelled edge beside a labelled one between the same two nodes (a Next and a Catch
-        // to the same state) makes layout-rs assert in `edge_fixer` (found by the property test):
-        // such an edge gets a small unlabelled connector too.
-        let w = e
-            .label
-            .map(|(w, _)| w)
-            .or_else(|| labelled_pairs.contains(&(e.from, e.to)).then_some(0.0));
-        if let Some(w) = w {
-            // The connector's text length sets the reserved width; its value names the edge.
-            let digits = i.to_string().len();
-            let want = ((w - 10.0) / LABEL_FONT as f64).ceil().max(1.0) as usize;
-            arrow.text = format!("{:0>width$}", i, width = want.max(digits));
-            arrow.look.font_size = LABEL_FONT;
-        }
-        arrow.properties = Some(i.to_string());
-        vg.add_edge(arrow, from, to);
-    }
-    // Ranks, dummy/label nodes and crossing minimisation from layout-rs; coordinates from
-    // `rows` (its placer can assert, see the module doc).
-    vg.to_valid_dag();
-    vg.split_text_edges();
-    vg.split_long_edges(false);
-
-    let total = vg.num_nodes();
-    let mut node_of = vec![None; total];
-    for (v, h) in handle.iter().enumerate() {
-        if let Some(h) = h {
-            node_of[h.get_index()] = Some(v);
-        }
-    }
-    let elem_of = |h: NodeHandle| -> Elem {
-        if let Some(v) = node_of[h.get_index()] {
-            return Elem::Node(v);
-        }
-        match &vg.element(h).shape {
-            ShapeKind::Connector(Some(text)) => text
-                .parse::<usize>()
-                .ok()
-                .filter(|&i| i < prep.len())
-                .map_or(Elem::Dummy, Elem::Label),
-            _ => Elem::Dummy,
-        }
-    };
-    // Follow each real node's out-edges through connectors to recover every edge's chain.
-    let mut unlabelled: std::collections::HashMap<
-        (usize, usize),
-        std::collections::VecDeque<usize>,
-    > = Default::default();
-    for (i, e) in prep.iter().enumerate() {
-        if !e.reversed && e.label.is_none() && !labelled_pairs.contains(&(e.from, e.to)) {
-            unlabelled.entry((e.from, e.to)).or_default().push_back(i);
-        }
-    }
-    let mut chains: Vec<(usize, usize, usize, Vec<NodeHandle>)> = Vec::new(); // (edge, from, to, [from, …, to])
-    let mut seen = vec![false; prep.len()];
-    for &v in &bfs {
-        let Some(hu) = handle[v] else { continue };
-        for &first in vg.dag.successors(hu) {
-            let mut chain = vec![hu, first];
-            let mut cur = first;
-            let mut edge = None;
-            while node_of[cur.get_index()].is_none() {
-                if let Elem::Label(i) = elem_of(cur) {
-                    edge = Some(i);
-                }
-                match vg.dag.successors(cur).first() {
-                    Some(&nx) if chain.len() <= total + 1 => {
-                        cur = nx;
-                        chain.push(cur);
-                    }
-                    _ => break,
-                }
-            }
-            let Some(t) = node_of[cur.get_index()] else {
-                continue;
-            };
-            let edge = edge.or_else(|| unlabelled.get_mut(&(v, t)).and_then(|q| q.pop_front()));
-            let Some(i) = edge.filter(|&i| i < prep.len() && !seen[i]) else {
-                continue;
-            };
-            seen[i] = true;
-            chains.push((i, v, t, chain));
-        }
-    }
-
-    let levels = vg.dag.num_levels();
-    let mut slot = vec![(usize::MAX, usize::MAX); total];
-    let mut rows: Vec<Vec<Item>> = Vec::with_capacity(levels);
-    for r in 0..levels {
-        let row = vg.dag.row(r);
-        let mut items = Vec::with_capacity(row.len());
-        for (k, &h) in row.iter().enumerate() {
-            slot[h.get_index()] = (r, k);
-            let elem = elem_of(h);
-            let (w, hh) = match elem {
-                Elem::Node(v) => sizes[v],
-                Elem::Label(i) => prep[i].label.unwrap_or((2.0, 2.0)),
-                Elem::Dummy => (2.0, 2.0),
-            };
-            items.push(Item {
-                elem,
-                w,
-                h: hh,
-                up: Vec::new(),
-                down: Vec::new(),
-            });
-        }
-        rows.push(items);
-    }
-    for (i, _, _, chain) in &chains {
-        for pair in chain.windows(2) {
-            let (r, k) = slot[pair[0].get_index()];
-            let (sr, sk) = slot[pair[1].get_index()];
-            if r >= rows.len() || sr >= rows.len() {
-                continue;
-            }
-            rows[r][k].down.push((sk, prep[*i].weight));
-            rows[sr][sk].up.push((k, prep[*i].weight));
+    // Back edges and self-loops are routed by us (see `route_back_edges`, `route_self_loops`).
+    let mut edges: Vec<usize> = (0..prep.len())
+        .filter(|&i| !prep[i].reversed && include[prep[i].from] && include[prep[i].to])
+        .collect();
+    edges.sort_by_key(|&i| (pos_in_topo[prep[i].from], pos_in_topo[prep[i].to], i));
+    let connector =
+        |i: usize| prep[i].label.is_some() || labelled_pairs.contains(&(prep[i].from, prep[i].to));
+    let crate::layers::Layers {
+        mut rows,
+        mut slot,
+        node,
+        chains,
+    } = crate::layers::build(sizes, prep, &nodes, &edges, &topo, &connector);
+    let newpos = crate::order::order(&mut rows);
+    for s in slot.iter_mut() {
+        if let Some(k) = newpos.get(s.0).and_then(|p| p.get(s.1)) {
+            s.1 = *k;
         }
     }
     let at = crate::rows::place(&rows);
-    let pos = |h: NodeHandle| -> Point {
-        let (r, k) = slot[h.get_index()];
+    let pos = |h: usize| -> Point {
+        let (r, k) = slot[h];
         at.get(r)
             .and_then(|row| row.get(k))
             .copied()
             .unwrap_or_default()
     };
-    let centers: Vec<Point> = handle
-        .iter()
-        .map(|h| h.map(pos).unwrap_or_default())
-        .collect();
+    let mut centers = vec![Point::default(); n];
+    for (h, v) in node.iter().enumerate() {
+        if let Some(v) = v {
+            centers[*v] = pos(h);
+        }
+    }
     let mut paths = vec![Vec::new(); prep.len()];
     let mut label_centers = vec![None; prep.len()];
     for (i, v, t, chain) in &chains {
@@ -814,7 +678,7 @@ fn run_layout_rs(
         let mut pts = vec![Point::new(a.x, a.y + sizes[*v].1 / 2.0)];
         for &c in &chain[1..chain.len() - 1] {
             let p = pos(c);
-            if let Elem::Label(j) = elem_of(c)
+            if let Some(Elem::Label(j)) = rows_elem(&rows, &slot, c)
                 && prep[j].label.is_some()
             {
                 label_centers[j] = Some(p);
@@ -822,13 +686,33 @@ fn run_layout_rs(
             pts.push(p);
         }
         pts.push(Point::new(b.x, b.y - sizes[*t].1 / 2.0));
-        paths[*i] = crate::rows::curve_through(&pts);
+        paths[*i] = crate::rows::curve_through(&straighten(&pts));
     }
     Placement {
         centers,
         paths,
         label_centers,
     }
+}
+
+/// Drop bend points in the middle of a vertical run: a long edge passing many rows straight down
+/// is then one segment instead of one per row (smaller SVG, same drawing).
+fn straighten(pts: &[Point]) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(pts.len());
+    for (i, &p) in pts.iter().enumerate() {
+        let vertical = |q: Option<&Point>| q.is_some_and(|q| (q.x - p.x).abs() < 0.5);
+        if i > 0 && vertical(out.last()) && vertical(pts.get(i + 1)) {
+            continue;
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// The element in `slot[h]`.
+fn rows_elem(rows: &[Vec<Item>], slot: &[(usize, usize)], h: usize) -> Option<Elem> {
+    let (r, k) = *slot.get(h)?;
+    rows.get(r)?.get(k).map(|it| it.elem)
 }
 
 /// Reverse a path's direction.

@@ -28,9 +28,11 @@ pub mod fallback;
 pub mod from_model;
 pub mod geom;
 pub mod graph;
+mod layers;
 pub mod layout;
 pub mod measure;
 pub mod metrics;
+pub mod order;
 pub mod rows;
 pub mod svg;
 
