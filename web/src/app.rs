@@ -89,7 +89,8 @@ pub fn App() -> impl IntoView {
     let state_status =
         Memo::new(move |_| run.with(|r| r.as_ref().map(|r| r.states.clone()).unwrap_or_default()));
 
-    let diagnostics = Signal::derive(move || analysis.with(|a| a.diagnostics.clone()));
+    // A memo: an analysis with the same diagnostics (most keystrokes) repaints nothing.
+    let diagnostics = Memo::new(move |_| analysis.with(|a| a.diagnostics.clone()));
     let stale = Signal::derive(move || {
         analysis.with(Analysis::has_errors) && last_good.with(Option::is_some)
     });
@@ -181,8 +182,8 @@ pub fn App() -> impl IntoView {
                             {move || current_example.get().and_then(|id| examples::by_id(&id)).map(|e| e.title).unwrap_or_default()}
                         </span>
                     </header>
-                    <Editor text=definition diagnostics=diagnostics goto=goto cursor=cursor testid="definition-editor" label="State machine definition (ASL JSON)"/>
-                    <Problems diagnostics=diagnostics goto=goto/>
+                    <Editor text=definition diagnostics=Signal::from(diagnostics) goto=goto cursor=cursor testid="definition-editor" label="State machine definition (ASL JSON)"/>
+                    <Problems diagnostics=diagnostics.into() goto=goto/>
                     <footer class="statusbar">
                         <span data-testid="cursor">{move || { let (l, c) = cursor.get(); format!("Ln {l}, Col {c}") }}</span>
                         <span>{move || definition.with(|t| format!("{} lines", t.split('\n').count()))}</span>

@@ -11,15 +11,15 @@ use std::sync::Arc;
 use asl_core::exec::{ExecOptions, Execution, Status};
 use asl_core::history::{EventType, HistoryEvent};
 use asl_core::mock::{
-    MockConfig, MockFile, MockOutcome, MockResponse, MockSequence, Mocks, EVERY_INVOCATION,
+    EVERY_INVOCATION, MockConfig, MockFile, MockOutcome, MockResponse, MockSequence, Mocks,
 };
 use asl_core::model::{Branch, StateKind, StateMachine};
 use asl_core::value::Value;
 
 mod mocks;
 pub use mocks::{
-    convert_config, edit_mocks, mock_row, read_mocks_file, same_json, task_states, unused_mocks,
-    EntryKind, MockEdit, MockEntry, MockRow, MockSource, MocksText, TaskSlot,
+    EntryKind, MockEdit, MockEntry, MockRow, MockSource, MocksText, TaskSlot, convert_config,
+    edit_mocks, mock_row, read_mocks_file, same_json, task_states, unused_mocks,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -39,20 +39,33 @@ pub fn Editor(
     let gutter = NodeRef::<html::Div>::new();
 
     let line_count = Memo::new(move |_| text.with(|t| t.split('\n').count()));
+    // Keyed by number: a keystroke that adds a line adds one row, not a whole new gutter.
+    let diag_lines = Memo::new(move |_| {
+        let mut l: Vec<usize> = diagnostics.with(|d| d.iter().map(|d| d.line).collect());
+        l.sort_unstable();
+        l.dedup();
+        l
+    });
     let numbers = move || {
-        let errs: Vec<usize> = diagnostics.with(|d| d.iter().map(|d| d.line).collect());
-        (1..=line_count.get())
-            .map(|n| {
-                let class = if errs.contains(&n) {
-                    "ln ln-diag"
-                } else {
-                    "ln"
-                };
-                view! { <div class=class>{n}</div> }
-            })
-            .collect_view()
+        view! {
+            <For each=move || 1..=line_count.get() key=|n| *n children=move |n| view! {
+                <div class="ln" class:ln-diag=move || diag_lines.with(|l| l.binary_search(&n).is_ok())>{n}</div>
+            }/>
+        }
     };
-    let html = move || text.with(|t| with_underlines(t, &diagnostics.get()));
+    // The overlay is one element per line, patched where the lines changed: re-rendering the
+    // whole highlighted text made the browser lay out every line again on every keystroke
+    // (~130 ms for 4,000 lines).
+    let code = NodeRef::<html::Code>::new();
+    let shown = StoredValue::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        let Some(code) = code.get() else { return };
+        let lines = text.with(|t| diagnostics.with(|d| lines_html(t, d)));
+        shown.update_value(|old| {
+            patch_lines(&code, old, &lines);
+            *old = lines;
+        });
+    });
 
     let sync_scroll = move || {
         if let (Some(a), Some(o), Some(g)) = (area.get(), overlay.get(), gutter.get()) {
@@ -102,7 +115,7 @@ pub fn Editor(
             <div class="gutter" node_ref=gutter aria-hidden="true">{numbers}</div>
             <div class="code">
                 <pre class="overlay" node_ref=overlay aria-hidden="true">
-                    <code inner_html=html></code>
+                    <code node_ref=code></code>
                 </pre>
                 <textarea
                     node_ref=area
@@ -127,14 +140,11 @@ pub fn Editor(
     }
 }
 
-/// The highlighted HTML, with each diagnostic's range wrapped in an underline span: from its
+/// Each diagnostic's range as byte offsets, sorted, overlaps dropped (the first wins): from its
 /// start to its end as the core reports them (byte spans), so the overlay marks exactly the text
 /// the list names. A diagnostic with an empty or unusable range marks the token at its line and
 /// column instead.
-fn with_underlines(text: &str, diagnostics: &[Diagnostic]) -> String {
-    if diagnostics.is_empty() {
-        return highlight::to_html(text);
-    }
+fn marks(text: &str, diagnostics: &[Diagnostic]) -> Vec<(usize, usize, Severity)> {
     let mut marks: Vec<(usize, usize, Severity)> = diagnostics
         .iter()
         .filter_map(|d| {
@@ -147,37 +157,92 @@ fn with_underlines(text: &str, diagnostics: &[Diagnostic]) -> String {
         })
         .collect();
     marks.sort_by_key(|m| m.0);
-    let mut out = String::new();
     let mut at = 0;
-    for (start, end, sev) in marks {
-        if start < at {
-            continue; // overlapping marks: the first wins
+    marks.retain(|m| {
+        let keep = m.0 >= at;
+        if keep {
+            at = m.1;
         }
-        out.push_str(&highlight::fragment_html(&text[at..start]));
-        let class = match sev {
-            Severity::Error => "squiggle-error",
-            Severity::Warning => "squiggle-warning",
+        keep
+    });
+    marks
+}
+
+/// The overlay's HTML, one string per line of the text: highlighted, with diagnostics' ranges
+/// underlined (a range over several lines underlines each line's part).
+fn lines_html(text: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
+    let marks = marks(text, diagnostics);
+    let mut out = Vec::with_capacity(text.len() / 32);
+    let mut start = 0;
+    for line in text.split('\n') {
+        let end = start + line.len();
+        let mut html = String::new();
+        let mut at = start;
+        for &(s, e, sev) in &marks {
+            let (s2, e2) = (s.max(start), e.min(end));
+            let empty = s == e;
+            if (empty && !(start..=end).contains(&s)) || (!empty && s2 >= e2) || s2 < at {
+                continue;
+            }
+            html.push_str(&highlight::fragment_html(&text[at..s2]));
+            let class = match sev {
+                Severity::Error => "squiggle-error",
+                Severity::Warning => "squiggle-warning",
+            };
+            html.push_str(&format!("<span class=\"{class}\">"));
+            if empty {
+                html.push(' ');
+            } else {
+                html.push_str(&highlight::fragment_html(&text[s2..e2]));
+            }
+            html.push_str("</span>");
+            at = e2.max(s2);
+        }
+        html.push_str(&highlight::fragment_html(&text[at..end]));
+        out.push(html);
+        start = end + 1;
+    }
+    out
+}
+
+/// Makes the overlay's line elements show `new`, touching only the lines between the unchanged
+/// head and tail.
+fn patch_lines(code: &web_sys::HtmlElement, old: &[String], new: &[String]) {
+    let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let room = old.len().min(new.len()) - head;
+    let tail = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (old_mid, new_mid) = (old.len() - head - tail, new.len() - head - tail);
+    let children = code.children();
+    for i in 0..old_mid.min(new_mid) {
+        if let Some(el) = children.item((head + i) as u32) {
+            el.set_inner_html(&new[head + i]);
+        }
+    }
+    if new_mid > old_mid {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
         };
-        if start == end {
-            out.push_str(&format!("<span class=\"{class}\"> </span>"));
-        } else {
-            // One span per line: a range over several lines underlines each line's part (and
-            // never the line breaks, which would draw nothing but break the overlay's layout).
-            for (i, part) in text[start..end].split('\n').enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
-                if !part.is_empty() {
-                    out.push_str(&format!("<span class=\"{class}\">"));
-                    out.push_str(&highlight::fragment_html(part));
-                    out.push_str("</span>");
-                }
+        let anchor = children.item((head + old_mid) as u32);
+        for line in &new[head + old_mid..head + new_mid] {
+            if let Ok(el) = doc.create_element("div") {
+                el.set_class_name("ol");
+                el.set_inner_html(line);
+                let _ = code.insert_before(&el, anchor.as_ref().map(|a| a.as_ref()));
             }
         }
-        at = end;
+    } else {
+        for _ in new_mid..old_mid {
+            if let Some(el) = children.item((head + new_mid) as u32) {
+                el.remove();
+            }
+        }
     }
-    out.push_str(&highlight::to_html(&text[at..]));
-    out
 }
 
 /// Byte offset of a 1-based line and character column, if inside the text.
@@ -266,9 +331,11 @@ mod tests {
             start: 0,
             end: 0,
         };
-        let html = with_underlines("{\"a\": \"Nope\"}", &[d]);
+        let html = lines_html("{\"a\": \"Nope\"}", &[d]).concat();
         assert!(
-            html.contains("<span class=\"squiggle-error\">\"Nope\"</span>"),
+            html.contains(
+                "<span class=\"squiggle-error\"><span class=\"t-str\">\"Nope\"</span></span>"
+            ),
             "{html}"
         );
     }
@@ -287,7 +354,7 @@ mod tests {
             start,
             end: text.len() - 1,
         };
-        let html = with_underlines(text, &[d]);
+        let html = lines_html(text, &[d]).join("\n");
         assert_eq!(html.matches("squiggle-warning").count(), 3, "{html}");
     }
 }

@@ -6,12 +6,16 @@
 //! itself is never written to). Each workload runs `ASL_BENCH_RUNS` times (default 5) after one
 //! warm-up, with history off and limits lifted (map-wide-10k's input is ~900 KB, over AWS's
 //! 256 KiB); the output is checked against `.expected.json`. Tasks are answered through the
-//! pause/`complete_task` API with the kit's `mockResult` (task-flaky: each state throws
-//! `Lambda.ServiceException` once, then succeeds). Also measured: the same runs with history and
-//! inspector stages recorded, `back()`/`seek()` cost, and load+validate of def-200.
+//! pause/`complete_task` API with the kit's `mockResult` computed from each task's input, as the
+//! peer's `taskResourceLocalHandlers` do (task-flaky: each state throws
+//! `Lambda.ServiceException` once, then succeeds): `"tasks":"complete_task"`, the figure to set
+//! beside the peer's. The task workloads are also run with the same answers as native mocks
+//! (`"tasks":"mocks"`: no pause and no caller, the engine alone). Also measured: the same runs
+//! with history and inspector stages recorded, `back()`/`seek()` cost, and load+validate of
+//! def-200.
 //!
-//! `ASL_BENCH_HISTORY=0|1` measures only without/with history. Prints one JSON line per
-//! measurement.
+//! `ASL_BENCH_HISTORY=0|1` measures only without/with history; `ASL_BENCH_TASKS=complete_task|mocks`
+//! only one way of answering tasks. Prints one JSON line per measurement.
 
 #![allow(clippy::disallowed_methods)] // a benchmark reads the clock and files; the core does not
 
@@ -254,10 +258,12 @@ fn main() {
         let native = name
             .starts_with("task-")
             .then(|| native_mocks(&machine, flaky));
-        let answers: &[Option<&Arc<Mocks>>] = match &native {
-            Some(m) => &[None, Some(m)],
-            None => &[None],
-        };
+        let answers: &[Option<&Arc<Mocks>>] =
+            match (&native, std::env::var("ASL_BENCH_TASKS").as_deref()) {
+                (Some(m), Ok("mocks")) => &[Some(m)],
+                (Some(_), Ok("complete_task")) | (None, _) => &[None],
+                (Some(m), _) => &[None, Some(m)],
+            };
         for (&history, &native) in modes
             .iter()
             .flat_map(|h| answers.iter().map(move |a| (h, a)))

@@ -120,16 +120,22 @@ fn def_mix(n: usize) -> String {
     let name = |i: usize| format!("S{i:03}");
     let mut states = serde_json::Map::new();
     for i in 0..n {
-        let next = if i + 1 == n { "Fin".to_string() } else { name(i + 1) };
+        let next = if i + 1 == n {
+            "Fin".to_string()
+        } else {
+            name(i + 1)
+        };
         let st = match i % 4 {
             0 => json!({"Type": "Pass", "Parameters": {"a.$": "$.a", "b.$": "$.b.c[0]", "k": i,
                 "f.$": "States.Format('x{}', $.a)"}, "ResultPath": "$.p", "Next": next}),
-            1 => json!({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:mock",
+            1 => {
+                json!({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:mock",
                 "TimeoutSeconds": 30, "ResultSelector": {"v.$": "$.value"}, "ResultPath": "$.t",
                 "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 1, "MaxAttempts": 2,
                     "BackoffRate": 2}],
                 "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Oops"}],
-                "Next": next}),
+                "Next": next})
+            }
             2 => json!({"Type": "Choice", "Choices": [
                 {"And": [{"Variable": "$.a", "IsPresent": true},
                          {"Variable": "$.a", "NumericGreaterThan": 5}], "Next": next},
@@ -140,7 +146,10 @@ fn def_mix(n: usize) -> String {
         };
         states.insert(name(i), st);
     }
-    states.insert("Oops".into(), json!({"Type": "Fail", "Error": "E", "Cause": "c"}));
+    states.insert(
+        "Oops".into(),
+        json!({"Type": "Fail", "Error": "E", "Cause": "c"}),
+    );
     states.insert("Fin".into(), json!({"Type": "Succeed"}));
     json!({"StartAt": "S000", "States": states}).to_string()
 }

@@ -1,9 +1,9 @@
-//! A small layered layout of our own, used only if layout-rs panics (natively; see
+//! A small, simpler layout of our own, used only if the main layered layout panics (natively; see
 //! [`crate::layout`]).
 //!
 //! Owns node placement and straight-ish edge curves for one scope, given an acyclic edge list with
 //! back edges already reversed. Longest-path ranks, nodes ordered within a rank by breadth-first
-//! order, ranks centred. It makes no attempt at crossing minimisation: it exists so a layout-rs bug
+//! order, ranks centred. It makes no attempt at crossing minimisation: it exists so a layout bug
 //! degrades the picture instead of killing the CLI, and it never overlaps nodes.
 
 use crate::geom::{Point, Rect};

@@ -160,7 +160,7 @@ impl Scope {
     }
 
     /// Edges in breadth-first order from `entry`, then any edges from unreached nodes, each edge
-    /// once. layout-rs is sensitive to edge order (see [`crate::layout`]).
+    /// once, so the layout sees edges in a stable order.
     pub fn bfs_order(&self) -> Vec<usize> {
         let n = self.nodes.len();
         let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); n];

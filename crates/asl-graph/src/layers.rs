@@ -133,8 +133,8 @@ pub(crate) fn build(
     used.sort_unstable();
     used.dedup();
     let mut by_rank: Vec<Vec<usize>> = vec![Vec::new(); used.len()];
-    for v in 0..total {
-        if let Ok(r) = used.binary_search(&rank[v]) {
+    for (v, rv) in rank.iter().enumerate() {
+        if let Ok(r) = used.binary_search(rv) {
             by_rank[r].push(v);
         }
     }
@@ -182,5 +182,56 @@ pub(crate) fn build(
         slot,
         node,
         chains,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(from: usize, to: usize, label: bool) -> PrepEdge {
+        PrepEdge {
+            from,
+            to,
+            reversed: false,
+            label: label.then_some((40.0, 20.0)),
+            weight: 1.0,
+        }
+    }
+
+    #[test]
+    fn ranks_sink_short_branches_and_long_edges_get_one_bend_per_row() {
+        // 0 → 1 → 2 → 3 → 4 and a short branch 0 → 5 → 4: node 5 sinks next to 4, so the edge
+        // 0 → 5 is the long one; a labelled edge takes a row for its label.
+        let prep = vec![
+            edge(0, 1, false),
+            edge(1, 2, false),
+            edge(2, 3, false),
+            edge(3, 4, false),
+            edge(0, 5, true),
+            edge(5, 4, false),
+        ];
+        let sizes = vec![(100.0, 40.0); 6];
+        let nodes: Vec<usize> = (0..6).collect();
+        let edges: Vec<usize> = (0..prep.len()).collect();
+        let topo = [0, 1, 2, 3, 5, 4];
+        let l = build(&sizes, &prep, &nodes, &edges, &topo, &|i| {
+            prep[i].label.is_some()
+        });
+        let row_of = |v: usize| l.slot[v].0;
+        assert_eq!(row_of(4), 4);
+        assert_eq!(row_of(5), 3, "sunk to just above its successor");
+        // The label sinks too (as in layout-rs): 0 → bend (row 1) → label (row 2) → 5 (row 3).
+        let (_, _, _, chain) = l.chains.iter().find(|c| c.0 == 4).expect("chain");
+        assert_eq!(chain.len(), 4);
+        assert_eq!(l.slot[chain[2]].0, 2);
+        assert!(matches!(l.rows[2][l.slot[chain[2]].1].elem, Elem::Label(4)));
+        assert!(matches!(l.rows[1][l.slot[chain[1]].1].elem, Elem::Dummy));
+        // Every link joins adjacent rows.
+        for (r, row) in l.rows.iter().enumerate() {
+            for it in row {
+                assert!(it.down.iter().all(|&(k, _)| k < l.rows[r + 1].len()));
+            }
+        }
     }
 }

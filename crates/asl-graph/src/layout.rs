@@ -4,48 +4,51 @@
 //! nesting, and the routing of loops. It does not draw (see [`crate::svg`]).
 //!
 //! # What we measured about layout-rs 0.1.3 and what we decided
-//! (see also `shared/reference/layout-rs.md`; figures from `cargo bench -p asl-graph` and the
-//! property test in `tests/property.rs`)
-//! - **What we keep from it**: cycle-free ranking (`to_valid_dag`, `RankOptimizer`), dummy nodes for
-//!   long edges, connector nodes that reserve room for edge labels, and its crossing minimisation
-//!   (`EdgeCrossOptimizer`). On our 14 samples the result has 0 overlaps and 1 edge crossing in
-//!   total (`tests/readability.rs` prints the table).
-//! - **What we replaced: its placer.** Brandes–Köpf + `edge_fixer` assert on some graphs
-//!   (`edge_fixer.rs:34 loc.x >= leftmost`): our property test found it within 300 cases, e.g. two
-//!   nodes of different height joined by a Next and a Catch to the same state. An assert is a
-//!   panic, and a panic in wasm kills the page. It was also ~85 % of layout time. We call the
-//!   public lowering steps ourselves and place with [`crate::rows`] (mean-of-neighbour sweeps
-//!   solved exactly per row; Catch edges pull less than the main flow), which cannot panic; 200
-//!   states now lay out in ~2–6 ms.
-//! - **Exponential reachability**: `DAG::is_reachable` explores every simple path and
-//!   `to_valid_dag` calls it per edge (plus `validate`, on by default). We turn validation off, find
-//!   back edges ourselves with one DFS, and hand layout-rs an acyclic graph with edges added in
-//!   topological order of their source, so every check returns at once.
-//! - **Back edges and self-loops never reach layout-rs.** Each back edge added one dummy node per
-//!   rank spanned, which dominated time (200 states: 30 ms → 4 ms without them) and stretched the
-//!   picture. We route them ourselves: back edges up a side lane clear of everything they pass
-//!   (left or right, whichever is shorter and cuts no box), self-loops as a loop off the node's
-//!   right side with room reserved by widening the node for layout.
-//! - **Disconnected nodes** (unreachable states, states joined only by loops) trip its
-//!   disconnected-node pass; they are placed by us in a row under the rest. Empty graphs (which
-//!   panic) never reach it.
-//! - **Mixed parallel edges** (an unlabelled and a labelled edge between the same two nodes) also
-//!   tripped its asserts; such edges all get a connector.
+//! (see also `shared/reference/layout-rs.md`; figures from `cargo bench -p asl-graph`, the
+//! property test in `tests/property.rs` and `tests/readability.rs`)
+//!
+//! The pipeline is Sugiyama's, in our own modules: ranks with label and bend elements
+//! ([`crate::layers`]), order within rows ([`crate::order`]), coordinates ([`crate::rows`]), then
+//! ports, loops and lanes here. layout-rs is no longer called; each step replaced one of its own:
+//! - **Crossing minimisation (Nov 2026)**: its `EdgeCrossOptimizer` recounts all crossings after
+//!   each of 50 passes with an O(w³·deg) pair scan per row pair. A 200-state definition of the
+//!   benchmark kit's mix (`def-200`: 50 Catch edges into one Fail state, so rows ~50 wide) took
+//!   13.5 s, 99 % of it there (`perf`). It runs inside `split_long_edges` unless all its
+//!   optimisations are off, and off also loses its rank "sinking" (nodes of short branches float
+//!   up and their edges cut through boxes: seen on `choice-heavy`), so ranking moved to
+//!   [`crate::layers`] (same rules, O(V + E + bends)) and ordering to [`crate::order`]
+//!   (barycentre + adjacent swaps, exact O(E log E) crossing count, best kept). `def-200`:
+//!   13.5 s → ~7 ms for layout + SVG; on the samples 1 crossing in total, as before.
+//! - **Placer**: Brandes–Köpf + `edge_fixer` assert on some graphs (`edge_fixer.rs:34 loc.x >=
+//!   leftmost`, found by our property test) and took ~85 % of layout time: replaced by
+//!   [`crate::rows`] (mean-of-neighbour sweeps solved exactly per row; Catch edges pull less).
+//! - **Exponential reachability** (`DAG::is_reachable` per edge) and **edge-order panics** no
+//!   longer apply; we still find back edges ourselves with one DFS and feed edges in topological
+//!   order of their source.
+//! - **Back edges and self-loops** are routed by us: back edges up a side lane clear of
+//!   everything they pass (left or right, whichever is shorter and cuts no box), self-loops as a
+//!   loop off the node's right side with room reserved by widening the node. As bend elements
+//!   they cost one element per row spanned (200 states: 30 ms → 4 ms without them).
+//! - **Disconnected nodes** (unreachable states, states joined only by loops) go in a row under
+//!   the rest.
+//! - **Mixed parallel edges** (an unlabelled and a labelled edge between the same two nodes) all
+//!   get a label element, so they do not coincide.
 //! - **No clusters**: each Parallel branch and Map processor is laid out as its own graph first and
 //!   its bounding box (plus a frame) becomes the size of the Parallel/Map node in the parent graph.
 //!   This is exact for ASL, where no transition crosses a branch boundary.
-//! - **Edge labels** become connector pseudo-nodes sized `chars × font size`: we pass a digit
-//!   string whose length gives the label's measured width and whose value is the edge's index.
-//! - **Shapes and ports**: every node is a box of our measured size to layout-rs; downward edges
-//!   then leave from the bottom centre and enter the top centre (spread when several share a
-//!   side, as in the AWS console), and edge ends are clipped to our diamond for Choice.
-//! - **Panics cannot be caught in wasm** (`panic = abort` on wasm32-unknown-unknown), so avoiding
-//!   the triggers above is the real guard, checked by the property test, which also fails if the
-//!   fallback below was ever used. Natively we still wrap the call in `catch_unwind` and fall back
-//!   to [`crate::fallback`], a small layered layout of our own, so the CLI never dies.
+//! - **Shapes and ports**: downward edges leave from the bottom centre and enter the top centre
+//!   (spread when several share a side, as in the AWS console), and edge ends are clipped to our
+//!   diamond for Choice.
+//! - **Panics cannot be caught in wasm** (`panic = abort` on wasm32-unknown-unknown): the layered
+//!   code indexes only what it built, and the property test fails if the fallback was ever used.
+//!   Natively we still wrap it in `catch_unwind` and fall back to [`crate::fallback`], so the CLI
+//!   never dies.
+//! - **Known limit**: every Catch edge to a shared handler is its own long edge, so a definition
+//!   with k such edges over n rows has O(k·n) bend elements: the 1,000-state mix (250 Catch edges
+//!   into one Fail) takes ~0.25 s. Bundling edges that share a target into one trunk would make
+//!   it linear and read better.
 
 use std::collections::HashSet;
-
 
 use crate::geom::{Cubic, Point, Rect};
 use crate::graph::{Graph, NodeKind, Scope};
@@ -84,7 +87,7 @@ const CONTAINER_PAD: f64 = 14.0;
 const FRAME_PAD: f64 = 16.0;
 /// Gap between branch frames.
 const FRAME_GAP: f64 = 18.0;
-/// Space kept around each node by layout-rs (its "halo"), x and y.
+/// Space kept around isolated nodes, x and y.
 const HALO: (f64, f64) = (36.0, 44.0);
 
 /// Which drawn shape a node has.
@@ -103,8 +106,8 @@ pub enum Shape {
 /// Which engine placed a scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
-    /// layout-rs.
-    LayoutRs,
+    /// Our layered layout ([`crate::layers`], [`crate::order`], [`crate::rows`]).
+    Layered,
     /// Our own layered fallback.
     Fallback,
     /// Trivial: zero or one node, no edges.
@@ -527,20 +530,19 @@ pub(crate) fn topo_order(n: usize, prep: &[PrepEdge], bfs: &[usize]) -> Vec<usiz
     order
 }
 
-/// Place nodes and route edges with layout-rs, or without it when it is not needed or failed.
+/// Place nodes and route edges with the layered layout, or without it when not needed or failed.
 fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> (Placement, Engine) {
     let n = sizes.len();
-    // Nodes with no forward edge never go to layout-rs: its disconnected-node pass asserts on
-    // them in some graphs (found by the property test: an unreachable node next to a Next and a
-    // Catch to the same state). They go in a row under the rest instead.
+    // Nodes with no forward edge are not ranked (they would all sit in row 0); they go in a row
+    // under the rest instead.
     let mut connected = vec![false; n];
     for e in prep.iter().filter(|e| !e.reversed) {
         connected[e.from] = true;
         connected[e.to] = true;
     }
     let (mut placement, engine) = if connected.iter().any(|&c| c) {
-        match run_layout_rs_guarded(sizes, prep, scope, &connected) {
-            Some(p) => (p, Engine::LayoutRs),
+        match run_layered_guarded(sizes, prep, scope, &connected) {
+            Some(p) => (p, Engine::Layered),
             None => (crate::fallback::place(sizes, prep, scope), Engine::Fallback),
         }
     } else {
@@ -557,7 +559,7 @@ fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> (Placement, 
     (placement, engine)
 }
 
-/// Put the nodes layout-rs did not place in a centred row below those it did.
+/// Put the nodes the layered layout did not place in a centred row below those it did.
 fn place_isolated(sizes: &[(f64, f64)], connected: &[bool], scope: &Scope, p: &mut Placement) {
     let placed: Vec<usize> = (0..sizes.len()).filter(|&v| connected[v]).collect();
     let rest: Vec<usize> = scope
@@ -595,29 +597,29 @@ fn place_isolated(sizes: &[(f64, f64)], connected: &[bool], scope: &Scope, p: &m
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn run_layout_rs_guarded(
+fn run_layered_guarded(
     sizes: &[(f64, f64)],
     prep: &[PrepEdge],
     scope: &Scope,
     include: &[bool],
 ) -> Option<Placement> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_layout_rs(sizes, prep, scope, include)
+        run_layered(sizes, prep, scope, include)
     }))
     .ok()
 }
 
 #[cfg(target_arch = "wasm32")]
-fn run_layout_rs_guarded(
+fn run_layered_guarded(
     sizes: &[(f64, f64)],
     prep: &[PrepEdge],
     scope: &Scope,
     include: &[bool],
 ) -> Option<Placement> {
-    Some(run_layout_rs(sizes, prep, scope, include))
+    Some(run_layered(sizes, prep, scope, include))
 }
 
-fn run_layout_rs(
+fn run_layered(
     sizes: &[(f64, f64)],
     prep: &[PrepEdge],
     scope: &Scope,
@@ -766,7 +768,7 @@ const SELF_LOOP_W: f64 = 30.0;
 const SELF_LOOP_STEP: f64 = 12.0;
 
 /// Draw each self-loop (e.g. a Catch that retries the same state) as a loop off the node's right
-/// side, with its label right of the loop. layout-rs never sees them: the room was reserved by
+/// side, with its label right of the loop. The layered layout never sees them: the room was reserved by
 /// widening the node for layout.
 fn route_self_loops(
     prep: &[PrepEdge],
@@ -832,7 +834,7 @@ fn route_self_loops(
     }
 }
 
-/// True for edges that layout-rs never sees: back edges (not self-loops), routed on a side lane.
+/// True for edges that the layered layout never sees: back edges (not self-loops), routed on a side lane.
 fn is_lane_edge(e: &PrepEdge) -> bool {
     e.reversed && e.from != e.to
 }
@@ -1115,7 +1117,7 @@ mod tests {
     fn chain_is_laid_out_top_to_bottom_with_paths_from_source_to_target() {
         let s = chain(3, true);
         let g = layout_scope(&s);
-        assert_eq!(g.engine, Engine::LayoutRs);
+        assert_eq!(g.engine, Engine::Layered);
         assert!(g.nodes[0].rect.bottom() <= g.nodes[1].rect.y);
         assert!(g.nodes[1].rect.bottom() <= g.nodes[2].rect.y);
         for (e, eg) in s.edges.iter().zip(&g.edges) {
@@ -1153,7 +1155,7 @@ mod tests {
         s.nodes[0].children.push(chain(3, true));
         s.nodes[0].kind = NodeKind::Parallel;
         let g = layout_scope(&s);
-        assert_eq!(g.engine, Engine::LayoutRs);
+        assert_eq!(g.engine, Engine::Layered);
         assert!(!g.nodes[0].rect.overlaps(&g.nodes[2].rect));
         assert!(
             g.nodes[2].rect.y >= g.nodes[1].rect.bottom(),
@@ -1185,7 +1187,7 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_single_node_scopes_do_not_reach_layout_rs() {
+    fn empty_and_single_node_scopes_are_trivial() {
         assert_eq!(layout_scope(&Scope::default()).engine, Engine::Trivial);
         assert_eq!(layout_scope(&chain(1, false)).engine, Engine::Trivial);
     }

@@ -135,7 +135,13 @@ fn inverse(ord: &[usize]) -> Vec<usize> {
 
 /// Crossings between the links of `a` and `b` in row `r` with both neighbouring rows, for the order
 /// `a` before `b` and for `b` before `a`.
-fn pair_crossings(rows: &[Vec<Item>], pos: &[Vec<usize>], r: usize, a: usize, b: usize) -> (usize, usize) {
+fn pair_crossings(
+    rows: &[Vec<Item>],
+    pos: &[Vec<usize>],
+    r: usize,
+    a: usize,
+    b: usize,
+) -> (usize, usize) {
     let (mut ab, mut ba) = (0, 0);
     let mut count = |la: &[(usize, f64)], lb: &[(usize, f64)], nr: usize| {
         for &(x, _) in la {

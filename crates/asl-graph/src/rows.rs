@@ -1,7 +1,8 @@
 //! Coordinates for a ranked, ordered layer graph: our replacement for layout-rs's placer.
 //!
-//! Owns x/y assignment and edge curves, given what layout-rs computed well: ranks, dummy and label
-//! nodes for long and labelled edges, and the crossing-minimised order within each rank. layout-rs's
+//! Owns x/y assignment and edge curves, given ranks, dummy and label elements for long and labelled
+//! edges ([`crate::layers`]) and the crossing-minimised order within each rank ([`crate::order`]).
+//! layout-rs's
 //! own placer (Brandes–Köpf plus an "edge fixer") asserts on some graphs with nodes of very different
 //! sizes (found by our property test: `edge_fixer.rs:34 loc.x >= leftmost`), which would abort a
 //! wasm page, and took most of its time; this module cannot panic on any input and runs in

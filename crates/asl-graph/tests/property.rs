@@ -118,8 +118,8 @@ proptest! {
         let mut r = Rng { data: &data, at: 0 };
         let graph = build(&spec(&mut r, 0), "<prop>");
         let lay = layout::layout(&graph);
-        // layout-rs must never have panicked (natively we fall back; in wasm a panic kills the page).
-        prop_assert!(!uses_fallback(&lay.root), "layout-rs panicked on this graph");
+        // The layered layout must never have panicked (natively we fall back; in wasm a panic kills the page).
+        prop_assert!(!uses_fallback(&lay.root), "the layered layout panicked on this graph");
         let m = metrics::measure(&lay);
         prop_assert_eq!(m.node_overlaps, 0);
         prop_assert_eq!(m.nodes, graph.root.node_count());

@@ -91,7 +91,9 @@ fn collect(b: &Branch, place: &str, out: &mut Vec<TaskSlot>) {
                     nested.push((format!("{place}{sep}{name} › branch {}", i + 1), br));
                 }
             }
-            StateKind::Map(mp) => nested.push((format!("{place}{sep}{name} › items"), &mp.processor)),
+            StateKind::Map(mp) => {
+                nested.push((format!("{place}{sep}{name} › items"), &mp.processor))
+            }
             _ => {}
         }
     }
@@ -104,8 +106,14 @@ fn collect(b: &Branch, place: &str, out: &mut Vec<TaskSlot>) {
 #[derive(Clone, Debug, PartialEq)]
 pub enum EntryKind {
     /// The result, pretty-printed; `payload` when written as `ReturnPayload`.
-    Return { json: String, payload: bool },
-    Throw { error: String, cause: String },
+    Return {
+        json: String,
+        payload: bool,
+    },
+    Throw {
+        error: String,
+        cause: String,
+    },
 }
 
 /// One response of a row: which invocations it answers (1-based, inclusive for people; `None`
@@ -149,7 +157,7 @@ pub fn mock_row(mocks: &Mocks, slot: &TaskSlot) -> MockRow {
             s.entries
                 .iter()
                 .map(|(lo, hi, r)| MockEntry {
-                    calls: (*hi != EVERY_INVOCATION).then_some((lo + 1, hi + 1)),
+                    calls: (*hi != EVERY_INVOCATION).then(|| (lo + 1, hi + 1)),
                     kind: match &r.outcome {
                         MockOutcome::Return(v) => EntryKind::Return {
                             json: v.to_json_pretty(),
@@ -177,7 +185,11 @@ pub enum MockEdit {
     /// Makes the `index`-th response return this JSON text.
     Return(usize, String),
     /// Makes the `index`-th response throw.
-    Throw { index: usize, error: String, cause: String },
+    Throw {
+        index: usize,
+        error: String,
+        cause: String,
+    },
     /// How many consecutive invocations the `index`-th response answers (≥ 1).
     Calls(usize, u64),
 }
@@ -187,7 +199,9 @@ pub enum MockEdit {
 pub fn edit_mocks(text: &str, slot: &TaskSlot, edit: MockEdit) -> Result<String, String> {
     let mut mocks = match read_mocks_file(text) {
         MocksText::Native(m) => m,
-        MocksText::Config { .. } => return Err("a MockConfigFile is edited in the JSON view".into()),
+        MocksText::Config { .. } => {
+            return Err("a MockConfigFile is edited in the JSON view".into());
+        }
         MocksText::Invalid(d) => return Err(format!("{}:{}: {}", d.line, d.column, d.message)),
     };
     // Editing a resource mock here makes a mock for this state only (a state mock wins).
@@ -200,7 +214,16 @@ pub fn edit_mocks(text: &str, slot: &TaskSlot, edit: MockEdit) -> Result<String,
     let mut list: Vec<(u64, MockResponse)> = seq
         .entries
         .into_iter()
-        .map(|(lo, hi, r)| (if hi == EVERY_INVOCATION { 1 } else { hi - lo + 1 }, r))
+        .map(|(lo, hi, r)| {
+            (
+                if hi == EVERY_INVOCATION {
+                    1
+                } else {
+                    hi - lo + 1
+                },
+                r,
+            )
+        })
         .collect();
     let mut every_after = seq_is_every(&mocks, slot);
     match edit {
@@ -361,7 +384,10 @@ mod tests {
         let row = mock_row(&m, a);
         assert_eq!(row.source, MockSource::State);
         assert_eq!(row.entries.len(), 1);
-        assert_eq!(row.entries[0].calls, None, "one response answers every call");
+        assert_eq!(
+            row.entries[0].calls, None,
+            "one response answers every call"
+        );
         // A sequence: throw twice, then return.
         let t = edit_mocks(&t, a, MockEdit::Add { throw: true }).expect("add throw");
         let t = edit_mocks(
@@ -420,7 +446,11 @@ mod tests {
             panic!()
         };
         assert_eq!(mock_row(&m, &s[1]).source, MockSource::State);
-        assert_eq!(mock_row(&m, &s[2]).source, MockSource::Resource, "C keeps the shared one");
+        assert_eq!(
+            mock_row(&m, &s[2]).source,
+            MockSource::Resource,
+            "C keeps the shared one"
+        );
     }
 
     #[test]

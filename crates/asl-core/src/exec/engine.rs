@@ -426,8 +426,15 @@ enum Pick {
 }
 
 fn key_cmp(a: &[u32], a_extra: Option<u32>, b: &[u32], b_extra: Option<u32>) -> Ordering {
-    let ai = a.iter().copied().chain(a_extra);
-    let bi = b.iter().copied().chain(b_extra);
+    // The common prefix as slices (the scheduler compares keys of every runnable thread each
+    // step; chained iterators showed in profiles), then the short tails with the extras.
+    let n = a.len().min(b.len());
+    match a[..n].cmp(&b[..n]) {
+        Ordering::Equal => {}
+        other => return other,
+    }
+    let ai = a[n..].iter().copied().chain(a_extra);
+    let bi = b[n..].iter().copied().chain(b_extra);
     ai.cmp(bi)
 }
 

@@ -104,6 +104,20 @@ fn float_field(
     }
 }
 
+/// `base` followed by `last`, as a shared slice: built on the stack and allocated once (not a
+/// `Vec` grown and then copied), since every Map iteration's thread makes two.
+fn extended(base: &[u32], last: u32) -> Arc<[u32]> {
+    let mut buf = [0u32; 16];
+    match buf.get_mut(..=base.len()) {
+        Some(slot) => {
+            slot[..base.len()].copy_from_slice(base);
+            slot[base.len()] = last;
+            Arc::from(&*slot)
+        }
+        None => base.iter().copied().chain([last]).collect(),
+    }
+}
+
 impl<'a> Engine<'a> {
     fn child_thread(
         &self,
@@ -114,18 +128,13 @@ impl<'a> Engine<'a> {
         iteration: Option<u32>,
         silent: bool,
     ) -> Thread {
-        let mut key = parent.key.to_vec();
-        key.push(slot);
+        let key = extended(&parent.key, slot);
         let iterations: Arc<[u32]> = match iteration {
-            Some(i) => {
-                let mut its = parent.iterations.to_vec();
-                its.push(i);
-                its.into()
-            }
+            Some(i) => extended(&parent.iterations, i),
             None => parent.iterations.clone(),
         };
         Thread {
-            key: key.into(),
+            key,
             parent: None,
             kind: if iteration.is_some() {
                 ThreadKind::Iteration
