@@ -118,6 +118,19 @@ test('the video pipeline graph has one node per state', async ({ open }) => {
     assert(states.includes(name), `node ${name} drawn`);
   }
   assert(states.some((s) => s.endsWith('Transcode')) && states.some((s) => s.endsWith('Thumbnails')), 'branch states drawn');
+  // Fit (the default) shows it whole; 100% draws it at its own size, scrolling if need be.
+  const size = () => page.$eval('[data-testid="graph"] svg', (s) => {
+    const r = s.getBoundingClientRect();
+    return { w: Math.round(r.width), h: Math.round(r.height), natW: Number(s.getAttribute('width')), natH: Number(s.getAttribute('height')) };
+  });
+  const pane = await page.locator('[data-testid="graph"]').boundingBox();
+  const fit = await size();
+  assert(fit.h <= pane.height && fit.w <= pane.width, `fits the pane: ${JSON.stringify(fit)} in ${JSON.stringify(pane)}`);
+  await page.click('[data-testid="graph-zoom"]');
+  const full = await size();
+  assertEq([full.w, full.h], [full.natW, full.natH], 'drawn at its own size');
+  await page.click('[data-testid="graph-zoom"]');
+  assertEq(await size(), fit, 'back to fit');
 });
 
 test('every example loads without errors and draws its graph', async ({ open, errors }) => {

@@ -36,6 +36,9 @@ pub fn GraphPane(
             })
         })
     });
+    // Fit the whole graph in the pane (an overview), or draw it at its own size and scroll (a
+    // large graph's labels stay readable).
+    let fit = RwSignal::new(true);
     view! {
         <section class="pane graph-pane" data-testid="graph-pane" aria-label="Graph">
             <header class="pane-head">
@@ -45,6 +48,11 @@ pub fn GraphPane(
                         "showing the last valid definition"
                     </span>
                 </Show>
+                <button class="btn btn-small graph-zoom" data-testid="graph-zoom"
+                    title=move || if fit.get() { "Show the graph at full size (scroll to move around)" } else { "Fit the whole graph in the pane" }
+                    on:click=move |_| fit.update(|f| *f = !*f)>
+                    {move || if fit.get() { "100%" } else { "Fit" }}
+                </button>
             </header>
             {move || match svg.get() {
                 None => view! {
@@ -53,7 +61,7 @@ pub fn GraphPane(
                     </div>
                 }.into_any(),
                 Some(svg) => view! {
-                    <div class="graph-body" data-testid="graph" inner_html=svg></div>
+                    <div class="graph-body" class:actual=move || !fit.get() data-testid="graph" inner_html=svg></div>
                 }.into_any(),
             }}
         </section>

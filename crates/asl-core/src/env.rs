@@ -21,7 +21,10 @@ pub struct Env {
 impl Default for Env {
     /// 2024-01-01T00:00:00Z and seed 0: a fixed, documented default so runs are reproducible.
     fn default() -> Self {
-        Env { start_time_ms: 1_704_067_200_000, seed: 0 }
+        Env {
+            start_time_ms: 1_704_067_200_000,
+            seed: 0,
+        }
     }
 }
 
@@ -66,7 +69,14 @@ impl Rng {
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
     }
 }
 

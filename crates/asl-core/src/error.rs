@@ -101,7 +101,10 @@ pub struct ExecError {
 
 impl ExecError {
     pub fn new(error: ErrorName, cause: impl Into<String>) -> Self {
-        ExecError { error, cause: cause.into() }
+        ExecError {
+            error,
+            cause: cause.into(),
+        }
     }
 
     pub fn runtime(cause: impl Into<String>) -> Self {

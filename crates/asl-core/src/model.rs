@@ -479,7 +479,11 @@ pub struct Map {
 
 impl Map {
     pub fn mode(&self) -> MapMode {
-        self.processor.processor_config.as_ref().map(|c| c.mode).unwrap_or_default()
+        self.processor
+            .processor_config
+            .as_ref()
+            .map(|c| c.mode)
+            .unwrap_or_default()
     }
 }
 

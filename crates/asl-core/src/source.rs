@@ -20,7 +20,10 @@ impl Span {
 
     /// An empty span at `offset`, for "expected something here" diagnostics.
     pub const fn at(offset: u32) -> Self {
-        Span { start: offset, end: offset }
+        Span {
+            start: offset,
+            end: offset,
+        }
     }
 
     pub const fn len(self) -> u32 {
@@ -33,7 +36,10 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -92,7 +98,10 @@ impl LineIndex {
             Encoding::Chars => prefix.chars().count(),
             Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
         };
-        Position { line: line as u32 + 1, column: column as u32 + 1 }
+        Position {
+            line: line as u32 + 1,
+            column: column as u32 + 1,
+        }
     }
 }
 
@@ -104,14 +113,32 @@ mod tests {
     fn positions_count_lines_and_columns_from_one() {
         let text = "{\n  \"é\": 1,\n  \"😀\": 2\n}";
         let index = LineIndex::new(text);
-        assert_eq!(index.position(text, 0, Encoding::Chars), Position { line: 1, column: 1 });
+        assert_eq!(
+            index.position(text, 0, Encoding::Chars),
+            Position { line: 1, column: 1 }
+        );
         let two = text.find('2').unwrap() as u32;
-        assert_eq!(index.position(text, two, Encoding::Chars), Position { line: 3, column: 8 });
-        assert_eq!(index.position(text, two, Encoding::Utf16), Position { line: 3, column: 9 });
-        assert_eq!(index.position(text, two, Encoding::Utf8), Position { line: 3, column: 11 });
+        assert_eq!(
+            index.position(text, two, Encoding::Chars),
+            Position { line: 3, column: 8 }
+        );
+        assert_eq!(
+            index.position(text, two, Encoding::Utf16),
+            Position { line: 3, column: 9 }
+        );
+        assert_eq!(
+            index.position(text, two, Encoding::Utf8),
+            Position {
+                line: 3,
+                column: 11
+            }
+        );
         // Past the end and mid-character offsets clamp instead of panicking.
         assert_eq!(index.position(text, 10_000, Encoding::Chars).line, 4);
         let mid = text.find('é').unwrap() as u32 + 1;
-        assert_eq!(index.position(text, mid, Encoding::Chars), Position { line: 2, column: 4 });
+        assert_eq!(
+            index.position(text, mid, Encoding::Chars),
+            Position { line: 2, column: 4 }
+        );
     }
 }

@@ -206,8 +206,9 @@ fn main() {
             tot_t.push(t2 - t0);
         }
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let lay = layout::layout(&graph);
         println!(
-            "{:>8} {:>7} {:>12.2} {:>12.2} {:>12.2} {:>10.1} {:>6}   (median; best total {:.2} ms)",
+            "{:>8} {:>7} {:>12.2} {:>12.2} {:>12.2} {:>10.1} {:>6}   (median; best total {:.2} ms; {})",
             label,
             graph.root.node_count(),
             ms(median(lay_t)),
@@ -216,6 +217,72 @@ fn main() {
             size as f64 / 1024.0,
             runs,
             ms(tot_t.iter().copied().min().unwrap_or_default()),
+            engines(&lay.root),
+        );
+    }
+    if !quick {
+        calibrate();
+    }
+}
+
+/// Which engines placed the scopes of a layout, and the root's predicted minimiser cost.
+fn engines(root: &layout::ScopeGeom) -> String {
+    fn walk(s: &layout::ScopeGeom, out: &mut std::collections::BTreeMap<String, usize>) {
+        *out.entry(format!("{:?}", s.engine)).or_default() += 1;
+        for n in &s.nodes {
+            for c in &n.children {
+                walk(c, out);
+            }
+        }
+    }
+    let mut m = std::collections::BTreeMap::new();
+    walk(root, &mut m);
+    let list: Vec<String> = m.iter().map(|(k, v)| format!("{k}×{v}")).collect();
+    format!(
+        "root {:?}, cost {}; scopes {}",
+        root.engine,
+        root.cost,
+        list.join(" ")
+    )
+}
+
+/// The calibration behind `layout::LAYOUT_RS_BUDGET`: layout time with layout-rs forced on every
+/// scope against its predicted minimiser cost, and the same graph with our bounded engine.
+fn calibrate() {
+    println!("\ncalibration: layout ms with layout-rs forced vs our engine forced (root scope cost)");
+    println!(
+        "{:>10} {:>7} {:>12} {:>14} {:>14} {:>10}",
+        "case", "nodes", "cost", "layout-rs ms", "ours ms", "ns/cost"
+    );
+    let mut cases: Vec<(String, asl_graph::graph::Graph)> = Vec::new();
+    for n in [8usize, 12, 16, 24, 32, 40, 48, 56, 64] {
+        cases.push((format!("def-{n}"), def_graph(n)));
+    }
+    for n in [20usize, 50, 100, 200, 400] {
+        cases.push((format!("mach-{n}"), build(&machine(n), "bench")));
+    }
+    for (label, graph) in cases {
+        let time = |budget: u64| {
+            let mut t = Vec::new();
+            let mut cost = 0;
+            for _ in 0..5 {
+                let t0 = Instant::now();
+                let lay = layout::layout_with_budget(black_box(&graph), budget);
+                t.push(t0.elapsed());
+                cost = lay.root.cost;
+            }
+            (median(t).as_secs_f64() * 1000.0, cost)
+        };
+        let (rs, cost) = time(u64::MAX);
+        let (ours, _) = time(0);
+        println!(
+            "{:>10} {:>7} {:>12} {:>14.2} {:>14.2} {:>10.1}",
+            label,
+            graph.root.node_count(),
+            cost,
+            rs,
+            ours,
+            (rs - ours) * 1e6 / cost.max(1) as f64
         );
     }
 }

@@ -106,7 +106,10 @@ pub enum Shape {
 /// Which engine placed a scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
-    /// Our layered layout ([`crate::layers`], [`crate::order`], [`crate::rows`]).
+    /// layout-rs ranks and orders rows ([`crate::layout_rs`]); we place and route.
+    LayoutRs,
+    /// Our bounded engine ranks and orders rows ([`crate::layers`], [`crate::order`]), used when
+    /// layout-rs's crossing minimiser would be too slow ([`LAYOUT_RS_BUDGET`]).
     Layered,
     /// Our own layered fallback.
     Fallback,
@@ -153,6 +156,9 @@ pub struct ScopeGeom {
     pub bounds: Rect,
     /// Which engine placed this scope.
     pub engine: Engine,
+    /// Predicted work of layout-rs's crossing minimiser for this scope (see
+    /// [`LAYOUT_RS_BUDGET`]); 0 when no layered layout was needed.
+    pub cost: u64,
 }
 
 /// Geometry of a whole graph.
@@ -171,7 +177,14 @@ pub const MARGIN: f64 = 20.0;
 
 /// Lay out a graph.
 pub fn layout(graph: &Graph) -> Layout {
-    let mut root = layout_scope(&graph.root);
+    layout_with_budget(graph, LAYOUT_RS_BUDGET)
+}
+
+/// Lay out a graph, giving a scope to layout-rs when its predicted minimiser cost is at most
+/// `budget` (`u64::MAX`: always; used by the calibration in the benchmark).
+#[doc(hidden)]
+pub fn layout_with_budget(graph: &Graph, budget: u64) -> Layout {
+    let mut root = layout_scope(&graph.root, budget);
     let d = Point::new(MARGIN - root.bounds.x, MARGIN - root.bounds.y);
     shift_scope(&mut root, d);
     Layout {
@@ -182,7 +195,7 @@ pub fn layout(graph: &Graph) -> Layout {
 }
 
 /// Size a node and lay out its children (in coordinates relative to the node's top-left corner).
-fn size_node(node: &crate::graph::Node) -> NodeGeom {
+fn size_node(node: &crate::graph::Node, budget: u64) -> NodeGeom {
     let caption = measure::elide(&node.caption, CAPTION_PX, false, CAPTION_MAX_W);
     let caption_w = measure::text_width(&caption, CAPTION_PX, false);
     match node.kind {
@@ -222,7 +235,11 @@ fn size_node(node: &crate::graph::Node) -> NodeGeom {
             let line = measure::elide(&node.name, NAME_PX, true, 260.0);
             let elided = line != node.name;
             let header_w = measure::text_width(&line, NAME_PX, true).max(caption_w) + 2.0 * PAD_X;
-            let mut children: Vec<ScopeGeom> = node.children.iter().map(layout_scope).collect();
+            let mut children: Vec<ScopeGeom> = node
+                .children
+                .iter()
+                .map(|c| layout_scope(c, budget))
+                .collect();
             let mut frames = Vec::with_capacity(children.len());
             let mut x = CONTAINER_PAD;
             let mut inner_h: f64 = 0.0;
@@ -339,12 +356,16 @@ pub(crate) struct PrepEdge {
     pub weight: f64,
 }
 
+/// Largest predicted minimiser cost ([`crate::layout_rs::minimiser_cost`]) for which a scope is
+/// given to layout-rs; above it our bounded engine orders the rows. See the module doc.
+pub const LAYOUT_RS_BUDGET: u64 = 20_000;
+
 /// Pull of a Catch edge relative to a Next/Choice edge when placing nodes.
 const CATCH_WEIGHT: f64 = 0.15;
 
 /// Lay out one scope in local coordinates.
-fn layout_scope(scope: &Scope) -> ScopeGeom {
-    let mut nodes: Vec<NodeGeom> = scope.nodes.iter().map(size_node).collect();
+fn layout_scope(scope: &Scope, budget: u64) -> ScopeGeom {
+    let mut nodes: Vec<NodeGeom> = scope.nodes.iter().map(|n| size_node(n, budget)).collect();
     let labels: Vec<Option<String>> = scope
         .edges
         .iter()
@@ -369,7 +390,7 @@ fn layout_scope(scope: &Scope) -> ScopeGeom {
         .zip(&extra)
         .map(|(n, x)| (n.rect.w + 2.0 * x, n.rect.h))
         .collect();
-    let (placement, engine) = place(&sizes, &prep, scope);
+    let (placement, engine, cost) = place(&sizes, &prep, scope, budget);
 
     for (n, c) in nodes.iter_mut().zip(&placement.centers) {
         let d = Point::new(c.x - n.rect.w / 2.0, c.y - n.rect.h / 2.0);
@@ -429,6 +450,7 @@ fn layout_scope(scope: &Scope) -> ScopeGeom {
         edges,
         bounds: bounds.unwrap_or_default(),
         engine,
+        cost,
     }
 }
 
@@ -531,7 +553,12 @@ pub(crate) fn topo_order(n: usize, prep: &[PrepEdge], bfs: &[usize]) -> Vec<usiz
 }
 
 /// Place nodes and route edges with the layered layout, or without it when not needed or failed.
-fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> (Placement, Engine) {
+fn place(
+    sizes: &[(f64, f64)],
+    prep: &[PrepEdge],
+    scope: &Scope,
+    budget: u64,
+) -> (Placement, Engine, u64) {
     let n = sizes.len();
     // Nodes with no forward edge are not ranked (they would all sit in row 0); they go in a row
     // under the rest instead.
@@ -540,10 +567,14 @@ fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> (Placement, 
         connected[e.from] = true;
         connected[e.to] = true;
     }
-    let (mut placement, engine) = if connected.iter().any(|&c| c) {
-        match run_layered_guarded(sizes, prep, scope, &connected) {
-            Some(p) => (p, Engine::Layered),
-            None => (crate::fallback::place(sizes, prep, scope), Engine::Fallback),
+    let (mut placement, engine, cost) = if connected.iter().any(|&c| c) {
+        match run_layered_guarded(sizes, prep, scope, &connected, budget) {
+            Some(p) => p,
+            None => (
+                crate::fallback::place(sizes, prep, scope),
+                Engine::Fallback,
+                0,
+            ),
         }
     } else {
         let empty = Placement {
@@ -551,12 +582,12 @@ fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> (Placement, 
             paths: Vec::new(),
             label_centers: Vec::new(),
         };
-        (empty, Engine::Trivial)
+        (empty, Engine::Trivial, 0)
     };
     if engine != Engine::Fallback {
         place_isolated(sizes, &connected, scope, &mut placement);
     }
-    (placement, engine)
+    (placement, engine, cost)
 }
 
 /// Put the nodes the layered layout did not place in a centred row below those it did.
@@ -602,9 +633,10 @@ fn run_layered_guarded(
     prep: &[PrepEdge],
     scope: &Scope,
     include: &[bool],
-) -> Option<Placement> {
+    budget: u64,
+) -> Option<(Placement, Engine, u64)> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_layered(sizes, prep, scope, include)
+        run_layered(sizes, prep, scope, include, budget)
     }))
     .ok()
 }
@@ -615,16 +647,20 @@ fn run_layered_guarded(
     prep: &[PrepEdge],
     scope: &Scope,
     include: &[bool],
-) -> Option<Placement> {
-    Some(run_layered(sizes, prep, scope, include))
+    budget: u64,
+) -> Option<(Placement, Engine, u64)> {
+    Some(run_layered(sizes, prep, scope, include, budget))
 }
 
+/// Rank and order with layout-rs when its minimiser is affordable, else with our bounded engine;
+/// then place ([`crate::rows`]) and draw the edges through their elements.
 fn run_layered(
     sizes: &[(f64, f64)],
     prep: &[PrepEdge],
     scope: &Scope,
     include: &[bool],
-) -> Placement {
+    budget: u64,
+) -> (Placement, Engine, u64) {
     let n = sizes.len();
     let bfs = scope.node_order();
     let nodes: Vec<usize> = bfs.iter().copied().filter(|&v| include[v]).collect();
@@ -647,21 +683,33 @@ fn run_layered(
     edges.sort_by_key(|&i| (pos_in_topo[prep[i].from], pos_in_topo[prep[i].to], i));
     let connector =
         |i: usize| prep[i].label.is_some() || labelled_pairs.contains(&(prep[i].from, prep[i].to));
+    // Our ranking is linear and has the same rules as layout-rs's, so its row widths predict
+    // what layout-rs's minimiser would face.
+    let ours = crate::layers::build(sizes, prep, &nodes, &edges, &topo, &connector);
+    let widths: Vec<usize> = ours.rows.iter().map(Vec::len).collect();
+    let cost = crate::layout_rs::minimiser_cost(&widths);
+    let (engine, layers) = if cost <= budget && !nodes.is_empty() {
+        let l = crate::layout_rs::layers(sizes, prep, &nodes, &edges, &connector);
+        (Engine::LayoutRs, l)
+    } else {
+        let mut l = ours;
+        let newpos = crate::order::order(&mut l.rows);
+        for s in l.slot.iter_mut() {
+            if let Some(k) = newpos.get(s.0).and_then(|p| p.get(s.1)) {
+                s.1 = *k;
+            }
+        }
+        (Engine::Layered, l)
+    };
     let crate::layers::Layers {
-        mut rows,
-        mut slot,
+        rows,
+        slot,
         node,
         chains,
-    } = crate::layers::build(sizes, prep, &nodes, &edges, &topo, &connector);
-    let newpos = crate::order::order(&mut rows);
-    for s in slot.iter_mut() {
-        if let Some(k) = newpos.get(s.0).and_then(|p| p.get(s.1)) {
-            s.1 = *k;
-        }
-    }
+    } = layers;
     let at = crate::rows::place(&rows);
     let pos = |h: usize| -> Point {
-        let (r, k) = slot[h];
+        let (r, k) = slot.get(h).copied().unwrap_or((usize::MAX, 0));
         at.get(r)
             .and_then(|row| row.get(k))
             .copied()
@@ -690,11 +738,15 @@ fn run_layered(
         pts.push(Point::new(b.x, b.y - sizes[*t].1 / 2.0));
         paths[*i] = crate::rows::curve_through(&straighten(&pts));
     }
-    Placement {
-        centers,
-        paths,
-        label_centers,
-    }
+    (
+        Placement {
+            centers,
+            paths,
+            label_centers,
+        },
+        engine,
+        cost,
+    )
 }
 
 /// Drop bend points in the middle of a vertical run: a long edge passing many rows straight down
@@ -1116,8 +1168,8 @@ mod tests {
     #[test]
     fn chain_is_laid_out_top_to_bottom_with_paths_from_source_to_target() {
         let s = chain(3, true);
-        let g = layout_scope(&s);
-        assert_eq!(g.engine, Engine::Layered);
+        let g = layout_scope(&s, LAYOUT_RS_BUDGET);
+        assert_eq!(g.engine, Engine::LayoutRs);
         assert!(g.nodes[0].rect.bottom() <= g.nodes[1].rect.y);
         assert!(g.nodes[1].rect.bottom() <= g.nodes[2].rect.y);
         for (e, eg) in s.edges.iter().zip(&g.edges) {
@@ -1154,8 +1206,8 @@ mod tests {
         });
         s.nodes[0].children.push(chain(3, true));
         s.nodes[0].kind = NodeKind::Parallel;
-        let g = layout_scope(&s);
-        assert_eq!(g.engine, Engine::Layered);
+        let g = layout_scope(&s, LAYOUT_RS_BUDGET);
+        assert_eq!(g.engine, Engine::LayoutRs);
         assert!(!g.nodes[0].rect.overlaps(&g.nodes[2].rect));
         assert!(
             g.nodes[2].rect.y >= g.nodes[1].rect.bottom(),
@@ -1174,7 +1226,7 @@ mod tests {
             label: "States.Timeout".into(),
             title: String::new(),
         });
-        let g = layout_scope(&s);
+        let g = layout_scope(&s, LAYOUT_RS_BUDGET);
         let (r, _) = g.edges[1].label.clone().expect("label");
         assert!(r.x > g.nodes[0].rect.right());
         assert!(
@@ -1188,8 +1240,8 @@ mod tests {
 
     #[test]
     fn empty_and_single_node_scopes_are_trivial() {
-        assert_eq!(layout_scope(&Scope::default()).engine, Engine::Trivial);
-        assert_eq!(layout_scope(&chain(1, false)).engine, Engine::Trivial);
+        assert_eq!(layout_scope(&Scope::default(), LAYOUT_RS_BUDGET).engine, Engine::Trivial);
+        assert_eq!(layout_scope(&chain(1, false), LAYOUT_RS_BUDGET).engine, Engine::Trivial);
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub mod geom;
 pub mod graph;
 mod layers;
 pub mod layout;
+mod layout_rs;
 pub mod measure;
 pub mod metrics;
 pub mod order;

@@ -183,6 +183,7 @@ mod tests {
             edges,
             bounds: Rect::new(0.0, 0.0, 260.0, 230.0),
             engine: Engine::Trivial,
+            cost: 0,
         };
         let r = measure(&Layout {
             root,

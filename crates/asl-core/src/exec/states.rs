@@ -1365,6 +1365,9 @@ impl<'a> Engine<'a> {
                 let input = self.visit_input(id);
                 let err = io::error_output(fault.error.as_deref(), fault.cause.as_deref());
                 let output = io::result_path(c.result_path.as_ref(), &input, err.clone())?;
+                // Checked here, not on exit: an oversized catcher output fails the state for good
+                // instead of being offered to the same catcher again (which would loop forever).
+                io::check_size(&output, self.options.limits.payload_bytes, &st.name)?;
                 let vars = self.vars(id);
                 let ctx = self.context(id, ContextExtras::default());
                 let scope = Scope::new(&err, &ctx, &vars);

@@ -523,3 +523,37 @@ fn result_path_in_place_keeps_the_original_input_for_recovery() {
     );
     assert_eq!(e.run(), Status::Succeeded { output: v(&input) });
 }
+
+#[test]
+fn an_oversized_catcher_output_fails_instead_of_looping() {
+    // The catcher for States.DataLimitExceeded writes the error into an input that is itself
+    // near the limit: its own output is too large, and that must end the execution, not re-enter
+    // the same catcher forever.
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
+      "Catch":[{"ErrorEquals":["States.DataLimitExceeded"],"ResultPath":"$.err","Next":"Done"}],"End":true},
+      "Done":{"Type":"Pass","End":true}}}"#;
+    let input = format!(r#"{{"a":"{}"}}"#, "x".repeat(280));
+    let mut e = Execution::start(
+        machine(def),
+        v(&input),
+        ExecOptions {
+            mocks: Arc::new(
+                Mocks::from_value(&v(&format!(
+                    r#"{{"T":{{"Return":"{}"}}}}"#,
+                    "y".repeat(400)
+                )))
+                .expect("mocks"),
+            ),
+            limits: Limits {
+                payload_bytes: Some(300),
+                ..Limits::default()
+            },
+            ..ExecOptions::default()
+        },
+    );
+    let status = e.run();
+    assert!(
+        matches!(status, Status::Failed { error: Some(ref err), .. } if &**err == "States.DataLimitExceeded"),
+        "{status:?}"
+    );
+}
