@@ -117,7 +117,7 @@ mod tests {
             index.position(text, 0, Encoding::Chars),
             Position { line: 1, column: 1 }
         );
-        let two = text.find('2').unwrap() as u32;
+        let two = text.find('2').expect("a 2") as u32;
         assert_eq!(
             index.position(text, two, Encoding::Chars),
             Position { line: 3, column: 8 }
@@ -135,7 +135,7 @@ mod tests {
         );
         // Past the end and mid-character offsets clamp instead of panicking.
         assert_eq!(index.position(text, 10_000, Encoding::Chars).line, 4);
-        let mid = text.find('é').unwrap() as u32 + 1;
+        let mid = text.find('é').expect("an é") as u32 + 1;
         assert_eq!(
             index.position(text, mid, Encoding::Chars),
             Position { line: 2, column: 4 }

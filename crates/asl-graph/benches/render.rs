@@ -9,7 +9,10 @@
 //! also `tests/graph/samples/def-200.json`), read through asl-core like the CLI does: states cycling
 //! Pass / Task (Retry, Catch to one shared Fail state) / Choice (two rules and a Default) / Wait.
 //! All Catch edges converge on one node, which makes rows wide: layout-rs's crossing minimisation
-//! took 13.5 s on 200 such states before we ordered rows ourselves (`crate::order`).
+//! took 13.5 s on 200 such states, so such scopes go to our bounded engine. Each row names the
+//! engine of the root scope, its predicted layout-rs cost and the engines of all scopes; with
+//! `--bench` a calibration table follows (layout-rs forced vs our engine forced, per cost unit),
+//! the measurement behind `layout::LAYOUT_RS_BUDGET`.
 
 // Harness code, not the library: it measures time.
 #![allow(clippy::disallowed_methods)]
@@ -249,7 +252,9 @@ fn engines(root: &layout::ScopeGeom) -> String {
 /// The calibration behind `layout::LAYOUT_RS_BUDGET`: layout time with layout-rs forced on every
 /// scope against its predicted minimiser cost, and the same graph with our bounded engine.
 fn calibrate() {
-    println!("\ncalibration: layout ms with layout-rs forced vs our engine forced (root scope cost)");
+    println!(
+        "\ncalibration: layout ms with layout-rs forced vs our engine forced (root scope cost)"
+    );
     println!(
         "{:>10} {:>7} {:>12} {:>14} {:>14} {:>10}",
         "case", "nodes", "cost", "layout-rs ms", "ours ms", "ns/cost"

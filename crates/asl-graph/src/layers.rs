@@ -5,10 +5,12 @@
 //! [`crate::rows`]'s. It does what layout-rs 0.1.3's `split_text_edges` + `split_long_edges` do
 //! (longest-path ranks, an element for each edge label, "sinking" nodes towards their successors as
 //! its `RankOptimizer` does, one bend element per row a long edge passes), in O(V + E + bends).
-//! We do it ourselves because layout-rs runs its crossing minimisation inside `split_long_edges`
-//! unless its optimisations are off, and turning them off also turns off the sinking, without
-//! which nodes on a short branch float up next to their source and their edges cut through the
-//! boxes of the main flow.
+//! It is the ranking of our bounded engine and, because it is linear, also the input of the
+//! engine choice in [`crate::layout`] (its row widths predict layout-rs's minimiser cost). We
+//! cannot just ask layout-rs for ranks: it runs its crossing minimisation inside
+//! `split_long_edges` unless its optimisations are off, and turning them off also turns off the
+//! sinking, without which nodes on a short branch float up next to their source and their edges
+//! cut through the boxes of the main flow.
 
 use crate::layout::PrepEdge;
 use crate::rows::{Elem, Item};

@@ -1,30 +1,55 @@
 //! Geometry for a [`Graph`]: node boxes, branch frames, edge curves and label boxes.
 //!
-//! Owns sizing (with our own text measurement, [`crate::measure`]), the use of layout-rs 0.1.3,
-//! nesting, and the routing of loops. It does not draw (see [`crate::svg`]).
+//! Owns sizing (with our own text measurement, [`crate::measure`]), the choice of ranking/ordering
+//! engine (layout-rs 0.1.3 or our bounded one), nesting, and the routing of loops. It does not draw (see [`crate::svg`]).
 //!
 //! # What we measured about layout-rs 0.1.3 and what we decided
 //! (see also `shared/reference/layout-rs.md`; figures from `cargo bench -p asl-graph`, the
 //! property test in `tests/property.rs` and `tests/readability.rs`)
 //!
-//! The pipeline is Sugiyama's, in our own modules: ranks with label and bend elements
-//! ([`crate::layers`]), order within rows ([`crate::order`]), coordinates ([`crate::rows`]), then
-//! ports, loops and lanes here. layout-rs is no longer called; each step replaced one of its own:
-//! - **Crossing minimisation (Nov 2026)**: its `EdgeCrossOptimizer` recounts all crossings after
-//!   each of 50 passes with an O(w³·deg) pair scan per row pair. A 200-state definition of the
-//!   benchmark kit's mix (`def-200`: 50 Catch edges into one Fail state, so rows ~50 wide) took
-//!   13.5 s, 99 % of it there (`perf`). It runs inside `split_long_edges` unless all its
-//!   optimisations are off, and off also loses its rank "sinking" (nodes of short branches float
-//!   up and their edges cut through boxes: seen on `choice-heavy`), so ranking moved to
-//!   [`crate::layers`] (same rules, O(V + E + bends)) and ordering to [`crate::order`]
-//!   (barycentre + adjacent swaps, exact O(E log E) crossing count, best kept). `def-200`:
-//!   13.5 s → ~7 ms for layout + SVG; on the samples 1 crossing in total, as before.
+//! The pipeline is Sugiyama's: ranks with label and bend elements, order within rows,
+//! coordinates ([`crate::rows`]), then ports, loops and lanes here. Ranking and ordering have two
+//! engines, chosen per scope (each Parallel branch and Map processor is its own scope):
+//! - **layout-rs** ([`crate::layout_rs`], [`Engine::LayoutRs`]): its ranks, label connectors, rank
+//!   "sinking" and its `EdgeCrossOptimizer`, wherever that is affordable;
+//! - **our bounded engine** ([`crate::layers`] + [`crate::order`], [`Engine::Layered`]): the same
+//!   ranking rules in O(V + E + bends) and barycentre + adjacent-swap ordering with an exact
+//!   O(E log E) crossing count, for graphs where layout-rs's minimiser would be too slow.
+//!
+//! **The rule.** Our ranking runs first on every scope (it is linear). From its row widths wᵣ we
+//! predict layout-rs's minimiser work, `cost = Σ C(wᵣ, 2)·wᵣ₊₁ + Σ wᵣ`
+//! ([`crate::layout_rs::minimiser_cost`]: every one of its 51 crossing counts checks each pair of a
+//! row against the next row, and each of its 50 passes copies and scans every row). A scope with
+//! `cost ≤` [`LAYOUT_RS_BUDGET`] (1,000) goes to layout-rs, others to our engine. Both orders are
+//! then polished by [`crate::order`] (which keeps the order it is given unless it finds strictly
+//! fewer crossings), and layout-rs's is kept unless our engine's has strictly fewer crossings
+//! (`shared-error-handler`: our engine 0, layout-rs 1); everything is deterministic.
+//!
+//! **Calibration** (`cargo bench -p asl-graph` prints it; release build, native, 2 shared cores,
+//! Nov 2026): layout time with layout-rs forced on the root scope minus the time with our engine,
+//! per unit of predicted cost, is 2.5–4.6 µs across two shapes: the benchmark kit's "def" mix
+//! (Catch edges into one Fail state, so rows widen with size; n = 8…64: cost 77 → 48,958, layout
+//! 0.37 → 207 ms, ours 0.05 → 0.8 ms) and the benchmark's staged machine (narrow rows, cost
+//! dominated by the per-element term; 20…400 states: cost 46 → 882, 0.18 → 5.4 ms). So the budget
+//! of 1,000 units keeps layout-rs under ~4.5 ms per scope; the next def size over it (def-24, cost
+//! 1,408) took 6.6 ms. `def-200` has cost ~4.1 M (predicted ~15 s; measured 13.5 s before) and goes
+//! to our engine (~7 ms for layout + SVG); the 200-state staged machine (cost 442) and 100-state
+//! sample stay with layout-rs; the 1,000-state machine's root (cost 2,202) goes to ours.
+//!
+//! Other gaps of layout-rs 0.1.3, and what we did:
+//! - **Crossing minimisation cost (Nov 2026)**: its `EdgeCrossOptimizer` recounts all crossings
+//!   after each of 50 passes with an O(w³·deg) pair scan per row pair; `def-200` (rows ~50 wide)
+//!   took 13.5 s, 99 % of it there (`perf`). Hence the rule above. It runs inside
+//!   `split_long_edges` unless all its optimisations are off, and off also loses its rank sinking
+//!   (nodes of short branches float up and their edges cut through boxes: seen on
+//!   `choice-heavy`), so our engine ranks with the same rules itself.
 //! - **Placer**: Brandes–Köpf + `edge_fixer` assert on some graphs (`edge_fixer.rs:34 loc.x >=
 //!   leftmost`, found by our property test) and took ~85 % of layout time: replaced by
 //!   [`crate::rows`] (mean-of-neighbour sweeps solved exactly per row; Catch edges pull less).
-//! - **Exponential reachability** (`DAG::is_reachable` per edge) and **edge-order panics** no
-//!   longer apply; we still find back edges ourselves with one DFS and feed edges in topological
-//!   order of their source.
+//! - **Exponential reachability** (`DAG::is_reachable` per edge, plus `validate`): validation is
+//!   off, we find back edges ourselves with one DFS and hand it only forward edges, added in
+//!   topological order of their source (also the order that avoids its edge-order panics), so
+//!   every reachability check returns at once. Empty scopes never reach it.
 //! - **Back edges and self-loops** are routed by us: back edges up a side lane clear of
 //!   everything they pass (left or right, whichever is shorter and cuts no box), self-loops as a
 //!   loop off the node's right side with room reserved by widening the node. As bend elements
@@ -39,10 +64,11 @@
 //! - **Shapes and ports**: downward edges leave from the bottom centre and enter the top centre
 //!   (spread when several share a side, as in the AWS console), and edge ends are clipped to our
 //!   diamond for Choice.
-//! - **Panics cannot be caught in wasm** (`panic = abort` on wasm32-unknown-unknown): the layered
-//!   code indexes only what it built, and the property test fails if the fallback was ever used.
-//!   Natively we still wrap it in `catch_unwind` and fall back to [`crate::fallback`], so the CLI
-//!   never dies.
+//! - **Panics cannot be caught in wasm** (`panic = abort` on wasm32-unknown-unknown): layout-rs's
+//!   known asserts are avoided by how we call it (above), our code indexes only what it built,
+//!   and the property test (most of its graphs go to layout-rs) fails if the fallback was ever
+//!   used. Natively both engines run inside `catch_unwind` and fall back to [`crate::fallback`],
+//!   so the CLI never dies.
 //! - **Known limit**: every Catch edge to a shared handler is its own long edge, so a definition
 //!   with k such edges over n rows has O(k·n) bend elements: the 1,000-state mix (250 Catch edges
 //!   into one Fail) takes ~0.25 s. Bundling edges that share a target into one trunk would make
@@ -358,7 +384,7 @@ pub(crate) struct PrepEdge {
 
 /// Largest predicted minimiser cost ([`crate::layout_rs::minimiser_cost`]) for which a scope is
 /// given to layout-rs; above it our bounded engine orders the rows. See the module doc.
-pub const LAYOUT_RS_BUDGET: u64 = 20_000;
+pub const LAYOUT_RS_BUDGET: u64 = 1_000;
 
 /// Pull of a Catch edge relative to a Next/Choice edge when placing nodes.
 const CATCH_WEIGHT: f64 = 0.15;
@@ -688,18 +714,21 @@ fn run_layered(
     let ours = crate::layers::build(sizes, prep, &nodes, &edges, &topo, &connector);
     let widths: Vec<usize> = ours.rows.iter().map(Vec::len).collect();
     let cost = crate::layout_rs::minimiser_cost(&widths);
+    let mut ours = ours;
+    let ours_crossings = order_rows(&mut ours);
     let (engine, layers) = if cost <= budget && !nodes.is_empty() {
-        let l = crate::layout_rs::layers(sizes, prep, &nodes, &edges, &connector);
-        (Engine::LayoutRs, l)
-    } else {
-        let mut l = ours;
-        let newpos = crate::order::order(&mut l.rows);
-        for s in l.slot.iter_mut() {
-            if let Some(k) = newpos.get(s.0).and_then(|p| p.get(s.1)) {
-                s.1 = *k;
-            }
+        // Our ordering keeps the order it is given unless it finds strictly fewer crossings, so
+        // after layout-rs it is a cheap polish; and layout-rs's result (it rotates and perturbs
+        // rows, keeping the best count it saw) is kept unless our whole bounded engine found
+        // strictly fewer crossings (`shared-error-handler`: 1 against 0).
+        let mut l = crate::layout_rs::layers(sizes, prep, &nodes, &edges, &connector);
+        if order_rows(&mut l) <= ours_crossings {
+            (Engine::LayoutRs, l)
+        } else {
+            (Engine::Layered, ours)
         }
-        (Engine::Layered, l)
+    } else {
+        (Engine::Layered, ours)
     };
     let crate::layers::Layers {
         rows,
@@ -747,6 +776,19 @@ fn run_layered(
         engine,
         cost,
     )
+}
+
+/// Order the rows of `l` with [`crate::order`] (starting from their current order) and return the
+/// crossings left between adjacent rows.
+fn order_rows(l: &mut crate::layers::Layers) -> usize {
+    let newpos = crate::order::order(&mut l.rows);
+    for s in l.slot.iter_mut() {
+        if let Some(k) = newpos.get(s.0).and_then(|p| p.get(s.1)) {
+            s.1 = *k;
+        }
+    }
+    let identity: Vec<Vec<usize>> = l.rows.iter().map(|r| (0..r.len()).collect()).collect();
+    crate::order::crossings(&l.rows, &identity)
 }
 
 /// Drop bend points in the middle of a vertical run: a long edge passing many rows straight down
@@ -1240,8 +1282,14 @@ mod tests {
 
     #[test]
     fn empty_and_single_node_scopes_are_trivial() {
-        assert_eq!(layout_scope(&Scope::default(), LAYOUT_RS_BUDGET).engine, Engine::Trivial);
-        assert_eq!(layout_scope(&chain(1, false), LAYOUT_RS_BUDGET).engine, Engine::Trivial);
+        assert_eq!(
+            layout_scope(&Scope::default(), LAYOUT_RS_BUDGET).engine,
+            Engine::Trivial
+        );
+        assert_eq!(
+            layout_scope(&chain(1, false), LAYOUT_RS_BUDGET).engine,
+            Engine::Trivial
+        );
     }
 
     #[test]

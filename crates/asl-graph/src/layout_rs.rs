@@ -28,16 +28,22 @@ const LABEL_FONT: usize = 10;
 
 /// Predicted work of layout-rs's `EdgeCrossOptimizer` for rows of these widths: it recounts all
 /// crossings 51 times by checking every pair of elements of a row against every element of the
-/// next row, so one count costs Σ C(wᵣ, 2) · wᵣ₊₁. This returns that sum (one count); the
-/// calibration in [`crate::layout`] turns it into time. Saturates instead of overflowing.
+/// next row, so one count costs Σ C(wᵣ, 2) · wᵣ₊₁; every pass also copies and scans each row, a
+/// cost per element that dominates on narrow graphs. This returns Σ C(wᵣ, 2) · wᵣ₊₁ + Σ wᵣ (one
+/// unit is a few µs, see the calibration in [`crate::layout`]). Saturates instead of overflowing.
 pub(crate) fn minimiser_cost(widths: &[usize]) -> u64 {
-    widths
+    let pairs = widths
         .windows(2)
         .map(|w| {
             let (a, b) = (w[0] as u64, w[1] as u64);
             (a.saturating_mul(a.saturating_sub(1)) / 2).saturating_mul(b)
         })
-        .fold(0u64, u64::saturating_add)
+        .fold(0u64, u64::saturating_add);
+    let elements = widths
+        .iter()
+        .map(|&w| w as u64)
+        .fold(0u64, u64::saturating_add);
+    pairs.saturating_add(elements)
 }
 
 /// Rank and order with layout-rs. `nodes` lists the nodes to lay out (BFS order), `edges` the
@@ -218,9 +224,9 @@ mod tests {
     #[test]
     fn cost_is_pairs_times_next_row() {
         assert_eq!(minimiser_cost(&[]), 0);
-        assert_eq!(minimiser_cost(&[1, 1, 1]), 0);
-        // C(3,2)·4 + C(4,2)·1 = 12 + 6
-        assert_eq!(minimiser_cost(&[3, 4, 1]), 18);
+        assert_eq!(minimiser_cost(&[1, 1, 1]), 3);
+        // C(3,2)·4 + C(4,2)·1 = 12 + 6, plus 8 elements
+        assert_eq!(minimiser_cost(&[3, 4, 1]), 26);
         assert_eq!(minimiser_cost(&[usize::MAX, usize::MAX]), u64::MAX);
     }
 }

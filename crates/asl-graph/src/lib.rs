@@ -1,8 +1,9 @@
 //! asl-graph: an Amazon States Language state machine drawn as a clear SVG graph.
 //!
 //! Data flows one way: [`asl_core::model::StateMachine`] → [`from_model`] (+ [`build`]) →
-//! [`graph::Graph`] (what is drawn) → [`layout`] (where: a layered layout of our own — ranks,
-//! order within rows ([`order`]), coordinates ([`rows`]) — plus nesting, sizing, loops and guards) → [`svg`]
+//! [`graph::Graph`] (what is drawn) → [`layout`] (where: ranks and order within rows from layout-rs
+//! where its crossing minimiser is affordable, else from our bounded engine ([`order`]);
+//! coordinates ([`rows`]), nesting, sizing, loops and guards of our own) → [`svg`]
 //! (how it looks, with stable ids and status classes for a runtime overlay). [`metrics`] measures
 //! readability. The crate is native Rust with no browser dependency; the CLI, the wasm API and the
 //! web app all call [`render_svg`].
@@ -20,9 +21,9 @@
 //! a Map's item processor is branch 0 of the Map (`Per Image/0/Resize`).
 //!
 //! Figures (see `benches/render.rs`, `tests/readability.rs`): layout + SVG of a 200-state machine
-//! takes about 3 ms natively, 7 ms for the benchmark kit's `def-200` (50 Catch edges into one Fail
-//! state; 13.5 s before we replaced layout-rs's crossing minimisation); the sample definitions have
-//! no node or label overlap, and one edge crossing in total (in `choice-heavy`).
+//! takes about 4 ms natively with layout-rs, 7 ms for the benchmark kit's `def-200` (50 Catch edges
+//! into one Fail state; 13.5 s with layout-rs's minimiser, so it goes to our engine); the sample
+//! definitions have no node or label overlap and no edge crossing.
 
 pub mod build;
 pub mod fallback;

@@ -1,10 +1,11 @@
-//! Order within rows: our replacement for layout-rs's crossing minimisation.
+//! Order within rows: our bounded crossing minimisation, used instead of layout-rs's where that
+//! would be too slow (see the rule in [`crate::layout`]) and as a polish after it.
 //!
 //! Owns the left-to-right order of the elements of each row (nodes, label and dummy elements), given
 //! the rows and their links from [`crate::rows::Item`]; it does not rank and does not place (see
 //! [`crate::rows::place`]).
 //!
-//! Why not layout-rs's `EdgeCrossOptimizer`: it recounts every crossing of the whole graph after
+//! Why not always layout-rs's `EdgeCrossOptimizer`: it recounts every crossing of the whole graph after
 //! each of its 50 passes by checking every pair of elements in a row against every element of the
 //! next (`num_crossing` is O(w³·deg) per row pair), and its swap passes loop until nothing changes.
 //! That is fine for chains but explodes on real shapes: in a 200-state definition whose 50 Catch
