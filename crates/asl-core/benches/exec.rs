@@ -10,11 +10,13 @@
 //! peer's `taskResourceLocalHandlers` do (task-flaky: each state throws
 //! `Lambda.ServiceException` once, then succeeds): `"tasks":"complete_task"`, the figure to set
 //! beside the peer's. The task workloads are also run with the same answers as native mocks
-//! (`"tasks":"mocks"`: no pause and no caller, the engine alone). Also measured: the same runs
+//! (`"tasks":"mocks"`: no pause and no caller, the engine alone), and answered by a
+//! [`TaskHandler`] computing the same `mockResult` (`"tasks":"handler"`: the peer's callback
+//! model, the like-for-like figure). Also measured: the same runs
 //! with history and inspector stages recorded, `back()`/`seek()` cost, and load+validate of
 //! def-200.
 //!
-//! `ASL_BENCH_HISTORY=0|1` measures only without/with history; `ASL_BENCH_TASKS=complete_task|mocks`
+//! `ASL_BENCH_HISTORY=0|1` measures only without/with history; `ASL_BENCH_TASKS=complete_task|mocks|handler`
 //! only one way of answering tasks. Prints one JSON line per measurement.
 
 #![allow(clippy::disallowed_methods)] // a benchmark reads the clock and files; the core does not
@@ -24,7 +26,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use asl_core::error::{ErrorName, ExecError};
-use asl_core::exec::{ExecOptions, Execution, Limits, Prepared, Status};
+use asl_core::exec::{ExecOptions, Execution, Limits, Prepared, Status, TaskHandler};
 use asl_core::mock::Mocks;
 use asl_core::value::{Key, Object, Value};
 
@@ -114,9 +116,10 @@ impl MockResult {
             .and_then(|l| l.get(&self.value))
             .and_then(Value::as_i64)
             .unwrap_or(0);
+        // Keys known distinct, as in the JS object literal: no duplicate lookup.
         let mut payload = Object::with_capacity(2);
-        payload.insert(self.a.clone(), Value::from_i64(1));
-        payload.insert(
+        payload.push_unique(self.a.clone(), Value::from_i64(1));
+        payload.push_unique(
             self.b.clone(),
             Value::array(vec![
                 Value::from_i64(1),
@@ -125,9 +128,9 @@ impl MockResult {
             ]),
         );
         let mut o = Object::with_capacity(3);
-        o.insert(self.value.clone(), Value::from_i64(prev + 1));
-        o.insert(self.status.clone(), self.ok.clone());
-        o.insert(self.payload.clone(), Value::object(payload));
+        o.push_unique(self.value.clone(), Value::from_i64(prev + 1));
+        o.push_unique(self.status.clone(), self.ok.clone());
+        o.push_unique(self.payload.clone(), Value::object(payload));
         Value::object(o)
     }
 }
@@ -164,11 +167,51 @@ fn native_mocks(machine: &Prepared, flaky: bool) -> Arc<Mocks> {
     Arc::new(Mocks::parse(&text).expect("bench mocks"))
 }
 
+/// How the tasks of a run are answered.
+#[derive(Clone)]
+enum Answers {
+    /// The caller, through the pause and `complete_task`.
+    CompleteTask,
+    /// Precomputed native mocks.
+    Mocks(Arc<Mocks>),
+    /// A [`TaskHandler`] computing the result from the input, as the peer's callback does.
+    Handler,
+}
+
+impl Answers {
+    fn name(&self) -> &'static str {
+        match self {
+            Answers::CompleteTask => "complete_task",
+            Answers::Mocks(_) => "mocks",
+            Answers::Handler => "handler",
+        }
+    }
+}
+
+/// The peer's callback: `mockResult` from the input; when flaky, each state throws once first.
+fn handler(mock: &Arc<MockResult>, flaky: bool) -> TaskHandler {
+    let mock = mock.clone();
+    let failed_once: std::sync::Mutex<rustc_hash::FxHashSet<Box<str>>> = Default::default();
+    TaskHandler::new(move |req| {
+        if flaky {
+            let mut failed = failed_once.lock().expect("bench lock");
+            if !failed.contains(req.state) {
+                failed.insert(req.state.into());
+                return Some(Err(ExecError::new(
+                    ErrorName::Custom("Lambda.ServiceException".into()),
+                    "transient failure",
+                )));
+            }
+        }
+        Some(Ok(mock.call(req.parameters)))
+    })
+}
+
 fn run_once(
     machine: &Prepared,
     input: &Value,
-    mock: &MockResult,
-    native: Option<&Arc<Mocks>>,
+    mock: &Arc<MockResult>,
+    answers: &Answers,
     flaky: bool,
     history: bool,
 ) -> (Run, Execution) {
@@ -178,8 +221,10 @@ fn run_once(
         record_stages: history,
         ..ExecOptions::default()
     };
-    if let Some(m) = native {
-        options.mocks = m.clone();
+    match answers {
+        Answers::CompleteTask => {}
+        Answers::Mocks(m) => options.mocks = m.clone(),
+        Answers::Handler => options.task_handler = Some(handler(mock, flaky)),
     }
     let mut exec = machine.start(input.clone(), options);
     // The peer's harness keeps a JS `Set` of state names; Fx is the Rust equivalent of its hash.
@@ -234,7 +279,7 @@ fn main() {
         .unwrap_or(5)
         .max(1);
     let dir = workloads_dir();
-    let mock = MockResult::new();
+    let mock = Arc::new(MockResult::new());
     let meta = read_json(&dir.join("meta.json"));
     for name in WORKLOADS {
         if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
@@ -254,26 +299,31 @@ fn main() {
             _ => &[false, true],
         };
         // Tasks are answered by the caller through `complete_task` (the comparison with the
-        // peer's handlers); task workloads are also run with native mocks (engine alone).
-        let native = name
-            .starts_with("task-")
-            .then(|| native_mocks(&machine, flaky));
-        let answers: &[Option<&Arc<Mocks>>] =
-            match (&native, std::env::var("ASL_BENCH_TASKS").as_deref()) {
-                (Some(m), Ok("mocks")) => &[Some(m)],
-                (Some(_), Ok("complete_task")) | (None, _) => &[None],
-                (Some(m), _) => &[None, Some(m)],
-            };
-        for (&history, &native) in modes
+        // peer's handlers); task workloads are also run with native mocks (engine alone) and a
+        // task handler (the peer's callback model).
+        let answers: Vec<Answers> = if name.starts_with("task-") {
+            let all = [
+                Answers::CompleteTask,
+                Answers::Mocks(native_mocks(&machine, flaky)),
+                Answers::Handler,
+            ];
+            let only = std::env::var("ASL_BENCH_TASKS").ok();
+            all.into_iter()
+                .filter(|a| only.as_deref().is_none_or(|o| o == a.name()))
+                .collect()
+        } else {
+            vec![Answers::CompleteTask]
+        };
+        for (&history, answer) in modes
             .iter()
             .flat_map(|h| answers.iter().map(move |a| (h, a)))
         {
-            let _ = run_once(&machine, &input, &mock, native, flaky, history);
+            let _ = run_once(&machine, &input, &mock, answer, flaky, history);
             let mut times = Vec::with_capacity(runs);
             let mut last = None;
             for _ in 0..runs {
                 let t0 = Instant::now();
-                let (r, exec) = run_once(&machine, &input, &mock, native, flaky, history);
+                let (r, exec) = run_once(&machine, &input, &mock, answer, flaky, history);
                 times.push(t0.elapsed().as_secs_f64() * 1000.0);
                 drop(exec);
                 last = Some(r);
@@ -283,11 +333,7 @@ fn main() {
             let med = median(&mut times);
             println!(
                 "{{\"peer\":\"asl-core\",\"workload\":\"{name}\",\"history\":{history},\"tasks\":\"{}\",\"median_ms\":{med:.2},\"min_ms\":{:.2},\"max_ms\":{:.2},\"transitions\":{},\"events\":{},\"transitions_per_s\":{:.0},\"correct\":{correct}}}",
-                if native.is_some() {
-                    "mocks"
-                } else {
-                    "complete_task"
-                },
+                answer.name(),
                 times.first().copied().unwrap_or(0.0),
                 times.last().copied().unwrap_or(0.0),
                 r.transitions,
@@ -320,7 +366,8 @@ fn main() {
 
 /// `back()` and `seek()` on a finished execution with its whole history recorded.
 fn bench_seek(machine: &Prepared, input: &Value, name: &str) {
-    let (_, mut exec) = run_once(machine, input, &MockResult::new(), None, false, true);
+    let mock = Arc::new(MockResult::new());
+    let (_, mut exec) = run_once(machine, input, &mock, &Answers::CompleteTask, false, true);
     let total = exec.event_count();
     let mut rng = asl_core::env::Rng::new(7);
     let n = 200;

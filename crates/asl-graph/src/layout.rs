@@ -1,7 +1,8 @@
 //! Geometry for a [`Graph`]: node boxes, branch frames, edge curves and label boxes.
 //!
 //! Owns sizing (with our own text measurement, [`crate::measure`]), the choice of ranking/ordering
-//! engine (layout-rs 0.1.3 or our bounded one), nesting, and the routing of loops. It does not draw (see [`crate::svg`]).
+//! engine (layout-rs 0.1.3 or our bounded one), nesting, and the routing of loops. It does not
+//! draw (see [`crate::svg`]).
 //!
 //! # What we measured about layout-rs 0.1.3 and what we decided
 //! (see also `shared/reference/layout-rs.md`; figures from `cargo bench -p asl-graph`, the
@@ -31,10 +32,11 @@
 //! (Catch edges into one Fail state, so rows widen with size; n = 8…64: cost 77 → 48,958, layout
 //! 0.37 → 207 ms, ours 0.05 → 0.8 ms) and the benchmark's staged machine (narrow rows, cost
 //! dominated by the per-element term; 20…400 states: cost 46 → 882, 0.18 → 5.4 ms). So the budget
-//! of 1,000 units keeps layout-rs under ~4.5 ms per scope; the next def size over it (def-24, cost
-//! 1,408) took 6.6 ms. `def-200` has cost ~4.1 M (predicted ~15 s; measured 13.5 s before) and goes
-//! to our engine (~7 ms for layout + SVG); the 200-state staged machine (cost 442) and 100-state
-//! sample stay with layout-rs; the 1,000-state machine's root (cost 2,202) goes to ours.
+//! of 1,000 units keeps layout-rs under ~4.5 ms per scope; the next def size over it (def-24,
+//! cost 1,408) took 6.1–6.6 ms. `def-200` has cost ~4.1 M (predicted ~15 s; measured 13.5 s
+//! before) and goes to our engine (~7 ms for layout + SVG); the 200-state staged machine (cost
+//! 442) and the 100-state sample stay with layout-rs; the 1,000-state machine's root (cost 2,202)
+//! goes to ours, its 40 Parallel branches to layout-rs.
 //!
 //! Other gaps of layout-rs 0.1.3, and what we did:
 //! - **Crossing minimisation cost (Nov 2026)**: its `EdgeCrossOptimizer` recounts all crossings
@@ -66,8 +68,8 @@
 //!   diamond for Choice.
 //! - **Panics cannot be caught in wasm** (`panic = abort` on wasm32-unknown-unknown): layout-rs's
 //!   known asserts are avoided by how we call it (above), our code indexes only what it built,
-//!   and the property test (most of its graphs go to layout-rs) fails if the fallback was ever
-//!   used. Natively both engines run inside `catch_unwind` and fall back to [`crate::fallback`],
+//!   and the property test (its small graphs are under the budget, so layout-rs runs on them)
+//!   fails if the fallback was ever used. Natively both engines run inside `catch_unwind` and fall back to [`crate::fallback`],
 //!   so the CLI never dies.
 //! - **Known limit**: every Catch edge to a shared handler is its own long edge, so a definition
 //!   with k such edges over n rows has O(k·n) bend elements: the 1,000-state mix (250 Catch edges

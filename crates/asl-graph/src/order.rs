@@ -5,8 +5,8 @@
 //! the rows and their links from [`crate::rows::Item`]; it does not rank and does not place (see
 //! [`crate::rows::place`]).
 //!
-//! Why not always layout-rs's `EdgeCrossOptimizer`: it recounts every crossing of the whole graph after
-//! each of its 50 passes by checking every pair of elements in a row against every element of the
+//! Why not always layout-rs's `EdgeCrossOptimizer`: it recounts every crossing of the whole graph
+//! after each of its 50 passes by checking every pair of elements in a row against every element of the
 //! next (`num_crossing` is O(w³·deg) per row pair), and its swap passes loop until nothing changes.
 //! That is fine for chains but explodes on real shapes: in a 200-state definition whose 50 Catch
 //! edges all lead to one Fail state, the long Catch edges make rows ~50 elements wide and it took

@@ -445,7 +445,7 @@ pub(crate) struct Engine<'a> {
     pub options: &'a ExecOptions,
     pub core: &'a mut Core,
     pub history: Option<&'a mut Vec<HistoryEvent>>,
-    pub answers: &'a FxHashMap<Arc<str>, Answer>,
+    pub answers: &'a mut FxHashMap<Arc<str>, Answer>,
     pub emitted: bool,
 }
 

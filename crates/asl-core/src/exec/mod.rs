@@ -9,7 +9,8 @@
 //! task that had no mock, for which the execution paused with a [`PendingTask`]; also after some
 //! virtual time with [`Execution::complete_task_after`], [`Execution::send_heartbeat`], and
 //! [`Execution::expire_task`] when no answer ever comes, so `TimeoutSeconds` and
-//! `HeartbeatSeconds` fire in virtual time as AWS would). A paused task's clock moves only by
+//! `HeartbeatSeconds` fire in virtual time as AWS would); a [`TaskHandler`] in the options
+//! answers tasks in the caller's code without a pause. A paused task's clock moves only by
 //! what the caller says (the delay of an answer or heartbeat, or expiry): other branches running
 //! on do not time it out, which keeps replays after stepping back deterministic.
 //!
@@ -89,6 +90,9 @@ pub struct ExecOptions {
     /// Events between snapshots for stepping back.
     pub snapshot_every: u32,
     pub names: ExecNames,
+    /// Answers Task invocations in the caller's code, before mocks are consulted (see
+    /// [`TaskHandler`]); `None` leaves every task to mocks or a pause.
+    pub task_handler: Option<TaskHandler>,
 }
 
 impl Default for ExecOptions {
@@ -101,7 +105,50 @@ impl Default for ExecOptions {
             record_stages: true,
             snapshot_every: 128,
             names: ExecNames::default(),
+            task_handler: None,
         }
+    }
+}
+
+/// One Task invocation offered to a [`TaskHandler`]: everything borrowed from the execution.
+#[derive(Clone, Copy, Debug)]
+pub struct TaskRequest<'a> {
+    pub state: &'a str,
+    pub resource: &'a str,
+    /// The effective request (after InputPath and Parameters).
+    pub parameters: &'a Value,
+    /// Map iteration indexes, outermost first.
+    pub iterations: &'a [u32],
+}
+
+/// The caller's code answering tasks synchronously, for hybrid runs where some tasks are computed
+/// by the caller and others are mocked or paused. Consulted for every Task invocation (retries
+/// included) before mocks; `None` means "not mine": the task falls back to its mock, or pauses
+/// for [`Execution::complete_task`]. An answer counts as returned at once (no virtual time
+/// passes, so no timeout fires).
+///
+/// With a recorded history, each answer is kept by task token, as `complete_task`'s are, so
+/// stepping back and replaying gives the same run even if the handler is not pure; without a
+/// history nothing is replayed and nothing is kept. A declined task (`None`) is offered again
+/// on replay, so whether to answer should depend only on the request.
+#[derive(Clone)]
+pub struct TaskHandler(Arc<TaskHandlerFn>);
+
+type TaskHandlerFn = dyn Fn(&TaskRequest<'_>) -> Option<TaskResult> + Send + Sync;
+
+impl TaskHandler {
+    pub fn new(f: impl Fn(&TaskRequest<'_>) -> Option<TaskResult> + Send + Sync + 'static) -> Self {
+        TaskHandler(Arc::new(f))
+    }
+
+    pub fn call(&self, request: &TaskRequest<'_>) -> Option<TaskResult> {
+        (self.0)(request)
+    }
+}
+
+impl std::fmt::Debug for TaskHandler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TaskHandler(..)")
     }
 }
 
@@ -317,7 +364,8 @@ pub struct Execution {
     history: Vec<HistoryEvent>,
     /// `(events emitted, core)` at regular intervals, ascending.
     snapshots: Vec<(u32, Core)>,
-    /// Every answer given to a paused task, by token: replayed after stepping back.
+    /// Every answer given to a paused task or by the task handler, by token: replayed after
+    /// stepping back.
     answers: FxHashMap<Arc<str>, Answer>,
 }
 
@@ -338,7 +386,7 @@ impl Execution {
             } else {
                 None
             },
-            answers: &self.answers,
+            answers: &mut self.answers,
             emitted: false,
         }
     }

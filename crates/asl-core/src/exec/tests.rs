@@ -557,3 +557,50 @@ fn an_oversized_catcher_output_fails_instead_of_looping() {
         "{status:?}"
     );
 }
+
+#[test]
+fn task_handler_answers_first_and_none_falls_back_to_mocks_or_pause() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let def = r#"{"StartAt":"A","States":{
+      "A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:a","Parameters":{"n.$":"$.n"},"ResultPath":"$.a","Next":"B"},
+      "B":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:b","ResultPath":"$.b","Next":"C"},
+      "C":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:c","ResultPath":"$.c","End":true}}}"#;
+    let calls = Arc::new(AtomicU64::new(0));
+    let counted = calls.clone();
+    let options = ExecOptions {
+        // A's mock must lose to the handler; B's is used because the handler declines B.
+        mocks: Arc::new(
+            Mocks::from_value(&v(r#"{"A":{"Return":"mock"},"B":{"Return":"mocked"}}"#))
+                .expect("mocks"),
+        ),
+        // Not pure on purpose: each call answers differently, so a replay must reuse answers.
+        task_handler: Some(TaskHandler::new(move |req| {
+            let call = counted.fetch_add(1, Ordering::SeqCst);
+            (req.state == "A").then(|| {
+                assert!(req.resource.ends_with(":a"));
+                let n = req.parameters.get("n").and_then(Value::as_i64).unwrap_or(0);
+                Ok(Value::from_i64(n * 10 + call as i64))
+            })
+        })),
+        ..ExecOptions::default()
+    };
+    let mut e = Execution::start(machine(def), v(r#"{"n":4}"#), options);
+    let Status::Paused { tasks } = e.run() else {
+        panic!("expected C to pause, got {:?}", e.status())
+    };
+    assert_eq!(&*tasks[0].state, "C");
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    e.complete_task(&tasks[0].token, Ok(v("true")))
+        .expect("answer");
+    let done = Status::Succeeded {
+        output: v(r#"{"n":4,"a":40,"b":"mocked","c":true}"#),
+    };
+    assert_eq!(e.run(), done);
+    // Stepping back to the start and replaying gives the same run: A's answer (and C's) are
+    // replayed by token; only B, which the handler declined, is offered to it again.
+    assert!(e.seek(0));
+    assert!(e.seek(e.history().len() as u32));
+    assert_eq!(e.run(), done);
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+    assert!(format!("{:?}", e.options()).contains("TaskHandler(..)"));
+}
