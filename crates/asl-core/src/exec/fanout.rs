@@ -159,22 +159,9 @@ impl<'a> Engine<'a> {
         let Some((_, info, sid)) = self.current(id) else {
             return Ok(());
         };
-        let input = self
-            .core
-            .thread(id)
-            .and_then(|t| t.visit.as_ref())
-            .map(|v| v.input.clone())
-            .unwrap_or_default();
-        let vars = self
-            .core
-            .thread(id)
-            .map(|t| t.vars.clone())
-            .unwrap_or_default();
-        let retry_count = self
-            .core
-            .thread(id)
-            .and_then(|t| t.visit.as_ref())
-            .map_or(0, |v| v.retry_count);
+        let input = self.visit_input(id);
+        let vars = self.vars(id);
+        let retry_count = self.retry_count(id);
         let ctx = self.context(
             id,
             ContextExtras {
@@ -234,22 +221,9 @@ impl<'a> Engine<'a> {
     }
 
     pub(crate) fn act_map(&mut self, id: ThreadId, st: &State, m: &Map) -> Result<(), ExecError> {
-        let input = self
-            .core
-            .thread(id)
-            .and_then(|t| t.visit.as_ref())
-            .map(|v| v.input.clone())
-            .unwrap_or_default();
-        let vars = self
-            .core
-            .thread(id)
-            .map(|t| t.vars.clone())
-            .unwrap_or_default();
-        let retry_count = self
-            .core
-            .thread(id)
-            .and_then(|t| t.visit.as_ref())
-            .map_or(0, |v| v.retry_count);
+        let input = self.visit_input(id);
+        let vars = self.vars(id);
+        let retry_count = self.retry_count(id);
         let ctx = self.context(
             id,
             ContextExtras {

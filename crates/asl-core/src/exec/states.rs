@@ -374,7 +374,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn visit_input(&self, id: ThreadId) -> Value {
+    pub(crate) fn visit_input(&self, id: ThreadId) -> Value {
         self.core
             .thread(id)
             .and_then(|t| t.visit.as_ref())
@@ -382,11 +382,19 @@ impl<'a> Engine<'a> {
             .unwrap_or_default()
     }
 
-    fn vars(&self, id: ThreadId) -> super::io::Vars {
+    pub(crate) fn vars(&self, id: ThreadId) -> super::io::Vars {
         self.core
             .thread(id)
             .map(|t| t.vars.clone())
             .unwrap_or_default()
+    }
+
+    /// How many times the current state has been retried (`$$.State.RetryCount`).
+    pub(crate) fn retry_count(&self, id: ThreadId) -> u32 {
+        self.core
+            .thread(id)
+            .and_then(|t| t.visit.as_ref())
+            .map_or(0, |v| v.retry_count)
     }
 
     /// Evaluates a template (`Parameters`, `ResultSelector`, `ItemSelector`, `Assign`).
@@ -820,11 +828,7 @@ impl<'a> Engine<'a> {
         };
         let input = self.visit_input(id);
         let vars = self.vars(id);
-        let retry_count = self
-            .core
-            .thread(id)
-            .and_then(|t| t.visit.as_ref())
-            .map_or(0, |v| v.retry_count);
+        let retry_count = self.retry_count(id);
         let wants_token = task.resource.value.ends_with(".waitForTaskToken");
         // Tokens are numbered deterministically (replays after stepping back find the same
         // token); the text is made only when something needs it.
