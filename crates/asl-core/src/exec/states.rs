@@ -1173,7 +1173,6 @@ impl<'a> Engine<'a> {
                 }
             }
             Attempt::Failed(f) => {
-                self.set_phase(id, Phase::Recover(f.clone()));
                 let ev = if lambda {
                     EventType::LambdaFunctionFailed
                 } else if activity {
@@ -1181,11 +1180,7 @@ impl<'a> Engine<'a> {
                 } else {
                     EventType::TaskFailed
                 };
-                self.emit(id, ev, || EventDetails::Failure {
-                    error: f.error,
-                    cause: f.cause,
-                    resource: res,
-                });
+                self.task_failed(id, f, ev, res);
             }
             Attempt::TimedOut { heartbeat } => {
                 let name = if heartbeat {
@@ -1197,7 +1192,6 @@ impl<'a> Engine<'a> {
                     error: Some(name.as_str().into()),
                     cause: None,
                 };
-                self.set_phase(id, Phase::Recover(f.clone()));
                 let ev = if lambda {
                     EventType::LambdaFunctionTimedOut
                 } else if activity {
@@ -1205,13 +1199,25 @@ impl<'a> Engine<'a> {
                 } else {
                     EventType::TaskTimedOut
                 };
-                self.emit(id, ev, || EventDetails::Failure {
-                    error: f.error,
-                    cause: f.cause,
-                    resource: res,
-                });
+                self.task_failed(id, f, ev, res);
             }
         }
+    }
+
+    /// A failed or timed-out task attempt: recover (retry / catch / fail) and record `ev`.
+    fn task_failed(
+        &mut self,
+        id: ThreadId,
+        f: Fault,
+        ev: EventType,
+        resource: Option<(Arc<str>, Arc<str>)>,
+    ) {
+        self.set_phase(id, Phase::Recover(f.clone()));
+        self.emit(id, ev, || EventDetails::Failure {
+            error: f.error,
+            cause: f.cause,
+            resource,
+        });
     }
 
     /// ResultSelector → ResultPath → OutputPath for Task, Parallel and Map, then exit.
