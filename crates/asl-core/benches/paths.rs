@@ -78,4 +78,29 @@ fn main() {
             black_box(c.eval(black_box(&scope), &mut rng).ok());
         },
     );
+
+    // The data work of one Task visit in the task workloads (ResultSelector on the task's
+    // result, then ResultPath written into an unshared input): the floor the executor's
+    // per-task cost is compared against.
+    let result = Value::parse(r#"{"value":1,"status":"ok","payload":{"a":1,"b":[1,2,3]}}"#)
+        .expect("bench result");
+    let selector = Template::compile(
+        &syntax::parse(r#"{"value.$":"$.value","status.$":"$.status"}"#).expect("json"),
+    )
+    .expect("template");
+    let last = Path::parse("$.last").expect("path");
+    let mut state = Value::parse(
+        r#"{"last":{"value":0,"status":"init"},"static":{"a":1,"b":"two","c":[3,4,5]}}"#,
+    )
+    .expect("bench state");
+    measure(
+        "task data: ResultSelector + ResultPath in place",
+        N / 10,
+        || {
+            let r = Scope::input_only(&result);
+            let selected = selector.eval(&r, &mut rng).expect("selector");
+            state = last.set(std::mem::take(&mut state), selected).expect("set");
+            black_box(&state);
+        },
+    );
 }

@@ -352,12 +352,25 @@ impl Path {
     /// range), or when the path is not a reference path on `$`.
     pub fn set(&self, target: Value, value: Value) -> Result<Value, ExecError> {
         self.check_set(&target)?;
+        self.set_checked(target, value)
+    }
+
+    /// [`Path::set`] on a target that [`Path::check_set`] already accepted (the executor checks
+    /// before it evaluates `Assign` and writes after): the write without a second walk.
+    pub fn set_checked(&self, target: Value, value: Value) -> Result<Value, ExecError> {
         if self.segments.is_empty() {
             return Ok(value);
         }
         let mut target = target;
-        set_in(&mut target, &self.segments, value);
-        Ok(target)
+        if set_in(&mut target, &self.segments, value) {
+            Ok(target)
+        } else {
+            // Only when the caller skipped the check: report what the check reports.
+            self.check_set(&target).and(Err(ExecError::new(
+                ErrorName::ResultPathMatchFailure,
+                format!("Unable to apply ResultPath '{}'", self.text),
+            )))
+        }
     }
 
     /// Whether [`Path::set`] would succeed on `target`, with the error it would return: a

@@ -70,6 +70,34 @@ pub struct Object {
     entries_len: usize,
 }
 
+/// Equality of two byte strings of the same length. Object keys are short: two overlapping word
+/// loads compare up to 16 bytes without a loop or a call to `memcmp` (which showed in profiles of
+/// the linear key scan).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word8 = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_ne_bytes(w)
+    };
+    let word4 = |s: &[u8], at: usize| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&s[at..at + 4]);
+        u32::from_ne_bytes(w)
+    };
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        8..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// Serialised length of a string literal, quotes and escapes included, exactly as `serde_json`
 /// writes it.
 pub fn string_json_len(s: &str) -> usize {
@@ -359,11 +387,10 @@ impl Object {
         match &self.index {
             Some(index) => index.get(key).map(|&i| i as usize),
             None => self.entries.iter().position(|(k, _)| {
-                // Keys compiled from a definition are shared, so the pointer test usually
-                // decides; keys are short, so compare bytes inline rather than call `memcmp`.
+                // Keys compiled from a definition are shared, so the pointer test often decides.
                 k.len() == key.len()
                     && (std::ptr::eq(k.as_ptr(), key.as_ptr())
-                        || k.bytes().zip(key.bytes()).all(|(a, b)| a == b))
+                        || same_bytes(k.as_bytes(), key.as_bytes()))
             }),
         }
     }
@@ -685,6 +712,20 @@ mod tests {
 
     fn parse(s: &str) -> Value {
         Value::parse(s).expect("test JSON")
+    }
+
+    #[test]
+    fn same_bytes_agrees_with_slice_equality_at_every_length_and_position() {
+        for n in 0..40usize {
+            let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(same_bytes(&a, &a.clone()), "len {n}");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!same_bytes(&a, &b), "len {n}, differing at {at}");
+            }
+            assert!(!same_bytes(&a, &[a.as_slice(), b"x"].concat()));
+        }
     }
 
     #[test]

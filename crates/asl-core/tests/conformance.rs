@@ -210,8 +210,8 @@ fn run_case(case: &J) -> Result<(), String> {
         case.get("input").unwrap_or(&J::Null),
         options.env.start_time_ms,
     );
-    let mut exec = Execution::start(Arc::new(machine), Value::from(&input), options);
-    let mut status = exec.run();
+    let machine = Arc::new(machine);
+    let input = Value::from(&input);
     // Tasks the recording has no calls for run the test's identity Lambda (`return event`).
     let identity = case
         .pointer("/context/lambda_functions")
@@ -223,12 +223,39 @@ fn run_case(case: &J) -> Result<(), String> {
                     .is_some_and(|s| s.contains("return event"))
             })
         });
-    while let (true, Status::Paused { tasks }) = (identity, &status) {
-        for t in tasks.clone() {
-            exec.complete_task(&t.token, Ok(t.parameters.clone()))
-                .map_err(|e| e.to_string())?;
+    let run = |options: ExecOptions| -> Result<(Status, Execution), String> {
+        let mut exec = Execution::start(machine.clone(), input.clone(), options);
+        let mut status = exec.run();
+        while let (true, Status::Paused { tasks }) = (identity, &status) {
+            for t in tasks.clone() {
+                exec.complete_task(&t.token, Ok(t.parameters.clone()))
+                    .map_err(|e| e.to_string())?;
+            }
+            status = exec.run();
         }
-        status = exec.run();
+        Ok((status, exec))
+    };
+    // The same run without history takes the executor's batch path (phases chained without a
+    // step each): it must end identically, event for event.
+    let (quiet, quiet_exec) = run(ExecOptions {
+        record_history: false,
+        record_stages: false,
+        ..options.clone()
+    })?;
+    let (status, exec) = run(options)?;
+    if quiet != status
+        || quiet_exec.event_count() != exec.event_count()
+        || quiet_exec.transitions() != exec.transitions()
+    {
+        return Err(format!(
+            "without history: {} after {} events, {} transitions; with: {} after {}, {}",
+            quiet.aws_name(),
+            quiet_exec.event_count(),
+            quiet_exec.transitions(),
+            status.aws_name(),
+            exec.event_count(),
+            exec.transitions()
+        ));
     }
     let toks = wildcard_tokens(case);
     let want_status = expected.get("status").and_then(J::as_str).unwrap_or("");

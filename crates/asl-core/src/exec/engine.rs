@@ -45,6 +45,9 @@ pub(crate) struct BranchInfo {
     pub children: Box<[Box<[u32]>]>,
     /// For each Task state, how its resource appears in events.
     pub resources: Box<[Option<super::integration::ResourceKind>]>,
+    /// For each state, its slot in [`Core::mock_counters`]: one per distinct state name, as
+    /// mocks count invocations by name (retries and Map iterations included).
+    pub name_slots: Box<[u32]>,
 }
 
 #[derive(Debug)]
@@ -55,12 +58,19 @@ pub(crate) struct Compiled {
 impl Compiled {
     pub fn new(machine: &StateMachine) -> Compiled {
         let mut out = Vec::new();
-        add_branch(&machine.root, Vec::new(), "", &mut out);
+        let mut slots = FxHashMap::default();
+        add_branch(&machine.root, Vec::new(), "", &mut out, &mut slots);
         Compiled { branches: out }
     }
 }
 
-fn add_branch(b: &Branch, route: Vec<Hop>, prefix: &str, out: &mut Vec<BranchInfo>) -> u32 {
+fn add_branch(
+    b: &Branch,
+    route: Vec<Hop>,
+    prefix: &str,
+    out: &mut Vec<BranchInfo>,
+    slots: &mut FxHashMap<Arc<str>, u32>,
+) -> u32 {
     let id = out.len();
     out.push(BranchInfo {
         route: Box::new([]),
@@ -68,11 +78,13 @@ fn add_branch(b: &Branch, route: Vec<Hop>, prefix: &str, out: &mut Vec<BranchInf
         uses_context: Box::new([]),
         children: Box::new([]),
         resources: Box::new([]),
+        name_slots: Box::new([]),
     });
     let mut paths = Vec::with_capacity(b.states.len());
     let mut uses = Vec::with_capacity(b.states.len());
     let mut children = Vec::with_capacity(b.states.len());
     let mut resources = Vec::with_capacity(b.states.len());
+    let mut name_slots = Vec::with_capacity(b.states.len());
     for (sid, (name, st)) in b.states.iter().enumerate() {
         let path: Arc<str> = format!("{prefix}{name}").into();
         let sid = sid as StateId;
@@ -87,13 +99,19 @@ fn add_branch(b: &Branch, route: Vec<Hop>, prefix: &str, out: &mut Vec<BranchInf
                         state: sid,
                         index: i as u32,
                     });
-                    add_branch(cb, r, &format!("{path}/{i}/"), out)
+                    add_branch(cb, r, &format!("{path}/{i}/"), out, slots)
                 })
                 .collect(),
             StateKind::Map(m) => {
                 let mut r = route.clone();
                 r.push(Hop::Processor { state: sid });
-                vec![add_branch(&m.processor, r, &format!("{path}/0/"), out)]
+                vec![add_branch(
+                    &m.processor,
+                    r,
+                    &format!("{path}/0/"),
+                    out,
+                    slots,
+                )]
             }
             _ => Vec::new(),
         };
@@ -101,6 +119,8 @@ fn add_branch(b: &Branch, route: Vec<Hop>, prefix: &str, out: &mut Vec<BranchInf
             StateKind::Task(t) => Some(super::integration::resource_kind(&t.resource.value)),
             _ => None,
         });
+        let next_slot = slots.len() as u32;
+        name_slots.push(*slots.entry(name.clone()).or_insert(next_slot));
         paths.push(path);
         uses.push(io::state_uses_context(st));
         children.push(kids.into_boxed_slice());
@@ -111,6 +131,7 @@ fn add_branch(b: &Branch, route: Vec<Hop>, prefix: &str, out: &mut Vec<BranchInf
         uses_context: uses.into_boxed_slice(),
         children: children.into_boxed_slice(),
         resources: resources.into_boxed_slice(),
+        name_slots: name_slots.into_boxed_slice(),
     };
     id as u32
 }
@@ -344,7 +365,8 @@ pub(crate) struct Core {
     pub transitions: u64,
     pub started: bool,
     pub outcome: Option<Outcome>,
-    pub mock_counters: FxHashMap<Arc<str>, u64>,
+    /// Mock invocations so far, by [`BranchInfo::name_slots`] (grown on first use).
+    pub mock_counters: Vec<u64>,
     pub next_token: u64,
     pub pending: Vec<Pending>,
     pub exec_context: (Value, Value),
@@ -378,7 +400,7 @@ impl Core {
             transitions: 0,
             started: false,
             outcome: None,
-            mock_counters: FxHashMap::default(),
+            mock_counters: Vec::new(),
             next_token: 0,
             pending: Vec::new(),
             exec_context,
@@ -447,6 +469,8 @@ pub(crate) struct Engine<'a> {
     pub history: Option<&'a mut Vec<HistoryEvent>>,
     pub answers: &'a mut FxHashMap<Arc<str>, Answer>,
     pub emitted: bool,
+    /// Running to the end with no history: a step need not stop at each event.
+    pub batch: bool,
 }
 
 /// What `step` did.

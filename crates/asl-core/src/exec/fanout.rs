@@ -241,7 +241,7 @@ impl<'a> Engine<'a> {
             return Err(jsonata_unsupported(st));
         }
         let items = match (&m.item_reader, &m.items_path) {
-            (Some(reader), _) => self.read_items(st, reader, &escope)?,
+            (Some(reader), _) => self.read_items(id, st, reader, &escope)?,
             (None, None) => effective.clone(),
             (None, Some(crate::model::NullablePath::Null(_))) => Value::empty_object(),
             (None, Some(crate::model::NullablePath::Path(p))) => p.value.eval(&escope)?,
@@ -501,6 +501,7 @@ impl<'a> Engine<'a> {
     /// `CSVHeaders`). `ReaderConfig.MaxItems` limits the items.
     fn read_items(
         &mut self,
+        id: ThreadId,
         st: &State,
         reader: &crate::model::ItemReader,
         scope: &Scope,
@@ -516,9 +517,7 @@ impl<'a> Engine<'a> {
                 st.name, reader.resource.value
             ))
         })?;
-        let counter = self.core.mock_counters.entry(st.name.clone()).or_insert(0);
-        let index = *counter;
-        *counter += 1;
+        let index = self.next_mock_index(id);
         let data = match seq.response(index).map(|r| &r.outcome) {
             Some(MockOutcome::Return(v)) => v.clone(),
             Some(MockOutcome::Throw { error, cause }) => {

@@ -388,6 +388,7 @@ impl Execution {
             },
             answers: &mut self.answers,
             emitted: false,
+            batch: false,
         }
     }
 
@@ -424,6 +425,7 @@ impl Execution {
             while let Step::Event(_) = self.step() {}
         } else {
             let mut engine = self.engine();
+            engine.batch = true;
             while engine.step() == Advance::Event {}
         }
         self.status()
