@@ -174,8 +174,13 @@ impl Fault {
 
 impl From<ExecError> for Fault {
     fn from(e: ExecError) -> Fault {
+        let error = match e.error {
+            // A custom name is already shared text: no copy.
+            ErrorName::Custom(name) => name,
+            other => other.as_str().into(),
+        };
         Fault {
-            error: Some(e.error.as_str().into()),
+            error: Some(error),
             cause: Some(e.cause.into()),
         }
     }
@@ -262,6 +267,9 @@ pub(crate) struct Visit {
     pub retry_count: u32,
     /// After InputPath (and Parameters, for states that have them).
     pub effective: Value,
+    /// Task: the request is [`Visit::input`] itself (no InputPath, no Parameters), so
+    /// `effective` holds no copy of it.
+    pub request_is_input: bool,
     pub stages: Option<Box<Stages>>,
     pub token: Option<Arc<str>>,
     /// The task attempt's number, from which its token is made when one is needed.
@@ -270,6 +278,17 @@ pub(crate) struct Visit {
     /// Task: the outcome's virtual time and timeout deadline bookkeeping.
     pub timeout_ms: Option<u64>,
     pub heartbeat_ms: Option<u64>,
+}
+
+impl Visit {
+    /// The Task request: the parameters as sent.
+    pub fn request(&self) -> &Value {
+        if self.request_is_input {
+            &self.input
+        } else {
+            &self.effective
+        }
+    }
 }
 
 /// A caller's answer to a paused task, kept by token to replay after stepping back: the

@@ -141,17 +141,14 @@ impl<'a> Engine<'a> {
         std::str::from_utf8(&buf[..len]).map_or_else(|_| Arc::from(""), Arc::from)
     }
 
-    /// The current Task state's resource kind (computed once per execution, in `Compiled`).
-    fn resource_kind_of(&self, id: ThreadId) -> ResourceKind {
-        match self.visit_info(id) {
-            Some((info, sid)) => info
-                .resources
-                .get(sid as usize)
-                .cloned()
-                .flatten()
-                .unwrap_or(ResourceKind::LambdaFunction),
-            None => ResourceKind::LambdaFunction,
-        }
+    /// The current Task state's resource kind (computed once per execution, in `Compiled`),
+    /// borrowed: events clone its names only when they are recorded.
+    fn resource_kind_of(&self, id: ThreadId) -> &'a ResourceKind {
+        static LAMBDA: ResourceKind = ResourceKind::LambdaFunction;
+        self.visit_info(id)
+            .and_then(|(info, sid)| info.resources.get(sid as usize))
+            .and_then(Option::as_ref)
+            .unwrap_or(&LAMBDA)
     }
 
     /// Advances thread `id` by one phase (several in a batch run, see [`Self::chains`]).
@@ -289,6 +286,7 @@ impl<'a> Engine<'a> {
                 v.attempts.clear();
                 v.retry_count = 0;
                 v.effective = Value::Null;
+                v.request_is_input = false;
                 v.stages = stages;
                 v.token = None;
                 v.token_seq = 0;
@@ -305,6 +303,7 @@ impl<'a> Engine<'a> {
                     attempts: Vec::new(),
                     retry_count: 0,
                     effective: Value::Null,
+                    request_is_input: false,
                     stages,
                     token: None,
                     token_seq: 0,
@@ -828,49 +827,11 @@ impl<'a> Engine<'a> {
 
     // ---- Task -------------------------------------------------------------------------------
 
-    fn dynamic_seconds(
-        &mut self,
-        d: Option<&Dynamic<u64>>,
-        scope: &Scope,
-        field: &str,
-    ) -> Result<Option<u64>, ExecError> {
-        match d {
-            None => Ok(None),
-            Some(Dynamic::Literal(v)) => Ok(Some(v.value)),
-            Some(Dynamic::Call(c)) => {
-                let v = c.value.eval(scope, &mut self.core.rng)?;
-                match v.as_i64() {
-                    Some(n) if n > 0 => Ok(Some(n as u64)),
-                    _ => Err(ExecError::runtime(format!(
-                        "The {field} value {v} is not a valid positive integer"
-                    ))),
-                }
-            }
-            Some(Dynamic::Path(p)) => {
-                let v = p.value.eval(scope)?;
-                match v.as_i64() {
-                    Some(n) if n > 0 => Ok(Some(n as u64)),
-                    _ => Err(ExecError::runtime(format!(
-                        "The {field}Path field refers to value \"{}\" which is not a valid positive integer: {}",
-                        v.as_str()
-                            .map(str::to_string)
-                            .unwrap_or_else(|| v.to_json_string()),
-                        p.value.as_str()
-                    ))),
-                }
-            }
-            Some(Dynamic::Jsonata(_)) => Err(ExecError::runtime(
-                "JSONata is not supported yet (no JSONata engine)",
-            )),
-        }
-    }
 
     fn act_task(&mut self, id: ThreadId, st: &State) -> Result<(), ExecError> {
         let StateKind::Task(task) = &st.kind else {
             return Ok(());
         };
-        let input = self.visit_input(id);
-        let vars = self.vars(id);
         let retry_count = self.retry_count(id);
         let wants_token = task.resource.value.ends_with(".waitForTaskToken");
         // Tokens are numbered deterministically (replays after stepping back find the same
@@ -886,43 +847,79 @@ impl<'a> Engine<'a> {
                 map_item: None,
             },
         );
-        let scope = Scope::new(&input, &ctx, &vars);
-        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
-        let params = match &st.io.parameters {
-            Some(p) => self.eval_template(
-                p,
-                &Scope {
-                    input: &effective,
-                    ..scope
-                },
-            )?,
-            None => effective.clone(),
+        let stages = self.recording_stages(id);
+        let recording = self.history.is_some();
+        // The request, with the visit's input and variables borrowed rather than cloned. With
+        // neither InputPath nor Parameters the request is the input itself, kept by reference
+        // ([`Visit::request`]); copies are made only for the stages and the event.
+        let plain = st.io.input_path.is_none() && st.io.parameters.is_none();
+        let (request, after_input_path, event_params, timeout, heartbeat) = {
+            let core = &mut *self.core;
+            let Some(t) = core.threads.get(id as usize).and_then(Option::as_ref) else {
+                return Ok(());
+            };
+            let Some(v) = t.visit.as_deref() else {
+                return Ok(());
+            };
+            let scope = Scope::new(&v.input, &ctx, &t.vars);
+            let (request, after_input_path) = if plain {
+                (None, stages.then(|| v.input.clone()))
+            } else {
+                let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
+                match &st.io.parameters {
+                    Some(p) => {
+                        let params = p.eval(
+                            &Scope {
+                                input: &effective,
+                                ..scope
+                            },
+                            &mut core.rng,
+                        )?;
+                        (Some(params), stages.then_some(effective))
+                    }
+                    None if stages => (Some(effective.clone()), Some(effective)),
+                    None => (Some(effective), None),
+                }
+            };
+            let timeout = dynamic_seconds(
+                task.timeout_seconds.as_ref(),
+                &scope,
+                &mut core.rng,
+                "TimeoutSeconds",
+            )?;
+            let heartbeat = dynamic_seconds(
+                task.heartbeat_seconds.as_ref(),
+                &scope,
+                &mut core.rng,
+                "HeartbeatSeconds",
+            )?;
+            let event_params = (recording || stages)
+                .then(|| request.as_ref().unwrap_or(&v.input).clone());
+            (request, after_input_path, event_params, timeout, heartbeat)
         };
-        let timeout =
-            self.dynamic_seconds(task.timeout_seconds.as_ref(), &scope, "TimeoutSeconds")?;
-        let heartbeat =
-            self.dynamic_seconds(task.heartbeat_seconds.as_ref(), &scope, "HeartbeatSeconds")?;
         self.record(id, |s| {
-            s.after_input_path = Some(effective);
-            s.after_parameters = Some(params.clone());
+            s.after_input_path = after_input_path;
+            s.after_parameters = event_params.clone();
         });
         if let Some(v) = self.visit_mut(id) {
-            v.effective = params.clone();
+            v.request_is_input = request.is_none();
+            v.effective = request.unwrap_or_default();
             v.token = token;
             v.token_seq = token_seq;
             v.timeout_ms = timeout.map(|t| t.saturating_mul(1000));
             v.heartbeat_ms = heartbeat.map(|t| t.saturating_mul(1000));
         }
         self.set_phase(id, Phase::TaskStart);
-        let resource = task.resource.value.clone();
         // Only service integrations' events name the region; built only when recorded.
         let options = self.options;
+        let params = || event_params.unwrap_or_default();
+        let resource = || task.resource.value.clone();
         match self.resource_kind_of(id) {
             ResourceKind::LambdaFunction => {
                 self.emit(id, EventType::LambdaFunctionScheduled, || {
                     EventDetails::LambdaScheduled {
-                        resource,
-                        input: params,
+                        resource: resource(),
+                        input: params(),
                         timeout_seconds: timeout,
                     }
                 })
@@ -932,18 +929,18 @@ impl<'a> Engine<'a> {
                 resource,
             } => self.emit(id, EventType::TaskScheduled, || {
                 EventDetails::TaskScheduled {
-                    resource_type,
-                    resource,
+                    resource_type: resource_type.clone(),
+                    resource: resource.clone(),
                     region: options.names.region.as_str().into(),
-                    parameters: params,
+                    parameters: params(),
                     timeout_seconds: timeout,
                     heartbeat_seconds: heartbeat,
                 }
             }),
             ResourceKind::Activity => self.emit(id, EventType::ActivityScheduled, || {
                 EventDetails::ActivityScheduled {
-                    resource,
-                    input: params,
+                    resource: resource(),
+                    input: params(),
                     timeout_seconds: timeout,
                     heartbeat_seconds: heartbeat,
                 }
@@ -974,8 +971,8 @@ impl<'a> Engine<'a> {
                     self.set_phase(id, Phase::TaskSubmit);
                 }
                 self.emit(id, EventType::TaskStarted, || EventDetails::TaskStarted {
-                    resource_type,
-                    resource,
+                    resource_type: resource_type.clone(),
+                    resource: resource.clone(),
                 })
             }
             ResourceKind::Activity => {
@@ -994,8 +991,8 @@ impl<'a> Engine<'a> {
         } = self.resource_kind_of(id)
         {
             self.emit(id, EventType::TaskSubmitted, || EventDetails::TaskStarted {
-                resource_type,
-                resource,
+                resource_type: resource_type.clone(),
+                resource: resource.clone(),
             });
         }
     }
@@ -1007,14 +1004,9 @@ impl<'a> Engine<'a> {
         let StateKind::Task(task) = &st.kind else {
             return;
         };
-        let (token, timeout_ms, heartbeat_ms, params) =
+        let (token, timeout_ms, heartbeat_ms) =
             match self.core.thread(id).and_then(|t| t.visit.as_ref()) {
-                Some(v) => (
-                    (v.token.clone(), v.token_seq),
-                    v.timeout_ms,
-                    v.heartbeat_ms,
-                    v.effective.clone(),
-                ),
+                Some(v) => ((v.token.clone(), v.token_seq), v.timeout_ms, v.heartbeat_ms),
                 None => return,
             };
         if let Some(handler) = &self.options.task_handler {
@@ -1028,13 +1020,17 @@ impl<'a> Engine<'a> {
                 self.finish_wait(id, a);
                 return;
             }
-            let request = super::TaskRequest {
-                state: &st.name,
-                resource: &task.resource.value,
-                parameters: &params,
-                iterations: self.core.thread(id).map_or(&[], |t| &t.iterations[..]),
-            };
-            if let Some(result) = handler.call(&request) {
+            // The request borrows the visit's parameters: the handler only reads them.
+            let result = self.core.thread(id).and_then(|t| {
+                let request = super::TaskRequest {
+                    state: &st.name,
+                    resource: &task.resource.value,
+                    parameters: t.visit.as_ref()?.request(),
+                    iterations: &t.iterations[..],
+                };
+                handler.call(&request)
+            });
+            if let Some(result) = result {
                 let answer = Answer {
                     attempt: match result {
                         Ok(v) => Attempt::Succeeded(v),
@@ -1049,13 +1045,14 @@ impl<'a> Engine<'a> {
                 return;
             }
         }
-        let mock = self
-            .options
+        // Borrowed from the options (not from `self`): only the answer's value is cloned.
+        let options = self.options;
+        let mock = options
             .mocks
             .sequence(&st.name, &task.resource.value)
             .map(|seq| {
                 let index = self.next_mock_index(id);
-                seq.response(index).cloned().ok_or(index)
+                seq.response(index).ok_or(index)
             });
         let (attempt, duration) = match mock {
             // SFN Local fails an invocation its numbered entries do not cover.
@@ -1073,7 +1070,7 @@ impl<'a> Engine<'a> {
                 0,
             ),
             Some(Ok(resp)) => {
-                let attempt = match resp.outcome {
+                let attempt = match &resp.outcome {
                     MockOutcome::Return(v)
                         if resp.wrap_payload
                             && super::integration::wraps_payload(&task.resource.value) =>
@@ -1083,15 +1080,15 @@ impl<'a> Engine<'a> {
                             i64::try_from(resp.duration_ms).unwrap_or(i64::MAX),
                         );
                         Attempt::Succeeded(super::integration::lambda_invoke_response(
-                            v,
+                            v.clone(),
                             &mut self.core.rng,
                             at,
                         ))
                     }
-                    MockOutcome::Return(v) => Attempt::Succeeded(v),
+                    MockOutcome::Return(v) => Attempt::Succeeded(v.clone()),
                     MockOutcome::Throw { error, cause } => Attempt::Failed(Fault {
-                        error: Some(error),
-                        cause,
+                        error: Some(error.clone()),
+                        cause: cause.clone(),
                     }),
                 };
                 (attempt, resp.duration_ms)
@@ -1120,7 +1117,12 @@ impl<'a> Engine<'a> {
                                 .cloned()
                                 .unwrap_or_else(|| st.name.clone()),
                             resource: task.resource.value.clone(),
-                            parameters: params,
+                            parameters: self
+                                .core
+                                .thread(id)
+                                .and_then(|t| t.visit.as_ref())
+                                .map(|v| v.request().clone())
+                                .unwrap_or_default(),
                             iterations,
                             timeout_seconds: timeout_ms.map(|t| t / 1000),
                             heartbeat_seconds: heartbeat_ms.map(|h| h / 1000),
@@ -1185,29 +1187,32 @@ impl<'a> Engine<'a> {
         };
         match attempt {
             Attempt::Succeeded(v) => {
+                // Copies for the stages and the event only when they are recorded.
+                let output = self.history.is_some().then(|| v.clone());
+                self.record(id, |s| s.result = Some(v.clone()));
                 let next = match io::check_size(
                     &v,
                     self.options.limits.payload_bytes,
                     &task.resource.value,
                 ) {
-                    Ok(()) => Phase::ProcessResult(v.clone()),
+                    Ok(()) => Phase::ProcessResult(v),
                     Err(e) => Phase::Recover(e.into()),
                 };
                 self.set_phase(id, next);
-                self.record(id, |s| s.result = Some(v.clone()));
+                let output = || output.unwrap_or_default();
                 match res {
                     None if activity => self.emit(id, EventType::ActivitySucceeded, || {
-                        EventDetails::LambdaSucceeded { output: v }
+                        EventDetails::LambdaSucceeded { output: output() }
                     }),
                     None => self.emit(id, EventType::LambdaFunctionSucceeded, || {
-                        EventDetails::LambdaSucceeded { output: v }
+                        EventDetails::LambdaSucceeded { output: output() }
                     }),
                     Some((resource_type, resource)) => {
                         self.emit(id, EventType::TaskSucceeded, || {
                             EventDetails::TaskSucceeded {
-                                resource_type,
-                                resource,
-                                output: v,
+                                resource_type: resource_type.clone(),
+                                resource: resource.clone(),
+                                output: output(),
                             }
                         })
                     }
@@ -1251,13 +1256,20 @@ impl<'a> Engine<'a> {
         id: ThreadId,
         f: Fault,
         ev: EventType,
-        resource: Option<(Arc<str>, Arc<str>)>,
+        resource: Option<(&Arc<str>, &Arc<str>)>,
     ) {
-        self.set_phase(id, Phase::Recover(f.clone()));
-        self.emit(id, ev, || EventDetails::Failure {
-            error: f.error,
-            cause: f.cause,
-            resource,
+        let event = self
+            .history
+            .is_some()
+            .then(|| (f.error.clone(), f.cause.clone()));
+        self.set_phase(id, Phase::Recover(f));
+        self.emit(id, ev, || {
+            let (error, cause) = event.unwrap_or_default();
+            EventDetails::Failure {
+                error,
+                cause,
+                resource: resource.map(|(t, r)| (t.clone(), r.clone())),
+            }
         });
     }
 
@@ -1328,6 +1340,7 @@ impl<'a> Engine<'a> {
                 // The request sent (often the input itself): not needed once the task answered,
                 // and holding it would force a copy of the input below.
                 v.effective = Value::Null;
+                v.request_is_input = false;
             }
             std::mem::take(&mut v.input)
         }) else {
@@ -1370,7 +1383,8 @@ impl<'a> Engine<'a> {
             // Near the payload limit the size check may fail and Retry/Catch need the original.
             input.clone()
         };
-        let after_rp = match rp.set_checked(after_rp, selected.clone()) {
+        let kept_selected = self.recording_stages(id).then(|| selected.clone());
+        let after_rp = match rp.set_checked(after_rp, selected) {
             Ok(v) => v,
             // Unreachable: `check_set` passed on this same value.
             Err(e) => {
@@ -1386,7 +1400,7 @@ impl<'a> Engine<'a> {
         }
         self.record(id, |s| {
             s.result = Some(result);
-            s.after_result_selector = Some(selected);
+            s.after_result_selector = kept_selected;
             s.after_result_path = Some(after_rp.clone());
         });
         self.exit_state(
@@ -1481,4 +1495,42 @@ pub(crate) fn jsonata_unsupported(st: &State) -> ExecError {
         "State '{}' uses a JSONata expression, which this interpreter does not support yet (no JSONata engine).",
         st.name
     ))
+}
+
+/// `TimeoutSeconds` / `HeartbeatSeconds` (or their `…Path`) in whole seconds.
+fn dynamic_seconds(
+    d: Option<&Dynamic<u64>>,
+    scope: &Scope,
+    rng: &mut crate::env::Rng,
+    field: &str,
+) -> Result<Option<u64>, ExecError> {
+    match d {
+        None => Ok(None),
+        Some(Dynamic::Literal(v)) => Ok(Some(v.value)),
+        Some(Dynamic::Call(c)) => {
+            let v = c.value.eval(scope, rng)?;
+            match v.as_i64() {
+                Some(n) if n > 0 => Ok(Some(n as u64)),
+                _ => Err(ExecError::runtime(format!(
+                    "The {field} value {v} is not a valid positive integer"
+                ))),
+            }
+        }
+        Some(Dynamic::Path(p)) => {
+            let v = p.value.eval(scope)?;
+            match v.as_i64() {
+                Some(n) if n > 0 => Ok(Some(n as u64)),
+                _ => Err(ExecError::runtime(format!(
+                    "The {field}Path field refers to value \"{}\" which is not a valid positive integer: {}",
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_json_string()),
+                    p.value.as_str()
+                ))),
+            }
+        }
+        Some(Dynamic::Jsonata(_)) => Err(ExecError::runtime(
+            "JSONata is not supported yet (no JSONata engine)",
+        )),
+    }
 }
