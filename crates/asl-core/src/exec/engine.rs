@@ -45,6 +45,9 @@ pub(crate) struct BranchInfo {
     pub children: Box<[Box<[u32]>]>,
     /// For each Task state, how its resource appears in events.
     pub resources: Box<[Option<super::integration::ResourceKind>]>,
+    /// For each state, whether it is a Task whose resource ends in `.waitForTaskToken` (it gets
+    /// `$$.Task.Token`): decided once, not by reading the resource text on every attempt.
+    pub waits_token: Box<[bool]>,
     /// For each state, its slot in [`Core::mock_counters`]: one per distinct state name, as
     /// mocks count invocations by name (retries and Map iterations included).
     pub name_slots: Box<[u32]>,
@@ -78,6 +81,7 @@ fn add_branch(
         uses_context: Box::new([]),
         children: Box::new([]),
         resources: Box::new([]),
+        waits_token: Box::new([]),
         name_slots: Box::new([]),
     });
     let mut paths = Vec::with_capacity(b.states.len());
@@ -85,6 +89,7 @@ fn add_branch(
     let mut children = Vec::with_capacity(b.states.len());
     let mut resources = Vec::with_capacity(b.states.len());
     let mut name_slots = Vec::with_capacity(b.states.len());
+    let mut waits_token = Vec::with_capacity(b.states.len());
     for (sid, (name, st)) in b.states.iter().enumerate() {
         let path: Arc<str> = format!("{prefix}{name}").into();
         let sid = sid as StateId;
@@ -119,6 +124,7 @@ fn add_branch(
             StateKind::Task(t) => Some(super::integration::resource_kind(&t.resource.value)),
             _ => None,
         });
+        waits_token.push(matches!(&st.kind, StateKind::Task(t) if t.resource.value.ends_with(".waitForTaskToken")));
         let next_slot = slots.len() as u32;
         name_slots.push(*slots.entry(name.clone()).or_insert(next_slot));
         paths.push(path);
@@ -131,6 +137,7 @@ fn add_branch(
         uses_context: uses.into_boxed_slice(),
         children: children.into_boxed_slice(),
         resources: resources.into_boxed_slice(),
+        waits_token: waits_token.into_boxed_slice(),
         name_slots: name_slots.into_boxed_slice(),
     };
     id as u32

@@ -119,6 +119,8 @@ pub struct TaskRequest<'a> {
     pub parameters: &'a Value,
     /// Map iteration indexes, outermost first.
     pub iterations: &'a [u32],
+    /// Retries of this state so far in this visit (`$$.State.RetryCount`): 0 on the first attempt.
+    pub retry_count: u32,
 }
 
 /// The caller's code answering tasks synchronously, for hybrid runs where some tasks are computed

@@ -827,13 +827,15 @@ impl<'a> Engine<'a> {
 
     // ---- Task -------------------------------------------------------------------------------
 
-
     fn act_task(&mut self, id: ThreadId, st: &State) -> Result<(), ExecError> {
         let StateKind::Task(task) = &st.kind else {
             return Ok(());
         };
         let retry_count = self.retry_count(id);
-        let wants_token = task.resource.value.ends_with(".waitForTaskToken");
+        let wants_token = self
+            .visit_info(id)
+            .and_then(|(info, sid)| info.waits_token.get(sid as usize).copied())
+            .unwrap_or(false);
         // Tokens are numbered deterministically (replays after stepping back find the same
         // token); the text is made only when something needs it.
         self.core.next_token += 1;
@@ -893,8 +895,8 @@ impl<'a> Engine<'a> {
                 &mut core.rng,
                 "HeartbeatSeconds",
             )?;
-            let event_params = (recording || stages)
-                .then(|| request.as_ref().unwrap_or(&v.input).clone());
+            let event_params =
+                (recording || stages).then(|| request.as_ref().unwrap_or(&v.input).clone());
             (request, after_input_path, event_params, timeout, heartbeat)
         };
         self.record(id, |s| {
@@ -1022,11 +1024,13 @@ impl<'a> Engine<'a> {
             }
             // The request borrows the visit's parameters: the handler only reads them.
             let result = self.core.thread(id).and_then(|t| {
+                let v = t.visit.as_ref()?;
                 let request = super::TaskRequest {
                     state: &st.name,
                     resource: &task.resource.value,
-                    parameters: t.visit.as_ref()?.request(),
+                    parameters: v.request(),
                     iterations: &t.iterations[..],
+                    retry_count: v.retry_count,
                 };
                 handler.call(&request)
             });

@@ -604,3 +604,47 @@ fn task_handler_answers_first_and_none_falls_back_to_mocks_or_pause() {
     assert_eq!(calls.load(Ordering::SeqCst), 4);
     assert!(format!("{:?}", e.options()).contains("TaskHandler(..)"));
 }
+
+#[test]
+fn task_handler_sees_the_retry_count_and_the_input_as_the_plain_request() {
+    use std::sync::Mutex;
+    let def = r#"{"StartAt":"A","States":{
+      "A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:a","ResultPath":"$.a",
+           "Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":1,"MaxAttempts":2}],"End":true}}}"#;
+    for history in [false, true] {
+        let seen: Arc<Mutex<Vec<(u32, String)>>> = Arc::default();
+        let log = seen.clone();
+        let options = ExecOptions {
+            record_history: history,
+            record_stages: history,
+            task_handler: Some(TaskHandler::new(move |req| {
+                if let Ok(mut l) = log.lock() {
+                    l.push((req.retry_count, req.parameters.to_json_string()));
+                }
+                Some(if req.retry_count == 0 {
+                    Err(crate::error::ExecError::new(
+                        crate::error::ErrorName::Custom("Flaky".into()),
+                        "first attempt",
+                    ))
+                } else {
+                    Ok(Value::from_i64(i64::from(req.retry_count)))
+                })
+            })),
+            ..ExecOptions::default()
+        };
+        let mut e = Execution::start(machine(def), v(r#"{"n":4}"#), options);
+        assert_eq!(
+            e.run(),
+            Status::Succeeded {
+                output: v(r#"{"n":4,"a":1}"#)
+            },
+            "history {history}"
+        );
+        let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        assert_eq!(
+            seen,
+            vec![(0, r#"{"n":4}"#.to_string()), (1, r#"{"n":4}"#.to_string())],
+            "history {history}"
+        );
+    }
+}
