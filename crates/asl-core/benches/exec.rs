@@ -5,16 +5,18 @@
 //! generated with `node` into `<target>/bench-kit-exec/` from a copy of the shared kit (the kit
 //! itself is never written to). Each workload runs `ASL_BENCH_RUNS` times (default 5) after one
 //! warm-up, with history off and limits lifted (map-wide-10k's input is ~900 KB, over AWS's
-//! 256 KiB); the output is checked against `.expected.json`. Tasks are answered through the
-//! pause/`complete_task` API with the kit's `mockResult` computed from each task's input, as the
-//! peer's `taskResourceLocalHandlers` do (task-flaky: each state throws
-//! `Lambda.ServiceException` once, then succeeds): `"tasks":"complete_task"`, the figure to set
-//! beside the peer's. The task workloads are also run with the same answers as native mocks
-//! (`"tasks":"mocks"`: no pause and no caller, the engine alone), and answered by a
-//! [`TaskHandler`] computing the same `mockResult` (`"tasks":"handler"`: the peer's callback
-//! model, the like-for-like figure). Also measured: the same runs
-//! with history and inspector stages recorded, `back()`/`seek()` cost, and load+validate of
-//! def-200.
+//! 256 KiB); the output is checked against `.expected.json`. The task workloads are answered
+//! three ways, each with the kit's `mockResult` (task-flaky: each state's first attempt throws
+//! `Lambda.ServiceException`):
+//! - `"tasks":"handler"`: a [`TaskHandler`] building `mockResult` from each task's input, fresh
+//!   for every call: the peer's `taskResourceLocalHandlers` model, the like-for-like figure;
+//! - `"tasks":"mocks"`: the same answers as native mocks, the product's own path (`asl run
+//!   --mocks`, the playground): the engine alone;
+//! - `"tasks":"complete_task"`: the caller answering each paused task (the playground's typed
+//!   answers), one pause per task.
+//!
+//! Also measured: the same runs with history and inspector stages recorded, `back()`/`seek()`
+//! cost, and load+validate of def-200.
 //!
 //! `ASL_BENCH_HISTORY=0|1` measures only without/with history; `ASL_BENCH_TASKS=complete_task|mocks|handler`
 //! only one way of answering tasks. Prints one JSON line per measurement.
