@@ -103,4 +103,35 @@ fn main() {
             black_box(&state);
         },
     );
+
+    // Building a small result object and dropping it (what a task handler does per call).
+    let keys: Vec<asl_core::value::Key> = ["value", "status", "payload", "a", "b"]
+        .iter()
+        .map(|k| (*k).into())
+        .collect();
+    let ok = Value::from("ok");
+    let mut n = 0i64;
+    measure(
+        "build + drop {value, status, payload: {a, b: [1,2,3]}}",
+        N / 10,
+        || {
+            use asl_core::value::Object;
+            n += 1;
+            let mut payload = Object::with_capacity(2);
+            payload.push_unique(keys[3].clone(), Value::from_i64(1));
+            payload.push_unique(
+                keys[4].clone(),
+                Value::array(vec![
+                    Value::from_i64(1),
+                    Value::from_i64(2),
+                    Value::from_i64(3),
+                ]),
+            );
+            let mut o = Object::with_capacity(3);
+            o.push_unique(keys[0].clone(), Value::from_i64(n));
+            o.push_unique(keys[1].clone(), ok.clone());
+            o.push_unique(keys[2].clone(), Value::object(payload));
+            black_box(Value::object(o));
+        },
+    );
 }
