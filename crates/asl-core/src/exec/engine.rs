@@ -386,6 +386,8 @@ pub(crate) enum Outcome {
 pub(crate) struct Core {
     pub threads: Vec<Option<Thread>>,
     free: Vec<ThreadId>,
+    /// Threads alive (slots in `threads` that are `Some`): 1 means the root alone.
+    live: u32,
     pub rng: Rng,
     pub events: u32,
     pub transitions: u64,
@@ -421,6 +423,7 @@ impl Core {
         Core {
             threads: vec![Some(root)],
             free: Vec::new(),
+            live: 1,
             rng: Rng::new(options.env.seed),
             events: 0,
             transitions: 0,
@@ -443,7 +446,13 @@ impl Core {
         self.threads.get_mut(id as usize).and_then(Option::as_mut)
     }
 
+    /// Whether the root is the only thread alive (no Parallel branch or Map iteration running).
+    pub fn root_alone(&self) -> bool {
+        self.live == 1
+    }
+
     pub fn spawn(&mut self, t: Thread) -> ThreadId {
+        self.live += 1;
         match self.free.pop() {
             Some(id) => {
                 self.threads[id as usize] = Some(t);
@@ -460,6 +469,7 @@ impl Core {
         let t = self.threads.get_mut(id as usize)?.take();
         if t.is_some() {
             self.free.push(id);
+            self.live -= 1;
         }
         t
     }
@@ -592,8 +602,8 @@ impl Engine<'_> {
     /// The runnable thread with the smallest (time, tree position).
     fn pick(&self) -> Option<(Pick, i64)> {
         let threads = &self.core.threads;
-        if threads.len() == 1
-            && let Some(t) = threads[0].as_ref()
+        if self.core.root_alone()
+            && let Some(t) = threads.first().and_then(Option::as_ref)
         {
             match t.phase {
                 Phase::Blocked => {}

@@ -168,13 +168,14 @@ impl<'a> Engine<'a> {
 
     /// Whether the scheduler's next pick would be this same thread with nothing checked
     /// differently, so its next phase may run at once: in a run to the end without history (no
-    /// event boundary to stop at), with one thread, the clock unchanged (the execution timeout
-    /// was checked at this time) and the event limit not reached. Saves a scheduling round per
-    /// phase; the order of work is exactly the scheduler's.
+    /// event boundary to stop at), with the root the only thread alive (no Parallel branch or Map
+    /// iteration that could go first), the clock unchanged (the execution timeout was checked at
+    /// this time) and the event limit not reached. Saves a scheduling round per phase; the order
+    /// of work is exactly the scheduler's.
     fn chains(&self, id: ThreadId, time: i64) -> bool {
         self.batch
             && self.core.outcome.is_none()
-            && self.core.threads.len() == 1
+            && self.core.root_alone()
             && self.core.events + 1 < self.options.limits.max_history_events
             && self.core.thread(id).is_some_and(|t| {
                 t.time == time && !matches!(t.phase, Phase::Blocked | Phase::TaskAwait)
