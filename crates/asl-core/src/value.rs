@@ -715,6 +715,28 @@ mod tests {
     }
 
     #[test]
+    fn string_json_len_matches_serde_json_for_every_special_byte_at_every_position() {
+        let specials = [
+            '"', '\\', '\n', '\u{1}', '\u{1f}', ' ', '~', '\u{7f}', 'é', '😀',
+        ];
+        for n in 0..20usize {
+            let plain: String = (0..n).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+            let check = |s: &str| {
+                let want = serde_json::to_string(s).map(|j| j.len()).unwrap_or(0);
+                assert_eq!(string_json_len(s), want, "{s:?}");
+            };
+            check(&plain);
+            for at in 0..=n {
+                for c in specials {
+                    let mut s = plain.clone();
+                    s.insert(at, c);
+                    check(&s);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn same_bytes_agrees_with_slice_equality_at_every_length_and_position() {
         for n in 0..40usize {
             let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
