@@ -25,12 +25,6 @@ use super::engine::{Engine, Fanout, Fault, Phase, Results, Thread, ThreadId, Thr
 use super::io::{self, ContextExtras};
 use super::states::jsonata_unsupported;
 
-fn shown(v: &Value) -> String {
-    v.as_str()
-        .map(str::to_string)
-        .unwrap_or_else(|| v.to_json_string())
-}
-
 /// A non-negative integer from a literal, or from a path (numbers or numeric strings).
 fn int_field(
     d: Option<&Dynamic<u64>>,
@@ -38,34 +32,19 @@ fn int_field(
     field: &str,
     st: &State,
 ) -> Result<Option<i64>, ExecError> {
-    match d {
-        None => Ok(None),
-        Some(Dynamic::Literal(v)) => Ok(Some(v.value as i64)),
-        Some(d @ (Dynamic::Path(_) | Dynamic::Call(_))) => {
-            let (v, text) = match d {
-                Dynamic::Path(p) => (p.value.eval(scope)?, p.value.as_str().to_string()),
-                Dynamic::Call(c) => (
-                    c.value.eval(scope, &mut crate::env::Rng::new(0))?,
-                    field.to_string(),
-                ),
-                _ => return Ok(None),
-            };
-            let n = match &v {
-                Value::Number(n) => n.as_i64(),
-                Value::String(s) => s.trim().parse::<i64>().ok(),
-                _ => None,
-            };
-            match n {
-                Some(n) => Ok(Some(n)),
-                None => Err(ExecError::runtime(format!(
-                    "The {field}Path field refers to value \"{}\" which is not a valid integer: {}",
-                    shown(&v),
-                    text
-                ))),
-            }
-        }
-        Some(Dynamic::Jsonata(_)) => Err(jsonata_unsupported(st)),
-    }
+    number_field(
+        d,
+        scope,
+        field,
+        st,
+        "integer",
+        |v| v as i64,
+        |v| match v {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse::<i64>().ok(),
+            _ => None,
+        },
+    )
 }
 
 fn float_field(
@@ -74,33 +53,48 @@ fn float_field(
     field: &str,
     st: &State,
 ) -> Result<Option<f64>, ExecError> {
-    match d {
-        None => Ok(None),
-        Some(Dynamic::Literal(v)) => Ok(Some(v.value)),
-        Some(d @ (Dynamic::Path(_) | Dynamic::Call(_))) => {
-            let (v, text) = match d {
-                Dynamic::Path(p) => (p.value.eval(scope)?, p.value.as_str().to_string()),
-                Dynamic::Call(c) => (
-                    c.value.eval(scope, &mut crate::env::Rng::new(0))?,
-                    field.to_string(),
-                ),
-                _ => return Ok(None),
-            };
-            let n = match &v {
-                Value::Number(n) => n.as_f64(),
-                Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
-                _ => None,
-            };
-            match n {
-                Some(n) => Ok(Some(n)),
-                None => Err(ExecError::runtime(format!(
-                    "The {field}Path field refers to value \"{}\" which is not a valid float: {}",
-                    shown(&v),
-                    text
-                ))),
-            }
-        }
-        Some(Dynamic::Jsonata(_)) => Err(jsonata_unsupported(st)),
+    number_field(
+        d,
+        scope,
+        field,
+        st,
+        "float",
+        |v| v,
+        |v| match v {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+            _ => None,
+        },
+    )
+}
+
+/// A Map setting given as a literal, a `…Path` or an intrinsic: `literal` converts the first,
+/// `read` the value the others produce (a `kind` in the error when it cannot).
+fn number_field<T: Copy, N>(
+    d: Option<&Dynamic<T>>,
+    scope: &Scope,
+    field: &str,
+    st: &State,
+    kind: &str,
+    literal: impl Fn(T) -> N,
+    read: impl Fn(&Value) -> Option<N>,
+) -> Result<Option<N>, ExecError> {
+    let (v, text) = match d {
+        None => return Ok(None),
+        Some(Dynamic::Literal(v)) => return Ok(Some(literal(v.value))),
+        Some(Dynamic::Jsonata(_)) => return Err(jsonata_unsupported(st)),
+        Some(Dynamic::Path(p)) => (p.value.eval(scope)?, p.value.as_str().to_string()),
+        Some(Dynamic::Call(c)) => (
+            c.value.eval(scope, &mut crate::env::Rng::new(0))?,
+            field.to_string(),
+        ),
+    };
+    match read(&v) {
+        Some(n) => Ok(Some(n)),
+        None => Err(ExecError::runtime(format!(
+            "The {field}Path field refers to value \"{}\" which is not a valid {kind}: {text}",
+            io::shown(&v),
+        ))),
     }
 }
 

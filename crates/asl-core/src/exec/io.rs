@@ -326,3 +326,10 @@ pub fn check_size(v: &Value, limit: Option<usize>, state: &str) -> Result<(), Ex
         _ => Ok(()),
     }
 }
+
+/// A value as AWS quotes it in an error: a string's text, anything else as JSON.
+pub fn shown(v: &Value) -> String {
+    v.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_json_string())
+}

@@ -490,6 +490,30 @@ impl<'a> Engine<'a> {
         });
     }
 
+    /// [`Self::exit_state`] to the state's own `Next` / `End`.
+    fn exit_to_next(&mut self, id: ThreadId, st: &State, output: Value, assigned: Option<Value>) {
+        self.exit_state(
+            id,
+            st,
+            output,
+            assigned,
+            Next::from_transition(&st.transition),
+        );
+    }
+
+    /// Exits to `Next` with the processed output, or fails the state with the processing error.
+    fn exit_or_fail(
+        &mut self,
+        id: ThreadId,
+        st: &State,
+        r: Result<(Value, Option<Value>), ExecError>,
+    ) {
+        match r {
+            Ok((output, assigned)) => self.exit_to_next(id, st, output, assigned),
+            Err(e) => self.fail_state(id, e),
+        }
+    }
+
     fn assign(&mut self, t: Option<&Template>, scope: &Scope) -> Result<Option<Value>, ExecError> {
         match t {
             None => Ok(None),
@@ -568,13 +592,7 @@ impl<'a> Engine<'a> {
                 s.after_result_path = rp;
             });
         }
-        self.exit_state(
-            id,
-            st,
-            output,
-            assigned,
-            Next::from_transition(&st.transition),
-        );
+        self.exit_to_next(id, st, output, assigned);
         Ok(())
     }
 
@@ -699,7 +717,7 @@ impl<'a> Engine<'a> {
                         return Err(ExecError::runtime(format!(
                             "The SecondsPath parameter cannot be parsed as a long value: {} == {}",
                             p_text,
-                            v.as_str().map(str::to_string).unwrap_or(shown)
+                            io::shown(&v)
                         )));
                     }
                 };
@@ -713,18 +731,12 @@ impl<'a> Engine<'a> {
                     Dynamic::Literal(s) => (s.value.to_string(), None),
                     Dynamic::Path(p) => {
                         let v = p.value.eval(&escope)?;
-                        let text = v
-                            .as_str()
-                            .map(str::to_string)
-                            .unwrap_or_else(|| v.to_json_string());
+                        let text = io::shown(&v);
                         (text, Some(p.value.as_str().to_string()))
                     }
                     Dynamic::Call(c) => {
                         let v = c.value.eval(&escope, &mut self.core.rng)?;
-                        let text = v
-                            .as_str()
-                            .map(str::to_string)
-                            .unwrap_or_else(|| v.to_json_string());
+                        let text = io::shown(&v);
                         (text, Some("TimestampPath".to_string()))
                     }
                     Dynamic::Jsonata(_) => return Err(jsonata_unsupported(st)),
@@ -784,16 +796,7 @@ impl<'a> Engine<'a> {
             )?;
             Ok::<_, ExecError>((output, assigned))
         })();
-        match r {
-            Ok((output, assigned)) => self.exit_state(
-                id,
-                st,
-                output,
-                assigned,
-                Next::from_transition(&st.transition),
-            ),
-            Err(e) => self.fail_state(id, e),
-        }
+        self.exit_or_fail(id, st, r);
     }
 
     fn act_fail(&mut self, id: ThreadId, f: &crate::model::Fail) -> Result<(), ExecError> {
@@ -1320,16 +1323,7 @@ impl<'a> Engine<'a> {
             });
             Ok::<_, ExecError>((output, assigned))
         })();
-        match r {
-            Ok((output, assigned)) => self.exit_state(
-                id,
-                st,
-                output,
-                assigned,
-                Next::from_transition(&st.transition),
-            ),
-            Err(e) => self.fail_state(id, e),
-        }
+        self.exit_or_fail(id, st, r);
     }
 
     /// [`Self::process_result`] for the usual shape (a ResultPath, no OutputPath), writing the
@@ -1408,13 +1402,7 @@ impl<'a> Engine<'a> {
             s.after_result_selector = kept_selected;
             s.after_result_path = Some(after_rp.clone());
         });
-        self.exit_state(
-            id,
-            st,
-            after_rp,
-            assigned,
-            Next::from_transition(&st.transition),
-        );
+        self.exit_to_next(id, st, after_rp, assigned);
     }
 
     /// Retries the current state after its back-off if a retrier allows; true when it does.
@@ -1527,9 +1515,7 @@ fn dynamic_seconds(
                 Some(n) if n > 0 => Ok(Some(n as u64)),
                 _ => Err(ExecError::runtime(format!(
                     "The {field}Path field refers to value \"{}\" which is not a valid positive integer: {}",
-                    v.as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| v.to_json_string()),
+                    io::shown(&v),
                     p.value.as_str()
                 ))),
             }
