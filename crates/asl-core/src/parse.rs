@@ -564,6 +564,28 @@ impl Cx {
         );
     }
 
+    /// A required, non-empty array field (`Choices`, `Branches`): its items and pointer, or
+    /// `None` after reporting it missing, of the wrong type (`expected`) or empty (`empty`).
+    fn non_empty_list<'a>(
+        &mut self,
+        f: &Fields<'a>,
+        key: &str,
+        expected: &str,
+        empty: &str,
+    ) -> Option<(&'a [Node], String)> {
+        let Some(m) = f.get(key) else {
+            self.missing(f, key);
+            return None;
+        };
+        let ptr = f.ptr(key);
+        match m.value.as_array() {
+            None => self.wrong_type(m, &ptr, expected),
+            Some([]) => self.push(Code::EmptyList, empty, &ptr, m.value.span),
+            Some(items) => return Some((items, ptr)),
+        }
+        None
+    }
+
     fn missing(&mut self, f: &Fields, names: &str) {
         self.push(
             Code::MissingField,
@@ -1638,25 +1660,15 @@ impl Cx {
 
     fn choice(&mut self, f: &Fields, ql: QueryLanguage) -> Choice {
         let mut choices = Vec::new();
-        match f.get("Choices") {
-            None => self.missing(f, "Choices"),
-            Some(m) => {
-                let ptr = f.ptr("Choices");
-                match m.value.as_array() {
-                    None => self.wrong_type(m, &ptr, "an array of Choice rules"),
-                    Some([]) => self.push(
-                        Code::EmptyList,
-                        "Choices must contain at least one rule",
-                        &ptr,
-                        m.value.span,
-                    ),
-                    Some(items) => {
-                        for (i, item) in items.iter().enumerate() {
-                            if let Some(rule) = self.choice_rule(item, &index(&ptr, i), ql) {
-                                choices.push(rule);
-                            }
-                        }
-                    }
+        if let Some((items, ptr)) = self.non_empty_list(
+            f,
+            "Choices",
+            "an array of Choice rules",
+            "Choices must contain at least one rule",
+        ) {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(rule) = self.choice_rule(item, &index(&ptr, i), ql) {
+                    choices.push(rule);
                 }
             }
         }
@@ -2027,28 +2039,16 @@ impl Cx {
 
     fn parallel(&mut self, f: &Fields, ql: QueryLanguage) -> Parallel {
         let mut branches = Vec::new();
-        match f.get("Branches") {
-            None => self.missing(f, "Branches"),
-            Some(m) => {
-                let ptr = f.ptr("Branches");
-                match m.value.as_array() {
-                    None => self.wrong_type(m, &ptr, "an array of branches"),
-                    Some([]) => self.push(
-                        Code::EmptyList,
-                        "Branches must contain at least one branch",
-                        &ptr,
-                        m.value.span,
-                    ),
-                    Some(items) => {
-                        for (i, item) in items.iter().enumerate() {
-                            let anchor = Span::new(item.span.start, item.span.start + 1);
-                            if let Some(b) =
-                                self.branch(item, &index(&ptr, i), anchor, BranchKind::Parallel)
-                            {
-                                branches.push(b);
-                            }
-                        }
-                    }
+        if let Some((items, ptr)) = self.non_empty_list(
+            f,
+            "Branches",
+            "an array of branches",
+            "Branches must contain at least one branch",
+        ) {
+            for (i, item) in items.iter().enumerate() {
+                let anchor = Span::new(item.span.start, item.span.start + 1);
+                if let Some(b) = self.branch(item, &index(&ptr, i), anchor, BranchKind::Parallel) {
+                    branches.push(b);
                 }
             }
         }
