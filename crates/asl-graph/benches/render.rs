@@ -24,18 +24,25 @@ use asl_graph::build::{ScopeSpec, StateSpec, build};
 use asl_graph::graph::{EdgeKind, NodeKind};
 use asl_graph::{RenderOptions, layout, svg};
 
-fn task(name: String, next: Option<usize>) -> StateSpec {
+/// A state that goes on to `next` (or ends).
+fn step(name: String, kind: NodeKind, caption: &str, next: Option<usize>) -> StateSpec {
     StateSpec {
         name,
-        kind: Some(NodeKind::Task),
-        caption: "Lambda: Invoke".into(),
-        retry: Some(("↻ 2×".into(), "Retry States.ALL".into())),
+        kind: Some(kind),
+        caption: caption.into(),
         transitions: next
             .map(|n| (n, EdgeKind::Next, String::new()))
             .into_iter()
             .collect(),
         terminal: next.is_none(),
         ..StateSpec::default()
+    }
+}
+
+fn task(name: String, next: Option<usize>) -> StateSpec {
+    StateSpec {
+        retry: Some(("↻ 2×".into(), "Retry States.ALL".into())),
+        ..step(name, NodeKind::Task, "Lambda: Invoke", next)
     }
 }
 
@@ -69,40 +76,17 @@ fn machine(n: usize) -> ScopeSpec {
                     start: Some(0),
                 };
                 StateSpec {
-                    name: format!("Fan Out {stage}"),
-                    kind: Some(NodeKind::Parallel),
-                    caption: "Parallel · 2 branches".into(),
-                    transitions: next
-                        .map(|x| (x, EdgeKind::Next, String::new()))
-                        .into_iter()
-                        .collect(),
-                    terminal: next.is_none(),
                     children: vec![branch(0), branch(1)],
-                    ..Default::default()
+                    ..step(
+                        format!("Fan Out {stage}"),
+                        NodeKind::Parallel,
+                        "Parallel · 2 branches",
+                        next,
+                    )
                 }
             }
-            2 => StateSpec {
-                name: format!("Enrich {stage}"),
-                kind: Some(NodeKind::Pass),
-                caption: "Pass".into(),
-                transitions: next
-                    .map(|x| (x, EdgeKind::Next, String::new()))
-                    .into_iter()
-                    .collect(),
-                terminal: next.is_none(),
-                ..Default::default()
-            },
-            3 => StateSpec {
-                name: format!("Pause {stage}"),
-                kind: Some(NodeKind::Wait),
-                caption: "Wait 5 s".into(),
-                transitions: next
-                    .map(|x| (x, EdgeKind::Next, String::new()))
-                    .into_iter()
-                    .collect(),
-                terminal: next.is_none(),
-                ..Default::default()
-            },
+            2 => step(format!("Enrich {stage}"), NodeKind::Pass, "Pass", next),
+            3 => step(format!("Pause {stage}"), NodeKind::Wait, "Wait 5 s", next),
             _ => task(format!("Load {i}"), next),
         };
         if i % 5 == 0 && stage % 4 == 3 {
