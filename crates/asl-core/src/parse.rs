@@ -2272,21 +2272,32 @@ impl Cx {
                 Spanned::new(Arc::from(""), rf.anchor)
             }
         };
-        let reader_config = rf.get("ReaderConfig").map(|c| {
-            self.check_duplicates(&c.value, &rf.ptr("ReaderConfig"));
-            Spanned::new(c.value.to_value(), c.value.span)
-        });
-        let parameters = if rf.has("Arguments") {
-            self.template(&rf, "Arguments", ql)
-        } else {
-            self.template(&rf, "Parameters", ql)
-        };
+        let reader_config = self.config(&rf, "ReaderConfig");
+        let parameters = self.request_template(&rf, ql);
         Some(ItemReader {
             resource,
             reader_config,
             parameters,
             span: m.value.span,
         })
+    }
+
+    /// A `ReaderConfig` / `WriterConfig` object, kept as written (duplicate keys reported).
+    fn config(&mut self, f: &Fields, key: &str) -> Option<Spanned<crate::value::Value>> {
+        f.get(key).map(|c| {
+            self.check_duplicates(&c.value, &f.ptr(key));
+            Spanned::new(c.value.to_value(), c.value.span)
+        })
+    }
+
+    /// An ItemReader's / ResultWriter's request: `Arguments` (JSONata) when present, else
+    /// `Parameters`.
+    fn request_template(&mut self, f: &Fields, ql: QueryLanguage) -> Option<Template> {
+        if f.has("Arguments") {
+            self.template(f, "Arguments", ql)
+        } else {
+            self.template(f, "Parameters", ql)
+        }
     }
 
     fn item_batcher(&mut self, f: &Fields, ql: QueryLanguage) -> Option<ItemBatcher> {
@@ -2329,15 +2340,8 @@ impl Cx {
             ql,
         )?;
         let resource = self.string(&wf, "Resource").map(|(s, _)| s);
-        let writer_config = wf.get("WriterConfig").map(|c| {
-            self.check_duplicates(&c.value, &wf.ptr("WriterConfig"));
-            Spanned::new(c.value.to_value(), c.value.span)
-        });
-        let parameters = if wf.has("Arguments") {
-            self.template(&wf, "Arguments", ql)
-        } else {
-            self.template(&wf, "Parameters", ql)
-        };
+        let writer_config = self.config(&wf, "WriterConfig");
+        let parameters = self.request_template(&wf, ql);
         Some(ResultWriter {
             resource,
             parameters,
