@@ -153,16 +153,7 @@ impl<'a> Engine<'a> {
         let Some((_, info, sid)) = self.current(id) else {
             return Ok(());
         };
-        let input = self.visit_input(id);
-        let vars = self.vars(id);
-        let retry_count = self.retry_count(id);
-        let ctx = self.context(
-            id,
-            ContextExtras {
-                retry_count: Some(retry_count),
-                ..Default::default()
-            },
-        );
+        let (input, vars, ctx) = self.fanout_scope(id);
         let scope = Scope::new(&input, &ctx, &vars);
         let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
         let params = match &st.io.parameters {
@@ -214,17 +205,21 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    pub(crate) fn act_map(&mut self, id: ThreadId, st: &State, m: &Map) -> Result<(), ExecError> {
-        let input = self.visit_input(id);
-        let vars = self.vars(id);
-        let retry_count = self.retry_count(id);
+    /// The visit's input, variables and `$$` (with `State.RetryCount`), owned: Parallel and Map
+    /// evaluate with them and then spawn threads, which needs the engine mutably.
+    fn fanout_scope(&self, id: ThreadId) -> (Value, super::io::Vars, Value) {
         let ctx = self.context(
             id,
             ContextExtras {
-                retry_count: Some(retry_count),
+                retry_count: Some(self.retry_count(id)),
                 ..Default::default()
             },
         );
+        (self.visit_input(id), self.vars(id), ctx)
+    }
+
+    pub(crate) fn act_map(&mut self, id: ThreadId, st: &State, m: &Map) -> Result<(), ExecError> {
+        let (input, vars, ctx) = self.fanout_scope(id);
         let scope = Scope::new(&input, &ctx, &vars);
         let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
         let escope = Scope {
