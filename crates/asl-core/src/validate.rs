@@ -117,26 +117,33 @@ impl<'m> Validator<'m> {
     }
 
     fn states_all_last(&mut self, retry: &[Retrier], catch: &[Catcher], ptr: &dyn Fn() -> String) {
-        let is_all = |names: &[crate::model::Spanned<ErrorName>]| {
-            names.iter().any(|n| n.value == ErrorName::All)
+        let retriers: Vec<_> = retry.iter().map(|r| &r.error_equals[..]).collect();
+        self.all_only_last(&retriers, "Retrier", "Retriers", "Retry", ptr);
+        let catchers: Vec<_> = catch.iter().map(|c| &c.error_equals[..]).collect();
+        self.all_only_last(&catchers, "Catcher", "Catchers", "Catch", ptr);
+    }
+
+    /// `States.ALL` in any but the last Retrier / Catcher of a list (`lists`: their ErrorEquals).
+    fn all_only_last(
+        &mut self,
+        lists: &[&[crate::model::Spanned<ErrorName>]],
+        one: &str,
+        many: &str,
+        field: &str,
+        ptr: &dyn Fn() -> String,
+    ) {
+        let Some((_, all_but_last)) = lists.split_last() else {
+            return;
         };
-        for (i, r) in retry.iter().enumerate() {
-            if i + 1 < retry.len() && is_all(&r.error_equals) {
+        for (i, names) in all_but_last.iter().enumerate() {
+            if let Some(all) = names.iter().find(|n| n.value == ErrorName::All) {
                 self.push(
                     Code::StatesAllPosition,
-                    "A Retrier with 'States.ALL' must be the last one (later Retriers would never be used)".into(),
-                    format!("{}/Retry/{i}/ErrorEquals", ptr()),
-                    r.error_equals.iter().find(|n| n.value == ErrorName::All).map_or(r.span, |n| n.span),
-                );
-            }
-        }
-        for (i, c) in catch.iter().enumerate() {
-            if i + 1 < catch.len() && is_all(&c.error_equals) {
-                self.push(
-                    Code::StatesAllPosition,
-                    "A Catcher with 'States.ALL' must be the last one (later Catchers would never be used)".into(),
-                    format!("{}/Catch/{i}/ErrorEquals", ptr()),
-                    c.error_equals.iter().find(|n| n.value == ErrorName::All).map_or(c.span, |n| n.span),
+                    format!(
+                        "A {one} with 'States.ALL' must be the last one (later {many} would never be used)"
+                    ),
+                    format!("{}/{field}/{i}/ErrorEquals", ptr()),
+                    all.span,
                 );
             }
         }
