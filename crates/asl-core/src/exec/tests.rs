@@ -18,8 +18,13 @@ fn v(s: &str) -> Value {
 }
 
 fn exec(def: &str, input: &str, mocks: &str) -> Execution {
+    exec_limited(def, input, mocks, Limits::default())
+}
+
+fn exec_limited(def: &str, input: &str, mocks: &str, limits: Limits) -> Execution {
     let options = ExecOptions {
         mocks: Arc::new(Mocks::from_value(&v(mocks)).expect("mocks")),
+        limits,
         ..ExecOptions::default()
     };
     Execution::start(machine(def), v(input), options)
@@ -503,22 +508,13 @@ fn result_path_in_place_keeps_the_original_input_for_recovery() {
       "Catch":[{"ErrorEquals":["States.DataLimitExceeded"],"ResultPath":null,"Next":"Done"}],"End":true},
       "Done":{"Type":"Pass","End":true}}}"#;
     let input = format!(r#"{{"a":"{}"}}"#, "x".repeat(200));
-    let mut e = Execution::start(
-        machine(def),
-        v(&input),
-        ExecOptions {
-            mocks: Arc::new(
-                Mocks::from_value(&v(&format!(
-                    r#"{{"T":{{"Return":"{}"}}}}"#,
-                    "y".repeat(150)
-                )))
-                .expect("mocks"),
-            ),
-            limits: Limits {
-                payload_bytes: Some(300),
-                ..Limits::default()
-            },
-            ..ExecOptions::default()
+    let mut e = exec_limited(
+        def,
+        &input,
+        &format!(r#"{{"T":{{"Return":"{}"}}}}"#, "y".repeat(150)),
+        Limits {
+            payload_bytes: Some(300),
+            ..Limits::default()
         },
     );
     assert_eq!(e.run(), Status::Succeeded { output: v(&input) });
@@ -533,22 +529,13 @@ fn an_oversized_catcher_output_fails_instead_of_looping() {
       "Catch":[{"ErrorEquals":["States.DataLimitExceeded"],"ResultPath":"$.err","Next":"Done"}],"End":true},
       "Done":{"Type":"Pass","End":true}}}"#;
     let input = format!(r#"{{"a":"{}"}}"#, "x".repeat(280));
-    let mut e = Execution::start(
-        machine(def),
-        v(&input),
-        ExecOptions {
-            mocks: Arc::new(
-                Mocks::from_value(&v(&format!(
-                    r#"{{"T":{{"Return":"{}"}}}}"#,
-                    "y".repeat(400)
-                )))
-                .expect("mocks"),
-            ),
-            limits: Limits {
-                payload_bytes: Some(300),
-                ..Limits::default()
-            },
-            ..ExecOptions::default()
+    let mut e = exec_limited(
+        def,
+        &input,
+        &format!(r#"{{"T":{{"Return":"{}"}}}}"#, "y".repeat(400)),
+        Limits {
+            payload_bytes: Some(300),
+            ..Limits::default()
         },
     );
     let status = e.run();
