@@ -163,8 +163,13 @@ impl Cx {
                         m.value.span,
                     );
                 }
+                let adopt = kind == BranchKind::Root && !f.has("QueryLanguage");
+                let misplaced = self.query_language_in_states(&sf, adopt);
                 states.reserve(sf.members.len());
                 for sm in &sf.members {
+                    if misplaced.is_some_and(|q| std::ptr::eq(q, *sm)) {
+                        continue;
+                    }
                     let state = self.state(sm, &sf.ptr(&sm.key));
                     states.insert(state.name.clone(), state);
                 }

@@ -1,6 +1,7 @@
 //! Query-language rules: which fields belong to JSONPath or JSONata, the `QueryLanguage` field of
 //! the machine and of a state (a state may choose JSONata under a JSONPath machine, not the
-//! reverse), and `{% … %}` strings with the static checks AWS makes on them.
+//! reverse) or written inside `States` by mistake, and `{% … %}` strings with the static checks
+//! AWS makes on them.
 //!
 //! Not owned here: evaluating JSONata (the core has no engine yet), rejecting a field of the other
 //! language (done where each object's fields are filtered: [`super::state`], [`super::map`],
@@ -13,6 +14,7 @@ use super::fields::Fields;
 use crate::diag::Code;
 use crate::model::{Jsonata, QueryLanguage};
 use crate::source::Span;
+use crate::syntax::Member;
 
 /// The text of a `{% … %}` string, if it is one (a whole string, nothing outside the marks).
 pub fn jsonata_text(s: &str) -> Option<&str> {
@@ -148,5 +150,35 @@ impl Cx {
             }
         }
         ql
+    }
+
+    /// `"QueryLanguage": "…"` written inside `States`, where it reads as a state named
+    /// `QueryLanguage` (a state is an object, so a string there is never one). One diagnostic,
+    /// at the key, says to move it; the entry returned is then not read as a state (no "must be
+    /// a JSON object" or "not reachable" follow-ons). With `adopt` (the root's `States`, no
+    /// top-level `QueryLanguage`), a valid value becomes the machine's language, so the states
+    /// are checked in the language the author meant instead of each JSONata field being
+    /// reported as one of the other language.
+    pub(super) fn query_language_in_states<'a>(
+        &mut self,
+        states: &Fields<'a>,
+        adopt: bool,
+    ) -> Option<&'a Member> {
+        let m = states.get("QueryLanguage")?;
+        let value = m.value.as_str()?;
+        self.push(
+            Code::InvalidQueryLanguage,
+            "'QueryLanguage' is not a state: it belongs at the top level of the definition, beside 'StartAt' and 'States'. Move it out of 'States'",
+            &states.ptr("QueryLanguage"),
+            m.key_span,
+        );
+        if adopt {
+            match value {
+                "JSONata" => self.machine_ql = QueryLanguage::Jsonata,
+                "JSONPath" => self.machine_ql = QueryLanguage::JsonPath,
+                _ => {}
+            }
+        }
+        Some(m)
     }
 }
