@@ -126,7 +126,7 @@ impl Template {
 
     /// Builds the payload. A path that matches nothing fails with AWS's `States.Runtime` cause
     /// `The JSONPath '…' specified for the field 'key.$' could not be found in the input '…'`;
-    /// intrinsic failures are `States.IntrinsicFailure`.
+    /// intrinsic failures are `States.Runtime` worded by [`Call::eval`].
     pub fn eval(&self, scope: &Scope, rng: &mut Rng) -> Result<Value, ExecError> {
         eval_node(&self.root, scope, rng)
     }
@@ -391,7 +391,8 @@ mod tests {
         let e = t
             .eval(&Scope::input_only(&input), &mut Rng::new(0))
             .expect_err("out of range");
-        assert_eq!(e.error, ErrorName::IntrinsicFailure);
+        // AWS names intrinsic failures `States.Runtime` (see `crate::intrinsics`).
+        assert_eq!(e.error, ErrorName::Runtime);
     }
 
     #[test]
@@ -408,7 +409,6 @@ mod tests {
                 (TemplateErrorKind::NotAString, "1"),
                 (TemplateErrorKind::InvalidPath, ""),
                 (TemplateErrorKind::UnknownFunction, "S"),
-                (TemplateErrorKind::WrongArity, "S"),
                 (TemplateErrorKind::NotAPathOrCall, "\"hello\""),
                 (TemplateErrorKind::InvalidIntrinsic, ""),
             ],

@@ -472,19 +472,17 @@ fn result_path_in_place_keeps_the_original_input_for_recovery() {
     );
     assert_eq!(input, v(r#"{"a":1}"#));
 
-    // ResultSelector fails (States.IntrinsicFailure): the catcher's ResultPath applies to the
-    // original input.
+    // ResultSelector fails: AWS names intrinsic failures States.Runtime, which no catcher (not
+    // even States.ALL) catches, so the execution fails.
     let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
       "ResultSelector":{"v.$":"States.ArrayLength($.w)"},"ResultPath":"$.r",
       "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"Done"}],"End":true},
       "Done":{"Type":"Pass","End":true}}}"#;
     let mut e = exec(def, r#"{"a":1}"#, r#"{"T":{"Return":{"w":7}}}"#);
-    let Status::Succeeded { output } = e.run() else {
-        panic!("expected success, got {:?}", e.status())
+    let Status::Failed { error, .. } = e.run() else {
+        panic!("expected failure, got {:?}", e.status())
     };
-    assert_eq!(output.get("a"), Some(&Value::from_i64(1)));
-    assert!(output.get("r").is_none(), "{output}");
-    assert!(output.get("err").is_some(), "{output}");
+    assert_eq!(error.as_deref(), Some("States.Runtime"));
 
     // ResultPath cannot be applied (writing a key into a string): caught with the input intact.
     let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
