@@ -181,6 +181,9 @@ codes! {
     /// An `Assign` variable name is invalid (empty, longer than 80 characters, a sub-path such as
     /// `x.y`, or not an identifier).
     InvalidVariableName = "INVALID_VARIABLE_NAME", Error, "SCHEMA_VALIDATION_FAILED";
+    /// A state inside a Parallel branch or inline Map assigns a variable that an enclosing scope
+    /// already assigns (AWS: "The variable name 'x' was already defined in a parent scope.").
+    VariableRedefined = "VARIABLE_ALREADY_DEFINED", Error, "SCHEMA_VALIDATION_FAILED";
     /// A string looks like a path or intrinsic (`$.x`, `States.Format(…)`) but its key has no `.$`,
     /// so it is used as literal text.
     NoDollar = "NO_DOLLAR", Warning, "NO_DOLLAR";

@@ -127,6 +127,18 @@ impl Template {
         &self.root
     }
 
+    /// The top-level keys of an object template (for `Assign`: the variable names), `.$`
+    /// suffixes removed; empty for any other template.
+    pub fn keys(&self) -> Vec<&str> {
+        match &self.root {
+            TemplateNode::Object(members) | TemplateNode::ObjectWithRepeats(members) => {
+                members.iter().map(|(k, _)| &**k).collect()
+            }
+            TemplateNode::Const(Value::Object(o)) => o.keys().map(|k| &**k).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The value, when the template has nothing to evaluate.
     pub fn as_constant(&self) -> Option<&Value> {
         match &self.root {
