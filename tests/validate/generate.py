@@ -124,6 +124,7 @@ case("invalid_label_name", "INVALID_LABEL_NAME", m(MAP % '"Label": "my label"'),
 case("invalid_max_concurrency", "INVALID_MAX_CONCURRENCY", m(MAP % '"MaxConcurrency": -1'), '-1')
 case("invalid_tolerated_failure", "INVALID_TOLERATED_FAILURE", m(MAP % '"ToleratedFailurePercentage": 150'), '150')
 case("invalid_variable_name", "INVALID_VARIABLE_NAME", m('    "A": {"Type": "Pass", "Assign": {"order.total": 1}, "End": true}'), '"order.total"')
+case("intrinsic_argument_count", "INTRINSIC_ARGUMENT_COUNT", m('    "A": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd(1, 2, 3)"}, "End": true}'), '"States.MathAdd(1, 2, 3)"')
 case("variable_already_defined", "VARIABLE_ALREADY_DEFINED", m('''    "A": {"Type": "Pass", "Assign": {"shared": 1}, "Next": "Fan"},
     "Fan": {
       "Type": "Parallel",

@@ -128,9 +128,11 @@ codes! {
     InvalidReferencePath = "INVALID_REFERENCE_PATH", Error, "SCHEMA_VALIDATION_FAILED";
     /// A `.$` value calls an intrinsic function that does not exist.
     UnknownIntrinsic = "UNKNOWN_INTRINSIC_FUNCTION", Error, "SCHEMA_VALIDATION_FAILED";
-    /// An intrinsic function is called with the wrong number or kind of arguments, or its call does
-    /// not parse.
+    /// An intrinsic function call does not parse.
     InvalidIntrinsicCall = "INVALID_INTRINSIC_CALL", Error, "SCHEMA_VALIDATION_FAILED";
+    /// An intrinsic function is called with a number of arguments it does not take. AWS accepts
+    /// the definition and the execution fails when the call runs (`States.Runtime`).
+    IntrinsicArgumentCount = "INTRINSIC_ARGUMENT_COUNT", Warning, "";
     /// A payload template is malformed (a `.$` key whose value is not a string, or a string that is
     /// neither a path nor an intrinsic call).
     InvalidPayloadTemplate = "INVALID_PAYLOAD_TEMPLATE", Error, "SCHEMA_VALIDATION_FAILED";

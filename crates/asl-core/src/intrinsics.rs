@@ -168,7 +168,6 @@ pub enum IntrinsicErrorKind {
     /// Malformed text (unbalanced parentheses, bad literal, ...).
     Syntax,
     UnknownFunction,
-    WrongArity,
     /// An argument path that does not parse.
     InvalidPath,
 }

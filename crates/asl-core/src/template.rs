@@ -342,7 +342,6 @@ fn compile_dynamic(key: &str, value: &Node, errors: &mut Vec<TemplateError>) -> 
                 let kind = match e.kind {
                     IntrinsicErrorKind::Syntax => TemplateErrorKind::InvalidIntrinsic,
                     IntrinsicErrorKind::UnknownFunction => TemplateErrorKind::UnknownFunction,
-                    IntrinsicErrorKind::WrongArity => TemplateErrorKind::WrongArity,
                     IntrinsicErrorKind::InvalidPath => TemplateErrorKind::InvalidPath,
                 };
                 errors.push(TemplateError {
