@@ -240,6 +240,38 @@ mod tests {
         assert!(!glob_matches("abc", "abcd"));
     }
 
+    fn rule(op: CompareOp, operand: &str) -> Condition {
+        let span = crate::source::Span::new(0, 0);
+        Condition::Compare(Box::new(Comparison {
+            variable: crate::model::Spanned::new(Path::parse("$.missing").expect("path"), span),
+            op,
+            operand: Operand::Literal(crate::model::Spanned::new(v(operand), span)),
+            span,
+        }))
+    }
+
+    #[test]
+    fn a_missing_variable_fails_every_test_but_is_present() {
+        let mut nothing = |_: &Path| Ok(None);
+        for op in [
+            CompareOp::IsNull,
+            CompareOp::IsString,
+            CompareOp::IsTimestamp,
+            CompareOp::StringEquals,
+        ] {
+            let operand = if op.is_type_test() { "true" } else { "\"x\"" };
+            let e = evaluate(&rule(op, operand), &mut nothing).expect_err("missing variable");
+            assert_eq!(
+                e.cause,
+                "Invalid path '$.missing': The choice state's condition path references an invalid value."
+            );
+        }
+        assert_eq!(
+            evaluate(&rule(CompareOp::IsPresent, "false"), &mut nothing),
+            Ok(true)
+        );
+    }
+
     #[test]
     fn comparisons_follow_types() {
         use CompareOp::*;

@@ -633,3 +633,30 @@ fn task_handler_sees_the_retry_count_and_the_input_as_the_plain_request() {
         );
     }
 }
+
+/// AWS's names and causes where the specification says otherwise (see `docs/aws-vs-spec.md`).
+#[test]
+fn choice_without_match_and_wait_on_a_missing_path_fail_as_aws_does() {
+    let failure = |def: &str, input: &str| match exec(def, input, "{}").run() {
+        Status::Failed { error, cause } => (error.unwrap_or_default(), cause.unwrap_or_default()),
+        other => panic!("expected a failure, got {other:?}"),
+    };
+    let (error, cause) = failure(
+        r#"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","NumericEquals":1,"Next":"P"}]},"P":{"Type":"Pass","End":true}}}"#,
+        r#"{"x":2}"#,
+    );
+    assert_eq!(error.as_ref(), "States.Runtime");
+    assert_eq!(
+        cause.as_ref(),
+        "An error occurred while executing the state 'C' (entered at the event id #2). Failed to transition out of the state. The state does not point to a next state."
+    );
+    let (error, cause) = failure(
+        r#"{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.s","End":true}}}"#,
+        "{}",
+    );
+    assert_eq!(error.as_ref(), "States.Runtime");
+    assert!(
+        cause.ends_with("The SecondsPath parameter does not reference an input value: $.s"),
+        "{cause}"
+    );
+}
