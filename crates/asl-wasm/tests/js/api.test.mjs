@@ -150,6 +150,41 @@ test("an unmocked task pauses; completeTask resumes it", () => {
   assert.deepEqual(rejected.run(), { status: "FAILED", error: "Approval.Rejected", cause: "over budget" });
 });
 
+test("the stepper's views: overlay, visits with stages, breakpoints, stepping by state", () => {
+  const ex = Execution.start(ORDER, { id: "big" }, total(150));
+  ex.setBreakpoints({ states: ["Check"] });
+  assert.deepEqual(ex.breakpoints(), { states: ["Check"], errors: [] });
+  const hit = ex.runToBreakpoint();
+  assert.equal(hit.stop, "hit");
+  assert.equal(ex.history().at(-1).type, "ChoiceStateEntered");
+  const o = ex.overlay();
+  assert.equal(o.event, hit.event);
+  assert.deepEqual(o.states.map((s) => [s.path, s.mark]), [["Fetch", "succeeded"], ["Check", "active"]]);
+  assert.deepEqual(o.edges, [{ from: "Fetch", to: "Check", count: 1 }]);
+  const [visit] = ex.visits("Fetch");
+  assert.equal(visit.outcome, "succeeded");
+  assert.deepEqual(visit.stages.map((s) => s.name),
+    ["input", "afterInputPath", "afterParameters", "result", "afterResultSelector", "afterResultPath", "output"]);
+  const rs = visit.stages.find((s) => s.name === "afterResultSelector");
+  assert.deepEqual(rs.value, { total: 150 });
+  const rp = visit.stages.find((s) => s.name === "afterResultPath");
+  assert.equal(rp.expression, "$.order");
+  assert.deepEqual(rp.changes, [{ pointer: "/id", kind: "added" }, { pointer: "/order", kind: "added" }, { pointer: "/total", kind: "removed" }]);
+  assert.equal(visit.context.State.Name, "Fetch");
+  assert.deepEqual(ex.visitOfEvent(visit.enteredEvent + 1), { path: "Fetch", index: 0 });
+  assert.equal(ex.visitOfEvent(1), null);
+  // Stepping by state and back.
+  assert.equal(ex.backState(), true);
+  assert.equal(ex.history().at(-1).type, "TaskStateEntered");
+  assert.deepEqual(ex.stepState(), { stop: "hit", event: hit.event });
+  // An error breakpoint, and the paused task's answers.
+  assert.equal(ex.runToBreakpoint().stop, "paused");
+  const [task] = ex.pending();
+  assert.throws(() => ex.expireTask(task.token), /never times out/);
+  assert.equal(ex.sendHeartbeat(task.token, 1000), "accepted");
+  assert.throws(() => ex.setBreakpoints({ states: "Check" }), /breakpoints/);
+});
+
 test("options: seed, maxTransitions, MockConfigFile test cases", () => {
   const loop = JSON.stringify({
     StartAt: "A",
