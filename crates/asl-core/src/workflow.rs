@@ -1,0 +1,174 @@
+//! The workflow type of a state machine: STANDARD or EXPRESS, and what it changes.
+//!
+//! Owns [`WorkflowType`] and the facts AWS documents per type: the execution quotas
+//! ([`WorkflowType::limits`]: Standard keeps at most 25,000 history events and runs at most one
+//! year; Express has no history-event quota and runs at most five minutes, after which "it will
+//! fail with a `States.Timeout` error and emit a `ExecutionsTimedOut` CloudWatch metric", i.e. the
+//! execution ends TIMED_OUT), the execution semantics ([`WorkflowType::delivery`]) and the
+//! integration patterns Express rejects at `CreateStateMachine`
+//! ([`express_unsupported_pattern`]). Sources: the Step Functions developer guide, "Standard vs.
+//! Express Workflows" and "Quotas related to state machine executions".
+//!
+//! Not owned here: enforcing limits ([`crate::exec`]), validation diagnostics
+//! ([`crate::validate_type`]), prices ([`crate::cost`]).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::exec::Limits;
+
+/// STANDARD (AWS's default) or EXPRESS.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum WorkflowType {
+    #[default]
+    Standard,
+    Express,
+}
+
+/// One year in seconds as Step Functions counts its one-year maxima (`MaxDelaySeconds` tops
+/// out at 31,622,400: 366 days).
+pub const ONE_YEAR_SECONDS: u64 = 31_622_400;
+
+/// Five minutes: the Express maximum execution time.
+pub const EXPRESS_MAX_SECONDS: u64 = 300;
+
+impl WorkflowType {
+    /// `STANDARD` / `EXPRESS`, as the AWS API spells them.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkflowType::Standard => "STANDARD",
+            WorkflowType::Express => "EXPRESS",
+        }
+    }
+
+    /// The execution quotas of this type on top of `base` (which keeps its loop guard
+    /// `max_transitions` and payload limit): history events and maximum duration.
+    pub fn limits(self, base: Limits) -> Limits {
+        match self {
+            WorkflowType::Standard => Limits {
+                max_history_events: 25_000,
+                max_duration_seconds: Some(ONE_YEAR_SECONDS),
+                ..base
+            },
+            WorkflowType::Express => Limits {
+                max_history_events: u32::MAX,
+                max_duration_seconds: Some(EXPRESS_MAX_SECONDS),
+                ..base
+            },
+        }
+    }
+
+    /// Execution semantics, as the run summary shows them.
+    pub fn delivery(self) -> Delivery {
+        match self {
+            WorkflowType::Standard => Delivery {
+                semantics: "exactly-once",
+                note: "Standard: each state runs exactly once unless your Retry says otherwise, so non-idempotent tasks (payments, emails) are safe.",
+            },
+            WorkflowType::Express => Delivery {
+                semantics: "at-least-once",
+                note: "Express (asynchronous): an execution may run more than once, so every task must be idempotent; synchronous Express runs at most once.",
+            },
+        }
+    }
+}
+
+/// How often an execution's work may happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    /// `exactly-once` or `at-least-once`.
+    pub semantics: &'static str,
+    /// One sentence on where it bites.
+    pub note: &'static str,
+}
+
+impl fmt::Display for WorkflowType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for WorkflowType {
+    type Err = String;
+
+    /// `STANDARD` or `EXPRESS` (case-insensitive, as users type them).
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("STANDARD") {
+            Ok(WorkflowType::Standard)
+        } else if s.eq_ignore_ascii_case("EXPRESS") {
+            Ok(WorkflowType::Express)
+        } else {
+            Err(format!("workflow type \"{s}\" is not STANDARD or EXPRESS"))
+        }
+    }
+}
+
+/// The integration pattern suffix (`.sync`, `.sync:2`, `.waitForTaskToken`) of a `Resource`
+/// that Express state machines do not support, as AWS names it in its message.
+pub fn express_unsupported_pattern(resource: &str) -> Option<&'static str> {
+    // Service integrations only (`arn:<partition>:states:::service:action.pattern`).
+    if !resource.starts_with("arn:") || !resource.contains(":states:::") {
+        return None;
+    }
+    let (_, tail) = resource.rsplit_once('.')?;
+    if tail == "waitForTaskToken" {
+        Some(".waitForTaskToken")
+    } else if tail == "sync"
+        || tail
+            .strip_prefix("sync:")
+            .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+    {
+        Some(".sync")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints() {
+        assert_eq!("express".parse::<WorkflowType>(), Ok(WorkflowType::Express));
+        assert_eq!(
+            "STANDARD".parse::<WorkflowType>(),
+            Ok(WorkflowType::Standard)
+        );
+        assert!("FAST".parse::<WorkflowType>().is_err());
+        assert_eq!(WorkflowType::default().to_string(), "STANDARD");
+    }
+
+    #[test]
+    fn limits_per_type() {
+        let s = WorkflowType::Standard.limits(Limits::default());
+        assert_eq!(s.max_history_events, 25_000);
+        assert_eq!(s.max_duration_seconds, Some(ONE_YEAR_SECONDS));
+        let e = WorkflowType::Express.limits(Limits::default());
+        assert_eq!(e.max_history_events, u32::MAX);
+        assert_eq!(e.max_duration_seconds, Some(300));
+        assert_eq!(e.payload_bytes, Some(256 * 1024));
+    }
+
+    #[test]
+    fn unsupported_patterns() {
+        let p = express_unsupported_pattern;
+        assert_eq!(
+            p("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
+            Some(".waitForTaskToken")
+        );
+        assert_eq!(p("arn:aws:states:::ecs:runTask.sync"), Some(".sync"));
+        assert_eq!(
+            p("arn:aws:states:::states:startExecution.sync:2"),
+            Some(".sync")
+        );
+        assert_eq!(p("arn:aws:states:::lambda:invoke"), None);
+        assert_eq!(
+            p("arn:aws:lambda:us-east-1:123456789012:function:sync"),
+            None
+        );
+    }
+}
