@@ -4,7 +4,9 @@
 //! one line per diagnostic, `FILE:LINE:COL: error[CODE]: message` (or `warning[CODE]`), lines and
 //! columns 1-based with columns counted in characters, then one summary line. Exit status: 0 when
 //! no file has an error (warnings are fine), 1 when any has, 2 when a file cannot be read (that
-//! wins over 1). Checking itself lives in `asl_core::load`; this module only reads files and prints.
+//! wins over 1). Checking itself lives in `asl_core::load_with` (with `--type` and the lints,
+//! silenced per `--allow CODE` or all with `--no-lints`; a lint's JSON carries its quick `fix`
+//! when it has one); this module only reads files and prints.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -26,6 +28,16 @@ pub struct Args {
     /// Do not print warnings (they still never affect the exit status).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Workflow type the definitions are checked as: STANDARD (default) or EXPRESS (which
+    /// rejects the `.sync` and `.waitForTaskToken` integration patterns).
+    #[arg(long = "type", value_name = "TYPE", default_value = "STANDARD", value_parser = crate::input::parse_type)]
+    pub workflow_type: asl_core::WorkflowType,
+    /// Silence a lint by its code (repeatable), e.g. `--allow SECRET_IN_DEFINITION`.
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
+    /// Do not run the lints (pitfall warnings), only AWS's rules and the graph checks.
+    #[arg(long)]
+    pub no_lints: bool,
 }
 
 /// The list of codes for `asl validate --help`.
@@ -52,6 +64,14 @@ static CODES_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 });
 
 pub fn main(args: Args) -> ExitCode {
+    let mut options = asl_core::LoadOptions::for_type(args.workflow_type);
+    options.lints = !args.no_lints;
+    if let Err(e) = options
+        .lint
+        .allow_names(args.allow.iter().map(String::as_str))
+    {
+        return crate::input::usage_error(e);
+    }
     let mut out = std::io::stdout().lock();
     let (mut errors, mut warnings, mut unreadable) = (0usize, 0usize, 0usize);
     let mut json_reports = Vec::new();
@@ -65,7 +85,7 @@ pub fn main(args: Args) -> ExitCode {
                 continue;
             }
         };
-        let loaded = asl_core::load(&text);
+        let loaded = asl_core::load_with(&text, &options);
         for d in &loaded.diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,

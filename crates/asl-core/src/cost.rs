@@ -253,8 +253,8 @@ pub fn usage(machine: &StateMachine, history: &[HistoryEvent], total_transitions
     let mut children: Vec<ChildRuns> = Vec::new();
     for (map, n, start, end) in runs {
         let ty = dmaps.get(&map).copied().unwrap_or_default();
-        let share = if items == 0 { 0 } else { hidden * n / items };
-        let per_child = if n == 0 { 0 } else { share / n };
+        let share = (hidden * n).checked_div(items).unwrap_or(0);
+        let per_child = share.checked_div(n).unwrap_or(0);
         let child = Usage {
             billed_transitions: per_child,
             retries: 0,
@@ -494,6 +494,19 @@ pub fn estimate(
     }
 }
 
+/// Groups digits: 12345 → "12,345".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Dollars with enough digits to see a fraction of a cent.
 pub fn format_usd(v: f64) -> String {
     if v == 0.0 {
@@ -517,7 +530,10 @@ impl CostReport {
         );
         s.push_str(&format!(
             "  run: {} billed state transitions ({} retries), {} ms, largest payload {} bytes\n",
-            u.billed_transitions, u.retries, u.duration_ms, u.max_payload_bytes
+            thousands(u.billed_transitions),
+            thousands(u.retries),
+            thousands(u.duration_ms),
+            thousands(u.max_payload_bytes)
         ));
         for g in &self.usage.children {
             let t: u64 = g.runs.iter().map(|r| r.billed_transitions).sum();
@@ -534,7 +550,7 @@ impl CostReport {
             "  STANDARD: {} per run; {} for {} runs a month (after the free tier)\n",
             format_usd(self.standard.per_run_usd),
             format_usd(self.standard.monthly_usd),
-            n
+            thousands(n)
         ));
         s.push_str(&format!(
             "  EXPRESS:  {} per run ({} ms × {} MB); {} for {} runs a month\n",
@@ -542,11 +558,12 @@ impl CostReport {
             self.express.billed_duration_ms,
             self.express.billed_memory_mb,
             format_usd(self.express.monthly_usd),
-            n
+            thousands(n)
         ));
         match self.break_even_executions_per_month {
             Some(v) => s.push_str(&format!(
-                "  break-even: Express is cheaper from {v} executions a month\n"
+                "  break-even: Express is cheaper from {} executions a month\n",
+                thousands(v)
             )),
             None => s.push_str("  break-even: Standard is cheaper at every volume\n"),
         }

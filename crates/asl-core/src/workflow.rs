@@ -61,6 +61,16 @@ impl WorkflowType {
         }
     }
 
+    /// The loop guard front ends default to (state entries before `States.Runtime`): Standard
+    /// hits its 25,000-event history quota long before 100,000 entries; Express has no such
+    /// quota, so a 100,000-iteration loop needs room (its five minutes bound only waits).
+    pub fn default_max_transitions(self) -> u64 {
+        match self {
+            WorkflowType::Standard => 100_000,
+            WorkflowType::Express => 2_000_000,
+        }
+    }
+
     /// Execution semantics, as the run summary shows them.
     pub fn delivery(self) -> Delivery {
         match self {

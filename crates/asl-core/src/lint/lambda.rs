@@ -24,12 +24,12 @@ pub(crate) fn is_lambda(resource: &str) -> bool {
             && r.contains(":function:"))
 }
 
-fn lambda_task<'s, 'a>(s: &'s StateRef<'a>) -> Option<&'a Node> {
+fn lambda_task<'a>(s: &StateRef<'a>) -> Option<&'a Node> {
     let resource = s.field("Resource")?;
     (s.str_field("Type") == Some("Task") && is_lambda(resource.as_str()?)).then_some(resource)
 }
 
-fn error_names<'a>(retry: Option<&'a Node>) -> Vec<&'a Node> {
+fn error_names(retry: Option<&Node>) -> Vec<&Node> {
     retry
         .and_then(Node::as_array)
         .unwrap_or_default()

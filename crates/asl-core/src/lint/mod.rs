@@ -131,24 +131,4 @@ fn find<'s, 'a>(states: &'s [walk::StateRef<'a>], name: &str) -> Option<&'s walk
     states.iter().find(|s| s.name == name)
 }
 
-/// Groups digits: 12345 → "12,345".
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(super::thousands(1234567), "1,234,567");
-        assert_eq!(super::thousands(999), "999");
-    }
-}
+use crate::cost::thousands;
