@@ -13,6 +13,7 @@ pub mod diag;
 pub mod env;
 pub mod error;
 pub mod exec;
+pub mod field_docs;
 pub mod history;
 pub mod inspect;
 pub mod intrinsics;
