@@ -81,7 +81,7 @@ pub struct Args {
     #[arg(long, value_name = "MODE", default_value = "fail", value_parser = ["fail", "echo", "ask"])]
     pub unmocked: String,
     /// Maximum state transitions before the execution fails (stops endless loops); default
-    /// 100,000 (STANDARD) or 2,000,000 (EXPRESS, which has no history quota).
+    /// 100,000 (STANDARD) or 500,000 (EXPRESS, which has no history quota).
     #[arg(long, value_name = "N")]
     pub max_transitions: Option<u64>,
     /// Also write the mocks in use as an AWS Step Functions Local MockConfigFile (state machine

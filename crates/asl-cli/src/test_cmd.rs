@@ -51,7 +51,7 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
     /// Maximum state transitions per case before it fails (stops endless loops); default
-    /// 100,000 (STANDARD) or 2,000,000 (EXPRESS).
+    /// 100,000 (STANDARD) or 500,000 (EXPRESS).
     #[arg(long, value_name = "N")]
     pub max_transitions: Option<u64>,
     /// Workflow type: STANDARD (default) or EXPRESS; sets the limits and validation.

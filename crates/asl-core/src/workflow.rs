@@ -63,11 +63,12 @@ impl WorkflowType {
 
     /// The loop guard front ends default to (state entries before `States.Runtime`): Standard
     /// hits its 25,000-event history quota long before 100,000 entries; Express has no such
-    /// quota, so a 100,000-iteration loop needs room (its five minutes bound only waits).
+    /// quota, so a 100,000-iteration loop needs room (its five minutes bound only waits), but a
+    /// loop without end must still stop before its history fills a browser tab's memory.
     pub fn default_max_transitions(self) -> u64 {
         match self {
             WorkflowType::Standard => 100_000,
-            WorkflowType::Express => 2_000_000,
+            WorkflowType::Express => 500_000,
         }
     }
 
@@ -161,6 +162,57 @@ mod tests {
         assert_eq!(e.max_history_events, u32::MAX);
         assert_eq!(e.max_duration_seconds, Some(300));
         assert_eq!(e.payload_bytes, Some(256 * 1024));
+    }
+
+    fn run(text: &str, ty: WorkflowType) -> crate::exec::Status {
+        use crate::exec::{ExecOptions, Execution};
+        let m = std::sync::Arc::new(crate::load(text).machine.expect("machine"));
+        let limits = ty.limits(crate::exec::Limits::default());
+        let mut e = Execution::start(
+            m,
+            crate::value::Value::empty_object(),
+            ExecOptions {
+                limits,
+                ..ExecOptions::default()
+            },
+        );
+        e.run()
+    }
+
+    #[test]
+    fn express_times_out_after_five_minutes_standard_after_a_year() {
+        use crate::exec::Status;
+        let wait = |s: u64| {
+            format!(
+                r#"{{"StartAt": "W", "States": {{"W": {{"Type": "Wait", "Seconds": {s}, "End": true}}}}}}"#
+            )
+        };
+        let Status::TimedOut { error, cause } = run(&wait(301), WorkflowType::Express) else {
+            panic!("an Express run past five minutes times out");
+        };
+        assert_eq!(
+            error.map(|e| e.to_string()).as_deref(),
+            Some("States.Timeout")
+        );
+        assert!(cause.is_some_and(|c| c.contains("300 seconds")));
+        assert!(matches!(
+            run(&wait(300), WorkflowType::Express),
+            Status::Succeeded { .. }
+        ));
+        assert!(matches!(
+            run(&wait(301), WorkflowType::Standard),
+            Status::Succeeded { .. }
+        ));
+        assert!(matches!(
+            run(&wait(ONE_YEAR_SECONDS + 1), WorkflowType::Standard),
+            Status::TimedOut { .. }
+        ));
+        // The machine's own, shorter TimeoutSeconds keeps its cause.
+        let own = r#"{"StartAt": "W", "TimeoutSeconds": 10, "States": {"W": {"Type": "Wait", "Seconds": 60, "End": true}}}"#;
+        let Status::TimedOut { cause, .. } = run(own, WorkflowType::Express) else {
+            panic!("times out");
+        };
+        assert!(cause.is_some_and(|c| c.contains("TimeoutSeconds")));
     }
 
     #[test]

@@ -156,7 +156,7 @@ export interface ExecutionOptions {
   seed?: number;
   /** Virtual start time: ms since the epoch or RFC 3339 text. Default 2024-01-01T00:00:00Z. */
   startTime?: number | string;
-  /** State entries before the run fails with States.Runtime (default 100000; EXPRESS 2000000). */
+  /** State entries before the run fails with States.Runtime (default 100000; EXPRESS 500000). */
   maxTransitions?: number;
   /** Workflow type (default "STANDARD"): its limits (Standard: 25,000 history events, one year;
    * Express: five minutes, then TIMED_OUT with States.Timeout) and validation. */

@@ -346,7 +346,7 @@ mod tests {
         assert_eq!(o.workflow_type, WorkflowType::Express);
         assert_eq!(o.exec.limits.max_history_events, u32::MAX);
         assert_eq!(o.exec.limits.max_duration_seconds, Some(300));
-        assert_eq!(o.exec.limits.max_transitions, 2_000_000);
+        assert_eq!(o.exec.limits.max_transitions, 500_000);
         let l = validate_options(&v(r#"{"type": "EXPRESS", "allow": ["RETRY_MULTIPLIES"]}"#))
             .expect("valid");
         assert_eq!(l.workflow_type, WorkflowType::Express);

@@ -64,7 +64,7 @@ pub const LINTS: &[LintInfo] = &[
     LintInfo {
         code: Code::LintSecretInInput,
         title: "Secret in the execution input",
-        explanation: "The execution input has a key that looks like a secret. The input is stored in the execution history (kept 90 days for Standard workflows) and shown in the console to anyone who can read executions. Pass a reference (a Secrets Manager secret name) and fetch the value in the task that needs it.",
+        explanation: "The execution input has a key that looks like a secret (this warning's pointer is into the input, not the definition). The input is stored in the execution history (kept 90 days for Standard workflows) and shown in the console to anyone who can read executions. Pass a reference (a Secrets Manager secret name) and fetch the value in the task that needs it.",
         docs_url: "https://docs.aws.amazon.com/step-functions/latest/dg/data-protection.html",
         after_run: true,
     },

@@ -129,13 +129,14 @@ pub(super) fn in_input(input: &Value, out: &mut Vec<Diagnostic>) {
     let mut found = Vec::new();
     walk_value(input, "", &mut found);
     for p in found {
-        // The input has no position in the definition: reported at its start.
+        // The one lint about the input, not the definition: its pointer is into the input (an
+        // editor of the input can mark it) and its span the definition's start.
         out.push(Diagnostic::new(
             Code::LintSecretInInput,
             format!(
                 "the execution input has a secret-looking value at {p}; the input is kept in the execution history (90 days for Standard) and shown to anyone who can read executions. Pass a Secrets Manager secret name instead"
             ),
-            "",
+            p,
             Span::new(0, 0),
         ));
     }
@@ -188,5 +189,6 @@ mod tests {
         in_input(&v, &mut out);
         assert_eq!(out.len(), 1);
         assert!(out[0].message.contains("/user/password"));
+        assert_eq!(out[0].pointer, "/user/password");
     }
 }
