@@ -429,19 +429,7 @@ pub fn main(args: Args) -> ExitCode {
     }
     if args.lint {
         let name = args.definition.display().to_string();
-        let mut lints: Vec<asl_core::Diagnostic> = asl_core::load_with(&text, &load_options)
-            .diagnostics
-            .into_iter()
-            .filter(asl_core::Diagnostic::is_lint)
-            .collect();
-        lints.extend(asl_core::lint::run_lints(
-            &text,
-            exec.machine(),
-            exec.history(),
-            exec.transitions(),
-            &run_input,
-            &lint_options,
-        ));
+        let lints = asl_core::lint::all_lints(&text, &exec, &run_input, &lint_options);
         for d in &lints {
             eprintln!("{name}:{d}");
         }

@@ -211,7 +211,7 @@ fn secrets_in_the_input_and_the_quick_fix_in_json() {
         .iter()
         .filter_map(|l| l["code"].as_str())
         .collect();
-    assert_eq!(codes, ["LAMBDA_TRANSIENT_RETRY_MISSING", "SECRET_IN_INPUT"]);
+    assert_eq!(codes, ["SECRET_IN_INPUT", "LAMBDA_TRANSIENT_RETRY_MISSING"]);
     let out = asl(&["validate", d, "--format", "json"]);
     let report = json(&out);
     let fix = &report[0]["diagnostics"][0]["fix"];

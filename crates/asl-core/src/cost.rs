@@ -512,7 +512,8 @@ pub fn format_usd(v: f64) -> String {
     if v == 0.0 {
         "$0".into()
     } else if v >= 100.0 {
-        format!("${v:.2}")
+        let cents = (v * 100.0).round() as u64;
+        format!("${}.{:02}", thousands(cents / 100), cents % 100)
     } else if v >= 0.01 {
         format!("${v:.4}")
     } else {
@@ -562,8 +563,9 @@ impl CostReport {
         ));
         match self.break_even_executions_per_month {
             Some(v) => s.push_str(&format!(
-                "  break-even: Express is cheaper from {} executions a month\n",
-                thousands(v)
+                "  break-even: Express is cheaper from {} execution{} a month\n",
+                thousands(v),
+                if v == 1 { "" } else { "s" }
             )),
             None => s.push_str("  break-even: Standard is cheaper at every volume\n"),
         }
@@ -592,6 +594,14 @@ mod tests {
         );
         e.run();
         (m, e.history().to_vec(), e.transitions())
+    }
+
+    #[test]
+    fn dollars_read_well() {
+        assert_eq!(format_usd(5_000_049.9), "$5,000,049.90");
+        assert_eq!(format_usd(0.3125), "$0.3125");
+        assert_eq!(format_usd(0.0000011), "$0.00000110");
+        assert_eq!(format_usd(0.0), "$0");
     }
 
     #[test]

@@ -134,7 +134,7 @@ impl Execution {
         .map_err(|e| js::error(&e))?;
         js::to_js(&diagnostics::for_js(
             &self.definition,
-            &run_lints(&self.definition, &self.inner, &self.input, &lint),
+            &asl_core::lint::all_lints(&self.definition, &self.inner, &self.input, &lint),
         ))
     }
 
@@ -326,33 +326,4 @@ impl Execution {
     pub fn back_state(&mut self) -> bool {
         self.inner.back_state()
     }
-}
-
-/// The definition's lints and the finished run's, sorted by position.
-pub fn run_lints(
-    definition: &str,
-    exec: &CoreExecution,
-    input: &asl_core::value::Value,
-    lint: &asl_core::lint::LintOptions,
-) -> Vec<asl_core::Diagnostic> {
-    let load = asl_core::LoadOptions {
-        workflow_type: lint.workflow_type,
-        lints: true,
-        lint: lint.clone(),
-    };
-    let mut out: Vec<asl_core::Diagnostic> = asl_core::load_with(definition, &load)
-        .diagnostics
-        .into_iter()
-        .filter(asl_core::Diagnostic::is_lint)
-        .collect();
-    out.extend(asl_core::lint::run_lints(
-        definition,
-        exec.machine(),
-        exec.history(),
-        exec.transitions(),
-        input,
-        lint,
-    ));
-    out.sort_by_key(|d| (d.span.start, d.span.end));
-    out
 }

@@ -126,6 +126,37 @@ pub fn run_lints(
     out
 }
 
+/// Every lint of a finished execution, as one list sorted by position: the definition's lints
+/// (`text` loaded with `opts`) and the run's ([`run_lints`]). What the CLI's `--lint`, the JS
+/// `execution.lints()` and the playground show after a run.
+pub fn all_lints(
+    text: &str,
+    exec: &crate::exec::Execution,
+    input: &Value,
+    opts: &LintOptions,
+) -> Vec<Diagnostic> {
+    let load = crate::LoadOptions {
+        workflow_type: opts.workflow_type,
+        lints: true,
+        lint: opts.clone(),
+    };
+    let mut out: Vec<Diagnostic> = crate::load_with(text, &load)
+        .diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_lint)
+        .collect();
+    out.extend(run_lints(
+        text,
+        exec.machine(),
+        exec.history(),
+        exec.transitions(),
+        input,
+        opts,
+    ));
+    out.sort_by_key(|d| (d.span.start, d.span.end));
+    out
+}
+
 /// The state whose name is `name` (names are unique machine-wide).
 fn find<'s, 'a>(states: &'s [walk::StateRef<'a>], name: &str) -> Option<&'s walk::StateRef<'a>> {
     states.iter().find(|s| s.name == name)
