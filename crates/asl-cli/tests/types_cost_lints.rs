@@ -252,3 +252,39 @@ fn asl_test_takes_a_type() {
     assert_eq!(standard.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&standard.stdout).contains("maximum number of history events"));
 }
+
+#[test]
+fn polling_run_is_a_cost_hot_spot_too_long_for_express_with_secrets() {
+    let (d, i, m) = example("polling-cost-secrets");
+    let out = asl(&["run", &d, "--input", &i, "--mocks", &m, "--lint", "--cost"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["cost"]["usage"]["execution"]["billedTransitions"], 1503);
+    assert!(
+        v["cost"]["expressBlocker"]
+            .as_str()
+            .expect("blocker")
+            .contains("5,000 s")
+    );
+    assert!(v["cost"]["breakEvenExecutionsPerMonth"].is_null());
+    let lints: Vec<(String, u64)> = v["lints"]
+        .as_array()
+        .expect("lints")
+        .iter()
+        .map(|l| {
+            (
+                l["code"].as_str().unwrap_or("").to_string(),
+                l["start"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let expect = [
+        ("SECRET_IN_INPUT", 1),
+        ("COST_HOT_SPOT", 5),
+        ("SECRET_IN_DEFINITION", 14),
+        ("LAMBDA_RETRY_BROAD", 25),
+    ];
+    let expect: Vec<(String, u64)> = expect.iter().map(|(c, l)| (c.to_string(), *l)).collect();
+    assert_eq!(lints, expect);
+    assert_eq!(v["lints"][0]["pointer"], "/apiKey");
+}

@@ -315,8 +315,11 @@ pub struct CostReport {
     pub usage: RunUsage,
     pub standard: Bill,
     pub express: Bill,
+    /// Why this run could not be an Express execution (longer than five minutes, or a
+    /// `.sync`/`.waitForTaskToken` task); `None` when it could. The Express bill is still shown.
+    pub express_blocker: Option<String>,
     /// The monthly volume from which Express is cheaper than Standard (`None`: never, up to
-    /// 10^12 executions a month).
+    /// 10^12 executions a month, or Express is not possible for this run).
     pub break_even_executions_per_month: Option<u64>,
     pub prices: Prices,
     /// What the estimate leaves out.
@@ -468,7 +471,7 @@ pub fn estimate(
         executions_per_month,
         prices,
     );
-    let mut notes = vec![
+    let notes = vec![
         "Step Functions charges only; the services your tasks call (Lambda, S3, …) bill separately."
             .to_string(),
         "Distributed Map children are not in the parent's history: their transitions are the run's total minus the parent's, split evenly across items, each lasting the Map Run's duration."
@@ -476,16 +479,32 @@ pub fn estimate(
         "Express memory is estimated as AWS's pricing example does (50 MB + definition + payload × Map/Parallel steps); task durations are the mocks' virtual time."
             .to_string(),
     ];
-    if usage.execution.duration_ms > crate::workflow::EXPRESS_MAX_SECONDS * 1000 {
-        notes.push(
-            "This run lasted longer than five minutes: as Express it would time out (States.Timeout)."
-                .into(),
-        );
-    }
+    let express_blocker = if usage.execution.duration_ms
+        > crate::workflow::EXPRESS_MAX_SECONDS * 1000
+    {
+        Some(format!(
+            "this run lasted {} s; an Express execution times out after five minutes (States.Timeout)",
+            thousands(usage.execution.duration_ms / 1000)
+        ))
+    } else if crate::validate_type::validate_type(machine, WorkflowType::Express).len()
+        > crate::validate_type::validate_type(machine, WorkflowType::Standard).len()
+    {
+        // More problems as Express than as Standard: the execution itself (not a Distributed
+        // Map child, which keeps its own type) uses a pattern Express lacks.
+        Some("it uses .sync or .waitForTaskToken, which Express workflows do not support".into())
+    } else {
+        None
+    };
+    let break_even = if express_blocker.is_some() {
+        None
+    } else {
+        break_even(&usage, definition_bytes, prices)
+    };
     CostReport {
         workflow_type: ty,
         executions_per_month,
-        break_even_executions_per_month: break_even(&usage, definition_bytes, prices),
+        express_blocker,
+        break_even_executions_per_month: break_even,
         usage,
         standard,
         express,
@@ -556,11 +575,15 @@ impl CostReport {
         s.push_str(&format!(
             "  EXPRESS:  {} per run ({} ms × {} MB); {} for {} runs a month\n",
             format_usd(self.express.per_run_usd),
-            self.express.billed_duration_ms,
+            thousands(self.express.billed_duration_ms),
             self.express.billed_memory_mb,
             format_usd(self.express.monthly_usd),
             thousands(n)
         ));
+        if let Some(why) = &self.express_blocker {
+            s.push_str(&format!("  Express is not possible for this run: {why}\n"));
+            return s;
+        }
         match self.break_even_executions_per_month {
             Some(v) => s.push_str(&format!(
                 "  break-even: Express is cheaper from {} execution{} a month\n",
@@ -682,5 +705,36 @@ mod tests {
         // Below 2,000 runs the free tier makes Standard free.
         assert!(n > 2000, "{n}");
         assert!(r.express.monthly_usd < r.standard.monthly_usd);
+        assert!(r.express_blocker.is_none());
+    }
+
+    #[test]
+    fn express_is_not_possible_past_five_minutes_or_with_callbacks() {
+        let wait =
+            r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 301, "End": true}}}"#;
+        let (m, h, t) = run(wait, "{}", "{}");
+        let r = estimate(
+            &m,
+            &h,
+            t,
+            WorkflowType::Standard,
+            100,
+            10,
+            &Prices::default(),
+        );
+        assert!(r.express_blocker.is_some_and(|b| b.contains("301 s")));
+        assert_eq!(r.break_even_executions_per_month, None);
+        let sync = r#"{"StartAt": "J", "States": {"J": {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "End": true}}}"#;
+        let (m, h, t) = run(sync, "{}", r#"{"J": {"Return": {}}}"#);
+        let r = estimate(
+            &m,
+            &h,
+            t,
+            WorkflowType::Standard,
+            100,
+            10,
+            &Prices::default(),
+        );
+        assert!(r.express_blocker.is_some_and(|b| b.contains(".sync")));
     }
 }

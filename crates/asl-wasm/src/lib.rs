@@ -141,7 +141,9 @@ export interface CostReport {
   workflowType: WorkflowType; executionsPerMonth: number;
   usage: { execution: Usage; children: { mapState: string; executionType: WorkflowType; runs: Usage[] }[]; transitionsByState: [string, number][] };
   standard: Bill; express: Bill;
-  /** Monthly executions from which Express is cheaper; null: never. */
+  /** Why this run could not be Express (over five minutes, .sync/.waitForTaskToken); null if it could. */
+  expressBlocker: string | null;
+  /** Monthly executions from which Express is cheaper; null: never, or Express not possible. */
   breakEvenExecutionsPerMonth: number | null;
   prices: Prices; notes: string[];
 }

@@ -40,7 +40,23 @@ pub(super) fn check(
     let hot = super::find(states, name);
     let in_map = hot
         .is_some_and(|s| s.pointer.contains("/ItemProcessor/") || s.pointer.contains("/Iterator/"));
-    let alternative = if in_map {
+    let seconds = report.usage.execution.duration_ms / 1000;
+    let alternative = if seconds > crate::workflow::EXPRESS_MAX_SECONDS {
+        // Express is no way out for a run longer than five minutes.
+        return out.push(Diagnostic::new(
+            Code::LintCostHotSpot,
+            format!(
+                "this Standard run billed {} state transitions ({} of them in '{name}'): {} a run, {} for a million runs. It lasted {} s, too long for Express (five minutes), so poll less often (a longer Wait) or let the work call back (.waitForTaskToken) instead of polling",
+                super::thousands(total),
+                super::thousands(*count),
+                format_usd(report.standard.per_run_usd),
+                format_usd(report.standard.per_run_usd * 1e6),
+                super::thousands(seconds),
+            ),
+            hot.map_or(String::new(), |s| s.pointer.clone()),
+            hot.map_or(crate::source::Span::new(0, 0), |s| s.name_span),
+        ));
+    } else if in_map {
         "a Distributed Map with EXPRESS child executions, or running this workflow as Express"
     } else {
         "running this loop as an Express workflow (called from the Standard one), or as Express altogether"
@@ -51,7 +67,7 @@ pub(super) fn check(
     out.push(Diagnostic::new(
         Code::LintCostHotSpot,
         format!(
-            "this Standard run billed {} state transitions ({} of them in '{name}'): {} a run, {} for a million runs a month. Consider {alternative}: as Express this run would cost {} ({} for a million)",
+            "this Standard run billed {} state transitions ({} of them in '{name}'): {} a run, {} for a million runs. Consider {alternative}: as Express this run would cost {} ({} for a million)",
             super::thousands(total),
             super::thousands(*count),
             format_usd(report.standard.per_run_usd),
