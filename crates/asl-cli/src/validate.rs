@@ -19,8 +19,11 @@ use asl_core::{Code, Severity};
 pub struct Args {
     /// State machine definitions (JSON files as you would paste them into the AWS console); `-`
     /// reads standard input.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "explain", value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Print a lint's (or any code's) explanation and AWS documentation link, then exit.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
     /// Output format: `text` (one line per problem) or `json` (one JSON object per file, with
     /// JSON pointers and end positions).
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
@@ -45,7 +48,9 @@ static CODES_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let mut s = String::from(
         "Examples:\n  asl validate machine.asl.json\n  asl validate --format json definitions/*.json\n\n\
          Output: FILE:LINE:COL: error[CODE]: message, then a summary line.\n\
-         Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read.\n\n\
+         Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read.\n\
+         Lints (pitfall warnings) run too: silence one with --allow CODE, all with --no-lints;\n\
+         --explain CODE prints a lint's explanation and AWS docs link.\n\n\
          Diagnostic codes (AWS ValidateStateMachineDefinition names where AWS has one):\n",
     );
     for code in Code::ALL {
@@ -63,7 +68,39 @@ static CODES_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     s
 });
 
+/// `--explain CODE`: the lint registry's paragraph and link (or the code's description).
+fn explain(name: &str) -> ExitCode {
+    let Some(code) = Code::from_name(name) else {
+        return crate::input::usage_error(format!("\"{name}\" is not a diagnostic code"));
+    };
+    match asl_core::lint::registry::info(code) {
+        Some(l) => println!(
+            "{} ({}, warning{}): {}\n\n{}\n\n{}",
+            code,
+            l.title,
+            if l.after_run {
+                ", after a run: asl run --lint"
+            } else {
+                ""
+            },
+            code.description(),
+            l.explanation,
+            l.docs_url
+        ),
+        None => println!(
+            "{} ({}): {}",
+            code,
+            code.severity().as_str(),
+            code.description()
+        ),
+    }
+    ExitCode::SUCCESS
+}
+
 pub fn main(args: Args) -> ExitCode {
+    if let Some(name) = &args.explain {
+        return explain(name);
+    }
     let mut options = asl_core::LoadOptions::for_type(args.workflow_type);
     options.lints = !args.no_lints;
     if let Err(e) = options
