@@ -2,8 +2,8 @@
 //! default and the AWS documentation page.
 //!
 //! Owns the table ([`DOCS`]), [`lookup`] (by where a field is: a state type, a Retrier, the
-//! machine…) and [`at_pointer`] (by a JSON pointer into a definition's text, as an editor knows
-//! the cursor). A unit test holds the table to the parser: every field the parser accepts in a
+//! machine…), [`at_pointer`] (by a JSON pointer into a definition's text) and [`at_offset`] (by
+//! the byte offset an editor's cursor is at). A unit test holds the table to the parser: every field the parser accepts in a
 //! state of each type has an entry.
 //!
 //! Not owned here: what a field means to the engine ([`crate::parse`], [`crate::exec`]).
@@ -747,6 +747,59 @@ pub fn at_pointer(text: &str, pointer: &str) -> Option<FieldDoc> {
     Some(doc(e, state_type, f))
 }
 
+/// The JSON pointer of the innermost key or value at byte `offset` of `root`'s text, and
+/// whether the offset is on a key (`true`) or a value.
+pub fn pointer_at(root: &Node, offset: u32) -> Option<(String, bool)> {
+    let inside = |sp: crate::source::Span| sp.start <= offset && offset < sp.end.max(sp.start + 1);
+    let mut node = root;
+    let mut ptr = String::new();
+    let mut on_key = false;
+    if !inside(root.span) {
+        return None;
+    }
+    loop {
+        let next = match &node.kind {
+            crate::syntax::Kind::Object(members) => members.iter().find_map(|m| {
+                if inside(m.key_span) {
+                    Some((m.key.clone(), &m.value, true))
+                } else if inside(m.value.span) {
+                    Some((m.key.clone(), &m.value, false))
+                } else {
+                    None
+                }
+            }),
+            crate::syntax::Kind::Array(items) => items
+                .iter()
+                .enumerate()
+                .find(|(_, n)| inside(n.span))
+                .map(|(i, n)| (i.to_string(), n, false)),
+            _ => None,
+        };
+        let Some((seg, child, key)) = next else {
+            return Some((ptr, on_key));
+        };
+        ptr.push('/');
+        ptr.push_str(&crate::diag::pointer_segment(&seg));
+        on_key = key;
+        if key {
+            return Some((ptr, true));
+        }
+        node = child;
+    }
+}
+
+/// The doc for what is at byte `offset` of a definition's text, as an editor hover asks: a
+/// state's name or its `Type` value explain the state type; a key explains its field.
+pub fn at_offset(text: &str, offset: u32) -> Option<FieldDoc> {
+    let root = crate::syntax::parse(text).ok()?;
+    let (ptr, on_key) = pointer_at(&root, offset)?;
+    // The value of "Type": the state type itself.
+    if !on_key && let Some(state) = ptr.strip_suffix("/Type") {
+        return at_pointer(text, state);
+    }
+    at_pointer(text, &ptr)
+}
+
 fn doc(e: &Entry, state_type: Option<&str>, field: Option<String>) -> FieldDoc {
     FieldDoc {
         state_type: state_type.map(str::to_string),
@@ -811,6 +864,14 @@ mod tests {
         let d = at_pointer(text, "/StartAt").expect("machine");
         assert!(d.state_type.is_none());
         assert!(at_pointer(text, "/Nope").is_none());
+        let at = |needle: &str| {
+            let o = u32::try_from(text.find(needle).expect("in text")).expect("small") + 1;
+            at_offset(text, o).expect("a doc")
+        };
+        assert_eq!(at("\"MaxAttempts\"").field.as_deref(), Some("MaxAttempts"));
+        assert!(at("\"Task\"").doc.starts_with("A Task state"));
+        assert!(at("\"T\": {").doc.starts_with("A Task state"));
+        assert_eq!(at("\"FunctionName\"").field.as_deref(), Some("Parameters"));
         assert!(at_pointer("not json", "/StartAt").is_none());
     }
 }

@@ -76,6 +76,18 @@ pub fn for_js(text: &str, diagnostics: &[Diagnostic]) -> Vec<JsDiagnostic> {
         .collect()
 }
 
+/// The byte offset of a JS string index (UTF-16 code units); past the end gives the length.
+pub fn byte_offset(text: &str, utf16_index: u32) -> u32 {
+    let mut units = 0u32;
+    for (byte, c) in text.char_indices() {
+        if units >= utf16_index {
+            return u32::try_from(byte).unwrap_or(u32::MAX);
+        }
+        units += c.len_utf16() as u32;
+    }
+    u32::try_from(text.len()).unwrap_or(u32::MAX)
+}
+
 /// The message of the exception thrown for an invalid definition: the first error, positioned,
 /// and how many more there are (the full list travels on the exception's `diagnostics`).
 pub fn summary(diagnostics: &[JsDiagnostic]) -> String {
@@ -135,6 +147,16 @@ mod tests {
             )),
             "{s}"
         );
+    }
+
+    #[test]
+    fn js_indexes_become_byte_offsets() {
+        let text = "a😀é b";
+        assert_eq!(byte_offset(text, 0), 0);
+        assert_eq!(byte_offset(text, 1), 1);
+        assert_eq!(byte_offset(text, 3), 5); // after the emoji (2 units, 4 bytes)
+        assert_eq!(byte_offset(text, 4), 7); // after é (1 unit, 2 bytes)
+        assert_eq!(byte_offset(text, 99), text.len() as u32);
     }
 
     #[test]

@@ -70,6 +70,17 @@ pub fn field_doc(text: &str, pointer: &str) -> Result<JsValue, JsValue> {
     js::to_js(&asl_core::field_docs::at_pointer(text, pointer))
 }
 
+/// `fieldDocAt(text, index) → FieldDoc | null`: the doc for what is at a JS string index
+/// (UTF-16 units) of the definition: a key explains its field, a state's name or `Type` value
+/// the state type.
+#[wasm_bindgen(js_name = fieldDocAt, unchecked_return_type = "FieldDoc | null")]
+pub fn field_doc_at(text: &str, index: u32) -> Result<JsValue, JsValue> {
+    js::to_js(&asl_core::field_docs::at_offset(
+        text,
+        diagnostics::byte_offset(text, index),
+    ))
+}
+
 #[derive(Serialize)]
 struct Rendering {
     svg: Option<String>,

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 
 const pkg = process.env.ASL_WASM_NODE;
 if (!pkg) throw new Error("set ASL_WASM_NODE to the wasm-bindgen --target nodejs output (see test.sh)");
-const { validate, render, Execution, lintInfo, fieldDoc } = createRequire(import.meta.url)(`${pkg}/asl_wasm.js`);
+const { validate, render, Execution, lintInfo, fieldDoc, fieldDocAt } = createRequire(import.meta.url)(`${pkg}/asl_wasm.js`);
 
 // Fetch (lambda:invoke, mocked) → Check (Choice) → Approve (unmocked unless given) → Done.
 const ORDER = JSON.stringify({
@@ -83,6 +83,9 @@ test("fieldDoc: hovers by JSON pointer", () => {
   assert.equal(d.default, '"$"');
   assert.match(d.docsUrl, /^https:\/\/docs\.aws\.amazon\.com\//);
   assert.equal(fieldDoc(ORDER, "/States/Nope"), null);
+  const at = fieldDocAt(ORDER, ORDER.indexOf('"ResultSelector"') + 2);
+  assert.equal(at.field, "ResultSelector");
+  assert.match(fieldDocAt(ORDER, ORDER.indexOf('"Choice"') + 1).doc, /^A Choice state/);
 });
 
 test("validate: positions are 1-based lines and UTF-16 columns", () => {
