@@ -5,7 +5,8 @@
 //!
 //! `--type` runs with that workflow type's limits (Standard: 25,000 history events, one year;
 //! Express: five minutes, then TIMED_OUT with States.Timeout) and validation; the result says
-//! `"workflowType"` and `"delivery"` (exactly-once / at-least-once). `--cost` adds `"cost"` (the
+//! `"workflowType"` and `"delivery"` (exactly-once / at-least-once; for Express,
+//! `"mustBeIdempotent"`: the tasks whose effect repeats if the execution runs twice). `--cost` adds `"cost"` (the
 //! `asl_core::cost::CostReport`: Standard vs Express for this run and for N runs a month) and
 //! prints it readably on stderr. `--lint` adds `"lints"` (the definition's lints and the run's:
 //! payload near 256 KiB, secrets in the input, cost hot spots) and prints them on stderr as
@@ -407,10 +408,18 @@ pub fn main(args: Args) -> ExitCode {
     };
     let mut out = summary(&status, &exec);
     out.insert("workflowType".into(), ty.as_str().into());
-    out.insert(
-        "delivery".into(),
-        serde_json::to_value(ty.delivery()).unwrap_or_default(),
-    );
+    let mut delivery = serde_json::to_value(ty.delivery()).unwrap_or_default();
+    if ty == WorkflowType::Express
+        && let Some(d) = delivery.as_object_mut()
+    {
+        // Where at-least-once bites: tasks whose effect repeats if the execution runs twice.
+        let risks = asl_core::workflow::repeat_sensitive_tasks(exec.machine());
+        d.insert(
+            "mustBeIdempotent".into(),
+            serde_json::to_value(risks).unwrap_or_default(),
+        );
+    }
+    out.insert("delivery".into(), delivery);
     if args.cost {
         let report = asl_core::cost::estimate(
             exec.machine(),

@@ -60,6 +60,30 @@ fn express_lets_the_long_loop_finish_where_standard_hits_the_history_quota() {
     assert_eq!(express["status"], "SUCCEEDED");
     assert_eq!(express["output"]["count"], 100_000);
     assert_eq!(express["delivery"]["semantics"], "at-least-once");
+    assert_eq!(
+        express["delivery"]["mustBeIdempotent"],
+        serde_json::json!([])
+    );
+    let (d, i, m) = example("video-pipeline");
+    let v = json(&asl(&[
+        "run", &d, "--input", &i, "--mocks", &m, "--type", "EXPRESS",
+    ]));
+    let risky: Vec<&str> = v["delivery"]["mustBeIdempotent"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|r| r["state"].as_str())
+        .collect();
+    assert_eq!(
+        risky,
+        [
+            "Validate",
+            "Transcode",
+            "Thumbnails",
+            "SaveMetadata",
+            "NotifyUser"
+        ]
+    );
 }
 
 #[test]

@@ -6,7 +6,8 @@
 //! fail with a `States.Timeout` error and emit a `ExecutionsTimedOut` CloudWatch metric", i.e. the
 //! execution ends TIMED_OUT), the execution semantics ([`WorkflowType::delivery`]) and the
 //! integration patterns Express rejects at `CreateStateMachine`
-//! ([`express_unsupported_pattern`]). Sources: the Step Functions developer guide, "Standard vs.
+//! ([`express_unsupported_pattern`]), and which tasks an at-least-once execution could repeat
+//! ([`repeat_sensitive_tasks`]). Sources: the Step Functions developer guide, "Standard vs.
 //! Express Workflows" and "Quotas related to state machine executions".
 //!
 //! Not owned here: enforcing limits ([`crate::exec`]), validation diagnostics
@@ -85,6 +86,55 @@ impl WorkflowType {
             },
         }
     }
+}
+
+/// Tasks whose effect repeats if their execution runs twice: service calls that send, publish,
+/// start or update (and Lambda functions, which may do anything). An at-least-once Express
+/// execution can run them more than once; Standard runs them exactly once (plus your Retry).
+pub fn repeat_sensitive_tasks(machine: &crate::model::StateMachine) -> Vec<RepeatRisk> {
+    use crate::model::{Branch, StateKind};
+    const ACTIONS: &[&str] = &[
+        "publish", "send", "start", "put", "update", "create", "delete", "invoke", "execute",
+        "charge", "write",
+    ];
+    fn walk(b: &Branch, out: &mut Vec<RepeatRisk>) {
+        for (name, s) in &b.states {
+            match &s.kind {
+                StateKind::Task(t) => {
+                    let r = &*t.resource.value;
+                    // `arn:…:states:::sns:publish` → `publish`; a function ARN → a Lambda.
+                    let action = r
+                        .rsplit(':')
+                        .next()
+                        .unwrap_or("")
+                        .split('.')
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
+                    let lambda = r.split(':').nth(2) == Some("lambda");
+                    if lambda || ACTIONS.iter().any(|a| action.starts_with(a)) {
+                        out.push(RepeatRisk {
+                            state: name.to_string(),
+                            resource: r.to_string(),
+                        });
+                    }
+                }
+                StateKind::Parallel(p) => p.branches.iter().for_each(|b| walk(b, out)),
+                StateKind::Map(m) => walk(&m.processor, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&machine.root, &mut out);
+    out
+}
+
+/// A task that must be idempotent under at-least-once execution.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RepeatRisk {
+    pub state: String,
+    pub resource: String,
 }
 
 /// How often an execution's work may happen.
@@ -213,6 +263,20 @@ mod tests {
             panic!("times out");
         };
         assert!(cause.is_some_and(|c| c.contains("TimeoutSeconds")));
+    }
+
+    #[test]
+    fn side_effects_that_repeat_under_at_least_once() {
+        let text = r#"{"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Next": "B"},
+            "B": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem", "Next": "C"},
+            "C": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:charge", "End": true}}}"#;
+        let m = crate::load(text).machine.expect("machine");
+        let names: Vec<String> = repeat_sensitive_tasks(&m)
+            .into_iter()
+            .map(|r| r.state)
+            .collect();
+        assert_eq!(names, ["A", "C"]);
     }
 
     #[test]

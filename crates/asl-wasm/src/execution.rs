@@ -33,6 +33,8 @@ struct DeliveryJs {
     workflow_type: asl_core::WorkflowType,
     semantics: &'static str,
     note: &'static str,
+    /// Express: the tasks whose effect repeats if the execution runs twice.
+    must_be_idempotent: Vec<asl_core::workflow::RepeatRisk>,
 }
 
 #[derive(Serialize)]
@@ -87,15 +89,22 @@ impl Execution {
         })
     }
 
-    /// `delivery() → {workflowType, semantics, note}`: exactly-once (Standard) or at-least-once
-    /// (Express), for the run summary.
+    /// `delivery() → {workflowType, semantics, note, mustBeIdempotent}`: exactly-once (Standard)
+    /// or at-least-once (Express, with the tasks whose effect would repeat), for the run summary.
     #[wasm_bindgen(unchecked_return_type = "Delivery")]
     pub fn delivery(&self) -> Result<JsValue, JsValue> {
         let d = self.workflow_type.delivery();
+        let must_be_idempotent = match self.workflow_type {
+            asl_core::WorkflowType::Express => {
+                asl_core::workflow::repeat_sensitive_tasks(self.inner.machine())
+            }
+            asl_core::WorkflowType::Standard => Vec::new(),
+        };
         js::to_js(&DeliveryJs {
             workflow_type: self.workflow_type,
             semantics: d.semantics,
             note: d.note,
+            must_be_idempotent,
         })
     }
 

@@ -134,7 +134,11 @@ export interface ValidateOptions {
 export interface ValidateResult { ok: boolean; diagnostics: Diagnostic[]; }
 export interface LintInfo { code: string; title: string; explanation: string; docsUrl: string; afterRun: boolean; }
 export interface FieldDoc { stateType: string | null; field: string | null; doc: string; default: string | null; docsUrl: string; }
-export interface Delivery { workflowType: WorkflowType; semantics: "exactly-once" | "at-least-once"; note: string; }
+export interface Delivery {
+  workflowType: WorkflowType; semantics: "exactly-once" | "at-least-once"; note: string;
+  /** Express: tasks whose effect repeats if the execution runs twice (empty for Standard). */
+  mustBeIdempotent: { state: string; resource: string }[];
+}
 export interface Prices {
   region: string; asOf: string;
   /** Standard: dollars per state transition. */

@@ -270,6 +270,9 @@ test("Execution: type EXPRESS, delivery, cost and run lints", () => {
   const express = Execution.start(loop(), { n: 20000, i: 0 }, { type: "EXPRESS" });
   assert.equal(express.run().status, "SUCCEEDED");
   assert.deepEqual(express.delivery().workflowType, "EXPRESS");
+  assert.deepEqual(express.delivery().mustBeIdempotent, []);
+  const order = Execution.start(ORDER, {}, { type: "EXPRESS", ...total(5) });
+  assert.deepEqual(order.delivery().mustBeIdempotent.map((r) => r.state), ["Fetch", "Approve"]);
   const cost = express.cost({ executionsPerMonth: 1000 });
   assert.equal(cost.usage.execution.billedTransitions, 40001);
   assert.ok(cost.express.perRunUsd < cost.standard.perRunUsd);
