@@ -1,6 +1,6 @@
 //! `asl run DEFINITION [--input FILE|-] [--mocks FILE [--state-machine NAME] [--test-case CASE]]
 //! [--unmocked fail|echo|ask] [--history] [--seed N] [--export-mocks FILE] [--type STANDARD|EXPRESS]
-//! [--cost [--executions-per-month N]] [--lint [--allow CODE]…]`: execute locally
+//! [--cost [--executions-per-month N] [--prices FILE]] [--lint [--allow CODE]…]`: execute locally
 //! (`--export-mocks` also writes the mocks in use as a Step Functions Local MockConfigFile).
 //!
 //! `--type` runs with that workflow type's limits (Standard: 25,000 history events, one year;
@@ -105,6 +105,11 @@ pub struct Args {
     /// Executions a month for the monthly figures of `--cost`.
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub executions_per_month: u64,
+    /// Prices for `--cost` (and the cost lint) instead of the us-east-1 defaults: a JSON object
+    /// with any of `region`, `asOf`, `perTransition`, `freeTransitionsPerMonth`, `perRequest`,
+    /// `gbHourTiers` ([[GB-hours, $ per GB-hour], …]).
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
     /// Run the lints (definition and run): `"lints"` in the JSON, warnings on stderr.
     #[arg(long)]
     pub lint: bool,
@@ -360,6 +365,15 @@ pub fn main(args: Args) -> ExitCode {
     if let Err(e) = lint_options.allow_names(args.allow.iter().map(String::as_str)) {
         return usage_error(e);
     }
+    if let Some(path) = &args.prices {
+        match read_json(path, "prices").and_then(|v| {
+            serde_json::from_str::<asl_core::cost::Prices>(&v.to_json_string())
+                .map_err(|e| format!("{}: prices: {e}", path.display()))
+        }) {
+            Ok(p) => lint_options.prices = p,
+            Err(e) => return usage_error(e),
+        }
+    }
     let load_options = asl_core::LoadOptions {
         workflow_type: ty,
         lints: args.lint,
@@ -428,7 +442,7 @@ pub fn main(args: Args) -> ExitCode {
             ty,
             text.len() as u64,
             args.executions_per_month,
-            &asl_core::cost::Prices::default(),
+            &lint_options.prices,
         );
         eprint!("{}", report.to_text());
         out.insert(

@@ -149,6 +149,32 @@ fn cost_compares_standard_and_express_for_the_video_pipeline() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("STANDARD: $0.00015000 per run"), "{stderr}");
     assert!(stderr.contains("100,000 runs a month"), "{stderr}");
+    // Editable prices: twice the transition price doubles Standard's bill.
+    let prices = scratch(
+        "prices.json",
+        r#"{"region": "eu-west-3", "perTransition": 0.00005}"#,
+    );
+    let v = json(&asl(&[
+        "run",
+        &d,
+        "--input",
+        &i,
+        "--mocks",
+        &m,
+        "--cost",
+        "--prices",
+        prices.to_str().expect("path"),
+    ]));
+    assert_eq!(v["cost"]["prices"]["region"], "eu-west-3");
+    let doubled = v["cost"]["standard"]["perRunUsd"].as_f64().expect("usd");
+    assert!((doubled - 2.0 * standard).abs() < 1e-12);
+    let bad = scratch("bad-prices.json", r#"{"perTransition": "cheap"}"#);
+    assert_eq!(
+        asl(&["run", &d, "--cost", "--prices", bad.to_str().expect("path")])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
