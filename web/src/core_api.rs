@@ -9,11 +9,14 @@
 use std::sync::Arc;
 
 use asl_core::history::HistoryEvent;
+use asl_core::lint::LintOptions;
 use asl_core::mock::{
     EVERY_INVOCATION, MockConfig, MockFile, MockOutcome, MockResponse, MockSequence, Mocks,
 };
 use asl_core::model::{Branch, StateKind, StateMachine};
 use asl_core::value::Value;
+use asl_core::workflow::WorkflowType;
+use asl_core::{Code, LoadOptions};
 
 mod mocks;
 pub mod stepper;
@@ -44,6 +47,112 @@ pub struct Diagnostic {
     /// Byte range in the text (what the editor underlines).
     pub start: usize,
     pub end: usize,
+    /// A lint (a warning that can be allowed for the session).
+    pub lint: bool,
+    /// A quick fix the editor can apply.
+    pub fix: Option<QuickFix>,
+}
+
+/// A text edit that fixes a diagnostic: replace bytes `start..end` with `replacement`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickFix {
+    pub title: String,
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+}
+
+impl QuickFix {
+    /// The text with the fix applied (unchanged if the range no longer fits the text).
+    pub fn apply(&self, text: &str) -> String {
+        match (text.get(..self.start), text.get(self.end..)) {
+            (Some(before), Some(after)) if self.start <= self.end => {
+                format!("{before}{}{after}", self.replacement)
+            }
+            _ => text.to_string(),
+        }
+    }
+}
+
+/// What the session says about how to check and run the definition: the workflow type and the
+/// lints the user silenced.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    pub workflow_type: WorkflowType,
+    pub allow: Vec<Code>,
+}
+
+impl Settings {
+    fn load_options(&self) -> LoadOptions {
+        let mut o = LoadOptions::for_type(self.workflow_type);
+        o.lint.allow = self.allow.clone();
+        o
+    }
+
+    pub fn lint_options(&self) -> LintOptions {
+        LintOptions {
+            allow: self.allow.clone(),
+            workflow_type: self.workflow_type,
+            ..LintOptions::default()
+        }
+    }
+}
+
+/// A diagnostic code from its name (the session keeps allowed lints by name).
+pub fn code_named(name: &str) -> Option<Code> {
+    Code::ALL.iter().copied().find(|c| c.as_str() == name)
+}
+
+/// The one-paragraph explanation and docs link of a lint.
+pub fn lint_info(code: &str) -> Option<&'static asl_core::lint::registry::LintInfo> {
+    code_named(code).and_then(asl_core::lint::registry::info)
+}
+
+/// Core diagnostics as the editor shows them.
+pub fn view_diagnostics(diags: &[asl_core::Diagnostic]) -> Vec<Diagnostic> {
+    diags
+        .iter()
+        .map(|d| Diagnostic {
+            severity: match d.severity {
+                asl_core::Severity::Error => Severity::Error,
+                asl_core::Severity::Warning => Severity::Warning,
+            },
+            code: d.code.to_string(),
+            message: d.message.clone(),
+            pointer: d.pointer.clone(),
+            line: (d.start.line as usize).max(1),
+            column: (d.start.column as usize).max(1),
+            start: d.span.start as usize,
+            end: d.span.end as usize,
+            lint: d.code.is_lint(),
+            fix: d.fix.as_ref().map(|f| QuickFix {
+                title: f.title.clone(),
+                start: f.span.start as usize,
+                end: f.span.end as usize,
+                replacement: f.replacement.clone(),
+            }),
+        })
+        .collect()
+}
+
+/// The byte offset of a 1-based line and character column in `text`.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    text[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| line_start + i)
+}
+
+/// What the field at a byte offset means: one paragraph, its default, the AWS docs page.
+pub fn field_doc(text: &str, offset: usize) -> Option<asl_core::field_docs::FieldDoc> {
+    asl_core::field_docs::at_offset(text, u32::try_from(offset).ok()?)
 }
 
 /// What the views show for one version of the definition text.
@@ -62,28 +171,12 @@ impl Analysis {
     }
 }
 
-/// Loads and validates the editor's text.
-pub fn analyze(text: &str) -> Analysis {
-    let loaded = asl_core::load(text);
+/// Loads and validates the editor's text, with the session's workflow type and lints.
+pub fn analyze(text: &str, settings: &Settings) -> Analysis {
+    let loaded = asl_core::load_with(text, &settings.load_options());
     let has_errors = loaded.has_errors();
     Analysis {
-        diagnostics: loaded
-            .diagnostics
-            .iter()
-            .map(|d| Diagnostic {
-                severity: match d.severity {
-                    asl_core::Severity::Error => Severity::Error,
-                    asl_core::Severity::Warning => Severity::Warning,
-                },
-                code: d.code.to_string(),
-                message: d.message.clone(),
-                pointer: d.pointer.clone(),
-                line: (d.start.line as usize).max(1),
-                column: (d.start.column as usize).max(1),
-                start: d.span.start as usize,
-                end: d.span.end as usize,
-            })
-            .collect(),
+        diagnostics: view_diagnostics(&loaded.diagnostics),
         machine: if has_errors {
             None
         } else {
@@ -196,7 +289,10 @@ mod tests {
 
     #[test]
     fn syntax_error_is_positioned() {
-        let a = analyze("{\n  \"StartAt\": \"A\",\n  \"States\": {,}\n}");
+        let a = analyze(
+            "{\n  \"StartAt\": \"A\",\n  \"States\": {,}\n}",
+            &Settings::default(),
+        );
         assert!(a.has_errors());
         assert!(a.machine.is_none());
         assert_eq!(a.diagnostics[0].line, 3);
@@ -204,7 +300,10 @@ mod tests {
 
     #[test]
     fn a_valid_machine_is_drawn() {
-        let a = analyze(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#);
+        let a = analyze(
+            r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#,
+            &Settings::default(),
+        );
         assert!(!a.has_errors(), "{:?}", a.diagnostics);
         let svg = a
             .machine
@@ -214,9 +313,53 @@ mod tests {
     }
 
     fn session(def: &str, input: &str, mocks: &str) -> Result<Session, RunView> {
-        let a = analyze(def);
+        let a = analyze(def, &Settings::default());
         assert!(!a.has_errors(), "{:?}", a.diagnostics);
-        Session::start(a.machine.unwrap_or_else(|| unreachable!()), input, mocks)
+        Session::start(
+            a.machine.unwrap_or_else(|| unreachable!()),
+            input,
+            mocks,
+            WorkflowType::Standard,
+        )
+    }
+
+    #[test]
+    fn lints_come_with_their_fix_and_allowing_one_silences_it() {
+        let def = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{\"FunctionName\":\"f\"},\"End\":true}}}";
+        let a = analyze(def, &Settings::default());
+        let lint = a
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "LAMBDA_TRANSIENT_RETRY_MISSING")
+            .expect("the transient-retry lint");
+        assert!(lint.lint);
+        let fixed = lint.fix.as_ref().expect("a quick fix").apply(def);
+        assert!(
+            !analyze(&fixed, &Settings::default())
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "LAMBDA_TRANSIENT_RETRY_MISSING"),
+            "{fixed}"
+        );
+        let allowed = Settings {
+            allow: vec![code_named("LAMBDA_TRANSIENT_RETRY_MISSING").expect("a code")],
+            ..Settings::default()
+        };
+        assert!(
+            !analyze(def, &allowed)
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "LAMBDA_TRANSIENT_RETRY_MISSING")
+        );
+    }
+
+    #[test]
+    fn offsets_from_line_and_column() {
+        let t = "ab\nçd\ne";
+        assert_eq!(offset_of(t, 1, 1), 0);
+        assert_eq!(offset_of(t, 2, 2), 5);
+        assert_eq!(offset_of(t, 3, 1), 7);
+        assert_eq!(offset_of(t, 9, 1), t.len());
     }
 
     const TASK_PASS: &str = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"P"},"P":{"Type":"Pass","End":true}}}"#;

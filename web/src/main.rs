@@ -14,6 +14,7 @@ mod inspector;
 mod json_view;
 mod mocks_form;
 mod results;
+mod run_report;
 mod stepper_bar;
 mod stepping;
 mod storage;

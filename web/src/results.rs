@@ -9,11 +9,12 @@ use std::sync::Arc;
 use asl_core::model::StateMachine;
 use leptos::prelude::*;
 
-use crate::core_api::RunView;
-use crate::editor::Editor;
+use crate::core_api::{RunView, Settings};
+use crate::editor::{Editor, Goto};
 use crate::highlight;
 use crate::inspector::InspectPane;
 use crate::mocks_form::{MocksPane, MocksView};
+use crate::run_report::RunReport;
 use crate::stepper_bar::clock;
 use crate::stepping::Stepper;
 
@@ -67,6 +68,9 @@ pub fn ResultsPane(
     stepper: Stepper,
     /// Set before the mocks change to keep the session (a paused task's answer saved as a mock).
     keep_session: StoredValue<bool>,
+    definition: RwSignal<String>,
+    settings: RwSignal<Settings>,
+    goto: RwSignal<Option<Goto>>,
 ) -> impl IntoView {
     let mocks_view = RwSignal::new(MocksView::Form);
     view! {
@@ -105,7 +109,12 @@ pub fn ResultsPane(
                         view! { <MocksPane mocks=mocks machine=machine view=mocks_view /> }.into_any()
                     }
                     Tab::Inspect => view! { <InspectPane stepper=stepper mocks=mocks keep_session=keep_session /> }.into_any(),
-                    Tab::Output => view! { <Output run=run /> }.into_any(),
+                    Tab::Output => view! {
+                        <div class="output-tab">
+                            <Output run=run />
+                            <RunReport stepper=stepper definition=definition settings=settings goto=goto/>
+                        </div>
+                    }.into_any(),
                     Tab::History => view! { <History stepper=stepper /> }.into_any(),
                 }}
             </div>

@@ -13,7 +13,7 @@ use asl_core::inspect::Breakpoints;
 use leptos::prelude::*;
 
 use crate::core_api::stepper::{Answer, Session, StepView};
-use crate::core_api::{self, RunView};
+use crate::core_api::{self, RunView, Settings};
 use crate::timing;
 
 /// Frame time a sliced run aims at (ms).
@@ -48,6 +48,7 @@ pub struct Stepper {
     definition: RwSignal<String>,
     input: RwSignal<String>,
     mocks: RwSignal<String>,
+    settings: RwSignal<Settings>,
 }
 
 impl Stepper {
@@ -55,6 +56,7 @@ impl Stepper {
         definition: RwSignal<String>,
         input: RwSignal<String>,
         mocks: RwSignal<String>,
+        settings: RwSignal<Settings>,
     ) -> Stepper {
         Stepper {
             session: StoredValue::new_local(None),
@@ -71,6 +73,7 @@ impl Stepper {
             definition,
             input,
             mocks,
+            settings,
         }
     }
 
@@ -97,15 +100,17 @@ impl Stepper {
             return true;
         }
         // The text as it is now: the page's analysis may lag it by the typing debounce.
+        let settings = self.settings.get_untracked();
         let Some(machine) = self
             .definition
-            .with_untracked(|t| core_api::analyze(t).machine)
+            .with_untracked(|t| core_api::analyze(t, &settings).machine)
         else {
             return false;
         };
-        let started = self
-            .input
-            .with_untracked(|i| self.mocks.with_untracked(|m| Session::start(machine, i, m)));
+        let started = self.input.with_untracked(|i| {
+            self.mocks
+                .with_untracked(|m| Session::start(machine, i, m, settings.workflow_type))
+        });
         match started {
             Ok(mut s) => {
                 s.breakpoints = self.breakpoints.get_untracked();

@@ -42,6 +42,8 @@ pub fn read_mocks_file(text: &str) -> MocksText {
             column: (e.column as usize).max(1),
             start: e.span.start as usize,
             end: e.span.end as usize,
+            lint: false,
+            fix: None,
         }),
     }
 }

@@ -6,18 +6,22 @@
 
 use std::sync::Arc;
 
+use asl_core::cost::{self, CostReport, Prices};
 use asl_core::exec::{
-    ExecOptions, Execution, PendingTask, RunStop, Status, TaskAnswer, TaskResult,
+    ExecOptions, Execution, Limits, PendingTask, RunStop, Status, TaskAnswer, TaskResult,
 };
 use asl_core::inspect::{self, Breakpoints, Overlay, TimelineMark, Visit};
 use asl_core::model::StateMachine;
 use asl_core::value::Value;
+use asl_core::workflow::WorkflowType;
 
-use super::{EventRow, RunView, event_row, read_mocks};
+use super::{Diagnostic, EventRow, RunView, Settings, event_row, read_mocks, view_diagnostics};
 
 /// A running (or finished) execution with its breakpoints.
 pub struct Session {
     exec: Execution,
+    input: Value,
+    workflow_type: WorkflowType,
     pub breakpoints: Breakpoints,
     /// `timeline` of the recorded events, kept until more are recorded.
     marks: Arc<Vec<TimelineMark>>,
@@ -40,7 +44,12 @@ pub struct StepView {
 
 impl Session {
     /// Starts an execution (no event yet) of the machine on the input text with the mocks text.
-    pub fn start(machine: Arc<StateMachine>, input: &str, mocks: &str) -> Result<Session, RunView> {
+    pub fn start(
+        machine: Arc<StateMachine>,
+        input: &str,
+        mocks: &str,
+        workflow_type: WorkflowType,
+    ) -> Result<Session, RunView> {
         let input = match Value::parse(if input.trim().is_empty() { "{}" } else { input }) {
             Ok(v) => v,
             Err(e) => {
@@ -54,10 +63,17 @@ impl Session {
             .map_err(|e| RunView::invalid("mocks", format!("The mocks are not valid: {e}")))?;
         let options = ExecOptions {
             mocks: Arc::new(mocks),
+            // The type's quotas: Standard's 25,000 events and a year, Express's five minutes.
+            limits: workflow_type.limits(Limits {
+                max_transitions: workflow_type.default_max_transitions(),
+                ..Limits::default()
+            }),
             ..ExecOptions::default()
         };
         Ok(Session {
-            exec: Execution::start(machine, input, options),
+            exec: Execution::start(machine, input.clone(), options),
+            input,
+            workflow_type,
             breakpoints: Breakpoints::default(),
             marks: Arc::new(Vec::new()),
         })
@@ -171,6 +187,38 @@ impl Session {
     pub fn event_json(&self, id: u32) -> Option<String> {
         let e = self.exec.recorded().get((id as usize).checked_sub(1)?)?;
         serde_json::to_string_pretty(e).ok()
+    }
+
+    /// What this run would cost as Standard and as Express (`executions` a month), once it has
+    /// ended.
+    pub fn cost(&self, definition_bytes: usize, executions: u64) -> Option<CostReport> {
+        if !self.exec.status().is_finished() {
+            return None;
+        }
+        Some(cost::estimate(
+            self.exec.machine(),
+            self.exec.history(),
+            self.exec.transitions(),
+            self.workflow_type,
+            definition_bytes as u64,
+            executions,
+            &Prices::default(),
+        ))
+    }
+
+    /// The lints that need a finished run (payload near the limit, secrets in the input, cost
+    /// hot spots), positioned in `text`.
+    pub fn run_lints(&self, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+        if !self.exec.status().is_finished() {
+            return Vec::new();
+        }
+        let all =
+            asl_core::lint::all_lints(text, &self.exec, &self.input, &settings.lint_options());
+        let after_run: Vec<asl_core::Diagnostic> = all
+            .into_iter()
+            .filter(|d| asl_core::lint::registry::info(d.code).is_some_and(|i| i.after_run))
+            .collect();
+        view_diagnostics(&after_run)
     }
 
     /// The visits of a state so far.
