@@ -38,7 +38,10 @@ pub struct ScopeSpec {
 }
 
 /// Build the drawing: the top scope gets Start and End markers; nested scopes do not (their entry
-/// is where the container's edges meet them, as in the AWS console).
+/// is where the container's edges meet them, as in the AWS console). Fail states get no edge to
+/// the End marker: the red capsule ends the drawing by itself, and an edge to End would pull every
+/// Fail state down to the last row, far from the Choice or Catch that leads to it (the developer
+/// guide's ETL sample: five Fail states side by side at the bottom, edges up to 2,500 px long).
 pub fn build(top: &ScopeSpec, comment: &str) -> Graph {
     let mut root = scope(top, "", "", "");
     let n = root.nodes.len();
@@ -60,7 +63,7 @@ pub fn build(top: &ScopeSpec, comment: &str) -> Graph {
         });
     }
     for (i, st) in top.states.iter().enumerate() {
-        if st.terminal {
+        if st.terminal && st.kind != Some(NodeKind::Fail) {
             edges.push(Edge {
                 id: format!("e-end-{i}"),
                 from: i,

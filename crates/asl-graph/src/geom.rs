@@ -134,6 +134,38 @@ pub fn segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool {
     (d1 > 0.0) != (d2 > 0.0) && (d3 > 0.0) != (d4 > 0.0)
 }
 
+/// True if segment ab has a point strictly inside `r` shrunk by one pixel (so a segment that
+/// only grazes a box does not count).
+pub fn segment_enters_rect(a: Point, b: Point, r: &Rect) -> bool {
+    let r = Rect::new(r.x + 1.0, r.y + 1.0, r.w - 2.0, r.h - 2.0);
+    if r.w <= 0.0 || r.h <= 0.0 {
+        return false;
+    }
+    // Liang–Barsky clipping: the part of the segment inside the slab of each axis.
+    let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+    let d = b.minus(a);
+    for (p, q) in [
+        (-d.x, a.x - r.x),
+        (d.x, r.right() - a.x),
+        (-d.y, a.y - r.y),
+        (d.y, r.bottom() - a.y),
+    ] {
+        if p == 0.0 {
+            if q <= 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    t0 < t1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +193,20 @@ mod tests {
             p(0.0, 1.0),
             p(10.0, 1.0)
         ));
+    }
+
+    #[test]
+    fn segments_entering_a_box() {
+        let r = Rect::new(0.0, 0.0, 10.0, 10.0);
+        let p = Point::new;
+        assert!(segment_enters_rect(p(-5.0, 5.0), p(15.0, 5.0), &r));
+        assert!(segment_enters_rect(p(5.0, 5.0), p(6.0, 6.0), &r));
+        assert!(
+            !segment_enters_rect(p(-5.0, 0.5), p(15.0, 0.5), &r),
+            "grazing"
+        );
+        assert!(!segment_enters_rect(p(-5.0, 20.0), p(15.0, 12.0), &r));
+        assert!(!segment_enters_rect(p(12.0, -5.0), p(12.0, 15.0), &r));
     }
 
     #[test]

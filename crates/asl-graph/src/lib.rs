@@ -30,6 +30,7 @@ pub mod fallback;
 pub mod from_model;
 pub mod geom;
 pub mod graph;
+mod lanes;
 mod layers;
 pub mod layout;
 mod layout_rs;

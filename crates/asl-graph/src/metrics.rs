@@ -1,13 +1,16 @@
-//! Readability figures for a laid-out graph: node overlaps, label overlaps and edge crossings.
+//! Readability figures for a laid-out graph: node and label overlaps, edge crossings, edges that
+//! run through a box, names cut short, total edge length, and how far terminal states (Fail,
+//! Succeed, `End: true`) sit from the state that leads to them.
 //!
 //! Owns measurement only; tests and benchmarks print these per sample so layout changes are judged
-//! by numbers, not by eye alone.
+//! by numbers, not by eye alone (`cargo test -p asl-graph --test readability -- --nocapture`).
 
 use crate::geom::{Point, Rect, flatten, segments_cross};
-use crate::layout::{Layout, ScopeGeom};
+use crate::graph::{Graph, NodeKind, Scope};
+use crate::layout::{Layout, ScopeGeom, Shape};
 
 /// What [`measure`] counts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Readability {
     /// Nodes drawn.
     pub nodes: usize,
@@ -20,10 +23,29 @@ pub struct Readability {
     pub label_overlaps: usize,
     /// Pairs of edges (not sharing an end node) whose curves cross, counted once per crossing point.
     pub edge_crossings: usize,
+    /// (edge, node) pairs where the edge's curve enters the drawn shape of a node that is neither
+    /// of its ends nor a container holding it. Must be zero.
+    pub edges_through_boxes: usize,
+    /// States whose name is not shown in full (wrapped to the line limit and still elided).
+    pub names_cut: usize,
+    /// Sum of the lengths of all edge curves, in px.
+    pub edge_length: f64,
+    /// Length of the longest edge curve, in px.
+    pub longest_edge: f64,
+    /// Terminal states (Fail, Succeed, `End: true`; see [`measure_graph`]) more than
+    /// [`TERMINAL_NEAR`] px below (or anywhere above) the nearest state that leads to them.
+    pub terminals_far: usize,
+    /// The largest vertical gap between a terminal state and the nearest state leading to it, px.
+    pub terminal_gap: f64,
 }
+
+/// A terminal state counts as near its predecessor when its top is at most this far below the
+/// predecessor's bottom: one row of boxes (beside the edge's label) and the row gaps.
+pub const TERMINAL_NEAR: f64 = 160.0;
 
 struct FlatNode {
     rect: Rect,
+    shape: Shape,
     /// Index of the enclosing container in the flat list, for each ancestor.
     ancestors: Vec<usize>,
 }
@@ -31,9 +53,61 @@ struct FlatNode {
 struct FlatEdge {
     pts: Vec<Point>,
     ends: (usize, usize),
+    /// Flat indices of the containers around the edge's scope.
+    ancestors: Vec<usize>,
 }
 
-/// Count overlaps and crossings.
+/// Everything [`measure`] counts, plus the terminal-state figures, which need to know which
+/// nodes are terminal states.
+pub fn measure_graph(graph: &Graph, lay: &Layout) -> Readability {
+    let mut r = measure(lay);
+    let mut gaps = Vec::new();
+    terminal_gaps(&graph.root, &lay.root, &mut gaps);
+    r.terminals_far = gaps.iter().filter(|&&g| g > TERMINAL_NEAR).count();
+    r.terminal_gap = gaps.iter().copied().fold(0.0, f64::max);
+    r
+}
+
+/// Per terminal state of `s` and its nested scopes: the vertical gap from the bottom of its nearest
+/// predecessor to its top (negative when it sits beside or above it, which counts as far when
+/// it is above: [`f64::INFINITY`]).
+fn terminal_gaps(s: &Scope, g: &ScopeGeom, out: &mut Vec<f64>) {
+    for (i, n) in s.nodes.iter().enumerate() {
+        for (c, cg) in n.children.iter().zip(&g.nodes[i].children) {
+            terminal_gaps(c, cg, out);
+        }
+        let to_end = s
+            .edges
+            .iter()
+            .any(|e| e.from == i && s.nodes.get(e.to).is_some_and(|t| t.kind == NodeKind::End));
+        let terminal = matches!(n.kind, NodeKind::Fail | NodeKind::Succeed) || to_end;
+        if !terminal || n.kind.is_marker() {
+            continue;
+        }
+        let me = g.nodes[i].rect;
+        let gap = s
+            .edges
+            .iter()
+            .filter(|e| e.to == i && e.from != i && !s.nodes[e.from].kind.is_marker())
+            .map(|e| {
+                let p = g.nodes[e.from].rect;
+                if me.y + 1.0 >= p.bottom() {
+                    me.y - p.bottom()
+                } else if me.bottom() > p.y {
+                    // Beside it (a loop or a short row): near.
+                    0.0
+                } else {
+                    f64::INFINITY
+                }
+            })
+            .fold(f64::INFINITY, f64::min);
+        if gap.is_finite() {
+            out.push(gap.max(0.0));
+        }
+    }
+}
+
+/// Count overlaps, crossings, edges through boxes, cut names and edge length.
 pub fn measure(lay: &Layout) -> Readability {
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
@@ -58,6 +132,20 @@ pub fn measure(lay: &Layout) -> Readability {
         });
         let hits_label = labels[k + 1..].iter().any(|(o, _)| o.overlaps(lr));
         r.label_overlaps += usize::from(hits_node) + usize::from(hits_label);
+    }
+    for e in &edges {
+        let len: f64 = e.pts.windows(2).map(|w| w[1].minus(w[0]).len()).sum();
+        r.edge_length += len;
+        r.longest_edge = r.longest_edge.max(len);
+        // Sample points, not just the polyline's corners, so short cuts through a corner count.
+        for (k, n) in nodes.iter().enumerate() {
+            if k == e.ends.0 || k == e.ends.1 || e.ancestors.contains(&k) {
+                continue;
+            }
+            if e.pts.windows(2).any(|w| segment_enters(n, w[0], w[1])) {
+                r.edges_through_boxes += 1;
+            }
+        }
     }
     for i in 0..edges.len() {
         for j in i + 1..edges.len() {
@@ -95,8 +183,12 @@ fn flatten_scope(
         ids.push(nodes.len());
         nodes.push(FlatNode {
             rect: n.rect,
+            shape: n.shape,
             ancestors: ancestors.to_vec(),
         });
+        if n.elided {
+            r.names_cut += 1;
+        }
     }
     let _ = base;
     for (k, n) in s.nodes.iter().enumerate() {
@@ -112,16 +204,23 @@ fn flatten_scope(
         }
     }
     for e in &s.edges {
-        // Ends are identified by the nearest node of this scope to each end point.
+        // Ends are identified by the node of this scope whose box holds each end point (the
+        // smallest, if several), else the one with the nearest centre.
         let pts = flatten(&e.path, 8);
         let near = |p: Point| {
-            s.nodes
+            let holding = s
+                .nodes
                 .iter()
                 .enumerate()
-                .min_by(|a, b| {
-                    let da = a.1.rect.center().minus(p).len();
-                    let db = b.1.rect.center().minus(p).len();
-                    da.total_cmp(&db)
+                .filter(|(_, n)| inflate(&n.rect, 2.0).contains(&Rect::new(p.x, p.y, 0.0, 0.0)))
+                .min_by(|a, b| (a.1.rect.w * a.1.rect.h).total_cmp(&(b.1.rect.w * b.1.rect.h)));
+            holding
+                .or_else(|| {
+                    s.nodes.iter().enumerate().min_by(|a, b| {
+                        let da = a.1.rect.center().minus(p).len();
+                        let db = b.1.rect.center().minus(p).len();
+                        da.total_cmp(&db)
+                    })
                 })
                 .map_or(0, |(i, _)| ids[i])
         };
@@ -132,8 +231,64 @@ fn flatten_scope(
         if let Some((lr, _)) = &e.label {
             labels.push((*lr, ancestors.to_vec()));
         }
-        edges.push(FlatEdge { pts, ends });
+        edges.push(FlatEdge {
+            pts,
+            ends,
+            ancestors: ancestors.to_vec(),
+        });
     }
+}
+
+fn inflate(r: &Rect, d: f64) -> Rect {
+    Rect::new(r.x - d, r.y - d, r.w + 2.0 * d, r.h + 2.0 * d)
+}
+
+/// The outline a node is drawn with, shrunk by a pixel so an edge grazing it does not count:
+/// a diamond for Choice, the box for everything else (a pill's rounded ends are ignored).
+fn outline(n: &FlatNode) -> [Point; 4] {
+    let r = inflate(&n.rect, -1.0);
+    let c = r.center();
+    match n.shape {
+        Shape::Diamond => [
+            Point::new(c.x, r.y),
+            Point::new(r.right(), c.y),
+            Point::new(c.x, r.bottom()),
+            Point::new(r.x, c.y),
+        ],
+        _ => [
+            Point::new(r.x, r.y),
+            Point::new(r.right(), r.y),
+            Point::new(r.right(), r.bottom()),
+            Point::new(r.x, r.bottom()),
+        ],
+    }
+}
+
+/// True if segment ab has a point strictly inside the node's outline.
+fn segment_enters(n: &FlatNode, a: Point, b: Point) -> bool {
+    let r = n.rect;
+    if a.x.max(b.x) <= r.x || a.x.min(b.x) >= r.right() {
+        return false;
+    }
+    if a.y.max(b.y) <= r.y || a.y.min(b.y) >= r.bottom() {
+        return false;
+    }
+    let poly = outline(n);
+    let inside = |p: Point| {
+        // Clockwise in screen coordinates: inside when on the same side of every edge.
+        (0..4).all(|k| {
+            let (u, v) = (poly[k], poly[(k + 1) % 4]);
+            (v.x - u.x) * (p.y - u.y) - (v.y - u.y) * (p.x - u.x) > 0.0
+        })
+    };
+    if inside(a) || inside(b) || inside(a.plus(b).scale(0.5)) {
+        return true;
+    }
+    // Convex outline: a segment with both ends outside passes through it iff it crosses two sides.
+    (0..4)
+        .filter(|&k| segments_cross(a, b, poly[k], poly[(k + 1) % 4]))
+        .count()
+        >= 2
 }
 
 #[cfg(test)]

@@ -423,7 +423,7 @@ impl Writer<'_> {
                 );
                 // A coloured bar inside the left edge says the type at a glance, as in the console.
                 let bar_h = if g.shape == Shape::Container {
-                    34.0
+                    layout::header_height(g.lines.len()) - 12.0
                 } else {
                     r.h - 14.0
                 };
@@ -503,8 +503,18 @@ impl Writer<'_> {
         let cx = num(r.center().x);
         let (first_baseline, caption_baseline) = match g.shape {
             Shape::Pill if n.kind.is_marker() => (r.center().y + 4.5, 0.0),
-            Shape::Diamond => (r.center().y - 1.0, r.center().y + 14.0),
-            Shape::Container => (r.y + 21.0, r.y + 37.0),
+            Shape::Diamond => {
+                // The name lines and the caption, centred as a block on the diamond's centre.
+                let extra = (g.lines.len().max(1) - 1) as f64 * layout::LINE_H;
+                (
+                    r.center().y - 1.0 - extra / 2.0,
+                    r.center().y + 14.0 + extra / 2.0,
+                )
+            }
+            Shape::Container => {
+                let extra = (g.lines.len().max(1) - 1) as f64 * layout::LINE_H;
+                (r.y + 21.0, r.y + 37.0 + extra)
+            }
             Shape::Box | Shape::Pill => {
                 let top =
                     r.y + (r.h - g.lines.len() as f64 * layout::LINE_H - layout::CAPTION_H) / 2.0;
