@@ -131,6 +131,7 @@ pub fn graph_svg(g: &LaidOut, dark: bool, status: &[(String, StateStatus)]) -> S
             .iter()
             .map(|(p, s)| (p.clone(), s.to_graph()))
             .collect(),
+        ..asl_graph::RenderOptions::default()
     };
     asl_graph::svg::write(&g.graph, &g.layout, &opts)
 }

@@ -233,6 +233,21 @@ fn size_node(node: &crate::graph::Node, budget: u64) -> NodeGeom {
     let caption = measure::elide(&node.caption, CAPTION_PX, false, CAPTION_MAX_W);
     let caption_w = measure::text_width(&caption, CAPTION_PX, false);
     match node.kind {
+        NodeKind::Missing => {
+            // A small dashed capsule: `? Name`, the name of the state that does not exist.
+            let text = measure::elide(&format!("? {}", node.name), 12.5, true, 200.0);
+            let elided = text != format!("? {}", node.name);
+            let w = measure::text_width(&text, 12.5, true).max(20.0) + 24.0;
+            NodeGeom {
+                rect: Rect::new(0.0, 0.0, w.round(), 28.0),
+                shape: Shape::Pill,
+                lines: vec![text],
+                elided,
+                caption: String::new(),
+                frames: Vec::new(),
+                children: Vec::new(),
+            }
+        }
         NodeKind::Start | NodeKind::End => {
             let w = measure::text_width(&node.name, 12.5, true).max(36.0) + 28.0;
             NodeGeom {

@@ -37,10 +37,12 @@ mod layout_rs;
 pub mod measure;
 pub mod metrics;
 pub mod order;
+pub mod problems;
 pub mod rows;
 pub mod svg;
 
-pub use svg::{RenderOptions, Status, Theme};
+pub use problems::problems;
+pub use svg::{Problem, RenderOptions, Status, Theme};
 
 /// Draw a graph model as SVG (lay it out, then write it). Same graph and options, same bytes.
 pub fn render_graph(graph: &graph::Graph, opts: &RenderOptions) -> String {
@@ -51,4 +53,22 @@ pub fn render_graph(graph: &graph::Graph, opts: &RenderOptions) -> String {
 /// Draw a state machine as SVG: the entry point for the CLI, the wasm API and the web app.
 pub fn render_svg(machine: &asl_core::model::StateMachine, opts: &RenderOptions) -> String {
     render_graph(&from_model::graph(machine), opts)
+}
+
+/// Draw whatever [`asl_core::load`] kept of a definition, errors or not, with its diagnostics on
+/// the states they concern (added to `opts.problems`). `None` only when there is no machine to
+/// draw (the text is not a JSON object).
+///
+/// ```
+/// let loaded = asl_core::load(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Gone"}}}"#);
+/// assert!(loaded.has_errors());
+/// let svg = asl_graph::render_loaded(&loaded, &asl_graph::RenderOptions::default()).expect("drawn");
+/// assert!(svg.contains(r#"data-state="A""#) && svg.contains("has-error"));
+/// assert!(svg.contains(r#"data-missing="Gone""#) && svg.contains("asl-edge-dangling"));
+/// ```
+pub fn render_loaded(loaded: &asl_core::Loaded, opts: &RenderOptions) -> Option<String> {
+    let machine = loaded.machine.as_ref()?;
+    let mut opts = opts.clone();
+    opts.problems.extend(problems(&loaded.diagnostics));
+    Some(render_svg(machine, &opts))
 }
