@@ -53,9 +53,19 @@
 //!   topological order of their source (also the order that avoids its edge-order panics), so
 //!   every reachability check returns at once. Empty scopes never reach it.
 //! - **Back edges and self-loops** are routed by us: back edges up a side lane clear of
-//!   everything they pass (left or right, whichever is shorter and cuts no box), self-loops as a
-//!   loop off the node's right side with room reserved by widening the node. As bend elements
-//!   they cost one element per row spanned (200 states: 30 ms → 4 ms without them).
+//!   everything they pass ([`crate::lanes`]: the side and the runs that enter no box), self-loops
+//!   as a loop off the node's right side with room reserved by widening the node. As bend
+//!   elements they cost one element per row spanned (200 states: 30 ms → 4 ms without them).
+//! - **Terminal states** stay next to the state that leads to them: layout-rs's rank optimiser
+//!   sinks every element with as many predecessors as successors, which pulled each `End: true`
+//!   state down to the End marker (and, before Fail states lost their edge to End, every Fail to
+//!   the last row: the ETL sample's five Fail states side by side, edges up to 2,500 px). An edge
+//!   into End gets an empty label element (that sinks instead), our ranking pins terminal states,
+//!   and layout-rs's layers are kept only when no terminal drifted further than in ours.
+//! - **Edges cross rows straight**: a long edge passes each bend and label element vertically,
+//!   from its row's top to its bottom, and bends only in the gaps between rows, so it never cuts a
+//!   tall box's corner; first and last segments that would clip a neighbour are flattened
+//!   (`bend_clear_of_boxes`). Rows hang their nodes from the top.
 //! - **Disconnected nodes** (unreachable states, states joined only by loops) go in a row under
 //!   the rest.
 //! - **Mixed parallel edges** (an unlabelled and a labelled edge between the same two nodes) all
@@ -762,16 +772,18 @@ fn run_layered(
     // what layout-rs's minimiser would face.
     // Terminal states (those with an edge into the End marker) must not sink away from the state
     // that leads to them.
-    let pinned = |v: usize| {
-        prep.iter().any(|e| {
-            e.from == v
-                && !e.reversed
-                && scope
-                    .nodes
-                    .get(e.to)
-                    .is_some_and(|t| t.kind == NodeKind::End)
-        })
-    };
+    let mut is_terminal = vec![false; n];
+    for e in prep {
+        if !e.reversed
+            && scope
+                .nodes
+                .get(e.to)
+                .is_some_and(|t| t.kind == NodeKind::End)
+        {
+            is_terminal[e.from] = true;
+        }
+    }
+    let pinned = |v: usize| is_terminal.get(v).copied().unwrap_or(false);
     let ours = crate::layers::build(sizes, prep, &nodes, &edges, &topo, &connector, &pinned);
     let ours_drift = terminal_drift(&ours, &pinned);
     let widths: Vec<usize> = ours.rows.iter().map(Vec::len).collect();
@@ -816,19 +828,95 @@ fn run_layered(
     }
     let mut paths = vec![Vec::new(); prep.len()];
     let mut label_centers = vec![None; prep.len()];
+    // Boxes by their top, so a curve is checked only against the boxes of the rows it spans.
+    let mut boxes: Vec<Rect> = (0..n)
+        .filter(|&v| include[v])
+        .map(|v| Rect::centered(centers[v], sizes[v].0, sizes[v].1))
+        .collect();
+    boxes.sort_by(|a, b| a.y.total_cmp(&b.y));
+    let tallest = boxes.iter().map(|r| r.h).fold(0.0, f64::max);
     for (i, v, t, chain) in &chains {
         let (a, b) = (centers[*v], centers[*t]);
-        let mut pts = vec![Point::new(a.x, a.y + sizes[*v].1 / 2.0)];
-        for &c in &chain[1..chain.len() - 1] {
-            let p = pos(c);
-            if let Some(Elem::Label(j)) = rows_elem(&rows, &slot, c)
-                && prep[j].label.is_some()
-            {
-                label_centers[j] = Some(p);
+        // The edge's elements between its ends: (centre, half the height of its row).
+        let inner: Vec<(Point, f64)> = chain[1..chain.len() - 1]
+            .iter()
+            .map(|&c| {
+                let p = pos(c);
+                if let Some(Elem::Label(j)) = rows_elem(&rows, &slot, c)
+                    && prep[j].label.is_some()
+                {
+                    label_centers[j] = Some(p);
+                }
+                let half = slot
+                    .get(c)
+                    .and_then(|&(r, _)| rows.get(r))
+                    .map_or(0.0, |row| {
+                        row.iter().map(|it| it.h).fold(0.0, f64::max) / 2.0
+                    });
+                (p, half)
+            })
+            .collect();
+        let start = Point::new(a.x, a.y + sizes[*v].1 / 2.0);
+        let end = Point::new(b.x, b.y - sizes[*t].1 / 2.0);
+        // The smooth curve through the element centres, except where it would cut a box (the
+        // corner of a tall box beside a bend: `choice-heavy`): there the elements on both sides
+        // of that stretch are crossed straight down, from their row's top to its bottom, so the
+        // curve bends only in the gaps between rows. Doing it only where needed keeps long edges
+        // from waving.
+        // Labels are always crossed straight (they sit on the edge, and an edge that passes a
+        // label row on a slant touches its neighbours' curves there); bends only where needed.
+        let mut straight_through: Vec<bool> = chain[1..chain.len() - 1]
+            .iter()
+            .map(|&c| matches!(rows_elem(&rows, &slot, c), Some(Elem::Label(_))))
+            .collect();
+        let mut pts = Vec::new();
+        for _ in 0..3 {
+            pts = vec![start];
+            let mut owner = vec![usize::MAX];
+            for (k, &(p, half)) in inner.iter().enumerate() {
+                if straight_through[k] && half > 4.0 {
+                    pts.push(Point::new(p.x, p.y - half));
+                    pts.push(Point::new(p.x, p.y + half));
+                    owner.extend([k, k]);
+                } else {
+                    pts.push(p);
+                    owner.push(k);
+                }
             }
-            pts.push(p);
+            pts.push(end);
+            owner.push(usize::MAX);
+            let path = crate::rows::curve_through(&pts);
+            let mut changed = false;
+            for (s, c) in path.iter().enumerate() {
+                let hull = c.iter().fold(Rect::new(c[0].x, c[0].y, 0.0, 0.0), |h, p| {
+                    h.union(&Rect::new(p.x, p.y, 0.0, 0.0))
+                });
+                let first = boxes.partition_point(|r| r.y + tallest < hull.y);
+                let near = boxes[first..]
+                    .iter()
+                    .take_while(|r| r.y <= hull.bottom())
+                    .filter(|r| r.overlaps(&hull) || hull.w == 0.0 || hull.h == 0.0);
+                let flat = crate::geom::flatten(std::slice::from_ref(c), 8);
+                let cuts = near.into_iter().any(|r| {
+                    !r.contains(&Rect::new(c[0].x, c[0].y - 1.0, 0.0, 0.0))
+                        && !r.contains(&Rect::new(c[3].x, c[3].y + 1.0, 0.0, 0.0))
+                        && flat
+                            .windows(2)
+                            .any(|w| crate::geom::segment_enters_rect(w[0], w[1], r))
+                });
+                if cuts {
+                    for k in [owner[s], owner[s + 1]] {
+                        if k != usize::MAX && !straight_through[k] {
+                            straight_through[k] = true;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
         }
-        pts.push(Point::new(b.x, b.y - sizes[*t].1 / 2.0));
         paths[*i] = crate::rows::curve_through(&straighten(&pts));
     }
     (
@@ -1075,6 +1163,9 @@ fn normalize_ports(
 /// and keep the first that enters none (else the one that enters fewest).
 fn bend_clear_of_boxes(scope: &Scope, nodes: &[NodeGeom], paths: &mut [Vec<Cubic>]) {
     let hits = |c: &Cubic, ends: (usize, usize)| -> usize {
+        let hull = c.iter().fold(Rect::new(c[0].x, c[0].y, 0.0, 0.0), |h, p| {
+            h.union(&Rect::new(p.x, p.y, 0.0, 0.0))
+        });
         let pts = crate::geom::flatten(std::slice::from_ref(c), 12);
         nodes
             .iter()
@@ -1082,6 +1173,10 @@ fn bend_clear_of_boxes(scope: &Scope, nodes: &[NodeGeom], paths: &mut [Vec<Cubic
             .filter(|&(k, n)| {
                 k != ends.0
                     && k != ends.1
+                    && n.rect.x <= hull.right()
+                    && hull.x <= n.rect.right()
+                    && n.rect.y <= hull.bottom()
+                    && hull.y <= n.rect.bottom()
                     && pts
                         .windows(2)
                         .any(|w| crate::geom::segment_enters_rect(w[0], w[1], &n.rect))

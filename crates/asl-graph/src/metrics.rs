@@ -32,16 +32,18 @@ pub struct Readability {
     pub edge_length: f64,
     /// Length of the longest edge curve, in px.
     pub longest_edge: f64,
-    /// Terminal states (Fail, Succeed, `End: true`; see [`measure_graph`]) more than
-    /// [`TERMINAL_NEAR`] px below (or anywhere above) the nearest state that leads to them.
+    /// Terminal states (Fail, Succeed, `End: true`; see [`measure_graph`]) with more than
+    /// [`TERMINAL_ROWS`] rows of boxes between them and the nearest state leading to them, or
+    /// placed above it.
     pub terminals_far: usize,
     /// The largest vertical gap between a terminal state and the nearest state leading to it, px.
     pub terminal_gap: f64,
 }
 
-/// A terminal state counts as near its predecessor when its top is at most this far below the
-/// predecessor's bottom: one row of boxes (beside the edge's label) and the row gaps.
-pub const TERMINAL_NEAR: f64 = 160.0;
+/// A terminal state counts as near the state leading to it when at most this many rows of boxes
+/// lie between them: one, for the row that holds the edge's label beside other states (a Catch
+/// into a Fail state beside the Choice that follows the Task).
+pub const TERMINAL_ROWS: usize = 1;
 
 struct FlatNode {
     rect: Rect,
@@ -63,15 +65,15 @@ pub fn measure_graph(graph: &Graph, lay: &Layout) -> Readability {
     let mut r = measure(lay);
     let mut gaps = Vec::new();
     terminal_gaps(&graph.root, &lay.root, &mut gaps);
-    r.terminals_far = gaps.iter().filter(|&&g| g > TERMINAL_NEAR).count();
-    r.terminal_gap = gaps.iter().copied().fold(0.0, f64::max);
+    r.terminals_far = gaps.iter().filter(|g| g.0 > TERMINAL_ROWS).count();
+    r.terminal_gap = gaps.iter().map(|g| g.1).fold(0.0, f64::max);
     r
 }
 
-/// Per terminal state of `s` and its nested scopes: the vertical gap from the bottom of its nearest
-/// predecessor to its top (negative when it sits beside or above it, which counts as far when
-/// it is above: [`f64::INFINITY`]).
-fn terminal_gaps(s: &Scope, g: &ScopeGeom, out: &mut Vec<f64>) {
+/// Per terminal state of `s` and its nested scopes, for its nearest predecessor: the rows of boxes
+/// between them (`usize::MAX` when the terminal sits above it) and the vertical gap in px from
+/// the predecessor's bottom to the terminal's top.
+fn terminal_gaps(s: &Scope, g: &ScopeGeom, out: &mut Vec<(usize, f64)>) {
     for (i, n) in s.nodes.iter().enumerate() {
         for (c, cg) in n.children.iter().zip(&g.nodes[i].children) {
             terminal_gaps(c, cg, out);
@@ -85,26 +87,44 @@ fn terminal_gaps(s: &Scope, g: &ScopeGeom, out: &mut Vec<f64>) {
             continue;
         }
         let me = g.nodes[i].rect;
-        let gap = s
+        let nearest = s
             .edges
             .iter()
             .filter(|e| e.to == i && e.from != i && !s.nodes[e.from].kind.is_marker())
             .map(|e| {
                 let p = g.nodes[e.from].rect;
                 if me.y + 1.0 >= p.bottom() {
-                    me.y - p.bottom()
+                    let between: Vec<(f64, f64)> = g
+                        .nodes
+                        .iter()
+                        .map(|o| (o.rect.y, o.rect.bottom()))
+                        .filter(|&(top, bottom)| top >= p.bottom() && bottom <= me.y + 1.0)
+                        .collect();
+                    (rows(between), me.y - p.bottom())
                 } else if me.bottom() > p.y {
-                    // Beside it (a loop or a short row): near.
-                    0.0
+                    // Beside it (a loop, or a row of boxes of different heights): near.
+                    (0, 0.0)
                 } else {
-                    f64::INFINITY
+                    (usize::MAX, p.y - me.bottom())
                 }
             })
-            .fold(f64::INFINITY, f64::min);
-        if gap.is_finite() {
-            out.push(gap.max(0.0));
+            .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        out.extend(nearest);
+    }
+}
+
+/// How many rows the boxes (top, bottom) form: the most of them stacked without overlapping.
+fn rows(mut boxes: Vec<(f64, f64)>) -> usize {
+    boxes.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut count = 0;
+    let mut last = f64::NEG_INFINITY;
+    for (top, bottom) in boxes {
+        if top >= last {
+            count += 1;
+            last = bottom;
         }
     }
+    count
 }
 
 /// Count overlaps, crossings, edges through boxes, cut names and edge length.
@@ -348,5 +368,58 @@ mod tests {
         assert_eq!(r.edge_crossings, 1);
         assert_eq!(r.node_overlaps, 1);
         assert_eq!((r.nodes, r.edges), (5, 2));
+    }
+
+    #[test]
+    fn counts_an_edge_through_a_box_and_not_one_beside_it() {
+        // 0 above 1 above 2; an edge 0 → 2 straight down runs through 1, one around it does not.
+        let nodes = vec![node(0.0, 0.0), node(0.0, 100.0), node(0.0, 200.0)];
+        let through = EdgeGeom {
+            path: line(Point::new(20.0, 20.0), Point::new(20.0, 200.0)),
+            label: None,
+        };
+        let around = EdgeGeom {
+            path: vec![
+                [
+                    Point::new(40.0, 10.0),
+                    Point::new(60.0, 10.0),
+                    Point::new(60.0, 10.0),
+                    Point::new(60.0, 110.0),
+                ],
+                [
+                    Point::new(60.0, 110.0),
+                    Point::new(60.0, 210.0),
+                    Point::new(60.0, 210.0),
+                    Point::new(40.0, 210.0),
+                ],
+            ],
+            label: None,
+        };
+        let lay = |edges| Layout {
+            root: ScopeGeom {
+                nodes: nodes.clone(),
+                edges,
+                bounds: Rect::new(0.0, 0.0, 60.0, 220.0),
+                engine: Engine::Trivial,
+                cost: 0,
+            },
+            width: 100.0,
+            height: 260.0,
+        };
+        assert_eq!(measure(&lay(vec![through])).edges_through_boxes, 1);
+        let r = measure(&lay(vec![around]));
+        assert_eq!(r.edges_through_boxes, 0);
+        assert!(
+            r.edge_length > 200.0 && r.edge_length < 240.0,
+            "{}",
+            r.edge_length
+        );
+    }
+
+    #[test]
+    fn rows_of_boxes_count_stacks_not_boxes() {
+        assert_eq!(rows(vec![]), 0);
+        // Two side by side, then one under them.
+        assert_eq!(rows(vec![(0.0, 50.0), (10.0, 40.0), (60.0, 90.0)]), 2);
     }
 }
