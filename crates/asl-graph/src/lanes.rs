@@ -110,16 +110,24 @@ pub(crate) fn route_back_edges(
             let b = port(&nodes[t], false, side);
             let below = corridor(&boxes, &nodes[s].rect, side, true);
             let above = corridor(&boxes, &nodes[t].rect, side, false);
+            // What the lane must clear, once for all four ways in and out: everything in the
+            // vertical band any of them spans (one scan of the obstacles per side).
+            let (top, bottom) = (
+                a.y.min(b.y).min(below).min(above) - LABEL_H,
+                a.y.max(b.y).max(below).max(above) + LABEL_H,
+            );
+            let band = obstacles
+                .iter()
+                .filter(|r| r.bottom() >= top && r.y <= bottom);
+            let clear = if side > 0.0 {
+                band.map(Rect::right).fold(f64::MIN, f64::max)
+            } else {
+                band.map(|r| r.x).fold(f64::MAX, f64::min)
+            };
             for (ya, yb) in [(a.y, b.y), (below, b.y), (a.y, above), (below, above)] {
-                let route = candidate(
-                    (a, ya),
-                    (b, yb),
-                    side,
-                    half_label,
-                    &obstacles,
-                    &placed,
-                    |p| hits(p, &boxes, &[s, t], &labels),
-                );
+                let route = candidate((a, ya), (b, yb), side, half_label, clear, &placed, |p| {
+                    hits(p, &boxes, &[s, t], &labels)
+                });
                 if best.as_ref().is_none_or(|r| route.cost < r.cost) {
                     best = Some(route);
                 }
@@ -166,7 +174,7 @@ fn candidate(
     (b, yb): (Point, f64),
     side: f64,
     half_label: f64,
-    obstacles: &[Rect],
+    clear: f64,
     placed: &[(f64, f64, f64)],
     hits: impl Fn(&[Point]) -> (usize, usize),
 ) -> Route {
@@ -177,13 +185,10 @@ fn candidate(
         a.x.min(b.x).min(a_out.x.min(b_out.x)),
         a.x.max(b.x).max(a_out.x.max(b_out.x)),
     );
-    let band = obstacles
-        .iter()
-        .filter(|r| r.bottom() >= top && r.y <= bottom);
     let mut x = if side > 0.0 {
-        band.map(Rect::right).fold(hi, f64::max) + LANE_GAP + half_label
+        clear.max(hi) + LANE_GAP + half_label
     } else {
-        band.map(|r| r.x).fold(lo, f64::min) - LANE_GAP - half_label
+        clear.min(lo) - LANE_GAP - half_label
     };
     while placed
         .iter()
@@ -216,7 +221,20 @@ fn candidate(
 
 /// Boxes (other than `ends`) and labels that the polyline enters.
 fn hits(pts: &[Point], boxes: &[Rect], ends: &[usize], labels: &[Rect]) -> (usize, usize) {
-    let enters = |r: &Rect| pts.windows(2).any(|w| segment_enters_rect(w[0], w[1], r));
+    let hull = pts
+        .iter()
+        .fold(None, |h: Option<Rect>, p| {
+            let q = Rect::new(p.x, p.y, 0.0, 0.0);
+            Some(h.map_or(q, |h| h.union(&q)))
+        })
+        .unwrap_or_default();
+    let enters = |r: &Rect| {
+        r.x <= hull.right()
+            && hull.x <= r.right()
+            && r.y <= hull.bottom()
+            && hull.y <= r.bottom()
+            && pts.windows(2).any(|w| segment_enters_rect(w[0], w[1], r))
+    };
     let b = boxes
         .iter()
         .enumerate()
