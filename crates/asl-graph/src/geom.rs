@@ -101,6 +101,43 @@ impl Rect {
 /// A cubic Bézier segment: start, two control points, end.
 pub type Cubic = [Point; 4];
 
+/// The point at `t` (0..=1) on a cubic.
+pub fn point_at(c: &Cubic, t: f64) -> Point {
+    let u = 1.0 - t;
+    c[0].scale(u * u * u)
+        .plus(c[1].scale(3.0 * u * u * t))
+        .plus(c[2].scale(3.0 * u * t * t))
+        .plus(c[3].scale(t * t * t))
+}
+
+/// The bounding box of a cubic's control points (which holds the curve).
+pub fn hull(c: &Cubic) -> Rect {
+    let (mut x0, mut y0, mut x1, mut y1) = (c[0].x, c[0].y, c[0].x, c[0].y);
+    for p in &c[1..] {
+        x0 = x0.min(p.x);
+        y0 = y0.min(p.y);
+        x1 = x1.max(p.x);
+        y1 = y1.max(p.y);
+    }
+    Rect::new(x0, y0, x1 - x0, y1 - y0)
+}
+
+/// True if the cubic (sampled at `steps` + 1 points) enters `r` shrunk by a pixel; no allocation.
+pub fn cubic_enters_rect(c: &Cubic, steps: usize, r: &Rect) -> bool {
+    let h = hull(c);
+    if r.x >= h.right() || h.x >= r.right() || r.y >= h.bottom() || h.y >= r.bottom() {
+        return false;
+    }
+    let steps = steps.max(1);
+    let mut prev = c[0];
+    (1..=steps).any(|k| {
+        let p = point_at(c, k as f64 / steps as f64);
+        let hit = segment_enters_rect(prev, p, r);
+        prev = p;
+        hit
+    })
+}
+
 /// Points along a path of cubic segments, `steps` per segment, for crossing tests and bounds.
 pub fn flatten(path: &[Cubic], steps: usize) -> Vec<Point> {
     let mut out = Vec::with_capacity(path.len() * steps + 1);

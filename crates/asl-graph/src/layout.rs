@@ -835,6 +835,10 @@ fn run_layered(
         .collect();
     boxes.sort_by(|a, b| a.y.total_cmp(&b.y));
     let tallest = boxes.iter().map(|r| r.h).fold(0.0, f64::max);
+    let row_half: Vec<f64> = rows
+        .iter()
+        .map(|row| row.iter().map(|it| it.h).fold(0.0, f64::max) / 2.0)
+        .collect();
     for (i, v, t, chain) in &chains {
         let (a, b) = (centers[*v], centers[*t]);
         // The edge's elements between its ends: (centre, half the height of its row).
@@ -849,10 +853,9 @@ fn run_layered(
                 }
                 let half = slot
                     .get(c)
-                    .and_then(|&(r, _)| rows.get(r))
-                    .map_or(0.0, |row| {
-                        row.iter().map(|it| it.h).fold(0.0, f64::max) / 2.0
-                    });
+                    .and_then(|&(r, _)| row_half.get(r))
+                    .copied()
+                    .unwrap_or(0.0);
                 (p, half)
             })
             .collect();
@@ -888,22 +891,16 @@ fn run_layered(
             let path = crate::rows::curve_through(&pts);
             let mut changed = false;
             for (s, c) in path.iter().enumerate() {
-                let hull = c.iter().fold(Rect::new(c[0].x, c[0].y, 0.0, 0.0), |h, p| {
-                    h.union(&Rect::new(p.x, p.y, 0.0, 0.0))
-                });
+                let hull = crate::geom::hull(c);
                 let first = boxes.partition_point(|r| r.y + tallest < hull.y);
-                let near = boxes[first..]
+                let cuts = boxes[first..]
                     .iter()
                     .take_while(|r| r.y <= hull.bottom())
-                    .filter(|r| r.overlaps(&hull) || hull.w == 0.0 || hull.h == 0.0);
-                let flat = crate::geom::flatten(std::slice::from_ref(c), 8);
-                let cuts = near.into_iter().any(|r| {
-                    !r.contains(&Rect::new(c[0].x, c[0].y - 1.0, 0.0, 0.0))
-                        && !r.contains(&Rect::new(c[3].x, c[3].y + 1.0, 0.0, 0.0))
-                        && flat
-                            .windows(2)
-                            .any(|w| crate::geom::segment_enters_rect(w[0], w[1], r))
-                });
+                    .any(|r| {
+                        !r.contains(&Rect::new(c[0].x, c[0].y - 1.0, 0.0, 0.0))
+                            && !r.contains(&Rect::new(c[3].x, c[3].y + 1.0, 0.0, 0.0))
+                            && crate::geom::cubic_enters_rect(c, 8, r)
+                    });
                 if cuts {
                     for k in [owner[s], owner[s + 1]] {
                         if k != usize::MAX && !straight_through[k] {
@@ -1162,24 +1159,25 @@ fn normalize_ports(
 /// segment enters a box other than the edge's ends, try flatter control points, in a fixed order,
 /// and keep the first that enters none (else the one that enters fewest).
 fn bend_clear_of_boxes(scope: &Scope, nodes: &[NodeGeom], paths: &mut [Vec<Cubic>]) {
+    // Nodes by their top, so a segment is checked only against the rows it spans.
+    let mut by_top: Vec<usize> = (0..nodes.len()).collect();
+    by_top.sort_by(|&a, &b| nodes[a].rect.y.total_cmp(&nodes[b].rect.y).then(a.cmp(&b)));
+    let tallest = nodes.iter().map(|n| n.rect.h).fold(0.0, f64::max);
     let hits = |c: &Cubic, ends: (usize, usize)| -> usize {
-        let hull = c.iter().fold(Rect::new(c[0].x, c[0].y, 0.0, 0.0), |h, p| {
-            h.union(&Rect::new(p.x, p.y, 0.0, 0.0))
-        });
-        let pts = crate::geom::flatten(std::slice::from_ref(c), 12);
-        nodes
+        let h = crate::geom::hull(c);
+        let first = by_top.partition_point(|&k| nodes[k].rect.y + tallest < h.y);
+        by_top[first..]
             .iter()
-            .enumerate()
-            .filter(|&(k, n)| {
+            .take_while(|&&k| nodes[k].rect.y <= h.bottom())
+            .filter(|&&k| {
+                let r = &nodes[k].rect;
                 k != ends.0
                     && k != ends.1
-                    && n.rect.x <= hull.right()
-                    && hull.x <= n.rect.right()
-                    && n.rect.y <= hull.bottom()
-                    && hull.y <= n.rect.bottom()
-                    && pts
-                        .windows(2)
-                        .any(|w| crate::geom::segment_enters_rect(w[0], w[1], &n.rect))
+                    && r.x < h.right()
+                    && h.x < r.right()
+                    && r.y < h.bottom()
+                    && h.y < r.bottom()
+                    && crate::geom::cubic_enters_rect(c, 12, r)
             })
             .count()
     };
