@@ -223,6 +223,7 @@ pub fn graph_svg(g: &LaidOut, dark: bool) -> String {
         },
         id_prefix: Some("g".into()),
         status: Vec::new(),
+        ..asl_graph::RenderOptions::default()
     };
     asl_graph::svg::write(&g.graph, &g.layout, &opts)
 }
