@@ -78,16 +78,16 @@ test('a JSON syntax error is listed at its line and clicking it moves the cursor
   const page = await open();
   await page.waitForSelector(editor);
   await page.fill(editor, '{\n  "StartAt": "A",\n  "States": {,}\n}');
-  const problem = page.locator('[data-testid="problem"]').first();
+  const problem = page.locator('[data-testid="problem"][data-code="INVALID_JSON"]').first();
   await problem.waitFor();
   assertEq(await problem.getAttribute('data-line'), '3', 'diagnostic line');
   const col = await problem.getAttribute('data-column');
-  await problem.click();
+  await problem.locator('.problem-go').click();
   assertEq(await page.textContent('[data-testid="cursor"]'), `Ln 3, Col ${col}`, 'cursor after click');
   assert(await page.locator('.squiggle-error').count() >= 1, 'the token is underlined');
 });
 
-test('a Next to a missing state is diagnosed at the Next value, and the graph keeps the last valid one', async ({ open }) => {
+test('a Next to a missing state is diagnosed at the Next value, and the graph draws it with the problem marked', async ({ open, artifacts }) => {
   const page = await open();
   await page.waitForSelector('[data-testid="graph"] svg');
   const def = [
@@ -104,9 +104,18 @@ test('a Next to a missing state is diagnosed at the Next value, and the graph ke
   assertEq(await problem.getAttribute('data-line'), '4', 'line of "Nowhere"');
   assertEq(await problem.getAttribute('data-column'), String(def.split('\n')[3].indexOf('"Nowhere"') + 1), 'column of "Nowhere"');
   assertEq(await page.textContent('.squiggle-error'), '"Nowhere"', 'underlined token');
+  // The graph is this definition's: First, marked as having an error, with a dangling edge.
+  await page.waitForSelector('[data-testid="graph-broken"]');
+  await page.waitForSelector('[data-testid="graph"] .asl-node[data-state="First"]');
+  assert(/has-error/.test(await page.getAttribute('[data-testid="graph"] .asl-node[data-state="First"]', 'class')), 'First is marked');
+  assert(/MISSING_TRANSITION_TARGET|Nowhere/.test(await page.textContent('[data-testid="graph"] .asl-node[data-state="First"] title')), 'the problem on hover');
+  assert(await page.locator('[data-testid="graph"] .asl-edge-dangling').count() === 1, 'the edge to the missing state dangles');
+  assertEq(await page.locator('[data-testid="graph"] [data-state="Validate"]').count(), 0, 'not the previous graph');
+  await page.screenshot({ path: path.join(artifacts, 'graph-broken.png') });
+  // Text that is no definition at all keeps the last drawing, marked stale.
+  await page.fill(editor, '{ "StartAt": ');
   await page.waitForSelector('[data-testid="graph-stale"]');
-  // Still the video pipeline's graph.
-  assert(await page.locator('[data-testid="graph"] [data-state="Validate"]').count() === 1, 'last valid graph kept');
+  assert(await page.locator('[data-testid="graph"] [data-state="First"]').count() === 1, 'last drawing kept');
 });
 
 test('the video pipeline graph has one node per state', async ({ open }) => {

@@ -102,13 +102,21 @@ pub fn App() -> impl IntoView {
         .ok();
         pending.set_value(handle);
     });
+    // The graph draws the current definition whenever it has a shape, errors marked; only text
+    // that is not a definition at all keeps the last drawing (marked stale).
+    let last_drawable: RwSignal<Option<Arc<StateMachine>>> = RwSignal::new(None);
     Effect::new(move |_| {
         analysis.with(|a: &Analysis| {
             if let Some(m) = &a.machine {
                 last_good.set(Some(m.clone()));
             }
+            if let Some(m) = &a.drawable {
+                last_drawable.set(Some(m.clone()));
+            }
         })
     });
+    let problems = Memo::new(move |_| analysis.with(|a| a.problems.clone()));
+    let broken = Signal::derive(move || analysis.with(|a| a.drawable.is_some() && a.has_errors()));
     // The stepper runs the current definition (when it has no errors); any change of the
     // definition, input or mocks ends the session, except a paused task's answer saved as a mock.
     let stepper = Stepper::new(definition, input, mocks, settings);
@@ -143,7 +151,7 @@ pub fn App() -> impl IntoView {
     // A memo: an analysis with the same diagnostics (most keystrokes) repaints nothing.
     let diagnostics = Memo::new(move |_| analysis.with(|a| a.diagnostics.clone()));
     let stale = Signal::derive(move || {
-        analysis.with(Analysis::has_errors) && last_good.with(Option::is_some)
+        analysis.with(|a| a.drawable.is_none()) && last_drawable.with(Option::is_some)
     });
 
     let goto = RwSignal::new(None::<Goto>);
@@ -273,7 +281,7 @@ pub fn App() -> impl IntoView {
                     </footer>
                 </section>
                 <div class="right">
-                    <GraphPane machine=last_good.into() stale=stale dark=dark stepper=stepper tab=tab/>
+                    <GraphPane machine=last_drawable.into() stale=stale broken=broken problems=problems.into() dark=dark stepper=stepper tab=tab/>
                     <StepperBar stepper=stepper can_run=can_run/>
                     <ResultsPane input=input mocks=mocks tab=tab run=run machine=last_good.into() stepper=stepper keep_session=keep_session definition=definition settings=settings goto=goto/>
                 </div>
@@ -351,7 +359,9 @@ fn Problems(
 fn FieldDoc(definition: RwSignal<String>, cursor: RwSignal<(usize, usize)>) -> impl IntoView {
     let doc = Memo::new(move |_| {
         let (line, column) = cursor.get();
-        definition.with_untracked(|t| core_api::field_doc(t, core_api::offset_of(t, line, column)))
+        definition.with_untracked(|t| {
+            crate::editor::byte_offset(t, line, column).and_then(|o| core_api::field_doc(t, o))
+        })
     });
     move || {
         doc.get().map(|d| {

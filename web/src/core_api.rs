@@ -135,21 +135,6 @@ pub fn view_diagnostics(diags: &[asl_core::Diagnostic]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The byte offset of a 1-based line and character column in `text`.
-pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n')
-            .nth(line - 2)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
-    text[line_start..]
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(text.len(), |(i, _)| line_start + i)
-}
-
 /// What the field at a byte offset means: one paragraph, its default, the AWS docs page.
 pub fn field_doc(text: &str, offset: usize) -> Option<asl_core::field_docs::FieldDoc> {
     asl_core::field_docs::at_offset(text, u32::try_from(offset).ok()?)
@@ -159,8 +144,12 @@ pub fn field_doc(text: &str, offset: usize) -> Option<asl_core::field_docs::Fiel
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
-    /// The model, when the definition has no errors (the graph is drawn from it).
+    /// The model, when the definition has no errors (runs start from it).
     pub machine: Option<Arc<StateMachine>>,
+    /// The model as far as it could be read, errors or not: the graph draws every state it can,
+    /// with `problems` marked on them.
+    pub drawable: Option<Arc<StateMachine>>,
+    pub problems: Vec<asl_graph::Problem>,
 }
 
 impl Analysis {
@@ -175,13 +164,12 @@ impl Analysis {
 pub fn analyze(text: &str, settings: &Settings) -> Analysis {
     let loaded = asl_core::load_with(text, &settings.load_options());
     let has_errors = loaded.has_errors();
+    let drawable = loaded.machine.map(Arc::new);
     Analysis {
         diagnostics: view_diagnostics(&loaded.diagnostics),
-        machine: if has_errors {
-            None
-        } else {
-            loaded.machine.map(Arc::new)
-        },
+        machine: if has_errors { None } else { drawable.clone() },
+        drawable,
+        problems: asl_graph::problems(&loaded.diagnostics),
     }
 }
 
@@ -212,9 +200,10 @@ pub fn lay_out(graph: asl_graph::graph::Graph) -> LaidOut {
     LaidOut { graph, layout }
 }
 
-/// The laid-out graph as SVG, in the page's theme. A run's marks are classes the graph pane
-/// puts on the nodes afterwards (the SVG is written once per layout and theme).
-pub fn graph_svg(g: &LaidOut, dark: bool) -> String {
+/// The laid-out graph as SVG, in the page's theme, with the definition's problems marked on
+/// their states. A run's marks are classes the graph pane puts on the nodes afterwards (the SVG
+/// is written once per layout, theme and set of problems).
+pub fn graph_svg(g: &LaidOut, dark: bool, problems: &[asl_graph::Problem]) -> String {
     let opts = asl_graph::RenderOptions {
         theme: if dark {
             asl_graph::Theme::Dark
@@ -222,7 +211,7 @@ pub fn graph_svg(g: &LaidOut, dark: bool) -> String {
             asl_graph::Theme::Light
         },
         id_prefix: Some("g".into()),
-        status: Vec::new(),
+        problems: problems.to_vec(),
         ..asl_graph::RenderOptions::default()
     };
     asl_graph::svg::write(&g.graph, &g.layout, &opts)
@@ -308,7 +297,7 @@ mod tests {
         assert!(!a.has_errors(), "{:?}", a.diagnostics);
         let svg = a
             .machine
-            .map(|m| graph_svg(&lay_out(graph_model(&m)), false))
+            .map(|m| graph_svg(&lay_out(graph_model(&m)), false, &[]))
             .unwrap_or_default();
         assert!(svg.contains("data-state=\"A\""), "{svg}");
     }
@@ -352,15 +341,6 @@ mod tests {
                 .iter()
                 .any(|d| d.code == "LAMBDA_TRANSIENT_RETRY_MISSING")
         );
-    }
-
-    #[test]
-    fn offsets_from_line_and_column() {
-        let t = "ab\nçd\ne";
-        assert_eq!(offset_of(t, 1, 1), 0);
-        assert_eq!(offset_of(t, 2, 2), 5);
-        assert_eq!(offset_of(t, 3, 1), 7);
-        assert_eq!(offset_of(t, 9, 1), t.len());
     }
 
     const TASK_PASS: &str = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"P"},"P":{"Type":"Pass","End":true}}}"#;

@@ -246,7 +246,7 @@ fn patch_lines(code: &web_sys::HtmlElement, old: &[String], new: &[String]) {
 }
 
 /// Byte offset of a 1-based line and character column, if inside the text.
-fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
+pub fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
     let line_start = if line <= 1 {
         0
     } else {
@@ -330,6 +330,8 @@ mod tests {
             column: 7,
             start: 0,
             end: 0,
+            lint: false,
+            fix: None,
         };
         let html = lines_html("{\"a\": \"Nope\"}", &[d]).concat();
         assert!(
@@ -353,6 +355,8 @@ mod tests {
             column: 7,
             start,
             end: text.len() - 1,
+            lint: false,
+            fix: None,
         };
         let html = lines_html(text, &[d]).join("\n");
         assert_eq!(html.matches("squiggle-warning").count(), 3, "{html}");

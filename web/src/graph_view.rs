@@ -1,5 +1,7 @@
-//! The graph pane: the SVG that asl-graph draws for the last definition without errors, in the
-//! page's theme. While the text has errors it keeps showing the last good graph, marked stale.
+//! The graph pane: the SVG that asl-graph draws for the current definition, in the page's
+//! theme. A definition with errors is still drawn, every state the parser could read, the ones
+//! with problems marked (their messages on hover) and transitions to missing states dangling;
+//! only text that is no definition at all keeps the last drawing, marked stale.
 //!
 //! A run's overlay (each state's mark, the edges taken, breakpoints, the inspected state) is a
 //! set of classes put on the existing SVG's nodes and edges after every move: a step never lays
@@ -33,10 +35,13 @@ const NODE_CLASSES: [&str; 9] = [
 
 #[component]
 pub fn GraphPane(
-    /// The last machine without errors.
+    /// The current definition as far as it could be read (else the last one that could).
     machine: Signal<Option<Arc<StateMachine>>>,
-    /// Whether the current text has errors (the pane then keeps the last valid definition).
+    /// Whether the current text could not be read at all (the pane then keeps the last drawing).
     stale: Signal<bool>,
+    /// Whether the drawn definition has errors (marked on its states).
+    broken: Signal<bool>,
+    problems: Signal<Vec<asl_graph::Problem>>,
     /// Whether the page is dark.
     dark: Signal<bool>,
     stepper: Stepper,
@@ -53,8 +58,10 @@ pub fn GraphPane(
     });
     let svg = Memo::new(move |_| {
         laid_out.with(|g| {
-            g.as_ref()
-                .map(|g| timing::measure("graph", || core_api::graph_svg(g, dark.get())))
+            g.as_ref().map(|g| {
+                problems
+                    .with(|p| timing::measure("graph", || core_api::graph_svg(g, dark.get(), p)))
+            })
         })
     });
     let body = NodeRef::<leptos::html::Div>::new();
@@ -157,7 +164,12 @@ pub fn GraphPane(
                 <h2>"Graph"</h2>
                 <Show when=move || stale.get()>
                     <span class="badge badge-warn" data-testid="graph-stale">
-                        "showing the last valid definition"
+                        "showing the last definition that could be read"
+                    </span>
+                </Show>
+                <Show when=move || broken.get() && !stale.get()>
+                    <span class="badge badge-err" data-testid="graph-broken" title="States with errors are marked; hover one for its problem. Fix them to run.">
+                        "has errors: marked in red"
                     </span>
                 </Show>
                 <span class="muted graph-hint">"click a state to inspect it · Shift+click: breakpoint"</span>

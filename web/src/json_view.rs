@@ -139,7 +139,7 @@ mod tests {
         let before = v(r#"{"a":1,"b":{"c":true}}"#);
         let after = v(r#"{"a":1,"b":{"c":false},"new":"<img src=x onerror=alert(1)>"}"#);
         let html = to_html(&after, &asl_core::inspect::changes(&before, &after));
-        assert!(html.contains("<span class=\"chg-changed\">    <span class=\"t-key\">\"c\"</span>: <span class=\"t-lit\">false</span>\n</span>"), "{html}");
+        assert!(html.contains("<span class=\"chg-changed\">    <span class=\"t-key\">\"c\"</span>: <span class=\"t-lit\">false</span></span>\n"), "{html}");
         assert!(
             html.contains("<span class=\"chg-added\">  <span class=\"t-key\">\"new\"</span>"),
             "{html}"

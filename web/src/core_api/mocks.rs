@@ -403,7 +403,7 @@ mod tests {
         "M":{"Type":"Map","ItemProcessor":{"StartAt":"C","States":{"C":{"Type":"Task","Resource":"arn:r","End":true}}},"End":true}}}"#;
 
     fn slots() -> Vec<TaskSlot> {
-        let a = analyze(DEF);
+        let a = analyze(DEF, &super::super::Settings::default());
         assert!(!a.has_errors(), "{:?}", a.diagnostics);
         a.machine.map(|m| task_states(&m)).unwrap_or_default()
     }

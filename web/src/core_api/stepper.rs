@@ -10,7 +10,7 @@ use asl_core::cost::{self, CostReport, Prices};
 use asl_core::exec::{
     ExecOptions, Execution, Limits, PendingTask, RunStop, Status, TaskAnswer, TaskResult,
 };
-use asl_core::inspect::{self, Breakpoints, Overlay, TimelineMark, Visit};
+use asl_core::inspect::{Breakpoints, Overlay, OverlayBuilder, Timeline, TimelineMark, Visit};
 use asl_core::model::StateMachine;
 use asl_core::value::Value;
 use asl_core::workflow::WorkflowType;
@@ -23,8 +23,12 @@ pub struct Session {
     input: Value,
     workflow_type: WorkflowType,
     pub breakpoints: Breakpoints,
-    /// `timeline` of the recorded events, kept until more are recorded.
+    /// The scrubber's marks of the recorded events, extended as more are recorded.
+    timeline: Timeline,
     marks: Arc<Vec<TimelineMark>>,
+    /// The overlay up to the cursor, extended as the cursor moves on (rebuilt after going back
+    /// or following another iteration), so a long run costs O(new events) per frame.
+    overlay: OverlayBuilder,
 }
 
 /// What the page shows after a move.
@@ -75,7 +79,9 @@ impl Session {
             input,
             workflow_type,
             breakpoints: Breakpoints::default(),
+            timeline: Timeline::default(),
             marks: Arc::new(Vec::new()),
+            overlay: OverlayBuilder::new(None),
         })
     }
 
@@ -129,8 +135,12 @@ impl Session {
     /// The view at the current event; `follow` shows one Map iteration's path alone.
     pub fn view(&mut self, follow: Option<&[u32]>) -> StepView {
         let recorded = self.exec.recorded().len() as u32;
-        if self.marks.last().map_or(0, |m| m.event) < recorded {
-            self.marks = Arc::new(inspect::timeline(self.exec.recorded()));
+        if self.timeline.seen < recorded as usize {
+            let before = self.timeline.marks.len();
+            self.timeline.extend(self.exec.recorded());
+            if self.timeline.marks.len() != before {
+                self.marks = Arc::new(self.timeline.marks.clone());
+            }
         }
         let status = self.exec.status();
         let history = self.exec.history();
@@ -165,7 +175,13 @@ impl Session {
             event: self.exec.event_count(),
             recorded,
             finished: self.exec.status().is_finished(),
-            overlay: Overlay::at(history, follow),
+            overlay: {
+                if self.overlay.seen() > history.len() || self.overlay.follows() != follow {
+                    self.overlay = OverlayBuilder::new(follow);
+                }
+                self.overlay.extend(history);
+                self.overlay.overlay()
+            },
             marks: self.marks.clone(),
             pending,
             run,

@@ -26,7 +26,8 @@ pub use breakpoints::Breakpoints;
 pub use diff::{Change, ChangeKind, changes};
 pub use locate::StateIndex;
 pub use overlay::{
-    EdgeTaken, MapProgress, Mark, Overlay, StateMark, TimelineKind, TimelineMark, timeline,
+    EdgeTaken, MapProgress, Mark, Overlay, OverlayBuilder, StateMark, Timeline, TimelineKind,
+    TimelineMark, timeline,
 };
 pub use visits::{Attempt, AttemptOutcome, ErrorDetails, Inspector, Stage, Visit, VisitOutcome};
 

@@ -100,36 +100,56 @@ pub struct TimelineMark {
     pub kind: TimelineKind,
 }
 
-/// The marks of a whole history, in event order.
-pub fn timeline(history: &[HistoryEvent]) -> Vec<TimelineMark> {
-    let mut failed: FxHashMap<Key, ()> = FxHashMap::default();
-    let mut out = Vec::new();
-    for ev in history {
+/// Timeline marks, built event by event (a long run adds its new events only).
+#[derive(Clone, Debug, Default)]
+pub struct Timeline {
+    failed: FxHashMap<Key, ()>,
+    pub marks: Vec<TimelineMark>,
+    /// Events seen.
+    pub seen: usize,
+}
+
+impl Timeline {
+    /// Takes the events of `history` not seen yet.
+    pub fn extend(&mut self, history: &[HistoryEvent]) {
+        for ev in history.iter().skip(self.seen) {
+            self.push(ev);
+        }
+        self.seen = self.seen.max(history.len());
+    }
+
+    fn push(&mut self, ev: &HistoryEvent) {
         let key = || (ev.path.clone(), ev.iterations.clone());
         let kind = if is_attempt_failure(ev.kind)
             || matches!(
                 ev.kind,
                 EventType::ExecutionFailed | EventType::ExecutionTimedOut
             ) {
-            failed.insert(key(), ());
+            self.failed.insert(key(), ());
             Some(TimelineKind::Failure)
-        } else if is_attempt_start(ev.kind) && failed.remove(&key()).is_some() {
+        } else if is_attempt_start(ev.kind) && self.failed.remove(&key()).is_some() {
             Some(TimelineKind::Retry)
-        } else if is_state_exited(ev.kind) && failed.remove(&key()).is_some() {
+        } else if is_state_exited(ev.kind) && self.failed.remove(&key()).is_some() {
             Some(TimelineKind::Catch)
         } else if ev.kind == EventType::WaitStateEntered {
             Some(TimelineKind::Wait)
         } else {
             if is_state_entered(ev.kind) {
-                failed.remove(&key());
+                self.failed.remove(&key());
             }
             None
         };
         if let Some(kind) = kind {
-            out.push(TimelineMark { event: ev.id, kind });
+            self.marks.push(TimelineMark { event: ev.id, kind });
         }
     }
-    out
+}
+
+/// The marks of a whole history, in event order.
+pub fn timeline(history: &[HistoryEvent]) -> Vec<TimelineMark> {
+    let mut t = Timeline::default();
+    t.extend(history);
+    t.marks
 }
 
 /// The overlay after some prefix of a history (see the module doc).
@@ -150,119 +170,184 @@ pub struct Overlay {
 
 type Key = (Arc<str>, Arc<[u32]>);
 
+/// One state's tally: visits, retries, and how many of its iterations are at each mark (the
+/// combined mark is the highest with a count, so it needs no rescan as iterations move on).
+#[derive(Clone, Debug, Default)]
+struct Tally {
+    visits: u32,
+    retries: u32,
+    at: [u32; 5],
+}
+
+/// Builds an [`Overlay`] event by event: stepping forward or running on feeds only the new
+/// events, so a long run's overlay costs O(new events) per frame, not O(history).
+#[derive(Clone, Debug, Default)]
+pub struct OverlayBuilder {
+    follow: Option<Vec<u32>>,
+    marks: FxHashMap<Key, Mark>,
+    order: Vec<Arc<str>>,
+    tally: FxHashMap<Arc<str>, Tally>,
+    failed_in_visit: FxHashMap<Key, ()>,
+    edges: Vec<EdgeTaken>,
+    edge_at: FxHashMap<(Arc<str>, Arc<str>), usize>,
+    maps: Vec<MapProgress>,
+    status: &'static str,
+    first_ms: Option<i64>,
+    last: (u32, i64),
+    /// Events taken so far (a prefix of the history).
+    seen: usize,
+}
+
+impl OverlayBuilder {
+    pub fn new(follow: Option<&[u32]>) -> OverlayBuilder {
+        OverlayBuilder {
+            follow: follow.map(<[u32]>::to_vec),
+            status: "RUNNING",
+            ..OverlayBuilder::default()
+        }
+    }
+
+    /// Events taken so far.
+    pub fn seen(&self) -> usize {
+        self.seen
+    }
+
+    pub fn follows(&self) -> Option<&[u32]> {
+        self.follow.as_deref()
+    }
+
+    /// Takes `history[self.seen()..]` (`history` is the same history, longer).
+    pub fn extend(&mut self, history: &[HistoryEvent]) {
+        for i in self.seen..history.len() {
+            self.push(history, i);
+        }
+        self.seen = self.seen.max(history.len());
+    }
+
+    fn set(&mut self, ev: &HistoryEvent, mark: Mark, visit: bool, retry: bool) {
+        let t = match self.tally.get_mut(&ev.path) {
+            Some(t) => t,
+            None => {
+                self.order.push(ev.path.clone());
+                self.tally.entry(ev.path.clone()).or_default()
+            }
+        };
+        t.visits += u32::from(visit);
+        t.retries += u32::from(retry);
+        if let Some(old) = self
+            .marks
+            .insert((ev.path.clone(), ev.iterations.clone()), mark)
+        {
+            t.at[old as usize] = t.at[old as usize].saturating_sub(1);
+        }
+        t.at[mark as usize] += 1;
+    }
+
+    fn push(&mut self, history: &[HistoryEvent], i: usize) {
+        let ev = &history[i];
+        self.first_ms.get_or_insert(ev.timestamp_ms);
+        self.last = (ev.id, ev.timestamp_ms);
+        match ev.kind {
+            EventType::ExecutionSucceeded => self.status = "SUCCEEDED",
+            EventType::ExecutionFailed => self.status = "FAILED",
+            EventType::ExecutionTimedOut => self.status = "TIMED_OUT",
+            _ => {}
+        }
+        map_progress(&mut self.maps, ev);
+        if ev.path.is_empty() || !follows(&ev.iterations, self.follow.as_deref()) {
+            return;
+        }
+        let key = || (ev.path.clone(), ev.iterations.clone());
+        if is_state_entered(ev.kind) {
+            self.failed_in_visit.remove(&key());
+            let mark = if ev.kind == EventType::FailStateEntered {
+                Mark::Failed
+            } else {
+                Mark::Active
+            };
+            self.set(ev, mark, true, false);
+            let prev = (ev.previous_event_id as usize)
+                .checked_sub(1)
+                .and_then(|i| history.get(i));
+            if let Some(p) = prev.filter(|p| is_state_exited(p.kind) && !p.path.is_empty()) {
+                let pair = (p.path.clone(), ev.path.clone());
+                match self.edge_at.get(&pair) {
+                    Some(&i) => self.edges[i].count += 1,
+                    None => {
+                        self.edge_at.insert(pair, self.edges.len());
+                        self.edges.push(EdgeTaken {
+                            from: p.path.clone(),
+                            to: ev.path.clone(),
+                            count: 1,
+                        });
+                    }
+                }
+            }
+        } else if is_state_exited(ev.kind) {
+            let caught = self.failed_in_visit.remove(&key()).is_some();
+            let mark = if caught {
+                Mark::Caught
+            } else {
+                Mark::Succeeded
+            };
+            self.set(ev, mark, false, false);
+        } else if is_attempt_failure(ev.kind) {
+            self.failed_in_visit.insert(key(), ());
+            self.set(ev, Mark::Failed, false, false);
+        } else if is_attempt_start(ev.kind) && self.failed_in_visit.remove(&key()).is_some() {
+            self.set(ev, Mark::Retrying, false, true);
+        }
+    }
+
+    /// The overlay after the events taken so far.
+    pub fn overlay(&self) -> Overlay {
+        let ended_badly = matches!(self.status, "FAILED" | "TIMED_OUT");
+        let states = self
+            .order
+            .iter()
+            .filter_map(|path| {
+                let t = self.tally.get(path)?;
+                let highest = (0..5).rev().find(|&m| t.at[m] > 0)?;
+                let mut mark = MARKS[highest];
+                // A failed execution stopped whatever was still running.
+                if ended_badly && matches!(mark, Mark::Active | Mark::Retrying) {
+                    mark = Mark::Failed;
+                }
+                Some(StateMark {
+                    path: path.clone(),
+                    mark,
+                    visits: t.visits,
+                    retries: t.retries,
+                })
+            })
+            .collect();
+        Overlay {
+            event: self.last.0,
+            elapsed_ms: self.first_ms.map_or(0, |f| self.last.1 - f),
+            status: self.status,
+            states,
+            edges: self.edges.clone(),
+            maps: self.maps.clone(),
+        }
+    }
+}
+
+/// [`Mark`]s by their discriminant (precedence order).
+const MARKS: [Mark; 5] = [
+    Mark::Succeeded,
+    Mark::Caught,
+    Mark::Failed,
+    Mark::Retrying,
+    Mark::Active,
+];
+
 impl Overlay {
     /// The overlay after `history` (pass the prefix up to the cursor). `follow`: Map iteration
     /// indexes (outermost first) to show one iteration's path alone.
     pub fn at(history: &[HistoryEvent], follow: Option<&[u32]>) -> Overlay {
-        let mut marks: FxHashMap<Key, Mark> = FxHashMap::default();
-        let mut order: Vec<Arc<str>> = Vec::new();
-        let mut counts: FxHashMap<Arc<str>, (u32, u32)> = FxHashMap::default();
-        let mut failed_in_visit: FxHashMap<Key, ()> = FxHashMap::default();
-        let mut edges: Vec<EdgeTaken> = Vec::new();
-        let mut edge_at: FxHashMap<(Arc<str>, Arc<str>), usize> = FxHashMap::default();
-        let mut maps: Vec<MapProgress> = Vec::new();
-        let mut status = "RUNNING";
-
-        for ev in history {
-            match ev.kind {
-                EventType::ExecutionSucceeded => status = "SUCCEEDED",
-                EventType::ExecutionFailed => status = "FAILED",
-                EventType::ExecutionTimedOut => status = "TIMED_OUT",
-                _ => {}
-            }
-            map_progress(&mut maps, ev);
-            if ev.path.is_empty() || !follows(&ev.iterations, follow) {
-                continue;
-            }
-            let key = || (ev.path.clone(), ev.iterations.clone());
-            let mut set = |mark: Mark, visit: bool, retry: bool| {
-                let c = counts.entry(ev.path.clone()).or_insert_with(|| {
-                    order.push(ev.path.clone());
-                    (0, 0)
-                });
-                c.0 += u32::from(visit);
-                c.1 += u32::from(retry);
-                marks.insert(key(), mark);
-            };
-            if is_state_entered(ev.kind) {
-                failed_in_visit.remove(&key());
-                let mark = if ev.kind == EventType::FailStateEntered {
-                    Mark::Failed
-                } else {
-                    Mark::Active
-                };
-                set(mark, true, false);
-                let prev = (ev.previous_event_id as usize)
-                    .checked_sub(1)
-                    .and_then(|i| history.get(i));
-                if let Some(p) = prev.filter(|p| is_state_exited(p.kind) && !p.path.is_empty()) {
-                    let pair = (p.path.clone(), ev.path.clone());
-                    match edge_at.get(&pair) {
-                        Some(&i) => edges[i].count += 1,
-                        None => {
-                            edge_at.insert(pair, edges.len());
-                            edges.push(EdgeTaken {
-                                from: p.path.clone(),
-                                to: ev.path.clone(),
-                                count: 1,
-                            });
-                        }
-                    }
-                }
-            } else if is_state_exited(ev.kind) {
-                let caught = failed_in_visit.remove(&key()).is_some();
-                set(
-                    if caught {
-                        Mark::Caught
-                    } else {
-                        Mark::Succeeded
-                    },
-                    false,
-                    false,
-                );
-            } else if is_attempt_failure(ev.kind) {
-                failed_in_visit.insert(key(), ());
-                set(Mark::Failed, false, false);
-            } else if is_attempt_start(ev.kind) && failed_in_visit.remove(&key()).is_some() {
-                set(Mark::Retrying, false, true);
-            }
-        }
-
-        // Combine iterations per state: the highest-precedence mark wins.
-        let mut combined: FxHashMap<&str, Mark> = FxHashMap::default();
-        for ((path, _), mark) in &marks {
-            let m = combined.entry(path).or_insert(*mark);
-            *m = (*m).max(*mark);
-        }
-        let ended_badly = matches!(status, "FAILED" | "TIMED_OUT");
-        let states = order
-            .iter()
-            .map(|path| {
-                let (visits, retries) = counts.get(path).copied().unwrap_or((0, 0));
-                let mut mark = combined.get(&**path).copied().unwrap_or(Mark::Succeeded);
-                if ended_badly && matches!(mark, Mark::Active | Mark::Retrying) {
-                    mark = Mark::Failed;
-                }
-                StateMark {
-                    path: path.clone(),
-                    mark,
-                    visits,
-                    retries,
-                }
-            })
-            .collect();
-        let (event, elapsed_ms) = match (history.first(), history.last()) {
-            (Some(first), Some(last)) => (last.id, last.timestamp_ms - first.timestamp_ms),
-            _ => (0, 0),
-        };
-        Overlay {
-            event,
-            elapsed_ms,
-            status,
-            states,
-            edges,
-            maps,
-        }
+        let mut b = OverlayBuilder::new(follow);
+        b.extend(history);
+        b.overlay()
     }
 
     pub fn mark(&self, path: &str) -> Option<Mark> {

@@ -324,3 +324,33 @@ fn a_failed_visit_without_exit_shows_what_the_events_say() {
     assert_eq!(o.status, "FAILED");
     assert_eq!(o.mark("T"), Some(Mark::Failed));
 }
+
+#[test]
+fn the_overlay_built_event_by_event_equals_the_one_built_at_once() {
+    for (def, input, mocks) in [
+        (MAP, r#"{"items":[1,5,2,7]}"#, "{}"),
+        (
+            RETRY_CATCH,
+            "{}",
+            r#"{"T":{"Throw":{"Error":"Boom","Cause":"bad"}}}"#,
+        ),
+    ] {
+        let mut e = exec(def, input, mocks);
+        e.run();
+        let h = e.history();
+        for follow in [None, Some(&[1u32][..])] {
+            let mut b = OverlayBuilder::new(follow);
+            let mut t = Timeline::default();
+            for n in 0..=h.len() {
+                b.extend(&h[..n]);
+                t.extend(&h[..n]);
+                assert_eq!(
+                    b.overlay(),
+                    Overlay::at(&h[..n], follow),
+                    "after {n} events"
+                );
+                assert_eq!(t.marks, timeline(&h[..n]));
+            }
+        }
+    }
+}
