@@ -124,6 +124,7 @@ case("invalid_variable_name", "INVALID_VARIABLE_NAME", m('    "A": {"Type": "Pas
 case("no_dollar", "NO_DOLLAR", m('    "A": {"Type": "Pass", "Parameters": {"name": "$.customer.name"}, "End": true}'), '"$.customer.name"')
 case("no_path", "NO_PATH", m('    "A": {"Type": "Fail", "Error": "$.error"}'), '"$.error"')
 case("pass_result_is_static", "PASS_RESULT_IS_STATIC", m('    "A": {"Type": "Pass", "Result": {"name.$": "$.name"}, "End": true}'), '"Result"')
+case("template_placeholder", "TEMPLATE_PLACEHOLDER", m('    "A": {"Type": "Task", "Resource": "${ProcessFunctionArn}", "End": true}'), '${ProcessFunctionArn}')
 # Several problems at once: every one is reported, in one run.
 case("many_problems", "MISSING_TRANSITION_TARGET", m('''    "A": {"Type": "Pass", "Next": "B"},
     "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Missing"},

@@ -189,6 +189,9 @@ codes! {
     NoPath = "NO_PATH", Warning, "NO_PATH";
     /// A Pass `Result` has `.$` keys; Result is never evaluated (did you mean Parameters?).
     PassResultIsStatic = "PASS_RESULT_IS_STATIC", Warning, "PASS_RESULT_IS_STATIC";
+    /// A string holds a template placeholder (`${Name}`, filled by DefinitionSubstitutions,
+    /// Fn::Sub or templatefile) with no value given; checks that depend on its value are skipped.
+    TemplatePlaceholder = "TEMPLATE_PLACEHOLDER", Warning, "";
 }
 
 impl fmt::Display for Code {

@@ -18,11 +18,13 @@ pub mod mock;
 pub mod model;
 pub mod parse;
 pub mod path;
+pub mod placeholder;
 pub mod source;
 pub mod syntax;
 pub mod template;
 pub mod validate;
 pub mod value;
+pub mod yaml;
 
 pub use diag::{Code, Diagnostic, Severity};
 
@@ -34,6 +36,9 @@ pub struct Loaded {
     pub machine: Option<model::StateMachine>,
     /// Sorted by position; positions are filled in (1-based, character columns).
     pub diagnostics: Vec<Diagnostic>,
+    /// The template placeholders (`${Name}`) left after substitution, in document order: what a
+    /// UI offers to fill in. Each also has a `TEMPLATE_PLACEHOLDER` warning.
+    pub placeholders: Vec<placeholder::Placeholder>,
 }
 
 impl Loaded {
@@ -46,16 +51,34 @@ impl Loaded {
     }
 }
 
+/// What the user gives besides the text.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// Values for template placeholders (`${Name}` → value), as `DefinitionSubstitutions`.
+    pub substitutions: placeholder::Substitutions,
+}
+
 /// Parses and validates a definition: text → [`syntax`] → [`parse`] → [`validate`].
 pub fn load(text: &str) -> Loaded {
+    load_with(text, &LoadOptions::default())
+}
+
+/// [`load`] with options: placeholders are substituted on the JSON tree before parsing, so every
+/// check runs on the values the user gave; those left get a warning and the checks on them are
+/// skipped ([`placeholder::fold_skipped`]).
+pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
     let mut diagnostics = Vec::new();
+    let mut placeholders = Vec::new();
     let machine = match syntax::parse(text) {
-        Ok(node) => {
+        Ok(mut node) => {
+            placeholder::substitute(&mut node, &options.substitutions);
+            placeholders = placeholder::scan(&node, text);
             let (machine, mut diags) = parse::parse(&node);
             diagnostics.append(&mut diags);
             if let Some(m) = &machine {
                 diagnostics.extend(validate::validate(m));
             }
+            placeholder::fold_skipped(&placeholders, &mut diagnostics);
             machine
         }
         Err(e) => {
@@ -81,5 +104,6 @@ pub fn load(text: &str) -> Loaded {
     Loaded {
         machine,
         diagnostics,
+        placeholders,
     }
 }
