@@ -125,6 +125,7 @@ case("no_dollar", "NO_DOLLAR", m('    "A": {"Type": "Pass", "Parameters": {"name
 case("no_path", "NO_PATH", m('    "A": {"Type": "Fail", "Error": "$.error"}'), '"$.error"')
 case("pass_result_is_static", "PASS_RESULT_IS_STATIC", m('    "A": {"Type": "Pass", "Result": {"name.$": "$.name"}, "End": true}'), '"Result"')
 case("template_placeholder", "TEMPLATE_PLACEHOLDER", m('    "A": {"Type": "Task", "Resource": "${ProcessFunctionArn}", "End": true}'), '${ProcessFunctionArn}')
+case("invalid_template", "INVALID_TEMPLATE", '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "Bucket": {"Type": "AWS::S3::Bucket"}\n  }\n}\n', '"Resources"')
 # Several problems at once: every one is reported, in one run.
 case("many_problems", "MISSING_TRANSITION_TARGET", m('''    "A": {"Type": "Pass", "Next": "B"},
     "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Missing"},

@@ -192,6 +192,9 @@ codes! {
     /// A string holds a template placeholder (`${Name}`, filled by DefinitionSubstitutions,
     /// Fn::Sub or templatefile) with no value given; checks that depend on its value are skipped.
     TemplatePlaceholder = "TEMPLATE_PLACEHOLDER", Warning, "";
+    /// A CloudFormation/SAM template gives no definition to read: no state machine resource, an
+    /// unknown logical id, a definition in S3 or in a file (`DefinitionUri`) to load instead.
+    InvalidTemplate = "INVALID_TEMPLATE", Error, "";
 }
 
 impl fmt::Display for Code {

@@ -9,6 +9,7 @@
 
 pub mod choice;
 pub mod diag;
+pub mod document;
 pub mod env;
 pub mod error;
 pub mod exec;
@@ -39,6 +40,9 @@ pub struct Loaded {
     /// The template placeholders (`${Name}`) left after substitution, in document order: what a
     /// UI offers to fill in. Each also has a `TEMPLATE_PLACEHOLDER` warning.
     pub placeholders: Vec<placeholder::Placeholder>,
+    /// What the text was: JSON or YAML, a definition or a template (its state machines, the one
+    /// read, a `DefinitionUri` file the caller should load instead).
+    pub source: document::Source,
 }
 
 impl Loaded {
@@ -56,30 +60,42 @@ impl Loaded {
 pub struct LoadOptions {
     /// Values for template placeholders (`${Name}` → value), as `DefinitionSubstitutions`.
     pub substitutions: placeholder::Substitutions,
+    /// In a template with several state machines, the logical id of the one to read (default:
+    /// the first).
+    pub logical_id: Option<String>,
 }
 
-/// Parses and validates a definition: text → [`syntax`] → [`parse`] → [`validate`].
+/// Parses and validates a definition (JSON or YAML, or a CloudFormation/SAM template holding
+/// one): text → [`document`] → [`syntax`] tree → [`parse`] → [`validate`].
 pub fn load(text: &str) -> Loaded {
     load_with(text, &LoadOptions::default())
 }
 
-/// [`load`] with options: placeholders are substituted on the JSON tree before parsing, so every
-/// check runs on the values the user gave; those left get a warning and the checks on them are
-/// skipped ([`placeholder::fold_skipped`]).
+/// [`load`] with options: placeholders are substituted on the JSON tree before parsing (the
+/// template's `DefinitionSubstitutions` first, then the user's values), so every check runs on
+/// the values given; those left get a warning and the checks on them are skipped
+/// ([`placeholder::fold_skipped`]). Positions point into `text` whatever its format.
 pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut placeholders = Vec::new();
-    let machine = match syntax::parse(text) {
-        Ok(mut node) => {
-            placeholder::substitute(&mut node, &options.substitutions);
-            placeholders = placeholder::scan(&node, text);
-            let (machine, mut diags) = parse::parse(&node);
-            diagnostics.append(&mut diags);
-            if let Some(m) = &machine {
-                diagnostics.extend(validate::validate(m));
-            }
-            placeholder::fold_skipped(&placeholders, &mut diagnostics);
-            machine
+    let mut source = document::Source::default();
+    let machine = match document::read(text, options.logical_id.as_deref()) {
+        Ok(read) => {
+            source = read.source;
+            diagnostics = read.diagnostics;
+            read.node.and_then(|mut node| {
+                let mut subs = source.substitutions.clone();
+                subs.extend(options.substitutions.clone());
+                placeholder::substitute(&mut node, &subs);
+                placeholders = placeholder::scan(&node, text);
+                let (machine, mut diags) = parse::parse(&node);
+                diagnostics.append(&mut diags);
+                if let Some(m) = &machine {
+                    diagnostics.extend(validate::validate(m));
+                }
+                placeholder::fold_skipped(&placeholders, &mut diagnostics);
+                machine
+            })
         }
         Err(e) => {
             let (code, message) = if text.trim().is_empty() {
@@ -105,5 +121,6 @@ pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
         machine,
         diagnostics,
         placeholders,
+        source,
     }
 }

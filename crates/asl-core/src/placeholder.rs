@@ -235,7 +235,13 @@ pub fn fold_skipped(placeholders: &[Placeholder], diagnostics: &mut Vec<Diagnost
     };
     let mut skipped: Vec<Vec<String>> = vec![Vec::new(); placeholders.len()];
     diagnostics.retain(|d| match holding(d.span) {
-        Some(i) if d.code != Code::TemplatePlaceholder => {
+        // What a string is (not an object, a duplicate key) does not depend on its value.
+        Some(i)
+            if !matches!(
+                d.code,
+                Code::TemplatePlaceholder | Code::NotAnObject | Code::DuplicateKey
+            ) =>
+        {
             skipped[i].push(format!("{}: {}", d.code, d.message));
             false
         }
