@@ -5,12 +5,14 @@
 //! result is its own module's business.
 
 use std::io::Read as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use asl_core::mock::MockFile;
 use asl_core::model::StateMachine;
+use asl_core::placeholder::{Substitutions, parse_substitutions};
 use asl_core::value::Value;
+use asl_core::{LoadOptions, Loaded};
 
 pub(crate) fn read(path: &Path) -> std::io::Result<String> {
     if path.as_os_str() == "-" {
@@ -27,18 +29,104 @@ pub(crate) fn usage_error(msg: String) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// How to read a definition file: placeholder values and, in a template, which state machine.
+/// Shared by every subcommand that reads a definition.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct SourceArgs {
+    /// A value for the template placeholder `${NAME}` (repeatable; wins over --substitutions).
+    #[arg(long = "substitute", value_name = "NAME=VALUE")]
+    pub substitute: Vec<String>,
+    /// Placeholder values from a JSON file shaped like DefinitionSubstitutions:
+    /// {"NAME": "value", …}.
+    #[arg(long, value_name = "FILE")]
+    pub substitutions: Option<PathBuf>,
+    /// In a CloudFormation/SAM template with several state machines, the logical id of the one
+    /// to use (default: the first).
+    #[arg(long, value_name = "ID")]
+    pub logical_id: Option<String>,
+}
+
+impl SourceArgs {
+    /// The core's load options; a malformed `--substitute` or substitutions file is an error.
+    pub(crate) fn options(&self) -> Result<LoadOptions, String> {
+        let mut substitutions = match &self.substitutions {
+            None => Substitutions::new(),
+            Some(path) => {
+                let text =
+                    read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                parse_substitutions(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            }
+        };
+        for pair in &self.substitute {
+            let Some((name, value)) = pair.split_once('=') else {
+                return Err(format!("--substitute {pair}: expected NAME=VALUE"));
+            };
+            substitutions.insert(name.to_string(), value.to_string());
+        }
+        Ok(LoadOptions {
+            substitutions,
+            logical_id: self.logical_id.clone(),
+        })
+    }
+}
+
+/// A definition read from a file: what the core made of it, and the file its positions point
+/// into (the template itself, or the `DefinitionUri` file beside it).
+pub(crate) struct LoadedFile {
+    pub name: String,
+    pub loaded: Loaded,
+}
+
+/// Reads a definition (JSON, YAML or a template). A SAM template whose state machine lives in a
+/// `DefinitionUri` file beside it loads that file, with the template's substitutions.
+pub(crate) fn load_file(path: &Path, options: &LoadOptions) -> Result<LoadedFile, String> {
+    let name = path.display().to_string();
+    let text = read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let loaded = asl_core::load_with(&text, options);
+    let Some(uri) = loaded.source.definition_uri.clone() else {
+        return Ok(LoadedFile { name, loaded });
+    };
+    let beside = path.parent().unwrap_or(Path::new(".")).join(&uri);
+    let def_name = beside.display().to_string();
+    let def_text = read(&beside).map_err(|e| {
+        format!(
+            "{name}: the definition is in {def_name} (DefinitionUri), which cannot be read: {e}"
+        )
+    })?;
+    let mut with = options.clone();
+    with.substitutions = loaded.source.substitutions.clone();
+    with.substitutions.extend(options.substitutions.clone());
+    with.logical_id = None;
+    let mut from_file = asl_core::load_with(&def_text, &with);
+    // Which state machine of the template this is stays known.
+    from_file.source = loaded.source;
+    Ok(LoadedFile {
+        name: def_name,
+        loaded: from_file,
+    })
+}
+
 /// Reads and validates a definition; prints its errors (and, with `warnings`, its warnings) as
 /// `FILE:LINE:COL: error[CODE]: …` and returns `None` when it cannot be used.
-pub(crate) fn load_definition(path: &Path, warnings: bool) -> Option<StateMachine> {
-    let name = path.display().to_string();
-    let text = match read(path) {
-        Ok(t) => t,
+pub(crate) fn load_definition(
+    path: &Path,
+    source: &SourceArgs,
+    warnings: bool,
+) -> Option<StateMachine> {
+    let options = match source.options() {
+        Ok(o) => o,
         Err(e) => {
-            eprintln!("asl: cannot read {name}: {e}");
+            eprintln!("asl: {e}");
             return None;
         }
     };
-    let loaded = asl_core::load(&text);
+    let LoadedFile { name, loaded } = match load_file(path, &options) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("asl: {e}");
+            return None;
+        }
+    };
     let usable = !loaded.has_errors() && loaded.machine.is_some();
     for d in &loaded.diagnostics {
         if d.is_error() || (warnings && usable) {

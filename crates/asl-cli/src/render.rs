@@ -23,6 +23,8 @@ pub struct Args {
     /// Colour theme; `auto` follows the viewer's `prefers-color-scheme`.
     #[arg(long, value_enum, default_value_t = ThemeArg::Light)]
     theme: ThemeArg,
+    #[command(flatten)]
+    source: input::SourceArgs,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -34,7 +36,7 @@ enum ThemeArg {
 
 pub fn main(args: Args) -> ExitCode {
     // Errors are printed as `FILE:LINE:COL: error[CODE]: message`; nothing is drawn for them.
-    let Some(machine) = input::load_definition(&args.definition, true) else {
+    let Some(machine) = input::load_definition(&args.definition, &args.source, true) else {
         return ExitCode::from(2);
     };
     let theme = match args.theme {

@@ -76,6 +76,8 @@ pub struct Args {
     /// resource mocks become mocks of the states using them.
     #[arg(long, value_name = "FILE")]
     pub export_mocks: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: crate::input::SourceArgs,
 }
 
 fn load_mocks(args: &Args) -> Result<Mocks, String> {
@@ -311,7 +313,7 @@ pub(crate) fn options(seed: u64, mocks: Mocks, max_transitions: u64, history: bo
 }
 
 pub fn main(args: Args) -> ExitCode {
-    let Some(machine) = load_definition(&args.definition, false) else {
+    let Some(machine) = load_definition(&args.definition, &args.source, false) else {
         return ExitCode::from(2);
     };
     let input = match &args.input {

@@ -53,6 +53,8 @@ pub struct Args {
     /// Maximum state transitions per case before it fails (stops endless loops).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_transitions: u64,
+    #[command(flatten)]
+    pub source: input::SourceArgs,
 }
 
 /// What `--expect` says about one case.
@@ -212,7 +214,7 @@ pub fn main(args: Args) -> ExitCode {
         Ok(m) => m.clone(),
         Err(e) => return input::usage_error(format!("{}: {e}", args.mock_config.display())),
     };
-    let Some(machine) = input::load_definition(&args.definition, false) else {
+    let Some(machine) = input::load_definition(&args.definition, &args.source, false) else {
         return ExitCode::from(2);
     };
     let input = match &args.input {
