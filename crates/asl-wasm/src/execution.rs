@@ -29,7 +29,10 @@ impl Execution {
         #[wasm_bindgen(unchecked_optional_param_type = "unknown")] input: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ExecutionOptions | null")] options: JsValue,
     ) -> Result<Execution, JsValue> {
-        let loaded = asl_core::load(definition);
+        let options = js::from_js(options, "the options")?;
+        let load =
+            options::load_options_of(&options, "Execution options").map_err(|e| js::error(&e))?;
+        let loaded = asl_core::load_with(definition, &load);
         let machine = match loaded.machine {
             Some(m) if !loaded.has_errors() => m,
             _ => {
@@ -47,8 +50,7 @@ impl Execution {
         } else {
             Some(js::from_js(input, "the input")?)
         };
-        let opts = options::exec_options(&js::from_js(options, "the options")?)
-            .map_err(|e| js::error(&e))?;
+        let opts = options::exec_options(&options).map_err(|e| js::error(&e))?;
         Ok(Execution {
             inner: CoreExecution::start(Arc::new(machine), options::input(input), opts),
         })

@@ -21,7 +21,7 @@ pub mod options;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use diagnostics::JsDiagnostic;
+use diagnostics::{JsDiagnostic, JsPlaceholder, JsSource};
 
 /// Runs when the module is instantiated.
 #[wasm_bindgen(start, skip_typescript)]
@@ -33,16 +33,28 @@ fn report_panics() {
 struct Validation {
     ok: bool,
     diagnostics: Vec<JsDiagnostic>,
+    placeholders: Vec<JsPlaceholder>,
+    source: JsSource,
 }
 
-/// `validate(text) → {ok, diagnostics}`: parses and validates a definition. `ok` is false when
-/// any diagnostic is an error (warnings alone leave it true). Never throws for any text.
+/// `validate(text, {substitutions?, logicalId?}) → {ok, diagnostics, placeholders, source}`:
+/// parses and validates a definition (JSON, YAML, or a CloudFormation/SAM template holding one).
+/// `ok` is false when any diagnostic is an error (warnings alone leave it true). Throws only for
+/// bad options, never for any text.
 #[wasm_bindgen(unchecked_return_type = "ValidateResult")]
-pub fn validate(text: &str) -> Result<JsValue, JsValue> {
-    let loaded = asl_core::load(text);
+pub fn validate(
+    text: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions | null")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let load = options::validate_options(&js::from_js(options, "the validate options")?)
+        .map_err(|e| js::error(&e))?;
+    let loaded = asl_core::load_with(text, &load);
+    let (placeholders, source) = diagnostics::extras_for_js(text, &loaded);
     js::to_js(&Validation {
         ok: !loaded.has_errors(),
         diagnostics: diagnostics::for_js(text, &loaded.diagnostics),
+        placeholders,
+        source,
     })
 }
 
@@ -50,6 +62,8 @@ pub fn validate(text: &str) -> Result<JsValue, JsValue> {
 struct Rendering {
     svg: Option<String>,
     diagnostics: Vec<JsDiagnostic>,
+    placeholders: Vec<JsPlaceholder>,
+    source: JsSource,
 }
 
 /// `render(text, {theme?, idPrefix?}) → {svg, diagnostics}`: the definition drawn as SVG (nodes
@@ -60,9 +74,11 @@ pub fn render(
     text: &str,
     #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let opts = options::render_options(&js::from_js(options, "the render options")?)
-        .map_err(|e| js::error(&e))?;
-    let loaded = asl_core::load(text);
+    let options = js::from_js(options, "the render options")?;
+    let opts = options::render_options(&options).map_err(|e| js::error(&e))?;
+    let load = options::load_options_of(&options, "render options").map_err(|e| js::error(&e))?;
+    let loaded = asl_core::load_with(text, &load);
+    let (placeholders, source) = diagnostics::extras_for_js(text, &loaded);
     let svg = match &loaded.machine {
         Some(machine) if !loaded.has_errors() => Some(asl_graph::render_svg(machine, &opts)),
         _ => None,
@@ -70,6 +86,8 @@ pub fn render(
     js::to_js(&Rendering {
         svg,
         diagnostics: diagnostics::for_js(text, &loaded.diagnostics),
+        placeholders,
+        source,
     })
 }
 
@@ -84,10 +102,35 @@ export interface Diagnostic {
   /** 1-based; columns count UTF-16 code units (JS string indexes + 1). */
   line: number; column: number; endLine: number; endColumn: number;
 }
-export interface ValidateResult { ok: boolean; diagnostics: Diagnostic[]; }
-export interface RenderOptions { theme?: "light" | "dark" | "auto"; idPrefix?: string; }
-export interface RenderResult { svg: string | null; diagnostics: Diagnostic[]; }
-export interface ExecutionOptions {
+/** How to read a definition: values for template placeholders (`${Name}` → value, the shape of
+ * CloudFormation's DefinitionSubstitutions) and, in a template, the state machine's logical id. */
+export interface ValidateOptions { substitutions?: Record<string, string | number | boolean>; logicalId?: string; }
+/** A template placeholder left in the definition (no value given). */
+export interface Placeholder {
+  name: string;
+  /** JSON pointer of the string holding it. */
+  pointer: string;
+  /** Whether the string is exactly the placeholder ("Resource": "${Arn}"). */
+  whole: boolean;
+  line: number; column: number; endLine: number; endColumn: number;
+}
+/** What the text was: JSON or YAML, a definition or a CloudFormation/SAM template. */
+export interface Source {
+  format: "json" | "yaml";
+  template: boolean;
+  /** A template's state machines, for a picker (line/column of the logical id). */
+  stateMachines: { logicalId: string; resourceType: string; line: number; column: number }[];
+  /** The state machine read (the first, unless `logicalId` chose another). */
+  logicalId: string | null;
+  /** SAM's DefinitionUri: the definition is in this file beside the template; load it with `substitutions`. */
+  definitionUri: string | null;
+  /** The literal values of the chosen state machine's DefinitionSubstitutions. */
+  substitutions: Record<string, string>;
+}
+export interface ValidateResult { ok: boolean; diagnostics: Diagnostic[]; placeholders: Placeholder[]; source: Source; }
+export interface RenderOptions extends ValidateOptions { theme?: "light" | "dark" | "auto"; idPrefix?: string; }
+export interface RenderResult { svg: string | null; diagnostics: Diagnostic[]; placeholders: Placeholder[]; source: Source; }
+export interface ExecutionOptions extends ValidateOptions {
   /** State name → {Return} | {Throw} | {"0": …, "1-2": …}, or a Step Functions Local MockConfigFile. */
   mocks?: object;
   /** The MockConfigFile test case (and its state machine, when the file has several). */

@@ -1,12 +1,14 @@
 //! The option objects of the JS API, read from JSON-like values into asl-core's types.
 //!
-//! Owns the shapes `render`'s `{theme, idPrefix}`, `Execution.start`'s `{mocks, testCase,
-//! stateMachine, seed, startTime, maxTransitions}` and `completeTask`'s `{output}` /
+//! Owns the shapes `validate`'s `{substitutions, logicalId}` (which `render` and
+//! `Execution.start` take too), `render`'s `{theme, idPrefix}`, `Execution.start`'s `{mocks,
+//! testCase, stateMachine, seed, startTime, maxTransitions}` and `completeTask`'s `{output}` /
 //! `{error, cause}`, and their error messages. Values arrive as [`Value`] (converted from JS
 //! first), so all of this is plain Rust and tested natively. Unknown keys are errors: a typo such
 //! as `{maxTransition: 10}` must not be silently ignored. What the options mean is asl-core's and
 //! asl-graph's business.
 
+use asl_core::LoadOptions;
 use asl_core::error::{ErrorName, ExecError};
 use asl_core::exec::timestamp;
 use asl_core::exec::{ExecOptions, Limits, TaskResult};
@@ -61,11 +63,59 @@ fn count(obj: &Object, key: &str, what: &str) -> Result<Option<u64>, String> {
     }
 }
 
-/// `render(text, {theme?, idPrefix?})`.
+/// The options every entry point takes: how to read the definition.
+const LOAD_KEYS: [&str; 2] = ["substitutions", "logicalId"];
+
+/// `validate(text, {substitutions?, logicalId?})`: placeholder values (`{"Name": "value"}`, the
+/// shape of DefinitionSubstitutions) and, in a template, the state machine's logical id.
+pub fn validate_options(v: &Value) -> Result<LoadOptions, String> {
+    match object(v, "validate options", &LOAD_KEYS)? {
+        None => Ok(LoadOptions::default()),
+        Some(obj) => load_options(obj, "validate options"),
+    }
+}
+
+/// How to read the definition, from the options of `render` or `Execution.start` (which check
+/// the other keys themselves).
+pub fn load_options_of(v: &Value, what: &str) -> Result<LoadOptions, String> {
+    match v {
+        Value::Object(obj) => load_options(obj, what),
+        _ => Ok(LoadOptions::default()),
+    }
+}
+
+fn load_options(obj: &Object, what: &str) -> Result<LoadOptions, String> {
+    let mut opts = LoadOptions {
+        logical_id: string(obj, "logicalId", what)?.map(str::to_string),
+        ..LoadOptions::default()
+    };
+    if let Some(subs) = field(obj, "substitutions") {
+        let Value::Object(subs) = subs else {
+            return Err(format!(
+                "{what}: \"substitutions\" must be an object {{\"Name\": \"value\", …}}"
+            ));
+        };
+        for (name, value) in subs.iter() {
+            let value = match value {
+                Value::String(s) => s.to_string(),
+                Value::Number(_) | Value::Bool(_) => value.to_json_string(),
+                _ => {
+                    return Err(format!(
+                        "{what}: substitution \"{name}\" must be a string, number or boolean"
+                    ));
+                }
+            };
+            opts.substitutions.insert(name.to_string(), value);
+        }
+    }
+    Ok(opts)
+}
+
+/// `render(text, {theme?, idPrefix?, substitutions?, logicalId?})`.
 pub fn render_options(v: &Value) -> Result<RenderOptions, String> {
     const WHAT: &str = "render options";
     let mut opts = RenderOptions::default();
-    let Some(obj) = object(v, WHAT, &["theme", "idPrefix"])? else {
+    let Some(obj) = object(v, WHAT, &["theme", "idPrefix", LOAD_KEYS[0], LOAD_KEYS[1]])? else {
         return Ok(opts);
     };
     if let Some(theme) = string(obj, "theme", WHAT)? {
@@ -85,7 +135,7 @@ pub fn render_options(v: &Value) -> Result<RenderOptions, String> {
 }
 
 /// `Execution.start(definition, input, {mocks?, testCase?, stateMachine?, seed?, startTime?,
-/// maxTransitions?})`.
+/// maxTransitions?, substitutions?, logicalId?})`.
 pub fn exec_options(v: &Value) -> Result<ExecOptions, String> {
     const WHAT: &str = "Execution options";
     let mut opts = ExecOptions::default();
@@ -96,6 +146,8 @@ pub fn exec_options(v: &Value) -> Result<ExecOptions, String> {
         "seed",
         "startTime",
         "maxTransitions",
+        LOAD_KEYS[0],
+        LOAD_KEYS[1],
     ];
     let Some(obj) = object(v, WHAT, &allowed)? else {
         return Ok(opts);
@@ -254,6 +306,45 @@ mod tests {
         let e = exec_options(&v(&format!(r#"{{"mocks": {cfg}, "testCase": "Sad"}}"#)))
             .expect_err("unknown case");
         assert!(e.contains("Sad"), "{e}");
+    }
+
+    #[test]
+    fn load_options_read_substitutions_and_logical_id() {
+        let o = validate_options(&v(
+            r#"{"substitutions": {"Arn": "arn:aws:x", "N": 3}, "logicalId": "M"}"#,
+        ))
+        .expect("valid");
+        assert_eq!(
+            o.substitutions.get("Arn").map(String::as_str),
+            Some("arn:aws:x")
+        );
+        assert_eq!(o.substitutions.get("N").map(String::as_str), Some("3"));
+        assert_eq!(o.logical_id.as_deref(), Some("M"));
+        assert!(
+            validate_options(&Value::Null)
+                .expect("none")
+                .substitutions
+                .is_empty()
+        );
+        for bad in [
+            r#"{"substitutions": [1]}"#,
+            r#"{"substitutions": {"A": {}}}"#,
+            r#"{"logicalId": 1}"#,
+            r#"{"theme": "dark"}"#,
+        ] {
+            assert!(validate_options(&v(bad)).is_err(), "{bad}");
+        }
+        // render and Execution.start accept them beside their own options.
+        let both = v(r#"{"theme": "dark", "substitutions": {"A": "x"}}"#);
+        assert!(render_options(&both).is_ok());
+        assert_eq!(
+            load_options_of(&both, "render options")
+                .expect("ok")
+                .substitutions
+                .len(),
+            1
+        );
+        assert!(exec_options(&v(r#"{"seed": 1, "logicalId": "M"}"#)).is_ok());
     }
 
     #[test]

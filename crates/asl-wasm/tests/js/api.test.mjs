@@ -37,8 +37,91 @@ const ORDER = JSON.stringify({
 
 const total = (n) => ({ mocks: { Fetch: { Return: { Payload: { total: n }, StatusCode: 200 } } } });
 
+const PLAIN_JSON = { format: "json", template: false, stateMachines: [], logicalId: null, definitionUri: null, substitutions: {} };
+
 test("validate: a valid definition is ok with no diagnostics", () => {
-  assert.deepEqual(validate(ORDER), { ok: true, diagnostics: [] });
+  assert.deepEqual(validate(ORDER), { ok: true, diagnostics: [], placeholders: [], source: PLAIN_JSON });
+});
+
+// A YAML definition with template placeholders, as a SAM project keeps it.
+const YAML = [
+  "StartAt: Process",
+  "States:",
+  "  Process:",
+  "    Type: Task",
+  "    Resource: ${ProcessFunctionArn}",
+  "    Next: Notify",
+  "  Notify:",
+  "    Type: Task",
+  "    Resource: arn:aws:states:::sns:publish",
+  "    Parameters:",
+  "      TopicArn: ${TopicArn}",
+  "      Message.$: $.message",
+  "    End: true",
+].join("\n");
+
+test("validate: placeholders are warnings with positions, and substitutions fill them", () => {
+  const r = validate(YAML);
+  assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
+  assert.equal(r.source.format, "yaml");
+  assert.deepEqual(
+    r.placeholders.map((p) => [p.name, p.pointer, p.whole, p.line, p.column]),
+    [["ProcessFunctionArn", "/States/Process/Resource", true, 5, 15], ["TopicArn", "/States/Notify/Parameters/TopicArn", true, 11, 17]],
+  );
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.line, d.column]), [["TEMPLATE_PLACEHOLDER", 5, 15], ["TEMPLATE_PLACEHOLDER", 11, 17]]);
+  assert.match(r.diagnostics[0].message, /skipped: INVALID_RESOURCE/);
+  // With values, the checks run on them: a bad ARN is an error where the placeholder was.
+  const filled = validate(YAML, { substitutions: { ProcessFunctionArn: "not-an-arn", TopicArn: "arn:aws:sns:us-east-1:1:t" } });
+  assert.equal(filled.ok, false);
+  assert.deepEqual(filled.placeholders, []);
+  assert.deepEqual(filled.diagnostics.map((d) => [d.code, d.line, d.column]), [["INVALID_RESOURCE", 5, 15]]);
+  assert.throws(() => validate(YAML, { substitutions: ["x"] }), /substitutions/);
+  assert.throws(() => validate(YAML, { substitution: {} }), /unknown option "substitution"/);
+});
+
+const TEMPLATE = [
+  "Resources:",
+  "  Fn:",
+  "    Type: AWS::Serverless::Function",
+  "  First:",
+  "    Type: AWS::Serverless::StateMachine",
+  "    Properties:",
+  "      DefinitionUri: statemachine/first.asl.json",
+  "      DefinitionSubstitutions: {Bucket: my-bucket, FnArn: !GetAtt Fn.Arn}",
+  "  Second:",
+  "    Type: AWS::StepFunctions::StateMachine",
+  "    Properties:",
+  "      DefinitionString: !Sub |",
+  "        {\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"${Fn.Arn}\", \"Next\": \"B\"}}}",
+].join("\n");
+
+test("templates: the state machines for a picker, one chosen by logicalId, positions in the template", () => {
+  const first = validate(TEMPLATE);
+  assert.deepEqual(first.source.stateMachines.map((m) => [m.logicalId, m.resourceType, m.line]), [
+    ["First", "AWS::Serverless::StateMachine", 4],
+    ["Second", "AWS::StepFunctions::StateMachine", 9],
+  ]);
+  assert.equal(first.source.logicalId, "First");
+  assert.equal(first.source.definitionUri, "statemachine/first.asl.json");
+  assert.deepEqual(first.source.substitutions, { Bucket: "my-bucket" });
+  const second = validate(TEMPLATE, { logicalId: "Second" });
+  assert.equal(second.ok, false);
+  const d = second.diagnostics.find((d) => d.code === "MISSING_TRANSITION_TARGET");
+  assert.deepEqual([d.line, d.column], [13, 92]);
+  assert.equal(TEMPLATE.split("\n")[12].slice(91, 94), '"B"');
+  assert.deepEqual(second.placeholders.map((p) => [p.name, p.line]), [["Fn.Arn", 13]]);
+  const r = render(TEMPLATE.replace('"Next\": \"B\"', '"End\": true'), { logicalId: "Second" });
+  assert.ok(r.svg && r.svg.includes("Lambda: ${Fn.Arn}"), JSON.stringify(r.diagnostics));
+  assert.equal(validate(TEMPLATE, { logicalId: "Third" }).diagnostics[0].code, "INVALID_TEMPLATE");
+});
+
+test("Execution.start takes substitutions too", () => {
+  const exec = Execution.start(YAML, { message: "hi" }, {
+    substitutions: { TopicArn: "arn:aws:sns:us-east-1:1:t" },
+    mocks: { Process: { Return: { ok: true } }, Notify: { Return: { MessageId: "m" } } },
+  });
+  exec.run(1000);
+  assert.equal(exec.status().status, "SUCCEEDED");
 });
 
 test("validate: positions are 1-based lines and UTF-16 columns", () => {
