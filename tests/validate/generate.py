@@ -43,6 +43,8 @@ case("no_path_to_end", "NO_PATH_TO_END", m('''    "A": {
     "Done": {"Type": "Succeed"}'''), '"Spin"', 2)
 case("query_language_field", "QUERY_LANGUAGE_FIELD", m('    "A": {"Type": "Pass", "Output": {"x": 1}, "End": true}'), '"Output"')
 case("invalid_query_language", "INVALID_QUERY_LANGUAGE", m('    "A": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}', '\n  "QueryLanguage": "JSONata",'), '"JSONPath"')
+# A real-world mistake: the machine's QueryLanguage written inside States. One error at the key.
+case("query_language_in_states", "INVALID_QUERY_LANGUAGE", '{\n  "StartAt": "A",\n  "States": {\n    "QueryLanguage": "JSONata",\n    "A": {"Type": "Pass", "Output": {"x": "{% $states.input %}"}, "End": true}\n  }\n}\n', '"QueryLanguage"')
 case("invalid_jsonpath", "INVALID_JSONPATH", m('    "A": {"Type": "Pass", "InputPath": "input.name", "End": true}'), 'input.name')
 case("invalid_reference_path", "INVALID_REFERENCE_PATH", m('    "A": {"Type": "Pass", "ResultPath": "$.items[*]", "End": true}'), '"$.items[*]"')
 case("unknown_intrinsic_function", "UNKNOWN_INTRINSIC_FUNCTION", m('    "A": {\n      "Type": "Pass",\n      "Parameters": {"id.$": "States.Nope(1)"},\n      "End": true\n    }'), 'States.Nope(1)')

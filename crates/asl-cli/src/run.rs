@@ -76,6 +76,12 @@ pub struct Args {
     /// resource mocks become mocks of the states using them.
     #[arg(long, value_name = "FILE")]
     pub export_mocks: Option<PathBuf>,
+    /// Show a state's visits stage by stage (InputPath → Parameters → result → ResultSelector →
+    /// ResultPath → OutputPath, with retries and catches): STATE is a state name or path
+    /// (`Par/1/Inner`), `#N` picks its N-th visit. Readable text on stderr, and `"inspect"`
+    /// in the JSON on stdout. Repeatable.
+    #[arg(long, value_name = "STATE[#N]")]
+    pub inspect: Vec<String>,
     #[command(flatten)]
     pub source: crate::input::SourceArgs,
 }
@@ -344,13 +350,24 @@ pub fn main(args: Args) -> ExitCode {
             return usage_error(format!("cannot write {}: {e}", out.display()));
         }
     }
-    let options = options(args.seed, mocks, args.max_transitions, args.history);
+    let record = args.history || !args.inspect.is_empty();
+    let mut options = options(args.seed, mocks, args.max_transitions, record);
+    // The stages are what --inspect shows (they also appear as `inspectionData` with --history).
+    options.record_stages = !args.inspect.is_empty();
     let mut exec = Execution::start(Arc::new(machine), input, options);
     let status = match drive(&mut exec, Unmocked::parse(&args.unmocked), args.seed) {
         Ok(s) => s,
         Err(e) => return usage_error(e),
     };
     let mut out = summary(&status, &exec);
+    if !args.inspect.is_empty() {
+        match crate::inspect::inspect(&exec, &args.inspect) {
+            Ok(value) => {
+                out.insert("inspect".into(), value);
+            }
+            Err(e) => return usage_error(e),
+        }
+    }
     if args.history {
         out.insert(
             "events".into(),

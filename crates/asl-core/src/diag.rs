@@ -118,8 +118,8 @@ codes! {
     /// A field is not allowed in the state's query language (e.g. `Output` under JSONPath,
     /// `Parameters` under JSONata).
     QueryLanguageField = "QUERY_LANGUAGE_FIELD", Error, "SCHEMA_VALIDATION_FAILED";
-    /// `QueryLanguage` is invalid here: not JSONPath/JSONata, JSONPath under a JSONata machine, or
-    /// set on an ItemProcessor.
+    /// `QueryLanguage` is invalid here: not JSONPath/JSONata, JSONPath under a JSONata machine,
+    /// set on an ItemProcessor, or written inside `States` as if it were a state.
     InvalidQueryLanguage = "INVALID_QUERY_LANGUAGE", Error, "SCHEMA_VALIDATION_FAILED";
     /// A JSONPath (or context / variable path) does not parse.
     InvalidJsonPath = "INVALID_JSONPATH", Error, "SCHEMA_VALIDATION_FAILED";

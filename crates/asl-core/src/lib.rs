@@ -14,6 +14,7 @@ pub mod env;
 pub mod error;
 pub mod exec;
 pub mod history;
+pub mod inspect;
 pub mod intrinsics;
 pub mod mock;
 pub mod model;

@@ -151,4 +151,36 @@ export type ExecutionStatus =
   | { status: "FAILED" | "TIMED_OUT"; error: string | null; cause: string | null };
 export interface ActiveState { path: string; state: string; iterations: number[]; activity: string; }
 export type TaskAnswer = { output: unknown } | { error: string; cause?: string };
+export type TaskAnswerResult = "accepted" | { timedOut: { heartbeat: boolean } };
+export type Mark = "active" | "succeeded" | "failed" | "caught" | "retrying";
+export interface Overlay {
+  /** The current event id; `elapsedMs` is virtual time since ExecutionStarted. */
+  event: number; elapsedMs: number; status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+  states: { path: string; mark: Mark; visits: number; retries: number }[];
+  edges: { from: string; to: string; count: number }[];
+  maps: { path: string; total: number; succeeded: number; failed: number; aborted: number; running: number }[];
+}
+export interface Change { pointer: string; kind: "added" | "removed" | "changed"; }
+/** One processing stage under AWS TestState's inspectionData names (afterInputPath, …). */
+export interface Stage { name: string; field: string; expression: string | null; value: unknown; changes: Change[]; }
+export interface Attempt {
+  number: number; startedEvent: number; endedEvent: number | null;
+  outcome: "running" | "succeeded" | "failed" | "timedOut";
+  request: unknown; result: unknown; error: string | null; cause: string | null;
+  retryIndex: number | null; retryBackoffIntervalSeconds: number | null;
+}
+/** TestState's errorDetails. */
+export interface ErrorDetails { error: string | null; cause: string | null; retryIndex: number | null; retryBackoffIntervalSeconds: number | null; catchIndex: number | null; }
+export interface Visit {
+  path: string; state: string; stateType: string; iterations: number[]; number: number;
+  enteredEvent: number; exitedEvent: number | null; lastEvent: number; enteredMs: number;
+  outcome: "running" | "succeeded" | "caught" | "failed";
+  input: unknown; output: unknown; outputBytes: number | null; payloadLimit: number;
+  attempts: Attempt[]; stages: Stage[]; errorDetails: ErrorDetails | null;
+  assignedVariables: Record<string, unknown> | null; mapSettings: Record<string, number> | null;
+  /** `$$` as the state saw it. */
+  context: unknown;
+}
+export interface Breakpoints { states?: string[]; errors?: string[]; }
+export type RunStop = { stop: "hit"; event: number } | { stop: "budget" | "paused" | "finished" };
 "#;

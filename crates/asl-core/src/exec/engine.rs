@@ -651,16 +651,38 @@ impl Engine<'_> {
         kind: EventType,
         details: impl FnOnce() -> EventDetails,
     ) {
-        let (time, silent, prev, branch, state) = match self.core.thread(thread) {
+        let (time, silent, prev, mut branch, mut state, iterations) = match self.core.thread(thread)
+        {
             Some(t) => (
                 t.time,
                 t.silent,
                 t.last_event,
                 t.branch,
                 t.visit.as_ref().map(|v| v.state),
+                t.iterations.clone(),
             ),
-            None => (self.core.start_ms, false, self.core.events, 0, None),
+            None => (
+                self.core.start_ms,
+                false,
+                self.core.events,
+                0,
+                None,
+                Arc::from([] as [u32; 0]),
+            ),
         };
+        if is_iteration_event(kind) {
+            // An iteration's own thread reports its start and end, but they are events of the
+            // Map state (the parent's visit): that is where the graph and inspector show them.
+            if let Some(p) = self
+                .core
+                .thread(thread)
+                .and_then(|t| t.parent)
+                .and_then(|(p, _)| self.core.thread(p))
+            {
+                branch = p.branch;
+                state = p.visit.as_ref().map(|v| v.state);
+            }
+        }
         if silent {
             return;
         }
@@ -688,6 +710,7 @@ impl Engine<'_> {
                 kind,
                 details: details(),
                 path,
+                iterations,
             };
             // After stepping back, the recorded future is replayed identically (deterministic).
             match history.get_mut(id as usize - 1) {
@@ -914,6 +937,16 @@ fn within_tolerance(f: &Fanout) -> bool {
         .tolerated_percentage
         .is_some_and(|p| f.total > 0 && (f.failures as f64 * 100.0 / f.total as f64) <= p);
     count_ok || pct_ok
+}
+
+/// The events an iteration's own thread emits (`MapIterationAborted` comes from the Map's).
+fn is_iteration_event(kind: EventType) -> bool {
+    matches!(
+        kind,
+        EventType::MapIterationStarted
+            | EventType::MapIterationSucceeded
+            | EventType::MapIterationFailed
+    )
 }
 
 fn is_execution_event(kind: EventType) -> bool {

@@ -27,6 +27,7 @@ pub mod integration;
 pub mod io;
 pub mod retry;
 mod states;
+mod stepping;
 pub mod timestamp;
 
 use std::sync::Arc;
@@ -43,6 +44,7 @@ use crate::value::Value;
 
 use engine::{Advance, Answer, Attempt, Compiled, Core, Engine, Outcome, Phase, ThreadId};
 pub use io::ExecNames;
+pub use stepping::RunStop;
 
 /// Limits an execution stops at, with AWS-style errors.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]

@@ -226,7 +226,7 @@ impl<'a> Engine<'a> {
         self.visit_mut(id).and_then(|v| v.stages.as_deref_mut())
     }
 
-    fn record(&mut self, id: ThreadId, f: impl FnOnce(&mut Stages)) {
+    pub(super) fn record(&mut self, id: ThreadId, f: impl FnOnce(&mut Stages)) {
         if let Some(s) = self.stages_mut(id) {
             f(s);
         }
