@@ -66,10 +66,26 @@ pub struct Read {
 
 /// Reads `text` as JSON (when it starts with `{` or `[`) or YAML; takes the definition out of a
 /// template. A syntax error is returned as such, with its span into `text`.
-pub fn read(text: &str, logical_id: Option<&str>) -> Result<Read, SyntaxError> {
+///
+/// A placeholder written bare in JSON text (`"MaxAttempts": ${retries}`, as Terraform's
+/// `templatefile` allows) would make the text invalid: it is read as its value from `subs` when
+/// given (what the template engine does), else as the string `"${retries}"` (a placeholder like
+/// any other).
+pub fn read(
+    text: &str,
+    logical_id: Option<&str>,
+    subs: &Substitutions,
+) -> Result<Read, SyntaxError> {
     let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     let (node, format) = if trimmed.is_empty() || trimmed.starts_with(['{', '[']) {
-        (crate::syntax::parse(text)?, Format::Json)
+        // The usual case parses the text as it is; only a text that fails and holds `${` is
+        // read again with its bare placeholders filled.
+        let node = match crate::syntax::parse(text) {
+            Ok(node) => node,
+            Err(e) if !text.contains("${") => return Err(e),
+            Err(_) => json(&Mapped::identity(text), subs)?,
+        };
+        (node, Format::Json)
     } else {
         (crate::yaml::parse(text)?, Format::Yaml)
     };
@@ -86,7 +102,7 @@ pub fn read(text: &str, logical_id: Option<&str>) -> Result<Read, SyntaxError> {
     }
     source.template = true;
     let mut diagnostics = Vec::new();
-    let node = from_template(text, &node, logical_id, &mut source, &mut diagnostics)?;
+    let node = from_template(text, &node, logical_id, subs, &mut source, &mut diagnostics)?;
     Ok(Read {
         node,
         source,
@@ -111,6 +127,7 @@ fn from_template(
     text: &str,
     root: &Node,
     logical_id: Option<&str>,
+    subs: &Substitutions,
     source: &mut Source,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Option<Node>, SyntaxError> {
@@ -215,16 +232,9 @@ fn from_template(
             ));
             return Ok(None);
         }
-        return match crate::syntax::parse(&mapped.text) {
-            Ok(mut node) => {
-                mapped.remap(&mut node);
-                Ok(Some(node))
-            }
-            Err(mut e) => {
-                e.span = mapped.span(e.span);
-                Err(e)
-            }
-        };
+        let mut all = source.substitutions.clone();
+        all.extend(subs.clone());
+        return json(&mapped, &all).map(Some);
     }
     if let Some(uri) = props.value.get("DefinitionUri")
         && let Some(path) = uri.value.as_str()
@@ -264,6 +274,72 @@ fn from_template(
     Ok(None)
 }
 
+/// Parses mapped JSON text into a tree with spans into the user's text; bare placeholders are
+/// read as described at [`read`].
+fn json(mapped: &Mapped, subs: &Substitutions) -> Result<Node, SyntaxError> {
+    let first = match crate::syntax::parse(&mapped.text) {
+        Ok(mut node) => {
+            mapped.remap(&mut node);
+            return Ok(node);
+        }
+        Err(e) => e,
+    };
+    let fail = |mut e: SyntaxError| {
+        e.span = mapped.span(e.span);
+        e
+    };
+    let Some(fixed) = fill_bare_placeholders(mapped, subs) else {
+        return Err(fail(first));
+    };
+    match crate::syntax::parse(&fixed.text) {
+        Ok(mut node) => {
+            fixed.remap(&mut node);
+            Ok(node)
+        }
+        // What is still wrong once the placeholders are read.
+        Err(mut e) => {
+            e.span = fixed.span(e.span);
+            Err(e)
+        }
+    }
+}
+
+/// The text with each placeholder outside JSON strings replaced (see [`read`]); `None` when
+/// there is none.
+fn fill_bare_placeholders(mapped: &Mapped, subs: &Substitutions) -> Option<Mapped> {
+    let text = &mapped.text;
+    let bytes = text.as_bytes();
+    let mut out = Mapped::default();
+    let (mut i, mut last, mut in_string, mut any) = (0, 0, false, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'$' if !in_string && bytes.get(i + 1) == Some(&b'{') => {
+                if let Some(f) = crate::placeholder::find(&text[i..]).first()
+                    && f.start == 0
+                {
+                    out.extend(mapped, last..i);
+                    let at = Span::new(mapped.map[i], mapped.ends[i + f.end - 1]);
+                    let value = match subs.get(f.name) {
+                        Some(v) => v.clone(),
+                        None => format!("\"{}\"", &text[i..i + f.end]),
+                    };
+                    out.push_at(&value, at);
+                    i += f.end;
+                    last = i;
+                    any = true;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.extend(mapped, last..text.len());
+    any.then_some(out)
+}
+
 /// Replaces CloudFormation intrinsics (`{"Ref": …}`, `{"Fn::…": …}`) by the string they stand
 /// for, with unknown values as placeholders (`!GetAtt Fn.Arn` → `${Fn.Arn}`).
 fn resolve_intrinsics(node: &mut Node, text: &str) {
@@ -295,6 +371,16 @@ struct Mapped {
 }
 
 impl Mapped {
+    /// The user's text itself.
+    fn identity(text: &str) -> Mapped {
+        let n = text.len() as u32;
+        Mapped {
+            text: text.to_string(),
+            map: (0..n).collect(),
+            ends: (1..=n).collect(),
+        }
+    }
+
     /// Appends text that all comes from one place (a `!Ref` written as `${X}`).
     fn push_at(&mut self, s: &str, at: Span) {
         self.text.push_str(s);
@@ -503,10 +589,15 @@ mod tests {
 
     #[test]
     fn plain_definitions_pass_through() {
-        let r = read("{\"StartAt\": \"A\", \"States\": {}}", None).expect("json");
+        let r = read(
+            "{\"StartAt\": \"A\", \"States\": {}}",
+            None,
+            &Substitutions::new(),
+        )
+        .expect("json");
         assert!(!r.source.template);
         assert_eq!(r.source.format, Format::Json);
-        let r = read("StartAt: A\nStates: {}\n", None).expect("yaml");
+        let r = read("StartAt: A\nStates: {}\n", None, &Substitutions::new()).expect("yaml");
         assert_eq!(r.source.format, Format::Yaml);
         assert!(r.node.is_some());
     }
@@ -547,7 +638,7 @@ Resources:
 
     #[test]
     fn templates_list_their_state_machines_and_read_the_chosen_one() {
-        let r = read(SAM, None).expect("yaml template");
+        let r = read(SAM, None, &Substitutions::new()).expect("yaml template");
         assert!(r.source.template);
         let ids: Vec<&str> = r
             .source
@@ -569,7 +660,7 @@ Resources:
         assert!(r.node.is_none());
 
         // DefinitionString: spans point into the template's block scalar.
-        let r = read(SAM, Some("Second")).expect("second");
+        let r = read(SAM, Some("Second"), &Substitutions::new()).expect("second");
         let node = r.node.expect("a definition");
         let go = node
             .get("States")
@@ -581,7 +672,7 @@ Resources:
         assert_eq!(at(SAM, res.span), "\"${ProcessFunction.Arn}\"");
 
         // Definition: intrinsics read as placeholders, spans into the YAML.
-        let r = read(SAM, Some("Third")).expect("third");
+        let r = read(SAM, Some("Third"), &Substitutions::new()).expect("third");
         let node = r.node.expect("a definition");
         let res = &node
             .get("States")
@@ -592,7 +683,7 @@ Resources:
         assert_eq!(res.as_str(), Some("${ProcessFunction.Arn}"));
         assert_eq!(at(SAM, res.span), "!GetAtt ProcessFunction.Arn");
 
-        let r = read(SAM, Some("Nope")).expect("parsed");
+        let r = read(SAM, Some("Nope"), &Substitutions::new()).expect("parsed");
         assert!(r.node.is_none());
         assert!(r.diagnostics[0].message.contains("First, Second, Third"));
     }
@@ -601,7 +692,7 @@ Resources:
     fn json_templates_with_join_and_escapes_map_back() {
         let text = r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
   "DefinitionString": {"Fn::Join": ["", ["{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"", {"Fn::GetAtt": ["Fn", "Arn"]}, "\", \"Nxt\": 1, \"End\": true}}}"]]}}}}}"#;
-        let r = read(text, None).expect("json template");
+        let r = read(text, None, &Substitutions::new()).expect("json template");
         let node = r.node.expect("definition");
         let a = &node
             .get("States")
@@ -616,20 +707,61 @@ Resources:
         assert_eq!(at(text, nxt.key_span), "\\\"Nxt\\\"");
         // A syntax error in the string points into the template too.
         let bad = text.replace("\\\"Nxt\\\": 1", "\\\"Nxt\\\": }");
-        let e = read(&bad, None).err().expect("syntax error");
+        let e = read(&bad, None, &Substitutions::new())
+            .err()
+            .expect("syntax error");
         assert_eq!(at(&bad, e.span), "}");
+    }
+
+    #[test]
+    fn bare_placeholders_in_json_read_as_values_or_strings() {
+        let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Wait\", \"Seconds\": ${wait}, \"End\": true}}}";
+        let node = read(text, None, &Substitutions::new())
+            .expect("read")
+            .node
+            .expect("node");
+        let a = &node
+            .get("States")
+            .and_then(|s| s.value.get("A"))
+            .expect("A")
+            .value;
+        let secs = &a.get("Seconds").expect("Seconds").value;
+        assert_eq!(secs.as_str(), Some("${wait}"));
+        assert_eq!(at(text, secs.span), "${wait}");
+        let end = a.get("End").expect("End");
+        assert_eq!(at(text, end.key_span), "\"End\"", "later spans stay right");
+        let subs: Substitutions = [("wait".to_string(), "30".to_string())].into();
+        let node = read(text, None, &subs).expect("read").node.expect("node");
+        let v = node.to_value().to_json_string();
+        assert!(v.contains("\"Seconds\":30"), "{v}");
+        // A text still broken reports what is wrong besides the placeholders, in the user's text.
+        let broken = text.replace("\"End\": true", "\"End\": tru");
+        let e = read(&broken, None, &Substitutions::new())
+            .err()
+            .expect("error");
+        assert_eq!(at(&broken, e.span), "tru");
+        // `${` inside strings is not touched.
+        let e = read("{\"a\": \"${x}\", }", None, &Substitutions::new())
+            .err()
+            .expect("trailing comma");
+        assert!(e.message.contains("trailing comma"), "{}", e.message);
     }
 
     #[test]
     fn sub_variables_and_templates_without_state_machines() {
         let text = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub\n        - '{\"StartAt\": \"${S}\", \"States\": {\"${S}\": {\"Type\": \"Succeed\"}}}'\n        - S: Done\n";
-        let r = read(text, None).expect("yaml");
+        let r = read(text, None, &Substitutions::new()).expect("yaml");
         let v = r.node.expect("definition").to_value().to_json_string();
         assert_eq!(
             v,
             r#"{"StartAt":"Done","States":{"Done":{"Type":"Succeed"}}}"#
         );
-        let r = read("Resources:\n  B:\n    Type: AWS::S3::Bucket\n", None).expect("yaml");
+        let r = read(
+            "Resources:\n  B:\n    Type: AWS::S3::Bucket\n",
+            None,
+            &Substitutions::new(),
+        )
+        .expect("yaml");
         assert!(r.node.is_none());
         assert_eq!(r.diagnostics[0].code, Code::InvalidTemplate);
     }

@@ -80,7 +80,8 @@ pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut placeholders = Vec::new();
     let mut source = document::Source::default();
-    let machine = match document::read(text, options.logical_id.as_deref()) {
+    let machine = match document::read(text, options.logical_id.as_deref(), &options.substitutions)
+    {
         Ok(read) => {
             source = read.source;
             diagnostics = read.diagnostics;
