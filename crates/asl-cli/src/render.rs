@@ -15,7 +15,8 @@ use crate::input;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The state machine definition (ASL JSON); `-` reads stdin.
+    /// The state machine definition (JSON, YAML, or a SAM/CloudFormation template holding it);
+    /// `-` reads stdin.
     definition: PathBuf,
     /// Write the SVG to this file instead of stdout.
     #[arg(short, long, value_name = "FILE.svg")]

@@ -40,7 +40,8 @@ use crate::input::{load_definition, read_json, read_mock_file, usage_error};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The state machine definition (JSON); `-` reads standard input.
+    /// The state machine definition (JSON, YAML, or a SAM/CloudFormation template holding it);
+    /// `-` reads standard input.
     #[arg(value_name = "DEFINITION")]
     pub definition: PathBuf,
     /// Execution input (JSON file, `-` for standard input); `{}` when absent.

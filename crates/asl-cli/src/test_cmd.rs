@@ -32,7 +32,7 @@ pub struct Args {
     /// The AWS Step Functions Local MockConfigFile (StateMachines / MockedResponses).
     #[arg(value_name = "MOCKCONFIG")]
     pub mock_config: PathBuf,
-    /// The state machine definition (JSON) the test cases run against.
+    /// The state machine definition the test cases run against (JSON, YAML or a template).
     #[arg(long, value_name = "FILE")]
     pub definition: PathBuf,
     /// The StateMachines entry whose test cases to run (optional when the file has one).
