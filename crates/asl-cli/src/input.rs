@@ -107,11 +107,13 @@ pub(crate) fn load_file(path: &Path, options: &LoadOptions) -> Result<LoadedFile
 }
 
 /// Reads and validates a definition; prints its errors (and, with `warnings`, its warnings) as
-/// `FILE:LINE:COL: error[CODE]: …` and returns `None` when it cannot be used.
+/// `FILE:LINE:COL: error[CODE]: …` and returns `None` when it cannot be used. To `run` it, the
+/// checks skipped for template placeholders count as errors too (a run needs the values).
 pub(crate) fn load_definition(
     path: &Path,
     source: &SourceArgs,
     warnings: bool,
+    run: bool,
 ) -> Option<StateMachine> {
     let options = match source.options() {
         Ok(o) => o,
@@ -136,6 +138,14 @@ pub(crate) fn load_definition(
     if !usable {
         if loaded.diagnostics.is_empty() {
             eprintln!("asl: {name}: not a state machine definition");
+        }
+        return None;
+    }
+    if run && loaded.run_blockers().next().is_some() {
+        for d in loaded.run_blockers() {
+            eprintln!(
+                "{name}:{d} (a template placeholder: give it a value with --substitute to run)"
+            );
         }
         return None;
     }

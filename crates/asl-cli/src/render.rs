@@ -37,7 +37,7 @@ enum ThemeArg {
 
 pub fn main(args: Args) -> ExitCode {
     // Errors are printed as `FILE:LINE:COL: error[CODE]: message`; nothing is drawn for them.
-    let Some(machine) = input::load_definition(&args.definition, &args.source, true) else {
+    let Some(machine) = input::load_definition(&args.definition, &args.source, true, false) else {
         return ExitCode::from(2);
     };
     let theme = match args.theme {

@@ -320,7 +320,7 @@ pub(crate) fn options(seed: u64, mocks: Mocks, max_transitions: u64, history: bo
 }
 
 pub fn main(args: Args) -> ExitCode {
-    let Some(machine) = load_definition(&args.definition, &args.source, false) else {
+    let Some(machine) = load_definition(&args.definition, &args.source, false, true) else {
         return ExitCode::from(2);
     };
     let input = match &args.input {

@@ -214,7 +214,7 @@ pub fn main(args: Args) -> ExitCode {
         Ok(m) => m.clone(),
         Err(e) => return input::usage_error(format!("{}: {e}", args.mock_config.display())),
     };
-    let Some(machine) = input::load_definition(&args.definition, &args.source, false) else {
+    let Some(machine) = input::load_definition(&args.definition, &args.source, false, true) else {
         return ExitCode::from(2);
     };
     let input = match &args.input {

@@ -289,6 +289,23 @@ fn run_and_render_take_the_same_inputs() {
         out.contains("\"TopicArn\":\"arn:aws:sns:us-east-1:123456789012:orders\""),
         "{out}"
     );
+    // A placeholder a run would need (a Next target) stops `run`, not `validate`.
+    let (out, err, code) = asl(&["run", "tests/formats/placeholder_next.json"]);
+    assert_eq!((out.as_str(), code), ("", 2), "{err}");
+    assert!(
+        err.contains("placeholder_next.json:4:35: error[MISSING_TRANSITION_TARGET]")
+            && err.contains("--substitute"),
+        "{err}"
+    );
+    let (_, _, code) = asl(&["validate", "tests/formats/placeholder_next.json"]);
+    assert_eq!(code, 0);
+    let (out, _, code) = asl(&[
+        "run",
+        "tests/formats/placeholder_next.json",
+        "--substitute",
+        "Then=B",
+    ]);
+    assert_eq!(code, 0, "{out}");
     let (svg, err, code) = asl(&[
         "render",
         "tests/formats/sam/template.yaml",

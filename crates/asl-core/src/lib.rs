@@ -41,6 +41,9 @@ pub struct Loaded {
     /// The template placeholders (`${Name}`) left after substitution, in document order: what a
     /// UI offers to fill in. Each also has a `TEMPLATE_PLACEHOLDER` warning.
     pub placeholders: Vec<placeholder::Placeholder>,
+    /// The errors placeholders stand in for (each folded into a `TEMPLATE_PLACEHOLDER` warning,
+    /// so not in `diagnostics`): what an execution cannot go on without a value.
+    pub skipped: Vec<Diagnostic>,
     /// What the text was: JSON or YAML, a definition or a template (its state machines, the one
     /// read, a `DefinitionUri` file the caller should load instead).
     pub source: document::Source,
@@ -53,6 +56,17 @@ impl Loaded {
 
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    /// What stops an execution: the errors, and the checks skipped for placeholders that the run
+    /// would need (a `Next` naming `${State}`, a `"${Timeout}"` number). A `Resource` that is a
+    /// placeholder does not stop it: a run takes task results from mocks, by state name.
+    pub fn run_blockers(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.errors().chain(
+            self.skipped
+                .iter()
+                .filter(|d| d.code != Code::InvalidResource),
+        )
     }
 }
 
@@ -79,6 +93,7 @@ pub fn load(text: &str) -> Loaded {
 pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut placeholders = Vec::new();
+    let mut skipped = Vec::new();
     let mut source = document::Source::default();
     let machine = match document::read(text, options.logical_id.as_deref(), &options.substitutions)
     {
@@ -95,7 +110,7 @@ pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
                 if let Some(m) = &machine {
                     diagnostics.extend(validate::validate(m));
                 }
-                placeholder::fold_skipped(&placeholders, &mut diagnostics);
+                skipped = placeholder::fold_skipped(&placeholders, &mut diagnostics);
                 machine
             })
         }
@@ -115,7 +130,7 @@ pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
         }
     };
     let index = source::LineIndex::new(text);
-    for d in &mut diagnostics {
+    for d in diagnostics.iter_mut().chain(skipped.iter_mut()) {
         d.locate(text, &index);
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
@@ -123,6 +138,7 @@ pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
         machine,
         diagnostics,
         placeholders,
+        skipped,
         source,
     }
 }

@@ -223,10 +223,15 @@ fn record(s: &str, span: Span, source: &str, ptr: &str, out: &mut Vec<Placeholde
 /// A diagnostic whose span lies inside a string holding a placeholder judges a value that is not
 /// known yet (an ARN's shape, a path, a number given as `"${Timeout}"`): it is dropped from
 /// `diagnostics` and its message is carried by that placeholder's warning instead. Everything
-/// else is kept.
-pub fn fold_skipped(placeholders: &[Placeholder], diagnostics: &mut Vec<Diagnostic>) {
+/// else is kept. The dropped diagnostics are returned: a run cannot go on a value it does not
+/// know ([`crate::Loaded::run_blockers`]).
+pub fn fold_skipped(
+    placeholders: &[Placeholder],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut dropped = Vec::new();
     if placeholders.is_empty() {
-        return;
+        return dropped;
     }
     let holding = |span: Span| {
         placeholders
@@ -243,6 +248,7 @@ pub fn fold_skipped(placeholders: &[Placeholder], diagnostics: &mut Vec<Diagnost
             ) =>
         {
             skipped[i].push(format!("{}: {}", d.code, d.message));
+            dropped.push(d.clone());
             false
         }
         _ => true,
@@ -262,6 +268,7 @@ pub fn fold_skipped(placeholders: &[Placeholder], diagnostics: &mut Vec<Diagnost
             p.span,
         ));
     }
+    dropped
 }
 
 #[cfg(test)]
@@ -356,7 +363,9 @@ mod tests {
             Diagnostic::new(Code::InvalidResource, "not an ARN", "/R", r.span),
             Diagnostic::new(Code::InvalidTimeout, "bad", "/T", t.span),
         ];
-        fold_skipped(&found, &mut diags);
+        let dropped = fold_skipped(&found, &mut diags);
+        assert_eq!(dropped.len(), 1);
+        assert_eq!(dropped[0].code, Code::InvalidResource);
         assert_eq!(diags.len(), 2);
         assert_eq!(diags[0].code, Code::InvalidTimeout, "unrelated errors stay");
         assert_eq!(diags[1].code, Code::TemplatePlaceholder);

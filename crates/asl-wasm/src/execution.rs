@@ -43,10 +43,14 @@ impl Execution {
         let load =
             options::load_options_of(&options, "Execution options").map_err(|e| js::error(&e))?;
         let loaded = asl_core::load_with(definition, &load);
+        // The checks skipped for template placeholders count here: a run needs the values.
+        let blockers: Vec<_> = loaded.run_blockers().cloned().collect();
         let machine = match loaded.machine {
-            Some(m) if !loaded.has_errors() => m,
+            Some(m) if blockers.is_empty() => m,
             _ => {
-                let diags = diagnostics::for_js(definition, &loaded.diagnostics);
+                let mut all = loaded.diagnostics.clone();
+                all.extend(loaded.skipped.iter().cloned());
+                let diags = diagnostics::for_js(definition, &all);
                 return Err(js::error_with(
                     &diagnostics::summary(&diags),
                     "diagnostics",

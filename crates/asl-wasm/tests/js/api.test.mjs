@@ -115,6 +115,14 @@ test("templates: the state machines for a picker, one chosen by logicalId, posit
   assert.equal(validate(TEMPLATE, { logicalId: "Third" }).diagnostics[0].code, "INVALID_TEMPLATE");
 });
 
+test("Execution.start needs the placeholders a run depends on", () => {
+  const def = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "${Then}"}, "B": {"Type": "Succeed"}}}';
+  assert.equal(validate(def).ok, true);
+  assert.throws(() => Execution.start(def, {}), (e) => e.diagnostics.some((d) => d.code === "MISSING_TRANSITION_TARGET"));
+  const run = Execution.start(def, {}, { substitutions: { Then: "B" } });
+  assert.equal(run.run().status, "SUCCEEDED");
+});
+
 test("Execution.start takes substitutions too", () => {
   const exec = Execution.start(YAML, { message: "hi" }, {
     substitutions: { TopicArn: "arn:aws:sns:us-east-1:1:t" },
