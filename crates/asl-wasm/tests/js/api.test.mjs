@@ -126,7 +126,7 @@ test("Execution.start needs the placeholders a run depends on", () => {
 test("Execution.start takes substitutions too", () => {
   const exec = Execution.start(YAML, { message: "hi" }, {
     substitutions: { TopicArn: "arn:aws:sns:us-east-1:1:t" },
-    mocks: { Process: { Return: { ok: true } }, Notify: { Return: { MessageId: "m" } } },
+    mocks: { Process: { Return: { message: "hi" } }, Notify: { Return: { MessageId: "m" } } },
   });
   exec.run(1000);
   assert.equal(exec.status().status, "SUCCEEDED");
