@@ -85,6 +85,7 @@ pub struct JsSource {
     pub logical_id: Option<String>,
     pub definition_uri: Option<String>,
     pub substitutions: std::collections::BTreeMap<String, String>,
+    pub deploy_time: std::collections::BTreeMap<String, String>,
 }
 
 /// The placeholders and the source of a loaded definition, with UTF-16 positions into `text`.
@@ -127,6 +128,7 @@ pub fn extras_for_js(text: &str, loaded: &asl_core::Loaded) -> (Vec<JsPlaceholde
         logical_id: s.logical_id.clone(),
         definition_uri: s.definition_uri.clone(),
         substitutions: s.substitutions.clone(),
+        deploy_time: s.deploy_time.clone(),
     };
     (placeholders, source)
 }

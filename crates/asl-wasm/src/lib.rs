@@ -126,6 +126,8 @@ export interface Source {
   definitionUri: string | null;
   /** The literal values of the chosen state machine's DefinitionSubstitutions. */
   substitutions: Record<string, string>;
+  /** Its other DefinitionSubstitutions, known at deploy time, with what they are made of ("${Fn.Arn}" for !GetAtt Fn.Arn). */
+  deployTime: Record<string, string>;
 }
 export interface ValidateResult { ok: boolean; diagnostics: Diagnostic[]; placeholders: Placeholder[]; source: Source; }
 export interface RenderOptions extends ValidateOptions { theme?: "light" | "dark" | "auto"; idPrefix?: string; }

@@ -108,6 +108,12 @@ pub(super) fn from_template(
             };
             if let Some(v) = literal {
                 source.substitutions.insert(m.key.clone(), v);
+            } else {
+                // `!GetAtt Fn.Arn` → `${Fn.Arn}`: what the value will be made of.
+                let mut made_of = Mapped::default();
+                if string_of(&m.value, text, &mut made_of) {
+                    source.deploy_time.insert(m.key.clone(), made_of.text);
+                }
             }
         }
     }
@@ -341,6 +347,13 @@ Resources:
             Some("my-bucket")
         );
         assert!(!r.source.substitutions.contains_key("ProcessFunctionArn"));
+        assert_eq!(
+            r.source
+                .deploy_time
+                .get("ProcessFunctionArn")
+                .map(String::as_str),
+            Some("${ProcessFunction.Arn}")
+        );
         assert!(r.node.is_none());
 
         // DefinitionString: spans point into the template's block scalar.

@@ -63,6 +63,10 @@ pub struct Source {
     /// The literal values of the chosen state machine's `DefinitionSubstitutions` (values given by
     /// `!GetAtt`/`!Ref` are known only at deploy time and stay placeholders).
     pub substitutions: Substitutions,
+    /// The other `DefinitionSubstitutions`, known only at deploy time, with what they are made
+    /// of (`ProcessFunctionArn` → `${ProcessFunction.Arn}` for `!GetAtt ProcessFunction.Arn`):
+    /// for a UI to show beside the placeholder.
+    pub deploy_time: Substitutions,
 }
 
 /// The definition's tree (when there is one), where it came from, and the problems found on the

@@ -37,7 +37,7 @@ const ORDER = JSON.stringify({
 
 const total = (n) => ({ mocks: { Fetch: { Return: { Payload: { total: n }, StatusCode: 200 } } } });
 
-const PLAIN_JSON = { format: "json", template: false, stateMachines: [], logicalId: null, definitionUri: null, substitutions: {} };
+const PLAIN_JSON = { format: "json", template: false, stateMachines: [], logicalId: null, definitionUri: null, substitutions: {}, deployTime: {} };
 
 test("validate: a valid definition is ok with no diagnostics", () => {
   assert.deepEqual(validate(ORDER), { ok: true, diagnostics: [], placeholders: [], source: PLAIN_JSON });
@@ -104,6 +104,7 @@ test("templates: the state machines for a picker, one chosen by logicalId, posit
   assert.equal(first.source.logicalId, "First");
   assert.equal(first.source.definitionUri, "statemachine/first.asl.json");
   assert.deepEqual(first.source.substitutions, { Bucket: "my-bucket" });
+  assert.deepEqual(first.source.deployTime, { FnArn: "${Fn.Arn}" });
   const second = validate(TEMPLATE, { logicalId: "Second" });
   assert.equal(second.ok, false);
   const d = second.diagnostics.find((d) => d.code === "MISSING_TRANSITION_TARGET");
