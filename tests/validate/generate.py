@@ -48,7 +48,8 @@ case("query_language_in_states", "INVALID_QUERY_LANGUAGE", '{\n  "StartAt": "A",
 case("invalid_jsonpath", "INVALID_JSONPATH", m('    "A": {"Type": "Pass", "InputPath": "input.name", "End": true}'), 'input.name')
 case("invalid_reference_path", "INVALID_REFERENCE_PATH", m('    "A": {"Type": "Pass", "ResultPath": "$.items[*]", "End": true}'), '"$.items[*]"')
 case("unknown_intrinsic_function", "UNKNOWN_INTRINSIC_FUNCTION", m('    "A": {\n      "Type": "Pass",\n      "Parameters": {"id.$": "States.Nope(1)"},\n      "End": true\n    }'), 'States.Nope(1)')
-case("invalid_intrinsic_call", "INVALID_INTRINSIC_CALL", m('    "A": {\n      "Type": "Pass",\n      "Parameters": {"v.$": "States.StringToJson(\'a\', \'b\')"},\n      "End": true\n    }'), 'States.StringToJson')
+# A call that does not parse (AWS accepts a wrong argument count at creation: that is a run-time failure).
+case("invalid_intrinsic_call", "INVALID_INTRINSIC_CALL", m('    "A": {\n      "Type": "Pass",\n      "Parameters": {"v.$": "States.StringToJson(\'a\' \'b\')"},\n      "End": true\n    }'), "'b'")
 case("invalid_payload_template", "INVALID_PAYLOAD_TEMPLATE", m('    "A": {\n      "Type": "Pass",\n      "Parameters": {"count.$": 5},\n      "End": true\n    }'), '5')
 case("invalid_jsonata_expression", "INVALID_JSONATA_EXPRESSION", m('    "A": {"Type": "Pass", "Output": "{%  %}", "End": true}', '\n  "QueryLanguage": "JSONata",'), '"{%  %}"')
 case("unsupported_jsonata_expression", "UNSUPPORTED_JSONATA_EXPRESSION", m('    "A": {"Type": "Pass", "Output": {"total": "{% order.total %}"}, "End": true}', '\n  "QueryLanguage": "JSONata",'), '"{% order.total %}"')
@@ -123,6 +124,15 @@ case("invalid_label_name", "INVALID_LABEL_NAME", m(MAP % '"Label": "my label"'),
 case("invalid_max_concurrency", "INVALID_MAX_CONCURRENCY", m(MAP % '"MaxConcurrency": -1'), '-1')
 case("invalid_tolerated_failure", "INVALID_TOLERATED_FAILURE", m(MAP % '"ToleratedFailurePercentage": 150'), '150')
 case("invalid_variable_name", "INVALID_VARIABLE_NAME", m('    "A": {"Type": "Pass", "Assign": {"order.total": 1}, "End": true}'), '"order.total"')
+case("intrinsic_argument_count", "INTRINSIC_ARGUMENT_COUNT", m('    "A": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd(1, 2, 3)"}, "End": true}'), '"States.MathAdd(1, 2, 3)"')
+case("variable_already_defined", "VARIABLE_ALREADY_DEFINED", m('''    "A": {"Type": "Pass", "Assign": {"shared": 1}, "Next": "Fan"},
+    "Fan": {
+      "Type": "Parallel",
+      "Branches": [
+        {"StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "Assign": {"shared": 2}, "End": true}}}
+      ],
+      "End": true
+    }'''), '{"Type": "Pass", "Assign": {"shared": 2}')
 case("no_dollar", "NO_DOLLAR", m('    "A": {"Type": "Pass", "Parameters": {"name": "$.customer.name"}, "End": true}'), '"$.customer.name"')
 case("no_path", "NO_PATH", m('    "A": {"Type": "Fail", "Error": "$.error"}'), '"$.error"')
 case("pass_result_is_static", "PASS_RESULT_IS_STATIC", m('    "A": {"Type": "Pass", "Result": {"name.$": "$.name"}, "End": true}'), '"Result"')

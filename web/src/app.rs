@@ -1,6 +1,7 @@
-//! The root component: the page's layout (header, editor with its problems list, graph, results)
-//! and the app state that ties them together — the three texts (definition, input, mocks), their
-//! persistence, and the debounced analysis of the definition.
+//! The root component: the page's layout (header, editor with its problems list, graph, stepper,
+//! results) and the app state that ties them together — the three texts (definition, input,
+//! mocks), their persistence, the debounced analysis of the definition, the stepper session and
+//! its keys (→ ← step, Shift+→/← by state, Space plays or pauses, Home/End, Esc stops).
 
 use std::time::Duration;
 
@@ -15,6 +16,8 @@ use crate::editor::{Editor, Goto};
 use crate::examples::{self, Example};
 use crate::graph_view::GraphPane;
 use crate::results::{ResultsPane, Tab};
+use crate::stepper_bar::StepperBar;
+use crate::stepping::Stepper;
 use crate::storage::{self, Key};
 use crate::theme;
 use crate::timing;
@@ -76,18 +79,36 @@ pub fn App() -> impl IntoView {
             }
         })
     });
-    // The last run; cleared when the definition changes (its colours would no longer match).
-    let run: RwSignal<Option<RunView>> = RwSignal::new(None);
-    Effect::new(move |_| {
+    // The stepper runs the current definition (when it has no errors); any change of the
+    // definition, input or mocks ends the session, except a paused task's answer saved as a mock.
+    let current_machine = Signal::derive(move || analysis.with(|a| a.machine.clone()));
+    let stepper = Stepper::new(current_machine, input, mocks);
+    let keep_session = StoredValue::new(false);
+    Effect::new(move |prev: Option<()>| {
         definition.track();
-        if run.with_untracked(Option::is_some) {
-            run.set(None);
+        input.track();
+        mocks.track();
+        if prev.is_some() {
+            if keep_session.get_value() {
+                keep_session.set_value(false);
+            } else {
+                stepper.reset();
+            }
+        }
+    });
+    Effect::new(move |_| {
+        analysis.track();
+        if analysis.with_untracked(|a| a.machine.is_none()) {
+            stepper.reset();
         }
     });
     let can_run = Signal::derive(move || analysis.with(|a| a.machine.is_some()));
-    // A memo: a new run with the same colours (or clearing none) repaints nothing.
-    let state_status =
-        Memo::new(move |_| run.with(|r| r.as_ref().map(|r| r.states.clone()).unwrap_or_default()));
+    let run: Signal<Option<RunView>> = Signal::derive(move || {
+        stepper
+            .invalid
+            .get()
+            .or_else(|| stepper.view.with(|v| v.as_ref().map(|v| v.run.clone())))
+    });
 
     // A memo: an analysis with the same diagnostics (most keystrokes) repaints nothing.
     let diagnostics = Memo::new(move |_| analysis.with(|a| a.diagnostics.clone()));
@@ -112,21 +133,43 @@ pub fn App() -> impl IntoView {
     let on_run = move |_: ()| {
         // The analysis may lag the text by the debounce: run what is in the editor now.
         let a = definition.with_untracked(|t| core_api::analyze(t));
-        if let Some(m) = a.machine.clone() {
-            let view = input.with_untracked(|i| mocks.with_untracked(|k| core_api::run(m, i, k)));
+        if a.machine.is_some() {
             analysis.set(a);
-            run.set(Some(view));
+            stepper.reset();
+            stepper.run();
             tab.set(Tab::Output);
         }
     };
 
-    let run_shortcut = window_event_listener(leptos::ev::keydown, move |ev| {
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) && can_run.get_untracked() {
             ev.prevent_default();
             on_run(());
+            return;
         }
+        if ev.ctrl_key()
+            || ev.meta_key()
+            || ev.alt_key()
+            || typing_in(&ev)
+            || !can_run.get_untracked()
+        {
+            return;
+        }
+        let shift = ev.shift_key();
+        match ev.key().as_str() {
+            "ArrowRight" if shift => stepper.step_state(),
+            "ArrowRight" => stepper.step(),
+            "ArrowLeft" if shift => stepper.back_state(),
+            "ArrowLeft" => stepper.back(),
+            " " => stepper.toggle_play(),
+            "Home" => stepper.home(),
+            "End" => stepper.run(),
+            "Escape" => stepper.stop(),
+            _ => return,
+        }
+        ev.prevent_default();
     });
-    on_cleanup(move || run_shortcut.remove());
+    on_cleanup(move || keys.remove());
 
     let load_example = move |e: Example| {
         definition.set(e.definition);
@@ -190,12 +233,24 @@ pub fn App() -> impl IntoView {
                     </footer>
                 </section>
                 <div class="right">
-                    <GraphPane machine=last_good.into() stale=stale dark=dark status=state_status.into()/>
-                    <ResultsPane input=input mocks=mocks tab=tab run=run.into() machine=last_good.into()/>
+                    <GraphPane machine=last_good.into() stale=stale dark=dark stepper=stepper tab=tab/>
+                    <StepperBar stepper=stepper can_run=can_run/>
+                    <ResultsPane input=input mocks=mocks tab=tab run=run machine=last_good.into() stepper=stepper keep_session=keep_session/>
                 </div>
             </main>
         </div>
     }
+}
+
+/// Whether a key event is typing into a field (the stepper's keys then stay out of the way).
+fn typing_in(ev: &leptos::ev::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.closest("[contenteditable]").ok().flatten().is_some()
+        })
 }
 
 /// The problems list under the editor; clicking one moves the cursor to it.

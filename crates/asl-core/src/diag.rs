@@ -128,9 +128,11 @@ codes! {
     InvalidReferencePath = "INVALID_REFERENCE_PATH", Error, "SCHEMA_VALIDATION_FAILED";
     /// A `.$` value calls an intrinsic function that does not exist.
     UnknownIntrinsic = "UNKNOWN_INTRINSIC_FUNCTION", Error, "SCHEMA_VALIDATION_FAILED";
-    /// An intrinsic function is called with the wrong number or kind of arguments, or its call does
-    /// not parse.
+    /// An intrinsic function call does not parse.
     InvalidIntrinsicCall = "INVALID_INTRINSIC_CALL", Error, "SCHEMA_VALIDATION_FAILED";
+    /// An intrinsic function is called with a number of arguments it does not take. AWS accepts
+    /// the definition and the execution fails when the call runs (`States.Runtime`).
+    IntrinsicArgumentCount = "INTRINSIC_ARGUMENT_COUNT", Warning, "";
     /// A payload template is malformed (a `.$` key whose value is not a string, or a string that is
     /// neither a path nor an intrinsic call).
     InvalidPayloadTemplate = "INVALID_PAYLOAD_TEMPLATE", Error, "SCHEMA_VALIDATION_FAILED";
@@ -181,6 +183,9 @@ codes! {
     /// An `Assign` variable name is invalid (empty, longer than 80 characters, a sub-path such as
     /// `x.y`, or not an identifier).
     InvalidVariableName = "INVALID_VARIABLE_NAME", Error, "SCHEMA_VALIDATION_FAILED";
+    /// A state inside a Parallel branch or inline Map assigns a variable that an enclosing scope
+    /// already assigns (AWS: "The variable name 'x' was already defined in a parent scope.").
+    VariableRedefined = "VARIABLE_ALREADY_DEFINED", Error, "SCHEMA_VALIDATION_FAILED";
     /// A string looks like a path or intrinsic (`$.x`, `States.Format(…)`) but its key has no `.$`,
     /// so it is used as literal text.
     NoDollar = "NO_DOLLAR", Warning, "NO_DOLLAR";

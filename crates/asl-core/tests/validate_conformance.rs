@@ -34,6 +34,7 @@ fn cases() -> Vec<Case> {
         "localstack.jsonl",
         "aws-local-stepfunctions.jsonl",
         "localstack_validation.jsonl",
+        "tiny-asl-machine.jsonl",
     ] {
         let text = std::fs::read_to_string(dir.join(file)).expect("read conformance file");
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -74,10 +75,6 @@ fn definitions_aws_accepted_have_no_errors() {
         (
             "aws-local-stepfunctions/intrinsicFunctions/StatesJsonMerge::States.JsonMerge intrinsic function/Validation errors/should throw error if second argument is not a boolean",
             "intrinsic string arguments are single-quoted in ASL; \"not a boolean\" is not an argument",
-        ),
-        (
-            "aws-local-stepfunctions/intrinsicFunctions/StatesStringToJson::States.StringToJson intrinsic function/Validation errors/should throw error if first argument is not a string",
-            "States.StringToJson takes exactly one argument; the unit test passes two",
         ),
     ];
     let mut checked = 0;
@@ -175,7 +172,8 @@ fn definitions_aws_rejected_get_errors() {
         let theirs = aws_diagnostics(&case.expected);
         let matched = theirs.iter().all(|(code, location)| {
             ours.iter().any(|d| {
-                d.code.aws_code() == Some(code.as_str())
+                // tiny-asl-machine recorded AWS's messages without codes.
+                (code.is_empty() || d.code.aws_code() == Some(code.as_str()))
                     && (location.is_empty()
                         || location.starts_with('[')
                         || location == "/" && d.pointer.is_empty()
@@ -204,6 +202,14 @@ fn definitions_aws_rejected_get_errors() {
             "localstack/test_sfn_api_validation::test_validate_state_machine_definition_type_express[ILLEGAL_WFTT]",
             "depends on the state machine type (EXPRESS), which a definition alone does not say",
         ),
+        (
+            "tam/Feature.JSONataValidation/002-pass-output-cannot-access-states-result",
+            "JSONata engine not yet integrated: checking which `$states` fields an expression reads needs the JSONata parser",
+        ),
+        (
+            "tam/Feature.JSONataValidation/004-task-arguments-cannot-access-states-erroroutput-outside-catch",
+            "JSONata engine not yet integrated: checking which `$states` fields an expression reads needs the JSONata parser",
+        ),
     ];
     println!(
         "{checked} rejected definitions: {} got errors ({same_code_and_pointer} with AWS's code and location), {} missed",
@@ -217,6 +223,15 @@ fn definitions_aws_rejected_get_errors() {
         .iter()
         .filter(|id| !known.iter().any(|(k, _)| k == id))
         .collect();
+    let now_caught: Vec<_> = known
+        .iter()
+        .filter(|(k, _)| !missed.iter().any(|id| id == k))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        now_caught.is_empty(),
+        "listed as known misses but now get errors, remove them: {now_caught:#?}"
+    );
     assert!(
         unexpected.is_empty(),
         "rejected by AWS but no error from us: {unexpected:#?}"

@@ -64,6 +64,12 @@ impl Execution {
         self.seek(target)
     }
 
+    /// Every event recorded so far, also those after the current one once the execution has
+    /// stepped back (replaying reaches them again, identically): a scrubber's whole range.
+    pub fn recorded(&self) -> &[HistoryEvent] {
+        &self.history
+    }
+
     /// The inspector over this execution's definition, with its `$$` names.
     pub fn inspector(&self) -> Inspector<'_> {
         Inspector::new(self.machine()).with_names(self.options().names.clone())

@@ -25,7 +25,9 @@ mod visits;
 pub use breakpoints::Breakpoints;
 pub use diff::{Change, ChangeKind, changes};
 pub use locate::StateIndex;
-pub use overlay::{EdgeTaken, MapProgress, Mark, Overlay, StateMark};
+pub use overlay::{
+    EdgeTaken, MapProgress, Mark, Overlay, StateMark, TimelineKind, TimelineMark, timeline,
+};
 pub use visits::{Attempt, AttemptOutcome, ErrorDetails, Inspector, Stage, Visit, VisitOutcome};
 
 use crate::history::{EventDetails, EventType, HistoryEvent};

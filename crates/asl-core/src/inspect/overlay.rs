@@ -79,6 +79,59 @@ pub struct MapProgress {
     pub running: u32,
 }
 
+/// What a scrubber marks on a history's timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TimelineKind {
+    /// An attempt failed (a task, a Parallel, a Map) or the execution did.
+    Failure,
+    /// A failed attempt started again.
+    Retry,
+    /// A state left after a failure (a Catch took it).
+    Catch,
+    /// A Wait state began.
+    Wait,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineMark {
+    pub event: u32,
+    pub kind: TimelineKind,
+}
+
+/// The marks of a whole history, in event order.
+pub fn timeline(history: &[HistoryEvent]) -> Vec<TimelineMark> {
+    let mut failed: FxHashMap<Key, ()> = FxHashMap::default();
+    let mut out = Vec::new();
+    for ev in history {
+        let key = || (ev.path.clone(), ev.iterations.clone());
+        let kind = if is_attempt_failure(ev.kind)
+            || matches!(
+                ev.kind,
+                EventType::ExecutionFailed | EventType::ExecutionTimedOut
+            ) {
+            failed.insert(key(), ());
+            Some(TimelineKind::Failure)
+        } else if is_attempt_start(ev.kind) && failed.remove(&key()).is_some() {
+            Some(TimelineKind::Retry)
+        } else if is_state_exited(ev.kind) && failed.remove(&key()).is_some() {
+            Some(TimelineKind::Catch)
+        } else if ev.kind == EventType::WaitStateEntered {
+            Some(TimelineKind::Wait)
+        } else {
+            if is_state_entered(ev.kind) {
+                failed.remove(&key());
+            }
+            None
+        };
+        if let Some(kind) = kind {
+            out.push(TimelineMark { event: ev.id, kind });
+        }
+    }
+    out
+}
+
 /// The overlay after some prefix of a history (see the module doc).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

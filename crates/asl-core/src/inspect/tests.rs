@@ -88,6 +88,18 @@ fn retries_and_the_catch_are_explained_with_testates_names() {
             count: 1
         }]
     );
+    let kinds: Vec<TimelineKind> = timeline(e.history()).iter().map(|m| m.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            TimelineKind::Failure,
+            TimelineKind::Retry,
+            TimelineKind::Failure,
+            TimelineKind::Retry,
+            TimelineKind::Failure,
+            TimelineKind::Catch
+        ]
+    );
     // Mid-way: after the first failure and before the retry, T has failed; after the retry
     // starts, it is retrying.
     let failed_at = t.attempts[0].ended_event.expect("ended") as usize;

@@ -141,14 +141,25 @@ impl Cx {
         field: &str,
     ) -> Option<Spanned<Box<Call>>> {
         match Call::parse(text) {
-            Ok(c) => Some(Spanned::new(Box::new(c), span)),
+            Ok(c) => {
+                // AWS accepts a wrong argument count at creation; the call fails when it runs.
+                for problem in c.arity_problems() {
+                    self.push(
+                        Code::IntrinsicArgumentCount,
+                        format!(
+                            "In '{field}': {problem}; AWS accepts the definition, but the call fails when it runs"
+                        ),
+                        ptr,
+                        span,
+                    );
+                }
+                Some(Spanned::new(Box::new(c), span))
+            }
             Err(e) => {
                 let code = match e.kind {
                     IntrinsicErrorKind::UnknownFunction => Code::UnknownIntrinsic,
                     IntrinsicErrorKind::InvalidPath => Code::InvalidJsonPath,
-                    IntrinsicErrorKind::Syntax | IntrinsicErrorKind::WrongArity => {
-                        Code::InvalidIntrinsicCall
-                    }
+                    IntrinsicErrorKind::Syntax => Code::InvalidIntrinsicCall,
                 };
                 let at = (span.start as usize + 1 + e.offset)
                     .min(span.end.saturating_sub(1) as usize) as u32;

@@ -1,6 +1,7 @@
 //! Payload templates (`Parameters`, `ResultSelector`, `ItemSelector`, `Arguments`, `Output`,
 //! `Assign`, `Credentials`, …): duplicate keys, variable names in `Assign`, `NO_DOLLAR` warnings
-//! for literal strings that look like paths, and compiling through [`crate::template`] with its
+//! for literal strings that look like paths, `INTRINSIC_ARGUMENT_COUNT` warnings for calls with a
+//! wrong number of arguments (AWS accepts them at creation and fails at run time), and compiling through [`crate::template`] with its
 //! errors turned into diagnostics at the right pointer.
 //!
 //! Not owned here: template semantics and evaluation ([`crate::template`]); which state may carry
@@ -128,14 +129,19 @@ fn compile_template(cx: &mut Cx, node: &Node, ptr: &str, ql: QueryLanguage) -> O
             Some(Template::compile_jsonata(node))
         }
         QueryLanguage::JsonPath => match Template::compile(node) {
-            Ok(t) => Some(t),
+            Ok(t) => {
+                for w in Template::arity_warnings(node) {
+                    let at = pointer_to(node, w.span, ptr);
+                    cx.push(Code::IntrinsicArgumentCount, w.message, &at, w.span);
+                }
+                Some(t)
+            }
             Err(errors) => {
                 for e in errors {
                     let code = match e.kind {
                         TemplateErrorKind::InvalidPath => Code::InvalidJsonPath,
-                        TemplateErrorKind::InvalidIntrinsic | TemplateErrorKind::WrongArity => {
-                            Code::InvalidIntrinsicCall
-                        }
+                        TemplateErrorKind::InvalidIntrinsic => Code::InvalidIntrinsicCall,
+                        TemplateErrorKind::WrongArity => Code::IntrinsicArgumentCount,
                         TemplateErrorKind::UnknownFunction => Code::UnknownIntrinsic,
                         TemplateErrorKind::NotAString | TemplateErrorKind::NotAPathOrCall => {
                             Code::InvalidPayloadTemplate
