@@ -276,7 +276,10 @@ fn short_form(node: Node, tag: Option<&Tag>) -> Node {
         other => format!("Fn::{other}"),
     };
     let span = node.span;
-    let key_span = Span::new(span.start, span.start + 1 + tag.suffix.len() as u32);
+    let key_span = Span::new(
+        span.start,
+        (span.start + 1 + tag.suffix.len() as u32).min(span.end.max(span.start)),
+    );
     Node {
         span,
         kind: Kind::Object(vec![Member {

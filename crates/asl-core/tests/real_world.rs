@@ -1,7 +1,8 @@
 //! Real definitions, as users have them (`shared/real-world`: 79 files from two public AWS sample
 //! repositories, listed with their origin in `manifest.jsonl`): each one loads with no error
 //! (warnings, template placeholders among them, are fine) and yields a model with every state the
-//! manifest counts, so it can be drawn and run.
+//! manifest counts, so it can be drawn and run. And every prefix of the YAML and template fixtures
+//! (`tests/formats`) loads without a panic, spans inside the text.
 //!
 //! `ASL_REAL_WORLD_DIR` overrides where the set lives.
 
@@ -76,4 +77,43 @@ fn every_real_world_definition_validates_without_errors() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Every prefix of the format fixtures (a YAML definition, a SAM template, a `cdk.out` template)
+/// loads without a panic, with every span inside the text: what a user sees while typing.
+#[test]
+fn cut_yaml_and_templates_never_panic() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/formats");
+    let mut loads = 0;
+    for file in [
+        "order.asl.yaml",
+        "sam/template.yaml",
+        "cdk.out.template.json",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).expect("fixture");
+        for cut in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let part = &text[..cut];
+            let loaded = asl_core::load(part);
+            loads += 1;
+            for d in loaded.diagnostics.iter().chain(&loaded.skipped) {
+                assert!(
+                    d.span.start <= d.span.end && d.span.end as usize <= part.len(),
+                    "{file} cut at {cut}: {d:?}"
+                );
+            }
+            for p in &loaded.placeholders {
+                assert!(
+                    p.span.end as usize <= part.len(),
+                    "{file} cut at {cut}: {p:?}"
+                );
+            }
+            if loaded.machine.is_none() {
+                assert!(
+                    loaded.has_errors(),
+                    "{file} cut at {cut}: no machine and no error"
+                );
+            }
+        }
+    }
+    println!("{loads} prefixes loaded");
 }
