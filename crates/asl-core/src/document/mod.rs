@@ -77,7 +77,7 @@ pub struct Read {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads `text` as JSON (when it starts with `{` or `[`) or YAML; takes the definition out of a
+/// Reads `text` as JSON (when it starts with `{`, `[` or `"`) or YAML; takes the definition out of a
 /// template. A syntax error is returned as such, with its span into `text`.
 ///
 /// A placeholder written bare in JSON text (`"MaxAttempts": ${retries}`, as Terraform's
@@ -90,7 +90,9 @@ pub fn read(
     subs: &Substitutions,
 ) -> Result<Read, SyntaxError> {
     let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    let (node, format) = if trimmed.is_empty() || trimmed.starts_with(['{', '[']) {
+    // JSON-looking text is JSON, with JSON's errors: `"StartAt": …` without its braces is a
+    // broken JSON definition far more often than a YAML one.
+    let (node, format) = if trimmed.is_empty() || trimmed.starts_with(['{', '[', '"']) {
         // The usual case parses the text as it is; only a text that fails and holds `${` is
         // read again with its bare placeholders filled.
         let node = match crate::syntax::parse(text) {
