@@ -11,6 +11,7 @@
 //! Not owned here: reading templates ([`crate::document`]), the checks themselves.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -169,7 +170,7 @@ fn scan_node(node: &Node, source: &str, ptr: &mut String, out: &mut Vec<Placehol
         Kind::Array(items) => {
             for (i, n) in items.iter().enumerate() {
                 let len = ptr.len();
-                ptr.push_str(&format!("/{i}"));
+                let _ = write!(ptr, "/{i}");
                 scan_node(n, source, ptr, out);
                 ptr.truncate(len);
             }
