@@ -3,6 +3,8 @@
 # text for the token each case is about (independent of the Rust implementation).
 import json, os
 cases = {}
+# Cases validated as another workflow type than STANDARD (AWS takes the type beside the definition).
+types = {}
 def case(name, code, text, token, occurrence=1, offset=0):
     idx = -1
     for _ in range(occurrence):
@@ -138,6 +140,29 @@ case("no_path", "NO_PATH", m('    "A": {"Type": "Fail", "Error": "$.error"}'), '
 case("pass_result_is_static", "PASS_RESULT_IS_STATIC", m('    "A": {"Type": "Pass", "Result": {"name.$": "$.name"}, "End": true}'), '"Result"')
 case("template_placeholder", "TEMPLATE_PLACEHOLDER", m('    "A": {"Type": "Task", "Resource": "${ProcessFunctionArn}", "End": true}'), '${ProcessFunctionArn}')
 case("invalid_template", "INVALID_TEMPLATE", '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "Bucket": {"Type": "AWS::S3::Bucket"}\n  }\n}\n', '"Resources"')
+case("express_unsupported_integration", "EXPRESS_UNSUPPORTED_INTEGRATION", m('    "A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": true}'), '"arn:aws:states:::sqs')
+types["express_unsupported_integration"] = "EXPRESS"
+# Lints (warnings; the test runs them with the definition lints on).
+case("payload_grows_in_loop", "PAYLOAD_GROWS_IN_LOOP", m('''    "A": {"Type": "Pass", "Parameters": {"previous.$": "$", "n.$": "States.MathAdd($.n, 1)"}, "Next": "More"},
+    "More": {
+      "Type": "Choice",
+      "Choices": [{"Variable": "$.n", "NumericLessThan": 100, "Next": "A"}],
+      "Default": "Done"
+    },
+    "Done": {"Type": "Succeed"}'''), '"$"')
+RETRY = '"Retry": [{"ErrorEquals": ["States.TaskFailed"], "MaxAttempts": %d}]'
+case("retry_multiplies", "RETRY_MULTIPLIES", m('''    "A": {
+      "Type": "Parallel",
+      %s,
+      "Branches": [{"StartAt": "Charge", "States": {"Charge": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        %s,
+        "End": true}}}],
+      "End": true
+    }''' % (RETRY % 3, RETRY % 2)), '"Retry"', 2)
+case("lambda_retry_broad", "LAMBDA_RETRY_BROAD", m('    "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Retry": [{"ErrorEquals": ["States.ALL"]}], "End": true}'), '"States.ALL"')
+case("lambda_transient_retry_missing", "LAMBDA_TRANSIENT_RETRY_MISSING", m('    "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}'), '"arn:aws:states:::lambda:invoke"')
+case("secret_in_definition", "SECRET_IN_DEFINITION", m('    "A": {"Type": "Pass", "Parameters": {"user": "admin", "password": "hunter2"}, "End": true}'), '"password"')
 # Several problems at once: every one is reported, in one run.
 case("many_problems", "MISSING_TRANSITION_TARGET", m('''    "A": {"Type": "Pass", "Next": "B"},
     "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Missing"},
@@ -149,6 +174,8 @@ for name, (code, text, line, col) in sorted(cases.items()):
     with open(f"{name}.json", "w") as f:
         f.write(text)
     expectations[f"{name}.json"] = [{"code": code, "line": line, "column": col}]
+    if name in types:
+        expectations[f"{name}.json"][0]["type"] = types[name]
 # The other problems of many_problems.json: the Wait state "C" lacks its duration and is unreachable.
 c_text = cases["many_problems"][1]
 c_at = c_text.index('"C"')

@@ -81,8 +81,7 @@ pub fn App() -> impl IntoView {
     });
     // The stepper runs the current definition (when it has no errors); any change of the
     // definition, input or mocks ends the session, except a paused task's answer saved as a mock.
-    let current_machine = Signal::derive(move || analysis.with(|a| a.machine.clone()));
-    let stepper = Stepper::new(current_machine, input, mocks);
+    let stepper = Stepper::new(definition, input, mocks);
     let keep_session = StoredValue::new(false);
     Effect::new(move |prev: Option<()>| {
         definition.track();

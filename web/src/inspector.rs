@@ -253,7 +253,7 @@ fn PausedTask(
     view! {
         <div class="paused-task" data-testid="paused-task" data-state=task.state.to_string()>
             <header>
-                <b>{format!("⏸ {} is waiting for an answer", task.state)}</b>
+                <b>{format!("Paused: {} is waiting for an answer", task.state)}</b>
                 <span class="muted">{task.resource.to_string()}</span>
             </header>
             <div class="muted">"It would send:"</div>

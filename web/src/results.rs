@@ -173,16 +173,16 @@ fn History(stepper: Stepper) -> impl IntoView {
             .with(|v| v.as_ref().map_or(0, |v| v.recorded as usize))
     };
     let current = move || stepper.view.with(|v| v.as_ref().map_or(0, |v| v.event));
-    // Keep the current event's row in view as the cursor moves.
+    // The current event's row stays in the middle as the cursor moves: the scroll position is a
+    // function of the cursor, so stepping on and back again shows exactly the same rows.
     Effect::new(move |_| {
         let e = current() as f64;
         if let Some(el) = wrap.get() {
             let top = (e - 1.0).max(0.0) * ROW_PX;
-            let (st, h) = (el.scroll_top() as f64, el.client_height() as f64);
+            let h = el.client_height() as f64;
             height.set(h.max(ROW_PX));
-            if top < st || top + ROW_PX > st + h {
-                el.set_scroll_top((top - h / 2.0).max(0.0) as i32);
-            }
+            el.set_scroll_top((top - (h - ROW_PX) / 2.0).max(0.0).round() as i32);
+            scroll.set(el.scroll_top() as f64);
         }
     });
     let rows = move || {

@@ -26,6 +26,37 @@ pub fn clock(ms: i64) -> String {
     }
 }
 
+/// The buttons' pictures, drawn inline (no font has all the media-control glyphs).
+#[derive(Clone, Copy)]
+enum Icon {
+    Home,
+    BackState,
+    Back,
+    Forward,
+    ForwardState,
+    Play,
+    Pause,
+    End,
+}
+
+fn icon(i: Icon) -> impl IntoView {
+    let d = match i {
+        Icon::Home => "M5 5v14M19 5 9 12l10 7z",
+        Icon::BackState => "M4 5v14M20 5l-8 7 8 7zM12 5l-8 7 8 7z",
+        Icon::Back => "M17 5 7 12l10 7z",
+        Icon::Forward => "M7 5l10 7-10 7z",
+        Icon::ForwardState => "M20 5v14M4 5l8 7-8 7zM12 5l8 7-8 7z",
+        Icon::Play => "M7 4l12 8-12 8z",
+        Icon::Pause => "M6 5h4v14H6zM14 5h4v14h-4z",
+        Icon::End => "M5 5l10 7-10 7zM19 5v14",
+    };
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
+            <path d=d fill="currentColor" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"></path>
+        </svg>
+    }
+}
+
 #[component]
 pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
     let view = stepper.view;
@@ -34,7 +65,7 @@ pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
     let finished = move || view.with(|v| v.as_ref().is_some_and(|v| v.finished));
     let at_start = move || event() == 0;
     let disabled = move || !can_run.get();
-    let button = move |label: &'static str,
+    let button = move |label: Icon,
                        title: &'static str,
                        testid: &'static str,
                        off: Box<dyn Fn() -> bool + Send + Sync>,
@@ -42,7 +73,7 @@ pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
         view! {
             <button class="btn btn-step" title=title aria-label=title data-testid=testid
                 disabled=move || disabled() || off()
-                on:click=move |_| act(&stepper)>{label}</button>
+                on:click=move |_| act(&stepper)>{icon(label)}</button>
         }
     };
     let marks = move || {
@@ -67,18 +98,18 @@ pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
     view! {
         <div class="stepper" data-testid="stepper" role="toolbar" aria-label="Step through the execution">
             <div class="stepper-buttons">
-                {button("⏮", "Back to the start (Home)", "step-home", Box::new(at_start), Stepper::home)}
-                {button("⇤", "Back to the previous state (Shift+←)", "step-back-state", Box::new(at_start), Stepper::back_state)}
-                {button("◀", "Back one event (←)", "step-back", Box::new(at_start), Stepper::back)}
-                {button("▶", "Forward one event (→)", "step-forward", Box::new(finished), Stepper::step)}
-                {button("⇥", "Forward to the next state (Shift+→)", "step-forward-state", Box::new(finished), Stepper::step_state)}
+                {button(Icon::Home, "Back to the start (Home)", "step-home", Box::new(at_start), Stepper::home)}
+                {button(Icon::BackState, "Back to the previous state (Shift+←)", "step-back-state", Box::new(at_start), Stepper::back_state)}
+                {button(Icon::Back, "Back one event (←)", "step-back", Box::new(at_start), Stepper::back)}
+                {button(Icon::Forward, "Forward one event (→)", "step-forward", Box::new(finished), Stepper::step)}
+                {button(Icon::ForwardState, "Forward to the next state (Shift+→)", "step-forward-state", Box::new(finished), Stepper::step_state)}
                 <button class="btn btn-step btn-play" data-testid="step-play"
                     title="Play event by event, or pause (Space)" aria-label="Play or pause"
                     disabled=move || disabled() || (finished() && !stepper.busy.get())
                     on:click=move |_| stepper.toggle_play()>
-                    {move || if stepper.busy.get() { "⏸" } else { "⏵" }}
+                    {move || icon(if stepper.busy.get() { Icon::Pause } else { Icon::Play })}
                 </button>
-                {button("⏭", "Run to the end or the next breakpoint (End)", "step-end", Box::new(finished), Stepper::run)}
+                {button(Icon::End, "Run to the end or the next breakpoint (End)", "step-end", Box::new(finished), Stepper::run)}
                 <label class="speed" title="Play speed, events per second">
                     <select data-testid="step-speed" on:change=move |ev| {
                         if let Ok(n) = event_target_value(&ev).parse::<u32>() { stepper.speed.set(n) }
@@ -97,7 +128,7 @@ pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
                     {move || if view.with(Option::is_some) { format!("event {} / {}", event(), recorded()) } else { "not started: press → or ▶ Run".to_string() }}
                 </span>
                 <span class="step-clock" data-testid="step-clock" title="Virtual time since the execution started">
-                    {move || view.with(|v| v.as_ref().map(|v| format!("⏱ {}", clock(v.overlay.elapsed_ms))))}
+                    {move || view.with(|v| v.as_ref().map(|v| format!("virtual time {}", clock(v.overlay.elapsed_ms))))}
                 </span>
                 {move || view.with(|v| v.as_ref().map(|v| v.overlay.maps.clone())).unwrap_or_default().into_iter().map(|m| {
                     let path = m.path.clone();

@@ -10,11 +10,10 @@ use std::sync::Arc;
 
 use asl_core::exec::RunStop;
 use asl_core::inspect::Breakpoints;
-use asl_core::model::StateMachine;
 use leptos::prelude::*;
 
-use crate::core_api::RunView;
 use crate::core_api::stepper::{Answer, Session, StepView};
+use crate::core_api::{self, RunView};
 use crate::timing;
 
 /// Frame time a sliced run aims at (ms).
@@ -46,14 +45,14 @@ pub struct Stepper {
     pub breakpoints: RwSignal<Breakpoints>,
     /// Bumped to stop a running loop.
     generation: StoredValue<u64>,
-    machine: Signal<Option<Arc<StateMachine>>>,
+    definition: RwSignal<String>,
     input: RwSignal<String>,
     mocks: RwSignal<String>,
 }
 
 impl Stepper {
     pub fn new(
-        machine: Signal<Option<Arc<StateMachine>>>,
+        definition: RwSignal<String>,
         input: RwSignal<String>,
         mocks: RwSignal<String>,
     ) -> Stepper {
@@ -69,7 +68,7 @@ impl Stepper {
             event: RwSignal::new(None),
             breakpoints: RwSignal::new(Breakpoints::default()),
             generation: StoredValue::new(0),
-            machine,
+            definition,
             input,
             mocks,
         }
@@ -97,7 +96,11 @@ impl Stepper {
         if self.started() {
             return true;
         }
-        let Some(machine) = self.machine.get_untracked() else {
+        // The text as it is now: the page's analysis may lag it by the typing debounce.
+        let Some(machine) = self
+            .definition
+            .with_untracked(|t| core_api::analyze(t).machine)
+        else {
             return false;
         };
         let started = self

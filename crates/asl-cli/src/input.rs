@@ -47,8 +47,9 @@ pub struct SourceArgs {
 }
 
 impl SourceArgs {
-    /// The core's load options; a malformed `--substitute` or substitutions file is an error.
-    pub(crate) fn options(&self) -> Result<LoadOptions, String> {
+    /// `base` (the workflow type and lints a command checks with) with the placeholder values
+    /// and logical id given; a malformed `--substitute` or substitutions file is an error.
+    pub(crate) fn options(&self, base: LoadOptions) -> Result<LoadOptions, String> {
         let mut substitutions = match &self.substitutions {
             None => Substitutions::new(),
             Some(path) => {
@@ -66,14 +67,18 @@ impl SourceArgs {
         Ok(LoadOptions {
             substitutions,
             logical_id: self.logical_id.clone(),
+            ..base
         })
     }
 }
 
-/// A definition read from a file: what the core made of it, and the file its positions point
-/// into (the template itself, or the `DefinitionUri` file beside it).
+/// A definition read from a file: what the core made of it, the file its positions point into
+/// (the template itself, or the `DefinitionUri` file beside it), that file's text and the
+/// options it was loaded with (to load it again alike, as the run lints do).
 pub(crate) struct LoadedFile {
     pub name: String,
+    pub text: String,
+    pub options: LoadOptions,
     pub loaded: Loaded,
 }
 
@@ -84,7 +89,12 @@ pub(crate) fn load_file(path: &Path, options: &LoadOptions) -> Result<LoadedFile
     let text = read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
     let loaded = asl_core::load_with(&text, options);
     let Some(uri) = loaded.source.definition_uri.clone() else {
-        return Ok(LoadedFile { name, loaded });
+        return Ok(LoadedFile {
+            name,
+            text,
+            options: options.clone(),
+            loaded,
+        });
     };
     let beside = path.parent().unwrap_or(Path::new(".")).join(&uri);
     let def_name = beside.display().to_string();
@@ -102,27 +112,45 @@ pub(crate) fn load_file(path: &Path, options: &LoadOptions) -> Result<LoadedFile
     from_file.source = loaded.source;
     Ok(LoadedFile {
         name: def_name,
+        text: def_text,
+        options: with,
         loaded: from_file,
     })
 }
 
-/// Reads and validates a definition; prints its errors (and, with `warnings`, its warnings) as
+/// A definition ready to use: the model, and the text and options it was loaded from.
+pub(crate) struct Definition {
+    /// The file the positions point into.
+    pub name: String,
+    pub machine: StateMachine,
+    pub text: String,
+    pub options: LoadOptions,
+}
+
+/// Reads and validates a definition with `base` (workflow type, lints) and the placeholder values
+/// and logical id of `source`; prints its errors (and, with `warnings`, its warnings) as
 /// `FILE:LINE:COL: error[CODE]: …` and returns `None` when it cannot be used. To `run` it, the
 /// checks skipped for template placeholders count as errors too (a run needs the values).
 pub(crate) fn load_definition(
     path: &Path,
     source: &SourceArgs,
+    base: LoadOptions,
     warnings: bool,
     run: bool,
-) -> Option<StateMachine> {
-    let options = match source.options() {
+) -> Option<Definition> {
+    let options = match source.options(base) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("asl: {e}");
             return None;
         }
     };
-    let LoadedFile { name, loaded } = match load_file(path, &options) {
+    let LoadedFile {
+        name,
+        text,
+        options,
+        loaded,
+    } = match load_file(path, &options) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("asl: {e}");
@@ -149,7 +177,17 @@ pub(crate) fn load_definition(
         }
         return None;
     }
-    loaded.machine
+    loaded.machine.map(|machine| Definition {
+        name,
+        machine,
+        text,
+        options,
+    })
+}
+
+/// `--type STANDARD|EXPRESS` (case-insensitive).
+pub(crate) fn parse_type(s: &str) -> Result<asl_core::WorkflowType, String> {
+    s.parse()
 }
 
 /// Reads a JSON file (`what` names it in the diagnostic, which carries `FILE:LINE:COL`).

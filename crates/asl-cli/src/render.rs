@@ -37,7 +37,13 @@ enum ThemeArg {
 
 pub fn main(args: Args) -> ExitCode {
     // Errors are printed as `FILE:LINE:COL: error[CODE]: message`; nothing is drawn for them.
-    let Some(machine) = input::load_definition(&args.definition, &args.source, true, false) else {
+    let Some(input::Definition { machine, .. }) = input::load_definition(
+        &args.definition,
+        &args.source,
+        asl_core::LoadOptions::default(),
+        true,
+        false,
+    ) else {
         return ExitCode::from(2);
     };
     let theme = match args.theme {

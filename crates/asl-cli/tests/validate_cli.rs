@@ -161,9 +161,13 @@ fn substitutions_fill_placeholders_and_their_values_are_checked() {
         "--substitutions",
         "tests/formats/substitutions.json",
     ]);
+    // The lints run on the values: the Lambda ARN given makes `States.TaskFailed` a broad retry.
     assert_eq!(
         (out.as_str(), code),
-        ("0 errors, 0 warnings in 1 file\n", 0)
+        (
+            "tests/formats/order.asl.yaml:9:23: warning[LAMBDA_RETRY_BROAD]: 'Process' retries every failure (States.TaskFailed); Lambda retries asynchronous invocations and event-source batches on its own too, so one failing event can run the product of both policies' attempts (3 × 3 = 9 with the defaults); keep retry policy in one place\n0 errors, 1 warning in 1 file\n",
+            0
+        )
     );
     // --substitute wins over the file; a bad value is reported where the placeholder was.
     let (out, _, code) = asl(&[

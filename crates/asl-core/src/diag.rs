@@ -200,6 +200,36 @@ codes! {
     /// A CloudFormation/SAM template gives no definition to read: no state machine resource, an
     /// unknown logical id, a definition in S3 or in a file (`DefinitionUri`) to load instead.
     InvalidTemplate = "INVALID_TEMPLATE", Error, "";
+    /// An Express workflow (or a Distributed Map's Express child) uses the `.sync` or
+    /// `.waitForTaskToken` integration pattern, which only Standard workflows support.
+    ExpressUnsupportedIntegration = "EXPRESS_UNSUPPORTED_INTEGRATION", Error, "SCHEMA_VALIDATION_FAILED";
+    /// Lint: a state inside a loop or Map copies the whole state (`$`) into a document that grows
+    /// with every pass, toward the 256 KiB payload limit.
+    LintPayloadGrows = "PAYLOAD_GROWS_IN_LOOP", Warning, "";
+    /// Lint (after a run): a state's output came within 50% of the 256 KiB payload limit.
+    LintPayloadNearLimit = "PAYLOAD_NEAR_LIMIT", Warning, "";
+    /// Lint: nested Retry policies multiply a task's worst-case number of attempts.
+    LintRetryMultiplies = "RETRY_MULTIPLIES", Warning, "";
+    /// Lint: a Lambda invoke retries on `States.ALL` or `Lambda.*`, on top of the function's own
+    /// retries.
+    LintLambdaRetryBroad = "LAMBDA_RETRY_BROAD", Warning, "";
+    /// Lint: a Lambda invoke has no Retry for the transient Lambda service errors AWS recommends
+    /// retrying.
+    LintLambdaTransientRetry = "LAMBDA_TRANSIENT_RETRY_MISSING", Warning, "";
+    /// Lint: a key that looks like a secret (password, token, apiKey…) has a literal value in the
+    /// definition.
+    LintSecretInDefinition = "SECRET_IN_DEFINITION", Warning, "";
+    /// Lint (after a run): the execution input has a key that looks like a secret.
+    LintSecretInInput = "SECRET_IN_INPUT", Warning, "";
+    /// Lint (after a run): a Standard run made many billed state transitions.
+    LintCostHotSpot = "COST_HOT_SPOT", Warning, "";
+}
+
+impl Code {
+    /// The lints ([`crate::lint`]): advice, never errors, each silenced by its code.
+    pub fn is_lint(self) -> bool {
+        crate::lint::registry::info(self).is_some()
+    }
 }
 
 impl fmt::Display for Code {
@@ -229,6 +259,18 @@ pub struct Diagnostic {
     pub start: Position,
     /// 1-based line and column (in characters) of `span.end`.
     pub end: Position,
+    /// A text edit that resolves the problem (lints' quick fixes), if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// A quick fix: replace the bytes of `span` (empty to insert) with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// What the edit does, for the editor's menu.
+    pub title: String,
+    pub span: Span,
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -248,7 +290,19 @@ impl Diagnostic {
             span,
             start: unknown,
             end: unknown,
+            fix: None,
         }
+    }
+
+    /// The same diagnostic with a quick fix.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Whether this is one of the lints ([`crate::lint`]), which `allow` lists can silence.
+    pub fn is_lint(&self) -> bool {
+        self.code.is_lint()
     }
 
     pub fn is_error(&self) -> bool {

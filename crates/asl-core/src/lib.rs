@@ -8,14 +8,17 @@
 //! from [`mock`], so every run is reproducible and the same code runs natively and in wasm.
 
 pub mod choice;
+pub mod cost;
 pub mod diag;
 pub mod document;
 pub mod env;
 pub mod error;
 pub mod exec;
+pub mod field_docs;
 pub mod history;
 pub mod inspect;
 pub mod intrinsics;
+pub mod lint;
 pub mod mock;
 pub mod model;
 pub mod parse;
@@ -25,10 +28,13 @@ pub mod source;
 pub mod syntax;
 pub mod template;
 pub mod validate;
+pub mod validate_type;
 pub mod value;
+pub mod workflow;
 pub mod yaml;
 
-pub use diag::{Code, Diagnostic, Severity};
+pub use diag::{Code, Diagnostic, Fix, Severity};
+pub use workflow::WorkflowType;
 
 /// A definition read from text: the model (when the JSON had a usable shape) and every problem.
 #[derive(Clone, Debug)]
@@ -70,9 +76,16 @@ impl Loaded {
     }
 }
 
-/// What the user gives besides the text.
-#[derive(Clone, Debug, Default)]
+/// What the user gives besides the text: the workflow type, the lints, and the values and choices
+/// a template needs. `Default` is a plain STANDARD load without lints; [`LoadOptions::for_type`]
+/// is what `asl validate` and the JS `validate` run.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoadOptions {
+    /// The type the state machine is created as (AWS gives it beside the definition).
+    pub workflow_type: WorkflowType,
+    /// Run the definition lints ([`lint::definition_lints`]), minus `lint.allow`.
+    pub lints: bool,
+    pub lint: lint::LintOptions,
     /// Values for template placeholders (`${Name}` → value), as `DefinitionSubstitutions`.
     pub substitutions: placeholder::Substitutions,
     /// In a template with several state machines, the logical id of the one to read (default:
@@ -80,37 +93,84 @@ pub struct LoadOptions {
     pub logical_id: Option<String>,
 }
 
+impl LoadOptions {
+    /// Type rules and lints, as `asl validate` and the JS `validate` run them.
+    pub fn for_type(workflow_type: WorkflowType) -> LoadOptions {
+        LoadOptions {
+            workflow_type,
+            lints: true,
+            lint: lint::LintOptions {
+                workflow_type,
+                ..lint::LintOptions::default()
+            },
+            ..LoadOptions::default()
+        }
+    }
+}
+
 /// Parses and validates a definition (JSON or YAML, or a CloudFormation/SAM template holding
-/// one): text → [`document`] → [`syntax`] tree → [`parse`] → [`validate`].
+/// one): text → [`document`] → [`syntax`] tree → [`parse`] → [`validate`], as a STANDARD state
+/// machine, without lints.
 pub fn load(text: &str) -> Loaded {
     load_with(text, &LoadOptions::default())
+}
+
+/// The definition's tree as [`load_with`] checks it: read from `text` whatever its format, the
+/// template's `DefinitionSubstitutions` and then the user's values substituted. With what the
+/// text was and the problems met on the way; `Err` for a syntax error.
+pub(crate) fn read_definition(
+    text: &str,
+    options: &LoadOptions,
+) -> Result<document::Read, syntax::SyntaxError> {
+    let mut read = document::read(text, options.logical_id.as_deref(), &options.substitutions)?;
+    if let Some(node) = &mut read.node {
+        let mut subs = read.source.substitutions.clone();
+        subs.extend(options.substitutions.clone());
+        placeholder::substitute(node, &subs);
+    }
+    Ok(read)
 }
 
 /// [`load`] with options: placeholders are substituted on the JSON tree before parsing (the
 /// template's `DefinitionSubstitutions` first, then the user's values), so every check runs on
 /// the values given; those left get a warning and the checks on them are skipped
-/// ([`placeholder::fold_skipped`]). Positions point into `text` whatever its format.
+/// ([`placeholder::fold_skipped`]). Then the rules of the workflow type ([`validate_type`]) and,
+/// when asked, the definition lints. Positions point into `text` whatever its format.
 pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut placeholders = Vec::new();
     let mut skipped = Vec::new();
     let mut source = document::Source::default();
-    let machine = match document::read(text, options.logical_id.as_deref(), &options.substitutions)
-    {
+    let machine = match read_definition(text, options) {
         Ok(read) => {
             source = read.source;
             diagnostics = read.diagnostics;
-            read.node.and_then(|mut node| {
-                let mut subs = source.substitutions.clone();
-                subs.extend(options.substitutions.clone());
-                placeholder::substitute(&mut node, &subs);
+            read.node.and_then(|node| {
                 placeholders = placeholder::scan(&node, text);
                 let (machine, mut diags) = parse::parse(&node);
                 diagnostics.append(&mut diags);
                 if let Some(m) = &machine {
                     diagnostics.extend(validate::validate(m));
+                    diagnostics.extend(validate_type::validate_type(m, options.workflow_type));
                 }
                 skipped = placeholder::fold_skipped(&placeholders, &mut diagnostics);
+                // Lints advise, whatever a placeholder holds: none is folded into it (a
+                // skipped check stops a run).
+                if machine.is_some() && options.lints {
+                    // A quick fix is a JSON edit of the definition's own text: it would break
+                    // YAML or a template's string, so those get the lint alone.
+                    let editable = source.format == document::Format::Json && !source.template;
+                    diagnostics.extend(
+                        lint::definition_lints(text, &node, &options.lint)
+                            .into_iter()
+                            .map(|mut d| {
+                                if !editable {
+                                    d.fix = None;
+                                }
+                                d
+                            }),
+                    );
+                }
                 machine
             })
         }
@@ -140,5 +200,36 @@ pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
         placeholders,
         skipped,
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lints run on YAML and on substituted values; a quick fix (a JSON edit) only on JSON.
+    #[test]
+    fn lints_read_yaml_and_placeholders_but_fix_only_json() {
+        let yaml = "StartAt: Call\nStates:\n  Call:\n    Type: Task\n    Resource: ${Invoke}\n    End: true\n";
+        let mut options = LoadOptions::for_type(WorkflowType::Express);
+        options
+            .substitutions
+            .insert("Invoke".into(), "arn:aws:states:::lambda:invoke".into());
+        let loaded = load_with(yaml, &options);
+        let lint = loaded
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::LintLambdaTransientRetry)
+            .expect("the lint, on the substituted value");
+        assert_eq!(lint.fix, None);
+        assert!(loaded.placeholders.is_empty());
+        let json = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#;
+        let loaded = load_with(json, &options);
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .any(|d| d.code == Code::LintLambdaTransientRetry && d.fix.is_some())
+        );
     }
 }

@@ -62,12 +62,12 @@ struct Validator<'m> {
     branches: Vec<String>,
 }
 
-fn state_ptr(branch_ptr: &str, name: &str) -> String {
+pub(crate) fn state_ptr(branch_ptr: &str, name: &str) -> String {
     format!("{branch_ptr}/States/{}", pointer_segment(name))
 }
 
 /// The branches nested directly in a state, with their pointers.
-fn nested<'m>(kind: &'m StateKind, ptr: &str) -> Vec<(&'m Branch, String)> {
+pub(crate) fn nested<'m>(kind: &'m StateKind, ptr: &str) -> Vec<(&'m Branch, String)> {
     match kind {
         StateKind::Parallel(p) => p
             .branches

@@ -21,6 +21,22 @@ use crate::{diagnostics, js, options};
 pub struct Execution {
     inner: CoreExecution,
     breakpoints: Breakpoints,
+    /// The definition's text (for the lints' positions and the cost's definition size).
+    definition: String,
+    workflow_type: asl_core::WorkflowType,
+    /// How the definition was read (placeholder values, logical id): the lints read it alike.
+    load: asl_core::LoadOptions,
+    input: asl_core::value::Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeliveryJs {
+    workflow_type: asl_core::WorkflowType,
+    semantics: &'static str,
+    note: &'static str,
+    /// Express: the tasks whose effect repeats if the execution runs twice.
+    must_be_idempotent: Vec<asl_core::workflow::RepeatRisk>,
 }
 
 #[derive(Serialize)]
@@ -40,8 +56,16 @@ impl Execution {
         #[wasm_bindgen(unchecked_optional_param_type = "ExecutionOptions | null")] options: JsValue,
     ) -> Result<Execution, JsValue> {
         let options = js::from_js(options, "the options")?;
-        let load =
-            options::load_options_of(&options, "Execution options").map_err(|e| js::error(&e))?;
+        let opts = options::exec_options(&options).map_err(|e| js::error(&e))?;
+        let load = options::load_options_of(
+            &options,
+            "Execution options",
+            asl_core::LoadOptions {
+                workflow_type: opts.workflow_type,
+                ..asl_core::LoadOptions::default()
+            },
+        )
+        .map_err(|e| js::error(&e))?;
         let loaded = asl_core::load_with(definition, &load);
         // The checks skipped for template placeholders count here: a run needs the values.
         let blockers: Vec<_> = loaded.run_blockers().cloned().collect();
@@ -64,11 +88,81 @@ impl Execution {
         } else {
             Some(js::from_js(input, "the input")?)
         };
-        let opts = options::exec_options(&options).map_err(|e| js::error(&e))?;
+        let input = options::input(input);
         Ok(Execution {
-            inner: CoreExecution::start(Arc::new(machine), options::input(input), opts),
+            inner: CoreExecution::start(Arc::new(machine), input.clone(), opts.exec),
             breakpoints: Breakpoints::default(),
+            definition: definition.to_string(),
+            workflow_type: opts.workflow_type,
+            load,
+            input,
         })
+    }
+
+    /// `delivery() → {workflowType, semantics, note, mustBeIdempotent}`: exactly-once (Standard)
+    /// or at-least-once (Express, with the tasks whose effect would repeat), for the run summary.
+    #[wasm_bindgen(unchecked_return_type = "Delivery")]
+    pub fn delivery(&self) -> Result<JsValue, JsValue> {
+        let d = self.workflow_type.delivery();
+        let must_be_idempotent = match self.workflow_type {
+            asl_core::WorkflowType::Express => {
+                asl_core::workflow::repeat_sensitive_tasks(self.inner.machine())
+            }
+            asl_core::WorkflowType::Standard => Vec::new(),
+        };
+        js::to_js(&DeliveryJs {
+            workflow_type: self.workflow_type,
+            semantics: d.semantics,
+            note: d.note,
+            must_be_idempotent,
+        })
+    }
+
+    /// `cost({executionsPerMonth?, prices?}) → CostReport`: this run's bill as Standard and as
+    /// Express, for one run and N a month, with the break-even volume (from the history so far;
+    /// call it when the run has finished).
+    #[wasm_bindgen(unchecked_return_type = "CostReport")]
+    pub fn cost(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "CostOptions | null")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (n, prices) = options::cost_options(&js::from_js(options, "the cost options")?)
+            .map_err(|e| js::error(&e))?;
+        js::to_js(&asl_core::cost::estimate(
+            self.inner.machine(),
+            self.inner.history(),
+            self.inner.transitions(),
+            self.workflow_type,
+            self.definition.len() as u64,
+            n,
+            &prices,
+        ))
+    }
+
+    /// `lints({allow?}) → Diagnostic[]`: the definition's lints and the run's (payload near
+    /// 256 KiB, secrets in the input, cost hot spots), positioned in the definition.
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+    pub fn lints(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "LintOptions | null")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let lint = options::lint_options(
+            &js::from_js(options, "the lint options")?,
+            self.workflow_type,
+        )
+        .map_err(|e| js::error(&e))?;
+        js::to_js(&diagnostics::for_js(
+            &self.definition,
+            &asl_core::lint::all_lints(
+                &self.definition,
+                &self.inner,
+                &self.input,
+                &asl_core::LoadOptions {
+                    lint,
+                    ..self.load.clone()
+                },
+            ),
+        ))
     }
 
     /// Advances by exactly one history event and returns it, or `null` when nothing can happen

@@ -2,7 +2,9 @@
 //! diagram.
 //!
 //! A thin façade with no semantics of its own (the jaq-play / ruff_wasm pattern): [`validate`]
-//! is `asl_core::load` with UTF-16 positions, [`render`] is `asl_graph::render_svg`, and
+//! is `asl_core::load_with` (workflow type, lints) with UTF-16 positions, [`lint_info`] and
+//! [`field_doc`] expose the lint registry and the field docs, [`render`] is
+//! `asl_graph::render_svg`, and
 //! [`execution::Execution`] wraps `asl_core::exec::Execution` step for step. Modules: [`js`]
 //! (values and errors across the boundary), [`diagnostics`] (positions for JS editors),
 //! [`options`] (the option objects, parsed natively and tested with `cargo test`),
@@ -37,10 +39,12 @@ struct Validation {
     source: JsSource,
 }
 
-/// `validate(text, {substitutions?, logicalId?}) → {ok, diagnostics, placeholders, source}`:
-/// parses and validates a definition (JSON, YAML, or a CloudFormation/SAM template holding one).
-/// `ok` is false when any diagnostic is an error (warnings alone leave it true). Throws only for
-/// bad options, never for any text.
+/// `validate(text, {type?, allow?, lints?, substitutions?, logicalId?}) → {ok, diagnostics,
+/// placeholders, source}`: parses and validates a definition (JSON, YAML, or a CloudFormation/SAM
+/// template holding one) as the workflow `type` (STANDARD by default), with the definition lints
+/// as warnings (their codes in `allow` silenced; `lints: false` turns them off). `ok` is false
+/// when any diagnostic is an error (warnings alone leave it true). Never throws for any text;
+/// throws for bad options.
 #[wasm_bindgen(unchecked_return_type = "ValidateResult")]
 pub fn validate(
     text: &str,
@@ -58,6 +62,31 @@ pub fn validate(
     })
 }
 
+/// `lintInfo() → LintInfo[]`: every lint's code, title, one-paragraph explanation, AWS docs
+/// link and whether it needs a run.
+#[wasm_bindgen(js_name = lintInfo, unchecked_return_type = "LintInfo[]")]
+pub fn lint_info() -> Result<JsValue, JsValue> {
+    js::to_js(&asl_core::lint::registry::LINTS)
+}
+
+/// `fieldDoc(text, pointer) → FieldDoc | null`: the documentation of the state type or field at
+/// a JSON pointer of the definition (`/States/Fetch/ResultPath`), for editor hovers.
+#[wasm_bindgen(js_name = fieldDoc, unchecked_return_type = "FieldDoc | null")]
+pub fn field_doc(text: &str, pointer: &str) -> Result<JsValue, JsValue> {
+    js::to_js(&asl_core::field_docs::at_pointer(text, pointer))
+}
+
+/// `fieldDocAt(text, index) → FieldDoc | null`: the doc for what is at a JS string index
+/// (UTF-16 units) of the definition: a key explains its field, a state's name or `Type` value
+/// the state type.
+#[wasm_bindgen(js_name = fieldDocAt, unchecked_return_type = "FieldDoc | null")]
+pub fn field_doc_at(text: &str, index: u32) -> Result<JsValue, JsValue> {
+    js::to_js(&asl_core::field_docs::at_offset(
+        text,
+        diagnostics::byte_offset(text, index),
+    ))
+}
+
 #[derive(Serialize)]
 struct Rendering {
     svg: Option<String>,
@@ -66,7 +95,8 @@ struct Rendering {
     source: JsSource,
 }
 
-/// `render(text, {theme?, idPrefix?}) → {svg, diagnostics}`: the definition drawn as SVG (nodes
+/// `render(text, {theme?, idPrefix?, substitutions?, logicalId?}) → {svg, diagnostics,
+/// placeholders, source}`: the definition drawn as SVG (nodes
 /// carry `data-state="<state path>"`), or `svg: null` when it has errors. Throws only for bad
 /// options.
 #[wasm_bindgen(unchecked_return_type = "RenderResult")]
@@ -76,7 +106,9 @@ pub fn render(
 ) -> Result<JsValue, JsValue> {
     let options = js::from_js(options, "the render options")?;
     let opts = options::render_options(&options).map_err(|e| js::error(&e))?;
-    let load = options::load_options_of(&options, "render options").map_err(|e| js::error(&e))?;
+    let load =
+        options::load_options_of(&options, "render options", asl_core::LoadOptions::default())
+            .map_err(|e| js::error(&e))?;
     let loaded = asl_core::load_with(text, &load);
     let (placeholders, source) = diagnostics::extras_for_js(text, &loaded);
     let svg = match &loaded.machine {
@@ -93,6 +125,9 @@ pub fn render(
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
+export type WorkflowType = "STANDARD" | "EXPRESS";
+/** A text edit (a lint's quick fix): replace the range (empty: insert) with `replacement`. */
+export interface Fix { title: string; line: number; column: number; endLine: number; endColumn: number; replacement: string; }
 export interface Diagnostic {
   code: string;
   severity: "error" | "warning";
@@ -101,10 +136,19 @@ export interface Diagnostic {
   pointer: string;
   /** 1-based; columns count UTF-16 code units (JS string indexes + 1). */
   line: number; column: number; endLine: number; endColumn: number;
+  fix?: Fix;
+}
+export interface ValidateOptions extends SourceOptions {
+  /** The workflow type the definition is checked as (default "STANDARD"). */
+  type?: WorkflowType;
+  /** Lint codes to silence, e.g. ["SECRET_IN_DEFINITION"]. */
+  allow?: string[];
+  /** Run the definition lints (default true). */
+  lints?: boolean;
 }
 /** How to read a definition: values for template placeholders (`${Name}` → value, the shape of
  * CloudFormation's DefinitionSubstitutions) and, in a template, the state machine's logical id. */
-export interface ValidateOptions { substitutions?: Record<string, string | number | boolean>; logicalId?: string; }
+export interface SourceOptions { substitutions?: Record<string, string | number | boolean>; logicalId?: string; }
 /** A template placeholder left in the definition (no value given). */
 export interface Placeholder {
   name: string;
@@ -130,9 +174,40 @@ export interface Source {
   deployTime: Record<string, string>;
 }
 export interface ValidateResult { ok: boolean; diagnostics: Diagnostic[]; placeholders: Placeholder[]; source: Source; }
-export interface RenderOptions extends ValidateOptions { theme?: "light" | "dark" | "auto"; idPrefix?: string; }
+export interface LintInfo { code: string; title: string; explanation: string; docsUrl: string; afterRun: boolean; }
+export interface FieldDoc { stateType: string | null; field: string | null; doc: string; default: string | null; docsUrl: string; }
+export interface Delivery {
+  workflowType: WorkflowType; semantics: "exactly-once" | "at-least-once"; note: string;
+  /** Express: tasks whose effect repeats if the execution runs twice (empty for Standard). */
+  mustBeIdempotent: { state: string; resource: string }[];
+}
+export interface Prices {
+  region: string; asOf: string;
+  /** Standard: dollars per state transition. */
+  perTransition: number; freeTransitionsPerMonth: number;
+  /** Express: dollars per request, and [GB-hours in tier, dollars per GB-hour] tiers. */
+  perRequest: number; gbHourTiers: [number, number][];
+}
+export interface CostOptions { executionsPerMonth?: number; prices?: Partial<Prices>; }
+export interface Usage { billedTransitions: number; retries: number; durationMs: number; maxPayloadBytes: number; fanoutSteps: number; }
+export interface Bill {
+  workflowType: WorkflowType; transitions: number; billedDurationMs: number; billedMemoryMb: number; gbSeconds: number;
+  executionUsd: number; childrenUsd: number; perRunUsd: number; monthlyUsd: number;
+}
+export interface CostReport {
+  workflowType: WorkflowType; executionsPerMonth: number;
+  usage: { execution: Usage; children: { mapState: string; executionType: WorkflowType; runs: Usage[] }[]; transitionsByState: [string, number][] };
+  standard: Bill; express: Bill;
+  /** Why this run could not be Express (over five minutes, .sync/.waitForTaskToken); null if it could. */
+  expressBlocker: string | null;
+  /** Monthly executions from which Express is cheaper; null: never, or Express not possible. */
+  breakEvenExecutionsPerMonth: number | null;
+  prices: Prices; notes: string[];
+}
+export interface LintOptions { allow?: string[]; }
+export interface RenderOptions extends SourceOptions { theme?: "light" | "dark" | "auto"; idPrefix?: string; }
 export interface RenderResult { svg: string | null; diagnostics: Diagnostic[]; placeholders: Placeholder[]; source: Source; }
-export interface ExecutionOptions extends ValidateOptions {
+export interface ExecutionOptions extends SourceOptions {
   /** State name → {Return} | {Throw} | {"0": …, "1-2": …}, or a Step Functions Local MockConfigFile. */
   mocks?: object;
   /** The MockConfigFile test case (and its state machine, when the file has several). */
@@ -140,8 +215,11 @@ export interface ExecutionOptions extends ValidateOptions {
   seed?: number;
   /** Virtual start time: ms since the epoch or RFC 3339 text. Default 2024-01-01T00:00:00Z. */
   startTime?: number | string;
-  /** State entries before the run fails with States.Runtime (default 100000). */
+  /** State entries before the run fails with States.Runtime (default 100000; EXPRESS 500000). */
   maxTransitions?: number;
+  /** Workflow type (default "STANDARD"): its limits (Standard: 25,000 history events, one year;
+   * Express: five minutes, then TIMED_OUT with States.Timeout) and validation. */
+  type?: WorkflowType;
 }
 /** An event in the shape of AWS GetExecutionHistory, plus `statePath`. */
 export interface HistoryEvent { id: number; previousEventId: number; timestamp: string; type: string; statePath?: string; [details: string]: unknown; }

@@ -580,16 +580,11 @@ impl Engine<'_> {
             let Some((pick, time)) = self.pick() else {
                 return Advance::Stuck;
             };
-            if let Some(timeout) = &self.machine.timeout_seconds {
-                let deadline = self.core.start_ms.saturating_add(
-                    i64::try_from(timeout.value)
-                        .unwrap_or(i64::MAX)
-                        .saturating_mul(1000),
-                );
-                if time > deadline {
-                    self.time_out_execution(deadline);
-                    break;
-                }
+            if let Some((deadline, by_limit)) = self.execution_deadline()
+                && time > deadline
+            {
+                self.time_out_execution(deadline, by_limit);
+                break;
             }
             match pick {
                 Pick::Thread(id) => self.advance(id),
@@ -732,13 +727,45 @@ impl Engine<'_> {
         self.stop_all();
     }
 
-    fn time_out_execution(&mut self, deadline: i64) {
+    /// When the execution times out: the machine's `TimeoutSeconds` or the workflow type's
+    /// maximum execution time, whichever comes first (`true` when it is the type's limit).
+    fn execution_deadline(&self) -> Option<(i64, bool)> {
+        let at = |seconds: u64| {
+            self.core.start_ms.saturating_add(
+                i64::try_from(seconds)
+                    .unwrap_or(i64::MAX)
+                    .saturating_mul(1000),
+            )
+        };
+        let own = self
+            .machine
+            .timeout_seconds
+            .as_ref()
+            .map(|t| (at(t.value), false));
+        let limit = self
+            .options
+            .limits
+            .max_duration_seconds
+            .map(|s| (at(s), true));
+        match (own, limit) {
+            (Some(o), Some(l)) => Some(if l.0 < o.0 { l } else { o }),
+            (o, l) => o.or(l),
+        }
+    }
+
+    fn time_out_execution(&mut self, deadline: i64, by_limit: bool) {
         if let Some(root) = self.core.thread_mut(0) {
             root.time = deadline;
         }
+        let cause = match self.options.limits.max_duration_seconds {
+            Some(s) if by_limit => format!(
+                "The execution ran longer than the maximum execution time of its workflow type ({s} seconds)."
+            ),
+            _ => "The execution timed out (TimeoutSeconds of the state machine).".to_string(),
+        };
         let fault = Fault {
             error: Some("States.Timeout".into()),
-            cause: Some("The execution timed out (TimeoutSeconds of the state machine).".into()),
+            cause: Some(cause.into()),
         };
         let (error, cause) = (fault.error.clone(), fault.cause.clone());
         self.emit(0, EventType::ExecutionTimedOut, || EventDetails::Failure {

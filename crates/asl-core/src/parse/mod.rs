@@ -29,6 +29,8 @@ mod retry;
 mod state;
 mod templates;
 
+pub use state::{STATE_TYPES, state_fields};
+
 pub use kinds::is_rfc3339;
 pub use query_language::{jsonata_text, unsupported_top_level};
 

@@ -28,6 +28,17 @@ pub(super) enum Ty {
     Map,
 }
 
+/// The fields the parser allows in a state of type `type_name` (`None` for an unknown type),
+/// in either query language; the field docs are checked against it.
+pub fn state_fields(type_name: &str) -> Option<&'static [&'static str]> {
+    Ty::from_name(type_name).map(Ty::fields)
+}
+
+/// The state types, as `Type` spells them.
+pub const STATE_TYPES: [&str; 8] = [
+    "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
+];
+
 impl Ty {
     fn from_name(s: &str) -> Option<Ty> {
         Some(match s {
