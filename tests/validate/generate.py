@@ -138,6 +138,8 @@ case("variable_already_defined", "VARIABLE_ALREADY_DEFINED", m('''    "A": {"Typ
 case("no_dollar", "NO_DOLLAR", m('    "A": {"Type": "Pass", "Parameters": {"name": "$.customer.name"}, "End": true}'), '"$.customer.name"')
 case("no_path", "NO_PATH", m('    "A": {"Type": "Fail", "Error": "$.error"}'), '"$.error"')
 case("pass_result_is_static", "PASS_RESULT_IS_STATIC", m('    "A": {"Type": "Pass", "Result": {"name.$": "$.name"}, "End": true}'), '"Result"')
+case("template_placeholder", "TEMPLATE_PLACEHOLDER", m('    "A": {"Type": "Task", "Resource": "${ProcessFunctionArn}", "End": true}'), '${ProcessFunctionArn}')
+case("invalid_template", "INVALID_TEMPLATE", '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "Bucket": {"Type": "AWS::S3::Bucket"}\n  }\n}\n', '"Resources"')
 case("express_unsupported_integration", "EXPRESS_UNSUPPORTED_INTEGRATION", m('    "A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": true}'), '"arn:aws:states:::sqs')
 types["express_unsupported_integration"] = "EXPRESS"
 # Lints (warnings; the test runs them with the definition lints on).

@@ -9,7 +9,6 @@
 use std::sync::Arc;
 
 use asl_core::history::HistoryEvent;
-use asl_core::lint::LintOptions;
 use asl_core::mock::{
     EVERY_INVOCATION, MockConfig, MockFile, MockOutcome, MockResponse, MockSequence, Mocks,
 };
@@ -83,18 +82,10 @@ pub struct Settings {
 }
 
 impl Settings {
-    fn load_options(&self) -> LoadOptions {
+    pub fn load_options(&self) -> LoadOptions {
         let mut o = LoadOptions::for_type(self.workflow_type);
         o.lint.allow = self.allow.clone();
         o
-    }
-
-    pub fn lint_options(&self) -> LintOptions {
-        LintOptions {
-            allow: self.allow.clone(),
-            workflow_type: self.workflow_type,
-            ..LintOptions::default()
-        }
     }
 }
 

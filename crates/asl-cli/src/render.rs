@@ -19,7 +19,8 @@ use crate::input;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The state machine definition (ASL JSON); `-` reads stdin.
+    /// The state machine definition (JSON, YAML, or a SAM/CloudFormation template holding it);
+    /// `-` reads stdin.
     definition: PathBuf,
     /// Write the SVG to this file instead of stdout.
     #[arg(short, long, value_name = "FILE.svg")]
@@ -27,6 +28,8 @@ pub struct Args {
     /// Colour theme; `auto` follows the viewer's `prefers-color-scheme`.
     #[arg(long, value_enum, default_value_t = ThemeArg::Light)]
     theme: ThemeArg,
+    #[command(flatten)]
+    source: input::SourceArgs,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -37,21 +40,29 @@ enum ThemeArg {
 }
 
 pub fn main(args: Args) -> ExitCode {
-    let name = args.definition.display().to_string();
-    let text = match input::read(&args.definition) {
-        Ok(t) => t,
+    let options = match args.source.options(asl_core::LoadOptions::default()) {
+        Ok(o) => o,
         Err(e) => {
-            eprintln!("asl: cannot read {name}: {e}");
+            eprintln!("asl: {e}");
             return ExitCode::from(2);
         }
     };
-    let loaded = asl_core::load(&text);
+    let input::LoadedFile { name, loaded, .. } = match input::load_file(&args.definition, &options)
+    {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("asl: {e}");
+            return ExitCode::from(2);
+        }
+    };
     for d in &loaded.diagnostics {
         eprintln!("{name}:{d}");
     }
-    let has_states = asl_core::syntax::parse(&text)
-        .ok()
-        .is_some_and(|root| root.get("States").is_some());
+    // Something to draw: a definition (JSON, YAML or from a template) with at least one state.
+    let has_states = loaded
+        .machine
+        .as_ref()
+        .is_some_and(|m| !m.root.states.is_empty());
     if !has_states {
         if loaded.diagnostics.is_empty() || loaded.machine.is_some() {
             eprintln!("asl: {name}: not a state machine definition (no `States`): nothing to draw");

@@ -49,11 +49,12 @@ use asl_core::value::Value;
 use asl_core::WorkflowType;
 use asl_core::lint::LintOptions;
 
-use crate::input::{load_definition_with, read_json, read_mock_file, usage_error};
+use crate::input::{load_definition, read_json, read_mock_file, usage_error};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The state machine definition (JSON); `-` reads standard input.
+    /// The state machine definition (JSON, YAML, or a SAM/CloudFormation template holding it);
+    /// `-` reads standard input.
     #[arg(value_name = "DEFINITION")]
     pub definition: PathBuf,
     /// Execution input (JSON file, `-` for standard input); `{}` when absent.
@@ -116,6 +117,8 @@ pub struct Args {
     /// Silence a lint by its code (repeatable), e.g. `--allow SECRET_IN_INPUT`.
     #[arg(long, value_name = "CODE")]
     pub allow: Vec<String>,
+    #[command(flatten)]
+    pub source: crate::input::SourceArgs,
 }
 
 fn load_mocks(args: &Args) -> Result<Mocks, String> {
@@ -378,10 +381,19 @@ pub fn main(args: Args) -> ExitCode {
         workflow_type: ty,
         lints: args.lint,
         lint: lint_options.clone(),
+        ..asl_core::LoadOptions::default()
     };
-    let Some((machine, text)) = load_definition_with(&args.definition, false, &load_options) else {
+    let Some(definition) =
+        load_definition(&args.definition, &args.source, load_options, false, true)
+    else {
         return ExitCode::from(2);
     };
+    let crate::input::Definition {
+        name,
+        machine,
+        text,
+        options: load_options,
+    } = definition;
     let input = match &args.input {
         None => Value::empty_object(),
         Some(path) => match read_json(path, "input") {
@@ -451,8 +463,7 @@ pub fn main(args: Args) -> ExitCode {
         );
     }
     if args.lint {
-        let name = args.definition.display().to_string();
-        let lints = asl_core::lint::all_lints(&text, &exec, &run_input, &lint_options);
+        let lints = asl_core::lint::all_lints(&text, &exec, &run_input, &load_options);
         for d in &lints {
             eprintln!("{name}:{d}");
         }

@@ -32,7 +32,7 @@ pub struct Args {
     /// The AWS Step Functions Local MockConfigFile (StateMachines / MockedResponses).
     #[arg(value_name = "MOCKCONFIG")]
     pub mock_config: PathBuf,
-    /// The state machine definition (JSON) the test cases run against.
+    /// The state machine definition the test cases run against (JSON, YAML or a template).
     #[arg(long, value_name = "FILE")]
     pub definition: PathBuf,
     /// The StateMachines entry whose test cases to run (optional when the file has one).
@@ -57,6 +57,8 @@ pub struct Args {
     /// Workflow type: STANDARD (default) or EXPRESS; sets the limits and validation.
     #[arg(long = "type", value_name = "TYPE", default_value = "STANDARD", value_parser = crate::input::parse_type)]
     pub workflow_type: asl_core::WorkflowType,
+    #[command(flatten)]
+    pub source: input::SourceArgs,
 }
 
 /// What `--expect` says about one case.
@@ -220,7 +222,9 @@ pub fn main(args: Args) -> ExitCode {
         workflow_type: args.workflow_type,
         ..asl_core::LoadOptions::default()
     };
-    let Some((machine, _)) = input::load_definition_with(&args.definition, false, &load) else {
+    let Some(input::Definition { machine, .. }) =
+        input::load_definition(&args.definition, &args.source, load, false, true)
+    else {
         return ExitCode::from(2);
     };
     let input = match &args.input {

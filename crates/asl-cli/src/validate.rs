@@ -17,8 +17,8 @@ use asl_core::{Code, Severity};
 #[derive(clap::Args)]
 #[command(after_long_help = CODES_HELP.as_str())]
 pub struct Args {
-    /// State machine definitions (JSON files as you would paste them into the AWS console); `-`
-    /// reads standard input.
+    /// State machine definitions: JSON or YAML, or CloudFormation/SAM templates (JSON or YAML)
+    /// holding them; `-` reads standard input.
     #[arg(required_unless_present = "explain", value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Print a lint's (or any code's) explanation and AWS documentation link, then exit.
@@ -41,12 +41,16 @@ pub struct Args {
     /// Do not run the lints (pitfall warnings), only AWS's rules and the graph checks.
     #[arg(long)]
     pub no_lints: bool,
+    #[command(flatten)]
+    pub source: crate::input::SourceArgs,
 }
 
 /// The list of codes for `asl validate --help`.
 static CODES_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let mut s = String::from(
-        "Examples:\n  asl validate machine.asl.json\n  asl validate --format json definitions/*.json\n\n\
+        "Examples:\n  asl validate machine.asl.json\n  asl validate --format json definitions/*.json\n  \
+         asl validate machine.asl.yaml --substitute FunctionArn=arn:aws:lambda:us-east-1:123456789012:function:f\n  \
+         asl validate template.yaml --logical-id OrderStateMachine --substitutions substitutions.json\n\n\
          Output: FILE:LINE:COL: error[CODE]: message, then a summary line.\n\
          Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read.\n\
          Lints (pitfall warnings) run too: silence one with --allow CODE, all with --no-lints;\n\
@@ -112,17 +116,34 @@ pub fn main(args: Args) -> ExitCode {
     let mut out = std::io::stdout().lock();
     let (mut errors, mut warnings, mut unreadable) = (0usize, 0usize, 0usize);
     let mut json_reports = Vec::new();
+    let options = match args.source.options(options) {
+        Ok(o) => o,
+        Err(e) => return crate::input::usage_error(e),
+    };
     for file in &args.files {
-        let name = file.display().to_string();
-        let text = match crate::input::read(file) {
-            Ok(t) => t,
+        let (name, loaded) = match crate::input::load_file(file, &options) {
+            Ok(l) => (l.name, l.loaded),
             Err(e) => {
-                eprintln!("asl: cannot read {name}: {e}");
+                eprintln!("asl: {e}");
                 unreadable += 1;
                 continue;
             }
         };
-        let loaded = asl_core::load_with(&text, &options);
+        if loaded.source.state_machines.len() > 1 && args.source.logical_id.is_none() {
+            let ids: Vec<&str> = loaded
+                .source
+                .state_machines
+                .iter()
+                .map(|m| m.logical_id.as_str())
+                .collect();
+            eprintln!(
+                "asl: {}: {} state machines ({}); checking {} (choose with --logical-id)",
+                file.display(),
+                ids.len(),
+                ids.join(", "),
+                loaded.source.logical_id.as_deref().unwrap_or("?")
+            );
+        }
         for d in &loaded.diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
@@ -135,7 +156,13 @@ pub fn main(args: Args) -> ExitCode {
                 .iter()
                 .filter(|d| !(args.quiet && d.severity == Severity::Warning))
                 .collect();
-            json_reports.push(serde_json::json!({ "file": name, "valid": !loaded.has_errors(), "diagnostics": diags }));
+            json_reports.push(serde_json::json!({
+                "file": name,
+                "valid": !loaded.has_errors(),
+                "diagnostics": diags,
+                "placeholders": loaded.placeholders,
+                "source": loaded.source,
+            }));
             continue;
         }
         for d in &loaded.diagnostics {

@@ -338,3 +338,116 @@ fn polling_run_is_a_cost_hot_spot_too_long_for_express_with_secrets() {
     assert_eq!(lints, expect);
     assert_eq!(v["lints"][0]["pointer"], "/apiKey");
 }
+
+/// The workflow type, the lints and a template's placeholders, all on one command line: the
+/// type's rules run on the substituted value, in the state machine `--logical-id` picks.
+#[test]
+fn express_checks_a_template_placeholder_once_substituted() {
+    let tpl = scratch(
+        "two-machines.yaml",
+        "Resources:\n  Other:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: {StartAt: P, States: {P: {Type: Pass, End: true}}}\n  Main:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: Ask\n        States:\n          Ask:\n            Type: Task\n            Resource: ${QueueIntegration}\n            Parameters:\n              password: hunter2\n            End: true\n",
+    );
+    let tpl = tpl.to_str().expect("path");
+    let stdout = |out: &Output| String::from_utf8_lossy(&out.stdout).to_string();
+
+    // Unsubstituted: a warning where the placeholder is, and the lint; no error either way.
+    let out = asl(&["validate", tpl, "--type", "EXPRESS", "--logical-id", "Main"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(":14:23: warning[TEMPLATE_PLACEHOLDER]"),
+        "{text}"
+    );
+    assert!(
+        text.contains(":16:15: warning[SECRET_IN_DEFINITION]"),
+        "{text}"
+    );
+
+    // Substituted with a callback pattern: Express rejects it, at the placeholder's position.
+    let wftt = "QueueIntegration=arn:aws:states:::sqs:sendMessage.waitForTaskToken";
+    let out = asl(&[
+        "validate",
+        tpl,
+        "--type",
+        "EXPRESS",
+        "--substitute",
+        wftt,
+        "--logical-id",
+        "Main",
+        "--allow",
+        "SECRET_IN_DEFINITION",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(":14:23: error[EXPRESS_UNSUPPORTED_INTEGRATION]"),
+        "{text}"
+    );
+    assert!(!text.contains("SECRET_IN_DEFINITION"), "{text}");
+    assert!(!text.contains("TEMPLATE_PLACEHOLDER"), "{text}");
+    // The same value is fine for Standard, and the other machine has no such task.
+    assert_eq!(
+        asl(&[
+            "validate",
+            tpl,
+            "--substitute",
+            wftt,
+            "--logical-id",
+            "Main"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let other = asl(&[
+        "validate",
+        tpl,
+        "--type",
+        "EXPRESS",
+        "--substitute",
+        wftt,
+        "--logical-id",
+        "Other",
+    ]);
+    assert_eq!(other.status.code(), Some(0), "{}", stdout(&other));
+
+    // A run as Express with the plain integration: its type and lints, read from the template.
+    let mocks = scratch("two-machines.mocks.json", r#"{"Ask": {"Return": {}}}"#);
+    let out = asl(&[
+        "run",
+        tpl,
+        "--type",
+        "EXPRESS",
+        "--substitute",
+        "QueueIntegration=arn:aws:states:::sqs:sendMessage",
+        "--logical-id",
+        "Main",
+        "--mocks",
+        mocks.to_str().expect("path"),
+        "--lint",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert_eq!(v["status"], "SUCCEEDED");
+    assert_eq!(v["workflowType"], "EXPRESS");
+    let lints: Vec<(String, u64)> = v["lints"]
+        .as_array()
+        .expect("lints")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["start"]["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(
+        lints.contains(&("SECRET_IN_DEFINITION".to_string(), 16)),
+        "{lints:?}"
+    );
+}

@@ -194,6 +194,12 @@ codes! {
     NoPath = "NO_PATH", Warning, "NO_PATH";
     /// A Pass `Result` has `.$` keys; Result is never evaluated (did you mean Parameters?).
     PassResultIsStatic = "PASS_RESULT_IS_STATIC", Warning, "PASS_RESULT_IS_STATIC";
+    /// A string holds a template placeholder (`${Name}`, filled by DefinitionSubstitutions,
+    /// Fn::Sub or templatefile) with no value given; checks that depend on its value are skipped.
+    TemplatePlaceholder = "TEMPLATE_PLACEHOLDER", Warning, "";
+    /// A CloudFormation/SAM template gives no definition to read: no state machine resource, an
+    /// unknown logical id, a definition in S3 or in a file (`DefinitionUri`) to load instead.
+    InvalidTemplate = "INVALID_TEMPLATE", Error, "";
     /// An Express workflow (or a Distributed Map's Express child) uses the `.sync` or
     /// `.waitForTaskToken` integration pattern, which only Standard workflows support.
     ExpressUnsupportedIntegration = "EXPRESS_UNSUPPORTED_INTEGRATION", Error, "SCHEMA_VALIDATION_FAILED";

@@ -13,6 +13,11 @@
 //! on our shared [`Value`] without converting whole documents per evaluation. A definite path here
 //! walks borrowed values and allocates nothing but the final `Arc` clone.
 //!
+//! Jayway is lenient where AWS users rely on it, and so is this reader: trailing spaces after a
+//! path are ignored (Jayway trims them; a deployed sample reads `"$$.Execution.Name "`), and an
+//! unquoted word in a filter is a string (`[?(@.Status==Success)]` selects `"Status": "Success"`
+//! in AWS's data flow simulator and in deployed samples).
+//!
 //! Not owned here: payload templates ([`crate::template`]), intrinsic functions
 //! ([`crate::intrinsics`]), where each field's error prefix comes from (the executor).
 
@@ -879,6 +884,10 @@ impl<'t> Parser<'t> {
     }
 
     fn path(mut self) -> Result<Path, PathError> {
+        // Jayway trims spaces (only U+0020) at the end of a path before reading it, and AWS runs
+        // such paths: `"$$.Execution.Name "` in a deployed sample.
+        let written = self.text;
+        self.text = self.text.trim_end_matches(' ');
         if !self.eat(b'$') {
             return self.err("a path must start with '$'");
         }
@@ -911,7 +920,7 @@ impl<'t> Parser<'t> {
             write_canonical(&mut canonical, seg);
         }
         Ok(Path {
-            text: self.text.into(),
+            text: written.into(),
             root,
             segments: segments.into_boxed_slice(),
             definite,
@@ -1248,17 +1257,24 @@ impl<'t> Parser<'t> {
                 }
             }
             _ => {
-                for (word, v) in [
-                    ("true", Value::Bool(true)),
-                    ("false", Value::Bool(false)),
-                    ("null", Value::Null),
-                ] {
-                    if self.text[self.pos..].starts_with(word) {
-                        self.pos += word.len();
-                        return Ok(Operand::Literal(v));
+                // A bare word: `true`, `false`, `null`, or (as AWS reads it) an unquoted string.
+                let start = self.pos;
+                while let Some(b) = self.peek() {
+                    if b.is_ascii_whitespace() || b"()&|=!<>[]'\"".contains(&b) {
+                        break;
                     }
+                    self.pos += self.rest_char().len_utf8();
                 }
-                self.err("expected '@', '$', a string, a number, true, false or null")
+                Ok(Operand::Literal(match &self.text[start..self.pos] {
+                    "" => {
+                        return self
+                            .err("expected '@', '$', a string, a number, true, false or null");
+                    }
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    "null" => Value::Null,
+                    word => Value::string(word),
+                }))
             }
         }
     }
@@ -1290,9 +1306,14 @@ mod tests {
     #[test]
     fn multibyte_characters_where_a_quote_belongs_are_an_error_not_a_panic() {
         // Found by the fuzzer: the union loop read the first byte of `õ` as a quote character.
-        for text in ["$['a',õ]", "$[õ]", "$['a',😀'b']", "$.a[?(@.b == õ)]"] {
+        for text in ["$['a',õ]", "$[õ]", "$['a',😀'b']"] {
             assert!(Path::parse(text).is_err(), "{text}");
         }
+        // In a filter an unquoted word is a string, multibyte or not.
+        assert_eq!(
+            ok("$[?(@.b == õ)].b", r#"[{"b": "õ"}, {"b": 1}]"#),
+            r#"["õ"]"#
+        );
         assert_eq!(ok("$['õ']", r#"{"õ": 1}"#), "1");
     }
 
@@ -1498,6 +1519,36 @@ mod tests {
         ] {
             let e = Path::parse(bad).expect_err(bad);
             assert_eq!(e.offset, offset, "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn jayway_leniency_unquoted_words_and_trailing_spaces() {
+        let items = r#"[{"Lang": "es", "Text": "hola"}, {"Lang": "fr", "Text": "salut"},
+            {"Lang": "true", "Text": "quoted"}, {"Lang": true, "Text": "bool"}]"#;
+        // Samples that run on AWS compare with unquoted words: Jayway reads them as strings.
+        assert_eq!(ok("$[?(@.Lang==es)].Text", items), r#"["hola"]"#);
+        assert_eq!(
+            ok("$[?(@.Lang != es && @.Lang!=fr)].Text", items),
+            r#"["quoted","bool"]"#
+        );
+        assert_eq!(
+            ok(
+                "$..QualityResults[?(@.constraint_status==Failure-1.x)].n",
+                r#"{"a": {"QualityResults": [{"constraint_status": "Failure-1.x", "n": 1}, {"n": 2}]}}"#
+            ),
+            "[1]"
+        );
+        // `true`, `false` and `null` stay literals.
+        assert_eq!(ok("$[?(@.Lang == true)].Text", items), r#"["bool"]"#);
+        assert!(Path::parse("$[?(@.a == )]").is_err());
+        // Jayway trims trailing spaces (only spaces) before reading a path; the text stays as written.
+        let p = Path::parse("$$.Execution.Name  ").expect("trailing spaces");
+        assert_eq!(p.as_str(), "$$.Execution.Name  ");
+        assert_eq!(p.canonical(), "$['Execution']['Name']");
+        assert_eq!(ok("$.a ", r#"{"a": 1}"#), "1");
+        for bad in ["$.a\t", "$.a\n", "$.a b", " "] {
+            assert!(Path::parse(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -184,7 +184,43 @@ fn scope(
 }
 
 /// A readable caption for a Task's `Resource`, e.g. `Lambda: Invoke`, `DynamoDB: PutItem`.
+///
+/// Template placeholders show as written: `arn:${AWS::Partition}:states:::lambda:invoke` is
+/// `Lambda: Invoke`, and a Resource that is only a placeholder (`${ProcessFunctionArn}`, a
+/// function ARN filled in at deploy time: the one kind of resource given as a bare ARN, besides
+/// activities) is `Lambda: ${ProcessFunctionArn}`.
 pub fn task_caption(resource: &str) -> String {
+    let found = asl_core::placeholder::find(resource);
+    if let [only] = found.as_slice()
+        && only.start == 0
+        && only.end == resource.len()
+    {
+        let kind = if only.name.to_ascii_lowercase().contains("activity") {
+            "Activity"
+        } else {
+            "Lambda"
+        };
+        return format!("{kind}: {resource}");
+    }
+    if !found.is_empty() {
+        // `${AWS::Region}` holds colons: read the ARN with each placeholder as one opaque part.
+        let mut masked = String::new();
+        let mut last = 0;
+        for f in &found {
+            masked.push_str(&resource[last..f.start]);
+            masked.push_str(&"\u{1}".repeat(f.end - f.start));
+            last = f.end;
+        }
+        masked.push_str(&resource[last..]);
+        let caption = task_caption(&masked);
+        return found.iter().fold(caption, |c, f| {
+            c.replacen(
+                &"\u{1}".repeat(f.end - f.start),
+                &resource[f.start..f.end],
+                1,
+            )
+        });
+    }
     let parts: Vec<&str> = resource.split(':').collect();
     // arn:aws:states:::service:action[.sync|.waitForTaskToken]
     if parts.len() >= 7 && parts[2] == "states" && parts[3].is_empty() && parts[4].is_empty() {
@@ -313,6 +349,23 @@ mod tests {
             "Lambda: resize"
         );
         assert_eq!(task_caption("whatever"), "Task");
+        // Template placeholders.
+        assert_eq!(
+            task_caption("${ProcessFunctionArn}"),
+            "Lambda: ${ProcessFunctionArn}"
+        );
+        assert_eq!(
+            task_caption("${CheckActivity}"),
+            "Activity: ${CheckActivity}"
+        );
+        assert_eq!(
+            task_caption("arn:${AWS::Partition}:states:::lambda:invoke.waitForTaskToken"),
+            "Lambda: Invoke (callback)"
+        );
+        assert_eq!(
+            task_caption("arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}"),
+            "Lambda: ${Name}"
+        );
     }
 
     #[test]

@@ -76,6 +76,91 @@ pub fn for_js(text: &str, diagnostics: &[Diagnostic]) -> Vec<JsDiagnostic> {
         .collect()
 }
 
+/// A template placeholder left in the definition (`${Name}`), positioned for a JS editor: what a
+/// page lists for the user to fill in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsPlaceholder {
+    pub name: String,
+    /// JSON pointer of the string holding it.
+    pub pointer: String,
+    /// Whether the string is exactly the placeholder (`"Resource": "${Arn}"`).
+    pub whole: bool,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// A template's state machine, for a picker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsStateMachine {
+    pub logical_id: String,
+    pub resource_type: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// What the text was (`format`: "json" | "yaml"; `template`), the template's state machines, the
+/// one read, a `definitionUri` to load instead, and the template's literal substitutions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsSource {
+    pub format: asl_core::document::Format,
+    pub template: bool,
+    pub state_machines: Vec<JsStateMachine>,
+    pub logical_id: Option<String>,
+    pub definition_uri: Option<String>,
+    pub substitutions: std::collections::BTreeMap<String, String>,
+    pub deploy_time: std::collections::BTreeMap<String, String>,
+}
+
+/// The placeholders and the source of a loaded definition, with UTF-16 positions into `text`.
+pub fn extras_for_js(text: &str, loaded: &asl_core::Loaded) -> (Vec<JsPlaceholder>, JsSource) {
+    let index = LineIndex::new(text);
+    let at = |offset: u32| index.position(text, offset, Encoding::Utf16);
+    let placeholders = loaded
+        .placeholders
+        .iter()
+        .map(|p| {
+            let (start, end) = (at(p.span.start), at(p.span.end));
+            JsPlaceholder {
+                name: p.name.clone(),
+                pointer: p.pointer.clone(),
+                whole: p.whole,
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+            }
+        })
+        .collect();
+    let s = &loaded.source;
+    let source = JsSource {
+        format: s.format,
+        template: s.template,
+        state_machines: s
+            .state_machines
+            .iter()
+            .map(|m| {
+                let p = at(m.span.start);
+                JsStateMachine {
+                    logical_id: m.logical_id.clone(),
+                    resource_type: m.resource_type.clone(),
+                    line: p.line,
+                    column: p.column,
+                }
+            })
+            .collect(),
+        logical_id: s.logical_id.clone(),
+        definition_uri: s.definition_uri.clone(),
+        substitutions: s.substitutions.clone(),
+        deploy_time: s.deploy_time.clone(),
+    };
+    (placeholders, source)
+}
+
 /// The byte offset of a JS string index (UTF-16 code units); past the end gives the length.
 pub fn byte_offset(text: &str, utf16_index: u32) -> u32 {
     let mut units = 0u32;

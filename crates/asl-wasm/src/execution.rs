@@ -24,6 +24,8 @@ pub struct Execution {
     /// The definition's text (for the lints' positions and the cost's definition size).
     definition: String,
     workflow_type: asl_core::WorkflowType,
+    /// How the definition was read (placeholder values, logical id): the lints read it alike.
+    load: asl_core::LoadOptions,
     input: asl_core::value::Value,
 }
 
@@ -53,19 +55,26 @@ impl Execution {
         #[wasm_bindgen(unchecked_optional_param_type = "unknown")] input: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ExecutionOptions | null")] options: JsValue,
     ) -> Result<Execution, JsValue> {
-        let opts = options::exec_options(&js::from_js(options, "the options")?)
-            .map_err(|e| js::error(&e))?;
-        let loaded = asl_core::load_with(
-            definition,
-            &asl_core::LoadOptions {
+        let options = js::from_js(options, "the options")?;
+        let opts = options::exec_options(&options).map_err(|e| js::error(&e))?;
+        let load = options::load_options_of(
+            &options,
+            "Execution options",
+            asl_core::LoadOptions {
                 workflow_type: opts.workflow_type,
                 ..asl_core::LoadOptions::default()
             },
-        );
+        )
+        .map_err(|e| js::error(&e))?;
+        let loaded = asl_core::load_with(definition, &load);
+        // The checks skipped for template placeholders count here: a run needs the values.
+        let blockers: Vec<_> = loaded.run_blockers().cloned().collect();
         let machine = match loaded.machine {
-            Some(m) if !loaded.has_errors() => m,
+            Some(m) if blockers.is_empty() => m,
             _ => {
-                let diags = diagnostics::for_js(definition, &loaded.diagnostics);
+                let mut all = loaded.diagnostics.clone();
+                all.extend(loaded.skipped.iter().cloned());
+                let diags = diagnostics::for_js(definition, &all);
                 return Err(js::error_with(
                     &diagnostics::summary(&diags),
                     "diagnostics",
@@ -85,6 +94,7 @@ impl Execution {
             breakpoints: Breakpoints::default(),
             definition: definition.to_string(),
             workflow_type: opts.workflow_type,
+            load,
             input,
         })
     }
@@ -143,7 +153,15 @@ impl Execution {
         .map_err(|e| js::error(&e))?;
         js::to_js(&diagnostics::for_js(
             &self.definition,
-            &asl_core::lint::all_lints(&self.definition, &self.inner, &self.input, &lint),
+            &asl_core::lint::all_lints(
+                &self.definition,
+                &self.inner,
+                &self.input,
+                &asl_core::LoadOptions {
+                    lint,
+                    ..self.load.clone()
+                },
+            ),
         ))
     }
 

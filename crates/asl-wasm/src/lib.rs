@@ -23,7 +23,7 @@ pub mod options;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use diagnostics::JsDiagnostic;
+use diagnostics::{JsDiagnostic, JsPlaceholder, JsSource};
 
 /// Runs when the module is instantiated.
 #[wasm_bindgen(start, skip_typescript)]
@@ -35,24 +35,30 @@ fn report_panics() {
 struct Validation {
     ok: bool,
     diagnostics: Vec<JsDiagnostic>,
+    placeholders: Vec<JsPlaceholder>,
+    source: JsSource,
 }
 
-/// `validate(text, {type?, allow?, lints?}) → {ok, diagnostics}`: parses and validates a
-/// definition as the workflow `type` (STANDARD by default), with the definition lints as
-/// warnings (their codes in `allow` silenced; `lints: false` turns them off). `ok` is false when
-/// any diagnostic is an error (warnings alone leave it true). Never throws for any text; throws
-/// for bad options.
+/// `validate(text, {type?, allow?, lints?, substitutions?, logicalId?}) → {ok, diagnostics,
+/// placeholders, source}`: parses and validates a definition (JSON, YAML, or a CloudFormation/SAM
+/// template holding one) as the workflow `type` (STANDARD by default), with the definition lints
+/// as warnings (their codes in `allow` silenced; `lints: false` turns them off). `ok` is false
+/// when any diagnostic is an error (warnings alone leave it true). Never throws for any text;
+/// throws for bad options.
 #[wasm_bindgen(unchecked_return_type = "ValidateResult")]
 pub fn validate(
     text: &str,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let opts = options::validate_options(&js::from_js(options, "the validate options")?)
+    let load = options::validate_options(&js::from_js(options, "the validate options")?)
         .map_err(|e| js::error(&e))?;
-    let loaded = asl_core::load_with(text, &opts);
+    let loaded = asl_core::load_with(text, &load);
+    let (placeholders, source) = diagnostics::extras_for_js(text, &loaded);
     js::to_js(&Validation {
         ok: !loaded.has_errors(),
         diagnostics: diagnostics::for_js(text, &loaded.diagnostics),
+        placeholders,
+        source,
     })
 }
 
@@ -85,9 +91,12 @@ pub fn field_doc_at(text: &str, index: u32) -> Result<JsValue, JsValue> {
 struct Rendering {
     svg: Option<String>,
     diagnostics: Vec<JsDiagnostic>,
+    placeholders: Vec<JsPlaceholder>,
+    source: JsSource,
 }
 
-/// `render(text, {theme?, idPrefix?}) → {svg, diagnostics}`: the definition drawn as SVG (nodes
+/// `render(text, {theme?, idPrefix?, substitutions?, logicalId?}) → {svg, diagnostics,
+/// placeholders, source}`: the definition drawn as SVG (nodes
 /// carry `data-state="<state path>"`), or `svg: null` when it has errors. Throws only for bad
 /// options.
 #[wasm_bindgen(unchecked_return_type = "RenderResult")]
@@ -95,9 +104,13 @@ pub fn render(
     text: &str,
     #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let opts = options::render_options(&js::from_js(options, "the render options")?)
-        .map_err(|e| js::error(&e))?;
-    let loaded = asl_core::load(text);
+    let options = js::from_js(options, "the render options")?;
+    let opts = options::render_options(&options).map_err(|e| js::error(&e))?;
+    let load =
+        options::load_options_of(&options, "render options", asl_core::LoadOptions::default())
+            .map_err(|e| js::error(&e))?;
+    let loaded = asl_core::load_with(text, &load);
+    let (placeholders, source) = diagnostics::extras_for_js(text, &loaded);
     let svg = match &loaded.machine {
         Some(machine) if !loaded.has_errors() => Some(asl_graph::render_svg(machine, &opts)),
         _ => None,
@@ -105,6 +118,8 @@ pub fn render(
     js::to_js(&Rendering {
         svg,
         diagnostics: diagnostics::for_js(text, &loaded.diagnostics),
+        placeholders,
+        source,
     })
 }
 
@@ -123,7 +138,7 @@ export interface Diagnostic {
   line: number; column: number; endLine: number; endColumn: number;
   fix?: Fix;
 }
-export interface ValidateOptions {
+export interface ValidateOptions extends SourceOptions {
   /** The workflow type the definition is checked as (default "STANDARD"). */
   type?: WorkflowType;
   /** Lint codes to silence, e.g. ["SECRET_IN_DEFINITION"]. */
@@ -131,7 +146,34 @@ export interface ValidateOptions {
   /** Run the definition lints (default true). */
   lints?: boolean;
 }
-export interface ValidateResult { ok: boolean; diagnostics: Diagnostic[]; }
+/** How to read a definition: values for template placeholders (`${Name}` → value, the shape of
+ * CloudFormation's DefinitionSubstitutions) and, in a template, the state machine's logical id. */
+export interface SourceOptions { substitutions?: Record<string, string | number | boolean>; logicalId?: string; }
+/** A template placeholder left in the definition (no value given). */
+export interface Placeholder {
+  name: string;
+  /** JSON pointer of the string holding it. */
+  pointer: string;
+  /** Whether the string is exactly the placeholder ("Resource": "${Arn}"). */
+  whole: boolean;
+  line: number; column: number; endLine: number; endColumn: number;
+}
+/** What the text was: JSON or YAML, a definition or a CloudFormation/SAM template. */
+export interface Source {
+  format: "json" | "yaml";
+  template: boolean;
+  /** A template's state machines, for a picker (line/column of the logical id). */
+  stateMachines: { logicalId: string; resourceType: string; line: number; column: number }[];
+  /** The state machine read (the first, unless `logicalId` chose another). */
+  logicalId: string | null;
+  /** SAM's DefinitionUri: the definition is in this file beside the template; load it with `substitutions`. */
+  definitionUri: string | null;
+  /** The literal values of the chosen state machine's DefinitionSubstitutions. */
+  substitutions: Record<string, string>;
+  /** Its other DefinitionSubstitutions, known at deploy time, with what they are made of ("${Fn.Arn}" for !GetAtt Fn.Arn). */
+  deployTime: Record<string, string>;
+}
+export interface ValidateResult { ok: boolean; diagnostics: Diagnostic[]; placeholders: Placeholder[]; source: Source; }
 export interface LintInfo { code: string; title: string; explanation: string; docsUrl: string; afterRun: boolean; }
 export interface FieldDoc { stateType: string | null; field: string | null; doc: string; default: string | null; docsUrl: string; }
 export interface Delivery {
@@ -163,9 +205,9 @@ export interface CostReport {
   prices: Prices; notes: string[];
 }
 export interface LintOptions { allow?: string[]; }
-export interface RenderOptions { theme?: "light" | "dark" | "auto"; idPrefix?: string; }
-export interface RenderResult { svg: string | null; diagnostics: Diagnostic[]; }
-export interface ExecutionOptions {
+export interface RenderOptions extends SourceOptions { theme?: "light" | "dark" | "auto"; idPrefix?: string; }
+export interface RenderResult { svg: string | null; diagnostics: Diagnostic[]; placeholders: Placeholder[]; source: Source; }
+export interface ExecutionOptions extends SourceOptions {
   /** State name → {Return} | {Throw} | {"0": …, "1-2": …}, or a Step Functions Local MockConfigFile. */
   mocks?: object;
   /** The MockConfigFile test case (and its state machine, when the file has several). */

@@ -1,8 +1,9 @@
 //! The option objects of the JS API, read from JSON-like values into asl-core's types.
 //!
-//! Owns the shapes `render`'s `{theme, idPrefix}`, `validate`'s `{type, allow, lints}`,
-//! `Execution.start`'s `{mocks, testCase, stateMachine, seed, startTime, maxTransitions, type}`,
-//! `cost`'s `{executionsPerMonth, prices}`, `lints`' `{allow}` and `completeTask`'s `{output}` /
+//! Owns the shapes `validate`'s `{type, allow, lints, substitutions, logicalId}`, `render`'s
+//! `{theme, idPrefix, substitutions, logicalId}`, `Execution.start`'s `{mocks, testCase,
+//! stateMachine, seed, startTime, maxTransitions, type, substitutions, logicalId}`, `cost`'s
+//! `{executionsPerMonth, prices}`, `lints`' `{allow}` and `completeTask`'s `{output}` /
 //! `{error, cause}`, and their error messages. Values arrive as [`Value`] (converted from JS
 //! first), so all of this is plain Rust and tested natively. Unknown keys are errors: a typo such
 //! as `{maxTransition: 10}` must not be silently ignored. What the options mean is asl-core's and
@@ -65,11 +66,52 @@ fn count(obj: &Object, key: &str, what: &str) -> Result<Option<u64>, String> {
     }
 }
 
-/// `render(text, {theme?, idPrefix?})`.
+/// The options every entry point takes: how to read the definition.
+const LOAD_KEYS: [&str; 2] = ["substitutions", "logicalId"];
+
+/// How to read the definition (`{substitutions?, logicalId?}`), from the options of `render`
+/// or `Execution.start` (which check the other keys themselves), on top of `base`.
+pub fn load_options_of(v: &Value, what: &str, base: LoadOptions) -> Result<LoadOptions, String> {
+    match v {
+        Value::Object(obj) => load_options(obj, what, base),
+        _ => Ok(base),
+    }
+}
+
+/// `base` with the placeholder values (`{"Name": "value"}`, the shape of
+/// DefinitionSubstitutions) and, in a template, the state machine's logical id.
+fn load_options(obj: &Object, what: &str, base: LoadOptions) -> Result<LoadOptions, String> {
+    let mut opts = LoadOptions {
+        logical_id: string(obj, "logicalId", what)?.map(str::to_string),
+        ..base
+    };
+    if let Some(subs) = field(obj, "substitutions") {
+        let Value::Object(subs) = subs else {
+            return Err(format!(
+                "{what}: \"substitutions\" must be an object {{\"Name\": \"value\", …}}"
+            ));
+        };
+        for (name, value) in subs.iter() {
+            let value = match value {
+                Value::String(s) => s.to_string(),
+                Value::Number(_) | Value::Bool(_) => value.to_json_string(),
+                _ => {
+                    return Err(format!(
+                        "{what}: substitution \"{name}\" must be a string, number or boolean"
+                    ));
+                }
+            };
+            opts.substitutions.insert(name.to_string(), value);
+        }
+    }
+    Ok(opts)
+}
+
+/// `render(text, {theme?, idPrefix?, substitutions?, logicalId?})`.
 pub fn render_options(v: &Value) -> Result<RenderOptions, String> {
     const WHAT: &str = "render options";
     let mut opts = RenderOptions::default();
-    let Some(obj) = object(v, WHAT, &["theme", "idPrefix"])? else {
+    let Some(obj) = object(v, WHAT, &["theme", "idPrefix", LOAD_KEYS[0], LOAD_KEYS[1]])? else {
         return Ok(opts);
     };
     if let Some(theme) = string(obj, "theme", WHAT)? {
@@ -115,16 +157,17 @@ fn allow(obj: &Object, lint: &mut LintOptions, what: &str) -> Result<(), String>
     lint.allow_names(names).map_err(|e| format!("{what}: {e}"))
 }
 
-/// `validate(text, {type?, allow?, lints?})`: the workflow type's rules and the definition
-/// lints (on unless `lints: false`), minus the `allow`ed codes.
+/// `validate(text, {type?, allow?, lints?, substitutions?, logicalId?})`: the workflow type's
+/// rules and the definition lints (on unless `lints: false`), minus the `allow`ed codes; how to
+/// read the definition ([`load_options_of`]).
 pub fn validate_options(v: &Value) -> Result<LoadOptions, String> {
     const WHAT: &str = "validate options";
-    let mut opts = LoadOptions::for_type(WorkflowType::Standard);
-    let Some(obj) = object(v, WHAT, &["type", "allow", "lints"])? else {
-        return Ok(opts);
+    let allowed = ["type", "allow", "lints", LOAD_KEYS[0], LOAD_KEYS[1]];
+    let Some(obj) = object(v, WHAT, &allowed)? else {
+        return Ok(LoadOptions::for_type(WorkflowType::Standard));
     };
     let ty = workflow_type(obj, WHAT)?;
-    opts = LoadOptions::for_type(ty);
+    let mut opts = load_options(obj, WHAT, LoadOptions::for_type(ty))?;
     allow(obj, &mut opts.lint, WHAT)?;
     match field(obj, "lints") {
         None => {}
@@ -142,7 +185,8 @@ pub struct StartOptions {
 }
 
 /// `Execution.start(definition, input, {mocks?, testCase?, stateMachine?, seed?, startTime?,
-/// maxTransitions?, type?})`.
+/// maxTransitions?, type?, substitutions?, logicalId?})`; the last two are read by
+/// [`load_options_of`].
 pub fn exec_options(v: &Value) -> Result<StartOptions, String> {
     const WHAT: &str = "Execution options";
     let mut opts = ExecOptions::default();
@@ -154,6 +198,8 @@ pub fn exec_options(v: &Value) -> Result<StartOptions, String> {
         "startTime",
         "maxTransitions",
         "type",
+        LOAD_KEYS[0],
+        LOAD_KEYS[1],
     ];
     let Some(obj) = object(v, WHAT, &allowed)? else {
         return Ok(StartOptions {
@@ -388,6 +434,66 @@ mod tests {
         let e = exec_options(&v(&format!(r#"{{"mocks": {cfg}, "testCase": "Sad"}}"#)))
             .expect_err("unknown case");
         assert!(e.contains("Sad"), "{e}");
+    }
+
+    #[test]
+    fn load_options_read_substitutions_and_logical_id() {
+        let o = validate_options(&v(
+            r#"{"substitutions": {"Arn": "arn:aws:x", "N": 3}, "logicalId": "M"}"#,
+        ))
+        .expect("valid");
+        assert_eq!(
+            o.substitutions.get("Arn").map(String::as_str),
+            Some("arn:aws:x")
+        );
+        assert_eq!(o.substitutions.get("N").map(String::as_str), Some("3"));
+        assert_eq!(o.logical_id.as_deref(), Some("M"));
+        assert!(
+            validate_options(&Value::Null)
+                .expect("none")
+                .substitutions
+                .is_empty()
+        );
+        for bad in [
+            r#"{"substitutions": [1]}"#,
+            r#"{"substitutions": {"A": {}}}"#,
+            r#"{"logicalId": 1}"#,
+            r#"{"theme": "dark"}"#,
+        ] {
+            assert!(validate_options(&v(bad)).is_err(), "{bad}");
+        }
+        // render and Execution.start accept them beside their own options.
+        let both = v(r#"{"theme": "dark", "substitutions": {"A": "x"}}"#);
+        assert!(render_options(&both).is_ok());
+        assert_eq!(
+            load_options_of(&both, "render options", LoadOptions::default())
+                .expect("ok")
+                .substitutions
+                .len(),
+            1
+        );
+        assert!(exec_options(&v(r#"{"seed": 1, "logicalId": "M"}"#)).is_ok());
+    }
+
+    #[test]
+    fn every_option_of_both_kinds_together() {
+        let o = validate_options(&v(
+            r#"{"type": "EXPRESS", "allow": ["SECRET_IN_DEFINITION"], "lints": true,
+                "substitutions": {"Arn": "arn:aws:x"}, "logicalId": "M"}"#,
+        ))
+        .expect("valid");
+        assert_eq!(o.workflow_type, WorkflowType::Express);
+        assert_eq!(o.lint.workflow_type, WorkflowType::Express);
+        assert!(o.lints);
+        assert_eq!(o.lint.allow.len(), 1);
+        assert_eq!(o.substitutions.len(), 1);
+        assert_eq!(o.logical_id.as_deref(), Some("M"));
+        let start = v(r#"{"type": "EXPRESS", "seed": 2, "substitutions": {"A": "x"}}"#);
+        let s = exec_options(&start).expect("valid");
+        assert_eq!(s.workflow_type, WorkflowType::Express);
+        let load =
+            load_options_of(&start, "Execution options", LoadOptions::default()).expect("valid");
+        assert_eq!(load.substitutions.len(), 1);
     }
 
     #[test]

@@ -229,7 +229,7 @@ impl Session {
             return Vec::new();
         }
         let all =
-            asl_core::lint::all_lints(text, &self.exec, &self.input, &settings.lint_options());
+            asl_core::lint::all_lints(text, &self.exec, &self.input, &settings.load_options());
         let after_run: Vec<asl_core::Diagnostic> = all
             .into_iter()
             .filter(|d| asl_core::lint::registry::info(d.code).is_some_and(|i| i.after_run))

@@ -92,16 +92,21 @@ pub fn definition_lints(text: &str, root: &Node, opts: &LintOptions) -> Vec<Diag
 
 /// The lints that read a finished run: its history (recorded), its total state transitions
 /// ([`crate::exec::Execution::transitions`]) and input. Positions are filled
-/// in, pointing into `text` (the definition the run was made from).
+/// in, pointing into `text` (the definition the run was made from, read as `load` reads it:
+/// JSON or YAML, a template's state machine, its placeholders substituted).
 pub fn run_lints(
     text: &str,
     machine: &StateMachine,
     history: &[HistoryEvent],
     total_transitions: u64,
     input: &Value,
-    opts: &LintOptions,
+    load: &crate::LoadOptions,
 ) -> Vec<Diagnostic> {
-    let Ok(root) = crate::syntax::parse(text) else {
+    let opts = &load.lint;
+    let Some(root) = crate::read_definition(text, load)
+        .ok()
+        .and_then(|read| read.node)
+    else {
         return Vec::new();
     };
     let states = walk::states(&root);
@@ -127,18 +132,17 @@ pub fn run_lints(
 }
 
 /// Every lint of a finished execution, as one list sorted by position: the definition's lints
-/// (`text` loaded with `opts`) and the run's ([`run_lints`]). What the CLI's `--lint`, the JS
-/// `execution.lints()` and the playground show after a run.
+/// (`text` loaded with `load`, its lints on) and the run's ([`run_lints`]). What the CLI's
+/// `--lint`, the JS `execution.lints()` and the playground show after a run.
 pub fn all_lints(
     text: &str,
     exec: &crate::exec::Execution,
     input: &Value,
-    opts: &LintOptions,
+    load: &crate::LoadOptions,
 ) -> Vec<Diagnostic> {
     let load = crate::LoadOptions {
-        workflow_type: opts.workflow_type,
         lints: true,
-        lint: opts.clone(),
+        ..load.clone()
     };
     let mut out: Vec<Diagnostic> = crate::load_with(text, &load)
         .diagnostics
@@ -151,7 +155,7 @@ pub fn all_lints(
         exec.history(),
         exec.transitions(),
         input,
-        opts,
+        &load,
     ));
     out.sort_by_key(|d| (d.span.start, d.span.end));
     out

@@ -37,8 +37,100 @@ const ORDER = JSON.stringify({
 
 const total = (n) => ({ mocks: { Fetch: { Return: { Payload: { total: n }, StatusCode: 200 } } } });
 
+const PLAIN_JSON = { format: "json", template: false, stateMachines: [], logicalId: null, definitionUri: null, substitutions: {}, deployTime: {} };
+
 test("validate: a valid definition is ok with no diagnostics", () => {
-  assert.deepEqual(validate(ORDER, { lints: false }), { ok: true, diagnostics: [] });
+  assert.deepEqual(validate(ORDER, { lints: false }), { ok: true, diagnostics: [], placeholders: [], source: PLAIN_JSON });
+});
+
+// A YAML definition with template placeholders, as a SAM project keeps it.
+const YAML = [
+  "StartAt: Process",
+  "States:",
+  "  Process:",
+  "    Type: Task",
+  "    Resource: ${ProcessFunctionArn}",
+  "    Next: Notify",
+  "  Notify:",
+  "    Type: Task",
+  "    Resource: arn:aws:states:::sns:publish",
+  "    Parameters:",
+  "      TopicArn: ${TopicArn}",
+  "      Message.$: $.message",
+  "    End: true",
+].join("\n");
+
+test("validate: placeholders are warnings with positions, and substitutions fill them", () => {
+  const r = validate(YAML);
+  assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
+  assert.equal(r.source.format, "yaml");
+  assert.deepEqual(
+    r.placeholders.map((p) => [p.name, p.pointer, p.whole, p.line, p.column]),
+    [["ProcessFunctionArn", "/States/Process/Resource", true, 5, 15], ["TopicArn", "/States/Notify/Parameters/TopicArn", true, 11, 17]],
+  );
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.line, d.column]), [["TEMPLATE_PLACEHOLDER", 5, 15], ["TEMPLATE_PLACEHOLDER", 11, 17]]);
+  assert.match(r.diagnostics[0].message, /skipped: INVALID_RESOURCE/);
+  // With values, the checks run on them: a bad ARN is an error where the placeholder was.
+  const filled = validate(YAML, { substitutions: { ProcessFunctionArn: "not-an-arn", TopicArn: "arn:aws:sns:us-east-1:1:t" } });
+  assert.equal(filled.ok, false);
+  assert.deepEqual(filled.placeholders, []);
+  assert.deepEqual(filled.diagnostics.map((d) => [d.code, d.line, d.column]), [["INVALID_RESOURCE", 5, 15]]);
+  assert.throws(() => validate(YAML, { substitutions: ["x"] }), /substitutions/);
+  assert.throws(() => validate(YAML, { substitution: {} }), /unknown option "substitution"/);
+});
+
+const TEMPLATE = [
+  "Resources:",
+  "  Fn:",
+  "    Type: AWS::Serverless::Function",
+  "  First:",
+  "    Type: AWS::Serverless::StateMachine",
+  "    Properties:",
+  "      DefinitionUri: statemachine/first.asl.json",
+  "      DefinitionSubstitutions: {Bucket: my-bucket, FnArn: !GetAtt Fn.Arn}",
+  "  Second:",
+  "    Type: AWS::StepFunctions::StateMachine",
+  "    Properties:",
+  "      DefinitionString: !Sub |",
+  "        {\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"${Fn.Arn}\", \"Next\": \"B\"}}}",
+].join("\n");
+
+test("templates: the state machines for a picker, one chosen by logicalId, positions in the template", () => {
+  const first = validate(TEMPLATE);
+  assert.deepEqual(first.source.stateMachines.map((m) => [m.logicalId, m.resourceType, m.line]), [
+    ["First", "AWS::Serverless::StateMachine", 4],
+    ["Second", "AWS::StepFunctions::StateMachine", 9],
+  ]);
+  assert.equal(first.source.logicalId, "First");
+  assert.equal(first.source.definitionUri, "statemachine/first.asl.json");
+  assert.deepEqual(first.source.substitutions, { Bucket: "my-bucket" });
+  assert.deepEqual(first.source.deployTime, { FnArn: "${Fn.Arn}" });
+  const second = validate(TEMPLATE, { logicalId: "Second" });
+  assert.equal(second.ok, false);
+  const d = second.diagnostics.find((d) => d.code === "MISSING_TRANSITION_TARGET");
+  assert.deepEqual([d.line, d.column], [13, 92]);
+  assert.equal(TEMPLATE.split("\n")[12].slice(91, 94), '"B"');
+  assert.deepEqual(second.placeholders.map((p) => [p.name, p.line]), [["Fn.Arn", 13]]);
+  const r = render(TEMPLATE.replace('"Next\": \"B\"', '"End\": true'), { logicalId: "Second" });
+  assert.ok(r.svg && r.svg.includes("Lambda: ${Fn.Arn}"), JSON.stringify(r.diagnostics));
+  assert.equal(validate(TEMPLATE, { logicalId: "Third" }).diagnostics[0].code, "INVALID_TEMPLATE");
+});
+
+test("Execution.start needs the placeholders a run depends on", () => {
+  const def = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "${Then}"}, "B": {"Type": "Succeed"}}}';
+  assert.equal(validate(def).ok, true);
+  assert.throws(() => Execution.start(def, {}), (e) => e.diagnostics.some((d) => d.code === "MISSING_TRANSITION_TARGET"));
+  const run = Execution.start(def, {}, { substitutions: { Then: "B" } });
+  assert.equal(run.run().status, "SUCCEEDED");
+});
+
+test("Execution.start takes substitutions too", () => {
+  const exec = Execution.start(YAML, { message: "hi" }, {
+    substitutions: { TopicArn: "arn:aws:sns:us-east-1:1:t" },
+    mocks: { Process: { Return: { message: "hi" } }, Notify: { Return: { MessageId: "m" } } },
+  });
+  exec.run(1000);
+  assert.equal(exec.status().status, "SUCCEEDED");
 });
 
 test("validate: lints are warnings with codes, quick fixes, and can be allowed", () => {
@@ -319,4 +411,47 @@ test("Execution: type EXPRESS, delivery, cost and run lints", () => {
   small.run();
   assert.deepEqual(small.lints().map((d) => d.code), ["SECRET_IN_INPUT"]);
   assert.deepEqual(small.lints({ allow: ["SECRET_IN_INPUT"] }), []);
+});
+
+test("all options together: type, lints and allow with substitutions and logicalId", () => {
+  const tpl = [
+    "Resources:",
+    "  Other:",
+    "    Type: AWS::StepFunctions::StateMachine",
+    "    Properties:",
+    "      Definition: {StartAt: P, States: {P: {Type: Pass, End: true}}}",
+    "  Main:",
+    "    Type: AWS::StepFunctions::StateMachine",
+    "    Properties:",
+    "      Definition:",
+    "        StartAt: Ask",
+    "        States:",
+    "          Ask:",
+    "            Type: Task",
+    "            Resource: arn:aws:states:::${Service}:sendMessage.waitForTaskToken",
+    "            Parameters:",
+    "              QueueUrl: ${Queue}",
+    "              password: hunter2",
+    "            End: true",
+  ].join("\n");
+  const opts = { logicalId: "Main", substitutions: { Service: "sqs", Queue: "https://q" } };
+  const std = validate(tpl, opts);
+  assert.equal(std.ok, true, JSON.stringify(std.diagnostics));
+  assert.equal(std.source.logicalId, "Main");
+  assert.deepEqual(std.placeholders, []);
+  assert.deepEqual(std.diagnostics.map((d) => [d.code, d.line]), [["SECRET_IN_DEFINITION", 17]]);
+  const express = validate(tpl, { ...opts, type: "EXPRESS", allow: ["SECRET_IN_DEFINITION"] });
+  assert.equal(express.ok, false);
+  assert.deepEqual(express.diagnostics.map((d) => [d.code, d.line]), [["EXPRESS_UNSUPPORTED_INTEGRATION", 14]]);
+  assert.throws(
+    () => Execution.start(tpl, {}, { ...opts, type: "EXPRESS" }),
+    (e) => e.diagnostics.some((d) => d.code === "EXPRESS_UNSUPPORTED_INTEGRATION"),
+  );
+  // A run of the template's machine: its lints are read from the template, as loaded.
+  const exec = Execution.start(tpl, { token: "abc" }, { ...opts, mocks: { Ask: { Return: {} } } });
+  exec.run(1000);
+  assert.equal(exec.status().status, "SUCCEEDED");
+  const lints = exec.lints();
+  assert.ok(lints.some((d) => d.code === "SECRET_IN_DEFINITION" && d.line === 17), JSON.stringify(lints));
+  assert.ok(lints.some((d) => d.code === "SECRET_IN_INPUT"), JSON.stringify(lints));
 });
