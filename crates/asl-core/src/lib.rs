@@ -14,6 +14,7 @@ pub mod error;
 pub mod exec;
 pub mod history;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod mock;
 pub mod model;
 pub mod parse;
