@@ -37,9 +37,17 @@ impl JsonataError {
         self
     }
 
+    /// Notes the offending token (the function's name for a call) and puts it in the message
+    /// where JSONata's template has `{{token}}` (printed as a JSON string, as JSONata does).
     pub(crate) fn token(mut self, token: impl Into<String>) -> Self {
         if self.token.is_none() {
-            self.token = Some(token.into());
+            let token = token.into();
+            if self.message.contains("{{token}}") {
+                let mut quoted = String::new();
+                super::jv::write_json_str(&mut quoted, &token);
+                self.message = self.message.replace("{{token}}", &quoted);
+            }
+            self.token = Some(token);
         }
         self
     }
@@ -57,11 +65,13 @@ impl JsonataError {
 
 impl fmt::Display for JsonataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)?;
-        if let Some(p) = self.position {
-            write!(f, " (at {p})")?;
-        }
-        Ok(())
+        // AWS quotes JSONata errors as `code: message` (the position is not part of it).
+        write!(
+            f,
+            "{}: {}",
+            self.code,
+            self.message.replace("{{token}}", "undefined")
+        )
     }
 }
 

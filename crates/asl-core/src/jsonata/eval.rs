@@ -1226,7 +1226,7 @@ fn numeric<'a>(op: BinOp, lhs: &Val<'a>, rhs: &Val<'a>) -> JResult<Val<'a>> {
             return Err(err(
                 "T2001",
                 format!(
-                    "The left side of the {} operator must evaluate to a number",
+                    "The left side of the \"{}\" operator must evaluate to a number",
                     op.token()
                 ),
             ));
@@ -1242,7 +1242,7 @@ fn numeric<'a>(op: BinOp, lhs: &Val<'a>, rhs: &Val<'a>) -> JResult<Val<'a>> {
             return Err(err(
                 "T2002",
                 format!(
-                    "The right side of the {} operator must evaluate to a number",
+                    "The right side of the \"{}\" operator must evaluate to a number",
                     op.token()
                 ),
             ));
@@ -1267,7 +1267,7 @@ fn compare<'a>(op: BinOp, lhs: &Val<'a>, rhs: &Val<'a>) -> JResult<Val<'a>> {
         return Err(err(
             "T2010",
             format!(
-                "The expressions either side of operator {} must evaluate to numeric or string values",
+                "The expressions either side of operator \"{}\" must evaluate to numeric or string values",
                 op.token()
             ),
         ));

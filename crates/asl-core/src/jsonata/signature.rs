@@ -160,7 +160,7 @@ impl Signature {
             return Err(err(
                 "T0410",
                 format!(
-                    "Argument {} of function does not match function signature",
+                    "Argument {} of function {{{{token}}}} does not match function signature",
                     good + 1
                 ),
             )
@@ -180,7 +180,7 @@ impl Signature {
                         return Err(err(
                             "T0411",
                             format!(
-                                "Context value is not a compatible type with argument {} of function",
+                                "Context value is not a compatible type with argument {} of function {{{{token}}}}",
                                 ai + 1
                             ),
                         )
@@ -216,18 +216,19 @@ impl Signature {
                             }
                         }
                         if !ok {
+                            // JSONata prints the type name as JSON (`undefined` when unknown).
                             let ty = match p.subtype.as_deref() {
-                                Some("a") => "arrays",
-                                Some("b") => "booleans",
-                                Some("f") => "functions",
-                                Some("n") => "numbers",
-                                Some("o") => "objects",
-                                Some("s") => "strings",
-                                _ => "values",
+                                Some("a") => "\"arrays\"",
+                                Some("b") => "\"booleans\"",
+                                Some("f") => "\"functions\"",
+                                Some("n") => "\"numbers\"",
+                                Some("o") => "\"objects\"",
+                                Some("s") => "\"strings\"",
+                                _ => "undefined",
                             };
                             return Err(err(
                                 "T0412",
-                                format!("Argument {} of function must be an array of {ty}", ai + 1),
+                                format!("Argument {} of function {{{{token}}}} must be an array of {ty}", ai + 1),
                             )
                             .with_value(arg, ai + 1));
                         }

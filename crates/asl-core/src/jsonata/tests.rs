@@ -207,6 +207,10 @@ fn a_runaway_loop_stops_at_the_step_budget() {
 
 #[test]
 fn deeply_nested_input_and_expressions_do_not_overflow() {
+    with_stack(deeply_nested);
+}
+
+fn deeply_nested() {
     let mut text = String::new();
     for _ in 0..120 {
         text.push_str("{\"a\":");
@@ -253,5 +257,26 @@ fn bindings_are_shared_values() {
         e.evaluate(&Value::Null, &vars, &EvalEnv::default())
             .expect("runs"),
         Some(Value::from("a,b"))
+    );
+}
+
+#[test]
+fn signature_errors_read_as_aws_reports_them() {
+    let msg = |expr: &str| run(expr, "{}").expect_err("fails").to_string();
+    assert_eq!(
+        msg(r#"$random("seed")"#),
+        r#"T0410: Argument 1 of function "random" does not match function signature"#
+    );
+    assert_eq!(
+        msg("$random(77, 88)"),
+        r#"T0410: Argument 2 of function "random" does not match function signature"#
+    );
+    assert_eq!(
+        msg(r#"$partition("not-array", 2)"#),
+        r#"T0412: Argument 1 of function "partition" must be an array of undefined"#
+    );
+    assert_eq!(
+        msg(r#"$hash("hello", "SHA-256", "extra")"#),
+        r#"T0410: Argument 3 of function "hash" does not match function signature"#
     );
 }
