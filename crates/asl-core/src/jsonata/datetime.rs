@@ -1,9 +1,13 @@
-//! Calendar arithmetic and XPath date/time pictures for `$now`, `$fromMillis` and `$toMillis`:
-//! ISO 8601 text, `[Y0001]-[M01]-[D01]`-style pictures with names, ordinals, roman numerals and
-//! words, and time-zone offsets. Pure: milliseconds in, text out (the clock is injected elsewhere).
+//! Calendar arithmetic and XPath date/time pictures for `$now`, `$fromMillis` and `$toMillis`,
+//! ported from JSONata's `datetime.js`: picture analysis (components, presentation and width
+//! modifiers), formatting (names, ordinals, words, ISO weeks, time-zone offsets) and parsing
+//! through a regex built from the picture. Pure: milliseconds in, text out; "now" for parsing
+//! comes from the caller (the evaluation's injected clock).
 
 use super::error::{JResult, err};
-use super::format::{format_integer, words};
+use super::integer::{self, Case, IntFormat};
+
+const DAY_MS: i64 = 86_400_000;
 
 /// Days since 1970-01-01 → (year, month 1-12, day 1-31).
 pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
@@ -29,10 +33,18 @@ pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// `Date.UTC(year, month0, day, h, m, s, ms)` with JavaScript's overflow of every field.
+fn date_utc(year: i64, month0: i64, day: i64, h: i64, mi: i64, s: i64, ms: i64) -> i64 {
+    let y = year + month0.div_euclid(12);
+    let m = month0.rem_euclid(12) as u32 + 1;
+    let days = days_from_civil(y, m, 1) + day - 1;
+    days * DAY_MS + h * 3_600_000 + mi * 60_000 + s * 1000 + ms
+}
+
 /// `new Date(ms).toISOString()`.
 pub(crate) fn iso(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let rem = ms.rem_euclid(86_400_000);
+    let days = ms.div_euclid(DAY_MS);
+    let rem = ms.rem_euclid(DAY_MS);
     let (y, m, d) = civil_from_days(days);
     let year = if (0..=9999).contains(&y) {
         format!("{y:04}")
@@ -50,7 +62,7 @@ pub(crate) fn iso(ms: i64) -> String {
     )
 }
 
-/// Parses the ISO 8601 forms JSONata's `$toMillis` accepts.
+/// Parses the ISO 8601 forms JSONata's `$toMillis` accepts (its regex, then `Date.parse`).
 pub(crate) fn parse_iso(text: &str) -> Option<i64> {
     let b = text.as_bytes();
     let num = |s: usize, n: usize| -> Option<i64> {
@@ -84,33 +96,33 @@ pub(crate) fn parse_iso(text: &str) -> Option<i64> {
             s = num(i + 1, 2)?;
             i += 3;
         }
-        if b.get(i) == Some(&b'.') {
-            let start = i + 1;
-            let mut j = start;
-            while j < b.len() && b[j].is_ascii_digit() {
+    }
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        let mut j = start;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j == start {
+            return None;
+        }
+        ms = format!("0.{}", &text[start..j]).parse::<f64>().ok()? * 1000.0;
+        i = j;
+    }
+    match b.get(i) {
+        Some(b'Z') => i += 1,
+        Some(b'+' | b'-') => {
+            let sign = if b[i] == b'-' { -1 } else { 1 };
+            let oh = num(i + 1, 2)?;
+            let mut j = i + 3;
+            if b.get(j) == Some(&b':') {
                 j += 1;
             }
-            if j == start {
-                return None;
-            }
-            ms = format!("0.{}", &text[start..j]).parse::<f64>().ok()? * 1000.0;
-            i = j;
+            let om = num(j, 2)?;
+            offset_min = sign * (oh * 60 + om);
+            i = j + 2;
         }
-        match b.get(i) {
-            Some(b'Z') => i += 1,
-            Some(b'+' | b'-') => {
-                let sign = if b[i] == b'-' { -1 } else { 1 };
-                let oh = num(i + 1, 2)?;
-                let mut j = i + 3;
-                if b.get(j) == Some(&b':') {
-                    j += 1;
-                }
-                let om = num(j, 2)?;
-                offset_min = sign * (oh * 60 + om);
-                i = j + 2;
-            }
-            _ => {}
-        }
+        _ => {}
     }
     if i != b.len()
         || !(1..=12).contains(&month)
@@ -123,7 +135,7 @@ pub(crate) fn parse_iso(text: &str) -> Option<i64> {
     }
     let days = days_from_civil(year, month as u32, day as u32);
     Some(
-        days * 86_400_000 + h * 3_600_000 + mi * 60_000 + s * 1000 + ms.floor() as i64
+        days * DAY_MS + h * 3_600_000 + mi * 60_000 + s * 1000 + ms.floor() as i64
             - offset_min * 60_000,
     )
 }
@@ -142,7 +154,8 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const DAYS: [&str; 7] = [
+const DAYS: [&str; 8] = [
+    "",
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -152,451 +165,632 @@ const DAYS: [&str; 7] = [
     "Sunday",
 ];
 
-/// Parses a `±HHMM` / `±HH:MM` time-zone argument into minutes.
-fn tz_minutes(tz: &str) -> Option<i64> {
-    let sign = match tz.as_bytes().first()? {
-        b'+' => 1,
-        b'-' => -1,
+#[derive(Clone, Debug)]
+enum Part {
+    Literal(String),
+    Marker(Marker),
+}
+
+#[derive(Clone, Debug)]
+struct Marker {
+    component: char,
+    presentation1: String,
+    presentation2: Option<char>,
+    names: Option<Case>,
+    width: Option<(Option<usize>, Option<usize>)>,
+    int: Option<IntFormat>,
+}
+
+fn default_presentation(c: char) -> Option<&'static str> {
+    Some(match c {
+        'Y' | 'M' | 'D' | 'd' | 'W' | 'w' | 'X' | 'x' | 'H' | 'h' | 'f' => "1",
+        'F' | 'P' | 'C' | 'E' => "n",
+        'm' | 's' => "01",
+        'Z' | 'z' => "01:01",
         _ => return None,
-    };
-    let digits: String = tz[1..].chars().filter(|c| c.is_ascii_digit()).collect();
-    let (h, m) = match digits.len() {
-        1 | 2 => (digits.parse::<i64>().ok()?, 0),
-        3 | 4 => (
-            digits[..digits.len() - 2].parse().ok()?,
-            digits[digits.len() - 2..].parse().ok()?,
-        ),
-        _ => return None,
-    };
-    Some(sign * (h * 60 + m))
+    })
 }
 
-struct Parts {
-    year: i64,
-    month: u32,
-    day: u32,
-    hour: i64,
-    minute: i64,
-    second: i64,
-    milli: i64,
-    weekday: u32, // 1 = Monday
-    yday: i64,
-    offset: i64,
-}
-
-fn parts(ms: i64, offset: i64) -> Parts {
-    let local = ms + offset * 60_000;
-    let days = local.div_euclid(86_400_000);
-    let rem = local.rem_euclid(86_400_000);
-    let (year, month, day) = civil_from_days(days);
-    Parts {
-        year,
-        month,
-        day,
-        hour: rem / 3_600_000,
-        minute: rem / 60_000 % 60,
-        second: rem / 1000 % 60,
-        milli: rem % 1000,
-        weekday: ((days + 3).rem_euclid(7) + 1) as u32,
-        yday: days - days_from_civil(year, 1, 1) + 1,
-        offset,
-    }
-}
-
-fn format_offset(offset: i64, with_colon: bool, z_for_zero: bool) -> String {
-    if offset == 0 && z_for_zero {
-        return "Z".into();
-    }
-    let sign = if offset < 0 { '-' } else { '+' };
-    let a = offset.abs();
-    if with_colon {
-        format!("{sign}{:02}:{:02}", a / 60, a % 60)
-    } else {
-        format!("{sign}{:02}{:02}", a / 60, a % 60)
-    }
-}
-
-/// XPath `format-dateTime` with JSONata's picture syntax.
-pub(crate) fn format_picture(ms: i64, picture: &str, tz: Option<&str>) -> JResult<String> {
-    let offset = match tz {
-        Some(t) => tz_minutes(t).unwrap_or(0),
-        None => 0,
-    };
-    let p = parts(ms, offset);
-    let mut out = String::new();
+/// JSONata's `analyseDateTimePicture`.
+fn analyse(picture: &str) -> JResult<Vec<Part>> {
+    let mut parts = Vec::new();
     let chars: Vec<char> = picture.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == ']' && chars.get(i + 1) == Some(&']') {
-            out.push(']');
-            i += 2;
-            continue;
+    let add_literal = |parts: &mut Vec<Part>, start: usize, end: usize| {
+        if end > start {
+            let lit: String = chars[start..end].iter().collect();
+            parts.push(Part::Literal(lit.replace("]]", "]")));
         }
-        if c != '[' {
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        if chars.get(i + 1) == Some(&'[') {
-            out.push('[');
-            i += 2;
-            continue;
-        }
-        let Some(end) = chars[i..].iter().position(|&x| x == ']') else {
-            return Err(err(
-                "D3135",
-                "No matching closing bracket ']' in date/time picture string",
-            ));
-        };
-        let marker: String = chars[i + 1..i + end]
-            .iter()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        i += end + 1;
-        out.push_str(&component(&p, &marker)?);
-    }
-    Ok(out)
-}
-
-fn component(p: &Parts, marker: &str) -> JResult<String> {
-    let mut cs = marker.chars();
-    let Some(spec) = cs.next() else {
-        return Ok(String::new());
     };
-    let rest: String = cs.collect();
-    let (pres, width) = match rest.split_once(',') {
-        Some((a, b)) => (a.to_string(), Some(b.to_string())),
-        None => (rest, None),
-    };
-    let (min_w, max_w) = match &width {
-        Some(w) => {
-            let (a, b) = w
-                .split_once('-')
-                .map_or((w.as_str(), None), |(a, b)| (a, Some(b)));
-            (
-                a.parse::<usize>().ok(),
-                b.and_then(|b| b.parse::<usize>().ok()),
-            )
-        }
-        None => (None, None),
-    };
-    let value: i64 = match spec {
-        'Y' => p.year,
-        'M' => p.month as i64,
-        'D' => p.day as i64,
-        'd' => p.yday,
-        'F' => p.weekday as i64,
-        'H' => p.hour,
-        'h' => {
-            let h = p.hour % 12;
-            if h == 0 { 12 } else { h }
-        }
-        'm' => p.minute,
-        's' => p.second,
-        'f' => p.milli,
-        'P' => {
-            let s = if p.hour < 12 { "am" } else { "pm" };
-            return Ok(if pres.starts_with('N') {
-                s.to_uppercase()
-            } else {
-                s.to_string()
-            });
-        }
-        'Z' | 'z' => {
-            let colon = pres.contains(':') || pres.is_empty();
-            let z = pres.ends_with('t');
-            let s = format_offset(p.offset, colon, z);
-            if pres.starts_with('0')
-                && !pres.contains(':')
-                && pres.trim_end_matches('t').len() <= 2
-                && !z
-            {
-                let a = p.offset.abs();
-                let sign = if p.offset < 0 { '-' } else { '+' };
-                return Ok(if a % 60 == 0 {
-                    format!("{sign}{}", a / 60)
-                } else {
-                    format!("{sign}{}:{:02}", a / 60, a % 60)
-                });
+    let (mut start, mut pos) = (0, 0);
+    while pos < chars.len() {
+        if chars[pos] == '[' {
+            if chars.get(pos + 1) == Some(&'[') {
+                add_literal(&mut parts, start, pos);
+                parts.push(Part::Literal("[".into()));
+                pos += 2;
+                start = pos;
+                continue;
             }
-            return Ok(if spec == 'z' { format!("GMT{s}") } else { s });
-        }
-        'E' => return Ok("ISO".into()),
-        'C' => return Ok("ISO".into()),
-        'W' | 'w' | 'X' | 'x' => iso_week(p, spec),
-        _ => {
-            return Err(err(
-                "D3132",
-                format!("Unknown component specifier {spec} in date/time picture string"),
-            ));
-        }
-    };
-    let pres = if pres.is_empty() {
-        match spec {
-            'M' | 'D' | 'd' | 'F' | 'h' | 'W' | 'w' | 'X' | 'x' => "1".to_string(),
-            'f' => "001".to_string(),
-            'Y' => "1".to_string(),
-            _ => "01".to_string(),
-        }
-    } else {
-        pres
-    };
-    let ordinal = pres.ends_with('o') && pres.len() > 1;
-    let base = if ordinal {
-        &pres[..pres.len() - 1]
-    } else {
-        pres.as_str()
-    };
-    let named = |names: &[&str], idx: usize| -> String {
-        let name = names.get(idx).copied().unwrap_or("");
-        let mut s = match base {
-            "N" => name.to_uppercase(),
-            "n" => name.to_lowercase(),
-            _ => name.to_string(),
-        };
-        if let Some(m) = max_w {
-            s = s.chars().take(m).collect();
-        }
-        s
-    };
-    let text = match (spec, base) {
-        ('M', "N" | "n" | "Nn") => named(&MONTHS, p.month as usize - 1),
-        ('F', "N" | "n" | "Nn") => named(&DAYS, p.weekday as usize - 1),
-        (_, "w" | "W" | "Ww") => {
-            let w = words(value.unsigned_abs() as f64, ordinal);
-            match base {
-                "W" => w.to_uppercase(),
-                "Ww" => w
-                    .split(' ')
-                    .map(|x| {
-                        let mut c = x.chars();
-                        c.next().map_or(String::new(), |f| {
-                            f.to_uppercase().collect::<String>() + c.as_str()
-                        })
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                _ => w,
-            }
-        }
-        (_, "I" | "i" | "A" | "a") => format_integer(value as f64, base)?,
-        _ => {
-            if spec == 'f' {
-                // Fractional seconds: digits are the leading digits of the fraction.
-                let digits = base
-                    .chars()
-                    .filter(|c| c.is_ascii_digit() || *c == '#')
-                    .count()
-                    .max(min_w.unwrap_or(0));
-                let frac = format!("{:03}", value);
-                let mut s: String = frac
-                    .chars()
-                    .chain(std::iter::repeat('0'))
-                    .take(digits.max(1))
-                    .collect();
-                if let Some(m) = max_w {
-                    s.truncate(m.max(1));
-                }
-                return Ok(s);
-            }
-            let mut s = format_integer(
-                value as f64,
-                &if ordinal {
-                    format!("{base};o")
-                } else {
-                    base.to_string()
-                },
-            )?;
-            if spec == 'Y' {
-                let digits = base.chars().filter(|c| c.is_ascii_digit()).count();
-                if digits == 2 || max_w == Some(2) {
-                    let v = value.rem_euclid(100);
-                    s = format!("{v:02}");
-                }
-            }
-            if let Some(m) = min_w {
-                while s.chars().count() < m {
-                    s.insert(0, '0');
-                }
-            }
-            s
-        }
-    };
-    Ok(text)
-}
-
-fn iso_week(p: &Parts, spec: char) -> i64 {
-    match spec {
-        'W' => {
-            let wd = p.weekday as i64;
-            let week = (p.yday - wd + 10) / 7;
-            if week < 1 { 52 } else { week.min(53) }
-        }
-        'w' => {
-            let first_wd = ((p.weekday as i64 - (p.day as i64 - 1)).rem_euclid(7) + 7) % 7;
-            let first_wd = if first_wd == 0 { 7 } else { first_wd };
-            let offset = first_wd - 1;
-            (p.day as i64 + offset - 1) / 7 + if first_wd <= 4 { 1 } else { 0 }
-        }
-        _ => 0,
-    }
-}
-
-/// `$toMillis` with a picture: the common numeric pictures (year, month, day, hour, minute,
-/// second, fraction, offset).
-pub(crate) fn parse_picture(text: &str, picture: &str) -> JResult<Option<i64>> {
-    let pc: Vec<char> = picture.chars().collect();
-    let tc: Vec<char> = text.chars().collect();
-    let (mut ti, mut pi) = (0usize, 0usize);
-    let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut ms, mut off) =
-        (1970i64, 1u32, 1u32, 0i64, 0i64, 0i64, 0i64, 0i64);
-    let mut pm: Option<bool> = None;
-    let mut yday: Option<i64> = None;
-    while pi < pc.len() {
-        if pc[pi] == '[' {
-            let Some(end) = pc[pi..].iter().position(|&x| x == ']') else {
+            add_literal(&mut parts, start, pos);
+            start = pos;
+            let Some(close) = chars[start..].iter().position(|&c| c == ']') else {
                 return Err(err(
                     "D3135",
                     "No matching closing bracket ']' in date/time picture string",
                 ));
             };
-            let marker: String = pc[pi + 1..pi + end]
+            pos = start + close;
+            let marker: String = chars[start + 1..pos]
                 .iter()
                 .filter(|c| !c.is_whitespace())
                 .collect();
-            pi += end + 1;
-            let spec = marker.chars().next().unwrap_or(' ');
-            let pres: String = marker.chars().skip(1).take_while(|&c| c != ',').collect();
-            let next_literal = pc.get(pi).copied();
-            let take_digits = |ti: &mut usize, max: usize| -> Option<i64> {
-                let start = *ti;
-                while *ti < tc.len() && tc[*ti].is_ascii_digit() && *ti - start < max {
-                    *ti += 1;
-                }
-                if *ti == start {
-                    return None;
-                }
-                tc[start..*ti].iter().collect::<String>().parse().ok()
-            };
-            let width = |default: usize| -> usize {
-                let n = pres.chars().filter(|c| c.is_ascii_digit()).count();
-                if next_literal.is_none_or(|c| c == '[') && n > 0 {
-                    n
-                } else if n > 1 {
-                    n.max(default)
-                } else {
-                    usize::MAX
-                }
-            };
-            match spec {
-                'Y' => y = take_digits(&mut ti, width(4)).ok_or_else(bad)?,
-                'M' if pres.starts_with('N') || pres.starts_with('n') => {
-                    let rest: String = tc[ti..].iter().collect::<String>().to_lowercase();
-                    let idx = MONTHS
-                        .iter()
-                        .position(|m| {
-                            let m = m.to_lowercase();
-                            rest.starts_with(&m) || rest.starts_with(&m[..3])
-                        })
-                        .ok_or_else(bad)?;
-                    let full = MONTHS[idx].to_lowercase();
-                    ti += if rest.starts_with(&full) {
-                        full.len()
-                    } else {
-                        3
+            let mut mc = marker.chars();
+            let component = mc.next().unwrap_or(' ');
+            let rest: String = mc.collect();
+            let (pres, width) = match rest.rfind(',') {
+                Some(comma) => {
+                    let w = &rest[comma + 1..];
+                    let parse =
+                        |x: &str| -> Option<usize> { if x == "*" { None } else { x.parse().ok() } };
+                    let (min, max) = match w.find('-') {
+                        None => (parse(w), None),
+                        Some(d) => (parse(&w[..d]), parse(&w[d + 1..])),
                     };
-                    mo = idx as u32 + 1;
+                    (rest[..comma].to_string(), Some((min, max)))
                 }
-                'M' => mo = take_digits(&mut ti, width(2)).ok_or_else(bad)? as u32,
-                'D' => d = take_digits(&mut ti, width(2)).ok_or_else(bad)? as u32,
-                'd' => yday = Some(take_digits(&mut ti, width(3)).ok_or_else(bad)?),
-                'H' => h = take_digits(&mut ti, width(2)).ok_or_else(bad)?,
-                'h' => h = take_digits(&mut ti, width(2)).ok_or_else(bad)?,
-                'm' => mi = take_digits(&mut ti, width(2)).ok_or_else(bad)?,
-                's' => s = take_digits(&mut ti, width(2)).ok_or_else(bad)?,
-                'f' => {
-                    let start = ti;
-                    let v = take_digits(&mut ti, width(3)).ok_or_else(bad)?;
-                    let n = ti - start;
-                    ms = (v as f64 * 10f64.powi(3 - n as i32)).round() as i64;
+                None => (rest, None),
+            };
+            let mut m = Marker {
+                component,
+                presentation1: String::new(),
+                presentation2: None,
+                names: None,
+                width,
+                int: None,
+            };
+            let pchars: Vec<char> = pres.chars().collect();
+            if pchars.len() == 1 {
+                m.presentation1 = pres.clone();
+            } else if pchars.len() > 1 {
+                let last = pchars[pchars.len() - 1];
+                if "atco".contains(last) {
+                    m.presentation2 = Some(last);
+                    m.presentation1 = pchars[..pchars.len() - 1].iter().collect();
+                } else {
+                    m.presentation1 = pres.clone();
                 }
-                'P' => {
-                    let rest: String = tc[ti..].iter().take(2).collect::<String>().to_lowercase();
-                    pm = Some(rest == "pm");
-                    ti += 2;
-                }
-                'Z' | 'z' => {
-                    if spec == 'z' && tc[ti..].iter().collect::<String>().starts_with("GMT") {
-                        ti += 3;
+            } else {
+                match default_presentation(component) {
+                    Some(p) => m.presentation1 = p.to_string(),
+                    None => {
+                        return Err(err(
+                            "D3132",
+                            format!(
+                                "Unknown component specifier {component} in date/time picture string"
+                            ),
+                        ));
                     }
-                    if tc.get(ti) == Some(&'Z') {
-                        ti += 1;
+                }
+            }
+            if default_presentation(component).is_none() {
+                return Err(err(
+                    "D3132",
+                    format!("Unknown component specifier {component} in date/time picture string"),
+                ));
+            }
+            let p1: Vec<char> = m.presentation1.chars().collect();
+            if p1.first() == Some(&'n') {
+                m.names = Some(Case::Lower);
+            } else if p1.first() == Some(&'N') {
+                m.names = Some(if p1.get(1) == Some(&'n') {
+                    Case::Title
+                } else {
+                    Case::Upper
+                });
+            }
+            if "YMDdFWwXxHhmsf".contains(component) {
+                let mut pattern = m.presentation1.clone();
+                if let Some(p2) = m.presentation2 {
+                    pattern.push(';');
+                    pattern.push(p2);
+                }
+                let mut f = integer::analyse(&pattern)?;
+                if let Some((Some(min), _)) = m.width
+                    && f.mandatory < min
+                {
+                    f.mandatory = min;
+                }
+                if "YMD".contains(component) {
+                    let mut n: Option<usize> = None;
+                    if let Some((_, Some(max))) = m.width {
+                        n = Some(max);
+                        f.mandatory = max;
                     } else {
-                        let sign = match tc.get(ti) {
-                            Some('-') => -1,
-                            Some('+') => 1,
-                            _ => return Err(bad()),
-                        };
-                        ti += 1;
-                        let start = ti;
-                        while ti < tc.len() && (tc[ti].is_ascii_digit() || tc[ti] == ':') {
-                            ti += 1;
+                        let w = f.mandatory + f.optional;
+                        if w >= 2 {
+                            n = Some(w);
                         }
-                        let raw: String = tc[start..ti]
-                            .iter()
-                            .filter(|c| c.is_ascii_digit())
-                            .collect();
-                        let (hh, mm) = if raw.len() <= 2 {
-                            (raw.parse::<i64>().unwrap_or(0), 0)
-                        } else {
-                            (
-                                raw[..raw.len() - 2].parse().unwrap_or(0),
-                                raw[raw.len() - 2..].parse().unwrap_or(0),
-                            )
-                        };
-                        off = sign * (hh * 60 + mm);
                     }
+                    f.width = n;
                 }
-                'F' | 'E' | 'C' | 'W' | 'w' | 'X' | 'x' => {
-                    while ti < tc.len() && tc[ti].is_alphanumeric() {
-                        ti += 1;
-                    }
-                }
+                m.int = Some(f);
+            }
+            if component == 'Z' || component == 'z' {
+                m.int = Some(integer::analyse(&m.presentation1)?);
+            }
+            parts.push(Part::Marker(m));
+            start = pos + 1;
+        }
+        pos += 1;
+    }
+    add_literal(&mut parts, start, pos);
+    Ok(parts)
+}
+
+/// The calendar fields of `ms` (already shifted to local time).
+struct Fields {
+    year: i64,
+    month: u32,
+    day: u32,
+    ms: i64,
+}
+
+fn fields(ms: i64) -> Fields {
+    let (year, month, day) = civil_from_days(ms.div_euclid(DAY_MS));
+    Fields {
+        year,
+        month,
+        day,
+        ms,
+    }
+}
+
+/// Start (ms) of the first week of a month/year: the week holding its first Thursday.
+fn start_of_first_week(year: i64, month0: i64) -> i64 {
+    let jan1 = date_utc(year, month0, 1, 0, 0, 0, 0);
+    let mut dow = (jan1.div_euclid(DAY_MS) + 4).rem_euclid(7);
+    if dow == 0 {
+        dow = 7;
+    }
+    if dow > 4 {
+        jan1 + (8 - dow) * DAY_MS
+    } else {
+        jan1 - (dow - 1) * DAY_MS
+    }
+}
+
+fn delta_weeks(start: i64, end: i64) -> i64 {
+    ((end - start) as f64 / (DAY_MS as f64 * 7.0) + 1.0).floor() as i64
+}
+
+/// JSONata's `getDateTimeFragment`.
+fn fragment(f: &Fields, component: char) -> i64 {
+    let rem = f.ms.rem_euclid(DAY_MS);
+    match component {
+        'Y' => f.year,
+        'M' => f.month as i64,
+        'D' => f.day as i64,
+        'd' => f.ms.div_euclid(DAY_MS) - days_from_civil(f.year, 1, 1) + 1,
+        'F' => {
+            let d = (f.ms.div_euclid(DAY_MS) + 4).rem_euclid(7);
+            if d == 0 { 7 } else { d }
+        }
+        'W' => {
+            let start = start_of_first_week(f.year, 0);
+            let next = start_of_first_week(f.year + 1, 0);
+            if f.ms < start {
+                delta_weeks(start_of_first_week(f.year - 1, 0), f.ms)
+            } else if f.ms >= next {
+                delta_weeks(next, f.ms)
+            } else {
+                delta_weeks(start, f.ms)
+            }
+        }
+        'w' => {
+            let m0 = f.month as i64 - 1;
+            let start = start_of_first_week(f.year, m0);
+            let next = start_of_first_week(f.year, m0 + 1);
+            if f.ms < start {
+                delta_weeks(start_of_first_week(f.year, m0 - 1), f.ms)
+            } else if f.ms >= next {
+                delta_weeks(next, f.ms)
+            } else {
+                delta_weeks(start, f.ms)
+            }
+        }
+        'X' => {
+            let start = start_of_first_week(f.year, 0);
+            let end = start_of_first_week(f.year + 1, 0);
+            if f.ms < start {
+                f.year - 1
+            } else if f.ms >= end {
+                f.year + 1
+            } else {
+                f.year
+            }
+        }
+        'x' => {
+            let m0 = f.month as i64 - 1;
+            let start = start_of_first_week(f.year, m0);
+            let next = start_of_first_week(f.year, m0 + 1);
+            if f.ms < start {
+                (m0 - 1).rem_euclid(12) + 1
+            } else if f.ms >= next {
+                (m0 + 1).rem_euclid(12) + 1
+            } else {
+                m0 + 1
+            }
+        }
+        'H' => rem / 3_600_000,
+        'h' => {
+            let h = rem / 3_600_000 % 12;
+            if h == 0 { 12 } else { h }
+        }
+        'm' => rem / 60_000 % 60,
+        's' => rem / 1000 % 60,
+        'f' => rem % 1000,
+        _ => 0,
+    }
+}
+
+fn apply_case(s: &str, case: Case) -> String {
+    match case {
+        Case::Upper => s.to_uppercase(),
+        Case::Lower => s.to_lowercase(),
+        Case::Title => s.to_string(),
+    }
+}
+
+fn format_component(f: &Fields, m: &Marker, off_h: i64, off_m: i64) -> JResult<String> {
+    let c = m.component;
+    if "YMDdFWwXxHhms".contains(c) {
+        let mut value = fragment(f, c);
+        if c == 'Y'
+            && let Some(n) = m.int.as_ref().and_then(|i| i.width)
+        {
+            value %= 10i64.pow(n as u32);
+        }
+        if let Some(case) = m.names {
+            let name = match c {
+                'M' | 'x' => MONTHS.get((value - 1) as usize).copied().unwrap_or(""),
+                'F' => DAYS.get(value as usize).copied().unwrap_or(""),
                 _ => {
                     return Err(err(
-                        "D3132",
-                        format!("Unknown component specifier {spec} in date/time picture string"),
+                        "D3133",
+                        format!(
+                            "The 'name' modifier can only be applied to months and days in the date/time picture string, not {c}"
+                        ),
+                    ));
+                }
+            };
+            let mut s = apply_case(name, case);
+            if let Some((_, Some(max))) = m.width {
+                s = s.chars().take(max).collect();
+            }
+            return Ok(s);
+        }
+        return match &m.int {
+            Some(i) => integer::format(value as f64, i),
+            None => Ok(value.to_string()),
+        };
+    }
+    match c {
+        'f' => {
+            let value = fragment(f, 'f');
+            match &m.int {
+                Some(i) => integer::format(value as f64, i),
+                None => Ok(value.to_string()),
+            }
+        }
+        'Z' | 'z' => {
+            let offset = off_h * 100 + off_m;
+            let Some(i) = &m.int else {
+                return Ok(String::new());
+            };
+            let mut s = if i.regular.is_some() {
+                integer::format(offset as f64, i)?
+            } else {
+                match i.mandatory {
+                    1 | 2 => {
+                        let mut s = integer::format(off_h as f64, i)?;
+                        if off_m != 0 {
+                            s.push(':');
+                            s.push_str(&format!("{:02}", off_m));
+                        }
+                        s
+                    }
+                    3 | 4 => integer::format(offset as f64, i)?,
+                    _ => {
+                        return Err(err(
+                            "D3134",
+                            "The timezone integer format specifier cannot have more than four digits",
+                        ));
+                    }
+                }
+            };
+            if offset >= 0 {
+                s.insert(0, '+');
+            }
+            if c == 'z' {
+                s.insert_str(0, "GMT");
+            }
+            if offset == 0 && m.presentation2 == Some('t') {
+                s = "Z".into();
+            }
+            Ok(s)
+        }
+        'P' => {
+            let pm = fragment(f, 'H') >= 12;
+            let s = if pm { "pm" } else { "am" };
+            Ok(if m.names == Some(Case::Upper) {
+                s.to_uppercase()
+            } else {
+                s.to_string()
+            })
+        }
+        'C' | 'E' => Ok("ISO".into()),
+        _ => Ok(String::new()),
+    }
+}
+
+/// XPath `format-dateTime` with JSONata's picture syntax.
+pub(crate) fn format_picture(ms: i64, picture: &str, tz: Option<&str>) -> JResult<String> {
+    let (off_h, off_m) = match tz {
+        Some(t) => {
+            let v: i64 = {
+                let t = t.trim();
+                let (sign, digits) = match t.as_bytes().first() {
+                    Some(b'-') => (-1, &t[1..]),
+                    Some(b'+') => (1, &t[1..]),
+                    _ => (1, t),
+                };
+                let d: String = digits.chars().take_while(|c| c.is_ascii_digit()).collect();
+                sign * d.parse::<i64>().unwrap_or(0)
+            };
+            // JavaScript: Math.floor(offset / 100) and offset % 100 (which keeps the sign).
+            ((v as f64 / 100.0).floor() as i64, v % 100)
+        }
+        None => (0, 0),
+    };
+    let parts = analyse(picture)?;
+    let f = fields(ms + (60 * off_h + off_m) * 60_000);
+    let mut out = String::new();
+    for p in &parts {
+        match p {
+            Part::Literal(s) => out.push_str(s),
+            Part::Marker(m) => out.push_str(&format_component(&f, m, off_h, off_m)?),
+        }
+    }
+    Ok(out)
+}
+
+/// `$toMillis(text, picture)`: JSONata's `parseDateTime`. `now_ms` fills the most significant
+/// fields the picture leaves out.
+pub(crate) fn parse_picture(text: &str, picture: &str, now_ms: i64) -> JResult<Option<i64>> {
+    let parts = analyse(picture)?;
+    let mut regex = String::from("^");
+    let mut readers: Vec<&Marker> = Vec::new();
+    for p in &parts {
+        match p {
+            Part::Literal(s) => {
+                regex.push('(');
+                regex.push_str(&regress::escape(s));
+                regex.push(')');
+                readers.push(&DUMMY);
+            }
+            Part::Marker(m) => {
+                regex.push('(');
+                regex.push_str(&marker_regex(m)?);
+                regex.push(')');
+                readers.push(m);
+            }
+        }
+    }
+    regex.push('$');
+    let re = regress::Regex::with_flags(&regex, "i")
+        .map_err(|e| err("D3110", format!("Invalid date/time picture: {e}")))?;
+    let Some(found) = re.find(text) else {
+        return Ok(None);
+    };
+    let mut comps: std::collections::HashMap<char, i64> = std::collections::HashMap::new();
+    for (i, m) in readers.iter().enumerate() {
+        if m.component == '\0' {
+            continue;
+        }
+        let Some(range) = found.group(i + 1) else {
+            continue;
+        };
+        let s = &text[range];
+        if let Some(v) = read_marker(m, s)? {
+            comps.insert(m.component, v);
+        }
+    }
+    if comps.is_empty() {
+        return Ok(None);
+    }
+    let has = |c: char| comps.contains_key(&c);
+    let mask_of = |order: &str| -> u32 {
+        order
+            .chars()
+            .fold(0u32, |m, c| (m << 1) | u32::from(has(c)))
+    };
+    let is_type = |ty: u32, mask: u32| (!ty & mask) == 0 && (ty & mask) != 0;
+    let dmask = mask_of("YXMxWwdD");
+    let date_a = is_type(161, dmask);
+    let date_b = !date_a && is_type(130, dmask);
+    let date_c = is_type(84, dmask);
+    let date_d = !date_c && is_type(72, dmask);
+    let tmask = mask_of("PHhmsf");
+    let time_a = is_type(23, tmask);
+    let time_b = !time_a && is_type(47, tmask);
+    let date_comps = if date_b {
+        "YD"
+    } else if date_c {
+        "XxwF"
+    } else if date_d {
+        "XWF"
+    } else {
+        "YMD"
+    };
+    let time_comps = if time_b { "Phmsf" } else { "Hmsf" };
+    let now = fields(now_ms);
+    let (mut start_specified, mut end_specified) = (false, false);
+    for c in date_comps.chars().chain(time_comps.chars()) {
+        match comps.entry(c) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                start_specified = true;
+                if end_specified {
+                    return Err(err(
+                        "D3136",
+                        "The date/time picture string is missing specifiers required to parse the timestamp",
                     ));
                 }
             }
-        } else {
-            if tc.get(ti) != Some(&pc[pi]) {
-                return Ok(None);
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                if start_specified {
+                    slot.insert(if "MDd".contains(c) { 1 } else { 0 });
+                    end_specified = true;
+                } else if c == 'P' {
+                    slot.insert(i64::from(fragment(&now, 'H') >= 12));
+                } else {
+                    slot.insert(fragment(&now, c));
+                }
             }
-            ti += 1;
-            pi += 1;
         }
     }
-    if let Some(p) = pm {
-        if p && h < 12 {
-            h += 12;
-        } else if !p && h == 12 {
-            h = 0;
+    let get = |c: char| comps.get(&c).copied().unwrap_or(0);
+    let mut month0 = if get('M') > 0 { get('M') - 1 } else { 0 };
+    let mut day = get('D');
+    if date_b {
+        let first = date_utc(get('Y'), 0, 1, 0, 0, 0, 0) + (get('d') - 1) * DAY_MS;
+        let f = fields(first);
+        month0 = f.month as i64 - 1;
+        day = f.day as i64;
+    }
+    if date_c || date_d {
+        return Err(err(
+            "D3136",
+            "The date/time picture string is missing specifiers required to parse the timestamp",
+        ));
+    }
+    let mut hour = get('H');
+    if time_b {
+        hour = if get('h') == 12 { 0 } else { get('h') };
+        if get('P') == 1 {
+            hour += 12;
         }
     }
-    let days = match yday {
-        Some(n) => days_from_civil(y, 1, 1) + n - 1,
-        None => days_from_civil(y, mo, d),
-    };
-    Ok(Some(
-        days * 86_400_000 + h * 3_600_000 + mi * 60_000 + s * 1000 + ms - off * 60_000,
-    ))
+    let mut ms = date_utc(get('Y'), month0, day, hour, get('m'), get('s'), get('f'));
+    let zone = comps
+        .get(&'Z')
+        .or_else(|| comps.get(&'z'))
+        .copied()
+        .unwrap_or(0);
+    ms -= zone * 60_000;
+    Ok(Some(ms))
 }
 
-fn bad() -> super::error::JsonataError {
-    err(
-        "D3110",
-        "The date/time string cannot be parsed with the picture string",
-    )
+static DUMMY: Marker = Marker {
+    component: '\0',
+    presentation1: String::new(),
+    presentation2: None,
+    names: None,
+    width: None,
+    int: None,
+};
+
+fn marker_regex(m: &Marker) -> JResult<String> {
+    match m.component {
+        'Z' | 'z' => {
+            let sep = m.int.as_ref().and_then(|i| i.regular).map(|r| r.1);
+            let mut r = String::new();
+            if m.component == 'z' {
+                r.push_str("GMT");
+            }
+            r.push_str("[-+][0-9]+");
+            if let Some(s) = sep {
+                r.push_str(&regress::escape(&s.to_string()));
+                r.push_str("[0-9]+");
+            }
+            Ok(r)
+        }
+        _ if m.names.is_none() && m.int.is_some() => {
+            integer::regex(m.int.as_ref().ok_or_else(|| err("D3110", "picture"))?)
+        }
+        'M' | 'x' | 'F' | 'P' => Ok("[a-zA-Z]+".into()),
+        c => Err(err(
+            "D3133",
+            format!(
+                "The 'name' modifier can only be applied to months and days in the date/time picture string, not {c}"
+            ),
+        )),
+    }
+}
+
+fn read_marker(m: &Marker, s: &str) -> JResult<Option<i64>> {
+    match m.component {
+        'Z' | 'z' => {
+            let v = if m.component == 'z' {
+                s.get(3..).unwrap_or("")
+            } else {
+                s
+            };
+            let sep = m.int.as_ref().and_then(|i| i.regular).map(|r| r.1);
+            let parse = |x: &str| x.parse::<i64>().unwrap_or(0);
+            let (h, mi) = match sep.and_then(|c| v.find(c).map(|i| (i, c))) {
+                Some((i, c)) => (parse(&v[..i]), parse(&v[i + c.len_utf8()..])),
+                None => {
+                    let digits = v.len().saturating_sub(1);
+                    if digits <= 2 {
+                        (parse(v.trim_start_matches('+')), 0)
+                    } else {
+                        (
+                            parse(v.get(..3).unwrap_or("0").trim_start_matches('+')),
+                            parse(v.get(3..).unwrap_or("0")),
+                        )
+                    }
+                }
+            };
+            Ok(Some(h * 60 + if h < 0 { -mi } else { mi }))
+        }
+        _ if m.names.is_none() && m.int.is_some() => {
+            let f = m.int.as_ref().ok_or_else(|| err("D3110", "picture"))?;
+            let v = integer::parse_value(s, f)?;
+            Ok(if v.is_nan() { None } else { Some(v as i64) })
+        }
+        'M' | 'x' => {
+            let max = m.width.and_then(|w| w.1);
+            Ok(MONTHS
+                .iter()
+                .position(|name| {
+                    let n: String = match max {
+                        Some(k) => name.chars().take(k).collect(),
+                        None => name.to_string(),
+                    };
+                    n.eq_ignore_ascii_case(s)
+                })
+                .map(|i| i as i64 + 1))
+        }
+        'F' => {
+            let max = m.width.and_then(|w| w.1);
+            Ok(DAYS
+                .iter()
+                .enumerate()
+                .skip(1)
+                .find(|(_, name)| {
+                    let n: String = match max {
+                        Some(k) => name.chars().take(k).collect(),
+                        None => name.to_string(),
+                    };
+                    n.eq_ignore_ascii_case(s)
+                })
+                .map(|(i, _)| i as i64))
+        }
+        'P' => Ok(match s.to_lowercase().as_str() {
+            "am" => Some(0),
+            "pm" => Some(1),
+            _ => None,
+        }),
+        _ => Ok(None),
+    }
 }

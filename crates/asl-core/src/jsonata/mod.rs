@@ -35,6 +35,7 @@ mod error;
 mod eval;
 mod format;
 mod functions;
+mod integer;
 mod jv;
 mod lexer;
 mod parser;

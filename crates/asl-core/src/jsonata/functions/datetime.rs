@@ -41,7 +41,9 @@ pub(crate) fn call<'a>(
                     })?;
                     Ok(Some(JV::Num(ms as f64)))
                 }
-                Some(picture) => Ok(dt::parse_picture(text, picture)?.map(|ms| JV::Num(ms as f64))),
+                Some(picture) => {
+                    Ok(dt::parse_picture(text, picture, ev.now_ms)?.map(|ms| JV::Num(ms as f64)))
+                }
             }
         }
         _ => Ok(None),

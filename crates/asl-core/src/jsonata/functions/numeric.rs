@@ -72,7 +72,7 @@ pub(crate) fn call<'a>(b: Builtin, args: &[Val<'a>]) -> JResult<Val<'a>> {
             return Ok(None);
         };
         let picture = str_arg(args, 1).unwrap_or("0");
-        return Ok(format::parse_integer(s, picture)?.map(JV::Num));
+        return Ok(super::super::integer::parse_integer(s, picture)?.map(JV::Num));
     }
     let Some(x) = num_arg(args, 0) else {
         return Ok(None);
@@ -137,7 +137,9 @@ pub(crate) fn call<'a>(b: Builtin, args: &[Val<'a>]) -> JResult<Val<'a>> {
         }
         B::FormatInteger => {
             let picture = str_arg(args, 1).unwrap_or("0");
-            Ok(Some(JV::str(&format::format_integer(x, picture)?)))
+            Ok(Some(JV::str(&super::super::integer::format_integer(
+                x, picture,
+            )?)))
         }
         _ => Ok(None),
     }
