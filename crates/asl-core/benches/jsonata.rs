@@ -137,13 +137,21 @@ fn main() {
             2_000,
         ),
     ];
+    // `cargo bench -p asl-core --bench jsonata -- <word>` runs the cases whose label has <word>.
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     for (label, src, vars, n) in cases {
+        if filter.as_deref().is_some_and(|f| !label.contains(f)) {
+            continue;
+        }
         let expr = Expr::compile(src).expect("bench expression");
         let check = expr.evaluate(&empty, vars, &env).expect("evaluates");
         assert!(check.is_some(), "{label}: defined result");
         measure(label, n, || {
             black_box(expr.evaluate(black_box(&empty), vars, &env).ok());
         });
+    }
+    if filter.is_some() {
+        return;
     }
     measure("compile: the transform expression", 20_000, || {
         black_box(Expr::compile(black_box(TRANSFORM)).ok());

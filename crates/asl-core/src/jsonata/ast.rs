@@ -133,6 +133,8 @@ pub(crate) struct Node {
     pub ancestor: Option<usize>,
     pub seeking_parent: Vec<usize>,
     pub consarray: bool,
+    /// Path only: no tuple steps, sorting, grouping or singleton-keeping (the fast path).
+    pub simple_path: bool,
 }
 
 impl Node {
@@ -151,6 +153,7 @@ impl Node {
             ancestor: None,
             seeking_parent: Vec::new(),
             consarray: false,
+            simple_path: false,
         }
     }
 

@@ -30,7 +30,7 @@ impl JsonataError {
         }
     }
 
-    pub(crate) fn at(mut self, position: usize) -> Self {
+    pub(crate) fn at(mut self: Box<Self>, position: usize) -> Box<Self> {
         if self.position.is_none() {
             self.position = Some(position);
         }
@@ -39,7 +39,7 @@ impl JsonataError {
 
     /// Notes the offending token (the function's name for a call) and puts it in the message
     /// where JSONata's template has `{{token}}` (printed as a JSON string, as JSONata does).
-    pub(crate) fn token(mut self, token: impl Into<String>) -> Self {
+    pub(crate) fn token(mut self: Box<Self>, token: impl Into<String>) -> Box<Self> {
         if self.token.is_none() {
             let token = token.into();
             if self.message.contains("{{token}}") {
@@ -77,9 +77,11 @@ impl fmt::Display for JsonataError {
 
 impl std::error::Error for JsonataError {}
 
-pub(crate) type JResult<T> = Result<T, JsonataError>;
+/// Errors travel boxed inside the evaluator: every evaluation step returns a `JResult`, and a
+/// small `Err` keeps that result (and the copying of it) small.
+pub(crate) type JResult<T> = Result<T, Box<JsonataError>>;
 
 /// Shorthand: an error with a code and message.
-pub(crate) fn err(code: &'static str, message: impl Into<String>) -> JsonataError {
-    JsonataError::new(code, message)
+pub(crate) fn err(code: &'static str, message: impl Into<String>) -> Box<JsonataError> {
+    Box::new(JsonataError::new(code, message))
 }

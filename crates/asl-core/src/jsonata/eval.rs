@@ -50,6 +50,8 @@ pub(crate) struct Evaluator<'a, 'c> {
     pub now_ms: i64,
     depth: usize,
     steps: u64,
+    /// The evaluation's input (`$$`).
+    pub root: Val<'a>,
     /// Tuple streams returned by paths marked `tuple` (rare: `%` inside a nested path).
     tuple_results: Vec<Vec<Tuple<'a>>>,
 }
@@ -66,6 +68,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             now_ms: env.now_ms,
             depth: 0,
             steps: 0,
+            root: None,
             tuple_results: Vec::new(),
         }
     }
@@ -237,6 +240,9 @@ impl<'a, 'c> Evaluator<'a, 'c> {
 
     #[inline(never)]
     fn variable(&mut self, name: &str, input: &Val<'a>, env: &Env<'a>) -> Val<'a> {
+        if name == "$" && env.lookup("$").is_none() {
+            return self.root.clone();
+        }
         if name.is_empty() {
             return match input {
                 Some(JV::Arr(s)) if s.outer_wrapper => s.items.first().cloned(),
@@ -269,6 +275,9 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         input: &Val<'a>,
         env: &Env<'a>,
     ) -> JResult<Val<'a>> {
+        if node.simple_path {
+            return self.path_simple(steps, input, env);
+        }
         let first_is_var = steps
             .first()
             .is_some_and(|s| matches!(s.kind, Kind::Var(_)));
@@ -349,6 +358,66 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             return self.group(&g.0, g.1, Stream::Values(result), env);
         }
         Ok(result)
+    }
+
+    /// The common path: no tuple steps, sorting, grouping or singleton-keeping. Same semantics as
+    /// [`Self::path`] without building a sequence value per step.
+    fn path_simple(
+        &mut self,
+        steps: &'a [Node],
+        input: &Val<'a>,
+        env: &Env<'a>,
+    ) -> JResult<Val<'a>> {
+        let first_is_var = steps
+            .first()
+            .is_some_and(|s| matches!(s.kind, Kind::Var(_)));
+        let mut cur: Vec<Val<'a>> = match input {
+            Some(v) if v.is_array() && !first_is_var => v.items().map(Some).collect(),
+            // An undefined input is a one-item sequence: the first step runs once.
+            other => vec![other.clone()],
+        };
+        let last = steps.len().saturating_sub(1);
+        // Two buffers, swapped between steps: no allocation per step.
+        let mut out: Vec<Val<'a>> = Vec::new();
+        for (i, step) in steps.iter().enumerate() {
+            out.clear();
+            let mut first: Option<JV<'a>> = None;
+            let mut count = 0;
+            for item in &cur {
+                let mut res = self.eval(step, item, env)?;
+                for stage in &step.stages {
+                    if let Stage::Filter(p) = stage {
+                        res = self.filter_values(p, res, env)?;
+                    }
+                }
+                let Some(r) = res else { continue };
+                count += 1;
+                if count == 1 {
+                    first = Some(r);
+                } else {
+                    if let Some(f) = first.take() {
+                        flatten_step(f, &mut out);
+                    }
+                    flatten_step(r, &mut out);
+                }
+            }
+            if let Some(f) = first {
+                if i == last && f.is_array() && !f.is_sequence() {
+                    return Ok(Some(f));
+                }
+                flatten_step(f, &mut out);
+            }
+            if out.is_empty() {
+                return Ok(None);
+            }
+            std::mem::swap(&mut cur, &mut out);
+        }
+        if cur.len() == 1 {
+            return Ok(cur.pop().flatten());
+        }
+        Ok(Some(
+            Seq::seq_with(cur.into_iter().flatten().collect()).into_jv(),
+        ))
     }
 
     #[inline(never)]
@@ -644,6 +713,48 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             data: Val<'a>,
             tuples: Vec<Tuple<'a>>,
         }
+        // One item (an object constructor on a single value): no grouping to do.
+        if let Stream::Values(v) = &input
+            && !v.as_ref().is_some_and(JV::is_array)
+        {
+            let mut members: Vec<(Key, JV<'a>, usize)> = Vec::with_capacity(pairs.len());
+            for (pi, (k, value_expr)) in pairs.iter().enumerate() {
+                let key = match self.eval(k, v, env)? {
+                    None => continue,
+                    Some(JV::Str(s)) => s,
+                    Some(other) => {
+                        return Err(err(
+                            "T1003",
+                            format!(
+                                "Key in object structure must evaluate to a string; got: {}",
+                                to_js_string(&other, false).unwrap_or_default()
+                            ),
+                        )
+                        .at(pos));
+                    }
+                };
+                if members.iter().any(|m| m.0 == key) {
+                    return Err(err(
+                        "D1009",
+                        format!("Multiple key definitions evaluate to same key: \"{key}\""),
+                    )
+                    .at(pos));
+                }
+                if let Some(val) = self.eval(value_expr, v, env)? {
+                    members.push((key, val, pi));
+                } else {
+                    // Keep the key taken (for D1009) without a value.
+                    members.push((key, JV::Func(Rc::new(Func::Undefined)), pi));
+                }
+            }
+            return Ok(Some(make_object(
+                members
+                    .into_iter()
+                    .filter(|m| !matches!(&m.1, JV::Func(f) if matches!(**f, Func::Undefined)))
+                    .map(|m| (m.0, m.1))
+                    .collect(),
+            )));
+        }
         let mut groups: Vec<Entry<'a>> = Vec::new();
         let find = |groups: &Vec<Entry<'a>>, key: &str| groups.iter().position(|g| &*g.key == key);
         match input {
@@ -843,7 +954,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         env: &Env<'a>,
     ) -> JResult<Val<'a>> {
         let lhs = self.eval(l, input, env)?;
-        let at = |e: JsonataError| e.at(node.pos).token(op.token());
+        let at = |e: Box<JsonataError>| e.at(node.pos).token(op.token());
         match op {
             BinOp::And => {
                 let lb = lhs.as_ref().is_some_and(truthy);
@@ -1379,6 +1490,15 @@ pub(crate) fn lookup<'a>(input: &Val<'a>, key: &str) -> Val<'a> {
             Some(Seq::seq_with(out).into_jv())
         }
         _ => None,
+    }
+}
+
+/// How a step's result joins the path's sequence: arrays (but not `[…]` constructors) flatten.
+fn flatten_step<'a>(r: JV<'a>, out: &mut Vec<Val<'a>>) {
+    match &r {
+        JV::Arr(s) if !s.cons => out.extend(s.items.iter().cloned().map(Some)),
+        JV::DArr(a) => out.extend(a.iter().map(|v| Some(JV::from_value(v)))),
+        _ => out.push(Some(r)),
     }
 }
 

@@ -370,7 +370,7 @@ fn regular_separator(seps: &[(usize, char)]) -> Option<(usize, char)> {
     }
 }
 
-fn sequence_error(token: &str) -> super::error::JsonataError {
+fn sequence_error(token: &str) -> Box<super::error::JsonataError> {
     err(
         "D3130",
         format!(

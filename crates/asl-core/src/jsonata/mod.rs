@@ -144,7 +144,7 @@ impl std::fmt::Debug for Expr {
 impl Expr {
     /// Compiles an expression; a syntax error carries its byte offset in `text`.
     pub fn compile(text: &str) -> Result<Expr, JsonataError> {
-        let parsed = parser::parse(text)?;
+        let parsed = parser::parse(text).map_err(|e| *e)?;
         Ok(Expr {
             root: parsed.root,
             labels: parsed.labels,
@@ -189,15 +189,15 @@ impl Expr {
             );
         }
         let root_env = jv::Frame::root();
-        root_env.bind("$".into(), input.clone());
-        let result = ev.eval(&self.root, &input, &root_env)?;
+        ev.root = input.clone();
+        let result = ev.eval(&self.root, &input, &root_env).map_err(|e| *e)?;
         match result {
             None => Ok(None),
             Some(v) => {
                 if let jv::JV::Num(n) = v
                     && !n.is_finite()
                 {
-                    return Err(error::err("D1001", "Number out of range"));
+                    return Err(*error::err("D1001", "Number out of range"));
                 }
                 Ok(v.to_value())
             }

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use super::ast::{BinOp, Kind, LambdaDef, Node, SortTerm, Stage};
-use super::error::{JResult, JsonataError, err};
+use super::error::{JResult, err};
 use super::lexer::{Lexer, Tok, Token};
 use super::signature::Signature;
 
@@ -49,6 +49,8 @@ pub(crate) fn parse(src: &str) -> JResult<Parsed> {
         .at(root.pos)
         .token(root.type_name()));
     }
+    let mut root = root;
+    mark_simple_paths(&mut root);
     let labels = post
         .slots
         .iter()
@@ -434,11 +436,9 @@ impl Parser<'_> {
             }
             let text = &src[sig_start..=i];
             signature = Some(Signature::parse(text).map_err(|e| {
-                let off = e.position.unwrap_or(0);
-                JsonataError {
-                    position: Some(sig_start + off),
-                    ..e
-                }
+                let mut e = e;
+                e.position = Some(sig_start + e.position.unwrap_or(0));
+                e
             })?);
             self.lexer_seek(i + 1)?;
         }
@@ -635,26 +635,28 @@ impl Post {
             }
             Kind::RawFocus(l, name) => {
                 let mut result = self.process(*l)?;
-                let step = last_step(&mut result);
-                if !step.stages.is_empty() || !step.predicate.is_empty() {
-                    return Err(err(
-                        "S0215",
-                        "A context variable binding must precede any predicates on a step",
-                    )
-                    .at(pos));
-                }
-                if matches!(step.kind, Kind::Sort(_)) {
-                    return Err(err(
-                        "S0216",
-                        "A context variable binding must precede the 'order-by' clause on a step",
-                    )
-                    .at(pos));
-                }
-                if keep_array {
-                    step.keep_array = true;
-                }
-                step.focus = Some(name);
-                step.tuple = true;
+                with_last_step(&mut result, |step| {
+                    if !step.stages.is_empty() || !step.predicate.is_empty() {
+                        return Err(err(
+                            "S0215",
+                            "A context variable binding must precede any predicates on a step",
+                        )
+                        .at(pos));
+                    }
+                    if matches!(step.kind, Kind::Sort(_)) {
+                        return Err(err(
+                            "S0216",
+                            "A context variable binding must precede the 'order-by' clause on a step",
+                        )
+                        .at(pos));
+                    }
+                    if keep_array {
+                        step.keep_array = true;
+                    }
+                    step.focus = Some(name);
+                    step.tuple = true;
+                    Ok(())
+                })?;
                 result
             }
             Kind::RawIndex(l, name) => {
@@ -666,13 +668,14 @@ impl Post {
                     }
                     result = Node::new(Kind::Path(vec![step]), pos);
                 }
-                let step = last_step(&mut result);
-                if step.stages.is_empty() {
-                    step.index = Some(name);
-                } else {
-                    step.stages.push(Stage::Index(name));
-                }
-                step.tuple = true;
+                with_last_step(&mut result, |step| {
+                    if step.stages.is_empty() {
+                        step.index = Some(name);
+                    } else {
+                        step.stages.push(Stage::Index(name));
+                    }
+                    step.tuple = true;
+                });
                 result
             }
             Kind::Apply(l, r) => {
@@ -927,23 +930,89 @@ fn unreachable_path<T>() -> JResult<T> {
     Err(err("S0201", "internal: malformed path"))
 }
 
-fn last_step(result: &mut Node) -> &mut Node {
-    let is_path = matches!(&result.kind, Kind::Path(steps) if !steps.is_empty());
-    if !is_path {
-        return result;
+/// Runs `f` on the last step of a path, or on the expression itself when it is not a path.
+fn with_last_step<R>(result: &mut Node, f: impl FnOnce(&mut Node) -> R) -> R {
+    if let Kind::Path(steps) = &mut result.kind
+        && let Some(step) = steps.last_mut()
+    {
+        return f(step);
     }
-    match &mut result.kind {
-        Kind::Path(steps) => match steps.last_mut() {
-            Some(s) => s,
-            None => unreachable_step(),
-        },
-        _ => unreachable_step(),
-    }
+    f(result)
 }
 
-fn unreachable_step() -> ! {
-    // `is_path` checked a non-empty path just above.
-    std::process::abort()
+/// Marks the paths the evaluator may take its fast path on (see `Node::simple_path`).
+fn mark_simple_paths(node: &mut Node) {
+    let simple = match &node.kind {
+        Kind::Path(steps) => {
+            !node.keep_singleton_array
+                && !node.keep_array
+                && !node.tuple
+                && node.group.is_none()
+                && node.predicate.is_empty()
+                && steps.first().is_some_and(|s| !s.consarray)
+                && steps.iter().all(|s| {
+                    !s.tuple
+                        && !s.keep_array
+                        && s.focus.is_none()
+                        && s.index.is_none()
+                        && s.ancestor.is_none()
+                        && !matches!(s.kind, Kind::Sort(_))
+                        && s.stages.iter().all(|st| matches!(st, Stage::Filter(_)))
+                })
+        }
+        _ => false,
+    };
+    node.simple_path = simple;
+    for_each_child(node, &mut mark_simple_paths);
+}
+
+fn for_each_child(node: &mut Node, f: &mut dyn FnMut(&mut Node)) {
+    for st in node.predicate.iter_mut().chain(node.stages.iter_mut()) {
+        if let Stage::Filter(p) = st {
+            f(p);
+        }
+    }
+    if let Some(g) = &mut node.group {
+        for (k, v) in g.0.iter_mut() {
+            f(k);
+            f(v);
+        }
+    }
+    match &mut node.kind {
+        Kind::Path(items) | Kind::Array(items) | Kind::Block(items) => items.iter_mut().for_each(f),
+        Kind::Binary(_, l, r) | Kind::Apply(l, r) => {
+            f(l);
+            f(r);
+        }
+        Kind::Bind(_, e) | Kind::Neg(e) => f(e),
+        Kind::Object(pairs) => {
+            for (k, v) in pairs.iter_mut() {
+                f(k);
+                f(v);
+            }
+        }
+        Kind::Condition(c, t, e) => {
+            f(c);
+            f(t);
+            if let Some(e) = e {
+                f(e);
+            }
+        }
+        Kind::Function(p, args) | Kind::Partial(p, args) => {
+            f(p);
+            args.iter_mut().for_each(f);
+        }
+        Kind::Lambda(def) => f(&mut def.body),
+        Kind::Transform(p, u, d) => {
+            f(p);
+            f(u);
+            if let Some(d) = d {
+                f(d);
+            }
+        }
+        Kind::Sort(terms) => terms.iter_mut().for_each(|t| f(&mut t.expr)),
+        _ => {}
+    }
 }
 
 fn push_ancestry(result: &mut Node, value: &Node) {

@@ -44,6 +44,11 @@ fn symbol(v: &Val) -> char {
 }
 
 impl Signature {
+    /// A signature with no parameters.
+    pub fn empty() -> Signature {
+        Signature { params: Vec::new() }
+    }
+
     /// Parses `<…>`; errors carry the offset in the signature text.
     pub fn parse(sig: &str) -> JResult<Signature> {
         let chars: Vec<char> = sig.chars().collect();
@@ -88,13 +93,11 @@ impl Signature {
                     let end = closing(&chars, i, '(', ')');
                     let choice: String = chars[i + 1..end].iter().collect();
                     if choice.contains('<') {
-                        return Err(JsonataError {
-                            position: Some(i),
-                            ..err(
-                                "S0402",
-                                "Choice groups containing parameterized types are not supported",
-                            )
-                        });
+                        return Err(err(
+                            "S0402",
+                            "Choice groups containing parameterized types are not supported",
+                        )
+                        .at(i));
                     }
                     let mut allowed = String::new();
                     for ch in choice.chars() {
@@ -118,13 +121,11 @@ impl Signature {
                 '<' => {
                     let Some(prev) = params.last_mut().filter(|p| p.kind == 'a' || p.kind == 'f')
                     else {
-                        return Err(JsonataError {
-                            position: Some(i),
-                            ..err(
-                                "S0401",
-                                "Type parameters can only be applied to functions and arrays",
-                            )
-                        });
+                        return Err(err(
+                            "S0401",
+                            "Type parameters can only be applied to functions and arrays",
+                        )
+                        .at(i));
                     };
                     let end = closing(&chars, i, '<', '>');
                     prev.subtype = Some(chars[i + 1..end].iter().collect());
@@ -317,7 +318,7 @@ fn closing(chars: &[char], start: usize, open: char, close: char) -> usize {
 
 impl JsonataError {
     /// Notes the offending argument (for messages) — JSONata's `value` and `index`.
-    pub(crate) fn with_value(self, _value: Val, _index: usize) -> Self {
+    pub(crate) fn with_value(self: Box<Self>, _value: Val, _index: usize) -> Box<Self> {
         self
     }
 }
