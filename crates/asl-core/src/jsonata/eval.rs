@@ -213,6 +213,20 @@ impl<'a, 'c> Evaluator<'a, 'c> {
 
     /// Predicates, group-by and sequence unwrapping after any expression.
     fn finish(&mut self, node: &'a Node, mut result: Val<'a>, env: &Env<'a>) -> JResult<Val<'a>> {
+        // A tuple stream handed up from a nested path (`%`): predicates filter its tuples.
+        if !node.predicate.is_empty()
+            && let Some(v) = &result
+            && let Some(mut tuples) = self.take_tuples(v)
+        {
+            for stage in &node.predicate {
+                if let Stage::Filter(p) = stage {
+                    tuples = self.filter_tuples(p, tuples, env)?;
+                }
+            }
+            self.tuple_results.push(tuples);
+            let id = self.tuple_results.len() - 1;
+            return Ok(Some(JV::Str(format!("{TUPLE_MARK}{id}").into())));
+        }
         for stage in &node.predicate {
             if let Stage::Filter(p) = stage {
                 result = self.filter_values(p, result, env)?;
