@@ -28,7 +28,8 @@ struct Case {
     dir: PathBuf,
 }
 
-fn load_cases() -> Vec<Case> {
+/// The cases, and the files no Rust string can hold (lone UTF-16 surrogates), which are skipped.
+fn load_cases() -> (Vec<Case>, Vec<String>) {
     let groups = suite_dir().join("groups");
     let mut dirs: Vec<PathBuf> = fs::read_dir(&groups)
         .expect("suite groups")
@@ -38,6 +39,7 @@ fn load_cases() -> Vec<Case> {
     dirs.sort();
     let only = std::env::var("JSONATA_SUITE_ONLY").ok();
     let mut cases = Vec::new();
+    let mut unrepresentable = Vec::new();
     for dir in dirs {
         let group = dir
             .file_name()
@@ -62,6 +64,7 @@ fn load_cases() -> Vec<Case> {
             let text = fs::read_to_string(&f).expect("case file");
             // A few cases hold lone UTF-16 surrogates, which no Rust string can: not counted.
             let Ok(json) = serde_json::from_str::<Json>(&text) else {
+                unrepresentable.push(format!("{group}/{stem}"));
                 continue;
             };
             match json {
@@ -82,7 +85,7 @@ fn load_cases() -> Vec<Case> {
             }
         }
     }
-    cases
+    (cases, unrepresentable)
 }
 
 enum Outcome {
@@ -201,7 +204,7 @@ fn run_suite() {
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
     let verbose = std::env::var("JSONATA_SUITE_VERBOSE").is_ok();
-    let cases = load_cases();
+    let (cases, unrepresentable) = load_cases();
     let mut datasets = BTreeMap::new();
     let (mut pass, mut fail, mut skip, mut panics) = (0, 0, 0, 0);
     let mut problems = Vec::new();
@@ -252,8 +255,10 @@ fn run_suite() {
         let _ = fs::write(path, serde_json::to_string_pretty(&map).unwrap_or_default());
     }
     println!(
-        "JSONata suite 2.0.6: {pass} pass, {fail} unexpected failures, {skip} known failures, {panics} panics, of {} cases",
-        cases.len()
+        "JSONata suite 2.0.6: {pass} pass, {fail} unexpected failures, {skip} known failures, {panics} panics, of {} cases ({} more not representable in Rust strings: {})",
+        cases.len(),
+        unrepresentable.len(),
+        unrepresentable.join(", ")
     );
     assert_eq!(panics, 0, "panics in the JSONata suite");
     assert!(problems.is_empty(), "{}", problems.join("\n"));

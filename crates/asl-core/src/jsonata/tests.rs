@@ -280,3 +280,11 @@ fn signature_errors_read_as_aws_reports_them() {
         r#"T0410: Argument 3 of function "hash" does not match function signature"#
     );
 }
+
+#[test]
+fn jsonata_2_1_operators_and_eval_are_not_available() {
+    // AWS runs 2.0.6: no `??` or `?:`, and no `$eval`.
+    assert!(Expr::compile("$a ?? 1").is_err());
+    assert!(Expr::compile("$a ?: 1").is_err());
+    assert_eq!(code("$eval('1 + 1')"), "T1006");
+}
