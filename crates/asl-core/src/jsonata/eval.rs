@@ -56,8 +56,6 @@ pub(crate) struct Evaluator<'a, 'c> {
     tuple_results: Vec<Vec<Tuple<'a>>>,
 }
 
-const TUPLE_MARK: &str = "\u{0}tuples";
-
 impl<'a, 'c> Evaluator<'a, 'c> {
     pub fn new(labels: &'a [Arc<str>], vars: &'c dyn Variables, env: &'c EvalEnv) -> Self {
         Evaluator {
@@ -225,7 +223,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             }
             self.tuple_results.push(tuples);
             let id = self.tuple_results.len() - 1;
-            return Ok(Some(JV::Str(format!("{TUPLE_MARK}{id}").into())));
+            return Ok(Some(JV::Func(Rc::new(Func::Tuples(id)))));
         }
         for stage in &node.predicate {
             if let Stage::Filter(p) = stage {
@@ -341,7 +339,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 // A nested path in a `%` chain hands its tuples to the enclosing step.
                 self.tuple_results.push(ts);
                 let id = self.tuple_results.len() - 1;
-                return Ok(Some(JV::Str(format!("{TUPLE_MARK}{id}").into())));
+                return Ok(Some(JV::Func(Rc::new(Func::Tuples(id)))));
             }
             let items: Vec<JV<'a>> = ts.iter().filter_map(|t| t.at.clone()).collect();
             result = Some(Seq::seq_with(items).into_jv());
@@ -597,8 +595,8 @@ impl<'a, 'c> Evaluator<'a, 'c> {
     }
 
     fn take_tuples(&mut self, v: &JV<'a>) -> Option<Vec<Tuple<'a>>> {
-        let JV::Str(s) = v else { return None };
-        let id: usize = s.strip_prefix(TUPLE_MARK)?.parse().ok()?;
+        let JV::Func(f) = v else { return None };
+        let Func::Tuples(id) = **f else { return None };
         self.tuple_results.get_mut(id).map(std::mem::take)
     }
 
@@ -1173,7 +1171,9 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 let arg = args.into_iter().next().flatten();
                 self.transform(node, arg, tenv)
             }
-            Func::Undefined => Err(err("T1006", "Attempted to invoke a non-function")),
+            Func::Undefined | Func::Tuples(_) => {
+                Err(err("T1006", "Attempted to invoke a non-function"))
+            }
         }
     }
 

@@ -158,6 +158,9 @@ pub(crate) enum Func<'a> {
     },
     /// Marker for a variable bound to undefined (never escapes a frame).
     Undefined,
+    /// Marker for a tuple stream a nested path hands to the step around it (JSONata passes the
+    /// tuples themselves; they live in the evaluator's side table, this is their index).
+    Tuples(usize),
 }
 
 impl<'a> Func<'a> {
@@ -169,7 +172,7 @@ impl<'a> Func<'a> {
             Func::Partial { args, .. } => args.iter().filter(|a| a.is_none()).count(),
             Func::Regex(_) => 1,
             Func::Chain(..) | Func::Transform { .. } => 1,
-            Func::Undefined => 0,
+            Func::Undefined | Func::Tuples(_) => 0,
         }
     }
 }
