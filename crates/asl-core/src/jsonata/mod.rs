@@ -20,6 +20,10 @@
 //!   converted. The input argument is what `$` means; AWS forbids `$` at the top level of an
 //!   expression, so the executor can pass `$states.input` or nothing.
 //! - `Ok(None)` is JSONata's undefined (AWS: `States.QueryEvaluationError`, "returned nothing").
+//!   A function result is an error with code [`UNSUPPORTED_RESULT`] (AWS: "returned an
+//!   unsupported result type."). Other errors print as AWS quotes them (`T0410: Argument 1 of
+//!   function "random" does not match function signature`), for the `Cause` after "threw an error
+//!   during evaluation.".
 //!
 //! Why a hand-written evaluator: no crate met the goals (see issue #11: wasm without a clock,
 //! seeded `$random`, JS regexes, sharing `Value`s without conversion). Borrowed parts: `regress`
@@ -128,6 +132,10 @@ impl Default for EvalEnv {
 /// function nests three evaluations per call; tail calls do not nest.
 pub const DEFAULT_MAX_DEPTH: usize = 500;
 
+/// The error code [`Expr::evaluate`] gives when the result is a function, which JSON cannot hold
+/// (not a JSONata code; AWS: "returned an unsupported result type.").
+pub const UNSUPPORTED_RESULT: &str = "UNSUPPORTED_RESULT";
+
 /// A compiled expression: parse once, evaluate many times.
 pub struct Expr {
     root: ast::Node,
@@ -199,7 +207,13 @@ impl Expr {
                 {
                     return Err(*error::err("D1001", "Number out of range"));
                 }
-                Ok(v.to_value())
+                match v.to_value() {
+                    Some(value) => Ok(Some(value)),
+                    None => Err(*error::err(
+                        UNSUPPORTED_RESULT,
+                        "The expression evaluated to a function, which JSON cannot hold",
+                    )),
+                }
             }
         }
     }

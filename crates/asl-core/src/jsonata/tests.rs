@@ -288,3 +288,18 @@ fn jsonata_2_1_operators_and_eval_are_not_available() {
     assert!(Expr::compile("$a ?: 1").is_err());
     assert_eq!(code("$eval('1 + 1')"), "T1006");
 }
+
+#[test]
+fn a_function_result_is_an_unsupported_result_not_undefined() {
+    assert_eq!(code("$fn := function($x){$x}"), UNSUPPORTED_RESULT);
+    assert_eq!(ok("$doesNotExist"), "undefined");
+    assert_eq!(
+        run(r#"$states.input.str + 1"#, "{}").map_err(|e| e.to_string()),
+        Ok(None)
+    );
+    let e = run(r#"str + num"#, r#"{"str":"a","num":1}"#).expect_err("T2001");
+    assert_eq!(
+        e.to_string(),
+        r#"T2001: The left side of the "+" operator must evaluate to a number"#
+    );
+}
