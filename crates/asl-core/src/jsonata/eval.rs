@@ -1128,7 +1128,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 input: linput,
             } => {
                 let args = match &def.signature {
-                    Some(sig) => sig.validate(&args, input)?,
+                    Some(sig) => sig.validate(args, input)?,
                     None => args,
                 };
                 let frame = Frame::child(lenv);
@@ -1139,7 +1139,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 self.eval(&def.body, linput, &frame)
             }
             Func::Builtin(b) => {
-                let args = functions::signature(*b).validate(&args, input)?;
+                let args = functions::signature(*b).validate(args, input)?;
                 functions::call(self, *b, args, input, env)
             }
             Func::Partial {

@@ -140,10 +140,43 @@ impl Signature {
 
     /// Checks `args` against the signature; fills in the context for a `-` parameter and wraps a
     /// single value given for an array parameter.
-    pub fn validate<'a>(&self, args: &[Val<'a>], context: &Val<'a>) -> JResult<Vec<Val<'a>>> {
-        let syms: Vec<char> = args.iter().map(symbol).collect();
-        let mut counts = vec![0usize; self.params.len()];
-        if !self.matches(&syms, 0, 0, &mut counts) {
+    pub fn validate<'a>(&self, args: Vec<Val<'a>>, context: &Val<'a>) -> JResult<Vec<Val<'a>>> {
+        // Small calls (nearly all) work in fixed buffers, without allocating.
+        const SMALL: usize = 8;
+        let mut sym_buf = ['m'; SMALL];
+        let mut count_buf = [0usize; SMALL];
+        let (syms_vec, mut counts_vec);
+        let syms: &[char] = if args.len() <= SMALL {
+            for (slot, a) in sym_buf.iter_mut().zip(&args) {
+                *slot = symbol(a);
+            }
+            &sym_buf[..args.len()]
+        } else {
+            syms_vec = args.iter().map(symbol).collect::<Vec<char>>();
+            &syms_vec
+        };
+        let counts: &mut [usize] = if self.params.len() <= SMALL {
+            &mut count_buf[..self.params.len()]
+        } else {
+            counts_vec = vec![0usize; self.params.len()];
+            &mut counts_vec
+        };
+        let matched = self.matches(syms, 0, 0, counts);
+        // The usual case: one argument per parameter, none to wrap: the arguments as they are.
+        if matched
+            && args.len() == self.params.len()
+            && counts.iter().all(|&c| c == 1)
+            && self
+                .params
+                .iter()
+                .zip(syms)
+                .all(|(p, &s)| p.kind != 'a' || (s == 'a' && p.subtype.is_none()))
+        {
+            return Ok(args);
+        }
+        let syms = syms.to_vec();
+        let counts = counts.to_vec();
+        if !matched {
             // Find how far the arguments match, as JSONata reports it.
             let mut good = 0;
             for (pi, p) in self.params.iter().enumerate() {
