@@ -68,7 +68,7 @@ test('a result filled in the form is what the run uses, and the JSON view shows 
   assertEq(out.sent, { MessageId: 'from-the-form' }, 'Greet result from the form');
   assertEq(out.item, { Item: { id: 7 } }, 'Check result after two retried failures');
   await page.click('[data-testid="tab-history"]');
-  const failed = await page.$$eval('[data-testid="history-row"] summary', (ss) => ss.filter((s) => s.textContent.trim() === 'TaskFailed').length);
+  const failed = await page.$$eval('[data-testid="history-row"] [data-testid="history-type"]', (ss) => ss.filter((s) => s.textContent.trim() === 'TaskFailed').length);
   assertEq(failed, 2, 'two TaskFailed events');
   // The JSON view holds the same mocks.
   await page.click('[data-testid="tab-mocks"]');

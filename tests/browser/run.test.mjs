@@ -26,10 +26,13 @@ test('run the video pipeline: output, history and a coloured graph', async ({ op
   await page.click('[data-testid="tab-history"]');
   const rows = page.locator('[data-testid="history-row"]');
   assert(await rows.count() > 10, `history rows: ${await rows.count()}`);
-  assertEq((await rows.first().locator('summary').textContent()).trim(), 'ExecutionStarted', 'first event');
-  assertEq((await rows.last().locator('summary').textContent()).trim(), 'ExecutionSucceeded', 'last event');
-  await rows.first().locator('summary').click();
-  const detail = JSON.parse(await rows.first().locator('pre').textContent());
+  // The list is windowed and follows the cursor: at the end it shows the last event, after Home
+  // the first.
+  assertEq((await rows.last().locator('[data-testid="history-type"]').textContent()).trim(), 'ExecutionSucceeded', 'last event');
+  await page.click('[data-testid="step-home"]');
+  assertEq((await rows.first().locator('[data-testid="history-type"]').textContent()).trim(), 'ExecutionStarted', 'first event');
+  await rows.first().click();
+  const detail = JSON.parse(await page.textContent('[data-testid="event-json"]'));
   assertEq(detail.type, 'ExecutionStarted', 'event JSON in AWS shape');
   assertEq(JSON.parse(detail.executionStartedEventDetails.input), { bucket: 'uploads', key: 'videos/cat.mp4' }, 'started with the input');
   await page.screenshot({ path: path.join(artifacts, 'history.png') });

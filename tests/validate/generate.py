@@ -3,6 +3,8 @@
 # text for the token each case is about (independent of the Rust implementation).
 import json, os
 cases = {}
+# Cases validated as another workflow type than STANDARD (AWS takes the type beside the definition).
+types = {}
 def case(name, code, text, token, occurrence=1, offset=0):
     idx = -1
     for _ in range(occurrence):
@@ -43,10 +45,13 @@ case("no_path_to_end", "NO_PATH_TO_END", m('''    "A": {
     "Done": {"Type": "Succeed"}'''), '"Spin"', 2)
 case("query_language_field", "QUERY_LANGUAGE_FIELD", m('    "A": {"Type": "Pass", "Output": {"x": 1}, "End": true}'), '"Output"')
 case("invalid_query_language", "INVALID_QUERY_LANGUAGE", m('    "A": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}', '\n  "QueryLanguage": "JSONata",'), '"JSONPath"')
+# A real-world mistake: the machine's QueryLanguage written inside States. One error at the key.
+case("query_language_in_states", "INVALID_QUERY_LANGUAGE", '{\n  "StartAt": "A",\n  "States": {\n    "QueryLanguage": "JSONata",\n    "A": {"Type": "Pass", "Output": {"x": "{% $states.input %}"}, "End": true}\n  }\n}\n', '"QueryLanguage"')
 case("invalid_jsonpath", "INVALID_JSONPATH", m('    "A": {"Type": "Pass", "InputPath": "input.name", "End": true}'), 'input.name')
 case("invalid_reference_path", "INVALID_REFERENCE_PATH", m('    "A": {"Type": "Pass", "ResultPath": "$.items[*]", "End": true}'), '"$.items[*]"')
 case("unknown_intrinsic_function", "UNKNOWN_INTRINSIC_FUNCTION", m('    "A": {\n      "Type": "Pass",\n      "Parameters": {"id.$": "States.Nope(1)"},\n      "End": true\n    }'), 'States.Nope(1)')
-case("invalid_intrinsic_call", "INVALID_INTRINSIC_CALL", m('    "A": {\n      "Type": "Pass",\n      "Parameters": {"v.$": "States.StringToJson(\'a\', \'b\')"},\n      "End": true\n    }'), 'States.StringToJson')
+# A call that does not parse (AWS accepts a wrong argument count at creation: that is a run-time failure).
+case("invalid_intrinsic_call", "INVALID_INTRINSIC_CALL", m('    "A": {\n      "Type": "Pass",\n      "Parameters": {"v.$": "States.StringToJson(\'a\' \'b\')"},\n      "End": true\n    }'), "'b'")
 case("invalid_payload_template", "INVALID_PAYLOAD_TEMPLATE", m('    "A": {\n      "Type": "Pass",\n      "Parameters": {"count.$": 5},\n      "End": true\n    }'), '5')
 case("invalid_jsonata_expression", "INVALID_JSONATA_EXPRESSION", m('    "A": {"Type": "Pass", "Output": "{%  %}", "End": true}', '\n  "QueryLanguage": "JSONata",'), '"{%  %}"')
 case("unsupported_jsonata_expression", "UNSUPPORTED_JSONATA_EXPRESSION", m('    "A": {"Type": "Pass", "Output": {"total": "{% order.total %}"}, "End": true}', '\n  "QueryLanguage": "JSONata",'), '"{% order.total %}"')
@@ -121,9 +126,41 @@ case("invalid_label_name", "INVALID_LABEL_NAME", m(MAP % '"Label": "my label"'),
 case("invalid_max_concurrency", "INVALID_MAX_CONCURRENCY", m(MAP % '"MaxConcurrency": -1'), '-1')
 case("invalid_tolerated_failure", "INVALID_TOLERATED_FAILURE", m(MAP % '"ToleratedFailurePercentage": 150'), '150')
 case("invalid_variable_name", "INVALID_VARIABLE_NAME", m('    "A": {"Type": "Pass", "Assign": {"order.total": 1}, "End": true}'), '"order.total"')
+case("intrinsic_argument_count", "INTRINSIC_ARGUMENT_COUNT", m('    "A": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd(1, 2, 3)"}, "End": true}'), '"States.MathAdd(1, 2, 3)"')
+case("variable_already_defined", "VARIABLE_ALREADY_DEFINED", m('''    "A": {"Type": "Pass", "Assign": {"shared": 1}, "Next": "Fan"},
+    "Fan": {
+      "Type": "Parallel",
+      "Branches": [
+        {"StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "Assign": {"shared": 2}, "End": true}}}
+      ],
+      "End": true
+    }'''), '{"Type": "Pass", "Assign": {"shared": 2}')
 case("no_dollar", "NO_DOLLAR", m('    "A": {"Type": "Pass", "Parameters": {"name": "$.customer.name"}, "End": true}'), '"$.customer.name"')
 case("no_path", "NO_PATH", m('    "A": {"Type": "Fail", "Error": "$.error"}'), '"$.error"')
 case("pass_result_is_static", "PASS_RESULT_IS_STATIC", m('    "A": {"Type": "Pass", "Result": {"name.$": "$.name"}, "End": true}'), '"Result"')
+case("express_unsupported_integration", "EXPRESS_UNSUPPORTED_INTEGRATION", m('    "A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": true}'), '"arn:aws:states:::sqs')
+types["express_unsupported_integration"] = "EXPRESS"
+# Lints (warnings; the test runs them with the definition lints on).
+case("payload_grows_in_loop", "PAYLOAD_GROWS_IN_LOOP", m('''    "A": {"Type": "Pass", "Parameters": {"previous.$": "$", "n.$": "States.MathAdd($.n, 1)"}, "Next": "More"},
+    "More": {
+      "Type": "Choice",
+      "Choices": [{"Variable": "$.n", "NumericLessThan": 100, "Next": "A"}],
+      "Default": "Done"
+    },
+    "Done": {"Type": "Succeed"}'''), '"$"')
+RETRY = '"Retry": [{"ErrorEquals": ["States.TaskFailed"], "MaxAttempts": %d}]'
+case("retry_multiplies", "RETRY_MULTIPLIES", m('''    "A": {
+      "Type": "Parallel",
+      %s,
+      "Branches": [{"StartAt": "Charge", "States": {"Charge": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        %s,
+        "End": true}}}],
+      "End": true
+    }''' % (RETRY % 3, RETRY % 2)), '"Retry"', 2)
+case("lambda_retry_broad", "LAMBDA_RETRY_BROAD", m('    "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Retry": [{"ErrorEquals": ["States.ALL"]}], "End": true}'), '"States.ALL"')
+case("lambda_transient_retry_missing", "LAMBDA_TRANSIENT_RETRY_MISSING", m('    "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}'), '"arn:aws:states:::lambda:invoke"')
+case("secret_in_definition", "SECRET_IN_DEFINITION", m('    "A": {"Type": "Pass", "Parameters": {"user": "admin", "password": "hunter2"}, "End": true}'), '"password"')
 # Several problems at once: every one is reported, in one run.
 case("many_problems", "MISSING_TRANSITION_TARGET", m('''    "A": {"Type": "Pass", "Next": "B"},
     "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Missing"},
@@ -135,6 +172,8 @@ for name, (code, text, line, col) in sorted(cases.items()):
     with open(f"{name}.json", "w") as f:
         f.write(text)
     expectations[f"{name}.json"] = [{"code": code, "line": line, "column": col}]
+    if name in types:
+        expectations[f"{name}.json"][0]["type"] = types[name]
 # The other problems of many_problems.json: the Wait state "C" lacks its duration and is unreachable.
 c_text = cases["many_problems"][1]
 c_at = c_text.index('"C"')

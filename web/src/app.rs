@@ -1,6 +1,7 @@
-//! The root component: the page's layout (header, editor with its problems list, graph, results)
-//! and the app state that ties them together — the three texts (definition, input, mocks), their
-//! persistence, and the debounced analysis of the definition.
+//! The root component: the page's layout (header, editor with its problems list, graph, stepper,
+//! results) and the app state that ties them together — the three texts (definition, input,
+//! mocks), their persistence, the debounced analysis of the definition, the stepper session and
+//! its keys (→ ← step, Shift+→/← by state, Space plays or pauses, Home/End, Esc stops).
 
 use std::time::Duration;
 
@@ -10,14 +11,17 @@ use std::sync::Arc;
 
 use asl_core::model::StateMachine;
 
-use crate::core_api::{self, Analysis, Diagnostic, RunView, Severity};
+use crate::core_api::{self, Analysis, Diagnostic, RunView, Settings, Severity};
 use crate::editor::{Editor, Goto};
 use crate::examples::{self, Example};
 use crate::graph_view::GraphPane;
 use crate::results::{ResultsPane, Tab};
+use crate::stepper_bar::StepperBar;
+use crate::stepping::Stepper;
 use crate::storage::{self, Key};
 use crate::theme;
 use crate::timing;
+use asl_core::workflow::WorkflowType;
 
 /// How long typing must pause before the definition is analysed again.
 const DEBOUNCE: Duration = Duration::from_millis(200);
@@ -45,8 +49,36 @@ pub fn App() -> impl IntoView {
         )
     });
 
+    // The workflow type and the silenced lints, kept with the session.
+    let settings = RwSignal::new(Settings {
+        workflow_type: storage::get(Key::WorkflowType)
+            .and_then(|t| t.parse().ok())
+            .unwrap_or_default(),
+        allow: storage::get(Key::AllowedLints)
+            .map(|t| t.split(',').filter_map(core_api::code_named).collect())
+            .unwrap_or_default(),
+    });
+    Effect::new(move |_| {
+        settings.with(|s| {
+            storage::set(Key::WorkflowType, s.workflow_type.as_str());
+            let names: Vec<&str> = s.allow.iter().map(|c| c.as_str()).collect();
+            storage::set(Key::AllowedLints, &names.join(","));
+        })
+    });
+
     // Analysis, debounced: the first runs at once, later ones once typing pauses.
-    let analysis = RwSignal::new(definition.with_untracked(|t| core_api::analyze(t)));
+    let analysis = RwSignal::new(
+        definition.with_untracked(|t| settings.with_untracked(|s| core_api::analyze(t, s))),
+    );
+    // A new type or a silenced lint: analyse again at once.
+    Effect::new(move |prev: Option<()>| {
+        settings.track();
+        if prev.is_some() {
+            analysis.set(
+                definition.with_untracked(|t| settings.with_untracked(|s| core_api::analyze(t, s))),
+            );
+        }
+    });
     let last_good: RwSignal<Option<Arc<StateMachine>>> = RwSignal::new(None);
     let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |prev: Option<()>| {
@@ -60,7 +92,8 @@ pub fn App() -> impl IntoView {
         let handle = set_timeout_with_handle(
             move || {
                 let a = timing::measure("analyze", || {
-                    definition.with_untracked(|t| core_api::analyze(t))
+                    definition
+                        .with_untracked(|t| settings.with_untracked(|s| core_api::analyze(t, s)))
                 });
                 analysis.set(a);
             },
@@ -76,18 +109,36 @@ pub fn App() -> impl IntoView {
             }
         })
     });
-    // The last run; cleared when the definition changes (its colours would no longer match).
-    let run: RwSignal<Option<RunView>> = RwSignal::new(None);
-    Effect::new(move |_| {
+    // The stepper runs the current definition (when it has no errors); any change of the
+    // definition, input or mocks ends the session, except a paused task's answer saved as a mock.
+    let stepper = Stepper::new(definition, input, mocks, settings);
+    let keep_session = StoredValue::new(false);
+    Effect::new(move |prev: Option<()>| {
         definition.track();
-        if run.with_untracked(Option::is_some) {
-            run.set(None);
+        input.track();
+        mocks.track();
+        settings.track();
+        if prev.is_some() {
+            if keep_session.get_value() {
+                keep_session.set_value(false);
+            } else {
+                stepper.reset();
+            }
+        }
+    });
+    Effect::new(move |_| {
+        analysis.track();
+        if analysis.with_untracked(|a| a.machine.is_none()) {
+            stepper.reset();
         }
     });
     let can_run = Signal::derive(move || analysis.with(|a| a.machine.is_some()));
-    // A memo: a new run with the same colours (or clearing none) repaints nothing.
-    let state_status =
-        Memo::new(move |_| run.with(|r| r.as_ref().map(|r| r.states.clone()).unwrap_or_default()));
+    let run: Signal<Option<RunView>> = Signal::derive(move || {
+        stepper
+            .invalid
+            .get()
+            .or_else(|| stepper.view.with(|v| v.as_ref().map(|v| v.run.clone())))
+    });
 
     // A memo: an analysis with the same diagnostics (most keystrokes) repaints nothing.
     let diagnostics = Memo::new(move |_| analysis.with(|a| a.diagnostics.clone()));
@@ -111,22 +162,44 @@ pub fn App() -> impl IntoView {
 
     let on_run = move |_: ()| {
         // The analysis may lag the text by the debounce: run what is in the editor now.
-        let a = definition.with_untracked(|t| core_api::analyze(t));
-        if let Some(m) = a.machine.clone() {
-            let view = input.with_untracked(|i| mocks.with_untracked(|k| core_api::run(m, i, k)));
+        let a = definition.with_untracked(|t| settings.with_untracked(|s| core_api::analyze(t, s)));
+        if a.machine.is_some() {
             analysis.set(a);
-            run.set(Some(view));
+            stepper.reset();
+            stepper.run();
             tab.set(Tab::Output);
         }
     };
 
-    let run_shortcut = window_event_listener(leptos::ev::keydown, move |ev| {
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) && can_run.get_untracked() {
             ev.prevent_default();
             on_run(());
+            return;
         }
+        if ev.ctrl_key()
+            || ev.meta_key()
+            || ev.alt_key()
+            || typing_in(&ev)
+            || !can_run.get_untracked()
+        {
+            return;
+        }
+        let shift = ev.shift_key();
+        match ev.key().as_str() {
+            "ArrowRight" if shift => stepper.step_state(),
+            "ArrowRight" => stepper.step(),
+            "ArrowLeft" if shift => stepper.back_state(),
+            "ArrowLeft" => stepper.back(),
+            " " => stepper.toggle_play(),
+            "Home" => stepper.home(),
+            "End" => stepper.run(),
+            "Escape" => stepper.stop(),
+            _ => return,
+        }
+        ev.prevent_default();
     });
-    on_cleanup(move || run_shortcut.remove());
+    on_cleanup(move || keys.remove());
 
     let load_example = move |e: Example| {
         definition.set(e.definition);
@@ -146,6 +219,15 @@ pub fn App() -> impl IntoView {
                     <span class="brand-sub">"Step Functions, in your browser"</span>
                 </div>
                 <div class="actions">
+                    <label class="type-switch" title="The workflow type: Standard (exactly-once, 25,000-event history, up to a year) or Express (at-least-once, no history quota, five minutes)">
+                        <select data-testid="workflow-type" on:change=move |ev| {
+                            let ty = if event_target_value(&ev) == "EXPRESS" { WorkflowType::Express } else { WorkflowType::Standard };
+                            settings.update(|s| s.workflow_type = ty);
+                        }>
+                            <option value="STANDARD" selected=move || settings.with(|s| s.workflow_type == WorkflowType::Standard)>"Standard"</option>
+                            <option value="EXPRESS" selected=move || settings.with(|s| s.workflow_type == WorkflowType::Express)>"Express"</option>
+                        </select>
+                    </label>
                     <button class="btn" data-testid="examples-button" on:click=move |_| gallery_open.update(|o| *o = !*o)>
                         "Examples"
                     </button>
@@ -183,24 +265,43 @@ pub fn App() -> impl IntoView {
                         </span>
                     </header>
                     <Editor text=definition diagnostics=Signal::from(diagnostics) goto=goto cursor=cursor testid="definition-editor" label="State machine definition (ASL JSON)"/>
-                    <Problems diagnostics=diagnostics.into() goto=goto/>
+                    <Problems diagnostics=diagnostics.into() goto=goto definition=definition settings=settings/>
+                    <FieldDoc definition=definition cursor=cursor/>
                     <footer class="statusbar">
                         <span data-testid="cursor">{move || { let (l, c) = cursor.get(); format!("Ln {l}, Col {c}") }}</span>
                         <span>{move || definition.with(|t| format!("{} lines", t.split('\n').count()))}</span>
                     </footer>
                 </section>
                 <div class="right">
-                    <GraphPane machine=last_good.into() stale=stale dark=dark status=state_status.into()/>
-                    <ResultsPane input=input mocks=mocks tab=tab run=run.into() machine=last_good.into()/>
+                    <GraphPane machine=last_good.into() stale=stale dark=dark stepper=stepper tab=tab/>
+                    <StepperBar stepper=stepper can_run=can_run/>
+                    <ResultsPane input=input mocks=mocks tab=tab run=run machine=last_good.into() stepper=stepper keep_session=keep_session definition=definition settings=settings goto=goto/>
                 </div>
             </main>
         </div>
     }
 }
 
-/// The problems list under the editor; clicking one moves the cursor to it.
+/// Whether a key event is typing into a field (the stepper's keys then stay out of the way).
+fn typing_in(ev: &leptos::ev::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.closest("[contenteditable]").ok().flatten().is_some()
+        })
+}
+
+/// The problems list under the editor; clicking one moves the cursor to it. A lint can be
+/// allowed for the session, and a quick fix applied.
 #[component]
-fn Problems(diagnostics: Signal<Vec<Diagnostic>>, goto: RwSignal<Option<Goto>>) -> impl IntoView {
+fn Problems(
+    diagnostics: Signal<Vec<Diagnostic>>,
+    goto: RwSignal<Option<Goto>>,
+    definition: RwSignal<String>,
+    settings: RwSignal<Settings>,
+) -> impl IntoView {
     view! {
         <div class="problems" data-testid="problems">
             {move || {
@@ -211,18 +312,63 @@ fn Problems(diagnostics: Signal<Vec<Diagnostic>>, goto: RwSignal<Option<Goto>>) 
                     ds.into_iter().map(|d| {
                         let (line, column) = (d.line, d.column);
                         let sev = if d.severity == Severity::Error { "error" } else { "warning" };
+                        let info = d.lint.then(|| core_api::lint_info(&d.code)).flatten();
+                        let code = d.code.clone();
                         view! {
-                            <button class=format!("problem {sev}") data-testid="problem" data-line=line data-column=column
-                                on:click=move |_| goto.set(Some(Goto { line, column }))>
-                                <span class="problem-pos">{format!("{line}:{column}")}</span>
-                                <span class="problem-code">{d.code}</span>
-                                <span class="problem-msg">{d.message}</span>
-                            </button>
+                            <div class=format!("problem {sev}") data-testid="problem" data-line=line data-column=column data-code=d.code.clone()>
+                                <button class="problem-go" on:click=move |_| goto.set(Some(Goto { line, column }))>
+                                    <span class="problem-pos">{format!("{line}:{column}")}</span>
+                                    <span class="problem-code">{d.code.clone()}</span>
+                                    <span class="problem-msg">{d.message.clone()}</span>
+                                </button>
+                                {d.fix.map(|f| {
+                                    let title = f.title.clone();
+                                    view! {
+                                        <button class="btn btn-small" data-testid="apply-fix" title=title.clone()
+                                            on:click=move |_| definition.update(|t| *t = f.apply(t))>"Fix"</button>
+                                    }
+                                })}
+                                {info.map(|i| view! {
+                                    <a class="lint-doc" href=i.docs_url target="_blank" rel="noopener noreferrer" title=i.explanation>"why?"</a>
+                                    <button class="btn btn-small" data-testid="allow-lint" title="Silence this lint in this session"
+                                        on:click=move |_| {
+                                            if let Some(c) = core_api::code_named(&code) {
+                                                settings.update(|s| if !s.allow.contains(&c) { s.allow.push(c) });
+                                            }
+                                        }>"Allow"</button>
+                                })}
+                            </div>
                         }
                     }).collect_view().into_any()
                 }
             }}
         </div>
+    }
+}
+
+/// What the field at the cursor means, from the core's field docs.
+#[component]
+fn FieldDoc(definition: RwSignal<String>, cursor: RwSignal<(usize, usize)>) -> impl IntoView {
+    let doc = Memo::new(move |_| {
+        let (line, column) = cursor.get();
+        definition.with_untracked(|t| core_api::field_doc(t, core_api::offset_of(t, line, column)))
+    });
+    move || {
+        doc.get().map(|d| {
+            let name = match (&d.state_type, &d.field) {
+                (Some(t), Some(f)) => format!("{t} · {f}"),
+                (Some(t), None) => t.clone(),
+                (None, Some(f)) => f.clone(),
+                (None, None) => String::new(),
+            };
+            view! {
+                <div class="field-doc" data-testid="field-doc">
+                    <b>{name}</b>" "{d.doc.clone()}
+                    {d.default.clone().map(|v| view! { <span class="muted">{format!(" Default: {v}.")}</span> })}
+                    " "<a href=d.docs_url.clone() target="_blank" rel="noopener noreferrer">"AWS docs"</a>
+                </div>
+            }
+        })
     }
 }
 

@@ -2,24 +2,28 @@
 //! through here — asl-core's `load` (diagnostics, model) and asl-graph's `render_svg` — turned
 //! into plain view data.
 //!
-//! Runs go through asl-core's `Execution` with the user's input and mocks; the result comes back
-//! as [`RunView`]: status, output or error, the AWS-shaped history, and a status per state for the
-//! graph.
+//! Runs go through asl-core's `Execution` in a [`stepper::Session`] the page steps through; each
+//! move comes back as a [`stepper::StepView`] (the overlay for the graph, the scrubber's range,
+//! the paused tasks and a [`RunView`] for the Output tab).
 
 use std::sync::Arc;
 
-use asl_core::exec::{ExecOptions, Execution, Status};
-use asl_core::history::{EventType, HistoryEvent};
+use asl_core::history::HistoryEvent;
+use asl_core::lint::LintOptions;
 use asl_core::mock::{
     EVERY_INVOCATION, MockConfig, MockFile, MockOutcome, MockResponse, MockSequence, Mocks,
 };
 use asl_core::model::{Branch, StateKind, StateMachine};
 use asl_core::value::Value;
+use asl_core::workflow::WorkflowType;
+use asl_core::{Code, LoadOptions};
 
 mod mocks;
+pub mod stepper;
 pub use mocks::{
-    EntryKind, MockEdit, MockEntry, MockRow, MockSource, MocksText, TaskSlot, convert_config,
-    edit_mocks, mock_row, read_mocks_file, same_json, task_states, unused_mocks,
+    EntryKind, MockEdit, MockEntry, MockRow, MockSource, MocksText, SavedAnswer, TaskSlot,
+    convert_config, edit_mocks, mock_row, read_mocks_file, same_json, save_answer, task_states,
+    unused_mocks,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +47,112 @@ pub struct Diagnostic {
     /// Byte range in the text (what the editor underlines).
     pub start: usize,
     pub end: usize,
+    /// A lint (a warning that can be allowed for the session).
+    pub lint: bool,
+    /// A quick fix the editor can apply.
+    pub fix: Option<QuickFix>,
+}
+
+/// A text edit that fixes a diagnostic: replace bytes `start..end` with `replacement`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickFix {
+    pub title: String,
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+}
+
+impl QuickFix {
+    /// The text with the fix applied (unchanged if the range no longer fits the text).
+    pub fn apply(&self, text: &str) -> String {
+        match (text.get(..self.start), text.get(self.end..)) {
+            (Some(before), Some(after)) if self.start <= self.end => {
+                format!("{before}{}{after}", self.replacement)
+            }
+            _ => text.to_string(),
+        }
+    }
+}
+
+/// What the session says about how to check and run the definition: the workflow type and the
+/// lints the user silenced.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    pub workflow_type: WorkflowType,
+    pub allow: Vec<Code>,
+}
+
+impl Settings {
+    fn load_options(&self) -> LoadOptions {
+        let mut o = LoadOptions::for_type(self.workflow_type);
+        o.lint.allow = self.allow.clone();
+        o
+    }
+
+    pub fn lint_options(&self) -> LintOptions {
+        LintOptions {
+            allow: self.allow.clone(),
+            workflow_type: self.workflow_type,
+            ..LintOptions::default()
+        }
+    }
+}
+
+/// A diagnostic code from its name (the session keeps allowed lints by name).
+pub fn code_named(name: &str) -> Option<Code> {
+    Code::ALL.iter().copied().find(|c| c.as_str() == name)
+}
+
+/// The one-paragraph explanation and docs link of a lint.
+pub fn lint_info(code: &str) -> Option<&'static asl_core::lint::registry::LintInfo> {
+    code_named(code).and_then(asl_core::lint::registry::info)
+}
+
+/// Core diagnostics as the editor shows them.
+pub fn view_diagnostics(diags: &[asl_core::Diagnostic]) -> Vec<Diagnostic> {
+    diags
+        .iter()
+        .map(|d| Diagnostic {
+            severity: match d.severity {
+                asl_core::Severity::Error => Severity::Error,
+                asl_core::Severity::Warning => Severity::Warning,
+            },
+            code: d.code.to_string(),
+            message: d.message.clone(),
+            pointer: d.pointer.clone(),
+            line: (d.start.line as usize).max(1),
+            column: (d.start.column as usize).max(1),
+            start: d.span.start as usize,
+            end: d.span.end as usize,
+            lint: d.code.is_lint(),
+            fix: d.fix.as_ref().map(|f| QuickFix {
+                title: f.title.clone(),
+                start: f.span.start as usize,
+                end: f.span.end as usize,
+                replacement: f.replacement.clone(),
+            }),
+        })
+        .collect()
+}
+
+/// The byte offset of a 1-based line and character column in `text`.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    text[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| line_start + i)
+}
+
+/// What the field at a byte offset means: one paragraph, its default, the AWS docs page.
+pub fn field_doc(text: &str, offset: usize) -> Option<asl_core::field_docs::FieldDoc> {
+    asl_core::field_docs::at_offset(text, u32::try_from(offset).ok()?)
 }
 
 /// What the views show for one version of the definition text.
@@ -61,28 +171,12 @@ impl Analysis {
     }
 }
 
-/// Loads and validates the editor's text.
-pub fn analyze(text: &str) -> Analysis {
-    let loaded = asl_core::load(text);
+/// Loads and validates the editor's text, with the session's workflow type and lints.
+pub fn analyze(text: &str, settings: &Settings) -> Analysis {
+    let loaded = asl_core::load_with(text, &settings.load_options());
     let has_errors = loaded.has_errors();
     Analysis {
-        diagnostics: loaded
-            .diagnostics
-            .iter()
-            .map(|d| Diagnostic {
-                severity: match d.severity {
-                    asl_core::Severity::Error => Severity::Error,
-                    asl_core::Severity::Warning => Severity::Warning,
-                },
-                code: d.code.to_string(),
-                message: d.message.clone(),
-                pointer: d.pointer.clone(),
-                line: (d.start.line as usize).max(1),
-                column: (d.start.column as usize).max(1),
-                start: d.span.start as usize,
-                end: d.span.end as usize,
-            })
-            .collect(),
+        diagnostics: view_diagnostics(&loaded.diagnostics),
         machine: if has_errors {
             None
         } else {
@@ -118,8 +212,9 @@ pub fn lay_out(graph: asl_graph::graph::Graph) -> LaidOut {
     LaidOut { graph, layout }
 }
 
-/// The laid-out graph as SVG, in the page's theme, coloured by a run's state statuses.
-pub fn graph_svg(g: &LaidOut, dark: bool, status: &[(String, StateStatus)]) -> String {
+/// The laid-out graph as SVG, in the page's theme. A run's marks are classes the graph pane
+/// puts on the nodes afterwards (the SVG is written once per layout and theme).
+pub fn graph_svg(g: &LaidOut, dark: bool) -> String {
     let opts = asl_graph::RenderOptions {
         theme: if dark {
             asl_graph::Theme::Dark
@@ -127,34 +222,10 @@ pub fn graph_svg(g: &LaidOut, dark: bool, status: &[(String, StateStatus)]) -> S
             asl_graph::Theme::Light
         },
         id_prefix: Some("g".into()),
-        status: status
-            .iter()
-            .map(|(p, s)| (p.clone(), s.to_graph()))
-            .collect(),
+        status: Vec::new(),
+        ..asl_graph::RenderOptions::default()
     };
     asl_graph::svg::write(&g.graph, &g.layout, &opts)
-}
-
-/// How a state fared in a run, for the graph's colours.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StateStatus {
-    Active,
-    Succeeded,
-    Failed,
-    Caught,
-    Retrying,
-}
-
-impl StateStatus {
-    fn to_graph(self) -> asl_graph::Status {
-        match self {
-            StateStatus::Active => asl_graph::Status::Active,
-            StateStatus::Succeeded => asl_graph::Status::Succeeded,
-            StateStatus::Failed => asl_graph::Status::Failed,
-            StateStatus::Caught => asl_graph::Status::Caught,
-            StateStatus::Retrying => asl_graph::Status::Retrying,
-        }
-    }
 }
 
 /// One history event, ready for the table.
@@ -166,26 +237,24 @@ pub struct EventRow {
     pub path: String,
     /// Virtual time since the execution started, in milliseconds.
     pub elapsed_ms: i64,
-    /// The whole event in AWS's JSON shape, pretty-printed.
-    pub json: String,
 }
 
-/// The outcome of one run, as the views show it.
+/// The outcome of a run so far, as the Output tab shows it.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RunView {
-    /// AWS's status word (SUCCEEDED, FAILED, TIMED_OUT, RUNNING), or INVALID when the input or
-    /// mocks could not be read.
+    /// AWS's status word (SUCCEEDED, FAILED, TIMED_OUT, RUNNING), PAUSED while a task waits for
+    /// an answer, or INVALID when the input or mocks could not be read.
     pub status: String,
     /// Pretty-printed output of a successful run.
     pub output: Option<String>,
     pub error: Option<String>,
     pub cause: Option<String>,
-    pub events: Vec<EventRow>,
-    pub states: Vec<(String, StateStatus)>,
+    /// Events up to the current one.
+    pub event_count: usize,
 }
 
 impl RunView {
-    fn invalid(what: &str, message: String) -> RunView {
+    pub fn invalid(what: &str, message: String) -> RunView {
         RunView {
             status: "INVALID".into(),
             error: Some(format!("Invalid {what}")),
@@ -205,118 +274,26 @@ fn read_mocks(text: &str) -> Result<Mocks, String> {
     }
 }
 
-/// Runs the machine on the input with the mocks, to the end (limits stop runaway loops) or to a
-/// task that has no mock.
-pub fn run(machine: Arc<StateMachine>, input: &str, mocks: &str) -> RunView {
-    let input = match Value::parse(if input.trim().is_empty() { "{}" } else { input }) {
-        Ok(v) => v,
-        Err(e) => return RunView::invalid("input", format!("The input is not JSON: {e}")),
-    };
-    let mocks = match read_mocks(mocks) {
-        Ok(m) => m,
-        Err(e) => return RunView::invalid("mocks", format!("The mocks are not valid: {e}")),
-    };
-    let options = ExecOptions {
-        mocks: Arc::new(mocks),
-        ..ExecOptions::default()
-    };
-    let mut exec = Execution::start(machine, input, options);
-    let status = exec.run();
-    let history = exec.history();
-    let start = history.first().map_or(0, |e| e.timestamp_ms);
-    let mut view = RunView {
-        status: status.aws_name().to_string(),
-        events: history.iter().map(|e| event_row(e, start)).collect(),
-        states: state_statuses(history, status.is_finished()),
-        ..RunView::default()
-    };
-    match status {
-        Status::Succeeded { output } => view.output = Some(output.to_json_pretty()),
-        Status::Failed { error, cause } | Status::TimedOut { error, cause } => {
-            view.error = error.map(|e| e.to_string());
-            view.cause = cause.map(|c| c.to_string());
-        }
-        Status::Paused { tasks } => {
-            let names: Vec<&str> = tasks.iter().map(|t| &*t.state).collect();
-            view.error = Some("Waiting for a task result".into());
-            view.cause = Some(format!(
-                "No mock for {}: add one in the Mocks tab.",
-                names.join(", ")
-            ));
-        }
-        Status::Running => {}
-    }
-    view
-}
-
 fn event_row(e: &HistoryEvent, start: i64) -> EventRow {
     EventRow {
         id: e.id,
         kind: e.kind.as_str(),
         path: e.path.to_string(),
         elapsed_ms: e.timestamp_ms - start,
-        json: serde_json::to_string_pretty(e).unwrap_or_default(),
     }
-}
-
-/// Each visited state's status from the history: entered → active, exited → succeeded, a failure
-/// then an exit → caught, a failure then a new attempt → retrying (succeeded if it later exits).
-/// When the run has ended, states still active are failed.
-fn state_statuses(history: &[HistoryEvent], finished: bool) -> Vec<(String, StateStatus)> {
-    let mut out: Vec<(String, StateStatus)> = Vec::new();
-    let mut failed_once: Vec<String> = Vec::new();
-    for e in history {
-        if e.path.is_empty() {
-            continue;
-        }
-        let name = e.kind.as_str();
-        let new = if e.kind == EventType::FailStateEntered {
-            Some(StateStatus::Failed)
-        } else if name.ends_with("StateEntered") {
-            Some(StateStatus::Active)
-        } else if name.ends_with("StateExited") {
-            Some(if failed_once.iter().any(|p| **p == *e.path) {
-                StateStatus::Caught
-            } else {
-                StateStatus::Succeeded
-            })
-        } else if name.ends_with("Failed") || name.ends_with("TimedOut") {
-            failed_once.push(e.path.to_string());
-            Some(StateStatus::Failed)
-        } else if matches!(
-            e.kind,
-            EventType::TaskScheduled | EventType::LambdaFunctionScheduled
-        ) && failed_once.iter().any(|p| **p == *e.path)
-        {
-            failed_once.retain(|p| **p != *e.path);
-            Some(StateStatus::Retrying)
-        } else {
-            None
-        };
-        if let Some(st) = new {
-            match out.iter_mut().find(|(p, _)| **p == *e.path) {
-                Some(slot) => slot.1 = st,
-                None => out.push((e.path.to_string(), st)),
-            }
-        }
-    }
-    if finished {
-        for (_, st) in &mut out {
-            if *st == StateStatus::Active {
-                *st = StateStatus::Failed;
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
+    use super::stepper::{Answer, Session};
     use super::*;
 
     #[test]
     fn syntax_error_is_positioned() {
-        let a = analyze("{\n  \"StartAt\": \"A\",\n  \"States\": {,}\n}");
+        let a = analyze(
+            "{\n  \"StartAt\": \"A\",\n  \"States\": {,}\n}",
+            &Settings::default(),
+        );
         assert!(a.has_errors());
         assert!(a.machine.is_none());
         assert_eq!(a.diagnostics[0].line, 3);
@@ -324,57 +301,143 @@ mod tests {
 
     #[test]
     fn a_valid_machine_is_drawn() {
-        let a = analyze(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#);
+        let a = analyze(
+            r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#,
+            &Settings::default(),
+        );
         assert!(!a.has_errors(), "{:?}", a.diagnostics);
         let svg = a
             .machine
-            .map(|m| graph_svg(&lay_out(graph_model(&m)), false, &[]))
+            .map(|m| graph_svg(&lay_out(graph_model(&m)), false))
             .unwrap_or_default();
         assert!(svg.contains("data-state=\"A\""), "{svg}");
     }
 
-    fn run_text(def: &str, input: &str, mocks: &str) -> RunView {
-        let a = analyze(def);
+    fn session(def: &str, input: &str, mocks: &str) -> Result<Session, RunView> {
+        let a = analyze(def, &Settings::default());
         assert!(!a.has_errors(), "{:?}", a.diagnostics);
-        run(a.machine.unwrap_or_else(|| unreachable!()), input, mocks)
+        Session::start(
+            a.machine.unwrap_or_else(|| unreachable!()),
+            input,
+            mocks,
+            WorkflowType::Standard,
+        )
     }
 
     #[test]
-    fn a_run_succeeds_with_its_output_history_and_state_colours() {
-        let v = run_text(
-            r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"P"},"P":{"Type":"Pass","End":true}}}"#,
-            r#"{"x":1}"#,
-            r#"{"T":{"Return":{"y":2}}}"#,
+    fn lints_come_with_their_fix_and_allowing_one_silences_it() {
+        let def = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{\"FunctionName\":\"f\"},\"End\":true}}}";
+        let a = analyze(def, &Settings::default());
+        let lint = a
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "LAMBDA_TRANSIENT_RETRY_MISSING")
+            .expect("the transient-retry lint");
+        assert!(lint.lint);
+        let fixed = lint.fix.as_ref().expect("a quick fix").apply(def);
+        assert!(
+            !analyze(&fixed, &Settings::default())
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "LAMBDA_TRANSIENT_RETRY_MISSING"),
+            "{fixed}"
         );
-        assert_eq!(v.status, "SUCCEEDED", "{v:?}");
-        assert_eq!(
-            v.output.as_deref().map(|o| o.contains("\"y\": 2")),
-            Some(true),
-            "{v:?}"
+        let allowed = Settings {
+            allow: vec![code_named("LAMBDA_TRANSIENT_RETRY_MISSING").expect("a code")],
+            ..Settings::default()
+        };
+        assert!(
+            !analyze(def, &allowed)
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "LAMBDA_TRANSIENT_RETRY_MISSING")
         );
-        assert_eq!(v.events.first().map(|e| e.kind), Some("ExecutionStarted"));
-        assert_eq!(v.events.last().map(|e| e.kind), Some("ExecutionSucceeded"));
-        assert_eq!(
-            v.states,
-            vec![
-                ("T".into(), StateStatus::Succeeded),
-                ("P".into(), StateStatus::Succeeded)
-            ]
+    }
+
+    #[test]
+    fn offsets_from_line_and_column() {
+        let t = "ab\nçd\ne";
+        assert_eq!(offset_of(t, 1, 1), 0);
+        assert_eq!(offset_of(t, 2, 2), 5);
+        assert_eq!(offset_of(t, 3, 1), 7);
+        assert_eq!(offset_of(t, 9, 1), t.len());
+    }
+
+    const TASK_PASS: &str = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"P"},"P":{"Type":"Pass","End":true}}}"#;
+
+    #[test]
+    fn a_run_succeeds_with_its_output_rows_and_marks() {
+        let mut s =
+            session(TASK_PASS, r#"{"x":1}"#, r#"{"T":{"Return":{"y":2}}}"#).expect("starts");
+        assert!(matches!(
+            s.run_slice(u32::MAX),
+            asl_core::exec::RunStop::Finished
+        ));
+        let v = s.view(None);
+        assert_eq!(v.run.status, "SUCCEEDED", "{v:?}");
+        assert!(
+            v.run
+                .output
+                .as_deref()
+                .is_some_and(|o| o.contains("\"y\": 2"))
         );
+        let rows = s.rows(0, 100);
+        assert_eq!(rows.first().map(|e| e.kind), Some("ExecutionStarted"));
+        assert_eq!(rows.last().map(|e| e.kind), Some("ExecutionSucceeded"));
+        assert_eq!(rows.len() as u32, v.recorded);
+        let marks: Vec<(&str, &str)> = v
+            .overlay
+            .states
+            .iter()
+            .map(|m| (&*m.path, m.mark.class()))
+            .collect();
+        assert_eq!(marks, [("T", "succeeded"), ("P", "succeeded")]);
+        // Back to the start and forward again: the recorded range stays.
+        assert!(s.seek(0));
+        let v0 = s.view(None);
+        assert_eq!((v0.event, v0.recorded), (0, v.recorded));
+        assert!(v0.overlay.states.is_empty());
     }
 
     #[test]
     fn a_caught_failure_and_bad_mocks_are_reported() {
         let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}],"End":true},"F":{"Type":"Fail","Error":"Boom"}}}"#;
-        let v = run_text(def, "{}", r#"{"T":{"Throw":{"Error":"E","Cause":"c"}}}"#);
-        assert_eq!(v.status, "FAILED", "{v:?}");
-        assert_eq!(v.error.as_deref(), Some("Boom"));
+        let mut s =
+            session(def, "{}", r#"{"T":{"Throw":{"Error":"E","Cause":"c"}}}"#).expect("starts");
+        s.run_slice(u32::MAX);
+        let v = s.view(None);
+        assert_eq!(v.run.status, "FAILED", "{v:?}");
+        assert_eq!(v.run.error.as_deref(), Some("Boom"));
+        assert_eq!(v.overlay.mark("T"), Some(asl_core::inspect::Mark::Caught));
         assert_eq!(
-            v.states.first(),
-            Some(&("T".into(), StateStatus::Caught)),
-            "{v:?}"
+            session(def, "{", "{}").err().map(|r| r.status),
+            Some("INVALID".into())
         );
-        assert_eq!(run_text(def, "{", "{}").status, "INVALID");
-        assert_eq!(run_text(def, "{}", "[1]").status, "INVALID");
+        assert_eq!(
+            session(def, "{}", "[1]").err().map(|r| r.status),
+            Some("INVALID".into())
+        );
+    }
+
+    #[test]
+    fn a_paused_task_is_answered_and_continues() {
+        let mut s = session(TASK_PASS, "{}", "{}").expect("starts");
+        assert_eq!(s.run_slice(u32::MAX), asl_core::exec::RunStop::Paused);
+        let v = s.view(None);
+        assert_eq!(v.run.status, "PAUSED");
+        let token = v.pending[0].token.clone();
+        assert_eq!(
+            s.answer(
+                &token,
+                Answer::Result(Ok(Value::parse(r#"{"ok":1}"#).expect("json")))
+            ),
+            Ok("accepted".into())
+        );
+        s.run_slice(u32::MAX);
+        assert_eq!(
+            s.view(None).run.output.as_deref(),
+            Some("{\n  \"ok\": 1\n}")
+        );
+        assert!(s.answer("nope", Answer::Expire).is_err());
     }
 }

@@ -46,6 +46,22 @@ const SOURCES: &[(&str, &str)] = &[
         "jsonata-variables",
         include_str!("../examples/jsonata-variables.json"),
     ),
+    (
+        "standard-vs-express-loop",
+        include_str!("../examples/standard-vs-express-loop.json"),
+    ),
+    (
+        "payload-grows",
+        include_str!("../examples/payload-grows.json"),
+    ),
+    (
+        "retries-multiply",
+        include_str!("../examples/retries-multiply.json"),
+    ),
+    (
+        "polling-cost-secrets",
+        include_str!("../examples/polling-cost-secrets.json"),
+    ),
 ];
 
 /// The id of the example a first visit opens.

@@ -1,32 +1,46 @@
-//! The results pane: tabs for the execution's Input, the task Mocks, the Output and the event
-//! History. Input and mocks are edited here; output and history show what the core's execution
-//! returned.
+//! The results pane: tabs for the execution's Input, the task Mocks, the Inspect view of a
+//! state's visits, the Output and the event History. Input and mocks are edited here; the rest
+//! shows what the core's execution returned at the stepper's current event. The History list is
+//! windowed (only the rows in view exist in the DOM), so a 25,000-event run scrolls and steps
+//! without rebuilding thousands of rows.
 
 use std::sync::Arc;
 
 use asl_core::model::StateMachine;
 use leptos::prelude::*;
 
-use crate::core_api::RunView;
-use crate::editor::Editor;
+use crate::core_api::{RunView, Settings};
+use crate::editor::{Editor, Goto};
 use crate::highlight;
+use crate::inspector::InspectPane;
 use crate::mocks_form::{MocksPane, MocksView};
+use crate::run_report::RunReport;
+use crate::stepper_bar::clock;
+use crate::stepping::Stepper;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Tab {
     Input,
     Mocks,
+    Inspect,
     Output,
     History,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Input, Tab::Mocks, Tab::Output, Tab::History];
+    const ALL: [Tab; 5] = [
+        Tab::Input,
+        Tab::Mocks,
+        Tab::Inspect,
+        Tab::Output,
+        Tab::History,
+    ];
 
     fn label(self) -> &'static str {
         match self {
             Tab::Input => "Input",
             Tab::Mocks => "Mocks",
+            Tab::Inspect => "Inspect",
             Tab::Output => "Output",
             Tab::History => "History",
         }
@@ -36,6 +50,7 @@ impl Tab {
         match self {
             Tab::Input => "input",
             Tab::Mocks => "mocks",
+            Tab::Inspect => "inspect",
             Tab::Output => "output",
             Tab::History => "history",
         }
@@ -50,6 +65,12 @@ pub fn ResultsPane(
     run: Signal<Option<RunView>>,
     /// The last definition without errors (the mocks form lists its Task states).
     machine: Signal<Option<Arc<StateMachine>>>,
+    stepper: Stepper,
+    /// Set before the mocks change to keep the session (a paused task's answer saved as a mock).
+    keep_session: StoredValue<bool>,
+    definition: RwSignal<String>,
+    settings: RwSignal<Settings>,
+    goto: RwSignal<Option<Goto>>,
 ) -> impl IntoView {
     let mocks_view = RwSignal::new(MocksView::Form);
     view! {
@@ -87,8 +108,14 @@ pub fn ResultsPane(
                     Tab::Mocks => {
                         view! { <MocksPane mocks=mocks machine=machine view=mocks_view /> }.into_any()
                     }
-                    Tab::Output => view! { <Output run=run /> }.into_any(),
-                    Tab::History => view! { <History run=run /> }.into_any(),
+                    Tab::Inspect => view! { <InspectPane stepper=stepper mocks=mocks keep_session=keep_session /> }.into_any(),
+                    Tab::Output => view! {
+                        <div class="output-tab">
+                            <Output run=run />
+                            <RunReport stepper=stepper definition=definition settings=settings goto=goto/>
+                        </div>
+                    }.into_any(),
+                    Tab::History => view! { <History stepper=stepper /> }.into_any(),
                 }}
             </div>
         </section>
@@ -120,7 +147,7 @@ fn Output(run: Signal<Option<RunView>>) -> impl IntoView {
             <div class="output" data-testid="output-panel">
                 <div class="output-head">
                     <StatusBadge status=r.status.clone() />
-                    <span class="muted">{format!("{} events", r.events.len())}</span>
+                    <span class="muted">{format!("{} events", r.event_count)}</span>
                 </div>
                 {r.error.map(|e| view! {
                     <div class="run-error" data-testid="run-error">
@@ -138,59 +165,95 @@ fn Output(run: Signal<Option<RunView>>) -> impl IntoView {
     }
 }
 
-/// The run's event history, in AWS's shape: one row per event, details expandable.
+/// Height of one History row, px (the window's arithmetic depends on it; the CSS sets it too).
+const ROW_PX: f64 = 26.0;
+
+/// The recorded history, windowed: rows up to the current event are solid, later ones (after
+/// stepping back) faded; the current one is highlighted and kept in view. Clicking a row goes
+/// to that event and inspects its state's visit; its JSON (AWS's shape) shows below.
 #[component]
-fn History(run: Signal<Option<RunView>>) -> impl IntoView {
-    move || {
-        match run.get() {
-        None => view! {
-            <div class="placeholder" data-testid="history-panel">
-                <p>"No run yet."</p>
-            </div>
+fn History(stepper: Stepper) -> impl IntoView {
+    let wrap = NodeRef::<leptos::html::Div>::new();
+    let scroll = RwSignal::new(0.0f64);
+    let height = RwSignal::new(360.0f64);
+    let recorded = move || {
+        stepper
+            .view
+            .with(|v| v.as_ref().map_or(0, |v| v.recorded as usize))
+    };
+    let current = move || stepper.view.with(|v| v.as_ref().map_or(0, |v| v.event));
+    // The current event's row stays in the middle as the cursor moves: the scroll position is a
+    // function of the cursor, so stepping on and back again shows exactly the same rows.
+    Effect::new(move |_| {
+        let e = current() as f64;
+        if let Some(el) = wrap.get() {
+            let top = (e - 1.0).max(0.0) * ROW_PX;
+            let h = el.client_height() as f64;
+            height.set(h.max(ROW_PX));
+            el.set_scroll_top((top - (h - ROW_PX) / 2.0).max(0.0).round() as i32);
+            scroll.set(el.scroll_top() as f64);
         }
-        .into_any(),
-        Some(r) => view! {
-            <div class="history-wrap" data-testid="history-panel">
-                <table class="history">
-                    <thead>
-                        <tr>
-                            <th>"ID"</th>
-                            <th>"Type"</th>
-                            <th>"State"</th>
-                            <th>"Time"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {r.events
-                            .into_iter()
-                            .map(|e| {
-                                let kind_class = if e.kind.ends_with("Failed") || e.kind.ends_with("TimedOut") {
-                                    "ev-type ev-bad"
-                                } else if e.kind.ends_with("Succeeded") {
-                                    "ev-type ev-ok"
-                                } else {
-                                    "ev-type"
-                                };
-                                view! {
-                                    <tr data-testid="history-row">
-                                        <td class="ev-id">{e.id}</td>
-                                        <td>
-                                            <details>
-                                                <summary class=kind_class>{e.kind}</summary>
-                                                <pre class="json" inner_html=highlight::to_html(&e.json)></pre>
-                                            </details>
-                                        </td>
-                                        <td class="ev-state">{e.path}</td>
-                                        <td class="ev-time">{format!("+{:.3} s", e.elapsed_ms as f64 / 1000.0)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+    });
+    let rows = move || {
+        let first = (scroll.get() / ROW_PX) as usize;
+        let from = first.saturating_sub(10);
+        let to = first + (height.get() / ROW_PX) as usize + 10;
+        let _ = stepper.view.with(|v| v.as_ref().map(|v| v.recorded));
+        (
+            from,
+            stepper
+                .with_session(|s| s.rows(from, to))
+                .unwrap_or_default(),
+        )
+    };
+    let selected_json = move || {
+        stepper
+            .event
+            .get()
+            .and_then(|id| stepper.with_session(|s| s.event_json(id)).flatten())
+    };
+    view! {
+        <div class="history-pane" data-testid="history-panel">
+            {move || (recorded() == 0).then(|| view! { <p class="placeholder">"No run yet: press → to step, or ▶ Run."</p> })}
+            <div class="history-head"><span>"ID"</span><span>"Type"</span><span>"State"</span><span>"Time"</span></div>
+            <div class="history-wrap" node_ref=wrap on:scroll=move |_| {
+                if let Some(el) = wrap.get() { scroll.set(el.scroll_top() as f64); height.set(el.client_height() as f64); }
+            }>
+                <div class="history-spacer" style=move || format!("height:{}px", recorded() as f64 * ROW_PX)>
+                    {move || {
+                        let (from, rows) = rows();
+                        let cur = current();
+                        view! {
+                            <div class="history-rows" style=format!("transform:translateY({}px)", from as f64 * ROW_PX)>
+                                {rows.into_iter().map(|e| {
+                                    let kind_class = if e.kind.ends_with("Failed") || e.kind.ends_with("TimedOut") {
+                                        "ev-type ev-bad"
+                                    } else if e.kind.ends_with("Succeeded") {
+                                        "ev-type ev-ok"
+                                    } else {
+                                        "ev-type"
+                                    };
+                                    let id = e.id;
+                                    view! {
+                                        <div class="history-row" data-testid="history-row" data-event=id
+                                            class:current={id == cur} class:future={id > cur}
+                                            class:selected=move || stepper.event.get() == Some(id)
+                                            on:click=move |_| stepper.go_to_event(id)>
+                                            <span class="ev-id">{id}</span>
+                                            <span class=kind_class data-testid="history-type">{e.kind}</span>
+                                            <span class="ev-state">{e.path}</span>
+                                            <span class="ev-time">{clock(e.elapsed_ms)}</span>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }
+                    }}
+                </div>
             </div>
-        }
-        .into_any(),
-    }
+            {move || selected_json().map(|j| view! {
+                <pre class="json event-json" data-testid="event-json" inner_html=highlight::to_html(&j)></pre>
+            })}
+        </div>
     }
 }

@@ -11,6 +11,10 @@ pub enum Key {
     Mocks,
     Example,
     Theme,
+    /// STANDARD or EXPRESS.
+    WorkflowType,
+    /// Lint codes silenced in this session, comma-separated.
+    AllowedLints,
 }
 
 impl Key {
@@ -21,6 +25,8 @@ impl Key {
             Key::Mocks => "asl-playground.mocks",
             Key::Example => "asl-playground.example",
             Key::Theme => "asl-playground.theme",
+            Key::WorkflowType => "asl-playground.workflow-type",
+            Key::AllowedLints => "asl-playground.allowed-lints",
         }
     }
 }

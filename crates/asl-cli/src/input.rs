@@ -30,6 +30,15 @@ pub(crate) fn usage_error(msg: String) -> ExitCode {
 /// Reads and validates a definition; prints its errors (and, with `warnings`, its warnings) as
 /// `FILE:LINE:COL: error[CODE]: …` and returns `None` when it cannot be used.
 pub(crate) fn load_definition(path: &Path, warnings: bool) -> Option<StateMachine> {
+    load_definition_with(path, warnings, &asl_core::LoadOptions::default()).map(|(m, _)| m)
+}
+
+/// [`load_definition`] for a workflow type (and lints, per `options`); also returns the text.
+pub(crate) fn load_definition_with(
+    path: &Path,
+    warnings: bool,
+    options: &asl_core::LoadOptions,
+) -> Option<(StateMachine, String)> {
     let name = path.display().to_string();
     let text = match read(path) {
         Ok(t) => t,
@@ -38,7 +47,7 @@ pub(crate) fn load_definition(path: &Path, warnings: bool) -> Option<StateMachin
             return None;
         }
     };
-    let loaded = asl_core::load(&text);
+    let loaded = asl_core::load_with(&text, options);
     let usable = !loaded.has_errors() && loaded.machine.is_some();
     for d in &loaded.diagnostics {
         if d.is_error() || (warnings && usable) {
@@ -51,7 +60,12 @@ pub(crate) fn load_definition(path: &Path, warnings: bool) -> Option<StateMachin
         }
         return None;
     }
-    loaded.machine
+    loaded.machine.map(|m| (m, text))
+}
+
+/// `--type STANDARD|EXPRESS` (case-insensitive).
+pub(crate) fn parse_type(s: &str) -> Result<asl_core::WorkflowType, String> {
+    s.parse()
 }
 
 /// Reads a JSON file (`what` names it in the diagnostic, which carries `FILE:LINE:COL`).

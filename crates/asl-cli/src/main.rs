@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod input;
+mod inspect;
 mod render;
 mod run;
 mod test_cmd;

@@ -1,9 +1,13 @@
 //! `asl render DEFINITION [-o FILE.svg] [--theme light|dark|auto]`: draw a definition as an SVG graph.
 //!
-//! Contract: the SVG goes to stdout (or to `-o FILE`); `DEFINITION` may be `-` for stdin. Exit 0 when
-//! drawn. Exit 2, with one `FILE:LINE:COL: error[CODE]: message` line per problem on stderr and no
-//! SVG, when the definition is not valid ASL or cannot be read; warnings are printed the same way
-//! but do not stop the drawing. Exit 1 when the output file cannot be written.
+//! Contract: the SVG goes to stdout (or to `-o FILE`); `DEFINITION` may be `-` for stdin. It always
+//! draws what it can: whenever the text is a JSON object with `States`, the SVG is written and the
+//! exit status is 0, even when the definition has errors. Every diagnostic (errors and warnings)
+//! goes to stderr as `FILE:LINE:COL: error[CODE]: message`; in the drawing, states with problems
+//! have the class `has-error`/`has-warning` and the messages on hover, and a transition to a
+//! missing state dangles (see `asl_graph::svg`). So `render` is not a validity check: use
+//! `asl validate` for that. Exit 2, with no SVG, when there is nothing to draw: the file cannot be
+//! read, or the text is not a JSON object with `States`. Exit 1 when the output cannot be written.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,22 +37,39 @@ enum ThemeArg {
 }
 
 pub fn main(args: Args) -> ExitCode {
-    // Errors are printed as `FILE:LINE:COL: error[CODE]: message`; nothing is drawn for them.
-    let Some(machine) = input::load_definition(&args.definition, true) else {
-        return ExitCode::from(2);
+    let name = args.definition.display().to_string();
+    let text = match input::read(&args.definition) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("asl: cannot read {name}: {e}");
+            return ExitCode::from(2);
+        }
     };
+    let loaded = asl_core::load(&text);
+    for d in &loaded.diagnostics {
+        eprintln!("{name}:{d}");
+    }
+    let has_states = asl_core::syntax::parse(&text)
+        .ok()
+        .is_some_and(|root| root.get("States").is_some());
+    if !has_states {
+        if loaded.diagnostics.is_empty() || loaded.machine.is_some() {
+            eprintln!("asl: {name}: not a state machine definition (no `States`): nothing to draw");
+        }
+        return ExitCode::from(2);
+    }
     let theme = match args.theme {
         ThemeArg::Light => Theme::Light,
         ThemeArg::Dark => Theme::Dark,
         ThemeArg::Auto => Theme::Auto,
     };
-    let svg = asl_graph::render_svg(
-        &machine,
-        &RenderOptions {
-            theme,
-            ..RenderOptions::default()
-        },
-    );
+    let opts = RenderOptions {
+        theme,
+        ..RenderOptions::default()
+    };
+    let Some(svg) = asl_graph::render_loaded(&loaded, &opts) else {
+        return ExitCode::from(2);
+    };
     let written = match &args.output {
         Some(path) => {
             std::fs::write(path, svg.as_bytes()).map_err(|e| (path.display().to_string(), e))

@@ -1,6 +1,16 @@
 //! `asl run DEFINITION [--input FILE|-] [--mocks FILE [--state-machine NAME] [--test-case CASE]]
-//! [--unmocked fail|echo|ask] [--history] [--seed N] [--export-mocks FILE]`: execute locally
+//! [--unmocked fail|echo|ask] [--history] [--seed N] [--export-mocks FILE] [--type STANDARD|EXPRESS]
+//! [--cost [--executions-per-month N] [--prices FILE]] [--lint [--allow CODE]…]`: execute locally
 //! (`--export-mocks` also writes the mocks in use as a Step Functions Local MockConfigFile).
+//!
+//! `--type` runs with that workflow type's limits (Standard: 25,000 history events, one year;
+//! Express: five minutes, then TIMED_OUT with States.Timeout) and validation; the result says
+//! `"workflowType"` and `"delivery"` (exactly-once / at-least-once; for Express,
+//! `"mustBeIdempotent"`: the tasks whose effect repeats if the execution runs twice). `--cost` adds `"cost"` (the
+//! `asl_core::cost::CostReport`: Standard vs Express for this run and for N runs a month) and
+//! prints it readably on stderr. `--lint` adds `"lints"` (the definition's lints and the run's:
+//! payload near 256 KiB, secrets in the input, cost hot spots) and prints them on stderr as
+//! `FILE:LINE:COL: warning[CODE]: message`; `--allow CODE` silences one.
 //!
 //! Output contract (tooling relies on it): one JSON object on stdout,
 //! `{"status": "SUCCEEDED"|"FAILED"|"TIMED_OUT", "output": …, "error": …, "cause": …,
@@ -36,7 +46,10 @@ use asl_core::exec::{ExecOptions, Execution, Limits, PendingTask, Status, integr
 use asl_core::mock::{MockConfig, MockFile, MockOutcome, MockSequence, Mocks};
 use asl_core::value::Value;
 
-use crate::input::{load_definition, read_json, read_mock_file, usage_error};
+use asl_core::WorkflowType;
+use asl_core::lint::LintOptions;
+
+use crate::input::{load_definition_with, read_json, read_mock_file, usage_error};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -68,14 +81,41 @@ pub struct Args {
     /// {"Throw": {"Error": …, "Cause": …}}, {"Heartbeat": true} or {"TimeOut": true}).
     #[arg(long, value_name = "MODE", default_value = "fail", value_parser = ["fail", "echo", "ask"])]
     pub unmocked: String,
-    /// Maximum state transitions before the execution fails (stops endless loops).
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
-    pub max_transitions: u64,
+    /// Maximum state transitions before the execution fails (stops endless loops); default
+    /// 100,000 (STANDARD) or 500,000 (EXPRESS, which has no history quota).
+    #[arg(long, value_name = "N")]
+    pub max_transitions: Option<u64>,
     /// Also write the mocks in use as an AWS Step Functions Local MockConfigFile (state machine
     /// `--state-machine`, default "StateMachine"; test case `--test-case`, default "Default"):
     /// resource mocks become mocks of the states using them.
     #[arg(long, value_name = "FILE")]
     pub export_mocks: Option<PathBuf>,
+    /// Show a state's visits stage by stage (InputPath → Parameters → result → ResultSelector →
+    /// ResultPath → OutputPath, with retries and catches): STATE is a state name or path
+    /// (`Par/1/Inner`), `#N` picks its N-th visit. Readable text on stderr, and `"inspect"`
+    /// in the JSON on stdout. Repeatable.
+    #[arg(long, value_name = "STATE[#N]")]
+    pub inspect: Vec<String>,
+    /// Workflow type: STANDARD (default) or EXPRESS; sets the limits and validation.
+    #[arg(long = "type", value_name = "TYPE", default_value = "STANDARD", value_parser = crate::input::parse_type)]
+    pub workflow_type: WorkflowType,
+    /// Estimate the bill of this run, Standard vs Express (`"cost"` in the JSON; text on stderr).
+    #[arg(long)]
+    pub cost: bool,
+    /// Executions a month for the monthly figures of `--cost`.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub executions_per_month: u64,
+    /// Prices for `--cost` (and the cost lint) instead of the us-east-1 defaults: a JSON object
+    /// with any of `region`, `asOf`, `perTransition`, `freeTransitionsPerMonth`, `perRequest`,
+    /// `gbHourTiers` ([[GB-hours, $ per GB-hour], …]).
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Run the lints (definition and run): `"lints"` in the JSON, warnings on stderr.
+    #[arg(long)]
+    pub lint: bool,
+    /// Silence a lint by its code (repeatable), e.g. `--allow SECRET_IN_INPUT`.
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
 }
 
 fn load_mocks(args: &Args) -> Result<Mocks, String> {
@@ -293,17 +333,23 @@ pub(crate) fn summary(
     out
 }
 
-pub(crate) fn options(seed: u64, mocks: Mocks, max_transitions: u64, history: bool) -> ExecOptions {
+pub(crate) fn options(
+    seed: u64,
+    mocks: Mocks,
+    max_transitions: Option<u64>,
+    history: bool,
+    ty: WorkflowType,
+) -> ExecOptions {
     ExecOptions {
         env: Env {
             seed,
             ..Env::default()
         },
         mocks: Arc::new(mocks),
-        limits: Limits {
-            max_transitions,
+        limits: ty.limits(Limits {
+            max_transitions: max_transitions.unwrap_or(ty.default_max_transitions()),
             ..Limits::default()
-        },
+        }),
         record_history: history,
         record_stages: false,
         ..ExecOptions::default()
@@ -311,7 +357,29 @@ pub(crate) fn options(seed: u64, mocks: Mocks, max_transitions: u64, history: bo
 }
 
 pub fn main(args: Args) -> ExitCode {
-    let Some(machine) = load_definition(&args.definition, false) else {
+    let ty = args.workflow_type;
+    let mut lint_options = LintOptions {
+        workflow_type: ty,
+        ..LintOptions::default()
+    };
+    if let Err(e) = lint_options.allow_names(args.allow.iter().map(String::as_str)) {
+        return usage_error(e);
+    }
+    if let Some(path) = &args.prices {
+        match read_json(path, "prices").and_then(|v| {
+            serde_json::from_str::<asl_core::cost::Prices>(&v.to_json_string())
+                .map_err(|e| format!("{}: prices: {e}", path.display()))
+        }) {
+            Ok(p) => lint_options.prices = p,
+            Err(e) => return usage_error(e),
+        }
+    }
+    let load_options = asl_core::LoadOptions {
+        workflow_type: ty,
+        lints: args.lint,
+        lint: lint_options.clone(),
+    };
+    let Some((machine, text)) = load_definition_with(&args.definition, false, &load_options) else {
         return ExitCode::from(2);
     };
     let input = match &args.input {
@@ -342,13 +410,65 @@ pub fn main(args: Args) -> ExitCode {
             return usage_error(format!("cannot write {}: {e}", out.display()));
         }
     }
-    let options = options(args.seed, mocks, args.max_transitions, args.history);
+    let record = args.history || !args.inspect.is_empty() || args.cost || args.lint;
+    let mut options = options(args.seed, mocks, args.max_transitions, record, ty);
+    let run_input = input.clone();
+    // The stages are what --inspect shows (they also appear as `inspectionData` with --history).
+    options.record_stages = !args.inspect.is_empty();
     let mut exec = Execution::start(Arc::new(machine), input, options);
     let status = match drive(&mut exec, Unmocked::parse(&args.unmocked), args.seed) {
         Ok(s) => s,
         Err(e) => return usage_error(e),
     };
     let mut out = summary(&status, &exec);
+    out.insert("workflowType".into(), ty.as_str().into());
+    let mut delivery = serde_json::to_value(ty.delivery()).unwrap_or_default();
+    if ty == WorkflowType::Express
+        && let Some(d) = delivery.as_object_mut()
+    {
+        // Where at-least-once bites: tasks whose effect repeats if the execution runs twice.
+        let risks = asl_core::workflow::repeat_sensitive_tasks(exec.machine());
+        d.insert(
+            "mustBeIdempotent".into(),
+            serde_json::to_value(risks).unwrap_or_default(),
+        );
+    }
+    out.insert("delivery".into(), delivery);
+    if args.cost {
+        let report = asl_core::cost::estimate(
+            exec.machine(),
+            exec.history(),
+            exec.transitions(),
+            ty,
+            text.len() as u64,
+            args.executions_per_month,
+            &lint_options.prices,
+        );
+        eprint!("{}", report.to_text());
+        out.insert(
+            "cost".into(),
+            serde_json::to_value(&report).unwrap_or_default(),
+        );
+    }
+    if args.lint {
+        let name = args.definition.display().to_string();
+        let lints = asl_core::lint::all_lints(&text, &exec, &run_input, &lint_options);
+        for d in &lints {
+            eprintln!("{name}:{d}");
+        }
+        out.insert(
+            "lints".into(),
+            serde_json::to_value(&lints).unwrap_or_default(),
+        );
+    }
+    if !args.inspect.is_empty() {
+        match crate::inspect::inspect(&exec, &args.inspect) {
+            Ok(value) => {
+                out.insert("inspect".into(), value);
+            }
+            Err(e) => return usage_error(e),
+        }
+    }
     if args.history {
         out.insert(
             "events".into(),

@@ -50,9 +50,13 @@ pub struct Args {
     /// Seed for randomness (States.MathRandom, States.UUID, retry jitter).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
-    /// Maximum state transitions per case before it fails (stops endless loops).
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
-    pub max_transitions: u64,
+    /// Maximum state transitions per case before it fails (stops endless loops); default
+    /// 100,000 (STANDARD) or 500,000 (EXPRESS).
+    #[arg(long, value_name = "N")]
+    pub max_transitions: Option<u64>,
+    /// Workflow type: STANDARD (default) or EXPRESS; sets the limits and validation.
+    #[arg(long = "type", value_name = "TYPE", default_value = "STANDARD", value_parser = crate::input::parse_type)]
+    pub workflow_type: asl_core::WorkflowType,
 }
 
 /// What `--expect` says about one case.
@@ -212,7 +216,11 @@ pub fn main(args: Args) -> ExitCode {
         Ok(m) => m.clone(),
         Err(e) => return input::usage_error(format!("{}: {e}", args.mock_config.display())),
     };
-    let Some(machine) = input::load_definition(&args.definition, false) else {
+    let load = asl_core::LoadOptions {
+        workflow_type: args.workflow_type,
+        ..asl_core::LoadOptions::default()
+    };
+    let Some((machine, _)) = input::load_definition_with(&args.definition, false, &load) else {
         return ExitCode::from(2);
     };
     let input = match &args.input {
@@ -264,7 +272,13 @@ pub fn main(args: Args) -> ExitCode {
         let case_input = expect
             .and_then(|e| e.input.clone())
             .unwrap_or_else(|| input.clone());
-        let options = run::options(args.seed, mocks, args.max_transitions, false);
+        let options = run::options(
+            args.seed,
+            mocks,
+            args.max_transitions,
+            false,
+            args.workflow_type,
+        );
         let mut exec: Execution = prepared.start(case_input, options);
         let status = match run::drive(&mut exec, unmocked, args.seed) {
             Ok(s) => s,

@@ -4,7 +4,9 @@
 //! one line per diagnostic, `FILE:LINE:COL: error[CODE]: message` (or `warning[CODE]`), lines and
 //! columns 1-based with columns counted in characters, then one summary line. Exit status: 0 when
 //! no file has an error (warnings are fine), 1 when any has, 2 when a file cannot be read (that
-//! wins over 1). Checking itself lives in `asl_core::load`; this module only reads files and prints.
+//! wins over 1). Checking itself lives in `asl_core::load_with` (with `--type` and the lints,
+//! silenced per `--allow CODE` or all with `--no-lints`; a lint's JSON carries its quick `fix`
+//! when it has one); this module only reads files and prints.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -17,8 +19,11 @@ use asl_core::{Code, Severity};
 pub struct Args {
     /// State machine definitions (JSON files as you would paste them into the AWS console); `-`
     /// reads standard input.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "explain", value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Print a lint's (or any code's) explanation and AWS documentation link, then exit.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
     /// Output format: `text` (one line per problem) or `json` (one JSON object per file, with
     /// JSON pointers and end positions).
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
@@ -26,6 +31,16 @@ pub struct Args {
     /// Do not print warnings (they still never affect the exit status).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Workflow type the definitions are checked as: STANDARD (default) or EXPRESS (which
+    /// rejects the `.sync` and `.waitForTaskToken` integration patterns).
+    #[arg(long = "type", value_name = "TYPE", default_value = "STANDARD", value_parser = crate::input::parse_type)]
+    pub workflow_type: asl_core::WorkflowType,
+    /// Silence a lint by its code (repeatable), e.g. `--allow SECRET_IN_DEFINITION`.
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
+    /// Do not run the lints (pitfall warnings), only AWS's rules and the graph checks.
+    #[arg(long)]
+    pub no_lints: bool,
 }
 
 /// The list of codes for `asl validate --help`.
@@ -33,7 +48,9 @@ static CODES_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let mut s = String::from(
         "Examples:\n  asl validate machine.asl.json\n  asl validate --format json definitions/*.json\n\n\
          Output: FILE:LINE:COL: error[CODE]: message, then a summary line.\n\
-         Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read.\n\n\
+         Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read.\n\
+         Lints (pitfall warnings) run too: silence one with --allow CODE, all with --no-lints;\n\
+         --explain CODE prints a lint's explanation and AWS docs link.\n\n\
          Diagnostic codes (AWS ValidateStateMachineDefinition names where AWS has one):\n",
     );
     for code in Code::ALL {
@@ -51,7 +68,47 @@ static CODES_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     s
 });
 
+/// `--explain CODE`: the lint registry's paragraph and link (or the code's description).
+fn explain(name: &str) -> ExitCode {
+    let Some(code) = Code::from_name(name) else {
+        return crate::input::usage_error(format!("\"{name}\" is not a diagnostic code"));
+    };
+    match asl_core::lint::registry::info(code) {
+        Some(l) => println!(
+            "{} ({}, warning{}): {}\n\n{}\n\n{}",
+            code,
+            l.title,
+            if l.after_run {
+                ", after a run: asl run --lint"
+            } else {
+                ""
+            },
+            code.description(),
+            l.explanation,
+            l.docs_url
+        ),
+        None => println!(
+            "{} ({}): {}",
+            code,
+            code.severity().as_str(),
+            code.description()
+        ),
+    }
+    ExitCode::SUCCESS
+}
+
 pub fn main(args: Args) -> ExitCode {
+    if let Some(name) = &args.explain {
+        return explain(name);
+    }
+    let mut options = asl_core::LoadOptions::for_type(args.workflow_type);
+    options.lints = !args.no_lints;
+    if let Err(e) = options
+        .lint
+        .allow_names(args.allow.iter().map(String::as_str))
+    {
+        return crate::input::usage_error(e);
+    }
     let mut out = std::io::stdout().lock();
     let (mut errors, mut warnings, mut unreadable) = (0usize, 0usize, 0usize);
     let mut json_reports = Vec::new();
@@ -65,7 +122,7 @@ pub fn main(args: Args) -> ExitCode {
                 continue;
             }
         };
-        let loaded = asl_core::load(&text);
+        let loaded = asl_core::load_with(&text, &options);
         for d in &loaded.diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,

@@ -1,6 +1,7 @@
 //! `asl render` run as a real binary: the SVG matches the golden file byte for byte, `-o` and
-//! `--theme` work, and an invalid definition exits 2 with a `FILE:LINE:COL: error[CODE]: message`
-//! line and no SVG.
+//! `--theme` work, a definition with errors is still drawn (exit 0, diagnostics on stderr as
+//! `FILE:LINE:COL: error[CODE]: message`, broken states marked), and text with nothing to draw
+//! exits 2 with located diagnostics and no SVG.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -55,7 +56,36 @@ fn writes_the_dark_theme_to_a_file() {
 }
 
 #[test]
-fn invalid_definitions_exit_2_with_located_diagnostics() {
+fn definitions_with_errors_are_drawn_with_diagnostics_on_stderr() {
+    let file = std::env::temp_dir().join(format!("asl-render-broken-{}.json", std::process::id()));
+    let text = "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Next\": \"Nope\"},\n  \"B\": {\"Type\": \"Wait\", \"Seconds\": \"soon\", \"End\": true}}}";
+    std::fs::write(&file, text).expect("write definition");
+    let out = asl().arg("render").arg(&file).output().expect("run asl");
+    let _ = std::fs::remove_file(&file);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let svg = String::from_utf8_lossy(&out.stdout);
+    assert!(svg.starts_with("<svg "), "the SVG is written");
+    for state in ["A", "B"] {
+        assert!(
+            svg.contains(&format!(r#"data-state="{state}""#)),
+            "{state} drawn"
+        );
+    }
+    assert!(svg.contains(r#"data-missing="Nope""#) && svg.contains("asl-edge-dangling"));
+    assert!(svg.matches("has-error").count() >= 2, "both states marked");
+    let located = |code: &str, line: u32| {
+        err.lines().any(|l| {
+            l.starts_with(&format!("{}:{line}:", file.display()))
+                && l.contains(&format!(": error[{code}]: "))
+        })
+    };
+    assert!(located("MISSING_TRANSITION_TARGET", 2), "{err}");
+    assert!(err.lines().any(|l| l.contains("Seconds")), "{err}");
+}
+
+#[test]
+fn nothing_to_draw_exits_2_with_located_diagnostics() {
     let dir = std::env::temp_dir();
     // (name, text, code, expected LINE:COL if pinned)
     let cases = [
@@ -65,12 +95,8 @@ fn invalid_definitions_exit_2_with_located_diagnostics() {
             "INVALID_JSON_DESCRIPTION",
             Some((4, 1)),
         ),
-        (
-            "bad-target",
-            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Nope\"}}}",
-            "MISSING_TRANSITION_TARGET",
-            None,
-        ),
+        ("not-an-object", "[1, 2]", "", None),
+        ("no-states", "{\"StartAt\": \"A\"}", "", None),
     ];
     for (name, text, code, at) in cases {
         let file = dir.join(format!("asl-render-{name}-{}.json", std::process::id()));
@@ -81,8 +107,12 @@ fn invalid_definitions_exit_2_with_located_diagnostics() {
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
         assert!(
             out.stdout.is_empty(),
-            "{name}: no SVG for an invalid definition"
+            "{name}: no SVG when there is nothing to draw"
         );
+        assert!(!err.trim().is_empty(), "{name}: says why");
+        if code.is_empty() {
+            continue;
+        }
         let line = err
             .lines()
             .find(|l| l.contains(code))

@@ -158,3 +158,63 @@ fn runs_a_step_functions_local_mock_config_test_case() {
     );
     assert_eq!(run("Missing").status.code(), Some(2));
 }
+
+#[test]
+fn inspect_prints_a_visits_stages_and_retries() {
+    let def = scratch("inspect.asl.json", DEF);
+    let input = scratch("inspect.input.json", r#"{"x":1}"#);
+    let mocks = scratch(
+        "inspect.mocks.json",
+        r#"{"T":{"0":{"Throw":{"Error":"Flaky","Cause":"c"}},"1":{"Return":{"y":2}}}}"#,
+    );
+    let (d, i, m) = (
+        def.to_str().expect("path"),
+        input.to_str().expect("path"),
+        mocks.to_str().expect("path"),
+    );
+    let out = asl(&["run", d, "--input", i, "--mocks", m, "--inspect", "T#1"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let visit = &v["inspect"][0];
+    assert_eq!(visit["path"], "T");
+    assert_eq!(visit["outcome"], "succeeded");
+    assert_eq!(visit["attempts"][0]["error"], "Flaky");
+    assert_eq!(visit["attempts"][0]["retryIndex"], 0);
+    assert_eq!(visit["attempts"][0]["retryBackoffIntervalSeconds"], 1.0);
+    let names: Vec<&str> = visit["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "input",
+            "afterInputPath",
+            "afterParameters",
+            "result",
+            "afterResultSelector",
+            "afterResultPath",
+            "output"
+        ]
+    );
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("== T #1: Task Succeeded"), "{text}");
+    assert!(
+        text.contains("afterResultPath ← ResultPath $.r   [+/x +/r -/y]"),
+        "{text}"
+    );
+    assert!(text.contains("retried by Retry[0] after 1s"), "{text}");
+    // A missing visit or state is a usage error (exit 2) that says what exists.
+    let out = asl(&["run", d, "--input", i, "--mocks", m, "--inspect", "T#3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has 1 visit(s)"));
+    let out = asl(&["run", d, "--inspect", "Nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}

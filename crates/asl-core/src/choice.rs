@@ -1,7 +1,11 @@
 //! Choice rules: evaluating a [`Condition`] against a state's input.
 //!
 //! Owns the comparison semantics AWS applies: a comparison whose `Variable` holds a value of the
-//! wrong type is simply false (never an error); strings compare by UTF-16 code units (as Java's
+//! wrong type is simply false (never an error), but a `Variable` (or `…Path` operand) that matches
+//! nothing is `States.Runtime` (`Invalid path '$.x': The choice state's condition path references
+//! an invalid value.`) for every operator except `IsPresent`, type tests included and even when the
+//! state has a `Default` (recorded: `tam/Choice.IsTimestamp/009-missing-path-runtime`,
+//! `tam/Choice.IsString/009-missing-path-no-default`); strings compare by UTF-16 code units (as Java's
 //! `String.compareTo`, which AWS uses); numbers by value (`1 == 1.0`); timestamps are parsed
 //! (AWS's RFC 3339 profile) and compared as instants, so offsets do not matter; `StringMatches`
 //! is a glob where `*` matches any run of characters and `\*`, `\\` are a literal star and
@@ -50,6 +54,11 @@ pub fn evaluate(cond: &Condition, lookup: &mut Lookup<'_>) -> Result<bool, ExecE
 
 fn compare(cmp: &Comparison, lookup: &mut Lookup<'_>) -> Result<bool, ExecError> {
     let found = lookup(&cmp.variable.value)?;
+    // Only `IsPresent` may look at a path that matches nothing; every other test, `IsNull` and
+    // `IsString` included, fails on it as a comparison does.
+    if found.is_none() && cmp.op != CompareOp::IsPresent {
+        return Err(invalid_value(&cmp.variable.value));
+    }
     if cmp.op.is_type_test() {
         let expected = match &cmp.operand {
             Operand::Literal(v) => v.value.as_bool().unwrap_or(true),
@@ -57,7 +66,6 @@ fn compare(cmp: &Comparison, lookup: &mut Lookup<'_>) -> Result<bool, ExecError>
         };
         let outcome = match (cmp.op, &found) {
             (CompareOp::IsPresent, v) => v.is_some(),
-            (_, None) => return Ok(false),
             (CompareOp::IsNull, Some(v)) => v.is_null(),
             (CompareOp::IsNumeric, Some(v)) => matches!(v, Value::Number(_)),
             (CompareOp::IsString, Some(v)) => matches!(v, Value::String(_)),
@@ -70,28 +78,21 @@ fn compare(cmp: &Comparison, lookup: &mut Lookup<'_>) -> Result<bool, ExecError>
         return Ok(outcome == expected);
     }
     let Some(value) = found else {
-        return Err(ExecError::runtime(format!(
-            "Invalid path '{}': The choice state's condition path references an invalid value.",
-            path_text(&cmp.variable.value)
-        )));
+        return Err(invalid_value(&cmp.variable.value));
     };
     let operand = match &cmp.operand {
         Operand::Literal(v) => v.value.clone(),
-        Operand::Path(p) => match lookup(&p.value)? {
-            Some(v) => v,
-            None => {
-                return Err(ExecError::runtime(format!(
-                    "Invalid path '{}': The choice state's condition path references an invalid value.",
-                    path_text(&p.value)
-                )));
-            }
-        },
+        Operand::Path(p) => lookup(&p.value)?.ok_or_else(|| invalid_value(&p.value))?,
     };
     Ok(compare_values(cmp.op, &value, &operand))
 }
 
-fn path_text(p: &Path) -> &str {
-    p.as_str()
+/// AWS's error for a rule whose path matches nothing.
+fn invalid_value(p: &Path) -> ExecError {
+    ExecError::runtime(format!(
+        "Invalid path '{}': The choice state's condition path references an invalid value.",
+        p.as_str()
+    ))
 }
 
 /// The comparison itself, for a present variable and operand.
@@ -237,6 +238,38 @@ mod tests {
         assert!(!glob_matches(r"a\*b", "aXb"));
         assert!(glob_matches(r"a\\*", r"a\anything"));
         assert!(!glob_matches("abc", "abcd"));
+    }
+
+    fn rule(op: CompareOp, operand: &str) -> Condition {
+        let span = crate::source::Span::new(0, 0);
+        Condition::Compare(Box::new(Comparison {
+            variable: crate::model::Spanned::new(Path::parse("$.missing").expect("path"), span),
+            op,
+            operand: Operand::Literal(crate::model::Spanned::new(v(operand), span)),
+            span,
+        }))
+    }
+
+    #[test]
+    fn a_missing_variable_fails_every_test_but_is_present() {
+        let mut nothing = |_: &Path| Ok(None);
+        for op in [
+            CompareOp::IsNull,
+            CompareOp::IsString,
+            CompareOp::IsTimestamp,
+            CompareOp::StringEquals,
+        ] {
+            let operand = if op.is_type_test() { "true" } else { "\"x\"" };
+            let e = evaluate(&rule(op, operand), &mut nothing).expect_err("missing variable");
+            assert_eq!(
+                e.cause,
+                "Invalid path '$.missing': The choice state's condition path references an invalid value."
+            );
+        }
+        assert_eq!(
+            evaluate(&rule(CompareOp::IsPresent, "false"), &mut nothing),
+            Ok(true)
+        );
     }
 
     #[test]

@@ -118,8 +118,8 @@ codes! {
     /// A field is not allowed in the state's query language (e.g. `Output` under JSONPath,
     /// `Parameters` under JSONata).
     QueryLanguageField = "QUERY_LANGUAGE_FIELD", Error, "SCHEMA_VALIDATION_FAILED";
-    /// `QueryLanguage` is invalid here: not JSONPath/JSONata, JSONPath under a JSONata machine, or
-    /// set on an ItemProcessor.
+    /// `QueryLanguage` is invalid here: not JSONPath/JSONata, JSONPath under a JSONata machine,
+    /// set on an ItemProcessor, or written inside `States` as if it were a state.
     InvalidQueryLanguage = "INVALID_QUERY_LANGUAGE", Error, "SCHEMA_VALIDATION_FAILED";
     /// A JSONPath (or context / variable path) does not parse.
     InvalidJsonPath = "INVALID_JSONPATH", Error, "SCHEMA_VALIDATION_FAILED";
@@ -128,9 +128,11 @@ codes! {
     InvalidReferencePath = "INVALID_REFERENCE_PATH", Error, "SCHEMA_VALIDATION_FAILED";
     /// A `.$` value calls an intrinsic function that does not exist.
     UnknownIntrinsic = "UNKNOWN_INTRINSIC_FUNCTION", Error, "SCHEMA_VALIDATION_FAILED";
-    /// An intrinsic function is called with the wrong number or kind of arguments, or its call does
-    /// not parse.
+    /// An intrinsic function call does not parse.
     InvalidIntrinsicCall = "INVALID_INTRINSIC_CALL", Error, "SCHEMA_VALIDATION_FAILED";
+    /// An intrinsic function is called with a number of arguments it does not take. AWS accepts
+    /// the definition and the execution fails when the call runs (`States.Runtime`).
+    IntrinsicArgumentCount = "INTRINSIC_ARGUMENT_COUNT", Warning, "";
     /// A payload template is malformed (a `.$` key whose value is not a string, or a string that is
     /// neither a path nor an intrinsic call).
     InvalidPayloadTemplate = "INVALID_PAYLOAD_TEMPLATE", Error, "SCHEMA_VALIDATION_FAILED";
@@ -181,6 +183,9 @@ codes! {
     /// An `Assign` variable name is invalid (empty, longer than 80 characters, a sub-path such as
     /// `x.y`, or not an identifier).
     InvalidVariableName = "INVALID_VARIABLE_NAME", Error, "SCHEMA_VALIDATION_FAILED";
+    /// A state inside a Parallel branch or inline Map assigns a variable that an enclosing scope
+    /// already assigns (AWS: "The variable name 'x' was already defined in a parent scope.").
+    VariableRedefined = "VARIABLE_ALREADY_DEFINED", Error, "SCHEMA_VALIDATION_FAILED";
     /// A string looks like a path or intrinsic (`$.x`, `States.Format(…)`) but its key has no `.$`,
     /// so it is used as literal text.
     NoDollar = "NO_DOLLAR", Warning, "NO_DOLLAR";
@@ -189,6 +194,36 @@ codes! {
     NoPath = "NO_PATH", Warning, "NO_PATH";
     /// A Pass `Result` has `.$` keys; Result is never evaluated (did you mean Parameters?).
     PassResultIsStatic = "PASS_RESULT_IS_STATIC", Warning, "PASS_RESULT_IS_STATIC";
+    /// An Express workflow (or a Distributed Map's Express child) uses the `.sync` or
+    /// `.waitForTaskToken` integration pattern, which only Standard workflows support.
+    ExpressUnsupportedIntegration = "EXPRESS_UNSUPPORTED_INTEGRATION", Error, "SCHEMA_VALIDATION_FAILED";
+    /// Lint: a state inside a loop or Map copies the whole state (`$`) into a document that grows
+    /// with every pass, toward the 256 KiB payload limit.
+    LintPayloadGrows = "PAYLOAD_GROWS_IN_LOOP", Warning, "";
+    /// Lint (after a run): a state's output came within 50% of the 256 KiB payload limit.
+    LintPayloadNearLimit = "PAYLOAD_NEAR_LIMIT", Warning, "";
+    /// Lint: nested Retry policies multiply a task's worst-case number of attempts.
+    LintRetryMultiplies = "RETRY_MULTIPLIES", Warning, "";
+    /// Lint: a Lambda invoke retries on `States.ALL` or `Lambda.*`, on top of the function's own
+    /// retries.
+    LintLambdaRetryBroad = "LAMBDA_RETRY_BROAD", Warning, "";
+    /// Lint: a Lambda invoke has no Retry for the transient Lambda service errors AWS recommends
+    /// retrying.
+    LintLambdaTransientRetry = "LAMBDA_TRANSIENT_RETRY_MISSING", Warning, "";
+    /// Lint: a key that looks like a secret (password, token, apiKey…) has a literal value in the
+    /// definition.
+    LintSecretInDefinition = "SECRET_IN_DEFINITION", Warning, "";
+    /// Lint (after a run): the execution input has a key that looks like a secret.
+    LintSecretInInput = "SECRET_IN_INPUT", Warning, "";
+    /// Lint (after a run): a Standard run made many billed state transitions.
+    LintCostHotSpot = "COST_HOT_SPOT", Warning, "";
+}
+
+impl Code {
+    /// The lints ([`crate::lint`]): advice, never errors, each silenced by its code.
+    pub fn is_lint(self) -> bool {
+        crate::lint::registry::info(self).is_some()
+    }
 }
 
 impl fmt::Display for Code {
@@ -218,6 +253,18 @@ pub struct Diagnostic {
     pub start: Position,
     /// 1-based line and column (in characters) of `span.end`.
     pub end: Position,
+    /// A text edit that resolves the problem (lints' quick fixes), if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// A quick fix: replace the bytes of `span` (empty to insert) with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// What the edit does, for the editor's menu.
+    pub title: String,
+    pub span: Span,
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -237,7 +284,19 @@ impl Diagnostic {
             span,
             start: unknown,
             end: unknown,
+            fix: None,
         }
+    }
+
+    /// The same diagnostic with a quick fix.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Whether this is one of the lints ([`crate::lint`]), which `allow` lists can silence.
+    pub fn is_lint(&self) -> bool {
+        self.code.is_lint()
     }
 
     pub fn is_error(&self) -> bool {

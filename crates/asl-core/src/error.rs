@@ -22,7 +22,11 @@ pub enum ErrorName {
     ParameterPathFailure,
     QueryEvaluationError,
     BranchFailed,
+    /// The specification's name for a Choice state without a match; AWS raises `States.Runtime`
+    /// instead (see `crate::exec`), but the name stays valid in `ErrorEquals`.
     NoChoiceMatched,
+    /// The specification's name for a failed intrinsic function; AWS raises `States.Runtime`
+    /// instead (see [`crate::intrinsics`]), but the name stays valid in `ErrorEquals`.
     IntrinsicFailure,
     ExceedToleratedFailureThreshold,
     ItemReaderFailed,
@@ -109,10 +113,6 @@ impl ExecError {
 
     pub fn runtime(cause: impl Into<String>) -> Self {
         ExecError::new(ErrorName::Runtime, cause)
-    }
-
-    pub fn intrinsic(cause: impl Into<String>) -> Self {
-        ExecError::new(ErrorName::IntrinsicFailure, cause)
     }
 }
 

@@ -191,6 +191,19 @@ pub struct Stages {
     pub after_result_selector: Option<Value>,
     pub after_result_path: Option<Value>,
     pub output: Option<Value>,
+    /// Map: the items array (after `ItemsPath` or `ItemReader`), before ItemSelector/ItemBatcher.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_items_path: Option<Value>,
+    /// Map with an `ItemBatcher`: the batches the iterations receive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_item_batcher: Option<Value>,
+    /// Map: `MaxConcurrency` as evaluated (0: no limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerated_failure_count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerated_failure_percentage: Option<f64>,
 }
 
 /// What an event says beyond its type.
@@ -278,6 +291,10 @@ pub struct HistoryEvent {
     /// Where the event happened: the state path (`Parallel/1/Inner`, `Map/3/Step`), empty for
     /// execution-level events. Not part of AWS's shape; the UI highlights it.
     pub path: Arc<str>,
+    /// The Map iteration indexes the event happened in, outermost first (empty outside Maps;
+    /// a `MapIteration…` event carries its own iteration's index last). Not part of AWS's shape:
+    /// the inspector follows one iteration with it.
+    pub iterations: Arc<[u32]>,
 }
 
 struct JsonText<'a>(&'a Value);
@@ -445,6 +462,9 @@ impl Serialize for HistoryEvent {
         if !self.path.is_empty() {
             m.serialize_entry("statePath", &*self.path)?;
         }
+        if !self.iterations.is_empty() {
+            m.serialize_entry("mapIterations", &*self.iterations)?;
+        }
         m.end()
     }
 }
@@ -465,6 +485,7 @@ mod tests {
                 input: Value::parse(r#"{"x":1}"#).expect("json"),
             },
             path: "A".into(),
+            iterations: Arc::from([] as [u32; 0]),
         };
         let text = serde_json::to_string(&ev).expect("serialise");
         assert_eq!(

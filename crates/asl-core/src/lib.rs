@@ -8,13 +8,17 @@
 //! from [`mock`], so every run is reproducible and the same code runs natively and in wasm.
 
 pub mod choice;
+pub mod cost;
 pub mod diag;
 pub mod env;
 pub mod error;
 pub mod exec;
+pub mod field_docs;
 pub mod history;
+pub mod inspect;
 pub mod intrinsics;
 pub mod jsonata;
+pub mod lint;
 pub mod mock;
 pub mod model;
 pub mod parse;
@@ -23,9 +27,12 @@ pub mod source;
 pub mod syntax;
 pub mod template;
 pub mod validate;
+pub mod validate_type;
 pub mod value;
+pub mod workflow;
 
-pub use diag::{Code, Diagnostic, Severity};
+pub use diag::{Code, Diagnostic, Fix, Severity};
+pub use workflow::WorkflowType;
 
 /// A definition read from text: the model (when the JSON had a usable shape) and every problem.
 #[derive(Clone, Debug)]
@@ -47,8 +54,44 @@ impl Loaded {
     }
 }
 
-/// Parses and validates a definition: text → [`syntax`] → [`parse`] → [`validate`].
+/// What [`load_with`] checks besides the definition's own rules.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LoadOptions {
+    /// The type the state machine is created as (AWS gives it beside the definition).
+    pub workflow_type: WorkflowType,
+    /// Run the definition lints ([`lint::definition_lints`]), minus `lint.allow`.
+    pub lints: bool,
+    pub lint: lint::LintOptions,
+}
+
+impl LoadOptions {
+    /// Type rules and lints, as `asl validate` and the JS `validate` run them.
+    pub fn for_type(workflow_type: WorkflowType) -> LoadOptions {
+        LoadOptions {
+            workflow_type,
+            lints: true,
+            lint: lint::LintOptions {
+                workflow_type,
+                ..lint::LintOptions::default()
+            },
+        }
+    }
+}
+
+/// Parses and validates a definition: text → [`syntax`] → [`parse`] → [`validate`], as a
+/// STANDARD state machine, without lints.
 pub fn load(text: &str) -> Loaded {
+    load_with(
+        text,
+        &LoadOptions {
+            lints: false,
+            ..LoadOptions::default()
+        },
+    )
+}
+
+/// [`load`] for a workflow type ([`validate_type`]), with the definition lints when asked.
+pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
     let mut diagnostics = Vec::new();
     let machine = match syntax::parse(text) {
         Ok(node) => {
@@ -56,6 +99,10 @@ pub fn load(text: &str) -> Loaded {
             diagnostics.append(&mut diags);
             if let Some(m) = &machine {
                 diagnostics.extend(validate::validate(m));
+                diagnostics.extend(validate_type::validate_type(m, options.workflow_type));
+                if options.lints {
+                    diagnostics.extend(lint::definition_lints(text, &node, &options.lint));
+                }
             }
             machine
         }

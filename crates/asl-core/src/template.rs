@@ -60,6 +60,8 @@ pub enum TemplateErrorKind {
     /// A `.$` value that looks like a call but does not parse.
     InvalidIntrinsic,
     UnknownFunction,
+    /// Not a compile error but a warning ([`Template::arity_warnings`]): a call with a number of
+    /// arguments its function does not take, which AWS accepts at creation and fails at run time.
     WrongArity,
     /// The value of a `key.$` member is not a string.
     NotAString,
@@ -96,6 +98,15 @@ impl Template {
         }
     }
 
+    /// The intrinsic calls of a JSONPath-mode template whose number of arguments their function
+    /// does not take (kind [`TemplateErrorKind::WrongArity`]). AWS accepts such a definition and
+    /// fails when the call runs (see [`crate::intrinsics`]), so these are warnings, not errors.
+    pub fn arity_warnings(node: &Node) -> Vec<TemplateError> {
+        let mut out = Vec::new();
+        collect_arity_warnings(node, &mut out);
+        out
+    }
+
     /// Compiles a JSONata-mode template (`Arguments`, `Output`, `Assign`): `{% … %}` strings
     /// anywhere become expressions; `.$` keys have no meaning there and stay literal keys.
     pub fn compile_jsonata(node: &Node) -> Template {
@@ -116,6 +127,18 @@ impl Template {
         &self.root
     }
 
+    /// The top-level keys of an object template (for `Assign`: the variable names), `.$`
+    /// suffixes removed; empty for any other template.
+    pub fn keys(&self) -> Vec<&str> {
+        match &self.root {
+            TemplateNode::Object(members) | TemplateNode::ObjectWithRepeats(members) => {
+                members.iter().map(|(k, _)| &**k).collect()
+            }
+            TemplateNode::Const(Value::Object(o)) => o.keys().map(|k| &**k).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The value, when the template has nothing to evaluate.
     pub fn as_constant(&self) -> Option<&Value> {
         match &self.root {
@@ -126,7 +149,7 @@ impl Template {
 
     /// Builds the payload. A path that matches nothing fails with AWS's `States.Runtime` cause
     /// `The JSONPath '…' specified for the field 'key.$' could not be found in the input '…'`;
-    /// intrinsic failures are `States.IntrinsicFailure`.
+    /// intrinsic failures are `States.Runtime` worded by [`Call::eval`].
     pub fn eval(&self, scope: &Scope, rng: &mut Rng) -> Result<Value, ExecError> {
         eval_node(&self.root, scope, rng)
     }
@@ -255,6 +278,34 @@ fn compile_node(node: &Node, errors: &mut Vec<TemplateError>, jsonata: bool) -> 
     }
 }
 
+fn collect_arity_warnings(node: &Node, out: &mut Vec<TemplateError>) {
+    match &node.kind {
+        Kind::Object(members) => {
+            for m in members {
+                match (&m.value.kind, m.key.ends_with(".$")) {
+                    (Kind::String(s), true) if Call::looks_like_call(s) => {
+                        let Ok(call) = Call::parse(s) else { continue };
+                        for problem in call.arity_problems() {
+                            out.push(TemplateError {
+                                kind: TemplateErrorKind::WrongArity,
+                                span: m.value.span,
+                                message: format!(
+                                    "In '{}': {problem}; AWS accepts the definition, but the call fails when it runs",
+                                    m.key
+                                ),
+                            });
+                        }
+                    }
+                    (_, true) => {}
+                    (_, false) => collect_arity_warnings(&m.value, out),
+                }
+            }
+        }
+        Kind::Array(items) => items.iter().for_each(|i| collect_arity_warnings(i, out)),
+        _ => {}
+    }
+}
+
 /// Compiles the value of a `key.$` member.
 fn compile_dynamic(key: &str, value: &Node, errors: &mut Vec<TemplateError>) -> TemplateNode {
     let placeholder = TemplateNode::Const(Value::Null);
@@ -291,7 +342,6 @@ fn compile_dynamic(key: &str, value: &Node, errors: &mut Vec<TemplateError>) -> 
                 let kind = match e.kind {
                     IntrinsicErrorKind::Syntax => TemplateErrorKind::InvalidIntrinsic,
                     IntrinsicErrorKind::UnknownFunction => TemplateErrorKind::UnknownFunction,
-                    IntrinsicErrorKind::WrongArity => TemplateErrorKind::WrongArity,
                     IntrinsicErrorKind::InvalidPath => TemplateErrorKind::InvalidPath,
                 };
                 errors.push(TemplateError {
@@ -391,7 +441,38 @@ mod tests {
         let e = t
             .eval(&Scope::input_only(&input), &mut Rng::new(0))
             .expect_err("out of range");
-        assert_eq!(e.error, ErrorName::IntrinsicFailure);
+        // AWS names intrinsic failures `States.Runtime` (see `crate::intrinsics`).
+        assert_eq!(e.error, ErrorName::Runtime);
+    }
+
+    #[test]
+    fn wrong_argument_counts_are_warnings_not_errors() {
+        let text = r#"{"a.$": "States.MathAdd(1, 2, 3)", "b": {"c.$": "States.Array(States.Hash())"}, "d.$": "States.MathAdd(1, 2)"}"#;
+        let node = crate::syntax::parse(text).expect("json");
+        assert!(Template::compile(&node).is_ok());
+        let warnings = Template::arity_warnings(&node);
+        let got: Vec<(&str, &str)> = warnings
+            .iter()
+            .map(|w| {
+                (
+                    &text[w.span.start as usize..w.span.end as usize],
+                    w.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    r#""States.MathAdd(1, 2, 3)""#,
+                    "In 'a.$': States.MathAdd takes 2 argument(s), 3 given; AWS accepts the definition, but the call fails when it runs"
+                ),
+                (
+                    r#""States.Array(States.Hash())""#,
+                    "In 'c.$': States.Hash takes 2 argument(s), 0 given; AWS accepts the definition, but the call fails when it runs"
+                ),
+            ]
+        );
     }
 
     #[test]
@@ -408,7 +489,6 @@ mod tests {
                 (TemplateErrorKind::NotAString, "1"),
                 (TemplateErrorKind::InvalidPath, ""),
                 (TemplateErrorKind::UnknownFunction, "S"),
-                (TemplateErrorKind::WrongArity, "S"),
                 (TemplateErrorKind::NotAPathOrCall, "\"hello\""),
                 (TemplateErrorKind::InvalidIntrinsic, ""),
             ],

@@ -2,7 +2,8 @@
 //!
 //! Owns the checks that need more than one field: transition targets (`StartAt`, `Next`,
 //! `Default`, Catcher `Next`) naming a state of the *same* branch, state names unique across the
-//! whole machine, `States.ALL` being the last Retrier/Catcher, reachability (warning), branches with
+//! whole machine, `States.ALL` being the last Retrier/Catcher, variables assigned inside a Parallel
+//! branch or inline Map not re-using a name an enclosing scope assigns, reachability (warning), branches with
 //! no terminal state (error) and states that can never reach one (warning). Nested Parallel
 //! branches and Map item processors are checked recursively, each with its own `StartAt`.
 //!
@@ -14,9 +15,10 @@ use rustc_hash::FxHashMap;
 use crate::diag::{Code, Diagnostic, pointer_segment};
 use crate::error::ErrorName;
 use crate::model::{
-    Branch, Catcher, Retrier, StateId, StateKind, StateMachine, Target, Transition,
+    Branch, Catcher, MapMode, Retrier, State, StateId, StateKind, StateMachine, Target, Transition,
 };
 use crate::source::Span;
+use crate::template::Template;
 
 /// Every whole-machine problem of `machine`.
 pub fn validate(machine: &StateMachine) -> Vec<Diagnostic> {
@@ -27,7 +29,29 @@ pub fn validate(machine: &StateMachine) -> Vec<Diagnostic> {
     };
     v.collect_names(&machine.root, "");
     v.branch(&machine.root, "", 0);
+    v.variable_scopes(&machine.root, "", &[], 0);
     v.diags
+}
+
+/// The variables each `Assign` of a state sets, with the pointer of that `Assign` field: the
+/// state's own, its Choice rules' and its Catchers'.
+fn assigns<'m>(state: &'m State, sptr: &str) -> Vec<(&'m str, String)> {
+    let mut out: Vec<(&str, String)> = Vec::new();
+    let mut add = |t: &'m Option<Template>, ptr: String| {
+        for k in t.iter().flat_map(Template::keys) {
+            out.push((k, ptr.clone()));
+        }
+    };
+    add(&state.assign, format!("{sptr}/Assign"));
+    if let StateKind::Choice(c) = &state.kind {
+        for (j, r) in c.choices.iter().enumerate() {
+            add(&r.assign, format!("{sptr}/Choices/{j}/Assign"));
+        }
+    }
+    for (j, c) in state.retry_catch().1.iter().enumerate() {
+        add(&c.assign, format!("{sptr}/Catch/{j}/Assign"));
+    }
+    out
 }
 
 struct Validator<'m> {
@@ -38,12 +62,12 @@ struct Validator<'m> {
     branches: Vec<String>,
 }
 
-fn state_ptr(branch_ptr: &str, name: &str) -> String {
+pub(crate) fn state_ptr(branch_ptr: &str, name: &str) -> String {
     format!("{branch_ptr}/States/{}", pointer_segment(name))
 }
 
 /// The branches nested directly in a state, with their pointers.
-fn nested<'m>(kind: &'m StateKind, ptr: &str) -> Vec<(&'m Branch, String)> {
+pub(crate) fn nested<'m>(kind: &'m StateKind, ptr: &str) -> Vec<(&'m Branch, String)> {
     match kind {
         StateKind::Parallel(p) => p
             .branches
@@ -97,6 +121,42 @@ impl<'m> Validator<'m> {
                 for (b, bptr) in nested(&state.kind, &sptr()) {
                     self.collect_names(b, &bptr);
                 }
+            }
+        }
+    }
+
+    /// A Parallel branch or inline Map item processor may read the variables of the scopes
+    /// around it but not assign one of the same name: AWS rejects the definition with "The
+    /// variable name 'x' was already defined in a parent scope." (recorded:
+    /// `tam/Feature.JSONataComposition/006-parallel-branch-cannot-shadow-outer-variable-in-composed-flow`).
+    /// A scope's names are those any of its states assigns, wherever in the branch. Distributed
+    /// Map item processors run as child executions with their own variables and are not checked.
+    fn variable_scopes(&mut self, branch: &'m Branch, ptr: &str, outer: &[&'m str], depth: usize) {
+        if depth > 40 {
+            return; // reported by `branch`
+        }
+        let mut here: Vec<&'m str> = outer.to_vec();
+        for (name, state) in &branch.states {
+            for (var, aptr) in assigns(state, &state_ptr(ptr, name)) {
+                if outer.contains(&var) {
+                    self.push(
+                        Code::VariableRedefined,
+                        format!("The variable name '{var}' was already defined in a parent scope."),
+                        aptr,
+                        state.span,
+                    );
+                }
+                here.push(var);
+            }
+        }
+        for (name, state) in &branch.states {
+            if let StateKind::Map(m) = &state.kind
+                && m.mode() == MapMode::Distributed
+            {
+                continue;
+            }
+            for (b, bptr) in nested(&state.kind, &state_ptr(ptr, name)) {
+                self.variable_scopes(b, &bptr, &here, depth + 1);
             }
         }
     }

@@ -1,6 +1,11 @@
 //! Conformance: runs every recorded case of `shared/conformance` (LocalStack's AWS-recorded
-//! snapshots and aws-local-stepfunctions' unit tests) through the executor and compares status,
-//! output, error, cause and the event-type sequence with what was recorded.
+//! snapshots and definition checks, tiny-asl-machine's AWS recordings, aws-local-stepfunctions'
+//! unit tests) through the loader and executor and compares status, output, error, cause and the
+//! event-type sequence with what was recorded. A definition AWS rejected (`VALIDATION_FAIL`,
+//! `INVALID_DEFINITION`) must get a loader error; one it accepted (`VALIDATION_OK`) none.
+//!
+//! Prints counts per category and per file (JSONPath and JSONata cases apart):
+//! `cargo test -p asl-core --test conformance conformance_cases -- --nocapture`.
 //!
 //! Failures must be listed in `tests/conformance/known-failures.json` (case id → reason). The list
 //! may only shrink: a failing case that is not listed, or a listed case that now passes, fails
@@ -21,7 +26,12 @@ use asl_core::mock::Mocks;
 use asl_core::value::Value;
 use serde_json::Value as J;
 
-const FILES: [&str; 2] = ["localstack.jsonl", "aws-local-stepfunctions.jsonl"];
+const FILES: [&str; 4] = [
+    "localstack.jsonl",
+    "localstack_validation.jsonl",
+    "aws-local-stepfunctions.jsonl",
+    "tiny-asl-machine.jsonl",
+];
 
 fn cases_dir() -> PathBuf {
     if let Ok(dir) = std::env::var("ASL_CONFORMANCE_DIR") {
@@ -177,12 +187,46 @@ fn mocks_for(case: &J) -> Result<Mocks, String> {
     Mocks::from_value(&Value::from(&obj))
 }
 
+/// What AWS said when it rejected a definition: the first diagnostic's message, or the cause.
+fn aws_rejection(expected: &J) -> String {
+    expected
+        .pointer("/diagnostics/0/message")
+        .or_else(|| expected.get("cause"))
+        .and_then(J::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
 /// Runs one case; `Err(reason)` when it does not match the recording.
 fn run_case(case: &J) -> Result<(), String> {
     let expected = case.get("expected").ok_or("case without expected")?;
-    let definition = serde_json::to_string(case.get("definition").ok_or("no definition")?)
-        .map_err(|e| e.to_string())?;
+    let definition = match case.get("definition").ok_or("no definition")? {
+        // The validation cases give some definitions as raw text (" ", "not a definition").
+        J::String(text) => text.clone(),
+        other => serde_json::to_string(other).map_err(|e| e.to_string())?,
+    };
     let loaded = asl_core::load(&definition);
+    if expected.get("status").and_then(J::as_str) == Some("VALIDATION_OK") {
+        return match loaded.errors().next() {
+            None => Ok(()),
+            Some(d) => Err(format!("definition rejected: {}: {}", d.code, d.message)),
+        };
+    }
+    // AWS rejected the definition at creation (`VALIDATION_FAIL`, as in
+    // `localstack_validation.jsonl`): the loader must report at least one error. Which code and
+    // location is `validate_conformance`'s concern.
+    if matches!(
+        expected.get("status").and_then(J::as_str),
+        Some("VALIDATION_FAIL" | "INVALID_DEFINITION")
+    ) {
+        return match loaded.errors().next() {
+            Some(_) => Ok(()),
+            None => Err(format!(
+                "definition accepted; AWS rejected it: {}",
+                aws_rejection(expected)
+            )),
+        };
+    }
     let machine = match (
         loaded.machine,
         loaded
@@ -409,9 +453,12 @@ fn conformance_cases() {
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
     let mut per_category: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    // file → [JSONPath (passed, failed), JSONata (passed, failed)]
+    let mut per_file: Vec<(&str, [(usize, usize); 2])> = Vec::new();
     let mut failures: BTreeMap<String, String> = BTreeMap::new();
     let mut total = 0;
     for file in FILES {
+        per_file.push((file, [(0, 0); 2]));
         let path = dir.join(file);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
             panic!(
@@ -439,12 +486,19 @@ fn conformance_cases() {
             let result = std::panic::catch_unwind(|| run_case(&case))
                 .unwrap_or_else(|_| Err("PANIC".into()));
             let entry = per_category.entry(category).or_default();
+            let file_entry = per_file
+                .last_mut()
+                .map(|(_, counts)| &mut counts[usize::from(jsonata)]);
             match result {
-                Ok(()) => entry.0 += 1,
+                Ok(()) => {
+                    entry.0 += 1;
+                    file_entry.into_iter().for_each(|c| c.0 += 1);
+                }
                 Err(reason) => {
                     entry.1 += 1;
+                    file_entry.into_iter().for_each(|c| c.1 += 1);
                     let reason = if jsonata {
-                        format!("JSONata engine not implemented yet ({reason})")
+                        format!("JSONata engine not yet integrated ({reason})")
                     } else {
                         reason
                     };
@@ -461,6 +515,15 @@ fn conformance_cases() {
         .values()
         .fold((0, 0), |(a, b), (x, y)| (a + x, b + y));
     println!("  total: {p} passed, {f} failed");
+    for (file, [(pp, pf), (jp, jf)]) in &per_file {
+        println!(
+            "  file {file}: {} passed, {} failed (JSONPath {pp}/{}, JSONata {jp}/{})",
+            pp + jp,
+            pf + jf,
+            pp + pf,
+            jp + jf
+        );
+    }
 
     if std::env::var("UPDATE_KNOWN_FAILURES").is_ok() {
         let mut out: BTreeMap<String, String> = BTreeMap::new();
@@ -471,7 +534,10 @@ fn conformance_cases() {
                 .cloned();
             out.insert(
                 id.clone(),
-                keep.unwrap_or_else(|| reason.chars().take(300).collect()),
+                keep.unwrap_or_else(|| match reason.split_once(" (") {
+                    Some((jsonata @ "JSONata engine not yet integrated", _)) => jsonata.into(),
+                    _ => reason.chars().take(300).collect(),
+                }),
             );
         }
         let text = serde_json::to_string_pretty(&out).expect("serialise");

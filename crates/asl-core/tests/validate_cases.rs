@@ -26,7 +26,16 @@ fn every_case_gets_its_code_at_its_position() {
     for (file, expected) in expectations {
         let text =
             std::fs::read_to_string(dir().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let loaded = asl_core::load(&text);
+        // Validated as AWS would with the type given (STANDARD unless the case says), with the
+        // definition lints on, as `asl validate` runs.
+        let ty = expected
+            .as_array()
+            .and_then(|l| l.first())
+            .and_then(|e| e["type"].as_str())
+            .map_or(asl_core::WorkflowType::Standard, |t| {
+                t.parse().expect("a workflow type")
+            });
+        let loaded = asl_core::load_with(&text, &asl_core::LoadOptions::for_type(ty));
         for e in expected.as_array().expect("a list per file") {
             let code = e["code"].as_str().expect("code");
             let (line, column) = (
@@ -66,9 +75,11 @@ fn every_case_gets_its_code_at_its_position() {
         failures.len(),
         failures.join("\n")
     );
+    // Lints that read a finished run are tested with runs (CLI tests, lint unit tests).
     let missing: Vec<&str> = Code::ALL
         .iter()
         .filter(|c| !covered.contains(c))
+        .filter(|c| !asl_core::lint::registry::info(**c).is_some_and(|l| l.after_run))
         .map(|c| c.as_str())
         .collect();
     assert!(
@@ -101,4 +112,56 @@ fn utf16_columns_for_editors() {
     assert_eq!(d.code, Code::MissingTransitionTarget);
     // The emoji before the target counts 2 UTF-16 units but 1 character, twice.
     assert_eq!(start.column, d.start.column + 2);
+}
+
+#[test]
+fn query_language_inside_states_is_one_clear_error() {
+    let text = std::fs::read_to_string(dir().join("query_language_in_states.json")).expect("case");
+    let loaded = asl_core::load(&text);
+    // Before: "not reachable", "must be a JSON object" and the JSONata field 'Output' reported as
+    // not JSONPath. Now one error at the key, and the states are read as JSONata, as meant.
+    let all: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let d = &loaded.diagnostics[0];
+    assert_eq!(d.code, Code::InvalidQueryLanguage);
+    assert_eq!(d.pointer, "/States/QueryLanguage");
+    assert_eq!((d.start.line, d.start.column), (4, 5));
+    assert!(d.message.contains("top level"), "{}", d.message);
+    let machine = loaded.machine.expect("a machine");
+    assert_eq!(machine.root.states.len(), 1, "the entry is not a state");
+    assert_eq!(
+        machine.query_language,
+        asl_core::model::QueryLanguage::Jsonata
+    );
+
+    // Where the top level sets the language itself, the misplaced entry does not override it.
+    let both = text.replacen(
+        "\"StartAt\"",
+        "\"QueryLanguage\": \"JSONPath\",\n  \"StartAt\"",
+        1,
+    );
+    let codes: Vec<Code> = asl_core::load(&both)
+        .diagnostics
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(
+        codes,
+        [Code::InvalidQueryLanguage, Code::QueryLanguageField],
+        "the state's JSONata field is still wrong under a JSONPath machine"
+    );
+
+    // A state that really is named QueryLanguage (an object) stays a state.
+    let state = r#"{"StartAt": "QueryLanguage", "States": {"QueryLanguage": {"Type": "Pass", "End": true}}}"#;
+    assert!(asl_core::load(state).diagnostics.is_empty());
+
+    // Inside a Parallel branch too: one error, no follow-ons for the entry.
+    let nested = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "B", "States": {"QueryLanguage": "JSONPath", "B": {"Type": "Pass", "End": true}}}]}}}"#;
+    let diags = asl_core::load(nested).diagnostics;
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(
+        diags[0].pointer,
+        "/States/P/Branches/0/States/QueryLanguage"
+    );
 }

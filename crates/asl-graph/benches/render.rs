@@ -74,6 +74,7 @@ fn machine(n: usize) -> ScopeSpec {
                         task(format!("Branch {stage}.{b} B"), None),
                     ],
                     start: Some(0),
+                    missing_start: None,
                 };
                 StateSpec {
                     children: vec![branch(0), branch(1)],
@@ -98,6 +99,7 @@ fn machine(n: usize) -> ScopeSpec {
     ScopeSpec {
         states,
         start: Some(0),
+        missing_start: None,
     }
 }
 

@@ -20,6 +20,9 @@ pub struct StateSpec {
     pub retry: Option<(String, String)>,
     /// Outgoing transitions, in drawing order: (target state index, kind, label).
     pub transitions: Vec<(usize, EdgeKind, String)>,
+    /// Transitions to states that do not exist: (target name, kind, label). Each missing name
+    /// gets one [`NodeKind::Missing`] node in the scope, and these edges end there.
+    pub dangling: Vec<(String, EdgeKind, String)>,
     /// Tooltips for transitions whose label is a summary: (index into `transitions`, full text).
     pub titles: Vec<(usize, String)>,
     /// True if the state ends its scope (`End: true`, Succeed, Fail).
@@ -35,12 +38,17 @@ pub struct ScopeSpec {
     pub states: Vec<StateSpec>,
     /// Index of the start state.
     pub start: Option<usize>,
+    /// The `StartAt` name when no state has it (drawn as a dangling edge from Start, top scope).
+    pub missing_start: Option<String>,
 }
 
 /// Build the drawing: the top scope gets Start and End markers; nested scopes do not (their entry
-/// is where the container's edges meet them, as in the AWS console).
+/// is where the container's edges meet them, as in the AWS console). Fail states get no edge to
+/// the End marker: the red capsule ends the drawing by itself, and an edge to End would pull every
+/// Fail state down to the last row, far from the Choice or Catch that leads to it (the developer
+/// guide's ETL sample: five Fail states side by side at the bottom, edges up to 2,500 px long).
 pub fn build(top: &ScopeSpec, comment: &str) -> Graph {
-    let mut root = scope(top, "", "", "");
+    let (mut root, missing) = scope(top, "", "", "");
     let n = root.nodes.len();
     let mut start = Node::new("start", NodeKind::Start, "Start");
     start.path = String::new();
@@ -49,7 +57,12 @@ pub fn build(top: &ScopeSpec, comment: &str) -> Graph {
     root.nodes.push(end);
     let (s, e) = (n, n + 1);
     let mut edges = Vec::new();
-    if let Some(st) = top.start.filter(|&i| i < n) {
+    let dangling_start = top
+        .missing_start
+        .as_ref()
+        .and_then(|name| missing.iter().position(|m| m == name))
+        .map(|k| n - missing.len() + k);
+    if let Some(st) = top.start.filter(|&i| i < n).or(dangling_start) {
         edges.push(Edge {
             id: "e-start".into(),
             from: s,
@@ -60,7 +73,7 @@ pub fn build(top: &ScopeSpec, comment: &str) -> Graph {
         });
     }
     for (i, st) in top.states.iter().enumerate() {
-        if st.terminal {
+        if st.terminal && st.kind != Some(NodeKind::Fail) {
             edges.push(Edge {
                 id: format!("e-end-{i}"),
                 from: i,
@@ -81,7 +94,13 @@ pub fn build(top: &ScopeSpec, comment: &str) -> Graph {
     }
 }
 
-fn scope(spec: &ScopeSpec, id_prefix: &str, path_prefix: &str, edge_prefix: &str) -> Scope {
+/// One scope's nodes and edges, and the names of its missing targets (their nodes come last).
+fn scope(
+    spec: &ScopeSpec,
+    id_prefix: &str,
+    path_prefix: &str,
+    edge_prefix: &str,
+) -> (Scope, Vec<String>) {
     let mut s = Scope {
         entry: spec.start.unwrap_or(0),
         ..Scope::default()
@@ -103,7 +122,7 @@ fn scope(spec: &ScopeSpec, id_prefix: &str, path_prefix: &str, edge_prefix: &str
         for (b, child) in st.children.iter().enumerate() {
             let cid = format!("{id}-{b}-");
             let cpath = format!("{path}/{b}/");
-            node.children.push(scope(child, &cid, &cpath, &cid));
+            node.children.push(scope(child, &cid, &cpath, &cid).0);
         }
         node.path = path;
         s.nodes.push(node);
@@ -127,7 +146,41 @@ fn scope(spec: &ScopeSpec, id_prefix: &str, path_prefix: &str, edge_prefix: &str
             }
         }
     }
-    s
+    // Missing targets, one node each, in order of first mention (the StartAt first).
+    let mut missing: Vec<String> = Vec::new();
+    let mentions = spec.missing_start.iter().chain(
+        spec.states
+            .iter()
+            .flat_map(|st| st.dangling.iter().map(|(name, _, _)| name)),
+    );
+    for name in mentions {
+        if !missing.contains(name) {
+            missing.push(name.clone());
+        }
+    }
+    for (k, name) in missing.iter().enumerate() {
+        s.nodes.push(Node::new(
+            format!("{id_prefix}m{k}"),
+            NodeKind::Missing,
+            name.clone(),
+        ));
+    }
+    for (i, st) in spec.states.iter().enumerate() {
+        for (k, (name, kind, label)) in st.dangling.iter().enumerate() {
+            let Some(m) = missing.iter().position(|x| x == name) else {
+                continue;
+            };
+            s.edges.push(Edge {
+                id: format!("{edge_prefix}e{i}-d{k}"),
+                from: i,
+                to: n + m,
+                kind: *kind,
+                label: label.clone(),
+                title: String::new(),
+            });
+        }
+    }
+    (s, missing)
 }
 
 /// A readable caption for a Task's `Resource`, e.g. `Lambda: Invoke`, `DynamoDB: PutItem`.
@@ -284,6 +337,7 @@ mod tests {
                 ..Default::default()
             }],
             start: Some(0),
+            missing_start: None,
         };
         let top = ScopeSpec {
             states: vec![StateSpec {
@@ -294,6 +348,7 @@ mod tests {
                 ..Default::default()
             }],
             start: Some(0),
+            missing_start: None,
         };
         let g = build(&top, "");
         assert_eq!(g.root.nodes.len(), 3);

@@ -2,7 +2,10 @@
 //! texts for Choice rules (`$.amount > 1000`), captions and retry badges.
 //!
 //! Owns the mapping of ASL meaning to what is shown; wiring and ids are [`crate::build`]'s.
-//! Transitions whose target does not resolve are left out (the validator reports them).
+//! It draws whatever the parser kept, errors or not (`asl_core::load` keeps every state it can
+//! read; a state whose fields are broken keeps its type and transitions when they are readable):
+//! a transition whose target does not resolve becomes a dangling edge to a
+//! [`NodeKind::Missing`] node named after the target.
 
 use asl_core::model::{
     Branch, CompareOp, Condition, Dynamic, MapMode, Operand, Retrier, State, StateKind,
@@ -24,6 +27,8 @@ fn scope(b: &Branch) -> ScopeSpec {
     ScopeSpec {
         states: b.states.values().map(state).collect(),
         start: b.start().map(|i| i as usize),
+        missing_start: (b.start().is_none() && !b.start_at.name.is_empty())
+            .then(|| b.start_at.name.to_string()),
     }
 }
 
@@ -39,18 +44,28 @@ fn state(s: &State) -> StateSpec {
         StateKind::Task(t) => (NodeKind::Task, task_caption(&t.resource.value)),
         StateKind::Choice(c) => {
             for rule in &c.choices {
+                let c = cond(&rule.condition);
+                let (short, full) = (summarise(&c), full_text(&c));
                 if let Some(to) = rule.next.id {
-                    let c = cond(&rule.condition);
-                    let (short, full) = (summarise(&c), full_text(&c));
                     if short != full {
                         st.titles.push((st.transitions.len(), full));
                     }
                     st.transitions.push((to as usize, EdgeKind::Choice, short));
+                } else {
+                    st.dangling
+                        .push((rule.next.name.to_string(), EdgeKind::Choice, short));
                 }
             }
-            if let Some(to) = c.default.as_ref().and_then(|d| d.id) {
-                st.transitions
-                    .push((to as usize, EdgeKind::Default, "Default".to_string()));
+            match c.default.as_ref().map(|d| (d.id, d)) {
+                Some((Some(to), _)) => {
+                    st.transitions
+                        .push((to as usize, EdgeKind::Default, "Default".to_string()))
+                }
+                Some((None, d)) => {
+                    st.dangling
+                        .push((d.name.to_string(), EdgeKind::Default, "Default".to_string()))
+                }
+                None => {}
             }
             (NodeKind::Choice, "Choice".to_string())
         }
@@ -85,19 +100,32 @@ fn state(s: &State) -> StateSpec {
     };
     st.kind = Some(kind);
     st.caption = caption;
-    if let Transition::Next(Target { id: Some(to), .. }) = &s.transition {
-        st.transitions
-            .push((*to as usize, EdgeKind::Next, String::new()));
+    match &s.transition {
+        Transition::Next(Target { id: Some(to), .. }) => {
+            st.transitions
+                .push((*to as usize, EdgeKind::Next, String::new()))
+        }
+        Transition::Next(Target { id: None, name, .. }) => {
+            st.dangling
+                .push((name.to_string(), EdgeKind::Next, String::new()))
+        }
+        _ => {}
     }
     for c in catch {
-        if let Some(to) = c.next.id {
-            let errors: Vec<String> = c
-                .error_equals
-                .iter()
-                .map(|e| e.value.as_str().to_string())
-                .collect();
-            st.transitions
-                .push((to as usize, EdgeKind::Catch, catch_label(&errors)));
+        let errors: Vec<String> = c
+            .error_equals
+            .iter()
+            .map(|e| e.value.as_str().to_string())
+            .collect();
+        match c.next.id {
+            Some(to) => st
+                .transitions
+                .push((to as usize, EdgeKind::Catch, catch_label(&errors))),
+            None => st.dangling.push((
+                c.next.name.to_string(),
+                EdgeKind::Catch,
+                catch_label(&errors),
+            )),
         }
     }
     st.terminal = matches!(s.transition, Transition::End(_))

@@ -101,6 +101,43 @@ impl Rect {
 /// A cubic Bézier segment: start, two control points, end.
 pub type Cubic = [Point; 4];
 
+/// The point at `t` (0..=1) on a cubic.
+pub fn point_at(c: &Cubic, t: f64) -> Point {
+    let u = 1.0 - t;
+    c[0].scale(u * u * u)
+        .plus(c[1].scale(3.0 * u * u * t))
+        .plus(c[2].scale(3.0 * u * t * t))
+        .plus(c[3].scale(t * t * t))
+}
+
+/// The bounding box of a cubic's control points (which holds the curve).
+pub fn hull(c: &Cubic) -> Rect {
+    let (mut x0, mut y0, mut x1, mut y1) = (c[0].x, c[0].y, c[0].x, c[0].y);
+    for p in &c[1..] {
+        x0 = x0.min(p.x);
+        y0 = y0.min(p.y);
+        x1 = x1.max(p.x);
+        y1 = y1.max(p.y);
+    }
+    Rect::new(x0, y0, x1 - x0, y1 - y0)
+}
+
+/// True if the cubic (sampled at `steps` + 1 points) enters `r` shrunk by a pixel; no allocation.
+pub fn cubic_enters_rect(c: &Cubic, steps: usize, r: &Rect) -> bool {
+    let h = hull(c);
+    if r.x >= h.right() || h.x >= r.right() || r.y >= h.bottom() || h.y >= r.bottom() {
+        return false;
+    }
+    let steps = steps.max(1);
+    let mut prev = c[0];
+    (1..=steps).any(|k| {
+        let p = point_at(c, k as f64 / steps as f64);
+        let hit = segment_enters_rect(prev, p, r);
+        prev = p;
+        hit
+    })
+}
+
 /// Points along a path of cubic segments, `steps` per segment, for crossing tests and bounds.
 pub fn flatten(path: &[Cubic], steps: usize) -> Vec<Point> {
     let mut out = Vec::with_capacity(path.len() * steps + 1);
@@ -134,6 +171,38 @@ pub fn segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool {
     (d1 > 0.0) != (d2 > 0.0) && (d3 > 0.0) != (d4 > 0.0)
 }
 
+/// True if segment ab has a point strictly inside `r` shrunk by one pixel (so a segment that
+/// only grazes a box does not count).
+pub fn segment_enters_rect(a: Point, b: Point, r: &Rect) -> bool {
+    let r = Rect::new(r.x + 1.0, r.y + 1.0, r.w - 2.0, r.h - 2.0);
+    if r.w <= 0.0 || r.h <= 0.0 {
+        return false;
+    }
+    // Liang–Barsky clipping: the part of the segment inside the slab of each axis.
+    let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+    let d = b.minus(a);
+    for (p, q) in [
+        (-d.x, a.x - r.x),
+        (d.x, r.right() - a.x),
+        (-d.y, a.y - r.y),
+        (d.y, r.bottom() - a.y),
+    ] {
+        if p == 0.0 {
+            if q <= 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    t0 < t1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +230,20 @@ mod tests {
             p(0.0, 1.0),
             p(10.0, 1.0)
         ));
+    }
+
+    #[test]
+    fn segments_entering_a_box() {
+        let r = Rect::new(0.0, 0.0, 10.0, 10.0);
+        let p = Point::new;
+        assert!(segment_enters_rect(p(-5.0, 5.0), p(15.0, 5.0), &r));
+        assert!(segment_enters_rect(p(5.0, 5.0), p(6.0, 6.0), &r));
+        assert!(
+            !segment_enters_rect(p(-5.0, 0.5), p(15.0, 0.5), &r),
+            "grazing"
+        );
+        assert!(!segment_enters_rect(p(-5.0, 20.0), p(15.0, 12.0), &r));
+        assert!(!segment_enters_rect(p(12.0, -5.0), p(12.0, 15.0), &r));
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub enum NodeKind {
     Parallel,
     /// A `Map` state: a cluster holding the item processor's scope.
     Map,
+    /// Not a state: the broken end of a transition to a state that does not exist (its name is
+    /// the missing target's). Drawn small and dashed with a `?`.
+    Missing,
 }
 
 impl NodeKind {
@@ -48,6 +51,7 @@ impl NodeKind {
             NodeKind::Fail => "fail",
             NodeKind::Parallel => "parallel",
             NodeKind::Map => "map",
+            NodeKind::Missing => "missing",
         }
     }
 

@@ -30,7 +30,8 @@ pub(crate) struct Layers {
 /// Build the layers. `nodes` lists the nodes to lay out in the order that seeds the row order;
 /// `edges` lists edge indices into `prep` in the order to add them (forward edges only, both ends
 /// in `nodes`); `topo` is a topological order of all nodes; `connector[i]` says edge `i` gets a
-/// label element.
+/// label element; `pinned(v)` says node `v` must not sink (a terminal state stays next to the
+/// state that leads to it; its edge to the End marker is what gets long).
 pub(crate) fn build(
     sizes: &[(f64, f64)],
     prep: &[PrepEdge],
@@ -38,6 +39,7 @@ pub(crate) fn build(
     edges: &[usize],
     topo: &[usize],
     connector: &dyn Fn(usize) -> bool,
+    pinned: &dyn Fn(usize) -> bool,
 ) -> Layers {
     let mut elem_of_node = vec![usize::MAX; sizes.len()];
     let mut kind: Vec<Elem> = Vec::new();
@@ -94,7 +96,10 @@ pub(crate) fn build(
     loop {
         let mut moved = false;
         for v in 0..kind.len() {
-            if succ[v].is_empty() || pred[v].len() > succ[v].len() {
+            if succ[v].is_empty()
+                || pred[v].len() > succ[v].len()
+                || matches!(kind[v], Elem::Node(n) if pinned(n))
+            {
                 continue;
             }
             let next = succ[v].iter().map(|&s| rank[s]).min().unwrap_or(0);
@@ -217,9 +222,15 @@ mod tests {
         let nodes: Vec<usize> = (0..6).collect();
         let edges: Vec<usize> = (0..prep.len()).collect();
         let topo = [0, 1, 2, 3, 5, 4];
-        let l = build(&sizes, &prep, &nodes, &edges, &topo, &|i| {
-            prep[i].label.is_some()
-        });
+        let l = build(
+            &sizes,
+            &prep,
+            &nodes,
+            &edges,
+            &topo,
+            &|i| prep[i].label.is_some(),
+            &|_| false,
+        );
         let row_of = |v: usize| l.slot[v].0;
         assert_eq!(row_of(4), 4);
         assert_eq!(row_of(5), 3, "sunk to just above its successor");
@@ -229,6 +240,17 @@ mod tests {
         assert_eq!(l.slot[chain[2]].0, 2);
         assert!(matches!(l.rows[2][l.slot[chain[2]].1].elem, Elem::Label(4)));
         assert!(matches!(l.rows[1][l.slot[chain[1]].1].elem, Elem::Dummy));
+        // Pinned, node 5 stays right under its source's label instead.
+        let l = build(
+            &sizes,
+            &prep,
+            &nodes,
+            &edges,
+            &topo,
+            &|i| prep[i].label.is_some(),
+            &|v| v == 5,
+        );
+        assert_eq!(l.slot[5].0, 2);
         // Every link joins adjacent rows.
         for (r, row) in l.rows.iter().enumerate() {
             for it in row {

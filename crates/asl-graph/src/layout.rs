@@ -53,9 +53,19 @@
 //!   topological order of their source (also the order that avoids its edge-order panics), so
 //!   every reachability check returns at once. Empty scopes never reach it.
 //! - **Back edges and self-loops** are routed by us: back edges up a side lane clear of
-//!   everything they pass (left or right, whichever is shorter and cuts no box), self-loops as a
-//!   loop off the node's right side with room reserved by widening the node. As bend elements
-//!   they cost one element per row spanned (200 states: 30 ms → 4 ms without them).
+//!   everything they pass ([`crate::lanes`]: the side and the runs that enter no box), self-loops
+//!   as a loop off the node's right side with room reserved by widening the node. As bend
+//!   elements they cost one element per row spanned (200 states: 30 ms → 4 ms without them).
+//! - **Terminal states** stay next to the state that leads to them: layout-rs's rank optimiser
+//!   sinks every element with as many predecessors as successors, which pulled each `End: true`
+//!   state down to the End marker (and, before Fail states lost their edge to End, every Fail to
+//!   the last row: the ETL sample's five Fail states side by side, edges up to 2,500 px). An edge
+//!   into End gets an empty label element (that sinks instead), our ranking pins terminal states,
+//!   and layout-rs's layers are kept only when no terminal drifted further than in ours.
+//! - **Edges cross rows straight**: a long edge passes each bend and label element vertically,
+//!   from its row's top to its bottom, and bends only in the gaps between rows, so it never cuts a
+//!   tall box's corner; first and last segments that would clip a neighbour are flattened
+//!   (`bend_clear_of_boxes`). Rows hang their nodes from the top.
 //! - **Disconnected nodes** (unreachable states, states joined only by loops) go in a row under
 //!   the rest.
 //! - **Mixed parallel edges** (an unlabelled and a labelled edge between the same two nodes) all
@@ -101,8 +111,14 @@ pub const LABEL_MAX_W: f64 = 180.0;
 const PAD_X: f64 = 14.0;
 /// Vertical padding inside a box.
 const PAD_Y: f64 = 9.0;
-/// Widest name line before wrapping.
-const NAME_MAX_W: f64 = 200.0;
+/// Widest name line before wrapping, then the wider lines tried before a name is elided.
+const NAME_WIDTHS: [f64; 3] = [200.0, 260.0, 320.0];
+/// Widest name line in a Choice diamond (which is about twice as wide as its text).
+const CHOICE_WIDTHS: [f64; 3] = [170.0, 220.0, 280.0];
+/// Widest name line in a Parallel/Map header.
+const HEADER_WIDTHS: [f64; 2] = [260.0, 320.0];
+/// Most lines a state name is wrapped to before it is elided.
+pub const NAME_LINES: usize = 3;
 /// Widest caption before eliding.
 const CAPTION_MAX_W: f64 = 250.0;
 /// Narrowest state box.
@@ -227,6 +243,21 @@ fn size_node(node: &crate::graph::Node, budget: u64) -> NodeGeom {
     let caption = measure::elide(&node.caption, CAPTION_PX, false, CAPTION_MAX_W);
     let caption_w = measure::text_width(&caption, CAPTION_PX, false);
     match node.kind {
+        NodeKind::Missing => {
+            // A small dashed capsule: `? Name`, the name of the state that does not exist.
+            let text = measure::elide(&format!("? {}", node.name), 12.5, true, 200.0);
+            let elided = text != format!("? {}", node.name);
+            let w = measure::text_width(&text, 12.5, true).max(20.0) + 24.0;
+            NodeGeom {
+                rect: Rect::new(0.0, 0.0, w.round(), 28.0),
+                shape: Shape::Pill,
+                lines: vec![text],
+                elided,
+                caption: String::new(),
+                frames: Vec::new(),
+                children: Vec::new(),
+            }
+        }
         NodeKind::Start | NodeKind::End => {
             let w = measure::text_width(&node.name, 12.5, true).max(36.0) + 28.0;
             NodeGeom {
@@ -240,19 +271,22 @@ fn size_node(node: &crate::graph::Node, budget: u64) -> NodeGeom {
             }
         }
         NodeKind::Choice => {
-            let line = measure::elide(&node.name, NAME_PX, true, 170.0);
-            let elided = line != node.name;
-            let tw = measure::text_width(&line, NAME_PX, true)
-                .max(caption_w)
+            let (lines, elided) =
+                measure::wrap_widening(&node.name, NAME_PX, true, &CHOICE_WIDTHS, NAME_LINES);
+            let tw = lines
+                .iter()
+                .map(|l| measure::text_width(l, NAME_PX, true))
+                .fold(caption_w, f64::max)
                 .max(60.0);
-            let th = LINE_H + CAPTION_H;
-            let h = th + 34.0;
+            let th = LINE_H * lines.len() as f64 + CAPTION_H;
+            // Short names: a flat diamond; wrapped ones: the text box takes half of each axis.
+            let h = (th + 34.0).max(2.0 * th);
             // The text box (tw × th) fits in the diamond when tw/w + th/h ≤ 1.
             let w = (tw / (1.0 - th / h)).max(MIN_W);
             NodeGeom {
                 rect: Rect::new(0.0, 0.0, w.round(), h),
                 shape: Shape::Diamond,
-                lines: vec![line],
+                lines,
                 elided,
                 caption,
                 frames: Vec::new(),
@@ -260,9 +294,14 @@ fn size_node(node: &crate::graph::Node, budget: u64) -> NodeGeom {
             }
         }
         NodeKind::Parallel | NodeKind::Map => {
-            let line = measure::elide(&node.name, NAME_PX, true, 260.0);
-            let elided = line != node.name;
-            let header_w = measure::text_width(&line, NAME_PX, true).max(caption_w) + 2.0 * PAD_X;
+            let (lines, elided) =
+                measure::wrap_widening(&node.name, NAME_PX, true, &HEADER_WIDTHS, NAME_LINES);
+            let header_w = lines
+                .iter()
+                .map(|l| measure::text_width(l, NAME_PX, true))
+                .fold(caption_w, f64::max)
+                + 2.0 * PAD_X;
+            let header_h = header_height(lines.len());
             let mut children: Vec<ScopeGeom> = node
                 .children
                 .iter()
@@ -274,7 +313,7 @@ fn size_node(node: &crate::graph::Node, budget: u64) -> NodeGeom {
             for c in &children {
                 let fw = c.bounds.w + 2.0 * FRAME_PAD;
                 let fh = c.bounds.h + 2.0 * FRAME_PAD;
-                frames.push(Rect::new(x, HEADER_H, fw, fh));
+                frames.push(Rect::new(x, header_h, fw, fh));
                 x += fw + FRAME_GAP;
                 inner_h = inner_h.max(fh);
             }
@@ -284,7 +323,7 @@ fn size_node(node: &crate::graph::Node, budget: u64) -> NodeGeom {
                 x - FRAME_GAP + CONTAINER_PAD
             };
             let w = header_w.max(frames_w).max(MIN_W + 20.0).round();
-            let h = (HEADER_H + inner_h.max(10.0) + CONTAINER_PAD).round();
+            let h = (header_h + inner_h.max(10.0) + CONTAINER_PAD).round();
             // Centre the row of frames, frames vertically aligned at the top; each child centred in
             // its frame.
             let dx = ((w - frames_w) / 2.0).max(0.0);
@@ -300,7 +339,7 @@ fn size_node(node: &crate::graph::Node, budget: u64) -> NodeGeom {
             NodeGeom {
                 rect: Rect::new(0.0, 0.0, w, h),
                 shape: Shape::Container,
-                lines: vec![line],
+                lines,
                 elided,
                 caption,
                 frames,
@@ -308,7 +347,8 @@ fn size_node(node: &crate::graph::Node, budget: u64) -> NodeGeom {
             }
         }
         NodeKind::Task | NodeKind::Pass | NodeKind::Wait | NodeKind::Succeed | NodeKind::Fail => {
-            let (lines, elided) = measure::wrap(&node.name, NAME_PX, true, NAME_MAX_W, 2);
+            let (lines, elided) =
+                measure::wrap_widening(&node.name, NAME_PX, true, &NAME_WIDTHS, NAME_LINES);
             let tw = lines
                 .iter()
                 .map(|l| measure::text_width(l, NAME_PX, true))
@@ -331,6 +371,11 @@ fn size_node(node: &crate::graph::Node, budget: u64) -> NodeGeom {
             }
         }
     }
+}
+
+/// Height of a Parallel/Map header holding `lines` name lines and the caption.
+pub fn header_height(lines: usize) -> f64 {
+    HEADER_H + LINE_H * lines.saturating_sub(1) as f64
 }
 
 /// Move a node and everything in it.
@@ -433,6 +478,7 @@ fn layout_scope(scope: &Scope, budget: u64) -> ScopeGeom {
         paths.push(path);
     }
     let mut ported = normalize_ports(scope, &nodes, &mut paths);
+    bend_clear_of_boxes(scope, &nodes, &mut paths);
     let mut label_rects: Vec<Option<Rect>> = labels
         .iter()
         .enumerate()
@@ -449,7 +495,7 @@ fn layout_scope(scope: &Scope, budget: u64) -> ScopeGeom {
         })
         .collect();
     route_self_loops(&prep, &nodes, &mut paths, &mut label_rects, &mut ported);
-    route_back_edges(&prep, &nodes, &mut paths, &mut label_rects, &mut ported);
+    crate::lanes::route_back_edges(&prep, &nodes, &mut paths, &mut label_rects, &mut ported);
     let mut edges = Vec::with_capacity(scope.edges.len());
     for (i, e) in scope.edges.iter().enumerate() {
         let mut path = std::mem::take(&mut paths[i]);
@@ -709,11 +755,37 @@ fn run_layered(
         .filter(|&i| !prep[i].reversed && include[prep[i].from] && include[prep[i].to])
         .collect();
     edges.sort_by_key(|&i| (pos_in_topo[prep[i].from], pos_in_topo[prep[i].to], i));
-    let connector =
-        |i: usize| prep[i].label.is_some() || labelled_pairs.contains(&(prep[i].from, prep[i].to));
+    // An edge into the End marker gets an (empty) label element too: that element, not the
+    // terminal state, is then what sinks down to just above End, so a terminal state stays next
+    // to the state that leads to it (same rule in both engines: an element with as many
+    // predecessors as successors sinks towards its nearest successor).
+    let to_end = |i: usize| {
+        scope
+            .nodes
+            .get(prep[i].to)
+            .is_some_and(|t| t.kind == NodeKind::End)
+    };
+    let connector = |i: usize| {
+        prep[i].label.is_some() || labelled_pairs.contains(&(prep[i].from, prep[i].to)) || to_end(i)
+    };
     // Our ranking is linear and has the same rules as layout-rs's, so its row widths predict
     // what layout-rs's minimiser would face.
-    let ours = crate::layers::build(sizes, prep, &nodes, &edges, &topo, &connector);
+    // Terminal states (those with an edge into the End marker) must not sink away from the state
+    // that leads to them.
+    let mut is_terminal = vec![false; n];
+    for e in prep {
+        if !e.reversed
+            && scope
+                .nodes
+                .get(e.to)
+                .is_some_and(|t| t.kind == NodeKind::End)
+        {
+            is_terminal[e.from] = true;
+        }
+    }
+    let pinned = |v: usize| is_terminal.get(v).copied().unwrap_or(false);
+    let ours = crate::layers::build(sizes, prep, &nodes, &edges, &topo, &connector, &pinned);
+    let ours_drift = terminal_drift(&ours, &pinned);
     let widths: Vec<usize> = ours.rows.iter().map(Vec::len).collect();
     let cost = crate::layout_rs::minimiser_cost(&widths);
     let mut ours = ours;
@@ -723,8 +795,10 @@ fn run_layered(
         // after layout-rs it is a cheap polish; and layout-rs's result (it rotates and perturbs
         // rows, keeping the best count it saw) is kept unless our whole bounded engine found
         // strictly fewer crossings (`shared-error-handler`: 1 against 0).
+        // layout-rs sinks a terminal state down to the End marker (its rank optimiser has no
+        // exceptions), so its layers are kept only when no terminal drifted further than in ours.
         let mut l = crate::layout_rs::layers(sizes, prep, &nodes, &edges, &connector);
-        if order_rows(&mut l) <= ours_crossings {
+        if order_rows(&mut l) <= ours_crossings && terminal_drift(&l, &pinned) <= ours_drift {
             (Engine::LayoutRs, l)
         } else {
             (Engine::Layered, ours)
@@ -754,19 +828,92 @@ fn run_layered(
     }
     let mut paths = vec![Vec::new(); prep.len()];
     let mut label_centers = vec![None; prep.len()];
+    // Boxes by their top, so a curve is checked only against the boxes of the rows it spans.
+    let mut boxes: Vec<Rect> = (0..n)
+        .filter(|&v| include[v])
+        .map(|v| Rect::centered(centers[v], sizes[v].0, sizes[v].1))
+        .collect();
+    boxes.sort_by(|a, b| a.y.total_cmp(&b.y));
+    let tallest = boxes.iter().map(|r| r.h).fold(0.0, f64::max);
+    let row_half: Vec<f64> = rows
+        .iter()
+        .map(|row| row.iter().map(|it| it.h).fold(0.0, f64::max) / 2.0)
+        .collect();
     for (i, v, t, chain) in &chains {
         let (a, b) = (centers[*v], centers[*t]);
-        let mut pts = vec![Point::new(a.x, a.y + sizes[*v].1 / 2.0)];
-        for &c in &chain[1..chain.len() - 1] {
-            let p = pos(c);
-            if let Some(Elem::Label(j)) = rows_elem(&rows, &slot, c)
-                && prep[j].label.is_some()
-            {
-                label_centers[j] = Some(p);
+        // The edge's elements between its ends: (centre, half the height of its row).
+        let inner: Vec<(Point, f64)> = chain[1..chain.len() - 1]
+            .iter()
+            .map(|&c| {
+                let p = pos(c);
+                if let Some(Elem::Label(j)) = rows_elem(&rows, &slot, c)
+                    && prep[j].label.is_some()
+                {
+                    label_centers[j] = Some(p);
+                }
+                let half = slot
+                    .get(c)
+                    .and_then(|&(r, _)| row_half.get(r))
+                    .copied()
+                    .unwrap_or(0.0);
+                (p, half)
+            })
+            .collect();
+        let start = Point::new(a.x, a.y + sizes[*v].1 / 2.0);
+        let end = Point::new(b.x, b.y - sizes[*t].1 / 2.0);
+        // The smooth curve through the element centres, except where it would cut a box (the
+        // corner of a tall box beside a bend: `choice-heavy`): there the elements on both sides
+        // of that stretch are crossed straight down, from their row's top to its bottom, so the
+        // curve bends only in the gaps between rows. Doing it only where needed keeps long edges
+        // from waving.
+        // Labels are always crossed straight (they sit on the edge, and an edge that passes a
+        // label row on a slant touches its neighbours' curves there); bends only where needed.
+        let mut straight_through: Vec<bool> = chain[1..chain.len() - 1]
+            .iter()
+            .map(|&c| matches!(rows_elem(&rows, &slot, c), Some(Elem::Label(_))))
+            .collect();
+        let mut pts = Vec::new();
+        for _ in 0..3 {
+            pts = vec![start];
+            let mut owner = vec![usize::MAX];
+            for (k, &(p, half)) in inner.iter().enumerate() {
+                if straight_through[k] && half > 4.0 {
+                    pts.push(Point::new(p.x, p.y - half));
+                    pts.push(Point::new(p.x, p.y + half));
+                    owner.extend([k, k]);
+                } else {
+                    pts.push(p);
+                    owner.push(k);
+                }
             }
-            pts.push(p);
+            pts.push(end);
+            owner.push(usize::MAX);
+            let path = crate::rows::curve_through(&pts);
+            let mut changed = false;
+            for (s, c) in path.iter().enumerate() {
+                let hull = crate::geom::hull(c);
+                let first = boxes.partition_point(|r| r.y + tallest < hull.y);
+                let cuts = boxes[first..]
+                    .iter()
+                    .take_while(|r| r.y <= hull.bottom())
+                    .any(|r| {
+                        !r.contains(&Rect::new(c[0].x, c[0].y - 1.0, 0.0, 0.0))
+                            && !r.contains(&Rect::new(c[3].x, c[3].y + 1.0, 0.0, 0.0))
+                            && crate::geom::cubic_enters_rect(c, 8, r)
+                    });
+                if cuts {
+                    for k in [owner[s], owner[s + 1]] {
+                        if k != usize::MAX && !straight_through[k] {
+                            straight_through[k] = true;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
         }
-        pts.push(Point::new(b.x, b.y - sizes[*t].1 / 2.0));
         paths[*i] = crate::rows::curve_through(&straighten(&pts));
     }
     (
@@ -778,6 +925,24 @@ fn run_layered(
         engine,
         cost,
     )
+}
+
+/// How many rows the pinned nodes sit below their nearest predecessor beyond what their edge
+/// needs (the bend elements of their shortest incoming edge), summed.
+fn terminal_drift(l: &crate::layers::Layers, pinned: &dyn Fn(usize) -> bool) -> usize {
+    let mut nearest: std::collections::BTreeMap<usize, usize> = Default::default();
+    for (_, _, to, chain) in &l.chains {
+        if !pinned(*to) {
+            continue;
+        }
+        let bends = chain
+            .iter()
+            .filter(|&&h| matches!(rows_elem(&l.rows, &l.slot, h), Some(Elem::Dummy)))
+            .count();
+        let e = nearest.entry(*to).or_insert(usize::MAX);
+        *e = (*e).min(bends);
+    }
+    nearest.values().sum()
 }
 
 /// Order the rows of `l` with [`crate::order`] (starting from their current order) and return the
@@ -930,148 +1095,6 @@ fn route_self_loops(
     }
 }
 
-/// True for edges that the layered layout never sees: back edges (not self-loops), routed on a side lane.
-fn is_lane_edge(e: &PrepEdge) -> bool {
-    e.reversed && e.from != e.to
-}
-
-/// Gap between a lane and what it passes, and between neighbouring lanes.
-const LANE_GAP: f64 = 22.0;
-const LANE_STEP: f64 = 14.0;
-
-/// Route back edges (loops to an earlier state) ourselves: out of the source's right side, up a
-/// vertical lane right of everything they pass, into the target's right side; labels sit on the
-/// lane. Measured on a 200-state machine: giving these edges to layout-rs made up ~85 % of its
-/// time (each adds one dummy node per rank spanned, and its placement is superlinear in those),
-/// 30 ms → 4 ms without them.
-fn route_back_edges(
-    prep: &[PrepEdge],
-    nodes: &[NodeGeom],
-    paths: &mut [Vec<Cubic>],
-    label_rects: &mut [Option<Rect>],
-    ported: &mut [(bool, bool)],
-) {
-    let mut lanes: Vec<usize> = (0..prep.len())
-        .filter(|&i| is_lane_edge(&prep[i]))
-        .collect();
-    if lanes.is_empty() {
-        return;
-    }
-    // Obstacles: nodes, labels and the points of the other edges.
-    let mut obstacles: Vec<Rect> = nodes.iter().map(|n| n.rect).collect();
-    for (i, p) in paths.iter().enumerate() {
-        if is_lane_edge(&prep[i]) {
-            continue;
-        }
-        for q in crate::geom::flatten(p, 4) {
-            obstacles.push(Rect::new(q.x, q.y, 0.0, 0.0));
-        }
-        if let Some(r) = label_rects[i] {
-            obstacles.push(r);
-        }
-    }
-    // The point where a lane edge meets a node, on its right (`side` = 1) or left (-1) side.
-    let port = |n: &NodeGeom, leaving: bool, side: f64| -> Point {
-        let r = n.rect;
-        let y = match n.shape {
-            Shape::Container if leaving => r.bottom() - 23.0,
-            Shape::Container => r.y + 23.0,
-            _ => r.center().y,
-        };
-        // Pills: the end of the straight part, pulled in by the rounding.
-        let inset = if n.shape == Shape::Pill {
-            (r.h / 2.0) * (1.0 - std::f64::consts::FRAC_1_SQRT_2)
-        } else {
-            0.0
-        };
-        let x = if side > 0.0 {
-            r.right() - inset
-        } else {
-            r.x + inset
-        };
-        Point::new(x, y)
-    };
-    // Short loops get the inner lanes.
-    lanes.sort_by(|&a, &b| {
-        let span = |i: usize| {
-            (nodes[prep[i].from].rect.center().y - nodes[prep[i].to].rect.center().y).abs()
-        };
-        span(a).total_cmp(&span(b)).then(a.cmp(&b))
-    });
-    let mut placed: Vec<(f64, f64, f64)> = Vec::new(); // (x, top, bottom)
-    for i in lanes {
-        // Reversed for layout: prep.from is the loop's target (higher up), prep.to its source.
-        let (src, dst) = (&nodes[prep[i].to], &nodes[prep[i].from]);
-        let half_label = prep[i].label.map_or(0.0, |(w, _)| w / 2.0);
-        let mut best: Option<(f64, f64, Point, Point)> = None; // (cost, x, a, b)
-        for side in [1.0, -1.0] {
-            let a = port(src, true, side);
-            let b = port(dst, false, side);
-            let (top, bottom) = (b.y.min(a.y) - LABEL_H, b.y.max(a.y) + LABEL_H);
-            let band = obstacles
-                .iter()
-                .filter(|r| r.bottom() >= top && r.y <= bottom);
-            let mut x = if side > 0.0 {
-                band.map(Rect::right).fold(a.x.max(b.x), f64::max) + LANE_GAP + half_label
-            } else {
-                band.map(|r| r.x).fold(a.x.min(b.x), f64::min) - LANE_GAP - half_label
-            };
-            while placed.iter().any(|&(px, pt, pb)| {
-                pt <= bottom && top <= pb && (px - x).abs() < LANE_STEP + half_label
-            }) {
-                x += side * LANE_STEP;
-            }
-            // Cost: length of the two horizontal runs, plus a heavy price for each box they cut.
-            let run_hits = |p: Point| {
-                let run = Rect::new(p.x.min(x), p.y - 1.0, (x - p.x).abs(), 2.0);
-                obstacles
-                    .iter()
-                    .filter(|r| r.w > 0.0 && r.overlaps(&run))
-                    .count() as f64
-            };
-            let cost = (x - a.x).abs() + (x - b.x).abs() + 1000.0 * (run_hits(a) + run_hits(b));
-            if best.is_none_or(|(c, ..)| cost < c) {
-                best = Some((cost, x, a, b));
-            }
-        }
-        let Some((_, x, a, b)) = best else { continue };
-        let (top, bottom) = (b.y.min(a.y) - LABEL_H, b.y.max(a.y) + LABEL_H);
-        placed.push((x, top, bottom));
-        let r = 12.0_f64.min((a.y - b.y).abs() / 2.0);
-        let (up, dn) = if a.y >= b.y { (-1.0, 1.0) } else { (1.0, -1.0) };
-        let c1 = Point::new(x, a.y + up * r);
-        let c2 = Point::new(x, b.y + dn * r);
-        let k = (x - a.x) * 0.55;
-        let k2 = (x - b.x) * 0.55;
-        let path = vec![
-            [a, Point::new(a.x + k, a.y), Point::new(x, a.y), c1],
-            [
-                c1,
-                c1.plus(c2.minus(c1).scale(1.0 / 3.0)),
-                c1.plus(c2.minus(c1).scale(2.0 / 3.0)),
-                c2,
-            ],
-            [c2, Point::new(x, b.y), Point::new(b.x + k2, b.y), b],
-        ];
-        if let Some((w, _)) = prep[i].label {
-            label_rects[i] = Some(Rect::centered(
-                Point::new(x, (c1.y + c2.y) / 2.0),
-                w,
-                LABEL_H,
-            ));
-        }
-        paths[i] = path;
-        ported[i] = (true, true);
-        // Later lanes must clear this one and its label.
-        obstacles.push(Rect::new(
-            x - half_label.max(1.0),
-            top,
-            2.0 * half_label.max(1.0),
-            bottom - top,
-        ));
-    }
-}
-
 /// Downward edges leave from the bottom of their source and enter the top of their target, spread
 /// evenly in the order of where they go (diamonds: from the bottom vertex, into the top vertex), as
 /// in the AWS console; layout-rs would attach them anywhere on the box outline. Returns, per edge,
@@ -1128,6 +1151,81 @@ fn normalize_ports(
         }
     }
     moved
+}
+
+/// An edge that leaves a port straight down (or enters one straight from above) can clip the
+/// corner of the box beside its next bend: a Catch edge leaving the right of its source's bottom
+/// for a bend right of the next state (seen on `shared-error-handler`). Where the first or last
+/// segment enters a box other than the edge's ends, try flatter control points, in a fixed order,
+/// and keep the first that enters none (else the one that enters fewest).
+fn bend_clear_of_boxes(scope: &Scope, nodes: &[NodeGeom], paths: &mut [Vec<Cubic>]) {
+    // Nodes by their top, so a segment is checked only against the rows it spans.
+    let mut by_top: Vec<usize> = (0..nodes.len()).collect();
+    by_top.sort_by(|&a, &b| nodes[a].rect.y.total_cmp(&nodes[b].rect.y).then(a.cmp(&b)));
+    let tallest = nodes.iter().map(|n| n.rect.h).fold(0.0, f64::max);
+    let hits = |c: &Cubic, ends: (usize, usize)| -> usize {
+        let h = crate::geom::hull(c);
+        let first = by_top.partition_point(|&k| nodes[k].rect.y + tallest < h.y);
+        by_top[first..]
+            .iter()
+            .take_while(|&&k| nodes[k].rect.y <= h.bottom())
+            .filter(|&&k| {
+                let r = &nodes[k].rect;
+                k != ends.0
+                    && k != ends.1
+                    && r.x < h.right()
+                    && h.x < r.right()
+                    && r.y < h.bottom()
+                    && h.y < r.bottom()
+                    && crate::geom::cubic_enters_rect(c, 12, r)
+            })
+            .count()
+    };
+    for (i, e) in scope.edges.iter().enumerate() {
+        if e.from == e.to || paths[i].is_empty() {
+            continue;
+        }
+        let ends = (e.from, e.to);
+        let last = paths[i].len() - 1;
+        for (k, first) in [(0, true), (last, false)] {
+            let c = paths[i][k];
+            if hits(&c, ends) == 0 {
+                continue;
+            }
+            // Work on the segment as if it left its port (for the last one: reversed).
+            let (p, q) = if first { (c[0], c[3]) } else { (c[3], c[0]) };
+            let d = q.minus(p);
+            let dir = if d.y >= 0.0 { 1.0 } else { -1.0 };
+            let options = [
+                // Turn towards the bend at once, then come in along the row.
+                (
+                    Point::new(p.x + d.x * 0.6, p.y + dir * 4.0_f64.min(d.y.abs() * 0.1)),
+                    Point::new(q.x, p.y + d.y * 0.4),
+                ),
+                (
+                    Point::new(p.x + d.x * 0.9, p.y + d.y * 0.1),
+                    Point::new(q.x, q.y - d.y * 0.3),
+                ),
+                (p.plus(d.scale(1.0 / 3.0)), p.plus(d.scale(2.0 / 3.0))),
+            ];
+            let mut best = (hits(&c, ends), c);
+            for (c1, c2) in options {
+                let cand = if first {
+                    [p, c1, c2, q]
+                } else {
+                    [q, c2, c1, p]
+                };
+                let h = hits(&cand, ends);
+                if h < best.0 {
+                    best = (h, cand);
+                }
+                if h == 0 {
+                    break;
+                }
+            }
+            paths[i][k] = best.1;
+        }
+    }
 }
 
 /// Move edge ends from the layout box onto the drawn outline (diamonds), keeping their tangents.

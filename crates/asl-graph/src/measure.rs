@@ -74,8 +74,9 @@ pub fn elide(text: &str, font_px: f64, bold: bool, max_px: f64) -> String {
 }
 
 /// Break `text` into at most `max_lines` lines of at most `max_px`, preferring breaks after spaces,
-/// `-`, `_`, `.`, `/` and before an upper-case letter that follows a lower-case one; the last line
-/// is elided if the text still does not fit. Returns the lines and whether anything was elided.
+/// `-`, `_`, `.`, `/` and before an upper-case letter that follows a lower-case one, and breaking
+/// inside a word only where it has none; the last line is elided if the text still does not fit.
+/// Returns the lines and whether anything was elided.
 pub fn wrap(
     text: &str,
     font_px: f64,
@@ -86,7 +87,9 @@ pub fn wrap(
     let mut lines = Vec::new();
     let mut rest: &str = text;
     while lines.len() + 1 < max_lines && text_width(rest, font_px, bold) > max_px {
-        match best_break(rest, font_px, bold, max_px) {
+        match best_break(rest, font_px, bold, max_px)
+            .or_else(|| hard_break(rest, font_px, bold, max_px))
+        {
             Some(at) => {
                 lines.push(rest[..at].trim_end().to_string());
                 rest = rest[at..].trim_start();
@@ -98,6 +101,40 @@ pub fn wrap(
     let elided = last != rest;
     lines.push(last);
     (lines, elided)
+}
+
+/// Like [`wrap`], but when the text does not fit in `max_lines` lines of `widths[0]`, try each
+/// wider width in turn before eliding: a box grows before a name is cut.
+pub fn wrap_widening(
+    text: &str,
+    font_px: f64,
+    bold: bool,
+    widths: &[f64],
+    max_lines: usize,
+) -> (Vec<String>, bool) {
+    let mut out = (vec![text.to_string()], false);
+    for &w in widths {
+        out = wrap(text, font_px, bold, w, max_lines);
+        if !out.1 {
+            break;
+        }
+    }
+    out
+}
+
+/// The byte offset of the last character boundary such that the text before it fits (at least
+/// one character).
+fn hard_break(text: &str, font_px: f64, bold: bool, max_px: f64) -> Option<usize> {
+    let mut used = 0.0;
+    let mut last = None;
+    for (i, c) in text.char_indices() {
+        used += char_width(c, bold) / 1000.0 * font_px * SAFETY;
+        if used > max_px {
+            break;
+        }
+        last = Some(i + c.len_utf8());
+    }
+    last.filter(|&b| b < text.len())
 }
 
 /// The byte offset of the last good break point such that the text before it fits.
@@ -157,5 +194,23 @@ mod tests {
         for l in &lines {
             assert!(text_width(l, 14.0, false) <= 110.0, "{l}");
         }
+    }
+
+    #[test]
+    fn words_without_break_points_are_broken_where_they_must() {
+        let (lines, elided) = wrap("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 14.0, true, 120.0, 3);
+        assert!(!elided, "{lines:?}");
+        assert_eq!(lines.concat(), "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        assert!(lines.len() > 1);
+    }
+
+    #[test]
+    fn widening_comes_before_eliding() {
+        let name = "ProcessTheIncomingOrderBatchAndNotifyTheDownstreamFulfilmentSystemsNow";
+        let (narrow, cut) = wrap(name, 14.0, true, 150.0, 3);
+        assert!(cut, "{narrow:?}");
+        let (lines, cut) = wrap_widening(name, 14.0, true, &[150.0, 220.0, 300.0], 3);
+        assert!(!cut, "{lines:?}");
+        assert_eq!(lines.concat(), name);
     }
 }

@@ -159,9 +159,22 @@ pub fn place(rows: &[Vec<Item>]) -> Vec<Vec<Point>> {
         .flat_map(|(row, x)| row.iter().zip(x).map(|(it, x)| x - it.w / 2.0))
         .fold(f64::INFINITY, f64::min);
     let left = if left.is_finite() { left } else { 0.0 };
-    xs.iter()
+    // Nodes hang from the top of their row: a short node beside a tall one (a Fail state beside
+    // a Parallel) stays next to the row above instead of floating down to the tall one's middle.
+    // Edge elements stay on the row's centre line.
+    rows.iter()
+        .zip(&xs)
         .zip(&ys)
-        .map(|(x, &y)| x.iter().map(|&x| Point::new(x - left, y)).collect())
+        .map(|((row, x), &y)| {
+            let top = y - row.iter().map(|i| i.h).fold(0.0, f64::max) / 2.0;
+            row.iter()
+                .zip(x)
+                .map(|(it, &x)| match it.elem {
+                    Elem::Node(_) => Point::new(x - left, top + it.h / 2.0),
+                    _ => Point::new(x - left, y),
+                })
+                .collect()
+        })
         .collect()
 }
 

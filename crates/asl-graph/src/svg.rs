@@ -8,6 +8,12 @@
 //!   `data-from`/`data-to` state paths;
 //! - execution status is a class on the node group: `not-run`, `active`, `succeeded`, `failed`,
 //!   `caught`, `retrying` (and `taken` on edges), so the UI toggles a class and never re-lays out;
+//! - problems found in the definition ([`RenderOptions::problems`]) are a class on the node group,
+//!   `has-error` or `has-warning`, and their messages are in the node's `<title>` (shown on
+//!   hover); like status they change no geometry;
+//! - a transition to a state that does not exist ends at a small dashed `? Name` node
+//!   (`asl-kind-missing`, `data-missing="Name"`) and its edge group has the extra class
+//!   `asl-edge-dangling`; its `data-to` is `?Name`;
 //! - all rules in the `<style>` are scoped under `#{prefix}`, and every id starts with the prefix, so
 //!   two diagrams on one page never collide; the default prefix is derived from the graph's content.
 //!
@@ -73,6 +79,20 @@ pub struct RenderOptions {
     pub id_prefix: Option<String>,
     /// Initial status per state path (e.g. a snapshot of an execution); empty for a plain diagram.
     pub status: Vec<(String, Status)>,
+    /// Problems found in the definition, per state path (see [`crate::problems`], which makes
+    /// them from asl-core's diagnostics); empty for a valid one.
+    pub problems: Vec<Problem>,
+}
+
+/// A problem with one state, shown on its node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The state path, as in `data-state` (e.g. `Process/0/Transcode`).
+    pub path: String,
+    /// The message, shown on hover.
+    pub message: String,
+    /// True for an error (`has-error`), false for a warning (`has-warning`).
+    pub error: bool,
 }
 
 struct Palette {
@@ -221,6 +241,7 @@ pub fn write(graph: &Graph, lay: &Layout, opts: &RenderOptions) -> String {
     let w = Writer {
         prefix: &prefix,
         status: &opts.status,
+        problems: &opts.problems,
     };
     w.scope(&mut out, &graph.root, &lay.root);
     out.push_str("</svg>\n");
@@ -264,7 +285,13 @@ fn css(out: &mut String, p: &str, c: &Palette) {
 {r} .asl-node.caught>.asl-shape{{stroke:{wa};stroke-width:2.5;fill:{waf}}}\n\
 {r} .asl-node.retrying>.asl-shape{{stroke:{wa};stroke-width:2.5;stroke-dasharray:5 3;fill:{waf}}}\n\
 {r} .asl-edge.taken .asl-line{{stroke:{ac};stroke-width:2.5}}\n\
-{r} .asl-edge.taken .asl-head{{fill:{ac}}}\n",
+{r} .asl-edge.taken .asl-head{{fill:{ac}}}\n\
+{r} .asl-node.has-error>.asl-shape{{stroke:{bad};stroke-width:2.5;stroke-dasharray:7 3}}\n\
+{r} .asl-node.has-warning>.asl-shape{{stroke:{wa};stroke-width:2;stroke-dasharray:7 3}}\n\
+{r} .asl-kind-missing>.asl-shape{{fill:{bg};stroke:{bad};stroke-width:1.5;stroke-dasharray:3 3}}\n\
+{r} .asl-kind-missing>.asl-name{{fill:{bad};font-size:12.5px}}\n\
+{r} .asl-edge-dangling .asl-line{{stroke:{bad};stroke-dasharray:2 3}}\n\
+{r} .asl-edge-dangling .asl-head{{fill:{bad}}}\n",
         bg = c.bg,
         nf = c.node_fill,
         ns = c.node_stroke,
@@ -306,6 +333,7 @@ fn css(out: &mut String, p: &str, c: &Palette) {
 struct Writer<'a> {
     prefix: &'a str,
     status: &'a [(String, Status)],
+    problems: &'a [Problem],
 }
 
 impl Writer<'_> {
@@ -320,12 +348,17 @@ impl Writer<'_> {
 
     fn edge(&self, out: &mut String, scope: &Scope, e: &Edge, g: &EdgeGeom) {
         let end_name = |i: usize| scope.nodes.get(i).map_or(String::new(), node_ref);
+        let dangling = scope
+            .nodes
+            .get(e.to)
+            .is_some_and(|t| t.kind == NodeKind::Missing);
         let _ = writeln!(
             out,
-            r#"<g id="{}-{}" class="asl-edge asl-edge-{}" data-from="{}" data-to="{}">"#,
+            r#"<g id="{}-{}" class="asl-edge asl-edge-{}{}" data-from="{}" data-to="{}">"#,
             self.prefix,
             e.id,
             e.kind.css(),
+            if dangling { " asl-edge-dangling" } else { "" },
             esc(&end_name(e.from)),
             esc(&end_name(e.to)),
         );
@@ -389,9 +422,21 @@ impl Writer<'_> {
             class.push(' ');
             class.push_str(s.class());
         }
+        let problems: Vec<&Problem> = if n.path.is_empty() {
+            Vec::new()
+        } else {
+            self.problems.iter().filter(|p| p.path == n.path).collect()
+        };
+        if problems.iter().any(|p| p.error) {
+            class.push_str(" has-error");
+        } else if !problems.is_empty() {
+            class.push_str(" has-warning");
+        }
         let _ = write!(out, r#"<g id="{}-{}" class="{}""#, self.prefix, n.id, class);
         if n.kind.is_marker() {
             let _ = write!(out, r#" data-marker="{}""#, n.kind.css());
+        } else if n.kind == NodeKind::Missing {
+            let _ = write!(out, r#" data-missing="{}""#, esc(&n.name));
         } else {
             let _ = write!(
                 out,
@@ -401,12 +446,20 @@ impl Writer<'_> {
             );
         }
         out.push_str(">\n");
-        if !n.kind.is_marker() {
+        if n.kind == NodeKind::Missing {
+            let title = format!("No state is named '{}'", n.name);
+            let _ = writeln!(out, "<title>{}</title>", esc(&title));
+        } else if !n.kind.is_marker() {
             let mut title = n.name.clone();
             if !n.caption.is_empty() {
                 title.push_str(" (");
                 title.push_str(&n.caption);
                 title.push(')');
+            }
+            for p in &problems {
+                title.push('\n');
+                title.push_str(if p.error { "Error: " } else { "Warning: " });
+                title.push_str(&p.message);
             }
             let _ = writeln!(out, "<title>{}</title>", esc(&title));
         }
@@ -423,7 +476,7 @@ impl Writer<'_> {
                 );
                 // A coloured bar inside the left edge says the type at a glance, as in the console.
                 let bar_h = if g.shape == Shape::Container {
-                    34.0
+                    layout::header_height(g.lines.len()) - 12.0
                 } else {
                     r.h - 14.0
                 };
@@ -502,9 +555,21 @@ impl Writer<'_> {
         let r = g.rect;
         let cx = num(r.center().x);
         let (first_baseline, caption_baseline) = match g.shape {
-            Shape::Pill if n.kind.is_marker() => (r.center().y + 4.5, 0.0),
-            Shape::Diamond => (r.center().y - 1.0, r.center().y + 14.0),
-            Shape::Container => (r.y + 21.0, r.y + 37.0),
+            Shape::Pill if n.kind.is_marker() || n.kind == NodeKind::Missing => {
+                (r.center().y + 4.5, 0.0)
+            }
+            Shape::Diamond => {
+                // The name lines and the caption, centred as a block on the diamond's centre.
+                let extra = (g.lines.len().max(1) - 1) as f64 * layout::LINE_H;
+                (
+                    r.center().y - 1.0 - extra / 2.0,
+                    r.center().y + 14.0 + extra / 2.0,
+                )
+            }
+            Shape::Container => {
+                let extra = (g.lines.len().max(1) - 1) as f64 * layout::LINE_H;
+                (r.y + 21.0, r.y + 37.0 + extra)
+            }
             Shape::Box | Shape::Pill => {
                 let top =
                     r.y + (r.h - g.lines.len() as f64 * layout::LINE_H - layout::CAPTION_H) / 2.0;
@@ -572,6 +637,8 @@ fn path_d(path: &[Cubic]) -> String {
 fn node_ref(n: &Node) -> String {
     if n.kind.is_marker() {
         format!("#{}", n.kind.css())
+    } else if n.kind == NodeKind::Missing {
+        format!("?{}", n.name)
     } else {
         n.path.clone()
     }
@@ -589,6 +656,7 @@ fn kind_name(k: NodeKind) -> &'static str {
         NodeKind::Fail => "Fail",
         NodeKind::Parallel => "Parallel",
         NodeKind::Map => "Map",
+        NodeKind::Missing => "Missing",
     }
 }
 

@@ -1,4 +1,5 @@
-//! Golden SVGs for the sample definitions in `tests/graph/samples/`, compared byte for byte.
+//! Golden SVGs for the sample definitions in `tests/graph/samples/` and the broken ones in
+//! `tests/graph/broken/`, compared byte for byte.
 //!
 //! `UPDATE_GOLDEN=1 cargo test -p asl-graph --test golden` rewrites them. When `rsvg-convert`
 //! (Debian `librsvg2-bin`) is installed, every golden is also rendered to `tests/graph/png/` so a
@@ -129,6 +130,34 @@ fn samples_match_golden_svgs() {
     };
     assert_eq!(strip(&snap), plain, "status changes classes only");
     check("video-pipeline.status", &snap, &mut failures);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A definition with errors, drawn as `asl render` and the playground draw it: every state, the
+/// broken ones marked, transitions to missing states dangling (`tests/graph/broken/`).
+#[test]
+fn broken_definitions_match_golden_svgs() {
+    let dir = common::graph_dir().join("broken");
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/graph/broken") {
+        let path = entry.expect("dir entry").path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(&path).expect("read definition");
+        let loaded = asl_core::load(&text);
+        assert!(loaded.has_errors(), "{name}: meant to be broken");
+        let svg = asl_graph::render_loaded(&loaded, &RenderOptions::default()).expect("drawn");
+        assert!(svg.contains("has-error"), "{name}: marked");
+        check(&name, &svg, &mut failures);
+        seen += 1;
+    }
+    assert!(seen > 0, "no definitions in {}", dir.display());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

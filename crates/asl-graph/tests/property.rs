@@ -103,6 +103,7 @@ fn spec(r: &mut Rng, depth: u32) -> ScopeSpec {
     ScopeSpec {
         states,
         start: Some(r.next(n as u32) as usize),
+        missing_start: None,
     }
 }
 

@@ -1,12 +1,13 @@
 //! Diagnostics as JavaScript sees them: asl-core's [`Diagnostic`]s with UTF-16 columns.
 //!
-//! Owns [`JsDiagnostic`] (the `{code, severity, message, pointer, line, column, endLine, endColumn}`
+//! Owns [`JsDiagnostic`] (the `{code, severity, message, pointer, line, column, endLine, endColumn,
+//! fix?}`
 //! objects `validate`, `render` and `Execution.start` return) and the conversion from the core's
 //! byte spans. Columns count UTF-16 code units, as JS strings (and editors such as CodeMirror and
 //! Monaco) index them; lines and columns are 1-based. Finding problems is asl-core's job.
 
 use asl_core::Diagnostic;
-use asl_core::source::LineIndex;
+use asl_core::source::{Encoding, LineIndex};
 use serde::Serialize;
 
 /// One problem in a definition, positioned for a JavaScript editor.
@@ -25,6 +26,21 @@ pub struct JsDiagnostic {
     pub column: u32,
     pub end_line: u32,
     pub end_column: u32,
+    /// A lint's quick fix: replace the range with `replacement` (an empty range inserts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<JsFix>,
+}
+
+/// A text edit, positioned like the diagnostic (1-based lines, UTF-16 columns).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsFix {
+    pub title: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub replacement: String,
 }
 
 /// The core's diagnostics for `text`, with UTF-16 positions.
@@ -43,9 +59,33 @@ pub fn for_js(text: &str, diagnostics: &[Diagnostic]) -> Vec<JsDiagnostic> {
                 column: start.column,
                 end_line: end.line,
                 end_column: end.column,
+                fix: d.fix.as_ref().map(|f| {
+                    let a = index.position(text, f.span.start, Encoding::Utf16);
+                    let b = index.position(text, f.span.end, Encoding::Utf16);
+                    JsFix {
+                        title: f.title.clone(),
+                        line: a.line,
+                        column: a.column,
+                        end_line: b.line,
+                        end_column: b.column,
+                        replacement: f.replacement.clone(),
+                    }
+                }),
             }
         })
         .collect()
+}
+
+/// The byte offset of a JS string index (UTF-16 code units); past the end gives the length.
+pub fn byte_offset(text: &str, utf16_index: u32) -> u32 {
+    let mut units = 0u32;
+    for (byte, c) in text.char_indices() {
+        if units >= utf16_index {
+            return u32::try_from(byte).unwrap_or(u32::MAX);
+        }
+        units += c.len_utf16() as u32;
+    }
+    u32::try_from(text.len()).unwrap_or(u32::MAX)
 }
 
 /// The message of the exception thrown for an invalid definition: the first error, positioned,
@@ -107,6 +147,16 @@ mod tests {
             )),
             "{s}"
         );
+    }
+
+    #[test]
+    fn js_indexes_become_byte_offsets() {
+        let text = "a😀é b";
+        assert_eq!(byte_offset(text, 0), 0);
+        assert_eq!(byte_offset(text, 1), 1);
+        assert_eq!(byte_offset(text, 3), 5); // after the emoji (2 units, 4 bytes)
+        assert_eq!(byte_offset(text, 4), 7); // after é (1 unit, 2 bytes)
+        assert_eq!(byte_offset(text, 99), text.len() as u32);
     }
 
     #[test]

@@ -3,11 +3,14 @@
 //! Owns only the adaptation of `asl_core::exec::Execution` (start from text, values as plain JS
 //! objects, errors as exceptions); stepping, going back, pausing on unmocked tasks and every
 //! semantic rule are the core's. `run(budget)` bounds the work of one call so a page can run a
-//! long execution a slice per animation frame instead of blocking.
+//! long execution a slice per animation frame instead of blocking. The stepper's views
+//! (`overlay`, `visits`, breakpoints, stepping by state) are `asl_core::inspect`'s.
 
 use std::sync::Arc;
 
 use asl_core::exec::{Execution as CoreExecution, Step};
+use asl_core::inspect::{Breakpoints, Overlay};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::{diagnostics, js, options};
@@ -17,6 +20,27 @@ use crate::{diagnostics, js, options};
 #[wasm_bindgen]
 pub struct Execution {
     inner: CoreExecution,
+    breakpoints: Breakpoints,
+    /// The definition's text (for the lints' positions and the cost's definition size).
+    definition: String,
+    workflow_type: asl_core::WorkflowType,
+    input: asl_core::value::Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeliveryJs {
+    workflow_type: asl_core::WorkflowType,
+    semantics: &'static str,
+    note: &'static str,
+    /// Express: the tasks whose effect repeats if the execution runs twice.
+    must_be_idempotent: Vec<asl_core::workflow::RepeatRisk>,
+}
+
+#[derive(Serialize)]
+struct VisitRef {
+    path: std::sync::Arc<str>,
+    index: usize,
 }
 
 #[wasm_bindgen]
@@ -29,7 +53,15 @@ impl Execution {
         #[wasm_bindgen(unchecked_optional_param_type = "unknown")] input: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ExecutionOptions | null")] options: JsValue,
     ) -> Result<Execution, JsValue> {
-        let loaded = asl_core::load(definition);
+        let opts = options::exec_options(&js::from_js(options, "the options")?)
+            .map_err(|e| js::error(&e))?;
+        let loaded = asl_core::load_with(
+            definition,
+            &asl_core::LoadOptions {
+                workflow_type: opts.workflow_type,
+                ..asl_core::LoadOptions::default()
+            },
+        );
         let machine = match loaded.machine {
             Some(m) if !loaded.has_errors() => m,
             _ => {
@@ -47,11 +79,72 @@ impl Execution {
         } else {
             Some(js::from_js(input, "the input")?)
         };
-        let opts = options::exec_options(&js::from_js(options, "the options")?)
-            .map_err(|e| js::error(&e))?;
+        let input = options::input(input);
         Ok(Execution {
-            inner: CoreExecution::start(Arc::new(machine), options::input(input), opts),
+            inner: CoreExecution::start(Arc::new(machine), input.clone(), opts.exec),
+            breakpoints: Breakpoints::default(),
+            definition: definition.to_string(),
+            workflow_type: opts.workflow_type,
+            input,
         })
+    }
+
+    /// `delivery() → {workflowType, semantics, note, mustBeIdempotent}`: exactly-once (Standard)
+    /// or at-least-once (Express, with the tasks whose effect would repeat), for the run summary.
+    #[wasm_bindgen(unchecked_return_type = "Delivery")]
+    pub fn delivery(&self) -> Result<JsValue, JsValue> {
+        let d = self.workflow_type.delivery();
+        let must_be_idempotent = match self.workflow_type {
+            asl_core::WorkflowType::Express => {
+                asl_core::workflow::repeat_sensitive_tasks(self.inner.machine())
+            }
+            asl_core::WorkflowType::Standard => Vec::new(),
+        };
+        js::to_js(&DeliveryJs {
+            workflow_type: self.workflow_type,
+            semantics: d.semantics,
+            note: d.note,
+            must_be_idempotent,
+        })
+    }
+
+    /// `cost({executionsPerMonth?, prices?}) → CostReport`: this run's bill as Standard and as
+    /// Express, for one run and N a month, with the break-even volume (from the history so far;
+    /// call it when the run has finished).
+    #[wasm_bindgen(unchecked_return_type = "CostReport")]
+    pub fn cost(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "CostOptions | null")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (n, prices) = options::cost_options(&js::from_js(options, "the cost options")?)
+            .map_err(|e| js::error(&e))?;
+        js::to_js(&asl_core::cost::estimate(
+            self.inner.machine(),
+            self.inner.history(),
+            self.inner.transitions(),
+            self.workflow_type,
+            self.definition.len() as u64,
+            n,
+            &prices,
+        ))
+    }
+
+    /// `lints({allow?}) → Diagnostic[]`: the definition's lints and the run's (payload near
+    /// 256 KiB, secrets in the input, cost hot spots), positioned in the definition.
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+    pub fn lints(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "LintOptions | null")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let lint = options::lint_options(
+            &js::from_js(options, "the lint options")?,
+            self.workflow_type,
+        )
+        .map_err(|e| js::error(&e))?;
+        js::to_js(&diagnostics::for_js(
+            &self.definition,
+            &asl_core::lint::all_lints(&self.definition, &self.inner, &self.input, &lint),
+        ))
     }
 
     /// Advances by exactly one history event and returns it, or `null` when nothing can happen
@@ -144,5 +237,102 @@ impl Execution {
         self.inner
             .complete_task(token, answer)
             .map_err(|e| js::error(&e.to_string()))
+    }
+
+    /// A heartbeat for a paused `.waitForTaskToken` task, `afterMs` virtual ms into its wait;
+    /// returns `"accepted"` or `"timedOut"` (a deadline passed first).
+    #[wasm_bindgen(js_name = sendHeartbeat, unchecked_return_type = "TaskAnswerResult")]
+    pub fn send_heartbeat(
+        &mut self,
+        token: &str,
+        #[wasm_bindgen(js_name = afterMs)] after_ms: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let answer = self
+            .inner
+            .send_heartbeat(token, after_ms.map_or(0, |ms| ms.max(0.0) as u64))
+            .map_err(|e| js::error(&e.to_string()))?;
+        js::to_js(&answer)
+    }
+
+    /// No answer will come: the paused task times out at its `TimeoutSeconds` or
+    /// `HeartbeatSeconds` in virtual time. Throws when it has neither.
+    #[wasm_bindgen(js_name = expireTask, unchecked_return_type = "TaskAnswerResult")]
+    pub fn expire_task(&mut self, token: &str) -> Result<JsValue, JsValue> {
+        let answer = self
+            .inner
+            .expire_task(token)
+            .map_err(|e| js::error(&e.to_string()))?;
+        js::to_js(&answer)
+    }
+
+    /// The graph overlay at the current event: each state's mark, edges taken, Map progress,
+    /// virtual time. `follow`: Map iteration indexes to show one iteration's path alone.
+    #[wasm_bindgen(unchecked_return_type = "Overlay")]
+    pub fn overlay(&self, follow: Option<Vec<u32>>) -> Result<JsValue, JsValue> {
+        js::to_js(&Overlay::at(self.inner.history(), follow.as_deref()))
+    }
+
+    /// Every visit of the state at `path` so far, with attempts, stages and error details.
+    #[wasm_bindgen(unchecked_return_type = "Visit[]")]
+    pub fn visits(&self, path: &str) -> Result<JsValue, JsValue> {
+        js::to_js(&self.inner.inspector().visits(self.inner.history(), path))
+    }
+
+    /// The visit an event belongs to, as `{path, index}` into `visits(path)`, or `null`.
+    #[wasm_bindgen(js_name = visitOfEvent, unchecked_return_type = "{ path: string; index: number } | null")]
+    pub fn visit_of_event(
+        &self,
+        #[wasm_bindgen(js_name = eventId)] event_id: u32,
+    ) -> Result<JsValue, JsValue> {
+        let found = self
+            .inner
+            .inspector()
+            .visit_of_event(self.inner.history(), event_id)
+            .map(|(path, index)| VisitRef { path, index });
+        js::to_js(&found)
+    }
+
+    /// Sets the breakpoints: `{states?: string[] (state paths), errors?: string[]}`.
+    #[wasm_bindgen(js_name = setBreakpoints)]
+    pub fn set_breakpoints(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Breakpoints")] breakpoints: JsValue,
+    ) -> Result<(), JsValue> {
+        let v = js::from_js(breakpoints, "the breakpoints")?;
+        self.breakpoints = if v.is_null() {
+            Breakpoints::default()
+        } else {
+            serde_json::from_str(&v.to_json_string())
+                .map_err(|e| js::error(&format!("the breakpoints: {e}")))?
+        };
+        Ok(())
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Breakpoints")]
+    pub fn breakpoints(&self) -> Result<JsValue, JsValue> {
+        js::to_js(&self.breakpoints)
+    }
+
+    /// Runs until a breakpoint is hit, the run pauses or ends, or (with `budget`) that many
+    /// events have passed: `{stop: "hit", event} | {stop: "budget" | "paused" | "finished"}`.
+    #[wasm_bindgen(js_name = runToBreakpoint, unchecked_return_type = "RunStop")]
+    pub fn run_to_breakpoint(&mut self, budget: Option<u32>) -> Result<JsValue, JsValue> {
+        let bp = &self.breakpoints;
+        let stop = self
+            .inner
+            .run_until(budget.unwrap_or(u32::MAX), |ev| bp.hit(ev));
+        js::to_js(&stop)
+    }
+
+    /// Forward to the next state entered (at most `budget` events).
+    #[wasm_bindgen(js_name = stepState, unchecked_return_type = "RunStop")]
+    pub fn step_state(&mut self, budget: Option<u32>) -> Result<JsValue, JsValue> {
+        js::to_js(&self.inner.step_state(budget.unwrap_or(u32::MAX)))
+    }
+
+    /// Back to the previous state entered; false at the start.
+    #[wasm_bindgen(js_name = backState)]
+    pub fn back_state(&mut self) -> bool {
+        self.inner.back_state()
     }
 }

@@ -2,7 +2,9 @@
 //! diagram.
 //!
 //! A thin façade with no semantics of its own (the jaq-play / ruff_wasm pattern): [`validate`]
-//! is `asl_core::load` with UTF-16 positions, [`render`] is `asl_graph::render_svg`, and
+//! is `asl_core::load_with` (workflow type, lints) with UTF-16 positions, [`lint_info`] and
+//! [`field_doc`] expose the lint registry and the field docs, [`render`] is
+//! `asl_graph::render_svg`, and
 //! [`execution::Execution`] wraps `asl_core::exec::Execution` step for step. Modules: [`js`]
 //! (values and errors across the boundary), [`diagnostics`] (positions for JS editors),
 //! [`options`] (the option objects, parsed natively and tested with `cargo test`),
@@ -35,15 +37,48 @@ struct Validation {
     diagnostics: Vec<JsDiagnostic>,
 }
 
-/// `validate(text) → {ok, diagnostics}`: parses and validates a definition. `ok` is false when
-/// any diagnostic is an error (warnings alone leave it true). Never throws for any text.
+/// `validate(text, {type?, allow?, lints?}) → {ok, diagnostics}`: parses and validates a
+/// definition as the workflow `type` (STANDARD by default), with the definition lints as
+/// warnings (their codes in `allow` silenced; `lints: false` turns them off). `ok` is false when
+/// any diagnostic is an error (warnings alone leave it true). Never throws for any text; throws
+/// for bad options.
 #[wasm_bindgen(unchecked_return_type = "ValidateResult")]
-pub fn validate(text: &str) -> Result<JsValue, JsValue> {
-    let loaded = asl_core::load(text);
+pub fn validate(
+    text: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions | null")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts = options::validate_options(&js::from_js(options, "the validate options")?)
+        .map_err(|e| js::error(&e))?;
+    let loaded = asl_core::load_with(text, &opts);
     js::to_js(&Validation {
         ok: !loaded.has_errors(),
         diagnostics: diagnostics::for_js(text, &loaded.diagnostics),
     })
+}
+
+/// `lintInfo() → LintInfo[]`: every lint's code, title, one-paragraph explanation, AWS docs
+/// link and whether it needs a run.
+#[wasm_bindgen(js_name = lintInfo, unchecked_return_type = "LintInfo[]")]
+pub fn lint_info() -> Result<JsValue, JsValue> {
+    js::to_js(&asl_core::lint::registry::LINTS)
+}
+
+/// `fieldDoc(text, pointer) → FieldDoc | null`: the documentation of the state type or field at
+/// a JSON pointer of the definition (`/States/Fetch/ResultPath`), for editor hovers.
+#[wasm_bindgen(js_name = fieldDoc, unchecked_return_type = "FieldDoc | null")]
+pub fn field_doc(text: &str, pointer: &str) -> Result<JsValue, JsValue> {
+    js::to_js(&asl_core::field_docs::at_pointer(text, pointer))
+}
+
+/// `fieldDocAt(text, index) → FieldDoc | null`: the doc for what is at a JS string index
+/// (UTF-16 units) of the definition: a key explains its field, a state's name or `Type` value
+/// the state type.
+#[wasm_bindgen(js_name = fieldDocAt, unchecked_return_type = "FieldDoc | null")]
+pub fn field_doc_at(text: &str, index: u32) -> Result<JsValue, JsValue> {
+    js::to_js(&asl_core::field_docs::at_offset(
+        text,
+        diagnostics::byte_offset(text, index),
+    ))
 }
 
 #[derive(Serialize)]
@@ -75,6 +110,9 @@ pub fn render(
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
+export type WorkflowType = "STANDARD" | "EXPRESS";
+/** A text edit (a lint's quick fix): replace the range (empty: insert) with `replacement`. */
+export interface Fix { title: string; line: number; column: number; endLine: number; endColumn: number; replacement: string; }
 export interface Diagnostic {
   code: string;
   severity: "error" | "warning";
@@ -83,8 +121,48 @@ export interface Diagnostic {
   pointer: string;
   /** 1-based; columns count UTF-16 code units (JS string indexes + 1). */
   line: number; column: number; endLine: number; endColumn: number;
+  fix?: Fix;
+}
+export interface ValidateOptions {
+  /** The workflow type the definition is checked as (default "STANDARD"). */
+  type?: WorkflowType;
+  /** Lint codes to silence, e.g. ["SECRET_IN_DEFINITION"]. */
+  allow?: string[];
+  /** Run the definition lints (default true). */
+  lints?: boolean;
 }
 export interface ValidateResult { ok: boolean; diagnostics: Diagnostic[]; }
+export interface LintInfo { code: string; title: string; explanation: string; docsUrl: string; afterRun: boolean; }
+export interface FieldDoc { stateType: string | null; field: string | null; doc: string; default: string | null; docsUrl: string; }
+export interface Delivery {
+  workflowType: WorkflowType; semantics: "exactly-once" | "at-least-once"; note: string;
+  /** Express: tasks whose effect repeats if the execution runs twice (empty for Standard). */
+  mustBeIdempotent: { state: string; resource: string }[];
+}
+export interface Prices {
+  region: string; asOf: string;
+  /** Standard: dollars per state transition. */
+  perTransition: number; freeTransitionsPerMonth: number;
+  /** Express: dollars per request, and [GB-hours in tier, dollars per GB-hour] tiers. */
+  perRequest: number; gbHourTiers: [number, number][];
+}
+export interface CostOptions { executionsPerMonth?: number; prices?: Partial<Prices>; }
+export interface Usage { billedTransitions: number; retries: number; durationMs: number; maxPayloadBytes: number; fanoutSteps: number; }
+export interface Bill {
+  workflowType: WorkflowType; transitions: number; billedDurationMs: number; billedMemoryMb: number; gbSeconds: number;
+  executionUsd: number; childrenUsd: number; perRunUsd: number; monthlyUsd: number;
+}
+export interface CostReport {
+  workflowType: WorkflowType; executionsPerMonth: number;
+  usage: { execution: Usage; children: { mapState: string; executionType: WorkflowType; runs: Usage[] }[]; transitionsByState: [string, number][] };
+  standard: Bill; express: Bill;
+  /** Why this run could not be Express (over five minutes, .sync/.waitForTaskToken); null if it could. */
+  expressBlocker: string | null;
+  /** Monthly executions from which Express is cheaper; null: never, or Express not possible. */
+  breakEvenExecutionsPerMonth: number | null;
+  prices: Prices; notes: string[];
+}
+export interface LintOptions { allow?: string[]; }
 export interface RenderOptions { theme?: "light" | "dark" | "auto"; idPrefix?: string; }
 export interface RenderResult { svg: string | null; diagnostics: Diagnostic[]; }
 export interface ExecutionOptions {
@@ -95,8 +173,11 @@ export interface ExecutionOptions {
   seed?: number;
   /** Virtual start time: ms since the epoch or RFC 3339 text. Default 2024-01-01T00:00:00Z. */
   startTime?: number | string;
-  /** State entries before the run fails with States.Runtime (default 100000). */
+  /** State entries before the run fails with States.Runtime (default 100000; EXPRESS 500000). */
   maxTransitions?: number;
+  /** Workflow type (default "STANDARD"): its limits (Standard: 25,000 history events, one year;
+   * Express: five minutes, then TIMED_OUT with States.Timeout) and validation. */
+  type?: WorkflowType;
 }
 /** An event in the shape of AWS GetExecutionHistory, plus `statePath`. */
 export interface HistoryEvent { id: number; previousEventId: number; timestamp: string; type: string; statePath?: string; [details: string]: unknown; }
@@ -108,4 +189,36 @@ export type ExecutionStatus =
   | { status: "FAILED" | "TIMED_OUT"; error: string | null; cause: string | null };
 export interface ActiveState { path: string; state: string; iterations: number[]; activity: string; }
 export type TaskAnswer = { output: unknown } | { error: string; cause?: string };
+export type TaskAnswerResult = "accepted" | { timedOut: { heartbeat: boolean } };
+export type Mark = "active" | "succeeded" | "failed" | "caught" | "retrying";
+export interface Overlay {
+  /** The current event id; `elapsedMs` is virtual time since ExecutionStarted. */
+  event: number; elapsedMs: number; status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+  states: { path: string; mark: Mark; visits: number; retries: number }[];
+  edges: { from: string; to: string; count: number }[];
+  maps: { path: string; total: number; succeeded: number; failed: number; aborted: number; running: number }[];
+}
+export interface Change { pointer: string; kind: "added" | "removed" | "changed"; }
+/** One processing stage under AWS TestState's inspectionData names (afterInputPath, …). */
+export interface Stage { name: string; field: string; expression: string | null; value: unknown; changes: Change[]; }
+export interface Attempt {
+  number: number; startedEvent: number; endedEvent: number | null;
+  outcome: "running" | "succeeded" | "failed" | "timedOut";
+  request: unknown; result: unknown; error: string | null; cause: string | null;
+  retryIndex: number | null; retryBackoffIntervalSeconds: number | null;
+}
+/** TestState's errorDetails. */
+export interface ErrorDetails { error: string | null; cause: string | null; retryIndex: number | null; retryBackoffIntervalSeconds: number | null; catchIndex: number | null; }
+export interface Visit {
+  path: string; state: string; stateType: string; iterations: number[]; number: number;
+  enteredEvent: number; exitedEvent: number | null; lastEvent: number; enteredMs: number;
+  outcome: "running" | "succeeded" | "caught" | "failed";
+  input: unknown; output: unknown; outputBytes: number | null; payloadLimit: number;
+  attempts: Attempt[]; stages: Stage[]; errorDetails: ErrorDetails | null;
+  assignedVariables: Record<string, unknown> | null; mapSettings: Record<string, number> | null;
+  /** `$$` as the state saw it. */
+  context: unknown;
+}
+export interface Breakpoints { states?: string[]; errors?: string[]; }
+export type RunStop = { stop: "hit"; event: number } | { stop: "budget" | "paused" | "finished" };
 "#;

@@ -1,17 +1,21 @@
 //! The option objects of the JS API, read from JSON-like values into asl-core's types.
 //!
-//! Owns the shapes `render`'s `{theme, idPrefix}`, `Execution.start`'s `{mocks, testCase,
-//! stateMachine, seed, startTime, maxTransitions}` and `completeTask`'s `{output}` /
+//! Owns the shapes `render`'s `{theme, idPrefix}`, `validate`'s `{type, allow, lints}`,
+//! `Execution.start`'s `{mocks, testCase, stateMachine, seed, startTime, maxTransitions, type}`,
+//! `cost`'s `{executionsPerMonth, prices}`, `lints`' `{allow}` and `completeTask`'s `{output}` /
 //! `{error, cause}`, and their error messages. Values arrive as [`Value`] (converted from JS
 //! first), so all of this is plain Rust and tested natively. Unknown keys are errors: a typo such
 //! as `{maxTransition: 10}` must not be silently ignored. What the options mean is asl-core's and
 //! asl-graph's business.
 
+use asl_core::cost::Prices;
 use asl_core::error::{ErrorName, ExecError};
 use asl_core::exec::timestamp;
 use asl_core::exec::{ExecOptions, Limits, TaskResult};
+use asl_core::lint::LintOptions;
 use asl_core::mock::Mocks;
 use asl_core::value::{Object, Value};
+use asl_core::{LoadOptions, WorkflowType};
 use asl_graph::{RenderOptions, Theme};
 
 /// An options argument: `undefined`/`null` is "no options", anything but an object is an error.
@@ -84,9 +88,62 @@ pub fn render_options(v: &Value) -> Result<RenderOptions, String> {
     Ok(opts)
 }
 
+/// `type`: "STANDARD" (default) or "EXPRESS".
+fn workflow_type(obj: &Object, what: &str) -> Result<WorkflowType, String> {
+    match string(obj, "type", what)? {
+        None => Ok(WorkflowType::Standard),
+        Some(t) => t.parse().map_err(|e| format!("{what}: {e}")),
+    }
+}
+
+/// `allow`: lint codes to silence.
+fn allow(obj: &Object, lint: &mut LintOptions, what: &str) -> Result<(), String> {
+    let Some(v) = field(obj, "allow") else {
+        return Ok(());
+    };
+    let list = match v {
+        Value::Array(a) => a,
+        _ => return Err(format!("{what}: \"allow\" must be an array of lint codes")),
+    };
+    let names: Vec<&str> = list
+        .iter()
+        .map(|c| {
+            c.as_str()
+                .ok_or_else(|| format!("{what}: \"allow\" must be an array of lint codes"))
+        })
+        .collect::<Result<_, _>>()?;
+    lint.allow_names(names).map_err(|e| format!("{what}: {e}"))
+}
+
+/// `validate(text, {type?, allow?, lints?})`: the workflow type's rules and the definition
+/// lints (on unless `lints: false`), minus the `allow`ed codes.
+pub fn validate_options(v: &Value) -> Result<LoadOptions, String> {
+    const WHAT: &str = "validate options";
+    let mut opts = LoadOptions::for_type(WorkflowType::Standard);
+    let Some(obj) = object(v, WHAT, &["type", "allow", "lints"])? else {
+        return Ok(opts);
+    };
+    let ty = workflow_type(obj, WHAT)?;
+    opts = LoadOptions::for_type(ty);
+    allow(obj, &mut opts.lint, WHAT)?;
+    match field(obj, "lints") {
+        None => {}
+        Some(Value::Bool(b)) => opts.lints = *b,
+        Some(_) => return Err(format!("{WHAT}: \"lints\" must be a boolean")),
+    }
+    Ok(opts)
+}
+
+/// What `Execution.start` is given besides the definition and input.
+#[derive(Clone, Debug)]
+pub struct StartOptions {
+    pub exec: ExecOptions,
+    pub workflow_type: WorkflowType,
+}
+
 /// `Execution.start(definition, input, {mocks?, testCase?, stateMachine?, seed?, startTime?,
-/// maxTransitions?})`.
-pub fn exec_options(v: &Value) -> Result<ExecOptions, String> {
+/// maxTransitions?, type?})`.
+pub fn exec_options(v: &Value) -> Result<StartOptions, String> {
     const WHAT: &str = "Execution options";
     let mut opts = ExecOptions::default();
     let allowed = [
@@ -96,10 +153,15 @@ pub fn exec_options(v: &Value) -> Result<ExecOptions, String> {
         "seed",
         "startTime",
         "maxTransitions",
+        "type",
     ];
     let Some(obj) = object(v, WHAT, &allowed)? else {
-        return Ok(opts);
+        return Ok(StartOptions {
+            exec: opts,
+            workflow_type: WorkflowType::Standard,
+        });
     };
+    let ty = workflow_type(obj, WHAT)?;
     let test_case = string(obj, "testCase", WHAT)?;
     let state_machine = string(obj, "stateMachine", WHAT)?;
     if let Some(m) = field(obj, "mocks") {
@@ -115,13 +177,44 @@ pub fn exec_options(v: &Value) -> Result<ExecOptions, String> {
     if let Some(t) = field(obj, "startTime") {
         opts.env.start_time_ms = start_time(t)?;
     }
-    if let Some(n) = count(obj, "maxTransitions", WHAT)? {
-        opts.limits = Limits {
-            max_transitions: n,
-            ..Limits::default()
-        };
+    let max_transitions = count(obj, "maxTransitions", WHAT)?;
+    opts.limits = ty.limits(Limits {
+        max_transitions: max_transitions.unwrap_or(ty.default_max_transitions()),
+        ..Limits::default()
+    });
+    Ok(StartOptions {
+        exec: opts,
+        workflow_type: ty,
+    })
+}
+
+/// `execution.cost({executionsPerMonth?, prices?})`: N runs a month (default 1,000,000) and
+/// prices overriding the defaults field by field (`{perTransition, perRequest, …}`).
+pub fn cost_options(v: &Value) -> Result<(u64, Prices), String> {
+    const WHAT: &str = "cost options";
+    let Some(obj) = object(v, WHAT, &["executionsPerMonth", "prices"])? else {
+        return Ok((1_000_000, Prices::default()));
+    };
+    let n = count(obj, "executionsPerMonth", WHAT)?.unwrap_or(1_000_000);
+    let prices = match field(obj, "prices") {
+        None => Prices::default(),
+        Some(p) => serde_json::from_str(&p.to_json_string())
+            .map_err(|e| format!("{WHAT}: \"prices\": {e}"))?,
+    };
+    Ok((n, prices))
+}
+
+/// `execution.lints({allow?})`.
+pub fn lint_options(v: &Value, ty: WorkflowType) -> Result<LintOptions, String> {
+    const WHAT: &str = "lint options";
+    let mut lint = LintOptions {
+        workflow_type: ty,
+        ..LintOptions::default()
+    };
+    if let Some(obj) = object(v, WHAT, &["allow"])? {
+        allow(obj, &mut lint, WHAT)?;
     }
-    Ok(opts)
+    Ok(lint)
 }
 
 /// The playground's state → mock map, or an AWS Step Functions Local MockConfigFile with the test
@@ -215,7 +308,8 @@ mod tests {
         let o = exec_options(&v(
             r#"{"seed": 7, "startTime": "2025-03-01T12:00:00.5Z", "maxTransitions": 12, "mocks": {"T": {"Return": 1}}}"#,
         ))
-        .expect("valid");
+        .expect("valid")
+        .exec;
         assert_eq!(o.env.seed, 7);
         assert_eq!(o.env.start_time_ms, 1_740_830_400_500);
         assert_eq!(o.limits.max_transitions, 12);
@@ -224,11 +318,14 @@ mod tests {
             Limits::default().max_history_events
         );
         assert!(o.mocks.sequence("T", "arn").is_some());
-        let o = exec_options(&v(r#"{"startTime": 1000}"#)).expect("valid");
+        let o = exec_options(&v(r#"{"startTime": 1000}"#))
+            .expect("valid")
+            .exec;
         assert_eq!(o.env.start_time_ms, 1000);
         assert_eq!(o.env.seed, default_env().seed);
         let defaults = exec_options(&Value::Null).expect("none");
-        assert_eq!(defaults.env, default_env());
+        assert_eq!(defaults.exec.env, default_env());
+        assert_eq!(defaults.workflow_type, WorkflowType::Standard);
         for (bad, needle) in [
             (r#"{"seed": -1}"#, "\"seed\""),
             (r#"{"seed": 1.5}"#, "\"seed\""),
@@ -236,10 +333,46 @@ mod tests {
             (r#"{"mocks": {"T": 1}}"#, "\"T\""),
             (r#"{"mock": {}}"#, "unknown option \"mock\""),
             (r#"{"testCase": "x"}"#, "needs \"mocks\""),
+            (r#"{"type": "FAST"}"#, "FAST"),
         ] {
             let e = exec_options(&v(bad)).expect_err(bad);
             assert!(e.contains(needle), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn workflow_type_sets_limits_and_validation() {
+        let o = exec_options(&v(r#"{"type": "EXPRESS"}"#)).expect("valid");
+        assert_eq!(o.workflow_type, WorkflowType::Express);
+        assert_eq!(o.exec.limits.max_history_events, u32::MAX);
+        assert_eq!(o.exec.limits.max_duration_seconds, Some(300));
+        assert_eq!(o.exec.limits.max_transitions, 500_000);
+        let l = validate_options(&v(r#"{"type": "EXPRESS", "allow": ["RETRY_MULTIPLIES"]}"#))
+            .expect("valid");
+        assert_eq!(l.workflow_type, WorkflowType::Express);
+        assert!(l.lints);
+        assert_eq!(l.lint.allow, [asl_core::Code::LintRetryMultiplies]);
+        assert!(
+            !validate_options(&v(r#"{"lints": false}"#))
+                .expect("valid")
+                .lints
+        );
+        for bad in [
+            r#"{"allow": "X"}"#,
+            r#"{"allow": ["NOPE"]}"#,
+            r#"{"lints": 1}"#,
+            r#"{"typ": "EXPRESS"}"#,
+        ] {
+            assert!(validate_options(&v(bad)).is_err(), "{bad}");
+        }
+        let (n, p) = cost_options(&v(
+            r#"{"executionsPerMonth": 10, "prices": {"perTransition": 0.00003}}"#,
+        ))
+        .expect("valid");
+        assert_eq!(n, 10);
+        assert!((p.per_transition - 0.00003).abs() < 1e-12);
+        assert!((p.per_request - Prices::default().per_request).abs() < 1e-15);
+        assert!(cost_options(&v(r#"{"prices": {"perTransition": "cheap"}}"#)).is_err());
     }
 
     #[test]
@@ -249,7 +382,8 @@ mod tests {
         let e = exec_options(&v(&format!(r#"{{"mocks": {cfg}}}"#))).expect_err("no case");
         assert!(e.contains("testCase"), "{e}");
         let o = exec_options(&v(&format!(r#"{{"mocks": {cfg}, "testCase": "Happy"}}"#)))
-            .expect("valid");
+            .expect("valid")
+            .exec;
         assert!(o.mocks.sequence("T", "arn").is_some());
         let e = exec_options(&v(&format!(r#"{{"mocks": {cfg}, "testCase": "Sad"}}"#)))
             .expect_err("unknown case");

@@ -42,6 +42,8 @@ pub fn read_mocks_file(text: &str) -> MocksText {
             column: (e.column as usize).max(1),
             start: e.span.start as usize,
             end: e.span.end as usize,
+            lint: false,
+            fix: None,
         }),
     }
 }
@@ -347,6 +349,50 @@ pub fn unused_mocks(text: &str, machine: &StateMachine) -> Vec<String> {
     }
 }
 
+/// What a paused task was answered with, to keep as its mock.
+pub enum SavedAnswer<'a> {
+    /// The raw result, as JSON text.
+    Return(&'a str),
+    Throw {
+        error: &'a str,
+        cause: &'a str,
+    },
+}
+
+/// Adds the answer given to a paused task as the task's next mock response, so the next run
+/// does not pause there. Returns the new mocks text.
+pub fn save_answer(
+    text: &str,
+    state: &str,
+    resource: &str,
+    answer: SavedAnswer<'_>,
+) -> Result<String, String> {
+    let slot = TaskSlot {
+        name: state.into(),
+        resource: resource.into(),
+        place: String::new(),
+    };
+    let throw = matches!(answer, SavedAnswer::Throw { .. });
+    let with = edit_mocks(
+        if text.trim().is_empty() { "{}" } else { text },
+        &slot,
+        MockEdit::Add { throw },
+    )?;
+    let last = match read_mocks_file(&with) {
+        MocksText::Native(m) => mock_row(&m, &slot).entries.len().saturating_sub(1),
+        _ => 0,
+    };
+    let edit = match answer {
+        SavedAnswer::Return(json) => MockEdit::Return(last, json.to_string()),
+        SavedAnswer::Throw { error, cause } => MockEdit::Throw {
+            index: last,
+            error: error.to_string(),
+            cause: cause.to_string(),
+        },
+    };
+    edit_mocks(&with, &slot, edit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,5 +513,36 @@ mod tests {
         };
         assert_eq!(case, Some(("M".into(), "Happy".into())));
         assert!(mocks.is_ok_and(|m| m.by_state.contains_key("A")));
+    }
+
+    #[test]
+    fn a_paused_tasks_answer_becomes_its_mock() {
+        let text = save_answer(
+            "{}",
+            "T",
+            "arn:aws:states:::lambda:invoke",
+            SavedAnswer::Return(r#"{"ok":1}"#),
+        )
+        .expect("saved");
+        let MocksText::Native(m) = read_mocks_file(&text) else {
+            panic!("native mocks: {text}")
+        };
+        assert!(m.by_state.contains_key("T"), "{text}");
+        assert!(text.contains("\"ok\": 1"), "{text}");
+        let thrown = save_answer(
+            &text,
+            "U",
+            "r",
+            SavedAnswer::Throw {
+                error: "E",
+                cause: "c",
+            },
+        )
+        .expect("saved");
+        assert!(thrown.contains("\"Error\": \"E\""), "{thrown}");
+        assert!(
+            thrown.contains("\"ok\": 1"),
+            "kept the other mock: {thrown}"
+        );
     }
 }

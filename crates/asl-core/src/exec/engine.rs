@@ -580,16 +580,11 @@ impl Engine<'_> {
             let Some((pick, time)) = self.pick() else {
                 return Advance::Stuck;
             };
-            if let Some(timeout) = &self.machine.timeout_seconds {
-                let deadline = self.core.start_ms.saturating_add(
-                    i64::try_from(timeout.value)
-                        .unwrap_or(i64::MAX)
-                        .saturating_mul(1000),
-                );
-                if time > deadline {
-                    self.time_out_execution(deadline);
-                    break;
-                }
+            if let Some((deadline, by_limit)) = self.execution_deadline()
+                && time > deadline
+            {
+                self.time_out_execution(deadline, by_limit);
+                break;
             }
             match pick {
                 Pick::Thread(id) => self.advance(id),
@@ -651,16 +646,38 @@ impl Engine<'_> {
         kind: EventType,
         details: impl FnOnce() -> EventDetails,
     ) {
-        let (time, silent, prev, branch, state) = match self.core.thread(thread) {
+        let (time, silent, prev, mut branch, mut state, iterations) = match self.core.thread(thread)
+        {
             Some(t) => (
                 t.time,
                 t.silent,
                 t.last_event,
                 t.branch,
                 t.visit.as_ref().map(|v| v.state),
+                t.iterations.clone(),
             ),
-            None => (self.core.start_ms, false, self.core.events, 0, None),
+            None => (
+                self.core.start_ms,
+                false,
+                self.core.events,
+                0,
+                None,
+                Arc::from([] as [u32; 0]),
+            ),
         };
+        if is_iteration_event(kind) {
+            // An iteration's own thread reports its start and end, but they are events of the
+            // Map state (the parent's visit): that is where the graph and inspector show them.
+            if let Some(p) = self
+                .core
+                .thread(thread)
+                .and_then(|t| t.parent)
+                .and_then(|(p, _)| self.core.thread(p))
+            {
+                branch = p.branch;
+                state = p.visit.as_ref().map(|v| v.state);
+            }
+        }
         if silent {
             return;
         }
@@ -688,6 +705,7 @@ impl Engine<'_> {
                 kind,
                 details: details(),
                 path,
+                iterations,
             };
             // After stepping back, the recorded future is replayed identically (deterministic).
             match history.get_mut(id as usize - 1) {
@@ -709,13 +727,45 @@ impl Engine<'_> {
         self.stop_all();
     }
 
-    fn time_out_execution(&mut self, deadline: i64) {
+    /// When the execution times out: the machine's `TimeoutSeconds` or the workflow type's
+    /// maximum execution time, whichever comes first (`true` when it is the type's limit).
+    fn execution_deadline(&self) -> Option<(i64, bool)> {
+        let at = |seconds: u64| {
+            self.core.start_ms.saturating_add(
+                i64::try_from(seconds)
+                    .unwrap_or(i64::MAX)
+                    .saturating_mul(1000),
+            )
+        };
+        let own = self
+            .machine
+            .timeout_seconds
+            .as_ref()
+            .map(|t| (at(t.value), false));
+        let limit = self
+            .options
+            .limits
+            .max_duration_seconds
+            .map(|s| (at(s), true));
+        match (own, limit) {
+            (Some(o), Some(l)) => Some(if l.0 < o.0 { l } else { o }),
+            (o, l) => o.or(l),
+        }
+    }
+
+    fn time_out_execution(&mut self, deadline: i64, by_limit: bool) {
         if let Some(root) = self.core.thread_mut(0) {
             root.time = deadline;
         }
+        let cause = match self.options.limits.max_duration_seconds {
+            Some(s) if by_limit => format!(
+                "The execution ran longer than the maximum execution time of its workflow type ({s} seconds)."
+            ),
+            _ => "The execution timed out (TimeoutSeconds of the state machine).".to_string(),
+        };
         let fault = Fault {
             error: Some("States.Timeout".into()),
-            cause: Some("The execution timed out (TimeoutSeconds of the state machine).".into()),
+            cause: Some(cause.into()),
         };
         let (error, cause) = (fault.error.clone(), fault.cause.clone());
         self.emit(0, EventType::ExecutionTimedOut, || EventDetails::Failure {
@@ -914,6 +964,16 @@ fn within_tolerance(f: &Fanout) -> bool {
         .tolerated_percentage
         .is_some_and(|p| f.total > 0 && (f.failures as f64 * 100.0 / f.total as f64) <= p);
     count_ok || pct_ok
+}
+
+/// The events an iteration's own thread emits (`MapIterationAborted` comes from the Map's).
+fn is_iteration_event(kind: EventType) -> bool {
+    matches!(
+        kind,
+        EventType::MapIterationStarted
+            | EventType::MapIterationSucceeded
+            | EventType::MapIterationFailed
+    )
 }
 
 fn is_execution_event(kind: EventType) -> bool {

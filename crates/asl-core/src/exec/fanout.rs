@@ -251,6 +251,12 @@ impl<'a> Engine<'a> {
         if max < 0 {
             return Err(ExecError::runtime("MaxConcurrency cannot be negative."));
         }
+        let batched = m.item_batcher.is_some();
+        self.record(id, |s| {
+            s.after_input_path = Some(effective.clone());
+            s.after_items_path = Some(items.clone());
+            s.max_concurrency = Some(max as u64);
+        });
         let items = match &m.item_batcher {
             Some(b) => {
                 let per = int_field(
@@ -291,6 +297,9 @@ impl<'a> Engine<'a> {
             }
             None => items,
         };
+        if batched {
+            self.record(id, |s| s.after_item_batcher = Some(items.clone()));
+        }
         let total = items.as_array().map_or(0, |a| a.len());
         let distributed = m.mode() == MapMode::Distributed;
         if let Some(t) = self.core.thread_mut(id) {
@@ -376,6 +385,10 @@ impl<'a> Engine<'a> {
                 return;
             }
         };
+        self.record(id, |s| {
+            s.tolerated_failure_count = count;
+            s.tolerated_failure_percentage = pct;
+        });
         let mut distributed = false;
         if let Some(t) = self.core.thread_mut(id) {
             let t_phase = &mut t.phase;

@@ -27,6 +27,7 @@ pub mod integration;
 pub mod io;
 pub mod retry;
 mod states;
+mod stepping;
 pub mod timestamp;
 
 use std::sync::Arc;
@@ -43,6 +44,7 @@ use crate::value::Value;
 
 use engine::{Advance, Answer, Attempt, Compiled, Core, Engine, Outcome, Phase, ThreadId};
 pub use io::ExecNames;
+pub use stepping::RunStop;
 
 /// Limits an execution stops at, with AWS-style errors.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -54,6 +56,10 @@ pub struct Limits {
     pub max_history_events: u32,
     /// AWS's 256 KiB payload limit (`States.DataLimitExceeded`); `None` lifts it.
     pub payload_bytes: Option<usize>,
+    /// The workflow type's maximum execution time on the virtual clock (Standard: one year,
+    /// Express: five minutes; see [`crate::workflow`]): past it the execution times out with
+    /// `States.Timeout`, as with the machine's own `TimeoutSeconds`. `None` lifts it.
+    pub max_duration_seconds: Option<u64>,
 }
 
 impl Default for Limits {
@@ -62,6 +68,7 @@ impl Default for Limits {
             max_transitions: 100_000,
             max_history_events: 25_000,
             payload_bytes: Some(256 * 1024),
+            max_duration_seconds: Some(crate::workflow::ONE_YEAR_SECONDS),
         }
     }
 }
@@ -73,6 +80,7 @@ impl Limits {
             max_transitions: u64::MAX,
             max_history_events: u32::MAX,
             payload_bytes: None,
+            max_duration_seconds: None,
         }
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Owns AWS's matching rules: `States.ALL` matches every error; `States.TaskFailed` matches every
 //! error except `States.Timeout`; `States.Runtime` is matched by nothing (AWS fails the execution
-//! on it even when a catcher names it, as recorded); the first retrier whose `ErrorEquals`
+//! on it even when a catcher names it: `localstack/scenarios/test_base_scenarios::
+//! test_catch_states_runtime`; so failed intrinsic functions and Choice states without a match,
+//! which AWS reports as `States.Runtime`, are never caught either); the first retrier whose `ErrorEquals`
 //! matches decides (a later one is never consulted), and a retrier that has used its
 //! `MaxAttempts` lets the error fall through to the catchers. The delay is
 //! `IntervalSeconds × BackoffRate^attempt`, capped by `MaxDelaySeconds`, and with `JitterStrategy:

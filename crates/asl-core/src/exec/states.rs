@@ -6,6 +6,15 @@
 //! become AWS's `States.Runtime` with AWS's cause prefix (`An error occurred while executing the
 //! state 'X' (entered at the event id #N). …`).
 //!
+//! Where AWS departs from the specification (recordings in `shared/conformance`; the table is
+//! `docs/aws-vs-spec.md`):
+//! - A Choice state with no matching rule and no `Default` fails with `States.Runtime`, cause
+//!   `Failed to transition out of the state. The state does not point to a next state.`, not the
+//!   specification's `States.NoChoiceMatched` (`tam/Choice.And/006-no-default-no-match`).
+//! - A Wait state's `SecondsPath` / `TimestampPath` that matches nothing reads `The SecondsPath
+//!   parameter does not reference an input value: $.x` (`tam/Feature.WaitValidation/008` and
+//!   `/009`).
+//!
 //! Not owned here: Parallel and Map fan-out ([`super::fanout`]), scheduling ([`super::engine`]).
 
 use std::sync::Arc;
@@ -39,6 +48,20 @@ impl Next {
             _ => Next::End,
         }
     }
+}
+
+/// A Wait state's `SecondsPath` / `TimestampPath` value. A path on the input or context that
+/// matches nothing is AWS's `The SecondsPath parameter does not reference an input value: $.x`
+/// (recorded: `tam/Feature.WaitValidation/008-missing-secondspath`), not the generic
+/// `Invalid path` of InputPath.
+fn wait_path(path: &Path, scope: &Scope, field: &str) -> Result<Value, ExecError> {
+    path.select(scope).map_err(|nf| match path.root() {
+        crate::path::Root::Variable(_) => path.invalid_path_error(&nf),
+        _ => ExecError::runtime(format!(
+            "The {field} parameter does not reference an input value: {}",
+            path.as_str()
+        )),
+    })
 }
 
 fn entered_kind(k: &StateKind) -> EventType {
@@ -226,7 +249,7 @@ impl<'a> Engine<'a> {
         self.visit_mut(id).and_then(|v| v.stages.as_deref_mut())
     }
 
-    fn record(&mut self, id: ThreadId, f: impl FnOnce(&mut Stages)) {
+    pub(super) fn record(&mut self, id: ThreadId, f: impl FnOnce(&mut Stages)) {
         if let Some(s) = self.stages_mut(id) {
             f(s);
         }
@@ -636,13 +659,11 @@ impl<'a> Engine<'a> {
                 Some(rule) => (rule.next.id, rule.assign.as_ref().or(st.assign.as_ref())),
                 None => match &c.default {
                     Some(d) => (d.id, st.assign.as_ref()),
+                    // AWS raises `States.Runtime`, not the specification's
+                    // `States.NoChoiceMatched` (recorded: `tam/Choice.And/006-no-default-no-match`).
                     None => {
-                        return Err(ExecError::new(
-                            ErrorName::NoChoiceMatched,
-                            format!(
-                                "No Choice rule of state '{}' matched, and it has no Default.",
-                                st.name
-                            ),
+                        return Err(ExecError::runtime(
+                            "Failed to transition out of the state. The state does not point to a next state.",
                         ));
                     }
                 },
@@ -689,7 +710,10 @@ impl<'a> Engine<'a> {
             }
             Wait::Seconds(d @ (Dynamic::Path(_) | Dynamic::Call(_))) => {
                 let (v, p_text) = match d {
-                    Dynamic::Path(p) => (p.value.eval(&escope)?, p.value.as_str().to_string()),
+                    Dynamic::Path(p) => (
+                        wait_path(&p.value, &escope, "SecondsPath")?,
+                        p.value.as_str().to_string(),
+                    ),
                     Dynamic::Call(c) => (
                         c.value.eval(&escope, &mut self.core.rng)?,
                         "SecondsPath".to_string(),
@@ -730,7 +754,7 @@ impl<'a> Engine<'a> {
                 let (text, path) = match d {
                     Dynamic::Literal(s) => (s.value.to_string(), None),
                     Dynamic::Path(p) => {
-                        let v = p.value.eval(&escope)?;
+                        let v = wait_path(&p.value, &escope, "TimestampPath")?;
                         let text = io::shown(&v);
                         (text, Some(p.value.as_str().to_string()))
                     }

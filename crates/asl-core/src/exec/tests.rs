@@ -472,19 +472,17 @@ fn result_path_in_place_keeps_the_original_input_for_recovery() {
     );
     assert_eq!(input, v(r#"{"a":1}"#));
 
-    // ResultSelector fails (States.IntrinsicFailure): the catcher's ResultPath applies to the
-    // original input.
+    // ResultSelector fails: AWS names intrinsic failures States.Runtime, which no catcher (not
+    // even States.ALL) catches, so the execution fails.
     let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
       "ResultSelector":{"v.$":"States.ArrayLength($.w)"},"ResultPath":"$.r",
       "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"Done"}],"End":true},
       "Done":{"Type":"Pass","End":true}}}"#;
     let mut e = exec(def, r#"{"a":1}"#, r#"{"T":{"Return":{"w":7}}}"#);
-    let Status::Succeeded { output } = e.run() else {
-        panic!("expected success, got {:?}", e.status())
+    let Status::Failed { error, .. } = e.run() else {
+        panic!("expected failure, got {:?}", e.status())
     };
-    assert_eq!(output.get("a"), Some(&Value::from_i64(1)));
-    assert!(output.get("r").is_none(), "{output}");
-    assert!(output.get("err").is_some(), "{output}");
+    assert_eq!(error.as_deref(), Some("States.Runtime"));
 
     // ResultPath cannot be applied (writing a key into a string): caught with the input intact.
     let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
@@ -634,4 +632,31 @@ fn task_handler_sees_the_retry_count_and_the_input_as_the_plain_request() {
             "history {history}"
         );
     }
+}
+
+/// AWS's names and causes where the specification says otherwise (see `docs/aws-vs-spec.md`).
+#[test]
+fn choice_without_match_and_wait_on_a_missing_path_fail_as_aws_does() {
+    let failure = |def: &str, input: &str| match exec(def, input, "{}").run() {
+        Status::Failed { error, cause } => (error.unwrap_or_default(), cause.unwrap_or_default()),
+        other => panic!("expected a failure, got {other:?}"),
+    };
+    let (error, cause) = failure(
+        r#"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","NumericEquals":1,"Next":"P"}]},"P":{"Type":"Pass","End":true}}}"#,
+        r#"{"x":2}"#,
+    );
+    assert_eq!(error.as_ref(), "States.Runtime");
+    assert_eq!(
+        cause.as_ref(),
+        "An error occurred while executing the state 'C' (entered at the event id #2). Failed to transition out of the state. The state does not point to a next state."
+    );
+    let (error, cause) = failure(
+        r#"{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.s","End":true}}}"#,
+        "{}",
+    );
+    assert_eq!(error.as_ref(), "States.Runtime");
+    assert!(
+        cause.ends_with("The SecondsPath parameter does not reference an input value: $.s"),
+        "{cause}"
+    );
 }

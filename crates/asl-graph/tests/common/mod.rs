@@ -46,3 +46,41 @@ pub fn graph_from_model(text: &str) -> Graph {
     let machine = machine.unwrap_or_else(|| panic!("sample parses: {diags:?}"));
     asl_graph::from_model::graph(&machine)
 }
+
+/// The real-world definitions in `../shared/real-world/definitions` (beside the worktree), sorted
+/// by file name: (short name, text). The short name drops the `aws-samples+` owner and the
+/// extensions.
+pub fn real_world() -> Vec<(String, String)> {
+    let dir = graph_dir().join("../../../shared/real-world/definitions");
+    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let file = p
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let short = file
+                .trim_start_matches("aws-samples+")
+                .trim_end_matches(".json")
+                .trim_end_matches(".asl")
+                .to_string();
+            let text =
+                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (short, text)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The drawing of whatever `asl_core::load` keeps of a definition, errors or not.
+pub fn graph_from_load(text: &str) -> Graph {
+    let loaded = asl_core::load(text);
+    let machine = loaded
+        .machine
+        .unwrap_or_else(|| panic!("a JSON object: {:?}", loaded.diagnostics));
+    asl_graph::from_model::graph(&machine)
+}

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 
 const pkg = process.env.ASL_WASM_NODE;
 if (!pkg) throw new Error("set ASL_WASM_NODE to the wasm-bindgen --target nodejs output (see test.sh)");
-const { validate, render, Execution } = createRequire(import.meta.url)(`${pkg}/asl_wasm.js`);
+const { validate, render, Execution, lintInfo, fieldDoc, fieldDocAt } = createRequire(import.meta.url)(`${pkg}/asl_wasm.js`);
 
 // Fetch (lambda:invoke, mocked) → Check (Choice) → Approve (unmocked unless given) → Done.
 const ORDER = JSON.stringify({
@@ -38,7 +38,54 @@ const ORDER = JSON.stringify({
 const total = (n) => ({ mocks: { Fetch: { Return: { Payload: { total: n }, StatusCode: 200 } } } });
 
 test("validate: a valid definition is ok with no diagnostics", () => {
-  assert.deepEqual(validate(ORDER), { ok: true, diagnostics: [] });
+  assert.deepEqual(validate(ORDER, { lints: false }), { ok: true, diagnostics: [] });
+});
+
+test("validate: lints are warnings with codes, quick fixes, and can be allowed", () => {
+  const r = validate(ORDER);
+  assert.equal(r.ok, true);
+  const lints = r.diagnostics.filter((d) => d.code === "LAMBDA_TRANSIENT_RETRY_MISSING");
+  assert.deepEqual(lints.map((d) => [d.pointer, d.severity]), [
+    ["/States/Fetch/Resource", "warning"],
+    ["/States/Approve/Resource", "warning"],
+  ]);
+  const fix = lints[0].fix;
+  assert.equal(fix.line, fix.endLine);
+  assert.equal(fix.column, fix.endColumn); // an insertion
+  assert.match(fix.replacement, /Lambda\.ServiceException/);
+  // Applying the fix (UTF-16 columns = JS string indexes + 1) silences the lint.
+  const lines = ORDER.split("\n");
+  const l = lines[fix.line - 1];
+  lines[fix.line - 1] = l.slice(0, fix.column - 1) + fix.replacement + l.slice(fix.column - 1);
+  const fixed = validate(lines.join("\n"));
+  assert.equal(fixed.ok, true, JSON.stringify(fixed.diagnostics));
+  assert.deepEqual(fixed.diagnostics.map((d) => d.pointer), ["/States/Approve/Resource"]);
+  assert.deepEqual(validate(ORDER, { allow: ["LAMBDA_TRANSIENT_RETRY_MISSING"] }).diagnostics, []);
+  assert.throws(() => validate(ORDER, { allow: ["NOPE"] }), /not a lint code/);
+  const info = lintInfo();
+  assert.ok(info.every((l) => l.docsUrl.startsWith("https://docs.aws.amazon.com/")));
+  assert.ok(info.some((l) => l.code === "COST_HOT_SPOT" && l.afterRun));
+});
+
+test("validate: EXPRESS rejects .waitForTaskToken with AWS's message", () => {
+  const wftt = '{"StartAt":"S","States":{"S":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}';
+  assert.equal(validate(wftt).ok, true);
+  const r = validate(wftt, { type: "EXPRESS" });
+  assert.equal(r.ok, false);
+  assert.equal(r.diagnostics[0].code, "EXPRESS_UNSUPPORTED_INTEGRATION");
+  assert.equal(r.diagnostics[0].message, "Express state machine does not support '.waitForTaskToken' service integration");
+  assert.throws(() => validate(wftt, { type: "FAST" }), /FAST/);
+});
+
+test("fieldDoc: hovers by JSON pointer", () => {
+  const d = fieldDoc(ORDER, "/States/Fetch/ResultPath");
+  assert.equal(d.stateType, "Task");
+  assert.equal(d.default, '"$"');
+  assert.match(d.docsUrl, /^https:\/\/docs\.aws\.amazon\.com\//);
+  assert.equal(fieldDoc(ORDER, "/States/Nope"), null);
+  const at = fieldDocAt(ORDER, ORDER.indexOf('"ResultSelector"') + 2);
+  assert.equal(at.field, "ResultSelector");
+  assert.match(fieldDocAt(ORDER, ORDER.indexOf('"Choice"') + 1).doc, /^A Choice state/);
 });
 
 test("validate: positions are 1-based lines and UTF-16 columns", () => {
@@ -150,6 +197,41 @@ test("an unmocked task pauses; completeTask resumes it", () => {
   assert.deepEqual(rejected.run(), { status: "FAILED", error: "Approval.Rejected", cause: "over budget" });
 });
 
+test("the stepper's views: overlay, visits with stages, breakpoints, stepping by state", () => {
+  const ex = Execution.start(ORDER, { id: "big" }, total(150));
+  ex.setBreakpoints({ states: ["Check"] });
+  assert.deepEqual(ex.breakpoints(), { states: ["Check"], errors: [] });
+  const hit = ex.runToBreakpoint();
+  assert.equal(hit.stop, "hit");
+  assert.equal(ex.history().at(-1).type, "ChoiceStateEntered");
+  const o = ex.overlay();
+  assert.equal(o.event, hit.event);
+  assert.deepEqual(o.states.map((s) => [s.path, s.mark]), [["Fetch", "succeeded"], ["Check", "active"]]);
+  assert.deepEqual(o.edges, [{ from: "Fetch", to: "Check", count: 1 }]);
+  const [visit] = ex.visits("Fetch");
+  assert.equal(visit.outcome, "succeeded");
+  assert.deepEqual(visit.stages.map((s) => s.name),
+    ["input", "afterInputPath", "afterParameters", "result", "afterResultSelector", "afterResultPath", "output"]);
+  const rs = visit.stages.find((s) => s.name === "afterResultSelector");
+  assert.deepEqual(rs.value, { total: 150 });
+  const rp = visit.stages.find((s) => s.name === "afterResultPath");
+  assert.equal(rp.expression, "$.order");
+  assert.deepEqual(rp.changes, [{ pointer: "/id", kind: "added" }, { pointer: "/order", kind: "added" }, { pointer: "/total", kind: "removed" }]);
+  assert.equal(visit.context.State.Name, "Fetch");
+  assert.deepEqual(ex.visitOfEvent(visit.enteredEvent + 1), { path: "Fetch", index: 0 });
+  assert.equal(ex.visitOfEvent(1), null);
+  // Stepping by state and back.
+  assert.equal(ex.backState(), true);
+  assert.equal(ex.history().at(-1).type, "TaskStateEntered");
+  assert.deepEqual(ex.stepState(), { stop: "hit", event: hit.event });
+  // An error breakpoint, and the paused task's answers.
+  assert.equal(ex.runToBreakpoint().stop, "paused");
+  const [task] = ex.pending();
+  assert.throws(() => ex.expireTask(task.token), /never times out/);
+  assert.equal(ex.sendHeartbeat(task.token, 1000), "accepted");
+  assert.throws(() => ex.setBreakpoints({ states: "Check" }), /breakpoints/);
+});
+
 test("options: seed, maxTransitions, MockConfigFile test cases", () => {
   const loop = JSON.stringify({
     StartAt: "A",
@@ -206,4 +288,35 @@ test("bad definitions, inputs and options throw Errors with messages", () => {
 test("integers beyond 2^53 come out as JSON.parse would read them", () => {
   const def = '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"big":12345678901234567890},"End":true}}}';
   assert.deepEqual(Execution.start(def, {}).run(), { status: "SUCCEEDED", output: { big: 12345678901234567890 } });
+});
+
+test("Execution: type EXPRESS, delivery, cost and run lints", () => {
+  const loop = (n) => JSON.stringify({
+    StartAt: "Count",
+    States: {
+      Count: { Type: "Pass", Parameters: { "n.$": "$.n", "i.$": "States.MathAdd($.i, 1)" }, Next: "More" },
+      More: { Type: "Choice", Choices: [{ Variable: "$.i", NumericLessThanPath: "$.n", Next: "Count" }], Default: "Done" },
+      Done: { Type: "Succeed" },
+    },
+  });
+  const standard = Execution.start(loop(), { n: 20000, i: 0 });
+  assert.equal(standard.run().status, "FAILED");
+  assert.equal(standard.delivery().semantics, "exactly-once");
+  const express = Execution.start(loop(), { n: 20000, i: 0 }, { type: "EXPRESS" });
+  assert.equal(express.run().status, "SUCCEEDED");
+  assert.deepEqual(express.delivery().workflowType, "EXPRESS");
+  assert.deepEqual(express.delivery().mustBeIdempotent, []);
+  const order = Execution.start(ORDER, {}, { type: "EXPRESS", ...total(5) });
+  assert.deepEqual(order.delivery().mustBeIdempotent.map((r) => r.state), ["Fetch", "Approve"]);
+  const cost = express.cost({ executionsPerMonth: 1000 });
+  assert.equal(cost.usage.execution.billedTransitions, 40001);
+  assert.ok(cost.express.perRunUsd < cost.standard.perRunUsd);
+  assert.equal(cost.prices.region, "us-east-1");
+  const wait = '{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":301,"End":true}}}';
+  const timedOut = Execution.start(wait, {}, { type: "EXPRESS" }).run();
+  assert.deepEqual([timedOut.status, timedOut.error], ["TIMED_OUT", "States.Timeout"]);
+  const small = Execution.start(loop(), { n: 3, i: 0, password: "hunter2" });
+  small.run();
+  assert.deepEqual(small.lints().map((d) => d.code), ["SECRET_IN_INPUT"]);
+  assert.deepEqual(small.lints({ allow: ["SECRET_IN_INPUT"] }), []);
 });

@@ -1,0 +1,184 @@
+//! Query-language rules: which fields belong to JSONPath or JSONata, the `QueryLanguage` field of
+//! the machine and of a state (a state may choose JSONata under a JSONPath machine, not the
+//! reverse) or written inside `States` by mistake, and `{% … %}` strings with the static checks
+//! AWS makes on them.
+//!
+//! Not owned here: evaluating JSONata (the core has no engine yet), rejecting a field of the other
+//! language (done where each object's fields are filtered: [`super::state`], [`super::map`],
+//! [`super::choice`]), and `QueryLanguage` on an ItemProcessor ([`super::machine`]).
+
+use std::sync::Arc;
+
+use super::Cx;
+use super::fields::Fields;
+use crate::diag::Code;
+use crate::model::{Jsonata, QueryLanguage};
+use crate::source::Span;
+use crate::syntax::Member;
+
+/// The text of a `{% … %}` string, if it is one (a whole string, nothing outside the marks).
+pub fn jsonata_text(s: &str) -> Option<&str> {
+    if s.len() >= 4 && s.starts_with("{%") && s.ends_with("%}") {
+        s.get(2..s.len() - 2)
+    } else {
+        None
+    }
+}
+
+/// What a JSONata expression reads at its top level when that is certainly unsupported: the whole
+/// expression is `$`, `$$`, a `$.`/`$$.` path or a bare field name. (AWS also rejects field names
+/// deeper inside; finding those needs a JSONata parser, which the core does not have yet.)
+pub fn unsupported_top_level(expr: &str) -> Option<&str> {
+    let e = expr.trim();
+    let head = e.split(['.', '[']).next().unwrap_or(e);
+    let ident = |s: &str| {
+        s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    match head {
+        "$" | "$$" => Some(head),
+        "true" | "false" | "null" | "and" | "or" | "in" | "function" => None,
+        h if ident(h) => Some(h),
+        _ => None,
+    }
+}
+
+/// The query language a field belongs to, when it belongs to only one.
+pub(super) fn field_language(field: &str) -> Option<QueryLanguage> {
+    match field {
+        "InputPath"
+        | "OutputPath"
+        | "Parameters"
+        | "ResultSelector"
+        | "ResultPath"
+        | "Result"
+        | "ItemsPath"
+        | "SecondsPath"
+        | "TimestampPath"
+        | "TimeoutSecondsPath"
+        | "HeartbeatSecondsPath"
+        | "MaxConcurrencyPath"
+        | "ToleratedFailureCountPath"
+        | "ToleratedFailurePercentagePath"
+        | "ErrorPath"
+        | "CausePath"
+        | "Variable"
+        | "MaxItemsPerBatchPath"
+        | "MaxInputBytesPerBatchPath" => Some(QueryLanguage::JsonPath),
+        "Arguments" | "Output" | "Condition" | "Items" => Some(QueryLanguage::Jsonata),
+        _ => None,
+    }
+}
+
+pub(super) fn ql_name(ql: QueryLanguage) -> &'static str {
+    match ql {
+        QueryLanguage::JsonPath => "JSONPath",
+        QueryLanguage::Jsonata => "JSONata",
+    }
+}
+
+impl Cx {
+    pub(super) fn jsonata(&mut self, s: &str, span: Span, ptr: &str) -> Option<Jsonata> {
+        let inner = jsonata_text(s)?;
+        self.check_jsonata(inner, span, ptr);
+        Some(Jsonata {
+            source: Arc::from(inner),
+            span,
+        })
+    }
+
+    /// The static checks AWS makes on an expression (without a JSONata parser: see
+    /// [`unsupported_top_level`]).
+    pub(super) fn check_jsonata(&mut self, inner: &str, span: Span, ptr: &str) {
+        if inner.trim().is_empty() {
+            self.push(
+                Code::InvalidJsonata,
+                "empty JSONata expression: write an expression between {% and %}",
+                ptr,
+                span,
+            );
+        } else if let Some(name) = unsupported_top_level(inner) {
+            self.push(
+                Code::UnsupportedJsonata,
+                format!(
+                    "Reference to '{name}' at the top level is not supported: read the input as $states.input"
+                ),
+                ptr,
+                span,
+            );
+        }
+    }
+
+    /// The machine's `QueryLanguage` field: sets the default of every state.
+    pub(super) fn machine_query_language(&mut self, f: &Fields) {
+        if let Some((s, ptr)) = self.string(f, "QueryLanguage") {
+            match &*s.value {
+                "JSONPath" => {}
+                "JSONata" => self.machine_ql = QueryLanguage::Jsonata,
+                other => self.push(
+                    Code::InvalidQueryLanguage,
+                    format!("QueryLanguage must be 'JSONPath' or 'JSONata', not '{other}'"),
+                    &ptr.s(),
+                    s.span,
+                ),
+            }
+        }
+    }
+
+    /// A state's language: its own `QueryLanguage` field, else the machine's. A JSONata machine
+    /// cannot have JSONPath states.
+    pub(super) fn state_query_language(&mut self, f: &Fields) -> QueryLanguage {
+        let mut ql = self.machine_ql;
+        if let Some((s, qptr)) = self.string(f, "QueryLanguage") {
+            match &*s.value {
+                "JSONata" => ql = QueryLanguage::Jsonata,
+                "JSONPath" if self.machine_ql == QueryLanguage::Jsonata => self.push(
+                    Code::InvalidQueryLanguage,
+                    "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+                    &qptr.s(),
+                    s.span,
+                ),
+                "JSONPath" => ql = QueryLanguage::JsonPath,
+                other => self.push(
+                    Code::InvalidQueryLanguage,
+                    format!("QueryLanguage must be 'JSONPath' or 'JSONata', not '{other}'"),
+                    &qptr.s(),
+                    s.span,
+                ),
+            }
+        }
+        ql
+    }
+
+    /// `"QueryLanguage": "…"` written inside `States`, where it reads as a state named
+    /// `QueryLanguage` (a state is an object, so a string there is never one). One diagnostic,
+    /// at the key, says to move it; the entry returned is then not read as a state (no "must be
+    /// a JSON object" or "not reachable" follow-ons). With `adopt` (the root's `States`, no
+    /// top-level `QueryLanguage`), a valid value becomes the machine's language, so the states
+    /// are checked in the language the author meant instead of each JSONata field being
+    /// reported as one of the other language.
+    pub(super) fn query_language_in_states<'a>(
+        &mut self,
+        states: &Fields<'a>,
+        adopt: bool,
+    ) -> Option<&'a Member> {
+        let m = states.get("QueryLanguage")?;
+        let value = m.value.as_str()?;
+        self.push(
+            Code::InvalidQueryLanguage,
+            "'QueryLanguage' is not a state: it belongs at the top level of the definition, beside 'StartAt' and 'States'. Move it out of 'States'",
+            &states.ptr("QueryLanguage"),
+            m.key_span,
+        );
+        if adopt {
+            match value {
+                "JSONata" => self.machine_ql = QueryLanguage::Jsonata,
+                "JSONPath" => self.machine_ql = QueryLanguage::JsonPath,
+                _ => {}
+            }
+        }
+        Some(m)
+    }
+}

@@ -1,0 +1,48 @@
+// The README's screenshots, made again from a built dist/: `node screenshots.mjs [DIST] [OUT]`
+// (defaults ../../dist and ../../docs). Not a test: it asserts nothing, it only poses the page.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serveDir } from './server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(process.argv[2] ?? path.join(here, '../../dist'));
+const out = path.resolve(process.argv[3] ?? path.join(here, '../../docs'));
+const server = await serveDir(dist);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  await page.goto(server.url);
+  await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+  await page.waitForSelector('[data-testid="graph"] svg');
+  const keys = async (k, n = 1) => { for (let i = 0; i < n; i++) await page.keyboard.press(k); };
+  await page.click('[data-testid="stepper"]', { position: { x: 2, y: 2 } });
+  // Stepping: part-way through the Parallel, with Validate inspected.
+  await keys('End');
+  await page.waitForFunction(() => /SUCCEEDED/.test(document.querySelector('[data-testid="run-status"]')?.textContent ?? ''));
+  await keys('Home');
+  await keys('Shift+ArrowRight', 4);
+  await page.click('[data-testid="graph"] .asl-node[data-state="Validate"]');
+  await page.evaluate(() => document.querySelector('[data-stage="afterResultSelector"]')?.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: path.join(out, 'stepper.png') });
+  await page.locator('.results-pane').screenshot({ path: path.join(out, 'inspector.png') });
+  // A paused task: the mocks without Validate.
+  await page.click('[data-testid="tab-mocks"]');
+  await page.click('[data-testid="mocks-view-json"]');
+  const mocks = JSON.parse(await page.inputValue('[data-testid="mocks-editor"]'));
+  delete mocks.Validate;
+  await page.fill('[data-testid="mocks-editor"]', JSON.stringify(mocks, null, 2));
+  await page.click('[data-testid="stepper"]', { position: { x: 2, y: 2 } });
+  await keys('End');
+  await page.click('[data-testid="tab-inspect"]');
+  await page.waitForSelector('[data-testid="paused-task"]');
+  await page.fill('[data-testid="answer-result"]', '{"Payload": {"valid": true, "durationSeconds": 42}}');
+  await page.locator('.results-pane').screenshot({ path: path.join(out, 'paused-task.png') });
+} finally {
+  await browser.close();
+  await server.close();
+}
+console.log(`screenshots written to ${out}`);

@@ -1,0 +1,242 @@
+//! The stepper session: one asl-core `Execution` the page moves through, and the view data each
+//! move produces (the overlay for the graph, the cursor and range for the scrubber, the status,
+//! the paused tasks). Every rule (what a step is, what a state's mark is, what a breakpoint
+//! hits, the stages of a visit) is asl-core's (`exec`, `inspect`); this module only adapts it
+//! to what the components show.
+
+use std::sync::Arc;
+
+use asl_core::cost::{self, CostReport, Prices};
+use asl_core::exec::{
+    ExecOptions, Execution, Limits, PendingTask, RunStop, Status, TaskAnswer, TaskResult,
+};
+use asl_core::inspect::{self, Breakpoints, Overlay, TimelineMark, Visit};
+use asl_core::model::StateMachine;
+use asl_core::value::Value;
+use asl_core::workflow::WorkflowType;
+
+use super::{Diagnostic, EventRow, RunView, Settings, event_row, read_mocks, view_diagnostics};
+
+/// A running (or finished) execution with its breakpoints.
+pub struct Session {
+    exec: Execution,
+    input: Value,
+    workflow_type: WorkflowType,
+    pub breakpoints: Breakpoints,
+    /// `timeline` of the recorded events, kept until more are recorded.
+    marks: Arc<Vec<TimelineMark>>,
+}
+
+/// What the page shows after a move.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepView {
+    /// The current event (0: before the first).
+    pub event: u32,
+    /// Events recorded so far (the scrubber's end; after stepping back, the future stays).
+    pub recorded: u32,
+    pub finished: bool,
+    pub overlay: Overlay,
+    pub marks: Arc<Vec<TimelineMark>>,
+    pub pending: Vec<PendingTask>,
+    /// Status, output, error for the Output tab.
+    pub run: RunView,
+}
+
+impl Session {
+    /// Starts an execution (no event yet) of the machine on the input text with the mocks text.
+    pub fn start(
+        machine: Arc<StateMachine>,
+        input: &str,
+        mocks: &str,
+        workflow_type: WorkflowType,
+    ) -> Result<Session, RunView> {
+        let input = match Value::parse(if input.trim().is_empty() { "{}" } else { input }) {
+            Ok(v) => v,
+            Err(e) => {
+                return Err(RunView::invalid(
+                    "input",
+                    format!("The input is not JSON: {e}"),
+                ));
+            }
+        };
+        let mocks = read_mocks(mocks)
+            .map_err(|e| RunView::invalid("mocks", format!("The mocks are not valid: {e}")))?;
+        let options = ExecOptions {
+            mocks: Arc::new(mocks),
+            // The type's quotas: Standard's 25,000 events and a year, Express's five minutes.
+            limits: workflow_type.limits(Limits {
+                max_transitions: workflow_type.default_max_transitions(),
+                ..Limits::default()
+            }),
+            ..ExecOptions::default()
+        };
+        Ok(Session {
+            exec: Execution::start(machine, input.clone(), options),
+            input,
+            workflow_type,
+            breakpoints: Breakpoints::default(),
+            marks: Arc::new(Vec::new()),
+        })
+    }
+
+    pub fn step(&mut self) -> bool {
+        matches!(self.exec.step(), asl_core::exec::Step::Event(_))
+    }
+
+    pub fn back(&mut self) -> bool {
+        self.exec.back()
+    }
+
+    pub fn step_state(&mut self) -> RunStop {
+        self.exec.step_state(u32::MAX)
+    }
+
+    pub fn back_state(&mut self) -> bool {
+        self.exec.back_state()
+    }
+
+    /// Seeks to an event (forward steps as needed).
+    pub fn seek(&mut self, event: u32) -> bool {
+        self.exec.seek(event)
+    }
+
+    /// Runs at most `budget` events, stopping at a breakpoint (not on the event it starts at).
+    pub fn run_slice(&mut self, budget: u32) -> RunStop {
+        let bp = &self.breakpoints;
+        self.exec.run_until(budget, |ev| bp.hit(ev))
+    }
+
+    /// Answers a paused task: a result, an error, a heartbeat after some virtual time, or
+    /// expiry. Returns what the core said, as text for the page.
+    pub fn answer(&mut self, token: &str, answer: Answer) -> Result<String, String> {
+        let r = match answer {
+            Answer::Result(result) => self.exec.complete_task_after(token, result, 0),
+            Answer::Heartbeat { after_ms } => self.exec.send_heartbeat(token, after_ms),
+            Answer::Expire => self.exec.expire_task(token),
+        };
+        match r {
+            Ok(TaskAnswer::Accepted) => Ok("accepted".into()),
+            Ok(TaskAnswer::TimedOut { heartbeat: true }) => {
+                Ok("the task timed out (HeartbeatSeconds passed)".into())
+            }
+            Ok(TaskAnswer::TimedOut { heartbeat: false }) => {
+                Ok("the task timed out (TimeoutSeconds passed)".into())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// The view at the current event; `follow` shows one Map iteration's path alone.
+    pub fn view(&mut self, follow: Option<&[u32]>) -> StepView {
+        let recorded = self.exec.recorded().len() as u32;
+        if self.marks.last().map_or(0, |m| m.event) < recorded {
+            self.marks = Arc::new(inspect::timeline(self.exec.recorded()));
+        }
+        let status = self.exec.status();
+        let history = self.exec.history();
+        let mut run = RunView {
+            status: status.aws_name().to_string(),
+            event_count: history.len(),
+            ..RunView::default()
+        };
+        let pending = match status {
+            Status::Succeeded { output } => {
+                run.output = Some(output.to_json_pretty());
+                Vec::new()
+            }
+            Status::Failed { error, cause } | Status::TimedOut { error, cause } => {
+                run.error = error.map(|e| e.to_string());
+                run.cause = cause.map(|c| c.to_string());
+                Vec::new()
+            }
+            Status::Paused { tasks } => {
+                run.status = "PAUSED".into();
+                let names: Vec<&str> = tasks.iter().map(|t| &*t.state).collect();
+                run.error = Some("Waiting for a task result".into());
+                run.cause = Some(format!(
+                    "No mock for {}: answer it in the Inspect tab, or add a mock in the Mocks tab.",
+                    names.join(", ")
+                ));
+                tasks
+            }
+            Status::Running => Vec::new(),
+        };
+        StepView {
+            event: self.exec.event_count(),
+            recorded,
+            finished: self.exec.status().is_finished(),
+            overlay: Overlay::at(history, follow),
+            marks: self.marks.clone(),
+            pending,
+            run,
+        }
+    }
+
+    /// Rows of the recorded history in `from..to` (0-based indexes), for the visible window.
+    pub fn rows(&self, from: usize, to: usize) -> Vec<EventRow> {
+        let all = self.exec.recorded();
+        let start = all.first().map_or(0, |e| e.timestamp_ms);
+        let to = to.min(all.len());
+        all[from.min(to)..to]
+            .iter()
+            .map(|e| event_row(e, start))
+            .collect()
+    }
+
+    /// The whole event as AWS's JSON, pretty.
+    pub fn event_json(&self, id: u32) -> Option<String> {
+        let e = self.exec.recorded().get((id as usize).checked_sub(1)?)?;
+        serde_json::to_string_pretty(e).ok()
+    }
+
+    /// What this run would cost as Standard and as Express (`executions` a month), once it has
+    /// ended.
+    pub fn cost(&self, definition_bytes: usize, executions: u64) -> Option<CostReport> {
+        if !self.exec.status().is_finished() {
+            return None;
+        }
+        Some(cost::estimate(
+            self.exec.machine(),
+            self.exec.history(),
+            self.exec.transitions(),
+            self.workflow_type,
+            definition_bytes as u64,
+            executions,
+            &Prices::default(),
+        ))
+    }
+
+    /// The lints that need a finished run (payload near the limit, secrets in the input, cost
+    /// hot spots), positioned in `text`.
+    pub fn run_lints(&self, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+        if !self.exec.status().is_finished() {
+            return Vec::new();
+        }
+        let all =
+            asl_core::lint::all_lints(text, &self.exec, &self.input, &settings.lint_options());
+        let after_run: Vec<asl_core::Diagnostic> = all
+            .into_iter()
+            .filter(|d| asl_core::lint::registry::info(d.code).is_some_and(|i| i.after_run))
+            .collect();
+        view_diagnostics(&after_run)
+    }
+
+    /// The visits of a state so far.
+    pub fn visits(&self, path: &str) -> Vec<Visit> {
+        self.exec.inspector().visits(self.exec.history(), path)
+    }
+
+    /// The state and visit an event belongs to (in the recorded history).
+    pub fn visit_of_event(&self, id: u32) -> Option<(Arc<str>, usize)> {
+        self.exec
+            .inspector()
+            .visit_of_event(self.exec.recorded(), id)
+    }
+}
+
+/// A user's answer to a paused task.
+pub enum Answer {
+    Result(TaskResult),
+    Heartbeat { after_ms: u64 },
+    Expire,
+}
