@@ -303,3 +303,10 @@ fn a_function_result_is_an_unsupported_result_not_undefined() {
         r#"T2001: The left side of the "+" operator must evaluate to a number"#
     );
 }
+
+#[test]
+fn a_compiled_expression_can_be_shared() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Expr>();
+    shareable::<JsonataError>();
+}
