@@ -1517,9 +1517,13 @@ fn flatten_step<'a>(r: JV<'a>, out: &mut Vec<Val<'a>>) {
 }
 
 fn flatten_into<'a>(v: JV<'a>, out: &mut Vec<JV<'a>>) {
-    if v.is_array() {
+    flatten_at(v, out, 0);
+}
+
+fn flatten_at<'a>(v: JV<'a>, out: &mut Vec<JV<'a>>, depth: usize) {
+    if v.is_array() && depth < super::jv::MAX_VALUE_DEPTH {
         for x in v.items() {
-            flatten_into(x, out);
+            flatten_at(x, out, depth + 1);
         }
     } else {
         out.push(v);
@@ -1560,7 +1564,7 @@ fn descendants<'a>(input: &Val<'a>) -> Val<'a> {
     let v = input.as_ref()?;
     let mut out = Vec::new();
     fn rec<'a>(v: JV<'a>, out: &mut Vec<JV<'a>>, depth: usize) {
-        if depth > 10_000 {
+        if depth > super::jv::MAX_VALUE_DEPTH {
             return;
         }
         if v.is_array() {

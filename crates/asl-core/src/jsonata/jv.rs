@@ -376,6 +376,13 @@ impl<'a> Iterator for ArrIter<'_, 'a> {
 
 /// JSONata's deep equality (`=`, `$distinct`).
 pub(crate) fn deep_equal<'a>(a: &JV<'a>, b: &JV<'a>) -> bool {
+    deep_equal_at(a, b, 0)
+}
+
+fn deep_equal_at<'a>(a: &JV<'a>, b: &JV<'a>, depth: usize) -> bool {
+    if depth > MAX_VALUE_DEPTH {
+        return false;
+    }
     match (a, b) {
         (JV::Null, JV::Null) => true,
         (JV::Bool(x), JV::Bool(y)) => x == y,
@@ -386,13 +393,17 @@ pub(crate) fn deep_equal<'a>(a: &JV<'a>, b: &JV<'a>) -> bool {
             Arc::ptr_eq(x, y) || Value::Object(x.clone()) == Value::Object(y.clone())
         }
         (x, y) if x.is_array() && y.is_array() => {
-            x.arr_len() == y.arr_len() && x.items().zip(y.items()).all(|(p, q)| deep_equal(&p, &q))
+            x.arr_len() == y.arr_len()
+                && x.items()
+                    .zip(y.items())
+                    .all(|(p, q)| deep_equal_at(&p, &q, depth + 1))
         }
         (x, y) if x.is_object() && y.is_object() => {
             x.obj_len() == y.obj_len()
-                && x.obj_entries()
-                    .iter()
-                    .all(|(k, v)| y.obj_get(k).is_some_and(|w| deep_equal(v, &w)))
+                && x.obj_entries().iter().all(|(k, v)| {
+                    y.obj_get(k)
+                        .is_some_and(|w| deep_equal_at(v, &w, depth + 1))
+                })
         }
         (JV::Func(x), JV::Func(y)) => Rc::ptr_eq(x, y),
         _ => false,
@@ -490,7 +501,14 @@ fn newline(out: &mut String, pretty: bool, depth: usize) {
     }
 }
 
+/// Values nested deeper than this (only an expression can build them; parsed JSON stops at 128)
+/// are refused by the recursive walks here rather than risking the stack.
+pub(crate) const MAX_VALUE_DEPTH: usize = 1000;
+
 fn write_json(out: &mut String, v: &JV, pretty: bool, depth: usize) -> JResult<()> {
+    if depth > MAX_VALUE_DEPTH {
+        return Err(err("U1001", "Value nested too deeply to stringify"));
+    }
     match v {
         JV::Null => out.push_str("null"),
         JV::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

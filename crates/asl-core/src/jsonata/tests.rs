@@ -310,3 +310,13 @@ fn a_compiled_expression_can_be_shared() {
     shareable::<Expr>();
     shareable::<JsonataError>();
 }
+
+#[test]
+fn values_an_expression_nests_deeply_are_refused_by_string_not_a_crash() {
+    with_stack(|| {
+        let e = Expr::compile("$string($reduce([1..3000], function($a, $b){ [[$a]] }, []))")
+            .expect("compiles");
+        let r = e.evaluate(&Value::Null, &NoVariables, &EvalEnv::default());
+        assert_eq!(r.expect_err("too deep").code, "U1001");
+    });
+}
