@@ -18,6 +18,7 @@ pub mod field_docs;
 pub mod history;
 pub mod inspect;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod lint;
 pub mod mock;
 pub mod model;

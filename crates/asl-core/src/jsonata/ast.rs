@@ -1,0 +1,192 @@
+//! The JSONata syntax tree after JSONata's own post-processing (paths flattened into steps,
+//! predicates attached as stages, `@`/`#` bindings turned into tuple steps, `%` resolved to
+//! ancestor slots, tail calls marked as thunks), with byte positions.
+//!
+//! Owns the node types only; building them is [`super::parser`], walking them [`super::eval`].
+
+use std::sync::Arc;
+
+use super::signature::Signature;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Concat,
+    And,
+    Or,
+    In,
+    Range,
+}
+
+impl BinOp {
+    pub fn token(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Mod => "%",
+            BinOp::Eq => "=",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Concat => "&",
+            BinOp::And => "and",
+            BinOp::Or => "or",
+            BinOp::In => "in",
+            BinOp::Range => "..",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum Stage {
+    Filter(Node),
+    Index(Arc<str>),
+}
+
+/// A group-by object constructor: its key/value pairs and position.
+pub(crate) type Group = (Vec<(Node, Node)>, usize);
+
+#[derive(Debug)]
+pub(crate) struct SortTerm {
+    pub descending: bool,
+    pub expr: Node,
+}
+
+#[derive(Debug)]
+pub(crate) struct LambdaDef {
+    pub params: Vec<Arc<str>>,
+    pub signature: Option<Signature>,
+    pub body: Node,
+    /// A tail call wrapped for the trampoline (JSONata's `thunk`).
+    pub thunk: bool,
+}
+
+#[derive(Debug)]
+pub(crate) enum Kind {
+    Path(Vec<Node>),
+    Binary(BinOp, Box<Node>, Box<Node>),
+    Bind(Arc<str>, Box<Node>),
+    Apply(Box<Node>, Box<Node>),
+    Neg(Box<Node>),
+    Array(Vec<Node>),
+    Object(Vec<(Node, Node)>),
+    Name(Arc<str>),
+    Str(Arc<str>),
+    Num(f64),
+    Bool(bool),
+    Null,
+    Wildcard,
+    Descendant,
+    /// `%`: the ancestor bound under the slot's label.
+    Parent(usize),
+    Var(Arc<str>),
+    Regex(Arc<regress::Regex>),
+    Condition(Box<Node>, Box<Node>, Option<Box<Node>>),
+    Block(Vec<Node>),
+    Function(Box<Node>, Vec<Node>),
+    Partial(Box<Node>, Vec<Node>),
+    /// `?` in a partial application.
+    Placeholder,
+    Lambda(Box<LambdaDef>),
+    Transform(Box<Node>, Box<Node>, Option<Box<Node>>),
+    Sort(Vec<SortTerm>),
+    // Raw forms, gone after post-processing.
+    RawOp(&'static str),
+    RawDot(Box<Node>, Box<Node>),
+    RawPred(Box<Node>, Box<Node>),
+    RawGroup(Box<Node>, Vec<(Node, Node)>),
+    RawSort(Box<Node>, Vec<(bool, Node)>),
+    RawFocus(Box<Node>, Arc<str>),
+    RawIndex(Box<Node>, Arc<str>),
+}
+
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub kind: Kind,
+    pub pos: usize,
+    pub keep_array: bool,
+    /// Path only: some step asked to keep singleton arrays (`[]`).
+    pub keep_singleton_array: bool,
+    /// Filters on a non-step expression.
+    pub predicate: Vec<Stage>,
+    /// Filters and `#` indexes on a path step.
+    pub stages: Vec<Stage>,
+    /// Group-by object constructor applied to this expression.
+    pub group: Option<Box<Group>>,
+    pub focus: Option<Arc<str>>,
+    pub index: Option<Arc<str>>,
+    pub tuple: bool,
+    pub ancestor: Option<usize>,
+    pub seeking_parent: Vec<usize>,
+    pub consarray: bool,
+    /// Path only: no tuple steps, sorting, grouping or singleton-keeping (the fast path).
+    pub simple_path: bool,
+}
+
+impl Node {
+    pub fn new(kind: Kind, pos: usize) -> Node {
+        Node {
+            kind,
+            pos,
+            keep_array: false,
+            keep_singleton_array: false,
+            predicate: Vec::new(),
+            stages: Vec::new(),
+            group: None,
+            focus: None,
+            index: None,
+            tuple: false,
+            ancestor: None,
+            seeking_parent: Vec::new(),
+            consarray: false,
+            simple_path: false,
+        }
+    }
+
+    pub fn is_path(&self) -> bool {
+        matches!(self.kind, Kind::Path(_))
+    }
+
+    /// JSONata's node type name (used in error tokens).
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            Kind::Path(_) => "path",
+            Kind::Binary(..) => "binary",
+            Kind::Bind(..) => "bind",
+            Kind::Apply(..) => "apply",
+            Kind::Neg(_) | Kind::Array(_) | Kind::Object(_) => "unary",
+            Kind::Name(_) => "name",
+            Kind::Str(_) => "string",
+            Kind::Num(_) => "number",
+            Kind::Bool(_) | Kind::Null => "value",
+            Kind::Wildcard => "wildcard",
+            Kind::Descendant => "descendant",
+            Kind::Parent(_) => "parent",
+            Kind::Var(_) => "variable",
+            Kind::Regex(_) => "regex",
+            Kind::Condition(..) => "condition",
+            Kind::Block(_) => "block",
+            Kind::Function(..) => "function",
+            Kind::Partial(..) => "partial",
+            Kind::Placeholder | Kind::RawOp(_) => "operator",
+            Kind::Lambda(_) => "lambda",
+            Kind::Transform(..) => "transform",
+            Kind::Sort(_) => "sort",
+            _ => "binary",
+        }
+    }
+}

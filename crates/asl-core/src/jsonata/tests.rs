@@ -1,0 +1,322 @@
+//! Unit tests of the JSONata module: the API, AWS's functions, limits.
+
+use super::*;
+
+fn run(expr: &str, input: &str) -> Result<Option<Value>, JsonataError> {
+    let input = Value::parse(input).expect("test input");
+    Expr::compile(expr)?.evaluate(&input, &NoVariables, &EvalEnv::default())
+}
+
+fn ok(expr: &str) -> String {
+    match run(expr, "{}") {
+        Ok(Some(v)) => v.to_json_string(),
+        Ok(None) => "undefined".into(),
+        Err(e) => format!("error {e}"),
+    }
+}
+
+fn code(expr: &str) -> &'static str {
+    match run(expr, "{}") {
+        Err(e) => e.code,
+        Ok(v) => panic!("{expr}: expected an error, got {v:?}"),
+    }
+}
+
+#[test]
+fn a_callback_in_replace_sees_the_groups() {
+    assert_eq!(
+        ok(
+            r#"$replace("t = 68F", /(-?\d+)F/, function($m) { ($number($m.groups[0]) - 32) * 5/9 & "C" })"#
+        ),
+        r#""t = 20C""#
+    );
+}
+
+#[test]
+fn partition_splits_into_chunks_and_floors_the_size() {
+    assert_eq!(ok("$partition([1,2,3,4,5], 2)"), "[[1,2],[3,4],[5]]");
+    assert_eq!(ok("$partition([1,2,3,4,5], 2.6)"), "[[1,2],[3,4],[5]]");
+    assert_eq!(ok("$partition([1,2,3], 0)"), "undefined");
+    assert_eq!(code(r#"$partition([1,2,3], "2")"#), "T0410");
+    assert_eq!(code(r#"$partition("not-array", 2)"#), "T0412");
+    assert_eq!(code("$partition([1], 2, 99)"), "T0410");
+}
+
+#[test]
+fn range_includes_the_end_when_the_step_lands_on_it() {
+    assert_eq!(ok("$range(0, 10, 2)"), "[0,2,4,6,8,10]");
+    assert_eq!(ok("$range(0, 9, 2)"), "[0,2,4,6,8]");
+    assert_eq!(ok("$range(5, 1, -2)"), "[5,3,1]");
+    assert_eq!(ok("$range(1, 3)"), "[1,2,3]");
+    assert_eq!(code("$range(1, 5, 1, 99)"), "T0410");
+}
+
+#[test]
+fn hash_computes_every_supported_digest() {
+    assert_eq!(
+        ok(r#"$hash("hello", "SHA-256")"#),
+        r#""2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824""#
+    );
+    assert_eq!(
+        ok(r#"$hash("hello", "MD5")"#),
+        r#""5d41402abc4b2a76b9719d911017c592""#
+    );
+    assert_eq!(
+        ok(r#"$hash("hello", "SHA-1")"#),
+        r#""aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d""#
+    );
+    assert_eq!(ok(r#"$length($hash("hello", "SHA-384"))"#), "96");
+    assert_eq!(ok(r#"$length($hash("hello", "SHA-512"))"#), "128");
+    let e = run(r#"$hash("data", "UNSUPPORTED")"#, "{}").expect_err("bad algorithm");
+    assert_eq!(
+        e.to_string(),
+        "D3137: Hash algorithm 'UNSUPPORTED' must be one of SHA-1, SHA-384, SHA-256, SHA-512, MD5"
+    );
+    assert_eq!(code(r#"$hash(123, "SHA-256")"#), "T0410");
+    assert_eq!(code("$hash()"), "T0410");
+}
+
+#[test]
+fn seeded_random_is_java_util_random_and_unseeded_comes_from_the_env() {
+    assert_eq!(ok("$random(42)"), "0.7275636800328681");
+    assert_eq!(ok("$random(0)"), "0.730967787376657");
+    assert_eq!(code(r#"$random("seed")"#), "T0410");
+    assert_eq!(code("$random(77, 88)"), "T0410");
+    let e = Expr::compile("[$random(), $random()]").expect("compiles");
+    let env = EvalEnv {
+        seed: 7,
+        ..EvalEnv::default()
+    };
+    let a = e.evaluate(&Value::Null, &NoVariables, &env).expect("runs");
+    let b = e.evaluate(&Value::Null, &NoVariables, &env).expect("runs");
+    assert_eq!(a, b, "same seed, same numbers");
+    let other = EvalEnv { seed: 8, ..env };
+    assert_ne!(
+        a,
+        e.evaluate(&Value::Null, &NoVariables, &other)
+            .expect("runs")
+    );
+}
+
+#[test]
+fn uuid_is_a_version_4_uuid() {
+    let v = run("$uuid()", "{}").expect("runs").expect("defined");
+    let s = v.as_str().expect("a string");
+    assert_eq!(s.len(), 36);
+    let parts: Vec<&str> = s.split('-').collect();
+    assert_eq!(
+        parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+        [8, 4, 4, 4, 12]
+    );
+    assert!(parts[2].starts_with('4'));
+    assert!(matches!(parts[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'));
+    assert!(s.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
+    assert_eq!(code("$uuid(null)"), "T0410");
+}
+
+#[test]
+fn parse_reads_json_text() {
+    assert_eq!(
+        ok(r#"$parse('{"answer":42,"items":[1,2]}')"#),
+        r#"{"answer":42,"items":[1,2]}"#
+    );
+    assert_eq!(ok(r#"$parse(' {"a":1} ')"#), r#"{"a":1}"#);
+    assert_eq!(code(r#"$parse("{bad json}")"#), "D3137");
+    assert_eq!(code("$parse(123)"), "T0410");
+}
+
+#[test]
+fn now_and_millis_read_the_injected_clock() {
+    let env = EvalEnv {
+        now_ms: 1_500_000_000_000,
+        ..EvalEnv::default()
+    };
+    let e = Expr::compile("[$millis(), $now()]").expect("compiles");
+    let v = e.evaluate(&Value::Null, &NoVariables, &env).expect("runs");
+    assert_eq!(
+        v.expect("defined").to_json_string(),
+        r#"[1500000000000,"2017-07-14T02:40:00.000Z"]"#
+    );
+}
+
+/// Runs `f` on a thread with a release-sized budget scaled for debug builds (which use several
+/// times the stack per nested evaluation).
+fn with_stack(f: impl FnOnce() + Send + 'static) {
+    let size = if cfg!(debug_assertions) {
+        32 << 20
+    } else {
+        1 << 20
+    };
+    std::thread::Builder::new()
+        .stack_size(size)
+        .spawn(f)
+        .expect("thread")
+        .join()
+        .expect("no panic");
+}
+
+#[test]
+fn deep_recursion_ends_in_an_error_not_a_stack_overflow() {
+    with_stack(deep_recursion);
+}
+
+fn deep_recursion() {
+    let e = Expr::compile("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1)}; $f(100000))")
+        .expect("compiles");
+    let err = e
+        .evaluate(&Value::Null, &NoVariables, &EvalEnv::default())
+        .expect_err("too deep");
+    assert_eq!(err.code, "U1001");
+    // Within the limit it works.
+    let e = Expr::compile("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1)}; $f(100))")
+        .expect("compiles");
+    assert_eq!(
+        e.evaluate(&Value::Null, &NoVariables, &EvalEnv::default())
+            .expect("runs"),
+        Some(Value::from_i64(100))
+    );
+}
+
+#[test]
+fn tail_calls_run_in_constant_depth() {
+    let e = Expr::compile(
+        "($f := function($n, $acc){ $n = 0 ? $acc : $f($n - 1, $acc + 1)}; $f(100000, 0))",
+    )
+    .expect("compiles");
+    assert_eq!(
+        e.evaluate(&Value::Null, &NoVariables, &EvalEnv::default())
+            .expect("runs"),
+        Some(Value::from_i64(100000))
+    );
+}
+
+#[test]
+fn a_runaway_loop_stops_at_the_step_budget() {
+    let e = Expr::compile("($f := function($n){ $f($n + 1) }; $f(0))").expect("compiles");
+    let env = EvalEnv {
+        max_steps: 100_000,
+        ..EvalEnv::default()
+    };
+    assert_eq!(
+        e.evaluate(&Value::Null, &NoVariables, &env)
+            .expect_err("runaway")
+            .code,
+        "U1001"
+    );
+}
+
+#[test]
+fn deeply_nested_input_and_expressions_do_not_overflow() {
+    with_stack(deeply_nested);
+}
+
+fn deeply_nested() {
+    let mut text = String::new();
+    for _ in 0..120 {
+        text.push_str("{\"a\":");
+    }
+    text.push('1');
+    for _ in 0..120 {
+        text.push('}');
+    }
+    let input = Value::parse(&text).expect("deep JSON");
+    let e = Expr::compile("$count(**)").expect("compiles");
+    assert!(
+        e.evaluate(&input, &NoVariables, &EvalEnv::default())
+            .is_ok()
+    );
+    let deep = "(".repeat(10_000) + &")".repeat(10_000);
+    assert!(Expr::compile(&deep).is_err());
+    let nested = "[".repeat(10_000) + &"]".repeat(10_000);
+    assert!(Expr::compile(&nested).is_err());
+}
+
+#[test]
+fn syntax_errors_carry_the_byte_offset() {
+    let e = Expr::compile("$states.input.a +").expect_err("incomplete");
+    assert_eq!(e.code, "S0207");
+    let e = Expr::compile("{\n  'a': 1,\n  'b' 2\n}").expect_err("missing colon");
+    assert_eq!(e.code, "S0202");
+    assert_eq!(e.line_column("{\n  'a': 1,\n  'b' 2\n}"), Some((3, 7)));
+}
+
+#[test]
+fn bindings_are_shared_values() {
+    let states = Value::parse(r#"{"input":{"i":41,"tags":["a","x","b"]}}"#).expect("json");
+    let vars = Bindings::new()
+        .with("states", states)
+        .with("counter", Value::from_i64(3));
+    let e = Expr::compile("$states.input.i + $counter - 2").expect("compiles");
+    assert_eq!(
+        e.evaluate(&Value::Null, &vars, &EvalEnv::default())
+            .expect("runs"),
+        Some(Value::from_i64(42))
+    );
+    let e = Expr::compile("$join($states.input.tags[$ != 'x'], ',')").expect("compiles");
+    assert_eq!(
+        e.evaluate(&Value::Null, &vars, &EvalEnv::default())
+            .expect("runs"),
+        Some(Value::from("a,b"))
+    );
+}
+
+#[test]
+fn signature_errors_read_as_aws_reports_them() {
+    let msg = |expr: &str| run(expr, "{}").expect_err("fails").to_string();
+    assert_eq!(
+        msg(r#"$random("seed")"#),
+        r#"T0410: Argument 1 of function "random" does not match function signature"#
+    );
+    assert_eq!(
+        msg("$random(77, 88)"),
+        r#"T0410: Argument 2 of function "random" does not match function signature"#
+    );
+    assert_eq!(
+        msg(r#"$partition("not-array", 2)"#),
+        r#"T0412: Argument 1 of function "partition" must be an array of undefined"#
+    );
+    assert_eq!(
+        msg(r#"$hash("hello", "SHA-256", "extra")"#),
+        r#"T0410: Argument 3 of function "hash" does not match function signature"#
+    );
+}
+
+#[test]
+fn jsonata_2_1_operators_and_eval_are_not_available() {
+    // AWS runs 2.0.6: no `??` or `?:`, and no `$eval`.
+    assert!(Expr::compile("$a ?? 1").is_err());
+    assert!(Expr::compile("$a ?: 1").is_err());
+    assert_eq!(code("$eval('1 + 1')"), "T1006");
+}
+
+#[test]
+fn a_function_result_is_an_unsupported_result_not_undefined() {
+    assert_eq!(code("$fn := function($x){$x}"), UNSUPPORTED_RESULT);
+    assert_eq!(ok("$doesNotExist"), "undefined");
+    assert_eq!(
+        run(r#"$states.input.str + 1"#, "{}").map_err(|e| e.to_string()),
+        Ok(None)
+    );
+    let e = run(r#"str + num"#, r#"{"str":"a","num":1}"#).expect_err("T2001");
+    assert_eq!(
+        e.to_string(),
+        r#"T2001: The left side of the "+" operator must evaluate to a number"#
+    );
+}
+
+#[test]
+fn a_compiled_expression_can_be_shared() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Expr>();
+    shareable::<JsonataError>();
+}
+
+#[test]
+fn values_an_expression_nests_deeply_are_refused_by_string_not_a_crash() {
+    with_stack(|| {
+        let e = Expr::compile("$string($reduce([1..3000], function($a, $b){ [[$a]] }, []))")
+            .expect("compiles");
+        let r = e.evaluate(&Value::Null, &NoVariables, &EvalEnv::default());
+        assert_eq!(r.expect_err("too deep").code, "U1001");
+    });
+}
