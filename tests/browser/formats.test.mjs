@@ -45,3 +45,19 @@ test('a SAM template with several state machines: pick one by logical id; it dra
   await page.waitForFunction(() => !document.querySelector('[data-testid="graph"] .asl-node[data-state="Wait"]'));
   assertEq(await states(page), ['Process'], 'the Inline machine');
 });
+
+test('a file dropped on the editor replaces the definition', async ({ open }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="graph"] svg');
+  const yaml = await readFile(path.join(root, 'tests/formats/order.asl.yaml'), 'utf8');
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'order.asl.yaml', { type: 'application/yaml' }));
+    const pane = document.querySelector('.editor-pane');
+    pane.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    pane.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, yaml);
+  await page.waitForSelector('[data-testid="format-yaml"]');
+  assertEq(await page.inputValue(editor), yaml, 'the file\'s text');
+  await page.waitForSelector('[data-testid="graph"] .asl-node[data-state="Notify"]');
+});

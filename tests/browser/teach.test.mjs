@@ -98,3 +98,30 @@ test('the field under the cursor is explained, with its default and a docs link'
   assert(/ResultPath/.test(doc), doc);
   assert(await page.getAttribute('[data-testid="field-doc"] a', 'href'), 'docs link');
 });
+
+test('hovering a field in the editor explains it beside the mouse', async ({ open }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="graph"] svg');
+  const ed = '[data-testid="definition-editor"]';
+  const text = await page.inputValue(ed);
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes('"ResultSelector"'));
+  const col = lines[line].indexOf('ResultSelector');
+  const at = await page.evaluate(([sel, line, col]) => {
+    const t = document.querySelector(sel);
+    const o = document.querySelector('.overlay');
+    const probe = document.createElement('span');
+    probe.textContent = '0000000000';
+    o.append(probe);
+    const cw = probe.getBoundingClientRect().width / 10;
+    probe.remove();
+    t.scrollTop = Math.max(0, line * 20 - 100);
+    const r = t.getBoundingClientRect();
+    return { x: r.left + 12 + (col + 2.5) * cw, y: r.top + 8 + (line + 0.5) * 20 - t.scrollTop };
+  }, [ed, line, col]);
+  await page.mouse.move(at.x, at.y);
+  await page.waitForSelector('[data-testid="hover-doc"]');
+  assert(/ResultSelector/.test(await page.textContent('[data-testid="hover-doc"]')), await page.textContent('[data-testid="hover-doc"]'));
+  await page.mouse.move(5, 5);
+  await page.waitForSelector('[data-testid="hover-doc"]', { state: 'detached' });
+});

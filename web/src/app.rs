@@ -12,7 +12,7 @@ use std::sync::Arc;
 use asl_core::model::StateMachine;
 
 use crate::core_api::{self, Analysis, Diagnostic, RunView, Settings, Severity};
-use crate::editor::{Editor, Goto};
+use crate::editor::{Editor, Goto, Hover};
 use crate::examples::{self, Example};
 use crate::graph_view::GraphPane;
 use crate::results::{ResultsPane, Tab};
@@ -165,6 +165,7 @@ pub fn App() -> impl IntoView {
 
     let goto = RwSignal::new(None::<Goto>);
     let cursor = RwSignal::new((1usize, 1usize));
+    let hover = RwSignal::new(None::<Hover>);
     let tab = RwSignal::new(Tab::Input);
     let gallery_open = RwSignal::new(false);
 
@@ -274,7 +275,9 @@ pub fn App() -> impl IntoView {
             </Show>
 
             <main class="workspace">
-                <section class="pane editor-pane" aria-label="Definition">
+                <section class="pane editor-pane" aria-label="Definition"
+                    on:dragover=|ev| ev.prevent_default()
+                    on:drop=move |ev| drop_file(ev, definition)>
                     <header class="pane-head">
                         <h2>"Definition"</h2>
                         {move || analysis.with(|a| a.yaml).then(|| view! { <span class="badge" data-testid="format-yaml" title="Read as YAML (a definition or a SAM/CloudFormation template)">"YAML"</span> })}
@@ -282,10 +285,11 @@ pub fn App() -> impl IntoView {
                             {move || current_example.get().and_then(|id| examples::by_id(&id)).map(|e| e.title).unwrap_or_default()}
                         </span>
                     </header>
-                    <Editor text=definition diagnostics=Signal::from(diagnostics) goto=goto cursor=cursor testid="definition-editor" label="State machine definition (ASL JSON)"/>
+                    <Editor text=definition diagnostics=Signal::from(diagnostics) goto=goto cursor=cursor hover=hover testid="definition-editor" label="State machine definition (ASL JSON)"/>
                     <Problems diagnostics=diagnostics.into() goto=goto definition=definition settings=settings/>
                     <Placeholders analysis=analysis settings=settings goto=goto/>
                     <FieldDoc definition=definition cursor=cursor/>
+                    <HoverDoc definition=definition hover=hover/>
                     <footer class="statusbar">
                         <span data-testid="cursor">{move || { let (l, c) = cursor.get(); format!("Ln {l}, Col {c}") }}</span>
                         <span>{move || definition.with(|t| format!("{} lines", t.split('\n').count()))}</span>
@@ -299,6 +303,26 @@ pub fn App() -> impl IntoView {
             </main>
         </div>
     }
+}
+
+/// A file dropped on the editor (a JSON or YAML definition, a SAM/CloudFormation template)
+/// replaces its text; the core reads whichever it is.
+fn drop_file(ev: leptos::ev::DragEvent, definition: RwSignal<String>) {
+    let Some(file) = ev
+        .data_transfer()
+        .and_then(|d| d.files())
+        .and_then(|f| f.get(0))
+    else {
+        return;
+    };
+    ev.prevent_default();
+    leptos::task::spawn_local(async move {
+        if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await
+            && let Some(text) = text.as_string()
+        {
+            definition.set(text);
+        }
+    });
 }
 
 /// Whether a key event is typing into a field (the stepper's keys then stay out of the way).
@@ -417,6 +441,35 @@ fn Placeholders(
                 }).collect_view()}
             </div>
         </Show>
+    }
+}
+
+/// Hovering a field or a state type explains it, beside the mouse.
+#[component]
+fn HoverDoc(definition: RwSignal<String>, hover: RwSignal<Option<Hover>>) -> impl IntoView {
+    let at = Memo::new(move |_| hover.get().map(|h| (h.line, h.column)));
+    let doc = Memo::new(move |_| {
+        at.get().and_then(|(line, column)| {
+            definition.with_untracked(|t| {
+                let line_text = t.split('\n').nth(line - 1)?;
+                // Only over text (not past a line's end).
+                (column <= line_text.chars().count()).then_some(())?;
+                crate::editor::byte_offset(t, line, column).and_then(|o| core_api::field_doc(t, o))
+            })
+        })
+    });
+    move || {
+        let (Some(d), Some(h)) = (doc.get(), hover.get()) else {
+            return None;
+        };
+        let name = d.field.clone().or(d.state_type.clone()).unwrap_or_default();
+        Some(view! {
+            <div class="hover-doc" data-testid="hover-doc" role="tooltip"
+                style=format!("left:{}px;top:{}px", h.x + 12.0, h.y + 16.0)>
+                <b>{name}</b>" "{d.doc.clone()}
+                {d.default.clone().map(|v| view! { <div class="muted">{format!("Default: {v}")}</div> })}
+            </div>
+        })
     }
 }
 

@@ -9,6 +9,20 @@ use leptos::prelude::*;
 use crate::core_api::{Diagnostic, Severity};
 use crate::highlight;
 
+/// Where the mouse rests over the text.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Hover {
+    pub line: usize,
+    pub column: usize,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// The editor's line height and padding (px), as the stylesheet sets them.
+const LINE_PX: f64 = 20.0;
+const PAD_TOP: f64 = 8.0;
+const PAD_LEFT: f64 = 12.0;
+
 /// A cursor move requested from outside (e.g. clicking a diagnostic): 1-based line and column.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Goto {
@@ -29,6 +43,10 @@ pub fn Editor(
     /// Where the cursor is (1-based line, column), for a status bar.
     #[prop(optional)]
     cursor: Option<RwSignal<(usize, usize)>>,
+    /// The text position under the mouse (1-based line, column) and the mouse's page position,
+    /// for hover help; `None` when the mouse is not over text.
+    #[prop(optional)]
+    hover: Option<RwSignal<Option<Hover>>>,
     /// `data-testid` of the textarea.
     testid: &'static str,
     /// Accessible label.
@@ -134,10 +152,46 @@ pub fn Editor(
                     on:keydown=on_keydown
                     on:keyup=move |_| report_cursor()
                     on:click=move |_| report_cursor()
+                    on:mousemove=move |ev: leptos::ev::MouseEvent| {
+                        let (Some(h), Some(a), Some(o)) = (hover, area.get(), overlay.get()) else { return };
+                        // Monospaced text: the character cell under the mouse, from the overlay's
+                        // measured character width.
+                        let cw = char_width(&o);
+                        if cw <= 0.0 { return; }
+                        let r = a.get_bounding_client_rect();
+                        let y = ev.client_y() as f64 - r.top() + a.scroll_top() as f64 - PAD_TOP;
+                        let x = ev.client_x() as f64 - r.left() + a.scroll_left() as f64 - PAD_LEFT;
+                        let at = (y >= 0.0 && x >= 0.0).then(|| Hover {
+                            line: (y / LINE_PX) as usize + 1,
+                            column: (x / cw) as usize + 1,
+                            x: ev.client_x() as f64,
+                            y: ev.client_y() as f64,
+                        });
+                        if h.get_untracked() != at { h.set(at); }
+                    }
+                    on:mouseleave=move |_| if let Some(h) = hover { h.set(None) }
                 ></textarea>
             </div>
         </div>
     }
+}
+
+/// The width of one character of the editor's monospaced font, measured once per call on a
+/// probe in the overlay (no layout cost worth caching at mouse-move rates).
+fn char_width(overlay: &web_sys::HtmlElement) -> f64 {
+    let Some(doc) = overlay.owner_document() else {
+        return 0.0;
+    };
+    let Ok(probe) = doc.create_element("span") else {
+        return 0.0;
+    };
+    probe.set_text_content(Some("0000000000"));
+    if overlay.append_child(&probe).is_err() {
+        return 0.0;
+    }
+    let w = probe.get_bounding_client_rect().width() / 10.0;
+    let _ = overlay.remove_child(&probe);
+    w
 }
 
 /// Each diagnostic's range as byte offsets, sorted, overlaps dropped (the first wins): from its

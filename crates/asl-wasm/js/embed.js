@@ -44,6 +44,15 @@ export function embedWith(renderFn, root, { theme = "auto" } = {}) {
     }
     if (result.svg) {
       figure.innerHTML = result.svg;
+      const errors = result.diagnostics.filter((d) => d.severity === "error");
+      if (errors.length) {
+        // Drawn as far as it could be read; say what is wrong under it.
+        figure.className += " asl-invalid";
+        const problems = doc.createElement("pre");
+        problems.className = "asl-diagnostics";
+        problems.textContent = errors.map((d) => `${d.line}:${d.column}: error[${d.code}]: ${d.message}`).join("\n");
+        figure.append(problems);
+      }
     } else {
       figure.className += " asl-invalid";
       const source = doc.createElement("pre");

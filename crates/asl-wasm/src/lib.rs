@@ -96,9 +96,11 @@ struct Rendering {
 }
 
 /// `render(text, {theme?, idPrefix?, substitutions?, logicalId?}) → {svg, diagnostics,
-/// placeholders, source}`: the definition drawn as SVG (nodes
-/// carry `data-state="<state path>"`), or `svg: null` when it has errors. Throws only for bad
-/// options.
+/// placeholders, source}`: the definition drawn as SVG (nodes carry `data-state="<state
+/// path>"`). A definition with errors is drawn too, every state that could be read, the ones
+/// with problems classed `has-error`/`has-warning` (messages in their `<title>`), a transition to
+/// a missing state dangling; `svg` is `null` only when there is nothing to draw (not a
+/// definition, or no state). Throws only for bad options.
 #[wasm_bindgen(unchecked_return_type = "RenderResult")]
 pub fn render(
     text: &str,
@@ -111,9 +113,14 @@ pub fn render(
             .map_err(|e| js::error(&e))?;
     let loaded = asl_core::load_with(text, &load);
     let (placeholders, source) = diagnostics::extras_for_js(text, &loaded);
-    let svg = match &loaded.machine {
-        Some(machine) if !loaded.has_errors() => Some(asl_graph::render_svg(machine, &opts)),
-        _ => None,
+    let drawable = loaded
+        .machine
+        .as_ref()
+        .is_some_and(|m| !m.root.states.is_empty());
+    let svg = if drawable {
+        asl_graph::render_loaded(&loaded, &opts)
+    } else {
+        None
     };
     js::to_js(&Rendering {
         svg,

@@ -219,8 +219,14 @@ test("render: SVG with a data-state per state, themes, null for invalid", () => 
   assert.ok(dark.svg.includes('id="doc1'), "ids carry the prefix");
   assert.ok(render(ORDER, { theme: "auto" }).svg.includes("prefers-color-scheme"));
   const bad = render('{"StartAt": "X", "States": {}}');
-  assert.equal(bad.svg, null);
+  assert.equal(bad.svg, null, "nothing to draw");
   assert.ok(bad.diagnostics.length > 0);
+  // A definition with errors is still drawn, its problems marked.
+  const broken = render('{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}');
+  assert.ok(broken.svg.includes('data-state="A"'), "the state is drawn");
+  assert.match(broken.svg, /class="[^"]*has-error/);
+  assert.match(broken.svg, /asl-edge-dangling/);
+  assert.ok(broken.diagnostics.some((d) => d.code === "MISSING_TRANSITION_TARGET"));
   assert.throws(() => render(ORDER, { theme: "blue" }), (e) => e instanceof Error && /"blue"/.test(e.message));
   assert.throws(() => render(ORDER, { colour: "x" }), /unknown option "colour"/);
 });
