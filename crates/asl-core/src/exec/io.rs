@@ -140,6 +140,10 @@ pub fn dynamic_uses_context<T>(d: Option<&Dynamic<T>>) -> bool {
 /// Whether any of the state's JSONPath-mode fields reads `$$` (conservative).
 pub fn state_uses_context(state: &crate::model::State) -> bool {
     use crate::model::{Condition, Operand, StateKind, Wait};
+    if state.query_language == crate::model::QueryLanguage::Jsonata {
+        // `$states.context` may be read by any expression; building it is cheap next to evaluating.
+        return true;
+    }
     let io = &state.io;
     let mut uses = nullable_uses_context(io.input_path.as_ref())
         || nullable_uses_context(io.output_path.as_ref())

@@ -7,8 +7,6 @@
 //! language (done where each object's fields are filtered: [`super::state`], [`super::map`],
 //! [`super::choice`]), and `QueryLanguage` on an ItemProcessor ([`super::machine`]).
 
-use std::sync::Arc;
-
 use super::Cx;
 use super::fields::Fields;
 use crate::diag::Code;
@@ -83,10 +81,7 @@ impl Cx {
     pub(super) fn jsonata(&mut self, s: &str, span: Span, ptr: &str) -> Option<Jsonata> {
         let inner = jsonata_text(s)?;
         self.check_jsonata(inner, span, ptr);
-        Some(Jsonata {
-            source: Arc::from(inner),
-            span,
-        })
+        Some(Jsonata::new(inner, span))
     }
 
     /// The static checks AWS makes on an expression (without a JSONata parser: see
