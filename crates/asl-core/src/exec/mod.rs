@@ -680,3 +680,5 @@ impl Execution {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_jsonata;
