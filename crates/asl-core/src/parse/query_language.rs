@@ -43,6 +43,49 @@ pub fn unsupported_top_level(expr: &str) -> Option<&str> {
     }
 }
 
+/// Whether an expression reads `$states.<field>` (outside string literals and comments). A
+/// text scan, not a parse: `$states` is a variable no expression can rebind at the top level in
+/// a way AWS accepts, so its member accesses are recognisable as written.
+pub(super) fn reads_states_field(expr: &str, field: &str) -> bool {
+    let b = expr.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = expr[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+            }
+            b'$' if expr[i..].starts_with("$states")
+                && !b
+                    .get(i + 7)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') =>
+            {
+                let rest = expr[i + 7..].trim_start();
+                if let Some(after) = rest.strip_prefix('.') {
+                    let after = after.trim_start();
+                    if let Some(tail) = after.strip_prefix(field)
+                        && !tail
+                            .bytes()
+                            .next()
+                            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+                    {
+                        return true;
+                    }
+                }
+                i += 7;
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
 /// The query language a field belongs to, when it belongs to only one.
 pub(super) fn field_language(field: &str) -> Option<QueryLanguage> {
     match field {
@@ -85,8 +128,23 @@ impl Cx {
     }
 
     /// The static checks AWS makes on an expression (without a JSONata parser: see
-    /// [`unsupported_top_level`]).
+    /// [`unsupported_top_level`]), and `$states.result` / `$states.errorOutput` read where they
+    /// do not exist (recorded: AWS rejects `Field '$states.result' does not exist.`).
     pub(super) fn check_jsonata(&mut self, inner: &str, span: Span, ptr: &str) {
+        for field in ["result", "errorOutput"] {
+            if self.states_extra != Some(field) && reads_states_field(inner, field) {
+                let where_ = match field {
+                    "result" => "only in the Output and Assign of a Task, Parallel or Map state",
+                    _ => "only in the Output and Assign of a Catcher",
+                };
+                self.push(
+                    Code::InvalidJsonata,
+                    format!("Field '$states.{field}' does not exist. It exists {where_}"),
+                    ptr,
+                    span,
+                );
+            }
+        }
         if inner.trim().is_empty() {
             self.push(
                 Code::InvalidJsonata,
