@@ -78,7 +78,7 @@ test('a JSON syntax error is listed at its line and clicking it moves the cursor
   const page = await open();
   await page.waitForSelector(editor);
   await page.fill(editor, '{\n  "StartAt": "A",\n  "States": {,}\n}');
-  const problem = page.locator('[data-testid="problem"][data-code="INVALID_JSON"]').first();
+  const problem = page.locator('[data-testid="problem"][data-code^="INVALID_JSON"]').first();
   await problem.waitFor();
   assertEq(await problem.getAttribute('data-line'), '3', 'diagnostic line');
   const col = await problem.getAttribute('data-column');

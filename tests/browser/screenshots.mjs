@@ -1,5 +1,6 @@
 // The README's screenshots, made again from a built dist/: `node screenshots.mjs [DIST] [OUT]`
 // (defaults ../../dist and ../../docs). Not a test: it asserts nothing, it only poses the page.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -41,6 +42,19 @@ try {
   await page.waitForSelector('[data-testid="paused-task"]');
   await page.fill('[data-testid="answer-result"]', '{"Payload": {"valid": true, "durationSeconds": 42}}');
   await page.locator('.results-pane').screenshot({ path: path.join(out, 'paused-task.png') });
+  // The cost panel and run lints, after the video pipeline's run.
+  await page.goto(server.url);
+  await page.evaluate(() => { localStorage.clear(); });
+  await page.goto(server.url);
+  await page.waitForSelector('[data-testid="graph"] svg');
+  await page.click('[data-testid="run-button"]');
+  await page.waitForSelector('[data-testid="cost-panel"]');
+  await page.locator('.run-report').screenshot({ path: path.join(out, 'cost.png') });
+  // A YAML template's placeholders, and a definition with errors still drawn.
+  await page.fill('[data-testid="definition-editor"]', await readFile(path.join(here, '../formats/order.asl.yaml'), 'utf8'));
+  await page.waitForSelector('[data-testid="placeholders"]');
+  await page.waitForSelector('[data-testid="graph"] .asl-node[data-state="Notify"]');
+  await page.screenshot({ path: path.join(out, 'placeholders.png') });
 } finally {
   await browser.close();
   await server.close();

@@ -204,3 +204,32 @@ test('the keyboard drives it: → ← Shift+→ Shift+← Home End Space', async
   assertEq(await eventNo(page), paused, 'Space pauses');
   assert(paused > 0 && paused < end, `played part-way: ${paused} of ${end}`);
 });
+
+test('every gallery example steps to its end and every state can be inspected', async ({ open, errors }) => {
+  const page = await open();
+  await ready(page);
+  await page.click('[data-testid="examples-button"]');
+  const ids = await page.$$eval('[data-testid^="example-"]', (cs) => cs.map((c) => c.dataset.testid.slice('example-'.length)).filter((id) => id !== 'name'));
+  await page.keyboard.press('Escape');
+  assert(ids.length >= 8, `examples: ${ids}`);
+  for (const id of ids) {
+    // Wait for the new definition's (debounced) analysis, which draws its graph once more.
+    const analyzed = await page.evaluate(() => Number(document.body.dataset.analyzeCount ?? 0));
+    await example(page, id);
+    await page.waitForFunction((n) => Number(document.body.dataset.analyzeCount ?? 0) > n, analyzed).catch(() => {});
+    await press(page, 'Shift+ArrowRight');
+    await press(page, 'End');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="step-stop"]'), null, { timeout: 60000 });
+    assert(await eventNo(page) > 0, `${id}: it ran`);
+    const nodes = await page.$$eval('[data-testid="graph"] .asl-node[data-state]', (ns) => ns.map((n) => [n.dataset.state, n.dataset.kind]));
+    for (const [state, kind] of nodes) {
+      // A Parallel's or Map's centre is one of its children: click its header instead.
+      const at = kind === 'Parallel' || kind === 'Map' ? { position: { x: 20, y: 8 } } : {};
+      await page.click(`[data-testid="graph"] .asl-node[data-state="${state}"]`, at);
+      await page.waitForSelector(`[data-testid="inspect-state"][data-state="${state}"]`);
+      assert(await page.locator('[data-testid="visit-detail"], [data-testid="no-visits"]').count() === 1, `${id}/${state}: a visit or "not visited"`);
+    }
+    await page.click('[data-testid="stepper"]', { position: { x: 2, y: 2 } });
+  }
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});

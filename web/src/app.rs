@@ -57,12 +57,21 @@ pub fn App() -> impl IntoView {
         allow: storage::get(Key::AllowedLints)
             .map(|t| t.split(',').filter_map(core_api::code_named).collect())
             .unwrap_or_default(),
+        substitutions: storage::get(Key::Substitutions)
+            .and_then(|t| asl_core::placeholder::parse_substitutions(&t).ok())
+            .unwrap_or_default(),
+        logical_id: storage::get(Key::LogicalId).filter(|s| !s.is_empty()),
     });
     Effect::new(move |_| {
         settings.with(|s| {
             storage::set(Key::WorkflowType, s.workflow_type.as_str());
             let names: Vec<&str> = s.allow.iter().map(|c| c.as_str()).collect();
             storage::set(Key::AllowedLints, &names.join(","));
+            storage::set(
+                Key::Substitutions,
+                &serde_json::to_string(&s.substitutions).unwrap_or_default(),
+            );
+            storage::set(Key::LogicalId, s.logical_id.as_deref().unwrap_or(""));
         })
     });
 
@@ -268,12 +277,14 @@ pub fn App() -> impl IntoView {
                 <section class="pane editor-pane" aria-label="Definition">
                     <header class="pane-head">
                         <h2>"Definition"</h2>
+                        {move || analysis.with(|a| a.yaml).then(|| view! { <span class="badge" data-testid="format-yaml" title="Read as YAML (a definition or a SAM/CloudFormation template)">"YAML"</span> })}
                         <span class="muted" data-testid="example-name">
                             {move || current_example.get().and_then(|id| examples::by_id(&id)).map(|e| e.title).unwrap_or_default()}
                         </span>
                     </header>
                     <Editor text=definition diagnostics=Signal::from(diagnostics) goto=goto cursor=cursor testid="definition-editor" label="State machine definition (ASL JSON)"/>
                     <Problems diagnostics=diagnostics.into() goto=goto definition=definition settings=settings/>
+                    <Placeholders analysis=analysis settings=settings goto=goto/>
                     <FieldDoc definition=definition cursor=cursor/>
                     <footer class="statusbar">
                         <span data-testid="cursor">{move || { let (l, c) = cursor.get(); format!("Ln {l}, Col {c}") }}</span>
@@ -351,6 +362,61 @@ fn Problems(
                 }
             }}
         </div>
+    }
+}
+
+/// A template's placeholders (`${Name}`): one row per name with a value to fill in (kept with
+/// the session, as CloudFormation's DefinitionSubstitutions), and the state machine picker of a
+/// template with several.
+#[component]
+fn Placeholders(
+    analysis: RwSignal<Analysis>,
+    settings: RwSignal<Settings>,
+    goto: RwSignal<Option<Goto>>,
+) -> impl IntoView {
+    let rows = Memo::new(move |_| analysis.with(|a| a.placeholders.clone()));
+    let machines =
+        Memo::new(move |_| analysis.with(|a| (a.state_machines.clone(), a.logical_id.clone())));
+    view! {
+        <Show when=move || !machines.with(|m| m.0.is_empty())>
+            <div class="placeholders">
+                <label>"State machine "
+                    <select data-testid="logical-id" on:change=move |ev| {
+                        let id = event_target_value(&ev);
+                        settings.update(|s| s.logical_id = Some(id));
+                    }>
+                        {move || { let (ids, current) = machines.get(); ids.into_iter().map(|id| {
+                            let selected = current.as_deref() == Some(id.as_str());
+                            view! { <option value=id.clone() selected=selected>{id.clone()}</option> }
+                        }).collect_view() }}
+                    </select>
+                </label>
+            </div>
+        </Show>
+        <Show when=move || !rows.with(Vec::is_empty)>
+            <div class="placeholders" data-testid="placeholders">
+                <div class="placeholders-head">"Template placeholders: give values to check and run what depends on them"</div>
+                {move || rows.get().into_iter().map(|r| {
+                    let name = r.name.clone();
+                    let key = r.name.clone();
+                    let (line, column) = (r.line, r.column);
+                    view! {
+                        <div class="placeholder-row" data-testid="placeholder" data-name=r.name.clone()>
+                            <button class="problem-pos" title="Go to its first use" on:click=move |_| goto.set(Some(Goto { line, column }))>{format!("{line}:{column}")}</button>
+                            <code>{format!("${{{}}}", r.name)}</code>
+                            {(r.count > 1).then(|| view! { <span class="muted">{format!("×{}", r.count)}</span> })}
+                            <input type="text" data-testid="placeholder-value" placeholder=r.deploy_time.clone().map(|d| format!("deploy time: {d}")).unwrap_or_else(|| "value".into())
+                                prop:value=move || settings.with(|s| s.substitutions.get(&name).cloned().unwrap_or_default())
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    let key = key.clone();
+                                    settings.update(|s| { if v.is_empty() { s.substitutions.remove(&key); } else { s.substitutions.insert(key, v); } });
+                                }/>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </Show>
     }
 }
 

@@ -13,6 +13,7 @@ use asl_core::mock::{
     EVERY_INVOCATION, MockConfig, MockFile, MockOutcome, MockResponse, MockSequence, Mocks,
 };
 use asl_core::model::{Branch, StateKind, StateMachine};
+use asl_core::placeholder::Substitutions;
 use asl_core::value::Value;
 use asl_core::workflow::WorkflowType;
 use asl_core::{Code, LoadOptions};
@@ -79,12 +80,18 @@ impl QuickFix {
 pub struct Settings {
     pub workflow_type: WorkflowType,
     pub allow: Vec<Code>,
+    /// Values for template placeholders (`${Name}`), as DefinitionSubstitutions gives them.
+    pub substitutions: Substitutions,
+    /// Which state machine of a template with several.
+    pub logical_id: Option<String>,
 }
 
 impl Settings {
     pub fn load_options(&self) -> LoadOptions {
         let mut o = LoadOptions::for_type(self.workflow_type);
         o.lint.allow = self.allow.clone();
+        o.substitutions = self.substitutions.clone();
+        o.logical_id = self.logical_id.clone();
         o
     }
 }
@@ -141,6 +148,24 @@ pub struct Analysis {
     /// with `problems` marked on them.
     pub drawable: Option<Arc<StateMachine>>,
     pub problems: Vec<asl_graph::Problem>,
+    /// The template placeholders found, one row per name.
+    pub placeholders: Vec<PlaceholderRow>,
+    /// A template's state machines (logical ids), when it has several; and the one read.
+    pub state_machines: Vec<String>,
+    pub logical_id: Option<String>,
+    /// YAML (or a YAML template) rather than JSON.
+    pub yaml: bool,
+}
+
+/// One placeholder name: where it first appears, how often, and what a deploy would make of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlaceholderRow {
+    pub name: String,
+    pub line: usize,
+    pub column: usize,
+    pub count: usize,
+    /// What CloudFormation builds it from at deploy time (`${ProcessFunction.Arn}`), if known.
+    pub deploy_time: Option<String>,
 }
 
 impl Analysis {
@@ -154,13 +179,69 @@ impl Analysis {
 /// Loads and validates the editor's text, with the session's workflow type and lints.
 pub fn analyze(text: &str, settings: &Settings) -> Analysis {
     let loaded = asl_core::load_with(text, &settings.load_options());
-    let has_errors = loaded.has_errors();
+    // A run needs no errors, and values for the placeholders whose checks were skipped.
+    let runnable = loaded.run_blockers().next().is_none();
+    let mut placeholders: Vec<PlaceholderRow> = Vec::new();
+    if !loaded.placeholders.is_empty() {
+        let index = asl_core::source::LineIndex::new(text);
+        for p in &loaded.placeholders {
+            match placeholders.iter_mut().find(|r| r.name == p.name) {
+                Some(r) => r.count += 1,
+                None => {
+                    let pos = index.position(text, p.span.start, asl_core::source::Encoding::Chars);
+                    placeholders.push(PlaceholderRow {
+                        name: p.name.clone(),
+                        line: pos.line as usize,
+                        column: pos.column as usize,
+                        count: 1,
+                        deploy_time: loaded.source.deploy_time.get(&p.name).cloned(),
+                    });
+                }
+            }
+        }
+    }
+    // The ones given a value are substituted (no longer placeholders to the core) but stay
+    // listed, so their values can be changed.
+    for name in settings.substitutions.keys() {
+        let token = format!("${{{name}}}");
+        if let Some(at) = text.find(&token)
+            && !placeholders.iter().any(|r| r.name == *name)
+        {
+            let pos = asl_core::source::LineIndex::new(text).position(
+                text,
+                at as u32,
+                asl_core::source::Encoding::Chars,
+            );
+            placeholders.push(PlaceholderRow {
+                name: name.clone(),
+                line: pos.line as usize,
+                column: pos.column as usize,
+                count: text.matches(&token).count(),
+                deploy_time: loaded.source.deploy_time.get(name).cloned(),
+            });
+        }
+    }
+    placeholders.sort_by_key(|r| (r.line, r.column));
+    let state_machines: Vec<String> = loaded
+        .source
+        .state_machines
+        .iter()
+        .map(|m| m.logical_id.clone())
+        .collect();
     let drawable = loaded.machine.map(Arc::new);
     Analysis {
         diagnostics: view_diagnostics(&loaded.diagnostics),
-        machine: if has_errors { None } else { drawable.clone() },
+        machine: if runnable { drawable.clone() } else { None },
         drawable,
         problems: asl_graph::problems(&loaded.diagnostics),
+        placeholders,
+        state_machines: if state_machines.len() > 1 {
+            state_machines
+        } else {
+            Vec::new()
+        },
+        logical_id: loaded.source.logical_id.clone(),
+        yaml: loaded.source.format == asl_core::document::Format::Yaml,
     }
 }
 

@@ -158,6 +158,8 @@ fn VisitDetail(v: Visit) -> impl IntoView {
     let context = v.context.clone();
     let settings = v.map_settings.clone();
     let assigned = v.assigned_variables.clone();
+    let vars_before = v.variables_before.clone();
+    let vars_after = v.variables_after.clone();
     view! {
         <div class="visit" data-testid="visit-detail">
             <div class="visit-meta">
@@ -192,7 +194,19 @@ fn VisitDetail(v: Visit) -> impl IntoView {
                 }).collect_view()}
             </div>
             {settings.map(|s| view! { <div class="map-settings"><b>"Map settings "</b><code>{s.to_json_string()}</code></div> })}
-            {assigned.map(|a| view! { <div class="assigned"><b>"Assigned variables "</b><code>{a.to_json_string()}</code></div> })}
+            {(vars_before.is_some() || assigned.is_some()).then(|| {
+                let changes = match (&vars_before, &vars_after) {
+                    (Some(b), Some(a)) => asl_core::inspect::changes(b, a),
+                    _ => Vec::new(),
+                };
+                view! {
+                    <section class="stage" data-testid="variables">
+                        <header><b>"variables"</b><span class="stage-via">"before → after Assign"</span></header>
+                        <pre class="json" data-testid="variables-before" inner_html=json_view::to_html(&vars_before.clone().unwrap_or_else(Value::empty_object), &[])></pre>
+                        <pre class="json" data-testid="variables-after" inner_html=json_view::to_html(&vars_after.clone().unwrap_or_else(Value::empty_object), &changes)></pre>
+                    </section>
+                }
+            })}
             {meter}
             <details class="context">
                 <summary>"Context object $$"</summary>

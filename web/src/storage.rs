@@ -15,6 +15,10 @@ pub enum Key {
     WorkflowType,
     /// Lint codes silenced in this session, comma-separated.
     AllowedLints,
+    /// Placeholder values, a DefinitionSubstitutions-shaped JSON object.
+    Substitutions,
+    /// The state machine picked in a template with several.
+    LogicalId,
 }
 
 impl Key {
@@ -27,6 +31,8 @@ impl Key {
             Key::Theme => "asl-playground.theme",
             Key::WorkflowType => "asl-playground.workflow-type",
             Key::AllowedLints => "asl-playground.allowed-lints",
+            Key::Substitutions => "asl-playground.substitutions",
+            Key::LogicalId => "asl-playground.logical-id",
         }
     }
 }

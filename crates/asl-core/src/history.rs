@@ -208,6 +208,9 @@ pub struct Stages {
     pub tolerated_failure_count: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tolerated_failure_percentage: Option<f64>,
+    /// The workflow variables visible when the state was entered (before its `Assign`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variables: Option<Value>,
 }
 
 /// What an event says beyond its type.

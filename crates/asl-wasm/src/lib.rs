@@ -258,6 +258,8 @@ export interface Visit {
   input: unknown; output: unknown; outputBytes: number | null; payloadLimit: number;
   attempts: Attempt[]; stages: Stage[]; errorDetails: ErrorDetails | null;
   assignedVariables: Record<string, unknown> | null; mapSettings: Record<string, number> | null;
+  /** The workflow variables visible on entry, and after the state's Assign. */
+  variablesBefore: Record<string, unknown> | null; variablesAfter: Record<string, unknown> | null;
   /** `$$` as the state saw it. */
   context: unknown;
 }

@@ -53,6 +53,31 @@ impl Vars {
     }
 }
 
+impl Vars {
+    /// Every variable visible here, as an object sorted by name (a scope's own shadow its
+    /// parents'); `None` when there are none. For the inspector: built only when recorded.
+    pub fn visible(&self) -> Option<Value> {
+        let mut all: std::collections::BTreeMap<Key, Value> = std::collections::BTreeMap::new();
+        let mut scope = Some(self);
+        while let Some(s) = scope {
+            if let Some(own) = &s.own {
+                for (k, v) in own.iter() {
+                    all.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            scope = s.parent.as_deref();
+        }
+        if all.is_empty() {
+            return None;
+        }
+        let mut obj = Object::with_capacity(all.len());
+        for (k, v) in all {
+            obj.insert(k, v);
+        }
+        Some(Value::object(obj))
+    }
+}
+
 impl Variables for Vars {
     fn get(&self, name: &str) -> Option<Value> {
         if let Some(v) = self.own.as_ref().and_then(|own| own.get(name)) {

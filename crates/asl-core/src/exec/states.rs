@@ -303,6 +303,7 @@ impl<'a> Engine<'a> {
         let stages = record.then(|| {
             Box::new(Stages {
                 input: Some(input.clone()),
+                variables: t.vars.visible(),
                 ..Stages::default()
             })
         });

@@ -354,3 +354,19 @@ fn the_overlay_built_event_by_event_equals_the_one_built_at_once() {
         }
     }
 }
+
+#[test]
+fn variables_before_and_after_assign() {
+    let def = r#"{"StartAt":"A","States":{
+      "A":{"Type":"Pass","Assign":{"x":1,"y":"a"},"Next":"B"},
+      "B":{"Type":"Pass","Assign":{"y.$":"$$.State.Name","z":true},"End":true}}}"#;
+    let mut e = exec(def, "{}", "{}");
+    e.run();
+    let insp = e.inspector();
+    let a = &insp.visits(e.history(), "A")[0];
+    assert_eq!(a.variables_before, None);
+    assert_eq!(a.variables_after, Some(v(r#"{"x":1,"y":"a"}"#)));
+    let b = &insp.visits(e.history(), "B")[0];
+    assert_eq!(b.variables_before, Some(v(r#"{"x":1,"y":"a"}"#)));
+    assert_eq!(b.variables_after, Some(v(r#"{"x":1,"y":"B","z":true}"#)));
+}

@@ -128,6 +128,10 @@ pub struct Visit {
     pub stages: Vec<Stage>,
     pub error_details: Option<ErrorDetails>,
     pub assigned_variables: Option<Value>,
+    /// The workflow variables visible when the state was entered, and after its `Assign`
+    /// (recorded runs only).
+    pub variables_before: Option<Value>,
+    pub variables_after: Option<Value>,
     /// Map settings as evaluated (`maxConcurrency`, `toleratedFailureCount`,
     /// `toleratedFailurePercentage`), when the state is a Map.
     pub map_settings: Option<Value>,
@@ -240,6 +244,8 @@ impl<'m> Inspector<'m> {
                     stages: Vec::new(),
                     error_details: None,
                     assigned_variables: None,
+                    variables_before: None,
+                    variables_after: None,
                     map_settings: None,
                     context: Value::Null,
                 });
@@ -343,6 +349,9 @@ impl<'m> Inspector<'m> {
             self.explain_errors(v, state, history);
             v.stages = self.stages(v, state, recorded.as_deref(), history);
             v.map_settings = recorded.as_deref().and_then(map_settings);
+            v.variables_before = recorded.as_deref().and_then(|s| s.variables.clone());
+            v.variables_after =
+                after_assign(v.variables_before.as_ref(), v.assigned_variables.as_ref());
             v.context = self.context(v, history, &maps);
         }
         visits
@@ -652,6 +661,23 @@ fn path_text(p: Option<&NullablePath>) -> String {
         None => "$".into(),
         Some(NullablePath::Null(_)) => "null".into(),
         Some(NullablePath::Path(p)) => p.value.to_string(),
+    }
+}
+
+/// The variables after an `Assign`: those before, with the assigned ones set.
+fn after_assign(before: Option<&Value>, assigned: Option<&Value>) -> Option<Value> {
+    let assigned = assigned
+        .and_then(Value::as_object)
+        .filter(|a| !a.is_empty());
+    match (before, assigned) {
+        (b, None) => b.cloned(),
+        (b, Some(a)) => {
+            let mut all = b.and_then(Value::as_object).cloned().unwrap_or_default();
+            for (k, v) in a.iter() {
+                all.insert(k.clone(), v.clone());
+            }
+            Some(Value::object(all))
+        }
     }
 }
 
