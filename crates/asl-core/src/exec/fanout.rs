@@ -551,6 +551,11 @@ impl<'a> Engine<'a> {
         let mut child =
             self.child_thread(parent, index as u32, bid, phase, Some(index as u32), silent);
         child.parent = Some((id, index as u32));
+        if distributed {
+            // A Distributed Map's iterations are child executions: they cannot read the outer
+            // workflow's variables.
+            child.vars = super::io::Vars::default();
+        }
         let cid = self.core.spawn(child);
         if let Some(f) = self
             .core

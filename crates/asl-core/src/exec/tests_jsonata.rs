@@ -162,3 +162,27 @@ fn fail_error_and_cause_are_expressions() {
         }
     );
 }
+
+#[test]
+fn iterations_read_outer_variables_except_in_a_distributed_map() {
+    let def = |mode: &str| {
+        format!(
+            r#"{{"QueryLanguage":"JSONata","StartAt":"Seed","States":{{
+      "Seed":{{"Type":"Pass","Assign":{{"k":7}},"Next":"M"}},
+      "M":{{"Type":"Map","Items":[1],
+           "ItemProcessor":{{"ProcessorConfig":{{"Mode":"{mode}","ExecutionType":"STANDARD"}},"StartAt":"P",
+             "States":{{"P":{{"Type":"Pass","Output":"{{% $k %}}","End":true}}}}}},
+           "End":true}}}}}}"#
+        )
+    };
+    assert_eq!(output(&run(&def("INLINE"), "{}", "{}")), "[7]");
+    // The child execution's `$k` is undefined: the iteration fails, and so does the Map run.
+    let e = run(&def("DISTRIBUTED"), "{}", "{}");
+    match e.status() {
+        Status::Failed { error, .. } => assert_eq!(
+            error.as_deref(),
+            Some("States.ExceedToleratedFailureThreshold")
+        ),
+        other => panic!("{other:?}"),
+    }
+}
