@@ -186,3 +186,33 @@ fn iterations_read_outer_variables_except_in_a_distributed_map() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn context_is_built_for_any_expression_that_may_read_it() {
+    use super::io::jsonata_reads_context;
+    for reads in [
+        "$states.context.Execution.Id",
+        "$states . context",
+        "$string($states)",
+        "$states.*",
+        "($s := $states; $s.context)",
+        "$states.inputs",
+    ] {
+        assert!(jsonata_reads_context(reads), "{reads}");
+    }
+    for not in [
+        "$states.input.a",
+        "$states.result",
+        "$states.errorOutput.Cause",
+        "$x + 1",
+    ] {
+        assert!(!jsonata_reads_context(not), "{not}");
+    }
+    // A state that reads it gets the whole `$$`.
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"P","States":{
+      "P":{"Type":"Pass","Output":"{% $states.context.State.Name & '@' & $states.context.State.EnteredTime %}","End":true}}}"#;
+    assert_eq!(
+        output(&run(def, "{}", "{}")),
+        r#""P@2024-01-01T00:00:00.000Z""#
+    );
+}
