@@ -46,8 +46,10 @@ pub fn evaluate(cond: &Condition, lookup: &mut Lookup<'_>) -> Result<bool, ExecE
         }
         Condition::Not(inner, _) => Ok(!evaluate(inner, lookup)?),
         Condition::Compare(cmp) => compare(cmp, lookup),
+        // JSONata rules are evaluated by the executor's JSONata flow (`exec::jsonata`), which
+        // has `$states` and the variables; a JSONPath-mode Choice never holds one.
         Condition::Jsonata(_) => Err(ExecError::runtime(
-            "JSONata conditions are not supported yet: this interpreter has no JSONata engine",
+            "A JSONata Condition in a JSONPath-mode Choice state",
         )),
     }
 }

@@ -70,6 +70,8 @@ pub enum EventType {
     MapRunStarted,
     MapRunSucceeded,
     MapRunFailed,
+    /// A JSONata expression of the state failed (`States.QueryEvaluationError`).
+    EvaluationFailed,
 }
 
 impl EventType {
@@ -124,6 +126,7 @@ impl EventType {
             MapRunStarted => "MapRunStarted",
             MapRunSucceeded => "MapRunSucceeded",
             MapRunFailed => "MapRunFailed",
+            EvaluationFailed => "EvaluationFailed",
         }
     }
 
@@ -164,6 +167,7 @@ impl EventType {
             MapIterationAborted => "mapIterationAbortedEventDetails",
             MapRunStarted => "mapRunStartedEventDetails",
             MapRunFailed => "mapRunFailedEventDetails",
+            EvaluationFailed => "evaluationFailedEventDetails",
             ParallelStateStarted
             | ParallelStateSucceeded
             | ParallelStateFailed

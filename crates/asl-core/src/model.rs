@@ -44,12 +44,30 @@ pub enum QueryLanguage {
     Jsonata,
 }
 
-/// A JSONata expression as written, `{% … %}` stripped. Kept as text here; evaluated by the JSONata
-/// engine when there is one.
-#[derive(Clone, Debug, PartialEq)]
+/// A JSONata expression as written, `{% … %}` stripped, compiled once when the definition is read
+/// (`None` when it does not compile: the validator reports it, and evaluating it fails).
+#[derive(Clone, Debug)]
 pub struct Jsonata {
     pub source: Arc<str>,
     pub span: Span,
+    pub expr: Option<Arc<crate::jsonata::Expr>>,
+}
+
+impl Jsonata {
+    /// Compiles `source` (the text between `{%` and `%}`).
+    pub fn new(source: &str, span: Span) -> Jsonata {
+        Jsonata {
+            source: Arc::from(source),
+            span,
+            expr: crate::jsonata::Expr::compile(source).ok().map(Arc::new),
+        }
+    }
+}
+
+impl PartialEq for Jsonata {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source && self.span == other.span
+    }
 }
 
 /// A whole definition.

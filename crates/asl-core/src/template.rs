@@ -7,9 +7,10 @@
 //! evaluating a template never rebuilds constants. Compile errors carry the [`Span`] of the
 //! offending key or string and a [`TemplateErrorKind`] the validator maps to a diagnostic code.
 //!
-//! JSONata: [`Template::compile_jsonata`] records `{% … %}` strings as [`TemplateNode::Jsonata`]
-//! nodes; there is no JSONata engine yet, so evaluating one fails with
-//! `States.QueryEvaluationError` saying so (never a guessed value).
+//! JSONata: [`Template::compile_jsonata`] compiles `{% … %}` strings once into
+//! [`TemplateNode::Jsonata`] nodes; the executor evaluates such templates with `$states` and the
+//! workflow variables (`exec::jsonata`). [`Template::eval`] is JSONPath-mode only: a JSONata node
+//! reached there fails with `States.QueryEvaluationError` (never a guessed value).
 //!
 //! Not owned here: a Pass state's `Result` (a literal, never a template: use
 //! [`Template::literal`] or the value itself), path semantics ([`crate::path`]), intrinsic
@@ -48,8 +49,13 @@ pub enum TemplateNode {
     Path { path: Path, field: Arc<str> },
     /// `"key.$": "States.Fn(...)"`.
     Call { call: Box<Call>, field: Arc<str> },
-    /// A JSONata `{% … %}` string (JSONata states only): not evaluated yet, see the module doc.
-    Jsonata { source: Arc<str>, span: Span },
+    /// A JSONata `{% … %}` string (JSONata states only), compiled (`None`: it does not compile,
+    /// which the validator reports).
+    Jsonata {
+        source: Arc<str>,
+        span: Span,
+        expr: Option<Arc<crate::jsonata::Expr>>,
+    },
 }
 
 /// What is wrong with a template member.
@@ -185,7 +191,7 @@ fn eval_node(node: &TemplateNode, scope: &Scope, rng: &mut Rng) -> Result<Value,
         TemplateNode::Jsonata { source, .. } => Err(ExecError::new(
             ErrorName::QueryEvaluationError,
             format!(
-                "The JSONata expression '{source}' cannot be evaluated: JSONata is not supported yet"
+                "The JSONata expression '{source}' cannot be evaluated in a JSONPath-mode field"
             ),
         )),
     }
@@ -263,14 +269,13 @@ fn compile_node(node: &Node, errors: &mut Vec<TemplateError>, jsonata: bool) -> 
                 TemplateNode::Array(out.into_boxed_slice())
             }
         }
-        Kind::String(s) if jsonata => match s
-            .trim()
-            .strip_prefix("{%")
-            .and_then(|r| r.strip_suffix("%}"))
-        {
+        // The whole string, nothing outside the marks: `" {% x %} "` is a literal (recorded:
+        // localstack `test_output::test_base_cases[BASE_LITERALS]`).
+        Kind::String(s) if jsonata => match crate::parse::jsonata_text(s) {
             Some(expr) => TemplateNode::Jsonata {
                 source: expr.trim().into(),
                 span: node.span,
+                expr: crate::jsonata::Expr::compile(expr).ok().map(Arc::new),
             },
             None => TemplateNode::Const(Value::from(s.as_str())),
         },

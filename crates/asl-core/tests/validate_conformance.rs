@@ -211,20 +211,10 @@ fn definitions_aws_rejected_get_errors() {
         }
     }
     // Known misses, each with its reason: AWS knows its service catalogue, we do not.
-    let known: &[(&str, &str)] = &[
-        (
-            "localstack/services/test_dynamodb_task_service::test_invalid_integration",
-            "AWS rejects `arn:aws:states:::dynamodb:query` because that integration does not exist; we accept any well-formed ARN rather than hard-code the service catalogue",
-        ),
-        (
-            "tam/Feature.JSONataValidation/002-pass-output-cannot-access-states-result",
-            "JSONata engine not yet integrated: checking which `$states` fields an expression reads needs the JSONata parser",
-        ),
-        (
-            "tam/Feature.JSONataValidation/004-task-arguments-cannot-access-states-erroroutput-outside-catch",
-            "JSONata engine not yet integrated: checking which `$states` fields an expression reads needs the JSONata parser",
-        ),
-    ];
+    let known: &[(&str, &str)] = &[(
+        "localstack/services/test_dynamodb_task_service::test_invalid_integration",
+        "AWS rejects `arn:aws:states:::dynamodb:query` because that integration does not exist; we accept any well-formed ARN rather than hard-code the service catalogue",
+    )];
     println!(
         "{checked} rejected definitions: {} got errors ({same_code_and_pointer} with AWS's code and location), {} missed",
         checked - missed.len(),

@@ -348,6 +348,11 @@ pub(crate) enum Phase {
     FanoutDone,
     /// A Parallel/Map failed: emit its `…StateFailed` event, then recover.
     FanoutFailed(Fault),
+    /// A JSONata expression failed: emit `EvaluationFailed`, then (Parallel/Map) `StateFailed`
+    /// or recover.
+    EvalFailed(Fault),
+    /// Parallel/Map failed before fanning out: emit `…StateFailed`, then recover.
+    StateFailed(Fault),
     /// Retry, catch or give up.
     Recover(Fault),
     /// The thread ends (emits `ExecutionSucceeded`/`Failed` or `MapIteration…`, or delivers

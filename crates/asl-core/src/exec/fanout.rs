@@ -17,12 +17,13 @@ use std::sync::Arc;
 use crate::error::{ErrorName, ExecError};
 use crate::history::{EventDetails, EventType};
 use crate::mock::MockOutcome;
-use crate::model::{Dynamic, Map, MapMode, State, StateKind};
+use crate::model::{Dynamic, Map, MapMode, QueryLanguage, State, StateKind};
 use crate::path::Scope;
 use crate::value::{Object, Value};
 
 use super::engine::{Engine, Fanout, Fault, Phase, Results, Thread, ThreadId, ThreadKind};
 use super::io::{self, ContextExtras};
+use super::jsonata;
 use super::states::jsonata_unsupported;
 
 /// A non-negative integer from a literal, or from a path (numbers or numeric strings).
@@ -154,18 +155,28 @@ impl<'a> Engine<'a> {
             return Ok(());
         };
         let (input, vars, ctx) = self.fanout_scope(id);
-        let scope = Scope::new(&input, &ctx, &vars);
-        let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
-        let params = match &st.io.parameters {
-            Some(p) => self.eval_template(
-                p,
-                &Scope {
-                    input: &effective,
-                    ..scope
-                },
-            )?,
-            None => effective.clone(),
+        let params = if st.query_language == QueryLanguage::Jsonata {
+            match &st.io.arguments {
+                Some(a) => self.with_jsonata(id, &input, Default::default(), |cx| {
+                    jsonata::template(a, "Arguments", cx)
+                })?,
+                None => input,
+            }
+        } else {
+            let scope = Scope::new(&input, &ctx, &vars);
+            let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
+            match &st.io.parameters {
+                Some(p) => self.eval_template(
+                    p,
+                    &Scope {
+                        input: &effective,
+                        ..scope
+                    },
+                )?,
+                None => effective,
+            }
         };
+        self.record(id, |s| s.after_parameters = Some(params.clone()));
         let kids = info.children.get(sid as usize).cloned().unwrap_or_default();
         let mut live = Vec::with_capacity(kids.len());
         for (i, (bid, branch)) in kids.iter().zip(par.branches.iter()).enumerate() {
@@ -219,6 +230,9 @@ impl<'a> Engine<'a> {
     }
 
     pub(crate) fn act_map(&mut self, id: ThreadId, st: &State, m: &Map) -> Result<(), ExecError> {
+        if st.query_language == QueryLanguage::Jsonata {
+            return self.act_map_jsonata(id, st, m);
+        }
         let (input, vars, ctx) = self.fanout_scope(id);
         let scope = Scope::new(&input, &ctx, &vars);
         let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
@@ -226,9 +240,6 @@ impl<'a> Engine<'a> {
             input: &effective,
             ..scope
         };
-        if m.items.is_some() {
-            return Err(jsonata_unsupported(st));
-        }
         let items = match (&m.item_reader, &m.items_path) {
             (Some(reader), _) => self.read_items(id, st, reader, &escope)?,
             (None, None) => effective.clone(),
@@ -251,6 +262,41 @@ impl<'a> Engine<'a> {
         if max < 0 {
             return Err(ExecError::runtime("MaxConcurrency cannot be negative."));
         }
+        self.start_map(id, st, m, items, max, &escope)
+    }
+
+    /// Map in JSONata mode: `Items` (default: the input) and `MaxConcurrency`; then as in
+    /// JSONPath mode, with the input as the "effective input" ItemSelector reads as
+    /// `$states.input`.
+    fn act_map_jsonata(&mut self, id: ThreadId, st: &State, m: &Map) -> Result<(), ExecError> {
+        let (input, vars, ctx) = self.fanout_scope(id);
+        let items = self.jsonata_items(id, st, m, &input)?;
+        let max = self.with_jsonata(id, &input, Default::default(), |cx| {
+            jsonata::integer(m.max_concurrency.as_ref(), "MaxConcurrency", cx)
+        })?;
+        let max = max.unwrap_or(0);
+        if max < 0 {
+            return Err(ExecError::new(
+                ErrorName::QueryEvaluationError,
+                "MaxConcurrency cannot be negative.",
+            ));
+        }
+        let scope = Scope::new(&input, &ctx, &vars);
+        self.start_map(id, st, m, items, max, &scope)
+    }
+
+    /// The common part of a Map's start: batching, ItemSelector of batched items, the fan-out.
+    fn start_map(
+        &mut self,
+        id: ThreadId,
+        st: &State,
+        m: &Map,
+        items: Value,
+        max: i64,
+        escope: &Scope,
+    ) -> Result<(), ExecError> {
+        let escope = *escope;
+        let effective = escope.input.clone();
         let batched = m.item_batcher.is_some();
         self.record(id, |s| {
             s.after_input_path = Some(effective.clone());
@@ -259,14 +305,20 @@ impl<'a> Engine<'a> {
         });
         let items = match &m.item_batcher {
             Some(b) => {
-                let per = int_field(
-                    b.max_items_per_batch.as_ref(),
-                    &escope,
-                    "MaxItemsPerBatch",
-                    st,
-                )?;
+                let per = if st.query_language == QueryLanguage::Jsonata {
+                    self.with_jsonata(id, escope.input, Default::default(), |cx| {
+                        jsonata::integer(b.max_items_per_batch.as_ref(), "MaxItemsPerBatch", cx)
+                    })?
+                } else {
+                    int_field(
+                        b.max_items_per_batch.as_ref(),
+                        &escope,
+                        "MaxItemsPerBatch",
+                        st,
+                    )?
+                };
                 let batch_input = match &b.batch_input {
-                    Some(t) => Some(self.eval_template(t, &escope)?),
+                    Some(t) => Some(self.map_template(id, st, t, "BatchInput", &escope, None)?),
                     None => None,
                 };
                 // AWS's order: ItemsPath → ItemSelector (per item) → ItemBatcher.
@@ -281,12 +333,14 @@ impl<'a> Engine<'a> {
                                     ..Default::default()
                                 },
                             );
-                            selected.push(self.eval_template(
+                            let _ = ctx;
+                            selected.push(self.map_template(
+                                id,
+                                st,
                                 sel,
-                                &Scope {
-                                    context: &ctx,
-                                    ..escope
-                                },
+                                "ItemSelector",
+                                &escope,
+                                Some((i, item)),
                             )?);
                         }
                         Value::array(selected)
@@ -353,24 +407,43 @@ impl<'a> Engine<'a> {
                 context: &ctx,
                 vars: &vars,
             };
-            let _ = input;
-            let count = int_field(
-                m.tolerated_failure_count.as_ref(),
-                &scope,
-                "ToleratedFailureCount",
-                st,
-            )?;
+            let jsonata = st.query_language == QueryLanguage::Jsonata;
+            let (count, pct) = if jsonata {
+                self.with_jsonata(id, &input, Default::default(), |cx| {
+                    Ok::<_, ExecError>((
+                        jsonata::integer(
+                            m.tolerated_failure_count.as_ref(),
+                            "ToleratedFailureCount",
+                            cx,
+                        )?,
+                        jsonata::number(
+                            m.tolerated_failure_percentage.as_ref(),
+                            "ToleratedFailurePercentage",
+                            cx,
+                        )?,
+                    ))
+                })?
+            } else {
+                (
+                    int_field(
+                        m.tolerated_failure_count.as_ref(),
+                        &scope,
+                        "ToleratedFailureCount",
+                        st,
+                    )?,
+                    float_field(
+                        m.tolerated_failure_percentage.as_ref(),
+                        &scope,
+                        "ToleratedFailurePercentage",
+                        st,
+                    )?,
+                )
+            };
             if count.is_some_and(|c| c < 0) {
                 return Err(ExecError::runtime(
                     "ToleratedFailureCount cannot be negative.",
                 ));
             }
-            let pct = float_field(
-                m.tolerated_failure_percentage.as_ref(),
-                &scope,
-                "ToleratedFailurePercentage",
-                st,
-            )?;
             if pct.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
                 return Err(ExecError::runtime(
                     "ToleratedFailurePercentage must be between 0 and 100.",
@@ -432,15 +505,9 @@ impl<'a> Engine<'a> {
         let distributed = f.distributed;
         let input = match &m.item_selector {
             Some(sel) if m.item_batcher.is_none() => {
-                let ctx = self.context(
-                    id,
-                    ContextExtras {
-                        map_item: Some((index, &item)),
-                        ..Default::default()
-                    },
-                );
+                let ctx = Value::Null;
                 let scope = Scope::new(&effective, &ctx, &vars);
-                match self.eval_template(sel, &scope) {
+                match self.map_template(id, st, sel, "ItemSelector", &scope, Some((index, &item))) {
                     Ok(v) => v,
                     Err(e) => {
                         let live = self
@@ -484,6 +551,11 @@ impl<'a> Engine<'a> {
         let mut child =
             self.child_thread(parent, index as u32, bid, phase, Some(index as u32), silent);
         child.parent = Some((id, index as u32));
+        if distributed {
+            // A Distributed Map's iterations are child executions: they cannot read the outer
+            // workflow's variables.
+            child.vars = super::io::Vars::default();
+        }
         let cid = self.core.spawn(child);
         if let Some(f) = self
             .core
@@ -494,6 +566,42 @@ impl<'a> Engine<'a> {
             f.next += 1;
             f.active += 1;
             f.live.push(cid);
+        }
+    }
+
+    /// A Map template (`ItemSelector`, `BatchInput`, reader/writer `Arguments`) in the state's
+    /// query language: JSONPath reads `scope` (its context replaced when `item` is given), JSONata
+    /// reads `$states.input` = `scope.input` and `$states.context` with `Map.Item`.
+    fn map_template(
+        &mut self,
+        id: ThreadId,
+        st: &State,
+        t: &crate::template::Template,
+        field: &str,
+        scope: &Scope,
+        item: Option<(usize, &Value)>,
+    ) -> Result<Value, ExecError> {
+        let extras = ContextExtras {
+            map_item: item,
+            ..Default::default()
+        };
+        if st.query_language == QueryLanguage::Jsonata {
+            return self.with_jsonata(id, scope.input, extras, |cx| {
+                jsonata::template(t, field, cx)
+            });
+        }
+        match item {
+            Some(_) => {
+                let ctx = self.context(id, extras);
+                self.eval_template(
+                    t,
+                    &Scope {
+                        context: &ctx,
+                        ..*scope
+                    },
+                )
+            }
+            None => self.eval_template(t, scope),
         }
     }
 
@@ -510,7 +618,7 @@ impl<'a> Engine<'a> {
     ) -> Result<Value, ExecError> {
         if let Some(p) = &reader.parameters {
             // Evaluated for its errors, as AWS does before reading.
-            self.eval_template(p, scope)?;
+            self.map_template(id, st, p, "Arguments", scope, None)?;
         }
         let fail = |cause: String| ExecError::new(ErrorName::ItemReaderFailed, cause);
         let seq = self.options.mocks.sequence(&st.name, &reader.resource.value).ok_or_else(|| {
@@ -684,8 +792,20 @@ impl Engine<'_> {
                     .map(|t| t.vars.clone())
                     .unwrap_or_default();
                 let ctx = self.context(id, ContextExtras::default());
-                self.eval_template(p, &Scope::new(&input, &ctx, &vars))
-                    .unwrap_or_default()
+                let st = self.current(id).map(|(st, _, _)| st);
+                match st {
+                    Some(st) => self
+                        .map_template(
+                            id,
+                            st,
+                            p,
+                            "Arguments",
+                            &Scope::new(&input, &ctx, &vars),
+                            None,
+                        )
+                        .unwrap_or_default(),
+                    None => Value::Null,
+                }
             }
             None => Value::Null,
         };

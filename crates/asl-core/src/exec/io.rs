@@ -165,6 +165,9 @@ pub fn dynamic_uses_context<T>(d: Option<&Dynamic<T>>) -> bool {
 /// Whether any of the state's JSONPath-mode fields reads `$$` (conservative).
 pub fn state_uses_context(state: &crate::model::State) -> bool {
     use crate::model::{Condition, Operand, StateKind, Wait};
+    if state.query_language == crate::model::QueryLanguage::Jsonata {
+        return jsonata_state_uses_context(state);
+    }
     let io = &state.io;
     let mut uses = nullable_uses_context(io.input_path.as_ref())
         || nullable_uses_context(io.output_path.as_ref())
@@ -216,6 +219,82 @@ pub fn state_uses_context(state: &crate::model::State) -> bool {
         _ => false,
     };
     uses
+}
+
+/// Whether an expression may read `$states.context`: any `$states` not followed by `.input`,
+/// `.result` or `.errorOutput` counts (`$states.context`, `$states.*`, `$string($states)`), so
+/// the answer errs towards building `$$`.
+pub fn jsonata_reads_context(src: &str) -> bool {
+    src.match_indices("$states").any(|(i, _)| {
+        let rest = src[i + 7..].trim_start();
+        let Some(member) = rest.strip_prefix('.') else {
+            return true;
+        };
+        let member = member.trim_start();
+        !["input", "result", "errorOutput"].iter().any(|m| {
+            member
+                .strip_prefix(m)
+                .is_some_and(|t| !t.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+        })
+    })
+}
+
+fn jsonata_node_uses_context(n: &TemplateNode) -> bool {
+    match n {
+        TemplateNode::Jsonata { source, .. } => jsonata_reads_context(source),
+        TemplateNode::Object(members) | TemplateNode::ObjectWithRepeats(members) => {
+            members.iter().any(|(_, n)| jsonata_node_uses_context(n))
+        }
+        TemplateNode::Array(items) => items.iter().any(jsonata_node_uses_context),
+        TemplateNode::Const(_) | TemplateNode::Path { .. } | TemplateNode::Call { .. } => false,
+    }
+}
+
+/// Whether any expression of a JSONata state may read `$states.context` (conservative).
+fn jsonata_state_uses_context(state: &crate::model::State) -> bool {
+    use crate::model::{Condition, StateKind, Wait};
+    let t = |t: Option<&Template>| t.is_some_and(|t| jsonata_node_uses_context(t.root()));
+    fn d<T>(d: Option<&Dynamic<T>>) -> bool {
+        matches!(d, Some(Dynamic::Jsonata(j)) if jsonata_reads_context(&j.source))
+    }
+    let catchers = |cs: &[crate::model::Catcher]| {
+        cs.iter()
+            .any(|c| t(c.assign.as_ref()) || t(c.output.as_ref()))
+    };
+    let own =
+        t(state.io.arguments.as_ref()) || t(state.assign.as_ref()) || t(state.output.as_ref());
+    own || match &state.kind {
+        StateKind::Choice(c) => c.choices.iter().any(|r| {
+            matches!(&r.condition, Condition::Jsonata(j) if jsonata_reads_context(&j.source))
+                || t(r.assign.as_ref())
+                || t(r.output.as_ref())
+        }),
+        StateKind::Wait(Wait::Seconds(x)) => d(Some(x)),
+        StateKind::Wait(Wait::Timestamp(x)) => d(Some(x)),
+        StateKind::Fail(f) => d(f.error.as_ref()) || d(f.cause.as_ref()),
+        StateKind::Task(k) => {
+            d(k.timeout_seconds.as_ref()) || d(k.heartbeat_seconds.as_ref()) || catchers(&k.catch)
+        }
+        StateKind::Parallel(p) => catchers(&p.catch),
+        StateKind::Map(m) => {
+            t(m.items.as_ref())
+                || t(m.item_selector.as_ref())
+                || d(m.max_concurrency.as_ref())
+                || d(m.tolerated_failure_count.as_ref())
+                || d(m.tolerated_failure_percentage.as_ref())
+                || m.item_reader
+                    .as_ref()
+                    .is_some_and(|r| t(r.parameters.as_ref()))
+                || m.result_writer
+                    .as_ref()
+                    .is_some_and(|w| t(w.parameters.as_ref()))
+                || m.item_batcher
+                    .as_ref()
+                    .is_some_and(|b| t(b.batch_input.as_ref()) || d(b.max_items_per_batch.as_ref()))
+                || catchers(&m.catch)
+        }
+        _ => false,
+    }
 }
 
 /// The execution-level names the context object and ARNs are built from.

@@ -14,10 +14,10 @@
 //! what the caller says (the delay of an answer or heartbeat, or expiry): other branches running
 //! on do not time it out, which keeps replays after stepping back deterministic.
 //!
-//! Semantics are AWS Step Functions' in JSONPath mode; JSONata states fail with a clear
-//! `States.Runtime` cause until a JSONata engine exists. Submodules, one concept each:
+//! Semantics are AWS Step Functions' in both query languages. Submodules, one concept each:
 //! `engine` (threads, virtual time, scheduling, events), `states` (per state type),
-//! `fanout` (Parallel, Map), [`io`] (input/output processing, variables, `$$`), [`retry`]
+//! `fanout` (Parallel, Map), `jsonata` (JSONata-mode fields and `$states`), [`io`]
+//! (input/output processing, variables, `$$`), [`retry`]
 //! (Retry/Catch), [`integration`] (service integrations' event and response shapes),
 //! [`timestamp`] (RFC 3339 instants, history timestamps).
 
@@ -25,6 +25,7 @@ mod engine;
 mod fanout;
 pub mod integration;
 pub mod io;
+mod jsonata;
 pub mod retry;
 mod states;
 mod stepping;
@@ -679,3 +680,5 @@ impl Execution {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_jsonata;

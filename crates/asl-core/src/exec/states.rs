@@ -15,6 +15,11 @@
 //!   parameter does not reference an input value: $.x` (`tam/Feature.WaitValidation/008` and
 //!   `/009`).
 //!
+//! A state whose query language is JSONata takes the JSONata flow at each phase (its fields'
+//! evaluation lives in [`super::jsonata`]); a `States.QueryEvaluationError` from it is recorded
+//! as an `EvaluationFailed` event (and `MapStateFailed`/`ParallelStateFailed` for those types)
+//! before Retry/Catch, as AWS records it.
+//!
 //! Not owned here: Parallel and Map fan-out ([`super::fanout`]), scheduling ([`super::engine`]).
 
 use std::sync::Arc;
@@ -42,7 +47,7 @@ pub(crate) enum Next {
 }
 
 impl Next {
-    fn from_transition(t: &Transition) -> Next {
+    pub(super) fn from_transition(t: &Transition) -> Next {
         match t {
             Transition::Next(Target { id: Some(id), .. }) => Next::State(*id),
             _ => Next::End,
@@ -221,6 +226,8 @@ impl<'a> Engine<'a> {
             Phase::Blocked => {}
             Phase::FanoutDone => self.fanout_done(id),
             Phase::FanoutFailed(f) => self.fanout_failed(id, f),
+            Phase::EvalFailed(f) => self.evaluation_failed(id, f),
+            Phase::StateFailed(f) => self.state_failed(id, f),
             Phase::Recover(f) => self.recover(id, f),
             Phase::Finish(r) => self.finish(id, r),
         }
@@ -349,21 +356,6 @@ impl<'a> Engine<'a> {
             // Reuses the visit's vector (cleared above): no allocation per state entry.
             v.attempts.resize(n_retriers, 0);
         }
-        if st.query_language == QueryLanguage::Jsonata {
-            self.set_phase(
-                id,
-                Phase::Recover(Fault {
-                    error: Some(ErrorName::Runtime.as_str().into()),
-                    cause: Some(
-                        format!(
-                            "State '{}' uses QueryLanguage JSONata, which this interpreter does not support yet (no JSONata engine).",
-                            st.name
-                        )
-                        .into(),
-                    ),
-                }),
-            );
-        }
         self.emit(id, entered_kind(&st.kind), || EventDetails::StateEntered {
             name: st.name.clone(),
             input: event_input.unwrap_or_default(),
@@ -395,7 +387,10 @@ impl<'a> Engine<'a> {
     /// Converts an error raised while the state processes data into a fault, prefixing
     /// `States.Runtime` causes as AWS does.
     pub(crate) fn state_fault(&self, id: ThreadId, e: ExecError) -> Fault {
-        if e.error != ErrorName::Runtime {
+        if !matches!(
+            e.error,
+            ErrorName::Runtime | ErrorName::QueryEvaluationError
+        ) {
             return e.into();
         }
         let (name, entered) = match (
@@ -406,7 +401,7 @@ impl<'a> Engine<'a> {
             _ => return e.into(),
         };
         Fault {
-            error: Some(ErrorName::Runtime.as_str().into()),
+            error: Some(e.error.as_str().into()),
             cause: Some(
                 format!(
                     "An error occurred while executing the state '{name}' (entered at the event id #{entered}). {}",
@@ -418,8 +413,54 @@ impl<'a> Engine<'a> {
     }
 
     pub(crate) fn fail_state(&mut self, id: ThreadId, e: ExecError) {
+        let evaluation = e.error == ErrorName::QueryEvaluationError;
         let f = self.state_fault(id, e);
+        // AWS records a failed JSONata evaluation as its own event before the state fails.
+        self.set_phase(
+            id,
+            if evaluation {
+                Phase::EvalFailed(f)
+            } else {
+                Phase::Recover(f)
+            },
+        );
+    }
+
+    /// `EvaluationFailed` (recorded: `Pass/Wait/TaskStateEntered, EvaluationFailed,
+    /// ExecutionFailed`; a Map adds `MapStateFailed`).
+    fn evaluation_failed(&mut self, id: ThreadId, f: Fault) {
+        let fanout = self.current(id).is_some_and(|(st, _, _)| {
+            matches!(st.kind, StateKind::Map(_) | StateKind::Parallel(_))
+        });
+        let (error, cause) = (f.error.clone(), f.cause.clone());
+        self.set_phase(
+            id,
+            if fanout {
+                Phase::StateFailed(f)
+            } else {
+                Phase::Recover(f)
+            },
+        );
+        self.emit(id, EventType::EvaluationFailed, || EventDetails::Failure {
+            error,
+            cause,
+            resource: None,
+        });
+    }
+
+    /// `MapStateFailed` / `ParallelStateFailed` for a failure before any child started.
+    fn state_failed(&mut self, id: ThreadId, f: Fault) {
+        let ev = match self.current(id).map(|(st, _, _)| &st.kind) {
+            Some(StateKind::Parallel(_)) => EventType::ParallelStateFailed,
+            _ => EventType::MapStateFailed,
+        };
+        let (error, cause) = (f.error.clone(), f.cause.clone());
         self.set_phase(id, Phase::Recover(f));
+        self.emit(id, ev, || EventDetails::Failure {
+            error,
+            cause,
+            resource: None,
+        });
     }
 
     fn act(&mut self, id: ThreadId) {
@@ -427,6 +468,15 @@ impl<'a> Engine<'a> {
             return;
         };
         let r = match &st.kind {
+            StateKind::Pass(_)
+            | StateKind::Choice(_)
+            | StateKind::Wait(_)
+            | StateKind::Succeed
+            | StateKind::Fail(_)
+                if st.query_language == QueryLanguage::Jsonata =>
+            {
+                self.act_jsonata(id, st)
+            }
             StateKind::Pass(p) => self.act_pass(id, st, p.result.as_ref().map(|r| &r.value)),
             StateKind::Choice(c) => self.act_choice(id, st, c),
             StateKind::Wait(w) => self.act_wait(id, st, w),
@@ -515,7 +565,13 @@ impl<'a> Engine<'a> {
     }
 
     /// [`Self::exit_state`] to the state's own `Next` / `End`.
-    fn exit_to_next(&mut self, id: ThreadId, st: &State, output: Value, assigned: Option<Value>) {
+    pub(super) fn exit_to_next(
+        &mut self,
+        id: ThreadId,
+        st: &State,
+        output: Value,
+        assigned: Option<Value>,
+    ) {
         self.exit_state(
             id,
             st,
@@ -800,6 +856,19 @@ impl<'a> Engine<'a> {
         let Some((st, _, _)) = self.current(id) else {
             return;
         };
+        if st.query_language == QueryLanguage::Jsonata {
+            let input = self.visit_input(id);
+            let states = self.jsonata_states(id, &input, ContextExtras::default(), None);
+            let r = self.jsonata_output_assign(
+                id,
+                st.output.as_ref(),
+                st.assign.as_ref(),
+                states,
+                input.clone(),
+            );
+            self.exit_or_fail(id, st, r);
+            return;
+        }
         let r = (|| {
             let input = self.visit_input(id);
             let effective = self
@@ -838,9 +907,9 @@ impl<'a> Engine<'a> {
                     Some(Dynamic::Path(p)) => p.value.eval_field(&scope, name)?,
                     Some(Dynamic::Call(c)) => c.value.eval(&scope, rng)?,
                     Some(Dynamic::Jsonata(_)) => {
-                        return Err(ExecError::runtime(
-                            "JSONata is not supported yet (no JSONata engine)",
-                        ));
+                        return Err(ExecError::runtime(format!(
+                            "The {name} field holds a JSONata expression in a JSONPath-mode state"
+                        )));
                     }
                 };
                 Ok(Some(match v {
@@ -884,50 +953,79 @@ impl<'a> Engine<'a> {
         // neither InputPath nor Parameters the request is the input itself, kept by reference
         // ([`Visit::request`]); copies are made only for the stages and the event.
         let plain = st.io.input_path.is_none() && st.io.parameters.is_none();
-        let (request, after_input_path, event_params, timeout, heartbeat) = {
-            let core = &mut *self.core;
-            let Some(t) = core.threads.get(id as usize).and_then(Option::as_ref) else {
-                return Ok(());
-            };
-            let Some(v) = t.visit.as_deref() else {
-                return Ok(());
-            };
-            let scope = Scope::new(&v.input, &ctx, &t.vars);
-            let (request, after_input_path) = if plain {
-                (None, stages.then(|| v.input.clone()))
+        let (request, after_input_path, event_params, timeout, heartbeat) =
+            if st.query_language == QueryLanguage::Jsonata {
+                // Arguments (default: the input), TimeoutSeconds and HeartbeatSeconds.
+                let input = self.visit_input(id);
+                let states = super::jsonata::states_value(&input, &ctx, None);
+                let env = self.jsonata_env(id);
+                let vars = self.vars(id);
+                let cx = super::jsonata::Cx {
+                    vars: &vars,
+                    states,
+                    env,
+                };
+                let request = match &st.io.arguments {
+                    Some(a) => super::jsonata::template(a, "Arguments", &cx)?,
+                    None => input,
+                };
+                let seconds = |d: Option<&Dynamic<u64>>, field: &str| match super::jsonata::integer(
+                    d, field, &cx,
+                )? {
+                    Some(n) if n <= 0 => Err(ExecError::new(
+                        ErrorName::QueryEvaluationError,
+                        format!("The {field} field must be a positive integer but was: {n}"),
+                    )),
+                    n => Ok(n.map(|n| n as u64)),
+                };
+                let timeout = seconds(task.timeout_seconds.as_ref(), "TimeoutSeconds")?;
+                let heartbeat = seconds(task.heartbeat_seconds.as_ref(), "HeartbeatSeconds")?;
+                let event_params = (recording || stages).then(|| request.clone());
+                (Some(request), None, event_params, timeout, heartbeat)
             } else {
-                let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
-                match &st.io.parameters {
-                    Some(p) => {
-                        let params = p.eval(
-                            &Scope {
-                                input: &effective,
-                                ..scope
-                            },
-                            &mut core.rng,
-                        )?;
-                        (Some(params), stages.then_some(effective))
+                let core = &mut *self.core;
+                let Some(t) = core.threads.get(id as usize).and_then(Option::as_ref) else {
+                    return Ok(());
+                };
+                let Some(v) = t.visit.as_deref() else {
+                    return Ok(());
+                };
+                let scope = Scope::new(&v.input, &ctx, &t.vars);
+                let (request, after_input_path) = if plain {
+                    (None, stages.then(|| v.input.clone()))
+                } else {
+                    let effective = io::input_path(st.io.input_path.as_ref(), &scope)?;
+                    match &st.io.parameters {
+                        Some(p) => {
+                            let params = p.eval(
+                                &Scope {
+                                    input: &effective,
+                                    ..scope
+                                },
+                                &mut core.rng,
+                            )?;
+                            (Some(params), stages.then_some(effective))
+                        }
+                        None if stages => (Some(effective.clone()), Some(effective)),
+                        None => (Some(effective), None),
                     }
-                    None if stages => (Some(effective.clone()), Some(effective)),
-                    None => (Some(effective), None),
-                }
+                };
+                let timeout = dynamic_seconds(
+                    task.timeout_seconds.as_ref(),
+                    &scope,
+                    &mut core.rng,
+                    "TimeoutSeconds",
+                )?;
+                let heartbeat = dynamic_seconds(
+                    task.heartbeat_seconds.as_ref(),
+                    &scope,
+                    &mut core.rng,
+                    "HeartbeatSeconds",
+                )?;
+                let event_params =
+                    (recording || stages).then(|| request.as_ref().unwrap_or(&v.input).clone());
+                (request, after_input_path, event_params, timeout, heartbeat)
             };
-            let timeout = dynamic_seconds(
-                task.timeout_seconds.as_ref(),
-                &scope,
-                &mut core.rng,
-                "TimeoutSeconds",
-            )?;
-            let heartbeat = dynamic_seconds(
-                task.heartbeat_seconds.as_ref(),
-                &scope,
-                &mut core.rng,
-                "HeartbeatSeconds",
-            )?;
-            let event_params =
-                (recording || stages).then(|| request.as_ref().unwrap_or(&v.input).clone());
-            (request, after_input_path, event_params, timeout, heartbeat)
-        };
         self.record(id, |s| {
             s.after_input_path = after_input_path;
             s.after_parameters = event_params.clone();
@@ -1311,6 +1409,27 @@ impl<'a> Engine<'a> {
         let Some((st, _, _)) = self.current(id) else {
             return;
         };
+        if st.query_language == QueryLanguage::Jsonata {
+            // Output (default: the result) and Assign, with `$states.result`.
+            let input = self.visit_input(id);
+            // Task, Parallel and Map states' `$$.State` has `RetryCount` (recorded:
+            // `tam/Task.State/007-aws-lambda-jsonata-result-observation`).
+            let extras = ContextExtras {
+                retry_count: Some(self.retry_count(id)),
+                ..Default::default()
+            };
+            let states = self.jsonata_states(id, &input, extras, Some(("result", &result)));
+            let r = self.jsonata_output_assign(
+                id,
+                st.output.as_ref(),
+                st.assign.as_ref(),
+                states,
+                result.clone(),
+            );
+            self.record(id, |s| s.result = Some(result));
+            self.exit_or_fail(id, st, r);
+            return;
+        }
         if let Some(NullablePath::Path(rp)) = &st.io.result_path
             && st.io.output_path.is_none()
         {
@@ -1476,19 +1595,41 @@ impl<'a> Engine<'a> {
         let (_, catchers) = st.retry_catch();
         let error = fault.error_str().to_string();
         if let Some(c) = retry::catcher(catchers, &error) {
-            let r = (|| {
+            let r = if st.query_language == QueryLanguage::Jsonata {
+                // Output (default: the error output) and Assign, with `$states.errorOutput`.
                 let input = self.visit_input(id);
                 let err = io::error_output(fault.error.as_deref(), fault.cause.as_deref());
-                let output = io::result_path(c.result_path.as_ref(), &input, err.clone())?;
-                // Checked here, not on exit: an oversized catcher output fails the state for good
-                // instead of being offered to the same catcher again (which would loop forever).
-                io::check_size(&output, self.options.limits.payload_bytes, &st.name)?;
-                let vars = self.vars(id);
-                let ctx = self.context(id, ContextExtras::default());
-                let scope = Scope::new(&err, &ctx, &vars);
-                let assigned = self.assign(c.assign.as_ref(), &scope)?;
-                Ok::<_, ExecError>((output, assigned))
-            })();
+                let extras = ContextExtras {
+                    retry_count: Some(self.retry_count(id)),
+                    ..Default::default()
+                };
+                let states = self.jsonata_states(id, &input, extras, Some(("errorOutput", &err)));
+                self.jsonata_output_assign(
+                    id,
+                    c.output.as_ref(),
+                    c.assign.as_ref(),
+                    states,
+                    err.clone(),
+                )
+                .and_then(|(output, assigned)| {
+                    io::check_size(&output, self.options.limits.payload_bytes, &st.name)?;
+                    Ok((output, assigned))
+                })
+            } else {
+                (|| {
+                    let input = self.visit_input(id);
+                    let err = io::error_output(fault.error.as_deref(), fault.cause.as_deref());
+                    let output = io::result_path(c.result_path.as_ref(), &input, err.clone())?;
+                    // Checked here, not on exit: an oversized catcher output fails the state for good
+                    // instead of being offered to the same catcher again (which would loop forever).
+                    io::check_size(&output, self.options.limits.payload_bytes, &st.name)?;
+                    let vars = self.vars(id);
+                    let ctx = self.context(id, ContextExtras::default());
+                    let scope = Scope::new(&err, &ctx, &vars);
+                    let assigned = self.assign(c.assign.as_ref(), &scope)?;
+                    Ok::<_, ExecError>((output, assigned))
+                })()
+            };
             match r {
                 Ok((output, assigned)) => {
                     let next = match c.next.id {
@@ -1508,9 +1649,12 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// A JSONata expression reached by the JSONPath-mode flow: only a state of the other language
+/// gets there (the parser gives JSONata fields to JSONata states alone), so this is a definition
+/// the validator rejects.
 pub(crate) fn jsonata_unsupported(st: &State) -> ExecError {
     ExecError::runtime(format!(
-        "State '{}' uses a JSONata expression, which this interpreter does not support yet (no JSONata engine).",
+        "State '{}' has a JSONata expression in a JSONPath-mode field.",
         st.name
     ))
 }
@@ -1545,8 +1689,8 @@ fn dynamic_seconds(
                 ))),
             }
         }
-        Some(Dynamic::Jsonata(_)) => Err(ExecError::runtime(
-            "JSONata is not supported yet (no JSONata engine)",
-        )),
+        Some(Dynamic::Jsonata(_)) => Err(ExecError::runtime(format!(
+            "The {field} field holds a JSONata expression in a JSONPath-mode state"
+        ))),
     }
 }

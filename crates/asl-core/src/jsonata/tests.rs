@@ -49,6 +49,9 @@ fn range_includes_the_end_when_the_step_lands_on_it() {
     assert_eq!(ok("$range(5, 1, -2)"), "[5,3,1]");
     assert_eq!(ok("$range(1, 3)"), "[1,2,3]");
     assert_eq!(code("$range(1, 5, 1, 99)"), "T0410");
+    // A sequence: a single number is that number (AWS: `$range(1, 9, 9)` gives `1`).
+    assert_eq!(ok("$range(1, 9, 9)"), "1");
+    assert_eq!(ok("[$range(1, 9, 9)]"), "[1]");
 }
 
 #[test]
@@ -123,6 +126,14 @@ fn parse_reads_json_text() {
     assert_eq!(ok(r#"$parse(' {"a":1} ')"#), r#"{"a":1}"#);
     assert_eq!(code(r#"$parse("{bad json}")"#), "D3137");
     assert_eq!(code("$parse(123)"), "T0410");
+    // `<s-:j>`: without an argument it reads the context, undefined in a state's expression, so
+    // the result is undefined (AWS: "returned nothing"), not a signature error.
+    let e = Expr::compile("$parse()").expect("compiles");
+    assert_eq!(
+        e.evaluate_opt(None, &NoVariables, &EvalEnv::default())
+            .expect("runs"),
+        None
+    );
 }
 
 #[test]

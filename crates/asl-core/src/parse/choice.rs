@@ -147,10 +147,10 @@ impl Cx {
                     },
                     // A literal boolean is a constant condition.
                     Kind::Bool(b) => {
-                        cond = Some(Condition::Jsonata(Jsonata {
-                            source: Arc::from(if *b { "true" } else { "false" }),
-                            span: m.value.span,
-                        }));
+                        cond = Some(Condition::Jsonata(Jsonata::new(
+                            if *b { "true" } else { "false" },
+                            m.value.span,
+                        )));
                     }
                     _ => self.wrong_type(m, &ptr, "a JSONata expression string"),
                 }

@@ -49,6 +49,7 @@ pub fn parse(root: &Node) -> (Option<StateMachine>, Vec<Diagnostic>) {
     let mut cx = Cx {
         diags: Vec::new(),
         machine_ql: QueryLanguage::JsonPath,
+        states_extra: None,
     };
     let machine = cx.machine(root);
     (machine, cx.diags)
@@ -59,6 +60,9 @@ struct Cx {
     diags: Vec<Diagnostic>,
     /// The machine's `QueryLanguage`: the default of every state.
     machine_ql: QueryLanguage,
+    /// The `$states` field the expressions being read may use besides `input` and `context`:
+    /// `result` in a Task/Parallel/Map's `Output`/`Assign`, `errorOutput` in a Catcher's.
+    states_extra: Option<&'static str>,
 }
 
 impl Cx {

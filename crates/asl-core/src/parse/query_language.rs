@@ -7,8 +7,6 @@
 //! language (done where each object's fields are filtered: [`super::state`], [`super::map`],
 //! [`super::choice`]), and `QueryLanguage` on an ItemProcessor ([`super::machine`]).
 
-use std::sync::Arc;
-
 use super::Cx;
 use super::fields::Fields;
 use crate::diag::Code;
@@ -43,6 +41,49 @@ pub fn unsupported_top_level(expr: &str) -> Option<&str> {
         h if ident(h) => Some(h),
         _ => None,
     }
+}
+
+/// Whether an expression reads `$states.<field>` (outside string literals and comments). A
+/// text scan, not a parse: `$states` is a variable no expression can rebind at the top level in
+/// a way AWS accepts, so its member accesses are recognisable as written.
+pub(super) fn reads_states_field(expr: &str, field: &str) -> bool {
+    let b = expr.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = expr[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+            }
+            b'$' if expr[i..].starts_with("$states")
+                && !b
+                    .get(i + 7)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') =>
+            {
+                let rest = expr[i + 7..].trim_start();
+                if let Some(after) = rest.strip_prefix('.') {
+                    let after = after.trim_start();
+                    if let Some(tail) = after.strip_prefix(field)
+                        && !tail
+                            .bytes()
+                            .next()
+                            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+                    {
+                        return true;
+                    }
+                }
+                i += 7;
+            }
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 /// The query language a field belongs to, when it belongs to only one.
@@ -83,15 +124,27 @@ impl Cx {
     pub(super) fn jsonata(&mut self, s: &str, span: Span, ptr: &str) -> Option<Jsonata> {
         let inner = jsonata_text(s)?;
         self.check_jsonata(inner, span, ptr);
-        Some(Jsonata {
-            source: Arc::from(inner),
-            span,
-        })
+        Some(Jsonata::new(inner, span))
     }
 
     /// The static checks AWS makes on an expression (without a JSONata parser: see
-    /// [`unsupported_top_level`]).
+    /// [`unsupported_top_level`]), and `$states.result` / `$states.errorOutput` read where they
+    /// do not exist (recorded: AWS rejects `Field '$states.result' does not exist.`).
     pub(super) fn check_jsonata(&mut self, inner: &str, span: Span, ptr: &str) {
+        for field in ["result", "errorOutput"] {
+            if self.states_extra != Some(field) && reads_states_field(inner, field) {
+                let where_ = match field {
+                    "result" => "only in the Output and Assign of a Task, Parallel or Map state",
+                    _ => "only in the Output and Assign of a Catcher",
+                };
+                self.push(
+                    Code::InvalidJsonata,
+                    format!("Field '$states.{field}' does not exist. It exists {where_}"),
+                    ptr,
+                    span,
+                );
+            }
+        }
         if inner.trim().is_empty() {
             self.push(
                 Code::InvalidJsonata,

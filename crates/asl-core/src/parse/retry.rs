@@ -231,12 +231,16 @@ impl Cx {
                 }
             }
         };
+        self.states_extra = Some("errorOutput");
+        let assign = self.template(&f, "Assign", ql);
+        let output = self.template(&f, "Output", ql);
+        self.states_extra = None;
         Some(Catcher {
             error_equals,
             next,
             result_path: self.nullable_path(&f, "ResultPath", true),
-            assign: self.template(&f, "Assign", ql),
-            output: self.template(&f, "Output", ql),
+            assign,
+            output,
             span: node.span,
         })
     }

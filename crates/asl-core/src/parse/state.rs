@@ -310,8 +310,12 @@ impl Cx {
         }
         state.io.arguments = self.template(&f, "Arguments", ql);
         state.io.result_selector = self.template(&f, "ResultSelector", ql);
+        if matches!(ty, Some(Ty::Task | Ty::Parallel | Ty::Map)) {
+            self.states_extra = Some("result");
+        }
         state.assign = self.template(&f, "Assign", ql);
         state.output = self.template(&f, "Output", ql);
+        self.states_extra = None;
 
         state.kind = match ty {
             None | Some(Ty::Pass) => StateKind::Pass(self.pass(&f)),

@@ -185,3 +185,52 @@ fn jsonata_strings_are_whole_strings() {
     assert_eq!(jsonata_text("a {% $x %}"), None);
     assert_eq!(jsonata_text("{%}"), None);
 }
+
+#[test]
+fn states_result_and_error_output_exist_only_where_aws_provides_them() {
+    use super::query_language::reads_states_field;
+    assert!(reads_states_field("$states.result", "result"));
+    assert!(reads_states_field("$f($states . result.x)", "result"));
+    assert!(!reads_states_field("$states.results", "result"));
+    assert!(!reads_states_field(
+        "'$states.result' & $states.input",
+        "result"
+    ));
+    assert!(!reads_states_field("/* $states.result */ 1", "result"));
+    assert!(!reads_states_field("$statesX.result", "result"));
+
+    let codes = |text: &str| -> Vec<(crate::diag::Code, String)> {
+        crate::load(text)
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("does not exist"))
+            .map(|d| (d.code, d.pointer.clone()))
+            .collect()
+    };
+    let ok = r#"{"QueryLanguage":"JSONata","StartAt":"T","States":{
+      "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Output":"{% $states.result %}",
+           "Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% $states.errorOutput %}","Next":"P"}],"Next":"P"},
+      "P":{"Type":"Pass","End":true}}}"#;
+    assert_eq!(codes(ok), []);
+    let bad = r#"{"QueryLanguage":"JSONata","StartAt":"T","States":{
+      "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"p":"{% $states.errorOutput %}"},
+           "Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% $states.result %}","Next":"P"}],"Next":"P"},
+      "P":{"Type":"Pass","Output":"{% $states.result %}","End":true}}}"#;
+    assert_eq!(
+        codes(bad),
+        [
+            (
+                crate::diag::Code::InvalidJsonata,
+                "/States/T/Arguments/p".to_string()
+            ),
+            (
+                crate::diag::Code::InvalidJsonata,
+                "/States/T/Catch/0/Output".to_string()
+            ),
+            (
+                crate::diag::Code::InvalidJsonata,
+                "/States/P/Output".to_string()
+            ),
+        ]
+    );
+}

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::super::error::{JResult, err};
 use super::super::eval::Evaluator;
-use super::super::jv::{JV, Val};
+use super::super::jv::{JV, Seq, Val};
 use super::{Builtin, arg, num_arg, str_arg};
 use crate::value::Value;
 
@@ -91,7 +91,9 @@ pub(crate) fn call<'a>(
                 }
                 x += step;
             }
-            Ok(Some(JV::array(out)))
+            // A sequence, as AWS builds it: one number comes out as that number (recorded:
+            // `$range(1, 9, 9)` gives `1`).
+            Ok(Some(Seq::seq_with(out).into_jv()))
         }
         Builtin::Hash => {
             let Some(data) = str_arg(args, 0) else {

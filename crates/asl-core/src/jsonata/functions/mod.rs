@@ -107,7 +107,7 @@ builtins! {
     Range = "range", "<nnn?:a>", 3;
     Hash = "hash", "<ss?:s>", 2;
     Uuid = "uuid", "<:s>", 0;
-    Parse = "parse", "<s:j>", 1;
+    Parse = "parse", "<s-:j>", 1;
 }
 
 impl Builtin {
