@@ -123,14 +123,36 @@ pub(super) fn ql_name(ql: QueryLanguage) -> &'static str {
 impl Cx {
     pub(super) fn jsonata(&mut self, s: &str, span: Span, ptr: &str) -> Option<Jsonata> {
         let inner = jsonata_text(s)?;
-        self.check_jsonata(inner, span, ptr);
+        self.check_jsonata(s, inner, span, ptr);
         Some(Jsonata::new(inner, span))
     }
 
     /// The static checks AWS makes on an expression (without a JSONata parser: see
     /// [`unsupported_top_level`]), and `$states.result` / `$states.errorOutput` read where they
     /// do not exist (recorded: AWS rejects `Field '$states.result' does not exist.`).
-    pub(super) fn check_jsonata(&mut self, inner: &str, span: Span, ptr: &str) {
+    pub(super) fn check_jsonata(&mut self, s: &str, inner: &str, span: Span, ptr: &str) {
+        // A syntax error, at its place inside the string when the string has no escapes (its
+        // text then maps byte for byte onto the source), else on the whole string.
+        if !inner.trim().is_empty()
+            && let Err(e) = crate::jsonata::Expr::compile(inner)
+        {
+            let prefix = (inner.as_ptr() as usize).saturating_sub(s.as_ptr() as usize);
+            let exact = span.end.saturating_sub(span.start) as usize == s.len() + 2;
+            let at = match e.position {
+                Some(pos) if exact => {
+                    let start = span.start + 1 + (prefix + pos.min(inner.len())) as u32;
+                    let len = e.token.as_deref().map_or(1, str::len).max(1) as u32;
+                    Span::new(start, (start + len).min(span.end - 1).max(start))
+                }
+                _ => span,
+            };
+            self.push(
+                Code::InvalidJsonata,
+                format!("The JSONata expression is not valid: {e}"),
+                ptr,
+                at,
+            );
+        }
         for field in ["result", "errorOutput"] {
             if self.states_extra != Some(field) && reads_states_field(inner, field) {
                 let where_ = match field {

@@ -173,7 +173,7 @@ fn jsonata_checks(cx: &mut Cx, node: &Node, ptr: &str) {
         }
         Kind::String(s) => {
             if let Some(inner) = jsonata_text(s) {
-                cx.check_jsonata(inner, node.span, ptr);
+                cx.check_jsonata(s, inner, node.span, ptr);
             }
         }
         _ => {}

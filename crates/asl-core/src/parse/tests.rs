@@ -234,3 +234,30 @@ fn states_result_and_error_output_exist_only_where_aws_provides_them() {
         ]
     );
 }
+
+#[test]
+fn a_jsonata_syntax_error_is_placed_inside_its_string() {
+    let text = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\n  \"Output\": \"{% $states.input.x ++ 1 %}\",\"End\":true}}}";
+    let loaded = crate::load(text);
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == crate::diag::Code::InvalidJsonata)
+        .expect("an INVALID_JSONATA_EXPRESSION");
+    assert_eq!(d.pointer, "/States/A/Output");
+    // Line 2, at the second `+` (the token the parser cannot take), not at the string's start.
+    let at = text.find("++").expect("the operator") + 1;
+    assert_eq!(d.span.start as usize, at, "{d:?}");
+    assert_eq!((d.start.line, d.start.column), (2, 34));
+    // An expression in a nested template string too, and a valid one gives nothing.
+    let nested = crate::load(
+        r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":{"x":"{% 1 + %}","y":"{% 1 + 2 %}"},"End":true}}}"#,
+    );
+    let found: Vec<&str> = nested
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == crate::diag::Code::InvalidJsonata)
+        .map(|d| d.pointer.as_str())
+        .collect();
+    assert_eq!(found, ["/States/A/Output/x"]);
+}
