@@ -16,7 +16,8 @@
 //!
 //! Semantics are AWS Step Functions' in both query languages. Submodules, one concept each:
 //! `engine` (threads, virtual time, scheduling, events), `states` (per state type),
-//! `fanout` (Parallel, Map), `jsonata` (JSONata-mode fields and `$states`), [`io`]
+//! `fanout` (Parallel, Map), `jsonata` (JSONata-mode fields and `$states`), `stepping`
+//! (run until a breakpoint, by state, [`RunStop`]), [`io`]
 //! (input/output processing, variables, `$$`), [`retry`]
 //! (Retry/Catch), [`integration`] (service integrations' event and response shapes),
 //! [`timestamp`] (RFC 3339 instants, history timestamps).
