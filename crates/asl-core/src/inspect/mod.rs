@@ -29,7 +29,9 @@ pub use overlay::{
     EdgeTaken, MapProgress, Mark, Overlay, OverlayBuilder, StateMark, Timeline, TimelineKind,
     TimelineMark, timeline,
 };
-pub use visits::{Attempt, AttemptOutcome, ErrorDetails, Inspector, Stage, Visit, VisitOutcome};
+pub use visits::{
+    Attempt, AttemptOutcome, ErrorDetails, Inspector, PAYLOAD_LIMIT, Stage, Visit, VisitOutcome,
+};
 
 use crate::history::{EventDetails, EventType, HistoryEvent};
 
