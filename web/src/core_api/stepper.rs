@@ -143,6 +143,7 @@ impl Session {
             }
         }
         let status = self.exec.status();
+        let finished = status.is_finished();
         let history = self.exec.history();
         let mut run = RunView {
             status: status.aws_name().to_string(),
@@ -174,7 +175,7 @@ impl Session {
         StepView {
             event: self.exec.event_count(),
             recorded,
-            finished: self.exec.status().is_finished(),
+            finished,
             overlay: {
                 if self.overlay.seen() > history.len() || self.overlay.follows() != follow {
                     self.overlay = OverlayBuilder::new(follow);
