@@ -50,6 +50,7 @@ try {
   await page.click('[data-testid="run-button"]');
   await page.waitForSelector('[data-testid="cost-panel"]');
   await page.locator('.run-report').screenshot({ path: path.join(out, 'cost.png') });
+  await page.screenshot({ path: path.join(out, 'playground.png') });
   // A YAML template's placeholders, and a definition with errors still drawn.
   await page.fill('[data-testid="definition-editor"]', await readFile(path.join(here, '../formats/order.asl.yaml'), 'utf8'));
   await page.waitForSelector('[data-testid="placeholders"]');

@@ -9,7 +9,8 @@
 //! - execution status is a class on the node group: `not-run`, `active`, `succeeded`, `failed`,
 //!   `caught`, `retrying` (and `taken` on edges), so the UI toggles a class and never re-lays out;
 //! - problems found in the definition ([`RenderOptions::problems`]) are a class on the node group,
-//!   `has-error` or `has-warning`, and their messages are in the node's `<title>` (shown on
+//!   `has-error` or `has-warning` (a run's status classes, written after them, win where both
+//!   are set: during a run the outcome matters more), and their messages are in the node's `<title>` (shown on
 //!   hover); like status they change no geometry;
 //! - a transition to a state that does not exist ends at a small dashed `? Name` node
 //!   (`asl-kind-missing`, `data-missing="Name"`) and its edge group has the extra class
@@ -278,16 +279,16 @@ fn css(out: &mut String, p: &str, c: &Palette) {
 {r} .asl-kind-wait>.asl-accent{{fill:{a3}}}\n\
 {r} .asl-kind-parallel>.asl-accent{{fill:{a6}}}\n\
 {r} .asl-kind-map>.asl-accent{{fill:{a7}}}\n\
+{r} .asl-node.has-error>.asl-shape{{stroke:{bad};stroke-width:2.5;stroke-dasharray:7 3}}\n\
+{r} .asl-node.has-warning>.asl-shape{{stroke:{wa};stroke-width:2;stroke-dasharray:7 3}}\n\
 {r} .asl-node.not-run{{opacity:.45}}\n\
-{r} .asl-node.active>.asl-shape{{stroke:{ac};stroke-width:3;fill:{acf}}}\n\
-{r} .asl-node.succeeded>.asl-shape{{stroke:{ok};stroke-width:2.5;fill:{okf}}}\n\
-{r} .asl-node.failed>.asl-shape{{stroke:{bad};stroke-width:2.5;fill:{badf}}}\n\
-{r} .asl-node.caught>.asl-shape{{stroke:{wa};stroke-width:2.5;fill:{waf}}}\n\
+{r} .asl-node.active>.asl-shape{{stroke:{ac};stroke-width:3;stroke-dasharray:none;fill:{acf}}}\n\
+{r} .asl-node.succeeded>.asl-shape{{stroke:{ok};stroke-width:2.5;stroke-dasharray:none;fill:{okf}}}\n\
+{r} .asl-node.failed>.asl-shape{{stroke:{bad};stroke-width:2.5;stroke-dasharray:none;fill:{badf}}}\n\
+{r} .asl-node.caught>.asl-shape{{stroke:{wa};stroke-width:2.5;stroke-dasharray:none;fill:{waf}}}\n\
 {r} .asl-node.retrying>.asl-shape{{stroke:{wa};stroke-width:2.5;stroke-dasharray:5 3;fill:{waf}}}\n\
 {r} .asl-edge.taken .asl-line{{stroke:{ac};stroke-width:2.5}}\n\
 {r} .asl-edge.taken .asl-head{{fill:{ac}}}\n\
-{r} .asl-node.has-error>.asl-shape{{stroke:{bad};stroke-width:2.5;stroke-dasharray:7 3}}\n\
-{r} .asl-node.has-warning>.asl-shape{{stroke:{wa};stroke-width:2;stroke-dasharray:7 3}}\n\
 {r} .asl-kind-missing>.asl-shape{{fill:{bg};stroke:{bad};stroke-width:1.5;stroke-dasharray:3 3}}\n\
 {r} .asl-kind-missing>.asl-name{{fill:{bad};font-size:12.5px}}\n\
 {r} .asl-edge-dangling .asl-line{{stroke:{bad};stroke-dasharray:2 3}}\n\
