@@ -18,6 +18,14 @@
 //! Also measured: the same runs with history and inspector stages recorded, `back()`/`seek()`
 //! cost, and load+validate of def-200.
 //!
+//! JSONata mode (`gen-workloads-jsonata.mjs`): jsonata-pass-loop-10k, jsonata-map-1k,
+//! jsonata-transform and jsonata-task-heavy (answered by a [`TaskHandler`] getting
+//! `Arguments.Payload` and returning `{Payload: mockResult, StatusCode: 200}`, as the peer's
+//! in-process Lambda does), history off, each printed with the ratio to the JSONata peer sfn-sim
+//! 1.5.0's figures from `shared/bench/README.md` (plain and with its compile cache: sfn-sim is served
+//! by no registry, so it is not run here), then the JSONata Pass loop against JSONPath's
+//! pass-loop-10k (goal: within 5×).
+//!
 //! `ASL_BENCH_HISTORY=0|1` measures only without/with history; `ASL_BENCH_TASKS=complete_task|mocks|handler`
 //! only one way of answering tasks. Prints one JSON line per measurement.
 
@@ -42,6 +50,15 @@ const WORKLOADS: [&str; 7] = [
     "payload-200k",
 ];
 
+/// The JSONata workloads and sfn-sim 1.5.0's medians from `shared/bench/README.md` (ms: plain,
+/// with its compile cache). Measured on a shared 2-core machine, Dec 2026; not re-run here.
+const JSONATA_WORKLOADS: [(&str, f64, f64); 4] = [
+    ("jsonata-pass-loop-10k", 1255.0, 82.0),
+    ("jsonata-map-1k", 758.0, 93.0),
+    ("jsonata-transform", 449.0, 420.0),
+    ("jsonata-task-heavy", 291.0, 54.0),
+];
+
 fn workloads_dir() -> PathBuf {
     if let Ok(d) = std::env::var("ASL_BENCH_WORKLOADS") {
         return PathBuf::from(d);
@@ -52,20 +69,31 @@ fn workloads_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|_| manifest.join("../../target"));
     let scratch = target.join("bench-kit-exec");
-    if scratch.join("workloads/meta.json").exists() {
+    if scratch
+        .join("workloads/jsonata-transform.asl.json")
+        .exists()
+    {
         return scratch.join("workloads");
     }
     std::fs::create_dir_all(&scratch).expect("create scratch dir");
-    for f in ["gen-workloads.mjs", "common.mjs"] {
+    for f in [
+        "gen-workloads.mjs",
+        "gen-workloads-jsonata.mjs",
+        "common.mjs",
+    ] {
         std::fs::copy(kit.join(f), scratch.join(f))
             .unwrap_or_else(|e| panic!("copy {f} from {}: {e}", kit.display()));
     }
-    let ok = std::process::Command::new("node")
-        .arg("gen-workloads.mjs")
-        .current_dir(&scratch)
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
+    let ok = ["gen-workloads.mjs", "gen-workloads-jsonata.mjs"]
+        .iter()
+        .all(|g| {
+            std::process::Command::new("node")
+                .arg(g)
+                .current_dir(&scratch)
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false)
+        });
     assert!(
         ok,
         "could not generate workloads with node; set ASL_BENCH_WORKLOADS"
@@ -202,6 +230,98 @@ fn handler(mock: &Arc<MockResult>, flaky: bool) -> TaskHandler {
         }
         Some(Ok(mock.call(req.parameters)))
     })
+}
+
+/// The JSONata task-heavy workload's Lambda: `mockResult` of `Arguments.Payload`, returned as
+/// `lambda:invoke` returns it (`$states.result.Payload`).
+fn lambda_handler(mock: &Arc<MockResult>) -> TaskHandler {
+    let mock = mock.clone();
+    let payload: Key = "Payload".into();
+    let status: Key = "StatusCode".into();
+    TaskHandler::new(move |req| {
+        let result = mock.call(req.parameters.get(&payload).unwrap_or(&Value::Null));
+        let mut o = Object::with_capacity(2);
+        o.push_unique(payload.clone(), result);
+        o.push_unique(status.clone(), Value::from_i64(200));
+        Some(Ok(Value::object(o)))
+    })
+}
+
+/// One JSONata workload, history off, limits lifted, tasks answered by [`lambda_handler`]:
+/// median ms (printed with the peer's ratios), or `None` when it did not run correctly.
+fn bench_jsonata(dir: &Path, name: &str, runs: usize, peer: (f64, f64)) -> Option<f64> {
+    let machine = load_machine(dir, name);
+    let input = read_json(&dir.join(format!("{name}.input.json")));
+    let expected = read_json(&dir.join(format!("{name}.expected.json")));
+    let mock = Arc::new(MockResult::new());
+    let run = || {
+        let options = ExecOptions {
+            limits: Limits::unlimited(),
+            record_history: false,
+            record_stages: false,
+            task_handler: Some(lambda_handler(&mock)),
+            ..ExecOptions::default()
+        };
+        let mut exec = machine.start(input.clone(), options);
+        let status = exec.run();
+        (status, exec.transitions())
+    };
+    let _ = run();
+    let mut times = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs {
+        let t0 = Instant::now();
+        let r = run();
+        times.push(t0.elapsed().as_secs_f64() * 1000.0);
+        last = Some(r);
+    }
+    let (status, transitions) = last?;
+    let correct = matches!(&status, Status::Succeeded { output } if *output == expected);
+    let med = median(&mut times);
+    println!(
+        "{{\"peer\":\"asl-core\",\"workload\":\"{name}\",\"history\":false,\"tasks\":\"handler\",\"median_ms\":{med:.2},\"min_ms\":{:.2},\"max_ms\":{:.2},\"transitions\":{transitions},\"transitions_per_s\":{:.0},\"sfn_sim_ms\":{},\"sfn_sim_cached_ms\":{},\"x_sfn_sim\":{:.1},\"x_sfn_sim_cached\":{:.1},\"correct\":{correct}}}",
+        times.first().copied().unwrap_or(0.0),
+        times.last().copied().unwrap_or(0.0),
+        transitions as f64 / (med / 1000.0),
+        peer.0,
+        peer.1,
+        peer.0 / med,
+        peer.1 / med,
+    );
+    if !correct {
+        eprintln!("{name}: unexpected result {status:?}");
+    }
+    correct.then_some(med)
+}
+
+/// pass-loop-10k in JSONPath mode, history off: the baseline of the JSONata Pass loop.
+fn jsonpath_pass_loop_ms(dir: &Path, runs: usize) -> f64 {
+    let machine = load_machine(dir, "pass-loop-10k");
+    let input = read_json(&dir.join("pass-loop-10k.input.json"));
+    let mock = Arc::new(MockResult::new());
+    let _ = run_once(
+        &machine,
+        &input,
+        &mock,
+        &Answers::CompleteTask,
+        false,
+        false,
+    );
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t0 = Instant::now();
+            let _ = run_once(
+                &machine,
+                &input,
+                &mock,
+                &Answers::CompleteTask,
+                false,
+                false,
+            );
+            t0.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    median(&mut times)
 }
 
 fn run_once(
@@ -344,6 +464,24 @@ fn main() {
         if (name == "pass-loop-10k" || name == "map-wide-10k") && modes.contains(&true) {
             bench_seek(&machine, &input, name);
         }
+    }
+    let selected =
+        |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
+    let mut jsonata_loop = None;
+    for (name, plain, cached) in JSONATA_WORKLOADS {
+        if selected(name) {
+            let med = bench_jsonata(&dir, name, runs, (plain, cached));
+            if name == "jsonata-pass-loop-10k" {
+                jsonata_loop = med;
+            }
+        }
+    }
+    if let Some(jsonata) = jsonata_loop {
+        let jsonpath = jsonpath_pass_loop_ms(&dir, runs);
+        println!(
+            "{{\"peer\":\"asl-core\",\"compare\":\"jsonata-pass-loop-10k vs pass-loop-10k (JSONPath)\",\"jsonata_ms\":{jsonata:.2},\"jsonpath_ms\":{jsonpath:.2},\"ratio\":{:.2},\"goal\":\"<= 5\"}}",
+            jsonata / jsonpath
+        );
     }
     if filters.is_empty() || filters.iter().any(|f| "def-200".contains(f.as_str())) {
         let text = std::fs::read_to_string(dir.join("def-200.asl.json")).expect("def-200");

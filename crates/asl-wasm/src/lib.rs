@@ -5,7 +5,8 @@
 //! is `asl_core::load_with` (workflow type, lints) with UTF-16 positions, [`lint_info`] and
 //! [`field_doc`] expose the lint registry and the field docs, [`render`] is
 //! `asl_graph::render_svg`, and
-//! [`execution::Execution`] wraps `asl_core::exec::Execution` step for step. Modules: [`js`]
+//! [`execution::Execution`] wraps `asl_core::exec::Execution` step for step, and
+//! [`jsonata::evaluate_jsonata`] evaluates one JSONata expression. Modules: [`js`]
 //! (values and errors across the boundary), [`diagnostics`] (positions for JS editors),
 //! [`options`] (the option objects, parsed natively and tested with `cargo test`),
 //! [`execution`] (the `Execution` class). `js/embed.js` turns `<pre class="asl">` blocks of a
@@ -18,6 +19,7 @@
 pub mod diagnostics;
 pub mod execution;
 pub mod js;
+pub mod jsonata;
 pub mod options;
 
 use serde::Serialize;
@@ -271,5 +273,25 @@ export interface Visit {
   context: unknown;
 }
 export interface Breakpoints { states?: string[]; errors?: string[]; }
+/** `evaluateJsonata`'s result: JSONata's undefined is not JSON null. */
+export type JsonataResult = { value: unknown } | { undefined: true };
+export interface JsonataOptions {
+  /** Nested evaluations allowed (default 500), then a U1001 error. */
+  maxDepth?: number;
+  /** Evaluation steps allowed (default 50,000,000), then a U1001 error. */
+  maxSteps?: number;
+  /** `$now()`/`$millis()`: ms since the epoch (default 2024-01-01T00:00:00Z). */
+  now?: number;
+  /** Seed of `$random()`, `$shuffle` and `$uuid()`. */
+  seed?: number;
+}
+/** What `evaluateJsonata` throws for a JSONata error. */
+export interface JsonataError extends Error {
+  /** JSONata's code, e.g. "S0202", "T2001", "U1001". */
+  code: string;
+  /** JS string index (UTF-16 units) in the expression, when known. */
+  position?: number;
+  token?: string;
+}
 export type RunStop = { stop: "hit"; event: number } | { stop: "budget" | "paused" | "finished" };
 "#;

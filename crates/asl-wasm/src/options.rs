@@ -3,7 +3,7 @@
 //! Owns the shapes `validate`'s `{type, allow, lints, substitutions, logicalId}`, `render`'s
 //! `{theme, idPrefix, substitutions, logicalId}`, `Execution.start`'s `{mocks, testCase,
 //! stateMachine, seed, startTime, maxTransitions, type, substitutions, logicalId}`, `cost`'s
-//! `{executionsPerMonth, prices}`, `lints`' `{allow}` and `completeTask`'s `{output}` /
+//! `{executionsPerMonth, prices}`, `lints`' `{allow}`, `evaluateJsonata`'s `{maxDepth, maxSteps, now, seed}` and `completeTask`'s `{output}` /
 //! `{error, cause}`, and their error messages. Values arrive as [`Value`] (converted from JS
 //! first), so all of this is plain Rust and tested natively. Unknown keys are errors: a typo such
 //! as `{maxTransition: 10}` must not be silently ignored. What the options mean is asl-core's and
@@ -13,6 +13,7 @@ use asl_core::cost::Prices;
 use asl_core::error::{ErrorName, ExecError};
 use asl_core::exec::timestamp;
 use asl_core::exec::{ExecOptions, Limits, TaskResult};
+use asl_core::jsonata::EvalEnv;
 use asl_core::lint::LintOptions;
 use asl_core::mock::Mocks;
 use asl_core::value::{Object, Value};
@@ -314,6 +315,33 @@ pub fn task_answer(v: &Value) -> Result<TaskResult, String> {
     }
 }
 
+/// `evaluateJsonata`'s `{maxDepth, maxSteps, now, seed}`: the evaluation's limits, virtual
+/// clock (ms since the epoch, for `$now()`/`$millis()`) and `$random` seed, over asl-core's
+/// defaults.
+pub fn jsonata_options(v: &Value) -> Result<EvalEnv, String> {
+    const WHAT: &str = "evaluateJsonata options";
+    let mut env = EvalEnv::default();
+    let Some(obj) = object(v, WHAT, &["maxDepth", "maxSteps", "now", "seed"])? else {
+        return Ok(env);
+    };
+    if let Some(d) = count(obj, "maxDepth", WHAT)? {
+        env.max_depth = usize::try_from(d).unwrap_or(usize::MAX);
+    }
+    if let Some(s) = count(obj, "maxSteps", WHAT)? {
+        env.max_steps = s;
+    }
+    if let Some(now) = field(obj, "now") {
+        env.now_ms = now
+            .as_number()
+            .and_then(|n| n.as_i64())
+            .ok_or_else(|| format!("{WHAT}: \"now\" must be an integer (ms since the epoch)"))?;
+    }
+    if let Some(seed) = count(obj, "seed", WHAT)? {
+        env.seed = seed;
+    }
+    Ok(env)
+}
+
 /// The input of an execution: `undefined` means AWS's default, `{}`.
 pub fn input(v: Option<Value>) -> Value {
     v.unwrap_or_else(Value::empty_object)
@@ -516,6 +544,27 @@ mod tests {
             r#""done""#,
         ] {
             assert!(task_answer(&v(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn jsonata_options_set_limits_clock_and_seed() {
+        assert_eq!(jsonata_options(&Value::Null), Ok(EvalEnv::default()));
+        let env = jsonata_options(&v(
+            r#"{"maxDepth": 40, "maxSteps": 1000, "now": -5, "seed": 7}"#,
+        ))
+        .expect("options");
+        assert_eq!(
+            (env.max_depth, env.max_steps, env.now_ms, env.seed),
+            (40, 1000, -5, 7)
+        );
+        for bad in [
+            r#"{"maxDepht": 1}"#,
+            r#"{"maxSteps": -1}"#,
+            r#"{"now": "today"}"#,
+            "3",
+        ] {
+            assert!(jsonata_options(&v(bad)).is_err(), "{bad}");
         }
     }
 }

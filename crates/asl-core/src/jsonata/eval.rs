@@ -54,6 +54,19 @@ pub(crate) struct Evaluator<'a, 'c> {
     pub root: Val<'a>,
     /// Tuple streams returned by paths marked `tuple` (rare: `%` inside a nested path).
     tuple_results: Vec<Vec<Tuple<'a>>>,
+    /// Frames that `:=` gave an array, object or function: a lambda bound in the frame it
+    /// captures is a reference cycle, broken when the evaluation ends (see `Drop`).
+    bound_frames: Vec<Env<'a>>,
+}
+
+impl Drop for Evaluator<'_, '_> {
+    fn drop(&mut self) {
+        for frame in self.bound_frames.drain(..) {
+            // Taken out first: dropping the values may drop other frames.
+            let vars = std::mem::take(&mut *frame.vars.borrow_mut());
+            drop(vars);
+        }
+    }
 }
 
 impl<'a, 'c> Evaluator<'a, 'c> {
@@ -68,6 +81,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             steps: 0,
             root: None,
             tuple_results: Vec::new(),
+            bound_frames: Vec::new(),
         }
     }
 
@@ -185,6 +199,11 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             }
             Kind::Bind(name, rhs) => {
                 let v = self.eval(rhs, input, env)?;
+                if matches!(v, Some(JV::Arr(_) | JV::Obj(_) | JV::Func(_)))
+                    && !self.bound_frames.last().is_some_and(|f| Rc::ptr_eq(f, env))
+                {
+                    self.bound_frames.push(env.clone());
+                }
                 env.bind(name.clone(), v.clone());
                 v
             }

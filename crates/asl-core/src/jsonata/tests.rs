@@ -331,3 +331,23 @@ fn values_an_expression_nests_deeply_are_refused_by_string_not_a_crash() {
         assert_eq!(r.expect_err("too deep").code, "U1001");
     });
 }
+
+/// Found by the `jsonata` fuzz target (LeakSanitizer): a function bound with `:=` in the block
+/// it captures is a reference cycle, which leaked the frame and the input it reached, once per
+/// evaluation.
+#[test]
+fn a_function_bound_in_its_own_block_does_not_leak() {
+    let input = Value::parse(r#"{"a": [1, 2, 3]}"#).expect("input");
+    let Value::Object(obj) = &input else {
+        panic!("an object")
+    };
+    let before = Arc::strong_count(obj);
+    for expr in [
+        "($f := function($n){ $n <= 0 ? $count(a) : $f($n - 1) }; $f(3))",
+        "($g := [function(){ $g }, a]; $count($g))",
+    ] {
+        let e = Expr::compile(expr).expect("compiles");
+        let _ = e.evaluate(&input, &NoVariables, &EvalEnv::default());
+        assert_eq!(Arc::strong_count(obj), before, "{expr}");
+    }
+}
