@@ -729,6 +729,29 @@ impl<'a, 'c> Evaluator<'a, 'c> {
 
     // ----- grouping and object constructors -----
 
+    /// An object constructor's key for one item: a string, `None` (no key: the pair is skipped),
+    /// or T1003.
+    fn object_key(
+        &mut self,
+        k: &'a Node,
+        input: &Val<'a>,
+        env: &Env<'a>,
+        pos: usize,
+    ) -> JResult<Option<Key>> {
+        match self.eval(k, input, env)? {
+            None => Ok(None),
+            Some(JV::Str(s)) => Ok(Some(s)),
+            Some(other) => Err(err(
+                "T1003",
+                format!(
+                    "Key in object structure must evaluate to a string; got: {}",
+                    to_js_string(&other, false).unwrap_or_default()
+                ),
+            )
+            .at(pos)),
+        }
+    }
+
     #[inline(never)]
     fn group(
         &mut self,
@@ -750,26 +773,11 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         {
             let mut members: Vec<(Key, JV<'a>, usize)> = Vec::with_capacity(pairs.len());
             for (pi, (k, value_expr)) in pairs.iter().enumerate() {
-                let key = match self.eval(k, v, env)? {
-                    None => continue,
-                    Some(JV::Str(s)) => s,
-                    Some(other) => {
-                        return Err(err(
-                            "T1003",
-                            format!(
-                                "Key in object structure must evaluate to a string; got: {}",
-                                to_js_string(&other, false).unwrap_or_default()
-                            ),
-                        )
-                        .at(pos));
-                    }
+                let Some(key) = self.object_key(k, v, env, pos)? else {
+                    continue;
                 };
                 if members.iter().any(|m| m.0 == key) {
-                    return Err(err(
-                        "D1009",
-                        format!("Multiple key definitions evaluate to same key: \"{key}\""),
-                    )
-                    .at(pos));
+                    return Err(same_key(&key, pos));
                 }
                 if let Some(val) = self.eval(value_expr, v, env)? {
                     members.push((key, val, pi));
@@ -803,29 +811,13 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 };
                 for item in items {
                     for (pi, (k, _)) in pairs.iter().enumerate() {
-                        let key = self.eval(k, &item, env)?;
-                        let key = match key {
-                            None => continue,
-                            Some(JV::Str(s)) => s,
-                            Some(other) => {
-                                return Err(err(
-                                    "T1003",
-                                    format!(
-                                        "Key in object structure must evaluate to a string; got: {}",
-                                        to_js_string(&other, false).unwrap_or_default()
-                                    ),
-                                )
-                                .at(pos));
-                            }
+                        let Some(key) = self.object_key(k, &item, env, pos)? else {
+                            continue;
                         };
                         match find(&groups, &key) {
                             Some(gi) => {
                                 if groups[gi].expr != pi {
-                                    return Err(err(
-                                        "D1009",
-                                        format!("Multiple key definitions evaluate to same key: \"{key}\""),
-                                    )
-                                    .at(pos));
+                                    return Err(same_key(&key, pos));
                                 }
                                 let data = groups[gi].data.take();
                                 groups[gi].data = functions::append(data, item.clone());
@@ -852,26 +844,13 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 for t in ts {
                     let e = self.tuple_env(env, &t);
                     for (pi, (k, _)) in pairs.iter().enumerate() {
-                        let key = self.eval(k, &t.at, &e)?;
-                        let key = match key {
-                            None => continue,
-                            Some(JV::Str(s)) => s,
-                            Some(_) => {
-                                return Err(err(
-                                    "T1003",
-                                    "Key in object structure must evaluate to a string",
-                                )
-                                .at(pos));
-                            }
+                        let Some(key) = self.object_key(k, &t.at, &e, pos)? else {
+                            continue;
                         };
                         match find(&groups, &key) {
                             Some(gi) => {
                                 if groups[gi].expr != pi {
-                                    return Err(err(
-                                        "D1009",
-                                        format!("Multiple key definitions evaluate to same key: \"{key}\""),
-                                    )
-                                    .at(pos));
+                                    return Err(same_key(&key, pos));
                                 }
                                 groups[gi].tuples.push(t.clone());
                             }
@@ -1679,4 +1658,13 @@ pub(crate) fn merge_sort<T: Clone>(
     out.extend_from_slice(&left[i..]);
     out.extend_from_slice(&right[j..]);
     Ok(out)
+}
+
+/// D1009: two pairs of one object constructor gave the same key.
+fn same_key(key: &str, pos: usize) -> Box<JsonataError> {
+    err(
+        "D1009",
+        format!("Multiple key definitions evaluate to same key: \"{key}\""),
+    )
+    .at(pos)
 }
