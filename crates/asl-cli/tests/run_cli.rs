@@ -3,30 +3,12 @@
 #![allow(clippy::disallowed_methods)] // a CLI test writes files and reads the clock-free output
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+
+mod common;
+use common::{asl, json};
 
 fn scratch(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("asl-run-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write scratch file");
-    p
-}
-
-fn asl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_asl"))
-        .args(args)
-        .output()
-        .expect("run asl")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
+    common::scratch_in("asl-run-cli", name, text)
 }
 
 const DEF: &str = r#"{"StartAt":"T","States":{

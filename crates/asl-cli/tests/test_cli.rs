@@ -8,6 +8,9 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::asl;
+
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/mocks")
 }
@@ -22,13 +25,6 @@ fn scratch(name: &str, text: &str) -> String {
     let p = dir.join(name);
     std::fs::write(&p, text).expect("write scratch file");
     p.display().to_string()
-}
-
-fn asl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_asl"))
-        .args(args)
-        .output()
-        .expect("run asl")
 }
 
 fn asl_with_stdin(args: &[&str], stdin: &str) -> Output {

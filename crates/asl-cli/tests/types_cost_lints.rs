@@ -4,14 +4,13 @@
 #![allow(clippy::disallowed_methods)] // a CLI test writes files
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+
+mod common;
+use common::{asl, json};
+use std::process::Output;
 
 fn scratch(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("asl-types-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write scratch file");
-    p
+    common::scratch_in("asl-types-cli", name, text)
 }
 
 /// An example's definition, input and mocks as files: (definition, input, mocks).
@@ -28,22 +27,6 @@ fn example(name: &str) -> (String, String, String) {
             .to_string()
     };
     (file("definition"), file("input"), file("mocks"))
-}
-
-fn asl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_asl"))
-        .args(args)
-        .output()
-        .expect("run asl")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
 }
 
 #[test]
