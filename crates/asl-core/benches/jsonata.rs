@@ -5,26 +5,15 @@
 //! nanoseconds per evaluation (and per compile).
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use asl_core::jsonata::{Bindings, EvalEnv, Expr};
 use asl_core::value::Value;
 
-/// Runs `f` `n` times after a warm-up; prints ns/op.
-fn measure(name: &str, n: u64, mut f: impl FnMut()) {
-    for _ in 0..n / 10 {
-        f();
-    }
-    #[allow(clippy::disallowed_methods)] // A benchmark measures wall time; the library never does.
-    let start = Instant::now();
-    for _ in 0..n {
-        f();
-    }
-    let elapsed = start.elapsed();
-    println!(
-        "{name:<64} {:>11.1} ns/op",
-        elapsed.as_nanos() as f64 / n as f64
-    );
+mod common;
+
+/// Runs `f` `n` times after a warm-up; prints ns/op (names in a column 64 wide).
+fn measure(name: &str, n: u64, f: impl FnMut()) {
+    common::measure(name, 64, n, f);
 }
 
 fn json(text: &str) -> Value {

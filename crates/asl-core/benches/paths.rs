@@ -4,7 +4,6 @@
 //! `path.rs`; a counting allocator would need `unsafe`, which the workspace forbids.)
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use asl_core::env::Rng;
 use asl_core::intrinsics::Call;
@@ -13,21 +12,11 @@ use asl_core::syntax;
 use asl_core::template::Template;
 use asl_core::value::Value;
 
-/// Runs `f` `n` times after a warm-up; prints ns/op.
-fn measure(name: &str, n: u64, mut f: impl FnMut()) {
-    for _ in 0..n / 10 {
-        f();
-    }
-    #[allow(clippy::disallowed_methods)] // A benchmark measures wall time; the library never does.
-    let start = Instant::now();
-    for _ in 0..n {
-        f();
-    }
-    let elapsed = start.elapsed();
-    println!(
-        "{name:<48} {:>9.1} ns/op",
-        elapsed.as_nanos() as f64 / n as f64
-    );
+mod common;
+
+/// Runs `f` `n` times after a warm-up; prints ns/op (names in a column 48 wide).
+fn measure(name: &str, n: u64, f: impl FnMut()) {
+    common::measure(name, 48, n, f);
 }
 
 fn main() {
