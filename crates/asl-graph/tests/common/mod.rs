@@ -17,23 +17,30 @@ pub fn graph_dir() -> PathBuf {
         .unwrap_or_else(|_| crate_dir.join("../../tests/graph"))
 }
 
-/// Sample definitions, sorted by file name: (stem, text).
-pub fn samples() -> Vec<(String, String)> {
-    let dir = graph_dir().join("samples");
-    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+/// The `.json` files of `dir`: (file name, text).
+fn json_files(dir: &std::path::Path) -> Vec<(String, String)> {
+    std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .map(|p| {
-            let stem = p
-                .file_stem()
+            let file = p
+                .file_name()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let text =
                 std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (stem, text)
+            (file, text)
         })
+        .collect()
+}
+
+/// Sample definitions, sorted by file name: (stem, text).
+pub fn samples() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = json_files(&graph_dir().join("samples"))
+        .into_iter()
+        .map(|(file, text)| (file.trim_end_matches(".json").to_string(), text))
         .collect();
     out.sort();
     out
@@ -51,27 +58,18 @@ pub fn graph_from_model(text: &str) -> Graph {
 /// by file name: (short name, text). The short name drops the `aws-samples+` owner and the
 /// extensions.
 pub fn real_world() -> Vec<(String, String)> {
-    let dir = graph_dir().join("../../../shared/real-world/definitions");
-    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| {
-            let file = p
-                .file_name()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let short = file
-                .trim_start_matches("aws-samples+")
-                .trim_end_matches(".json")
-                .trim_end_matches(".asl")
-                .to_string();
-            let text =
-                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (short, text)
-        })
-        .collect();
+    let mut out: Vec<(String, String)> =
+        json_files(&graph_dir().join("../../../shared/real-world/definitions"))
+            .into_iter()
+            .map(|(file, text)| {
+                let short = file
+                    .trim_start_matches("aws-samples+")
+                    .trim_end_matches(".json")
+                    .trim_end_matches(".asl")
+                    .to_string();
+                (short, text)
+            })
+            .collect();
     out.sort();
     out
 }
