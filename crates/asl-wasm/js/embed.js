@@ -32,6 +32,30 @@ export const STEPPER_ATTRIBUTES = ["data-input", "data-mocks", "data-step"];
 /** Events a stepper records ahead (the counter's total); a longer run goes on as it is stepped. */
 const RECORD_BUDGET = 10000;
 
+/** The buttons' pictures (inline: no font has every media-control glyph). */
+const ICONS = {
+  home: "M5 5v14M19 5 9 12l10 7z",
+  back: "M17 5 7 12l10 7z",
+  forward: "M7 5l10 7-10 7z",
+  end: "M5 5l10 7-10 7zM19 5v14",
+};
+
+/** A default look for the stepper bar, added once per document before the page's own styles
+ * (a page overrides any of it with its own rules for these classes). */
+const STYLE = `.asl-steps{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:6px 0 0;font:13px/1.4 system-ui,sans-serif}
+.asl-step{display:inline-grid;place-items:center;width:30px;height:26px;padding:0;border:1px solid #c9ced8;border-radius:6px;background:#fff;color:#1d2330;cursor:pointer}
+.asl-step:disabled{opacity:.4;cursor:default}.asl-step svg{width:13px;height:13px}
+.asl-step-counter{margin-left:6px;font-variant-numeric:tabular-nums}.asl-step-status{font-weight:600}
+.asl-status-succeeded{color:#15803d}.asl-status-failed,.asl-status-timed_out{color:#b91c1c}.asl-status-paused{color:#b45309}`;
+
+function addStyle(doc) {
+  if (!doc.head || doc.querySelector?.("style[data-asl-embed]")) return;
+  const style = doc.createElement("style");
+  style.setAttribute("data-asl-embed", "");
+  style.textContent = STYLE;
+  doc.head.prepend(style);
+}
+
 /** The overlay's classes on a node (asl-graph's SVG styles them). */
 const MARKS = ["not-run", "active", "succeeded", "failed", "caught", "retrying"];
 
@@ -130,6 +154,7 @@ export function attachStepper(figure, text, block, Execution) {
     return null;
   }
   figure.className += " asl-stepper";
+  addStyle(doc);
 
   const bar = doc.createElement("div");
   bar.className = "asl-steps";
@@ -155,18 +180,18 @@ export function attachStepper(figure, text, block, Execution) {
     back() { run.back(); paint(); },
   };
   const buttons = [
-    ["home", "⏮", "Back to the start", () => controller.seek(0), () => event() === 0],
-    ["back", "◀", "Back one event", () => controller.back(), () => event() === 0],
-    ["forward", "▶", "Forward one event", () => controller.step(), () => event() >= total && end.status !== "RUNNING"],
-    ["end", "⏭", "To the end of the recorded run", () => controller.seek(total), () => event() >= total],
-  ].map(([move, label, title, act, off]) => {
+    ["home", "Back to the start", () => controller.seek(0), () => event() === 0],
+    ["back", "Back one event", () => controller.back(), () => event() === 0],
+    ["forward", "Forward one event", () => controller.step(), () => event() >= total && end.status !== "RUNNING"],
+    ["end", "To the end of the recorded run", () => controller.seek(total), () => event() >= total],
+  ].map(([move, title, act, off]) => {
     const b = doc.createElement("button");
     b.type = "button";
     b.className = "asl-step";
     b.setAttribute("data-move", move);
     b.setAttribute("title", title);
     b.setAttribute("aria-label", title);
-    b.textContent = label;
+    b.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${ICONS[move]}" fill="currentColor" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"/></svg>`;
     b.addEventListener("click", act);
     return [b, off];
   });
