@@ -222,5 +222,14 @@ test('the Embed button gives an iframe snippet that opens the session', async ({
   await embed.waitForFunction(() => /event 4 \//.test(document.querySelector('[data-testid="step-counter"]')?.textContent ?? ''));
   assertEq(await embed.evaluate(() => document.documentElement.dataset.theme), 'dark', 'theme');
   assertEq(await embed.locator('[data-testid="inspect-panel"]').count(), 0, 'no inspector');
+  // Autoplay: the embed plays on from the link's event by itself.
+  await page.click('[data-testid="embed-autoplay"]');
+  const playing = (await snippet()).match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  assert(playing.includes('&autoplay=1#'), playing);
+  const played = await open(playing);
+  await played.waitForFunction(() => Number(document.querySelector('[data-testid="step-counter"]')?.textContent.match(/event (\d+)/)?.[1]) > 5);
+  // Escape closes the panel.
+  await page.keyboard.press('Escape');
+  assert(!(await page.$('[data-testid="embed-panel"]')), 'Escape closes the Embed panel');
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });

@@ -367,7 +367,15 @@ pub fn ShareButtons(cx: ShareCx) -> impl IntoView {
 #[component]
 pub fn ShareLayer(cx: ShareCx) -> impl IntoView {
     let hashchange = window_event_listener(leptos::ev::hashchange, move |_| cx.open_location());
-    on_cleanup(move || hashchange.remove());
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && cx.panel.get_untracked().is_some() {
+            cx.panel.set(None);
+        }
+    });
+    on_cleanup(move || {
+        hashchange.remove();
+        escape.remove();
+    });
     // After the app's first effects (a text set before them would skip its analysis).
     set_timeout(move || cx.open_location(), Duration::ZERO);
     view! {
