@@ -202,6 +202,10 @@ test('the embed test page shows graph and stepper without an editor, themed and 
   await dark.locator('[data-testid="step-counter"]').filter({ hasText: /event 13 \// }).waitFor();
   assert(!(await page.evaluate(() => localStorage.getItem('asl-playground.definition'))), 'an embed saves nothing');
   await page.screenshot({ path: path.join(artifacts, 'embed-test.png'), fullPage: true });
+  // An embed without a session says what it needs.
+  const bare = await open(`${baseUrl}?embed`);
+  await bare.waitForSelector('[data-testid="embed-error"]');
+  assert(/needs a session/.test(await bare.textContent('[data-testid="embed-error"]')), 'message');
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 
