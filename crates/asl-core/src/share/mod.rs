@@ -15,7 +15,7 @@
 //! 8,714: 30% shorter (the video pipeline 2,267 against 1,379). And `miniz_oxide` can inflate
 //! with a size limit, which a link from anywhere needs. The links this module writes for the
 //! gallery come to 8,633 characters in all, the longest 1,371:
-//! `cargo test -p asl-core --lib share -- --nocapture` prints each.
+//! `cargo test -p asl-core --test share_gallery -- --nocapture` prints each.
 //!
 //! [`decode`] never panics: every malformed, truncated or hostile string is a [`ShareError`],
 //! and nothing inflates past [`MAX_DECOMPRESSED`] bytes (a small link cannot expand into
