@@ -3,8 +3,8 @@
 //! state's entered input and exited output (`expected.trace`), each task call's outcome
 //! (`mock_calls`) and the execution's input and end (`input`, `expected`). That is a history
 //! without ids, timestamps or iteration indexes: events follow each other (see the parent
-//! module doc), time does not pass, and the snapshot's masked values (`placeholders`, e.g.
-//! `<uuid:1>`) become the recording's wildcards. The execution's names are the placeholders the
+//! module doc), time does not pass, and the snapshot's masked values (`placeholders`, and the
+//! tool's own masks such as `<uuid:1>` and `<start-time>`) become the recording's wildcards. The execution's names are the placeholders the
 //! snapshot tool replaced AWS's with.
 //!
 //! Not owned here: AWS's own JSON ([`super::import`]).
@@ -222,11 +222,24 @@ pub(super) fn read(scopes: &Scopes, node: &Node) -> Result<Recording, Raw> {
     let prev: Vec<Option<usize>> = (0..events.len()).map(|i| i.checked_sub(1)).collect();
     let mut warnings = Vec::new();
     assign(scopes, &mut events, &prev, &mut warnings);
-    let wildcards = node
+    let mut wildcards: Vec<Arc<str>> = node
         .get("placeholders")
         .and_then(|m| m.value.as_array())
         .map(|ps| ps.iter().filter_map(Node::as_str).map(Arc::from).collect())
         .unwrap_or_default();
+    // The snapshot tool's own masks (times, request ids, generated ids).
+    for t in [
+        "<timestamp>",
+        "<start-time>",
+        "<entered-time>",
+        "<request_id>",
+    ] {
+        wildcards.push(Arc::from(t));
+    }
+    for n in 0..10 {
+        wildcards.push(format!("<uuid:{n}>").into());
+        wildcards.push(format!("<json-input:{n}>").into());
+    }
     Ok(Recording {
         events,
         input,
