@@ -5,6 +5,8 @@
 //! `tests/recorded/known-divergences.json`; an unlisted divergence fails, and so does a listed
 //! case that no longer diverges (the list only shrinks). `-- --nocapture` prints the counts.
 
+#![allow(clippy::disallowed_methods)] // the test reads the shared case files
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
