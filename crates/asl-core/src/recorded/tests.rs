@@ -312,3 +312,56 @@ fn test_case_export_runs_back_to_the_same_end() {
         derived.mocks.by_state
     );
 }
+
+/// An execution stopped by the user: the API's shape (epoch-second timestamps), newest first
+/// (`--reverse-order`), with the Wait it was in aborted.
+#[test]
+fn reads_an_aborted_execution_in_reverse_order_with_epoch_seconds() {
+    let m = machine(
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}"#,
+    );
+    let text = r#"[
+      {"id": 4, "previousEventId": 3, "timestamp": 1714557660.5, "type": "ExecutionAborted",
+       "executionAbortedEventDetails": {"error": "Stopped", "cause": "by hand"}},
+      {"id": 3, "previousEventId": 2, "timestamp": 1714557660.5, "type": "WaitStateAborted"},
+      {"id": 2, "previousEventId": 0, "timestamp": 1714557600.25, "type": "WaitStateEntered",
+       "stateEnteredEventDetails": {"name": "W", "input": "{}"}},
+      {"id": 1, "previousEventId": 0, "timestamp": 1714557600, "type": "ExecutionStarted",
+       "executionStartedEventDetails": {"input": "{}", "roleArn": "arn:aws:iam::1:role/r"}}
+    ]"#;
+    let rec = import(&m, text, None).expect("import");
+    assert_eq!(rec.shape, Shape::EventsArray);
+    assert_eq!(rec.events[0].kind, EventType::ExecutionStarted);
+    assert_eq!(rec.events[1].timestamp_ms, 1_714_557_600_250);
+    assert_eq!(&*rec.events[2].path, "W");
+    assert_eq!(rec.status(), "ABORTED");
+    assert_eq!(rec.error(), Some((Some("Stopped"), Some("by hand"))));
+    let mut r = Replay::new(m.clone(), rec.clone());
+    assert!(r.seek(2));
+    assert_eq!(r.position().len(), 1);
+    r.run();
+    assert_eq!(r.aws_status(), "ABORTED");
+    assert!(matches!(r.status(), Status::Failed { .. }));
+    assert!(r.position().is_empty());
+    let o = Overlay::at(r.history(), None);
+    assert_eq!(o.status, "ABORTED");
+    assert_eq!(o.elapsed_ms, 60_500);
+    assert_eq!(o.mark("W"), Some(crate::inspect::Mark::Failed));
+    // The export writes AWS's shape back, abort details included, and reads back the same.
+    let out = history_json(&rec.events).to_json_string();
+    assert!(
+        out.contains(r#""executionAbortedEventDetails":{"error":"Stopped","cause":"by hand"}"#),
+        "{out}"
+    );
+    let again = import(&m, &out, None).expect("round trip");
+    assert_eq!(again.events.len(), 4);
+    assert_eq!(again.status(), "ABORTED");
+}
+
+#[test]
+fn every_event_type_reads_back_by_name() {
+    for t in EventType::ALL {
+        assert_eq!(EventType::from_name(t.as_str()), Some(t));
+    }
+    assert_eq!(EventType::from_name("Nope"), None);
+}
