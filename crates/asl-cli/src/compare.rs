@@ -5,7 +5,7 @@
 //! the simulator itself against AWS.
 //!
 //! Output contract: one JSON object on stdout, `asl_core::recorded::Comparison`:
-//! `{"divergence": null | {"kind": "state"|"type"|"input"|"output"|"error"|"cause"|"missing"|
+//! `{"divergence": null | {"kind": "state"|"type"|"input"|"output"|"variables"|"error"|"cause"|"missing"|
 //! "extra", "recordedEvent", "simulatedEvent", "path", "state", "iterations", "recorded",
 //! "simulated", "message"}, "recordedEvents", "simulatedEvents", "matchedEvents",
 //! "recordedStatus", "simulatedStatus"}`, and on stderr one readable line. Exit status: 0 when

@@ -323,7 +323,7 @@ export interface RecordingInfo {
   executionArn: string; stateMachineArn: string; roleArn: string; warnings: string[];
 }
 export interface Divergence {
-  kind: "state" | "type" | "input" | "output" | "error" | "cause" | "missing" | "extra";
+  kind: "state" | "type" | "input" | "output" | "variables" | "error" | "cause" | "missing" | "extra";
   /** Event ids (1-based) in the recording and in the simulation, where there is one. */
   recordedEvent: number | null; simulatedEvent: number | null;
   /** The state to mark on the graph (its path, as `data-state`) and its name. */

@@ -9,8 +9,10 @@
 //! concurrent threads interleave differently on AWS and in the simulator without either being
 //! wrong. The first divergence is the one earliest in the recording. For each pair: the event
 //! type (a different state entered is [`DivergenceKind::State`]), the state name, a state's input
-//! and output, a task's request and result, the execution's output, and the error and cause of
-//! a failure (only where the recording has them: AWS gives a failed Parallel or Map none).
+//! and output, the variables it assigned, a task's request and result, the execution's output,
+//! and the error and cause of a failure (only where the recording has them: AWS gives a failed
+//! Parallel or Map none). A recording that has not ended (`RUNNING`) is a prefix: the
+//! simulation going on past it is no divergence.
 //!
 //! # What legitimately differs (normalised)
 //!
@@ -49,6 +51,8 @@ pub enum DivergenceKind {
     Input,
     /// A state's output, a task's result or the execution's output.
     Output,
+    /// The variables a state assigned (`assignedVariables`).
+    Variables,
     Error,
     Cause,
     /// The recording goes on where the simulation stopped (paused for a task without a mock,
@@ -135,6 +139,7 @@ pub fn compare_with(
         &simulated,
         &recording.wildcards,
         &status,
+        recording.status() == "RUNNING",
     );
     Comparison {
         divergence,
@@ -195,6 +200,7 @@ fn diverge(
     simulated: &[HistoryEvent],
     wildcards: &[Arc<str>],
     status: &Status,
+    unfinished: bool,
 ) -> (Option<Divergence>, usize) {
     let rec = split(index, recorded);
     let sim = split(index, simulated);
@@ -255,7 +261,7 @@ fn diverge(
                 }
             }
         }
-        if sevs.len() > revs.len() {
+        if sevs.len() > revs.len() && !unfinished {
             let s = sevs[revs.len()];
             keep(at(
                 DivergenceKind::Extra,
@@ -272,7 +278,8 @@ fn diverge(
         }
     }
     for (t, sevs) in &sim {
-        if !rec.iter().any(|(r, _)| r == t)
+        if !unfinished
+            && !rec.iter().any(|(r, _)| r == t)
             && let Some(s) = sevs.first()
         {
             keep(at(
@@ -393,6 +400,36 @@ fn pair(r: &HistoryEvent, s: &HistoryEvent, wildcards: &[Arc<str>]) -> Option<Di
                 Some(sv.clone()),
                 format!(
                     "{} {}: recorded {what} {} , simulated {}",
+                    r.kind,
+                    describe(r),
+                    rv.to_json_string(),
+                    sv.to_json_string()
+                ),
+            ));
+        }
+    }
+    if let (
+        EventDetails::StateExited {
+            assigned_variables: Some(rv),
+            ..
+        },
+        EventDetails::StateExited {
+            assigned_variables: sv,
+            ..
+        },
+    ) = (&r.details, &s.details)
+    {
+        let empty = Value::empty_object();
+        let sv = sv.as_ref().unwrap_or(&empty);
+        if !values_match(rv, sv, wildcards) {
+            return Some(at(
+                DivergenceKind::Variables,
+                Some(r),
+                Some(s),
+                Some(rv.clone()),
+                Some(sv.clone()),
+                format!(
+                    "{} {}: recorded assigned variables {}, simulated {}",
                     r.kind,
                     describe(r),
                     rv.to_json_string(),

@@ -12,7 +12,8 @@
 //!   `HeartbeatSeconds`), so the simulator times it out itself; in a MockConfigFile, which has no
 //!   durations, it is `Throw` with the recorded `States.Timeout` error and cause.
 //! - An invocation still running when the history ends has no outcome and gets no response (a
-//!   simulation pauses there).
+//!   simulation pauses there when the state has no response at all, and fails the task with
+//!   `States.Runtime` past its last one, as Step Functions Local does).
 //!
 //! Consecutive equal responses are written as one range (`"0-2"`). Invocation order is the
 //! order of the scheduled events; inside a Map running iterations concurrently, a simulation

@@ -365,3 +365,35 @@ fn every_event_type_reads_back_by_name() {
     }
     assert_eq!(EventType::from_name("Nope"), None);
 }
+
+#[test]
+fn a_running_recording_is_a_prefix_and_assigned_variables_are_compared() {
+    let m = machine(CHARGE);
+    // The first five events: the execution is still running (retrying) when the history ends.
+    let v: serde_json::Value = serde_json::from_str(CLI_HISTORY).expect("json");
+    let first: Vec<_> = v["events"].as_array().expect("events")[..5].to_vec();
+    let text = serde_json::json!({ "events": first }).to_string();
+    let rec = import(&m, &text, None).expect("import");
+    assert_eq!(rec.status(), "RUNNING");
+    let derived = mocks_from(&m, &rec.events);
+    // The second attempt has no recorded outcome, so no response: the simulation runs past the
+    // last one (States.Runtime, as Step Functions Local), which is past the recording too.
+    let cmp = compare(m, &rec, derived.mocks);
+    assert!(cmp.divergence.is_none(), "{:?}", cmp.divergence);
+    assert_eq!(cmp.matched_events, 5);
+    assert!(cmp.simulated_events > 5);
+
+    let assign = |x: u32| {
+        format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Assign": {{"x": {x}}}, "End": true}}}}}}"#
+        )
+    };
+    let one = machine(&assign(1));
+    let run = simulate(&one, "{}", "{}");
+    let rec = import(&one, &history_json(run.history()).to_json_string(), None).expect("import");
+    let d = compare(machine(&assign(2)), &rec, Mocks::default())
+        .divergence
+        .expect("diverges");
+    assert_eq!(d.kind, DivergenceKind::Variables);
+    assert_eq!(d.recorded, Value::parse(r#"{"x":1}"#).ok());
+}
