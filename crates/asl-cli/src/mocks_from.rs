@@ -1,6 +1,9 @@
 //! `asl mocks-from HISTORY --definition FILE [--describe FILE] [--format native|mock-config]
-//! [--state-machine NAME] [--test-case NAME]`: the mocks of a recorded execution, every task's
-//! recorded result or error in invocation order, so `asl run` / `asl test` replay its path.
+//! [--state-machine NAME] [--test-case NAME] [--expect FILE]`: the mocks of a recorded
+//! execution, every task's recorded result or error in invocation order, so `asl run` /
+//! `asl test` replay its path. `--expect` also writes the recording's input and end as
+//! `asl test --expect` reads them: with `--format mock-config`, the recorded execution becomes a
+//! regression test (`asl test MOCKS --definition FILE --expect FILE`).
 //!
 //! Output contract: the mocks as pretty JSON on stdout: our native form
 //! (`{"States": {…}}`, `asl run --mocks`) by default, or with `--format mock-config` a Step
@@ -12,7 +15,9 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use asl_core::recorded;
+use asl_core::recorded::{self, Replay};
+
+use crate::input::usage_error;
 
 use crate::replay::{HistoryArgs, read_recording};
 
@@ -29,6 +34,9 @@ pub struct Args {
     /// The MockConfigFile's test case name.
     #[arg(long, value_name = "NAME", default_value = "Recorded")]
     pub test_case: String,
+    /// Also write the recording's input and end as an `asl test --expect` file.
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<std::path::PathBuf>,
 }
 
 pub fn main(args: Args) -> ExitCode {
@@ -49,6 +57,29 @@ pub fn main(args: Args) -> ExitCode {
     } else {
         derived.mocks.to_value()
     };
+    if let Some(path) = &args.expect {
+        if !matches!(rec.status(), "SUCCEEDED" | "FAILED" | "TIMED_OUT") {
+            return usage_error(format!(
+                "--expect: the recorded execution is {}; asl test expects one that ended \
+                 SUCCEEDED, FAILED or TIMED_OUT",
+                rec.status()
+            ));
+        }
+        let status = Replay::new(machine.clone(), rec.clone()).run();
+        let Some(files) = recorded::test_case(
+            &machine,
+            "StateMachine",
+            &args.test_case,
+            &rec.input,
+            &derived.mocks,
+            &status,
+        ) else {
+            return usage_error("--expect: the recorded execution has not ended".into());
+        };
+        if let Err(e) = std::fs::write(path, files.expect.to_json_pretty() + "\n") {
+            return usage_error(format!("cannot write {}: {e}", path.display()));
+        }
+    }
     let _ = writeln!(std::io::stdout().lock(), "{}", value.to_json_pretty());
     ExitCode::SUCCESS
 }

@@ -208,3 +208,42 @@ fn malformed_histories_are_reported_at_their_position() {
         );
     }
 }
+
+#[test]
+fn a_recorded_execution_becomes_an_asl_test_case() {
+    for name in ["lambda-retry-caught", "catch-runtime"] {
+        let expect = scratch_in("recorded-cli", &format!("{name}-expect.json"), "");
+        let out = asl(&[
+            "mocks-from",
+            &fixture(&format!("{name}.case.json")),
+            "--definition",
+            &fixture(&format!("{name}.asl.json")),
+            "--format",
+            "mock-config",
+            "--expect",
+            expect.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let config = scratch_in(
+            "recorded-cli",
+            &format!("{name}-config.json"),
+            &String::from_utf8_lossy(&out.stdout),
+        );
+        let test = asl(&[
+            "test",
+            config.to_str().expect("utf-8"),
+            "--definition",
+            &fixture(&format!("{name}.asl.json")),
+            "--expect",
+            expect.to_str().expect("utf-8"),
+        ]);
+        let text = String::from_utf8_lossy(&test.stdout);
+        assert_eq!(
+            test.status.code(),
+            Some(0),
+            "{name}: {text}{}",
+            stderr(&test)
+        );
+        assert!(text.contains("1 passed, 0 failed"), "{name}: {text}");
+    }
+}
