@@ -397,3 +397,27 @@ fn a_running_recording_is_a_prefix_and_assigned_variables_are_compared() {
     assert_eq!(d.kind, DivergenceKind::Variables);
     assert_eq!(d.recorded, Value::parse(r#"{"x":1}"#).ok());
 }
+
+/// Whether a Parallel's or Map's closing event points back at its `…Started` event or at the
+/// last event of its last child, the paths come out the same.
+#[test]
+fn paths_do_not_depend_on_which_earlier_event_previous_event_id_names() {
+    let m = machine(NESTED);
+    let run = simulate(&m, NESTED_INPUT, NESTED_MOCKS);
+    let mut v: serde_json::Value =
+        serde_json::from_str(&history_json(run.history()).to_json_string()).expect("json");
+    for e in v["events"].as_array_mut().expect("events") {
+        let id = e["id"].as_u64().expect("id");
+        e["previousEventId"] = (id - 1).into();
+    }
+    let rec = import(&m, &v.to_string(), None).expect("import");
+    for (got, want) in rec.events.iter().zip(run.history()) {
+        assert_eq!(
+            (&*got.path, &*got.iterations),
+            (&*want.path, &*want.iterations),
+            "event {} {}",
+            want.id,
+            want.kind
+        );
+    }
+}
