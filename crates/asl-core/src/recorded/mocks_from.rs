@@ -9,7 +9,9 @@
 //! - A timeout (`…TimedOut`) is, in our mocks, a result that takes longer than the task's
 //!   deadline (`DurationSeconds`: the recorded time, at least the deadline plus a second, the
 //!   deadline read from the scheduled event or the state's literal `TimeoutSeconds` /
-//!   `HeartbeatSeconds`), so the simulator times it out itself; in a MockConfigFile, which has no
+//!   `HeartbeatSeconds`; a deadline from a path or an expression is unknown, but it fired before
+//!   the execution's own limit, so a year outlasts it), so the simulator times it out itself
+//!   at its own deadline; in a MockConfigFile, which has no
 //!   durations, it is `Throw` with the recorded `States.Timeout` error and cause.
 //! - An invocation still running when the history ends has no outcome and gets no response (a
 //!   simulation pauses there when the state has no response at all, and fails the task with
@@ -155,17 +157,11 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
                         literal(&task.heartbeat_seconds),
                     )
                 });
-                let duration_ms = match deadline {
-                    Some(d) => (elapsed as u64).max(d.saturating_add(1).saturating_mul(1000)),
-                    None => {
-                        notes.push(format!(
-                            "\"{}\" timed out on AWS, but its deadline comes from an expression: \
-                             the mock takes the recorded {} ms",
-                            state.name, elapsed
-                        ));
-                        elapsed as u64
-                    }
-                };
+                // A deadline from an expression is unknown here, but it fired before the
+                // execution's own limit (a year at most): a mock that takes that long outlasts it.
+                let deadline = deadline.unwrap_or(crate::workflow::ONE_YEAR_SECONDS);
+                let duration_ms =
+                    (elapsed as u64).max(deadline.saturating_add(1).saturating_mul(1000));
                 let native = response(MockOutcome::Return(Value::Null), duration_ms);
                 let config = response(throw(&ev.details), 0);
                 fill(&mut slots, &mut open, &key, &state.name, native, config);
