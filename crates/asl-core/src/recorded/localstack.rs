@@ -131,10 +131,9 @@ pub(super) fn read(scopes: &Scopes, node: &Node) -> Result<Recording, Raw> {
                 }
             }
         } else {
-            let mut next_call = |take: bool| -> Option<Call> {
-                let q = calls.get_mut(&**task_state.as_ref()?)?;
-                if take { q.pop_front() } else { None }
-            };
+            // The outcome event takes the state's next recorded call.
+            let mut next_call =
+                || -> Option<Call> { calls.get_mut(&**task_state.as_ref()?)?.pop_front() };
             use EventType::*;
             match kind {
                 ExecutionStarted => EventDetails::ExecutionStarted {
@@ -178,7 +177,7 @@ pub(super) fn read(scopes: &Scopes, node: &Node) -> Result<Recording, Raw> {
                         None => EventDetails::None,
                     }
                 }
-                LambdaFunctionSucceeded | TaskSucceeded => match next_call(true) {
+                LambdaFunctionSucceeded | TaskSucceeded => match next_call() {
                     Some(Call {
                         result: Some(r), ..
                     }) if kind == LambdaFunctionSucceeded => {
@@ -198,7 +197,7 @@ pub(super) fn read(scopes: &Scopes, node: &Node) -> Result<Recording, Raw> {
                 | TaskFailed
                 | TaskTimedOut
                 | LambdaFunctionStartFailed
-                | TaskStartFailed => match next_call(true) {
+                | TaskStartFailed => match next_call() {
                     Some(c) => EventDetails::Failure {
                         error: c.error,
                         cause: c.cause,
