@@ -32,6 +32,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::Recording;
+use super::normalise::{strings_match, values_match};
 use crate::exec::{ExecOptions, Execution, Status};
 use crate::history::{EventDetails, EventType, HistoryEvent};
 use crate::inspect::StateIndex;
@@ -478,94 +479,4 @@ fn pair(r: &HistoryEvent, s: &HistoryEvent, wildcards: &[Arc<str>]) -> Option<Di
         }
     }
     None
-}
-
-/// Value equality with the normalisations of the module doc.
-pub(super) fn values_match(r: &Value, s: &Value, wildcards: &[Arc<str>]) -> bool {
-    match (r, s) {
-        (Value::String(a), Value::String(b)) => strings_match(a, b, wildcards),
-        (Value::Number(_), Value::Number(_)) => r.as_f64() == s.as_f64(),
-        (Value::Array(a), Value::Array(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b.iter())
-                    .all(|(x, y)| values_match(x, y, wildcards))
-        }
-        (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .all(|(k, v)| b.get(k).is_some_and(|w| values_match(v, w, wildcards)))
-        }
-        (Value::String(a), _) => wildcards.iter().any(|w| **w == **a),
-        _ => r == s,
-    }
-}
-
-fn strings_match(a: &str, b: &str, wildcards: &[Arc<str>]) -> bool {
-    if a == b {
-        return true;
-    }
-    if is_timestamp(a) && is_timestamp(b) {
-        return true;
-    }
-    if is_uuid(a) && is_uuid(b) {
-        return true;
-    }
-    if let (Some(x), Some(y)) = (arn_kind(a), arn_kind(b)) {
-        return x == y;
-    }
-    wildcards.iter().any(|w| a.contains(&**w)) && glob(a, b, wildcards)
-}
-
-fn is_timestamp(s: &str) -> bool {
-    s.len() >= 20 && crate::exec::timestamp::parse_nanos(s).is_some()
-}
-
-fn is_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
-}
-
-/// An ARN's service and resource type (`lambda`, `function`).
-fn arn_kind(s: &str) -> Option<(&str, &str)> {
-    let mut parts = s.splitn(7, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let _partition = parts.next()?;
-    let service = parts.next()?;
-    let _region = parts.next()?;
-    let _account = parts.next()?;
-    let resource = parts.next()?;
-    let ty = resource.split('/').next().unwrap_or(resource);
-    Some((service, ty))
-}
-
-/// Whether `actual` is `pattern` with each wildcard token standing for any text.
-fn glob(pattern: &str, actual: &str, wildcards: &[Arc<str>]) -> bool {
-    // Split the pattern into literal pieces around the tokens.
-    let mut pieces: Vec<&str> = vec![pattern];
-    for w in wildcards.iter().filter(|w| !w.is_empty()) {
-        pieces = pieces.iter().flat_map(|p| p.split(&**w)).collect();
-    }
-    let Some((first, rest)) = pieces.split_first() else {
-        return true;
-    };
-    let Some(mut tail) = actual.strip_prefix(first) else {
-        return false;
-    };
-    let Some((last, middle)) = rest.split_last() else {
-        return tail.is_empty();
-    };
-    for p in middle {
-        match tail.find(p) {
-            Some(i) => tail = &tail[i + p.len()..],
-            None => return false,
-        }
-    }
-    tail.len() >= last.len() && tail.ends_with(last)
 }
