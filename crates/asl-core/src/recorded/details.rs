@@ -61,6 +61,13 @@ pub(super) fn payload(
     warnings: &mut Vec<String>,
 ) -> Result<Value, Raw> {
     let Some(m) = details.get(key) else {
+        // Fetched with `--no-include-execution-data`: the events carry no payloads.
+        const NO_DATA: &str = "the history has no payloads (fetched with \
+            --no-include-execution-data?): inputs and outputs read as null, and the execution's \
+            input as {} unless describe-execution gives it";
+        if !warnings.iter().any(|w| w == NO_DATA) {
+            warnings.push(NO_DATA.to_string());
+        }
         return Ok(Value::Null);
     };
     match &m.value.kind {
@@ -102,7 +109,11 @@ pub(super) fn read_details(
     };
     Ok(match kind {
         ExecutionStarted => EventDetails::ExecutionStarted {
-            input: payload(d, "input", event_id, warnings)?,
+            // AWS's default input when the history does not say.
+            input: match payload(d, "input", event_id, warnings)? {
+                Value::Null if d.get("input").is_none() => Value::empty_object(),
+                v => v,
+            },
             role_arn: opt_str(d, "roleArn")?.unwrap_or_else(|| "".into()),
         },
         ExecutionSucceeded => EventDetails::ExecutionSucceeded {

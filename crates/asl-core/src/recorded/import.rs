@@ -3,8 +3,10 @@
 //! (input, ARNs, status), into a [`Recording`]. A LocalStack case of the conformance corpus is
 //! recognised and read by `localstack`.
 //!
-//! Timestamps are accepted as the CLI prints them (RFC 3339 text with an offset) or as the API
-//! returns them (seconds since the epoch, fractional). `input`/`output` strings are JSON text;
+//! Timestamps are accepted as the CLI prints them (RFC 3339 text with an offset), as the API
+//! returns them (seconds since the epoch, fractional) or as Python prints boto3's datetimes
+//! (`2024-05-01 10:00:00.123000+00:00`). A history fetched without execution data has no
+//! payloads: they read as null, with a warning. `input`/`output` strings are JSON text;
 //! a truncated payload (`inputDetails.truncated`) that no longer parses is kept as the string
 //! and reported in [`Recording::warnings`]. Event types and details keys this crate does not
 //! know are errors: a history from a newer AWS needs a newer reader, not a silent guess.
@@ -293,7 +295,10 @@ fn field<'n>(node: &'n Node, key: &str, at: Span) -> Result<&'n Node, Raw> {
 /// RFC 3339 text (`2024-05-01T10:00:00.123000+02:00`) or epoch seconds (`1714550400.123`).
 fn timestamp_of(node: &Node) -> Result<i64, Raw> {
     let ms = match &node.kind {
-        Kind::String(s) => timestamp::parse_nanos(s.trim()).map(|n| (n / 1_000_000) as i64),
+        // Python's `str(datetime)` (boto3 output dumped as JSON) puts a space for the `T`.
+        Kind::String(s) => {
+            timestamp::parse_nanos(&s.trim().replacen(' ', "T", 1)).map(|n| (n / 1_000_000) as i64)
+        }
         Kind::Number(n) => n
             .as_f64()
             .filter(|f| f.is_finite() && f.abs() < 1.0e13)

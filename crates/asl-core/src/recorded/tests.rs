@@ -421,3 +421,19 @@ fn paths_do_not_depend_on_which_earlier_event_previous_event_id_names() {
         );
     }
 }
+
+#[test]
+fn reads_python_timestamps_and_histories_without_execution_data() {
+    let m = machine(CHARGE);
+    let text = r#"{"events": [
+      {"id": 1, "previousEventId": 0, "timestamp": "2024-05-01 10:00:00.500000+00:00", "type": "ExecutionStarted",
+       "executionStartedEventDetails": {"roleArn": "arn:aws:iam::1:role/r"}},
+      {"id": 2, "previousEventId": 0, "timestamp": "2024-05-01 10:00:01+00:00", "type": "TaskStateEntered",
+       "stateEnteredEventDetails": {"name": "Charge"}}]}"#;
+    let rec = import(&m, text, None).expect("import");
+    assert_eq!(rec.start_time_ms, Some(1_714_557_600_500));
+    assert_eq!(rec.input, Value::empty_object());
+    assert_eq!(rec.warnings.len(), 1, "{:?}", rec.warnings);
+    assert!(rec.warnings[0].contains("no payloads"));
+    assert_eq!(rec.status(), "RUNNING");
+}
