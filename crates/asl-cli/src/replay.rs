@@ -9,7 +9,8 @@
 //! "ABORTED"|"RUNNING", "output", "error", "cause", "input", "events": N, "transitions": N,
 //! "states": [{"path", "mark", "visits", "retries"}] (in order of first visit), "warnings":
 //! [...]}` plus `"inspect"` with `--inspect` (the visits as `asl run --inspect` prints them, on
-//! stderr too). Exit status: 0 when the history was read, 2 for an unreadable or malformed file
+//! stderr too) and `"history"` with `--history` (the events in AWS's shape plus the `statePath` and
+//! `mapIterations` each event was placed at: what the replay shows). Exit status: 0 when the history was read, 2 for an unreadable or malformed file
 //! (`FILE:LINE:COL: message`) or an invalid definition. The recording and the replay are
 //! `asl_core::recorded`'s; this module reads files and prints.
 
@@ -49,6 +50,9 @@ pub struct Args {
     /// Show a state's visits stage by stage (`NAME` or path, `#N` for one visit); repeatable.
     #[arg(long, value_name = "STATE[#N]")]
     pub inspect: Vec<String>,
+    /// Add the imported events, each with the state path and Map iterations it was placed at.
+    #[arg(long = "history", id = "show_history")]
+    pub show_history: bool,
 }
 
 /// The definition and the recording, or the exit code after printing why not.
@@ -140,6 +144,12 @@ pub fn main(args: Args) -> ExitCode {
             }
             Err(e) => return usage_error(e),
         }
+    }
+    if args.show_history {
+        out.insert(
+            "history".into(),
+            serde_json::to_value(replay.history()).unwrap_or_default(),
+        );
     }
     let text = serde_json::to_string(&serde_json::Value::Object(out)).unwrap_or_default();
     let _ = writeln!(std::io::stdout().lock(), "{text}");

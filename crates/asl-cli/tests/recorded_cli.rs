@@ -45,6 +45,7 @@ fn replay_inspects_a_recorded_state() {
         &fixture("charge.describe.json"),
         "--inspect",
         "Charge#1",
+        "--history",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let j = json(&out);
@@ -56,6 +57,10 @@ fn replay_inspects_a_recorded_state() {
     assert_eq!(visit["attempts"][0]["retryIndex"], 0);
     assert_eq!(visit["attempts"][0]["retryBackoffIntervalSeconds"], 1.0);
     assert!(stderr(&out).contains("== Charge #1"), "{}", stderr(&out));
+    let history = j["history"].as_array().expect("history");
+    assert_eq!(history.len(), 10);
+    assert_eq!(history[4]["type"], "TaskFailed");
+    assert_eq!(history[4]["statePath"], "Charge");
 }
 
 #[test]

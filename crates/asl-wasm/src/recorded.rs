@@ -266,6 +266,9 @@ struct VisitRef {
 pub struct Replay {
     inner: recorded::Replay,
     breakpoints: Breakpoints,
+    workflow_type: asl_core::WorkflowType,
+    /// The definition's size, for the cost's Express memory estimate.
+    definition_len: u64,
 }
 
 /// `importHistory(definition, history, {describe?, type?, substitutions?, logicalId?})`: reads
@@ -289,6 +292,8 @@ pub fn import_history(
     Ok(Replay {
         inner: recorded::Replay::new(machine, rec),
         breakpoints: Breakpoints::default(),
+        workflow_type: opts.load.workflow_type,
+        definition_len: definition.len() as u64,
     })
 }
 
@@ -327,6 +332,27 @@ impl Replay {
             role_arn: &rec.names.role_arn,
             warnings: &rec.warnings,
         })
+    }
+
+    /// `cost({executionsPerMonth?, prices?}) → CostReport`: what this recorded run costs as
+    /// Standard and as Express (the history up to the current event; `type` of the import
+    /// options says which it ran as).
+    #[wasm_bindgen(unchecked_return_type = "CostReport")]
+    pub fn cost(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "CostOptions | null")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (n, prices) = options::cost_options(&js::from_js(options, "the cost options")?)
+            .map_err(|e| js::error(&e))?;
+        js::to_js(&asl_core::cost::estimate(
+            self.inner.machine(),
+            self.inner.history(),
+            self.inner.transitions(),
+            self.workflow_type,
+            self.definition_len,
+            n,
+            &prices,
+        ))
     }
 
     /// Shows one more event and returns it; `null` at the end of the recording.

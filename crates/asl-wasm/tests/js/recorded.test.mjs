@@ -53,6 +53,11 @@ test("importHistory: a Replay steps, seeks and shows the overlay and visits", ()
   assert.equal(r.seek(0), true);
   assert.equal(r.seek(11), false);
   assert.deepEqual(r.pending(), []);
+  // What the recorded run costs: one state entered and one retry, billed as Standard.
+  r.run();
+  const bill = r.cost({ executionsPerMonth: 1000 });
+  assert.equal(bill.usage.execution.billedTransitions, 2);
+  assert.equal(bill.usage.execution.retries, 1);
   // Objects work as well as text.
   const again = importHistory(CHARGE, JSON.parse(CHARGE_HISTORY));
   assert.equal(again.recordedCount(), 10);
