@@ -1,8 +1,10 @@
 //! `asl compare HISTORY --definition FILE [--mocks FILE [--state-machine NAME] [--test-case
 //! CASE]] [--describe FILE] [--seed N]`: simulate a recorded execution (its input, its names
 //! and start time) with mocks and compare the simulation with the recording event by event.
-//! Without `--mocks`, the mocks are derived from the recording (`asl mocks-from`), which checks
-//! the simulator itself against AWS.
+//! Without `--mocks`, every task is answered as the recording says for its Map iteration and
+//! attempt (`asl_core::recorded::compare_recorded`: `asl mocks-from`'s outcomes, without the
+//! per-state counter that concurrent Map iterations can scramble), which checks the simulator
+//! itself against AWS.
 //!
 //! Output contract: one JSON object on stdout, `asl_core::recorded::Comparison`:
 //! `{"divergence": null | {"kind": "state"|"type"|"input"|"output"|"variables"|"error"|"cause"|"missing"|
@@ -47,8 +49,10 @@ pub fn main(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
+    let mut options = ExecOptions::default();
+    options.env.seed = args.seed;
     let mocks = match &args.mocks {
-        None => recorded::mocks_from(&machine, &rec.events).mocks,
+        None => return report(recorded::compare_recorded(machine, &rec, options)),
         Some(path) => match crate::input::read_mock_file(path) {
             Err(e) => return usage_error(e),
             Ok(asl_core::mock::MockFile::Native(m)) => m,
@@ -67,12 +71,12 @@ pub fn main(args: Args) -> ExitCode {
             }
         },
     };
-    let mut options = ExecOptions {
-        mocks: Arc::new(mocks),
-        ..ExecOptions::default()
-    };
-    options.env.seed = args.seed;
-    let cmp = recorded::compare_with(machine, &rec, options);
+    options.mocks = Arc::new(mocks);
+    report(recorded::compare_with(machine, &rec, options))
+}
+
+/// Prints the comparison and says how it ended.
+fn report(cmp: recorded::Comparison) -> ExitCode {
     let text = serde_json::to_string(&cmp).unwrap_or_default();
     let _ = writeln!(std::io::stdout().lock(), "{text}");
     match &cmp.divergence {

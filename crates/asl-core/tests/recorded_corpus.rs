@@ -1,7 +1,8 @@
 //! Every LocalStack case of the conformance corpus that carries AWS's event trace, read as a
 //! recorded history (`asl_core::recorded::import`), its mocks derived from it (`mocks_from`) and
 //! simulated and compared with it (`compare`): the simulator checked against AWS the way a user
-//! checks it on their own execution. Cases that diverge are listed with a reason in
+//! checks it on their own execution (also with `compare_recorded`'s exact answers, which must
+//! do at least as well). Cases that diverge are listed with a reason in
 //! `tests/recorded/known-divergences.json`; an unlisted divergence fails, and so does a listed
 //! case that no longer diverges (the list only shrinks). `-- --nocapture` prints the counts.
 
@@ -28,7 +29,7 @@ fn localstack_traces_replay_and_compare() {
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
-    let (mut traces, mut simulable, mut clean) = (0, 0, 0);
+    let (mut traces, mut simulable, mut clean, mut exact) = (0, 0, 0, 0);
     let mut diverged: BTreeMap<String, String> = BTreeMap::new();
     for line in text.lines() {
         let case: serde_json::Value = serde_json::from_str(line).expect("case JSON");
@@ -54,6 +55,8 @@ fn localstack_traces_replay_and_compare() {
                 continue;
             }
         };
+        let by_iteration = recorded::compare_recorded(machine.clone(), &rec, Default::default());
+        exact += usize::from(by_iteration.divergence.is_none());
         let derived = recorded::mocks_from(&machine, &rec.events);
         let cmp = recorded::compare(machine, &rec, derived.mocks);
         match cmp.divergence {
@@ -65,8 +68,13 @@ fn localstack_traces_replay_and_compare() {
     }
     println!(
         "{traces} LocalStack cases with AWS's trace; {simulable} with a definition we load; \
-         {clean} replay, derive mocks and compare with zero divergence; {} diverge",
+         {clean} replay, derive mocks and compare with zero divergence; {} diverge; \
+         answering each task as recorded for its iteration: {exact} with zero divergence",
         diverged.len()
+    );
+    assert!(
+        exact >= clean,
+        "exact answers never do worse than the mocks"
     );
     if std::env::var_os("RECORDED_CORPUS_WRITE").is_some() {
         std::fs::write(

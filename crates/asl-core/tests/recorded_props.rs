@@ -90,6 +90,7 @@ fn check(text: &str) {
         Ok(rec) => {
             let derived = recorded::mocks_from(&MACHINE, &rec.events);
             let _ = recorded::compare(MACHINE.clone(), &rec, derived.mocks);
+            let _ = recorded::compare_recorded(MACHINE.clone(), &rec, Default::default());
             let mut r = Replay::new(MACHINE.clone(), rec);
             r.run();
             let _ = Overlay::at(r.history(), Some(&[0]));

@@ -122,9 +122,15 @@ fn compare_out(
     mocks: JsValue,
     opts: &RecordedOptions,
 ) -> Result<JsValue, JsValue> {
-    let mocks = if mocks.is_undefined() || mocks.is_null() {
-        recorded::mocks_from(&machine, &rec.events).mocks
-    } else {
+    let mut exec = ExecOptions::default();
+    if let Some(seed) = opts.seed {
+        exec.env.seed = seed;
+    }
+    if mocks.is_undefined() || mocks.is_null() {
+        // Each task answered as recorded for its iteration and attempt.
+        return js::to_js(&recorded::compare_recorded(machine, rec, exec));
+    }
+    let mocks = {
         let v = js::from_js(mocks, "the mocks")?;
         let case = match (&opts.test_case, Mocks::is_mock_config(&v)) {
             (Some(c), _) => Some(c.clone()),
@@ -136,13 +142,7 @@ fn compare_out(
         options::mocks(&v, case.as_deref(), opts.state_machine.as_deref())
             .map_err(|e| js::error(&e))?
     };
-    let mut exec = ExecOptions {
-        mocks: Arc::new(mocks),
-        ..ExecOptions::default()
-    };
-    if let Some(seed) = opts.seed {
-        exec.env.seed = seed;
-    }
+    exec.mocks = Arc::new(mocks);
     js::to_js(&recorded::compare_with(machine, rec, exec))
 }
 
@@ -167,8 +167,8 @@ pub fn mocks_from_history(
 }
 
 /// `compareHistory(definition, history, mocks?, {describe?, testCase?, stateMachine?, seed?,
-/// …})`: simulates the recorded input with the mocks (derived from the history when absent)
-/// and compares event by event: `{divergence: null | {kind, recordedEvent, simulatedEvent,
+/// …})`: simulates the recorded input with the mocks (without them, each task answered as the
+/// history records it for its Map iteration and attempt) and compares event by event: `{divergence: null | {kind, recordedEvent, simulatedEvent,
 /// path, state, iterations, recorded, simulated, message}, recordedEvents, simulatedEvents,
 /// matchedEvents, recordedStatus, simulatedStatus}`.
 #[wasm_bindgen(js_name = compareHistory, unchecked_return_type = "Comparison")]

@@ -25,18 +25,25 @@
 //!   text in its place.
 //! - Objects compare without regard to key order; numbers by value.
 //!
+//! [`compare_recorded`] answers each task exactly as recorded for its Map iteration and attempt
+//! instead of through the per-state mock counter, for Maps whose iterations AWS interleaved.
+//!
 //! Not owned here: executing ([`crate::exec`]), deriving the mocks.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
 use super::Recording;
 use super::normalise::{strings_match, values_match};
-use crate::exec::{ExecOptions, Execution, Status};
+use crate::error::{ErrorName, ExecError};
+use crate::exec::{ExecOptions, Execution, Status, TaskHandler, TaskResult};
 use crate::history::{EventDetails, EventType, HistoryEvent};
 use crate::inspect::StateIndex;
-use crate::mock::Mocks;
+use crate::mock::{MockOutcome, MockResponse, MockSequence, Mocks};
 use crate::model::StateMachine;
 use crate::value::Value;
 
@@ -111,6 +118,65 @@ pub fn compare(machine: Arc<StateMachine>, recording: &Recording, mocks: Mocks) 
             ..ExecOptions::default()
         },
     )
+}
+
+/// Recorded answers by (state, Map iterations), in invocation order; `None`: left to the mocks.
+type Answers = FxHashMap<(Arc<str>, Vec<u32>), VecDeque<Option<TaskResult>>>;
+
+/// [`compare`] with each task answered exactly as recorded for its Map iteration and attempt,
+/// rather than by a per-state counter: inside a Map running iterations concurrently, the
+/// simulator may invoke in another order than AWS did, and a counter would then give one
+/// iteration another's result. Answers a handler cannot give (a timeout, which takes virtual
+/// time; an error without a cause) come from mocks holding just those, in order. `options`
+/// gives the seed and limits; its mocks and task handler are replaced.
+pub fn compare_recorded(
+    machine: Arc<StateMachine>,
+    recording: &Recording,
+    mut options: ExecOptions,
+) -> Comparison {
+    let derived = super::mocks_from(&machine, &recording.events);
+    let mut queues: Answers = FxHashMap::default();
+    let mut fallback: FxHashMap<Arc<str>, Vec<MockResponse>> = FxHashMap::default();
+    for (state, iterations, r) in &derived.by_iteration {
+        let exact = match &r.outcome {
+            _ if r.duration_ms > 0 => None,
+            MockOutcome::Return(v) => Some(Ok(v.clone())),
+            MockOutcome::Throw {
+                error,
+                cause: Some(cause),
+            } => Some(Err(ExecError::new(
+                ErrorName::parse(error),
+                cause.to_string(),
+            ))),
+            MockOutcome::Throw { cause: None, .. } => None,
+        };
+        if exact.is_none() {
+            fallback.entry(state.clone()).or_default().push(r.clone());
+        }
+        queues
+            .entry((state.clone(), iterations.to_vec()))
+            .or_default()
+            .push_back(exact);
+    }
+    let queues = Mutex::new(queues);
+    options.task_handler = Some(TaskHandler::new(move |req| {
+        // A poisoned lock (a panic elsewhere) declines: the task falls back to the mocks.
+        let mut q = queues.lock().ok()?;
+        q.get_mut(&(Arc::from(req.state), req.iterations.to_vec()))?
+            .pop_front()
+            .flatten()
+    }));
+    let mut mocks = Mocks::default();
+    for (state, responses) in fallback {
+        let entries = responses
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (i as u64, i as u64, r))
+            .collect();
+        mocks.by_state.insert(state, MockSequence { entries });
+    }
+    options.mocks = Arc::new(mocks);
+    compare_with(machine, recording, options)
 }
 
 /// [`compare`] with the caller's options (seed, limits); the recording's names and start time

@@ -45,8 +45,12 @@ pub struct DerivedMocks {
     config: Mocks,
     /// Invocations per state, in definition order: `(state, invocations)`.
     pub invocations: Vec<(Arc<str>, usize)>,
-    /// What the user should know (an invocation with no recorded outcome, a deadline unknown).
+    /// What the user should know (an invocation with no recorded outcome).
     pub notes: Vec<String>,
+    /// Every invocation with an outcome: (state, Map iterations, response), per state in
+    /// invocation order, for [`super::compare_recorded`].
+    #[serde(skip)]
+    pub(super) by_iteration: Vec<(Arc<str>, Arc<[u32]>, MockResponse)>,
 }
 
 /// Invocations awaiting their outcome: (path, iterations) → (state, slot, scheduled event).
@@ -57,6 +61,8 @@ type Open = FxHashMap<(Arc<str>, Arc<[u32]>), (Arc<str>, usize, usize)>;
 struct Slot {
     native: Option<MockResponse>,
     config: Option<MockResponse>,
+    /// The Map iterations it ran in.
+    iterations: Arc<[u32]>,
 }
 
 fn response(outcome: MockOutcome, duration_ms: u64) -> MockResponse {
@@ -109,6 +115,7 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
                 list.push(Slot {
                     native: None,
                     config: None,
+                    iterations: ev.iterations.clone(),
                 });
                 open.insert(key, (state.name.clone(), list.len() - 1, i));
             }
@@ -172,6 +179,7 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
     let mut mocks = Mocks::default();
     let mut config = Mocks::default();
     let mut invocations = Vec::new();
+    let mut by_iteration = Vec::new();
     for path in index.paths() {
         let Some(st) = index.get(path) else { continue };
         let Some(list) = slots.remove(&st.name) else {
@@ -190,6 +198,11 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
         if complete.is_empty() {
             continue;
         }
+        for slot in &complete {
+            if let Some(r) = &slot.native {
+                by_iteration.push((st.name.clone(), slot.iterations.clone(), r.clone()));
+            }
+        }
         let native: Vec<MockResponse> = complete.iter().filter_map(|s| s.native.clone()).collect();
         let conf: Vec<MockResponse> = complete.iter().filter_map(|s| s.config.clone()).collect();
         mocks.by_state.insert(st.name.clone(), ranges(native));
@@ -200,6 +213,7 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
         config,
         invocations,
         notes,
+        by_iteration,
     }
 }
 
@@ -226,6 +240,7 @@ fn fill(
             list.push(Slot {
                 native: None,
                 config: None,
+                iterations: key.1.clone(),
             });
             list.len() - 1
         }

@@ -44,7 +44,9 @@ mod normalise;
 mod paths;
 mod replay;
 
-pub use compare::{Comparison, Divergence, DivergenceKind, compare, compare_with};
+pub use compare::{
+    Comparison, Divergence, DivergenceKind, compare, compare_recorded, compare_with,
+};
 pub use export::{TestCaseFiles, history_json, test_case};
 pub use import::{ImportError, ImportErrorKind, import};
 pub use mocks_from::{DerivedMocks, mock_config, mocks_from};

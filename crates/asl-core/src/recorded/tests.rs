@@ -437,3 +437,66 @@ fn reads_python_timestamps_and_histories_without_execution_data() {
     assert!(rec.warnings[0].contains("no payloads"));
     assert_eq!(rec.status(), "RUNNING");
 }
+
+/// AWS ran the second iteration's task first: a per-state mock counter then hands each
+/// iteration the other's result, while answering by iteration replays the recording exactly.
+#[test]
+fn compare_recorded_answers_each_map_iteration_as_recorded() {
+    let m = machine(
+        r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "C",
+          "States": {"C": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}}}}}}"#,
+    );
+    let run = simulate(
+        &m,
+        "[1, 2]",
+        r#"{"C": {"0": {"Return": "a"}, "1": {"Return": "b"}}}"#,
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&history_json(run.history()).to_json_string()).expect("json");
+    let events = v["events"].as_array().expect("events").clone();
+    // The blocks of iteration 0 and 1 (each from its MapIterationStarted to its end), swapped.
+    let starts: Vec<usize> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e["type"] == "MapIterationStarted")
+        .map(|(i, _)| i)
+        .collect();
+    let end1 = events
+        .iter()
+        .rposition(|e| e["type"] == "MapIterationSucceeded")
+        .expect("end");
+    let mut order: Vec<serde_json::Value> = events[..starts[0]].to_vec();
+    order.extend_from_slice(&events[starts[1]..=end1]);
+    order.extend_from_slice(&events[starts[0]..starts[1]]);
+    order.extend_from_slice(&events[end1 + 1..]);
+    let new_id: std::collections::HashMap<u64, u64> = order
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e["id"].as_u64().expect("id"), i as u64 + 1))
+        .collect();
+    for e in &mut order {
+        let id = new_id[&e["id"].as_u64().expect("id")];
+        let prev = e["previousEventId"].as_u64().expect("prev");
+        e["id"] = id.into();
+        e["previousEventId"] = new_id.get(&prev).copied().unwrap_or(0).into();
+    }
+    let text = serde_json::json!({ "events": order }).to_string();
+    let rec = import(&m, &text, None).expect("import");
+    assert_eq!(
+        rec.output(),
+        Some(&Value::parse(r#"["a", "b"]"#).expect("json"))
+    );
+    let derived = mocks_from(&m, &rec.events);
+    assert_eq!(
+        derived.mocks.to_value().to_json_string(),
+        r#"{"States":{"C":{"0":{"Return":"b"},"1":{"Return":"a"}}}}"#
+    );
+    let by_counter = compare(m.clone(), &rec, derived.mocks)
+        .divergence
+        .expect("diverges");
+    assert_eq!(by_counter.kind, DivergenceKind::Output);
+    // First in the recording: iteration 1, which AWS ran first.
+    assert_eq!(by_counter.iterations, [1]);
+    let exact = compare_recorded(m, &rec, ExecOptions::default());
+    assert!(exact.divergence.is_none(), "{:?}", exact.divergence);
+}
