@@ -203,6 +203,19 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
                 by_iteration.push((st.name.clone(), slot.iterations.clone(), r.clone()));
             }
         }
+        // The counter hands responses out in invocation order; if AWS invoked the iterations
+        // out of their order, a simulation that invokes in order gets them mixed up.
+        if complete
+            .windows(2)
+            .any(|w| w[0].iterations > w[1].iterations)
+        {
+            notes.push(format!(
+                "\"{}\": AWS invoked it in Map iterations out of their order; a simulation \
+                 with these mocks gets each response only if it invokes in the same order \
+                 (`asl compare` without --mocks answers each iteration as recorded)",
+                st.name
+            ));
+        }
         let native: Vec<MockResponse> = complete.iter().filter_map(|s| s.native.clone()).collect();
         let conf: Vec<MockResponse> = complete.iter().filter_map(|s| s.config.clone()).collect();
         mocks.by_state.insert(st.name.clone(), ranges(native));

@@ -491,6 +491,14 @@ fn compare_recorded_answers_each_map_iteration_as_recorded() {
         derived.mocks.to_value().to_json_string(),
         r#"{"States":{"C":{"0":{"Return":"b"},"1":{"Return":"a"}}}}"#
     );
+    assert!(
+        derived
+            .notes
+            .iter()
+            .any(|n| n.contains("out of their order")),
+        "{:?}",
+        derived.notes
+    );
     let by_counter = compare(m.clone(), &rec, derived.mocks)
         .divergence
         .expect("diverges");
