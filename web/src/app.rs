@@ -19,6 +19,7 @@ use crate::results::{ResultsPane, Tab};
 use crate::stepper_bar::StepperBar;
 use crate::stepping::Stepper;
 use crate::storage::{self, Key};
+use crate::tabs::StorageNotices;
 use crate::theme;
 use crate::timing;
 use asl_core::workflow::WorkflowType;
@@ -301,6 +302,7 @@ pub fn App() -> impl IntoView {
                     <ResultsPane input=input mocks=mocks tab=tab run=run machine=last_good.into() stepper=stepper keep_session=keep_session definition=definition settings=settings goto=goto/>
                 </div>
             </main>
+            <StorageNotices definition=definition input=input mocks=mocks/>
         </div>
     }
 }

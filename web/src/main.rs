@@ -13,15 +13,17 @@ mod highlight;
 mod inspector;
 mod json_view;
 mod mocks_form;
+mod recovery;
 mod results;
 mod run_report;
 mod stepper_bar;
 mod stepping;
 mod storage;
+mod tabs;
 mod theme;
 mod timing;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    recovery::install();
     leptos::mount::mount_to_body(app::App);
 }
