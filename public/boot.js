@@ -18,15 +18,14 @@
 //      app mounts again, reading the saved texts;
 //   6. a banner says what happened. Errors thrown later by leftovers of a dead instance (a promise
 //      settling into it) are recognised by the glue URL in their stack and ignored.
-// If the module traps again right after restarting (the saved text itself makes it crash), we stop
-// after a few attempts and say so instead of looping.
+// If the module traps again right after restarting, before the user did anything (the saved text
+// itself makes it crash), we stop after a few attempts and say so instead of looping.
 
 const STORAGE_PREFIX = 'asl-playground.';
 // The textareas whose text must survive a crash, by test id → storage key (see web/src/storage.rs).
 const RESCUE = { 'definition-editor': 'definition', 'input-editor': 'input', 'mocks-editor': 'mocks' };
-// At most this many restarts within LOOP_WINDOW_MS; beyond, we stop and say so.
+// At most this many restarts in a row with no user input between them; beyond, we stop.
 const MAX_RESTARTS = 3;
-const LOOP_WINDOW_MS = 10_000;
 
 const meta = document.querySelector('meta[name="asl-wasm"]');
 const GLUE = new URL(meta.dataset.js, location.href).href;
@@ -37,25 +36,29 @@ const WASM = new URL(meta.dataset.wasm, location.href).href;
 globalThis.__aslMemoryStore ??= Object.create(null);
 
 // ---- What each instance registers on window/document, so a dead one can be removed. ----
+// Only what the instance's glue registers is recorded (the caller's stack names the glue file):
+// other scripts' timers and listeners (a test driver's, an extension's) are left alone.
 
 let current = null; // { id, listeners: [], timeouts: Set, intervals: Set, frames: Set }
 let nextId = 1;
+const GLUE_PATH = new URL(GLUE).pathname;
+const fromGlue = () => current !== null && String(new Error().stack).includes(GLUE_PATH);
 
 const isGlobalTarget = (t) =>
   !(t instanceof Node) || t === document || t === document.documentElement || t === document.body;
 
 const origAdd = EventTarget.prototype.addEventListener;
 EventTarget.prototype.addEventListener = function (type, listener, options) {
-  if (current && listener && isGlobalTarget(this)) current.listeners.push([this, type, listener, options]);
+  if (listener && isGlobalTarget(this) && fromGlue()) current.listeners.push([this, type, listener, options]);
   return origAdd.call(this, type, listener, options);
 };
 
-// Ids are forgotten once their callback ran (an interval's only when cleared by its retirement).
+// Ids are forgotten once their callback ran or was cancelled.
 const wrapTimer = (name, setKey, once) => {
   const orig = globalThis[name].bind(globalThis);
   globalThis[name] = (callback, ...rest) => {
+    if (typeof callback !== 'function' || !fromGlue()) return orig(callback, ...rest);
     const inst = current;
-    if (!inst || typeof callback !== 'function') return orig(callback, ...rest);
     const id = orig(once ? (...a) => { inst[setKey].delete(id); callback(...a); } : callback, ...rest);
     inst[setKey].add(id);
     return id;
@@ -80,7 +83,9 @@ function retire(inst) {
 
 let compiled; // the WebAssembly.Module, compiled once; each instance instantiates it afresh
 let lastPanic = null;
-const restarts = [];
+let restartsInARow = 0;
+let interacted = false;
+for (const type of ['keydown', 'pointerdown', 'input']) addEventListener(type, () => { interacted = true; }, true);
 
 addEventListener('asl-panic', (e) => { lastPanic = String(e.detail ?? ''); });
 
@@ -97,7 +102,7 @@ async function start() {
 // ---- Recognising a trap, and recovering. ----
 
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const GLUE_IN_STACK = new RegExp(`${escapeRe(new URL(GLUE).pathname)}(?:\\?instance=(\\d+))?:`);
+const GLUE_IN_STACK = new RegExp(`${escapeRe(GLUE_PATH)}(?:\\?instance=(\\d+))?:`);
 
 /** Whether `err` is a wasm trap, and of which instance (null: not ours to handle). */
 function trapOf(err) {
@@ -132,13 +137,13 @@ async function recover(trap) {
   lastPanic = null;
   rescueTexts();
   retire(dead);
-  const now = Date.now();
-  restarts.push(now);
-  while (restarts.length && now - restarts[0] > LOOP_WINDOW_MS) restarts.shift();
-  const banner = showBanner(trap.message, restarts.length > MAX_RESTARTS);
+  restartsInARow = interacted ? 1 : restartsInARow + 1;
+  interacted = false;
+  const gaveUp = restartsInARow > MAX_RESTARTS;
+  const banner = showBanner(trap.message, gaveUp);
   for (const el of [...document.body.children]) if (el !== banner) el.remove();
   recovering = false;
-  if (restarts.length > MAX_RESTARTS) return;
+  if (gaveUp) return;
   try {
     await start();
   } catch (e) {

@@ -5,19 +5,13 @@
 //! When this tab's text is what the other tab replaced (nothing of ours would be lost), this tab
 //! follows, and says so. When ours differs from both (we edited too), the key is held (no more
 //! writes from here, see `storage::hold`) and the user chooses: load theirs, or keep mine (which
-//! writes ours, and the other tab then gets the same choice or follows). Nothing is overwritten
+//! writes ours, and the other tab then follows). A write from a tab whose event we never got is
+//! caught by `storage::set`'s compare-and-set and lands in the same list. Nothing is overwritten
 //! without the user seeing it. The decisions are here; the storage mechanics are `storage.rs`'s.
 
 use leptos::prelude::*;
 
 use crate::storage::{self, Health, Key};
-
-/// A change another tab made to one of our texts, waiting for the user.
-#[derive(Clone, PartialEq, Debug)]
-struct Theirs {
-    key: Key,
-    text: String,
-}
 
 fn label(key: Key) -> &'static str {
     match key {
@@ -50,7 +44,7 @@ pub fn StorageNotices(
         Key::Mocks => Some(mocks),
         _ => None,
     };
-    let pending = RwSignal::new(Vec::<Theirs>::new());
+    let pending = RwSignal::from(storage::conflicts());
     // Texts this tab took from another one, named for the notice.
     let followed = RwSignal::new(Vec::<Key>::new());
 
@@ -63,10 +57,9 @@ pub fn StorageNotices(
         };
         let Some(sig) = signal_of(key) else { return };
         let mine = sig.get_untracked();
-        let was_pending = pending.with_untracked(|p| p.iter().any(|t| t.key == key));
+        let was_pending = pending.with_untracked(|p| p.iter().any(|(k, _)| *k == key));
         if theirs == mine {
             if was_pending {
-                pending.update(|p| p.retain(|t| t.key != key));
                 storage::release(key);
             }
         } else if !was_pending && ev.old_value().as_deref() == Some(mine.as_str()) {
@@ -78,32 +71,27 @@ pub fn StorageNotices(
                 }
             });
         } else {
-            storage::hold(key);
-            pending.update(|p| {
-                p.retain(|t| t.key != key);
-                p.push(Theirs { key, text: theirs });
-            });
+            storage::hold(key, theirs);
         }
     });
     on_cleanup(move || listener.remove());
 
+    // Theirs: the newest stored text (it may have changed again since the notice came up).
     let load_theirs = move |_| {
-        for t in pending.get_untracked() {
-            storage::release(t.key);
-            if let Some(sig) = signal_of(t.key) {
-                sig.set(t.text);
+        for (key, theirs) in pending.get_untracked() {
+            let text = storage::release(key).unwrap_or(theirs);
+            if let Some(sig) = signal_of(key) {
+                sig.set(text);
             }
         }
-        pending.set(Vec::new());
     };
     let keep_mine = move |_| {
-        for t in pending.get_untracked() {
-            storage::release(t.key);
-            if let Some(sig) = signal_of(t.key) {
-                sig.with_untracked(|mine| storage::set(t.key, mine));
+        for (key, _) in pending.get_untracked() {
+            storage::release(key);
+            if let Some(sig) = signal_of(key) {
+                sig.with_untracked(|mine| storage::set(key, mine));
             }
         }
-        pending.set(Vec::new());
     };
 
     let health = storage::health();
@@ -124,7 +112,7 @@ pub fn StorageNotices(
         })
     };
     let conflict_notice = move || {
-        let keys = pending.with(|p| names(p.iter().map(|t| t.key)));
+        let keys = pending.with(|p| names(p.iter().map(|(k, _)| *k)));
         (!keys.is_empty()).then(|| view! {
             <div class="notice notice-conflict" role="alert" data-testid="tab-conflict">
                 <span>{format!("Another tab changed this session's {keys} while you were editing it here. Your text is kept and is not saved until you choose.")}</span>
