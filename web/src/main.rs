@@ -7,6 +7,7 @@
 mod app;
 mod core_api;
 mod editor;
+mod embed_mode;
 mod examples;
 mod graph_view;
 mod highlight;
@@ -16,6 +17,7 @@ mod mocks_form;
 mod recovery;
 mod results;
 mod run_report;
+mod share;
 mod stepper_bar;
 mod stepping;
 mod storage;
@@ -25,5 +27,10 @@ mod timing;
 
 fn main() {
     recovery::install();
-    leptos::mount::mount_to_body(app::App);
+    // `?embed`: the read-only view for iframes (graph, stepper, inspector; no editor).
+    if embed_mode::requested() {
+        leptos::mount::mount_to_body(embed_mode::EmbedApp);
+    } else {
+        leptos::mount::mount_to_body(app::App);
+    }
 }
