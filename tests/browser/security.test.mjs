@@ -1,9 +1,11 @@
-// Security: hostile text in a definition, its input and mocks is shown as text and never runs;
-// the page's Content-Security-Policy is in force and never violated; the page asks for nothing but
-// its own files; the shipped wasm has no test-only panic trigger.
+// Security: hostile text in a definition, its input and mocks — typed, opened from a share link,
+// shown in the ?embed view or drawn by embed.js — is shown as text and never runs; the page's
+// Content-Security-Policy is in force and never violated; the page asks for nothing but its own
+// files; the shipped wasm has no test-only panic trigger.
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { test, assert, assertEq } from './harness.mjs';
+import { servePackage, hostPage } from './wasm-package.mjs';
 
 const editor = '[data-testid="definition-editor"]';
 
@@ -167,7 +169,7 @@ test('the Content-Security-Policy is in force: no inline script, no eval, and th
   errors.length = 0; // the two refusals above are logged as errors, on purpose
 });
 
-test('using the page raises no CSP violation and requests nothing beyond its own files', async ({ context, baseUrl, errors }) => {
+test('using the page, a share link and the ?embed view raises no CSP violation and requests nothing beyond the page\'s own files', async ({ context, baseUrl, errors }) => {
   const origin = new URL(baseUrl).origin;
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
@@ -198,6 +200,14 @@ test('using the page raises no CSP violation and requests nothing beyond its own
   await page.waitForTimeout(400);
   await page.reload();
   await page.waitForSelector('[data-testid="graph"] svg');
+  // Its share link, opened in the playground and in the ?embed view.
+  await page.click('[data-testid="share-button"]');
+  const link = await page.inputValue('[data-testid="share-link"]');
+  await page.goto(link);
+  await page.waitForSelector('[data-testid="graph"] svg');
+  assertEq(await page.evaluate(() => window.__violations), [], 'CSP violations (share link)');
+  await page.goto(`${baseUrl}?embed${new URL(link).hash}`);
+  await page.waitForSelector('[data-testid="embed"] [data-testid="graph"] svg');
   const foreign = requests.filter((u) => new URL(u).origin !== origin);
   assertEq(foreign, [], 'requests to other origins');
   const unknown = requests.filter((u) => { const p = new URL(u).pathname; return p !== '/' && !/^\/[\w.-]+\.(js|wasm|css|svg)(\?instance=\d+)?$/.test(p + new URL(u).search); });
@@ -214,4 +224,84 @@ test('the shipped build has no test-only panic trigger', async ({ baseUrl }) => 
   const bytes = await readFile(path.join(dist, wasm[0]));
   assert(!bytes.includes(Buffer.from('__asl_test_panic__')), 'the trigger text is not in the wasm');
   assert(baseUrl, 'served');
+});
+
+const hostileInput = () => JSON.stringify({ [HOSTILE.img]: HOSTILE.script, link: HOSTILE.js, svg: HOSTILE.fo });
+const hostileMocks = () => JSON.stringify({ [HOSTILE.img]: { Return: { Payload: HOSTILE.script, [HOSTILE.style]: HOSTILE.attr } } });
+
+test('a share link and its ?embed view with hostile text: shown as text, nothing runs, nothing requested elsewhere', async ({ browser, baseUrl, artifacts }) => {
+  // The link, made by the page's Share button.
+  let link;
+  const maker = await browser.newContext();
+  try {
+    const page = await maker.newPage();
+    await page.goto(baseUrl);
+    await openHostile(page, hostileDefinition(), hostileInput(), hostileMocks());
+    await page.waitForSelector('[data-testid="graph"] svg');
+    await page.click('[data-testid="share-button"]');
+    link = await page.inputValue('[data-testid="share-link"]');
+    assert(/#s=v1\./.test(link), `a share link: ${link.slice(0, 60)}`);
+  } finally {
+    await maker.close();
+  }
+  // Opened in a fresh browser, escaping alone (CSP bypassed), every request watched.
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 720 } });
+  const origin = new URL(baseUrl).origin;
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  try {
+    const page = await context.newPage();
+    const dialogs = await arm(page);
+    await page.goto(link);
+    await page.waitForFunction((d) => document.querySelector('[data-testid="definition-editor"]')?.value === d, hostileDefinition());
+    await page.waitForSelector('[data-testid="graph"] svg');
+    await assertInert(page, dialogs, 'share link');
+    await page.click('[data-testid="run-button"]');
+    await page.waitForSelector('[data-testid="output-panel"] [data-testid="run-status"]');
+    assertEq((await page.textContent('[data-testid="run-status"]')).trim(), 'FAILED', 'the shared run');
+    assert((await page.textContent('[data-testid="output-panel"]')).includes(HOSTILE.script), 'the cause shown as text');
+    await assertInert(page, dialogs, 'share link, run');
+
+    // The same session in the ?embed view (graph, stepper, inspector).
+    const embed = await context.newPage();
+    const embedDialogs = await arm(embed);
+    await embed.goto(`${baseUrl}?embed${new URL(link).hash}`);
+    await embed.waitForSelector('[data-testid="embed"] [data-testid="graph"] svg');
+    const svgText = await embed.textContent('[data-testid="graph"] svg');
+    assert(svgText.includes(HOSTILE.img.slice(0, 24)), 'the embed draws the hostile names as text');
+    await embed.click('[data-testid="step-end"]');
+    await embed.waitForFunction(() => /event ([1-9]\d*) \/ \1\b/.test(document.querySelector('[data-testid="step-counter"]')?.textContent ?? ''));
+    for (const node of await embed.$$('[data-testid="graph"] .asl-node[data-state]')) await node.click();
+    await embed.screenshot({ path: path.join(artifacts, 'security-embed.png') });
+    await assertInert(embed, embedDialogs, '?embed');
+    const foreign = requests.filter((u) => new URL(u).origin !== origin);
+    assertEq(foreign, [], 'requests to other origins from a share link or ?embed');
+  } finally {
+    await context.close();
+  }
+});
+
+test('embed.js draws hostile <pre class="asl"> blocks as text, stepper included, and nothing runs', async ({ context }) => {
+  const server = await servePackage({
+    'index.html': hostPage(JSON.parse(hostileDefinition()), { 'data-input': hostileInput(), 'data-mocks': hostileMocks(), 'data-step': '3' }),
+  });
+  const origin = new URL(server.url).origin;
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  try {
+    const page = await context.newPage();
+    const dialogs = await arm(page);
+    await page.goto(server.url);
+    await page.waitForSelector('figure.asl-diagram svg');
+    const svgText = await page.textContent('figure.asl-diagram svg');
+    assert(svgText.includes(HOSTILE.img.slice(0, 24)) && svgText.includes(HOSTILE.attr.slice(0, 24)), 'the names drawn as text');
+    for (const move of ['end', 'home', 'forward']) await page.click(`[data-move="${move}"]`).catch(() => {});
+    assertEq(await page.evaluate(() => window.__pwned), undefined, 'window.__pwned');
+    assertEq(dialogs, [], 'dialogs');
+    const injected = await page.evaluate(() => [...document.querySelectorAll('figure img, figure iframe, figure foreignObject, figure script, figure a[href^="javascript"]')].length);
+    assertEq(injected, 0, 'elements from user text in the figure');
+    assertEq(requests.filter((u) => new URL(u).origin !== origin), [], 'requests to other origins');
+  } finally {
+    await server.close();
+  }
 });
