@@ -79,3 +79,20 @@ test('a saved text that panics at every start: the page stops retrying, says so,
   await page.waitForTimeout(1500);
   assertEq(Number(await page.evaluate(() => document.documentElement.dataset.aslInstance)), instances, 'no more restarts');
 });
+
+test('with localStorage disabled, a panic still keeps the text (kept outside the wasm instance)', async ({ context, baseUrl }) => {
+  await context.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
+  });
+  const page = await context.newPage();
+  await page.goto(baseUrl);
+  await page.waitForSelector('[data-testid="storage-notice"][data-health="Unavailable"]');
+  const mine = JSON.stringify({ Comment: 'no storage, then a crash', StartAt: 'Only', States: { Only: { Type: 'Pass', End: true } } }, null, 2);
+  await page.fill(editor, mine);
+  await page.fill(inputEditor, JSON.stringify({ note: TRIGGER }));
+  await page.keyboard.press('Control+Enter');
+  await page.waitForSelector('[data-testid="recovery-banner"]');
+  await page.waitForFunction(() => document.documentElement.dataset.aslInstance === '2' && document.querySelector('[data-testid="definition-editor"]'));
+  assertEq(await page.inputValue(editor), mine, 'definition after recovery, from memory');
+  await page.waitForSelector('[data-testid="storage-notice"][data-health="Unavailable"]');
+});
