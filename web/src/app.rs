@@ -20,6 +20,7 @@ use crate::share::{ShareButtons, ShareCx, ShareLayer};
 use crate::stepper_bar::StepperBar;
 use crate::stepping::Stepper;
 use crate::storage::{self, Key};
+use crate::tabs::StorageNotices;
 use crate::theme;
 use crate::timing;
 use asl_core::workflow::WorkflowType;
@@ -314,6 +315,7 @@ pub fn App() -> impl IntoView {
                     <ResultsPane input=input mocks=mocks tab=tab run=run machine=last_good.into() stepper=stepper keep_session=keep_session definition=definition settings=settings goto=goto/>
                 </div>
             </main>
+            <StorageNotices definition=definition input=input mocks=mocks/>
         </div>
     }
 }

@@ -14,17 +14,19 @@ mod highlight;
 mod inspector;
 mod json_view;
 mod mocks_form;
+mod recovery;
 mod results;
 mod run_report;
 mod share;
 mod stepper_bar;
 mod stepping;
 mod storage;
+mod tabs;
 mod theme;
 mod timing;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    recovery::install();
     // `?embed`: the read-only view for iframes (graph, stepper, inspector; no editor).
     if embed_mode::requested() {
         leptos::mount::mount_to_body(embed_mode::EmbedApp);
