@@ -69,7 +69,7 @@ enum Why {
 }
 
 struct NodeError {
-    source: Arc<str>,
+    source: String,
     why: Why,
     /// Keys and indexes from the failing node up to the field (innermost first).
     path: Vec<String>,
@@ -98,9 +98,10 @@ impl NodeError {
     }
 }
 
-fn eval_source(source: &Arc<str>, expr: Option<&Expr>, cx: &Cx) -> Result<Value, NodeError> {
+fn eval_source(source: &str, expr: Option<&Expr>, cx: &Cx) -> Result<Value, NodeError> {
+    // The source is copied only when the expression fails (it goes into the cause).
     let fail = |why| NodeError {
-        source: source.clone(),
+        source: source.into(),
         why,
         path: Vec::new(),
     };
@@ -146,7 +147,7 @@ fn eval_node(node: &TemplateNode, cx: &Cx) -> Result<Value, NodeError> {
         TemplateNode::Jsonata { source, expr, .. } => eval_source(source, expr.as_deref(), cx),
         // `compile_jsonata` makes neither; a `.$` key is a plain key in JSONata mode.
         TemplateNode::Path { field, .. } | TemplateNode::Call { field, .. } => Err(NodeError {
-            source: field.clone(),
+            source: field.to_string(),
             why: Why::Threw("JSONPath is not evaluated in a JSONata state".into()),
             path: Vec::new(),
         }),
@@ -161,8 +162,7 @@ pub(crate) fn template(t: &Template, field: &str, cx: &Cx) -> Result<Value, Exec
 
 /// Evaluates a single expression for `field`.
 pub(crate) fn expr(j: &Jsonata, field: &str, cx: &Cx) -> Result<Value, ExecError> {
-    let source: Arc<str> = j.source.trim().into();
-    eval_source(&source, j.expr.as_deref(), cx).map_err(|e| e.into_exec(field))
+    eval_source(j.source.trim(), j.expr.as_deref(), cx).map_err(|e| e.into_exec(field))
 }
 
 /// `…returned an unexpected result type. Expected 'array', but was 'number' for value: 1`.
@@ -508,6 +508,19 @@ mod tests {
             compile(r#"{"a": "{% $states.input.n + $x %}", "b": [1, "{% 'k' %}"], "c": "{ % no"}"#);
         let out = template(&t, "Output", &cx(&vars, r#"{"n": 2}"#)).expect("eval");
         assert_eq!(out.to_json_string(), r#"{"a":7,"b":[1,"k"],"c":"{ % no"}"#);
+    }
+
+    #[test]
+    fn numbers_come_out_as_javascript_prints_them() {
+        let vars = Vars::default();
+        let t = compile(
+            r#"{"a": "{% 1e21 %}", "b": "{% 123456789012345680000 %}", "c": "{% 2 * 4503599627370497 %}", "d": "{% $states.input.x * 1 %}", "e": "{% [0.1 + 0.2, 1e-7] %}"}"#,
+        );
+        let out = template(&t, "Output", &cx(&vars, r#"{"x": 1.0}"#)).expect("eval");
+        assert_eq!(
+            out.to_json_string(),
+            r#"{"a":1e+21,"b":123456789012345680000,"c":9007199254740994,"d":1,"e":[0.30000000000000004,1e-7]}"#
+        );
     }
 
     #[test]
