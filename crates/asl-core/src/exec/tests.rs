@@ -749,3 +749,26 @@ fn variables_over_aws_size_limits_fail_with_data_limit_exceeded_in_both_language
         Status::Succeeded { .. }
     ));
 }
+
+/// Runs on the test thread itself (2 MiB of stack): the evaluator's depth limit and stack budget
+/// end a runaway recursion or a deeply nested expression with AWS's error, never an overflow.
+#[test]
+fn deep_jsonata_recursion_fails_the_state_not_the_process() {
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass",
+      "Output":"{% ($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1)}; $f(100000)) %}","End":true}}}"#;
+    match exec(def, "{}", "{}").run() {
+        Status::Failed { error, cause } => {
+            assert_eq!(error.as_deref(), Some("States.QueryEvaluationError"));
+            let cause = cause.unwrap_or_default();
+            assert!(cause.contains("U1001"), "{cause}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    // Deeply nested syntax is refused when the definition is loaded.
+    let nested = "(".repeat(10_000) + "1" + &")".repeat(10_000);
+    let def = format!(
+        r#"{{"QueryLanguage":"JSONata","StartAt":"A","States":{{"A":{{"Type":"Pass","Output":"{{% {nested} %}}","End":true}}}}}}"#
+    );
+    let loaded = crate::load(&def);
+    assert!(loaded.has_errors(), "an invalid expression");
+}

@@ -14,6 +14,7 @@ use super::ast::{BinOp, Kind, Node, SortTerm, Stage};
 use super::error::{JResult, JsonataError, err};
 use super::functions;
 use super::jv::{Env, Frame, Func, JV, Seq, Val, deep_equal, make_object, to_js_string, truthy};
+use super::stack::StackGuard;
 use super::{EvalEnv, Variables};
 use crate::env::Rng;
 use crate::value::Key;
@@ -50,6 +51,8 @@ pub(crate) struct Evaluator<'a, 'c> {
     pub now_ms: i64,
     depth: usize,
     steps: u64,
+    /// The stack's position when the evaluation began (a byte budget beside `max_depth`).
+    guard: StackGuard,
     /// The evaluation's input (`$$`).
     pub root: Val<'a>,
     /// Tuple streams returned by paths marked `tuple` (rare: `%` inside a nested path).
@@ -79,6 +82,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             now_ms: env.now_ms,
             depth: 0,
             steps: 0,
+            guard: StackGuard::new(),
             root: None,
             tuple_results: Vec::new(),
             bound_frames: Vec::new(),
@@ -88,7 +92,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
     pub fn eval(&mut self, node: &'a Node, input: &Val<'a>, env: &Env<'a>) -> JResult<Val<'a>> {
         self.depth += 1;
         self.steps += 1;
-        if self.depth > self.env.max_depth {
+        if self.depth > self.env.max_depth || self.guard.spent() {
             self.depth -= 1;
             return Err(err(
                 "U1001",

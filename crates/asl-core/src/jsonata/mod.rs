@@ -47,6 +47,7 @@ mod lexer;
 mod parser;
 mod regex;
 mod signature;
+mod stack;
 mod transform;
 
 use std::sync::Arc;

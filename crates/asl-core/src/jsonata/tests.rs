@@ -150,16 +150,11 @@ fn now_and_millis_read_the_injected_clock() {
     );
 }
 
-/// Runs `f` on a thread with a release-sized budget scaled for debug builds (which use several
-/// times the stack per nested evaluation).
+/// Runs `f` on a thread with the stack of a test thread (2 MiB), debug and release alike: the
+/// depth limits and the stack budget ([`super::stack`]) must hold there.
 fn with_stack(f: impl FnOnce() + Send + 'static) {
-    let size = if cfg!(debug_assertions) {
-        32 << 20
-    } else {
-        1 << 20
-    };
     std::thread::Builder::new()
-        .stack_size(size)
+        .stack_size(2 << 20)
         .spawn(f)
         .expect("thread")
         .join()
@@ -240,6 +235,18 @@ fn deeply_nested() {
     assert!(Expr::compile(&deep).is_err());
     let nested = "[".repeat(10_000) + &"]".repeat(10_000);
     assert!(Expr::compile(&nested).is_err());
+    for (open, close) in [
+        ("{'a':", "}"),
+        ("$string(", ")"),
+        ("-", ""),
+        ("true ? ", " : 0"),
+        ("a.(", ")"),
+        ("function($x){", "}"),
+    ] {
+        let text = open.repeat(10_000) + "1" + &close.repeat(10_000);
+        let e = Expr::compile(&text).expect_err("too deep");
+        assert_eq!(e.code, "S0201", "{open}");
+    }
 }
 
 #[test]
