@@ -418,8 +418,21 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             out.clear();
             let mut first: Option<JV<'a>> = None;
             let mut count = 0;
+            // A field name over an object or a scalar is a lookup: done here, without a call
+            // to `eval` per item (the bulk of a path's cost). Arrays and the rest go through it.
+            let name = match &step.kind {
+                Kind::Name(n) if step.predicate.is_empty() && step.group.is_none() => Some(n),
+                _ => None,
+            };
             for item in &cur {
-                let mut res = self.eval(step, item, env)?;
+                let mut res = match (name, item) {
+                    (Some(n), Some(JV::DObj(o))) => o.get(n).map(JV::from_value),
+                    (Some(n), Some(JV::Obj(o))) => o.get(n).cloned(),
+                    (Some(_), None | Some(JV::Null | JV::Bool(_) | JV::Num(_) | JV::Str(_))) => {
+                        None
+                    }
+                    _ => self.eval(step, item, env)?,
+                };
                 for stage in &step.stages {
                     if let Stage::Filter(p) = stage {
                         res = self.filter_values(p, res, env)?;

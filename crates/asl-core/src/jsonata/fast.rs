@@ -314,6 +314,14 @@ fn merge(arg: FV) -> Result<FV, Bail> {
 
 /// `$name.k1.k2…` through objects; an array on the way (which a path maps over) bails.
 fn var_path(vars: &dyn Variables, name: &str, keys: &[Key]) -> Result<FV, Bail> {
+    if let Some((first, rest)) = keys.split_first()
+        && let Some(member) = vars.get_member(name, first)
+    {
+        return match member {
+            Some(v) => walk(&v, rest),
+            None => Ok(FV::Undef),
+        };
+    }
     let Some(root) = vars.get(name) else {
         // Unbound: a built-in function's name gives the function (the evaluator's case).
         return if lookup_builtin(name).is_some() {
@@ -322,11 +330,13 @@ fn var_path(vars: &dyn Variables, name: &str, keys: &[Key]) -> Result<FV, Bail> 
             Ok(FV::Undef)
         };
     };
-    let Some((last, inner)) = keys.split_last() else {
-        return Ok(FV::of(&root));
-    };
-    let mut cur = &root;
-    for k in inner.iter().chain(std::iter::once(last)) {
+    walk(&root, keys)
+}
+
+/// `keys` down from `root` through objects; an array on the way bails.
+fn walk(root: &Value, keys: &[Key]) -> Result<FV, Bail> {
+    let mut cur = root;
+    for k in keys {
         cur = match cur {
             Value::Object(o) => match o.get(k) {
                 Some(v) => v,

@@ -60,6 +60,13 @@ use crate::value::Value;
 pub trait Variables {
     /// The value bound to `$name` (without the `$`), if any.
     fn get(&self, name: &str) -> Option<Value>;
+
+    /// `$name.key` without building `$name` first (the executor's `$states.input`): `Some` when
+    /// this source answers it directly (`Some(None)`: `$name` has no such member), `None` to
+    /// read [`Variables::get`] instead.
+    fn get_member(&self, _name: &str, _key: &str) -> Option<Option<Value>> {
+        None
+    }
 }
 
 /// A small list of bindings, for callers that have no scope chain of their own.
