@@ -406,15 +406,60 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         let first_is_var = steps
             .first()
             .is_some_and(|s| matches!(s.kind, Kind::Var(_)));
-        let mut cur: Vec<Val<'a>> = match input {
-            Some(v) if v.is_array() && !first_is_var => v.items().map(Some).collect(),
-            // An undefined input is a one-item sequence: the first step runs once.
-            other => vec![other.clone()],
-        };
         let last = steps.len().saturating_sub(1);
         // Two buffers, swapped between steps: no allocation per step.
         let mut out: Vec<Val<'a>> = Vec::new();
-        for (i, step) in steps.iter().enumerate() {
+        let mut cur: Vec<Val<'a>>;
+        let mut start = 0;
+        if matches!(input, Some(v) if v.is_array() && !first_is_var) {
+            cur = input.iter().flat_map(|v| v.items()).map(Some).collect();
+        } else {
+            // One value down a chain of field names (`a.b.c`, `$v.a.b`): walked in place with no
+            // buffers, until an array (which the loop below maps over) or a step with stages.
+            let mut one = input.clone();
+            loop {
+                let Some(step) = steps.get(start) else {
+                    return Ok(one);
+                };
+                if !step.stages.is_empty() || !step.predicate.is_empty() || step.group.is_some() {
+                    break;
+                }
+                let next = match (&step.kind, &one) {
+                    (Kind::Var(_), _) if start == 0 => self.eval(step, &one, env)?,
+                    (Kind::Name(n), Some(JV::DObj(o))) => o.get(n).map(JV::from_value),
+                    (Kind::Name(n), Some(JV::Obj(o))) => o.get(n).cloned(),
+                    (
+                        Kind::Name(_),
+                        None | Some(JV::Null | JV::Bool(_) | JV::Num(_) | JV::Str(_)),
+                    ) => None,
+                    _ => break,
+                };
+                let Some(r) = next else {
+                    return Ok(None);
+                };
+                start += 1;
+                if r.is_array() {
+                    if start == steps.len() && !r.is_sequence() {
+                        return Ok(Some(r));
+                    }
+                    // As the loop below joins one step's result: flattened.
+                    flatten_step(r, &mut out);
+                    if out.is_empty() {
+                        return Ok(None);
+                    }
+                    one = None;
+                    break;
+                }
+                one = Some(r);
+            }
+            if out.is_empty() {
+                // An undefined input is a one-item sequence: the first step runs once.
+                cur = vec![one];
+            } else {
+                cur = std::mem::take(&mut out);
+            }
+        }
+        for (i, step) in steps.iter().enumerate().skip(start) {
             out.clear();
             let mut first: Option<JV<'a>> = None;
             let mut count = 0;
