@@ -17,7 +17,7 @@
 use std::sync::Arc;
 
 use super::Variables;
-use super::ast::{BinOp, Kind, Node};
+use super::ast::{BinOp, Kind, Node, Stage};
 use super::functions::{Builtin, lookup_builtin};
 use super::jv::{js_number, num_value, precision15};
 use crate::value::{Key, Object, Value};
@@ -31,7 +31,11 @@ pub(crate) enum Fast {
     Neg(Box<Fast>),
     Binary(BinOp, Box<Fast>, Box<Fast>),
     Cond(Box<Fast>, Box<Fast>, Option<Box<Fast>>),
-    Call(Arc<str>, Builtin, Box<Fast>),
+    Call(Arc<str>, Builtin, Vec<Fast>),
+    /// `$`: the item a predicate is testing.
+    Context,
+    /// `source[predicate]`: the items of `source` the predicate keeps (with `$` the item).
+    Filter(Box<Fast>, Box<Fast>),
     /// `[…]`: each item with whether it is itself a constructor (kept whole, not flattened).
     Array(Vec<(Fast, bool)>),
     /// `{'k': v, …}` with distinct literal keys.
@@ -105,6 +109,12 @@ impl FV {
 
 /// Lowers a compiled expression, or `None` when some node is outside the shortcut's forms.
 pub(crate) fn lower(node: &Node) -> Option<Fast> {
+    lower_in(node, false)
+}
+
+/// `in_pred`: inside a predicate, where `$` is the item tested.
+fn lower_in(node: &Node, in_pred: bool) -> Option<Fast> {
+    let lower = |n: &Node| lower_in(n, in_pred);
     if !plain(node) {
         return None;
     }
@@ -113,6 +123,7 @@ pub(crate) fn lower(node: &Node) -> Option<Fast> {
         Kind::Num(n) if n.is_finite() => Fast::Lit(num_value(*n)),
         Kind::Bool(b) => Fast::Lit(Value::Bool(*b)),
         Kind::Null => Fast::Lit(Value::Null),
+        Kind::Var(name) if name.is_empty() && in_pred => Fast::Context,
         Kind::Var(name) => Fast::Var(var_name(name)?, Vec::new()),
         Kind::Path(steps) => {
             if !node.simple_path || node.keep_singleton_array {
@@ -126,13 +137,33 @@ pub(crate) fn lower(node: &Node) -> Option<Fast> {
                 return None;
             }
             let mut keys = Vec::with_capacity(rest.len());
-            for step in rest {
-                match &step.kind {
-                    Kind::Name(k) if plain(step) => keys.push(k.clone()),
+            let mut filter = None;
+            for (i, step) in rest.iter().enumerate() {
+                let Kind::Name(k) = &step.kind else {
+                    return None;
+                };
+                keys.push(k.clone());
+                if plain(step) {
+                    continue;
+                }
+                // One predicate on the last step, testing each item (not an index).
+                match step.stages.as_slice() {
+                    [Stage::Filter(p)]
+                        if i + 1 == rest.len()
+                            && step.predicate.is_empty()
+                            && plain_but_stages(step)
+                            && !matches!(p.kind, Kind::Num(_)) =>
+                    {
+                        filter = Some(lower_in(p, true)?);
+                    }
                     _ => return None,
                 }
             }
-            Fast::Var(var_name(name)?, keys)
+            let path = Fast::Var(var_name(name)?, keys);
+            match filter {
+                Some(p) => Fast::Filter(Box::new(path), Box::new(p)),
+                None => path,
+            }
         }
         Kind::Neg(e) => Fast::Neg(Box::new(lower(e)?)),
         Kind::Binary(op, l, r) => match op {
@@ -147,23 +178,29 @@ pub(crate) fn lower(node: &Node) -> Option<Fast> {
                 None => None,
             },
         ),
-        Kind::Function(p, args) if args.len() == 1 => {
+        Kind::Function(p, args) => {
             let name = match &p.kind {
                 Kind::Var(n) if plain(p) => n,
                 _ => return None,
             };
             let b = lookup_builtin(name)?;
-            if !matches!(
-                b,
+            let arity_ok = match b {
                 Builtin::String
-                    | Builtin::Count
-                    | Builtin::Uppercase
-                    | Builtin::Lowercase
-                    | Builtin::Merge
-            ) {
+                | Builtin::Count
+                | Builtin::Uppercase
+                | Builtin::Lowercase
+                | Builtin::Merge => args.len() == 1,
+                Builtin::Join => matches!(args.len(), 1 | 2),
+                _ => false,
+            };
+            if !arity_ok {
                 return None;
             }
-            Fast::Call(name.clone(), b, Box::new(lower(&args[0])?))
+            Fast::Call(
+                name.clone(),
+                b,
+                args.iter().map(lower).collect::<Option<_>>()?,
+            )
         }
         Kind::Array(items) => Fast::Array(
             items
@@ -196,10 +233,14 @@ fn var_name(name: &Arc<str>) -> Option<Arc<str>> {
 
 /// No predicate, index, focus, grouping, sorting or tuple marks on the node.
 fn plain(n: &Node) -> bool {
+    n.stages.is_empty() && plain_but_stages(n)
+}
+
+/// [`plain`] but for the stages of a path step.
+fn plain_but_stages(n: &Node) -> bool {
     !n.keep_array
         && !n.keep_singleton_array
         && n.predicate.is_empty()
-        && n.stages.is_empty()
         && n.group.is_none()
         && n.focus.is_none()
         && n.index.is_none()
@@ -212,34 +253,40 @@ fn plain(n: &Node) -> bool {
 impl Fast {
     /// The result (`None`: undefined), or [`Bail`] for the full evaluator.
     pub(crate) fn evaluate(&self, vars: &dyn Variables) -> Result<Option<Value>, Bail> {
-        self.eval(vars)?.into_value()
+        self.eval(vars, None)?.into_value()
     }
 
-    fn eval(&self, vars: &dyn Variables) -> Result<FV, Bail> {
+    /// `ctx`: the item a predicate tests (`$`).
+    fn eval(&self, vars: &dyn Variables, ctx: Option<&Value>) -> Result<FV, Bail> {
         match self {
             Fast::Lit(v) => Ok(FV::of(v)),
             Fast::Var(name, keys) => var_path(vars, name, keys),
-            Fast::Neg(e) => match e.eval(vars)? {
+            Fast::Neg(e) => match e.eval(vars, ctx)? {
                 FV::Undef => Ok(FV::Undef),
                 FV::Num(n) => Ok(FV::Num(-n)),
                 _ => Err(Bail),
             },
-            Fast::Binary(op, l, r) => binary(*op, l, r, vars),
+            Fast::Binary(op, l, r) => binary(*op, l, r, vars, ctx),
             Fast::Cond(c, t, e) => {
-                if c.eval(vars)?.truthy()? {
-                    t.eval(vars)
+                if c.eval(vars, ctx)?.truthy()? {
+                    t.eval(vars, ctx)
                 } else if let Some(e) = e {
-                    e.eval(vars)
+                    e.eval(vars, ctx)
                 } else {
                     Ok(FV::Undef)
                 }
             }
-            Fast::Call(name, b, arg) => {
+            Fast::Call(name, b, args) => {
                 // A variable of that name hides the built-in.
                 if vars.get(name).is_some() {
                     return Err(Bail);
                 }
-                let a = arg.eval(vars)?;
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(a.eval(vars, ctx)?);
+                }
+                let mut vals = vals.into_iter();
+                let a = vals.next().unwrap_or(FV::Undef);
                 match b {
                     Builtin::String => Ok(a.string()?.map_or(FV::Undef, FV::Str)),
                     Builtin::Count => Ok(FV::Num(match &a {
@@ -257,13 +304,39 @@ impl Fast {
                         _ => Err(Bail),
                     },
                     Builtin::Merge => merge(a),
+                    Builtin::Join => join(a, vals.next().unwrap_or(FV::Undef)),
                     _ => Err(Bail),
                 }
+            }
+            Fast::Context => ctx.map(FV::of).ok_or(Bail),
+            Fast::Filter(source, pred) => {
+                let items = match source.eval(vars, ctx)? {
+                    FV::Undef => return Ok(FV::Undef),
+                    FV::Other(Value::Array(items)) => items,
+                    other => Arc::new(crate::value::Array::from_vec(Vec::from_iter(
+                        other.into_value()?,
+                    ))),
+                };
+                let mut kept = Vec::new();
+                for item in items.iter() {
+                    // A number would select by index: the evaluator's case.
+                    match pred.eval(vars, Some(item))? {
+                        FV::Num(_) => return Err(Bail),
+                        r if r.truthy()? => kept.push(item.clone()),
+                        _ => {}
+                    }
+                }
+                // A sequence: none is undefined, one is that item.
+                Ok(match kept.len() {
+                    0 => FV::Undef,
+                    1 => FV::of(&kept[0]),
+                    _ => FV::Other(Value::array(kept)),
+                })
             }
             Fast::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (item, constructor) in items {
-                    match item.eval(vars)? {
+                    match item.eval(vars, ctx)? {
                         // An array from anything but a constructor joins item by item.
                         FV::Other(Value::Array(a)) if !constructor => out.extend(a.iter().cloned()),
                         v => out.extend(v.into_value()?),
@@ -274,7 +347,7 @@ impl Fast {
             Fast::Object(members) => {
                 let mut obj = Object::with_capacity(members.len());
                 for (k, v) in members {
-                    if let Some(v) = v.eval(vars)?.into_value()? {
+                    if let Some(v) = v.eval(vars, ctx)?.into_value()? {
                         obj.push_unique(k.clone(), v);
                     }
                 }
@@ -282,6 +355,34 @@ impl Fast {
             }
         }
     }
+}
+
+/// `$join`: strings (one string counts as a list of one) joined with the separator.
+fn join(list: FV, sep: FV) -> Result<FV, Bail> {
+    let sep = match &sep {
+        FV::Undef => "",
+        FV::Str(s) => s,
+        _ => return Err(Bail),
+    };
+    let out = match list {
+        FV::Undef => return Ok(FV::Undef),
+        FV::Str(s) => return Ok(FV::Str(s)),
+        FV::Other(Value::Array(items)) => {
+            let mut out = String::new();
+            for (i, item) in items.iter().enumerate() {
+                let Value::String(s) = item else {
+                    return Err(Bail);
+                };
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                out.push_str(s);
+            }
+            out
+        }
+        _ => return Err(Bail),
+    };
+    Ok(FV::Str(out.into()))
 }
 
 /// `$merge`: the objects' members in order of first appearance, the last value of each; the
@@ -349,18 +450,24 @@ fn walk(root: &Value, keys: &[Key]) -> Result<FV, Bail> {
     Ok(FV::of(cur))
 }
 
-fn binary(op: BinOp, l: &Fast, r: &Fast, vars: &dyn Variables) -> Result<FV, Bail> {
-    let lhs = l.eval(vars)?;
+fn binary(
+    op: BinOp,
+    l: &Fast,
+    r: &Fast,
+    vars: &dyn Variables,
+    ctx: Option<&Value>,
+) -> Result<FV, Bail> {
+    let lhs = l.eval(vars, ctx)?;
     match op {
         BinOp::And => {
-            return Ok(FV::Bool(lhs.truthy()? && r.eval(vars)?.truthy()?));
+            return Ok(FV::Bool(lhs.truthy()? && r.eval(vars, ctx)?.truthy()?));
         }
         BinOp::Or => {
-            return Ok(FV::Bool(lhs.truthy()? || r.eval(vars)?.truthy()?));
+            return Ok(FV::Bool(lhs.truthy()? || r.eval(vars, ctx)?.truthy()?));
         }
         _ => {}
     }
-    let rhs = r.eval(vars)?;
+    let rhs = r.eval(vars, ctx)?;
     match op {
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
             let (a, b) = match (&lhs, &rhs) {
