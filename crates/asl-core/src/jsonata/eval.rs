@@ -194,10 +194,17 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 }
             }
             Kind::Block(items) => {
-                let frame = Frame::child(env);
+                // A frame only for a block that binds (most are just parentheses).
+                let own;
+                let frame = if node.block_binds {
+                    own = Frame::child(env);
+                    &own
+                } else {
+                    env
+                };
                 let mut last = None;
                 for item in items {
-                    last = self.eval(item, input, &frame)?;
+                    last = self.eval(item, input, frame)?;
                 }
                 last
             }

@@ -795,6 +795,7 @@ impl Post {
                     }
                     out.push(part);
                 }
+                n.block_binds = out.iter().any(Node::binds_in_frame);
                 n.kind = Kind::Block(out);
                 n
             }
