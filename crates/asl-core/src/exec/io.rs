@@ -2,7 +2,8 @@
 //!
 //! Owns the processing steps in AWS's order (InputPath → Parameters → task → ResultSelector →
 //! ResultPath → OutputPath), the workflow-variable scopes (`Vars`: a Parallel branch or Map
-//! iteration reads the variables of its parent scope and writes only its own), the context object
+//! iteration reads the variables of its parent scope and writes only its own) with AWS's size
+//! limits on what an `Assign` stores (both query languages), the context object
 //! (`$$`) and the analysis of which states need it (building `$$` costs a timestamp format, so
 //! states that never read it skip that).
 //!

@@ -6,8 +6,9 @@
 //! (`$partition`, `$range`, `$hash`, `$random([seed])`, `$uuid`, `$parse`). Pure like the rest of the
 //! core: `$now()`/`$millis()` read [`EvalEnv::now_ms`] (frozen for one evaluation) and randomness
 //! comes from [`EvalEnv::seed`]. Runaway expressions stop with `U1001` at
-//! [`EvalEnv::max_depth`] nested evaluations or [`EvalEnv::max_steps`] evaluation steps, before any
-//! native or browser stack overflows.
+//! [`EvalEnv::max_depth`] nested evaluations, at a measured stack budget ([`stack`]) or at
+//! [`EvalEnv::max_steps`] evaluation steps, before any native or browser stack overflows; the
+//! parser refuses nesting past the same kind of bounds (`S0201`).
 //!
 //! Not owned here: where expressions appear in a definition and what their results mean (the
 //! executor and validator). How they are meant to bind:
@@ -30,7 +31,7 @@
 //! (JavaScript regex semantics), `ryu-js` (JavaScript number printing), RustCrypto hashes.
 //!
 //! Layout: [`lexer`] → [`parser`] ([`ast`]) → [`eval`] over [`jv`] values, with [`fast`] as the
-//! shortcut for the plain expressions most states hold; built-ins in
+//! shortcut for the plain expressions most states hold and [`stack`] bounding stack use; built-ins in
 //! [`functions`], pictures in [`format`] and [`datetime`], signatures in [`signature`], regexes in
 //! [`regex`], transforms in [`transform`], errors in [`error`].
 
