@@ -62,8 +62,12 @@ pub(crate) fn parse(src: &str) -> JResult<Parsed> {
     Ok(Parsed { root, labels })
 }
 
-/// Nesting beyond this is refused at parse time rather than risking the stack.
-const MAX_NESTING: usize = 500;
+/// Nesting beyond this is refused at parse time rather than risking the stack. In wasm under
+/// V8 each level of the recursive descent costs several KB of the engine's own stack (which
+/// the byte budget of [`super::stack`] cannot see): 300 nested object constructors overflowed
+/// it at 500. A level of syntax takes two to six units (32 nested `a.(…)`, 64 parentheses); real
+/// expressions nest a handful of levels.
+const MAX_NESTING: usize = 200;
 
 fn describe(t: &Tok) -> String {
     match t {
