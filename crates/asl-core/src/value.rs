@@ -15,7 +15,7 @@
 //!
 //! Not owned here: path evaluation ([`crate::path`]), templates ([`crate::template`]).
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
@@ -118,6 +118,65 @@ pub fn string_json_len(s: &str) -> usize {
     len
 }
 
+/// How the JSON text of a [`Value`] writes a floating-point number: as JavaScript does
+/// (`String(n)`: the shortest digits that read back as the same double, whole numbers below 10^21
+/// in full, `1e+21`, `0.000001`), which is how JSONata results print (serde_json alone would write
+/// `1e21`, `1.2345678901234568e20`, `1e-6`). One exception keeps what the definition or input
+/// spelled: a whole number below 2^53 held as a double can only come from parsed text such as
+/// `1.0` (JSONata's whole results are integers, see `jsonata::jv::num_value`), and keeps serde_json's
+/// `1.0`. Integers keep every digit.
+pub struct JsNumbers<F>(pub F);
+
+/// Whether `v` prints as serde_json writes it (see [`JsNumbers`]).
+fn parsed_whole(v: f64) -> bool {
+    v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0
+}
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for JsNumbers<F> {
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: f64) -> std::io::Result<()> {
+        if parsed_whole(v) {
+            return self.0.write_f64(w, v);
+        }
+        w.write_all(ryu_js::Buffer::new().format(v).as_bytes())
+    }
+    // The layout is the wrapped formatter's (compact or pretty).
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 fn number_json_len(n: &Number) -> usize {
     // Integers (nearly every number an execution builds) by counting digits: formatting one
     // through `fmt` on every insert showed in profiles.
@@ -127,17 +186,10 @@ fn number_json_len(n: &Number) -> usize {
     if let Some(i) = n.as_i64() {
         return 1 + decimal_digits(i.unsigned_abs());
     }
-    struct Count(usize);
-    impl fmt::Write for Count {
-        fn write_str(&mut self, s: &str) -> fmt::Result {
-            self.0 += s.len();
-            Ok(())
-        }
+    match n.as_f64() {
+        Some(f) if !parsed_whole(f) => ryu_js::Buffer::new().format(f).len(),
+        _ => n.to_string().len(),
     }
-    let mut count = Count(0);
-    // Writing into a counter cannot fail.
-    let _ = write!(count, "{n}");
-    count.0
 }
 
 fn decimal_digits(mut u: u64) -> usize {
@@ -268,15 +320,24 @@ impl Value {
         self.as_object().and_then(|o| o.get(key))
     }
 
-    /// Compact JSON text, as AWS prints payloads (no spaces).
+    /// Compact JSON text, as AWS prints payloads (no spaces); numbers as in [`JsNumbers`].
     pub fn to_json_string(&self) -> String {
-        // Serialising a Value cannot fail: every number is finite and every key a string.
-        serde_json::to_string(self).unwrap_or_default()
+        self.write_with(JsNumbers(serde_json::ser::CompactFormatter))
     }
 
-    /// Pretty JSON text for people (the UI, the CLI).
+    /// Pretty JSON text for people (the UI, the CLI); numbers as in [`JsNumbers`].
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        self.write_with(JsNumbers(serde_json::ser::PrettyFormatter::new()))
+    }
+
+    fn write_with<F: serde_json::ser::Formatter>(&self, formatter: F) -> String {
+        let mut out = Vec::with_capacity(128);
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+        // Serialising a Value cannot fail: every number is finite and every key a string.
+        if self.serialize(&mut ser).is_err() {
+            return String::new();
+        }
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// Parses JSON text. Errors carry serde_json's line and column.
@@ -783,6 +844,40 @@ mod tests {
         );
         // The clone taken before the edits is untouched (copy on write).
         assert_eq!(shared.to_json_string(), r#"{"a":{"b":[1,2,3]},"k":"v"}"#);
+    }
+
+    #[test]
+    fn doubles_print_as_javascript_prints_them_but_parsed_whole_numbers_and_integers_as_written() {
+        let cases = [
+            (1e21, "1e+21"),
+            (123_456_789_012_345_680_000.0, "123456789012345680000"),
+            (2f64.powi(60), "1152921504606847000"),
+            (9_007_199_254_740_994.0, "9007199254740994"),
+            (1.0, "1.0"),
+            (-0.0, "-0.0"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1.5e-7, "1.5e-7"),
+            (0.000_001, "0.000001"),
+            (1e300, "1e+300"),
+            (-2.5, "-2.5"),
+        ];
+        for (f, js) in cases {
+            let v = Value::from_f64(f);
+            assert_eq!(v.to_json_string(), js, "{f}");
+            assert_eq!(v.json_len(), js.len(), "{f}");
+            let arr = Value::array(vec![v.clone(), v]);
+            assert_eq!(arr.to_json_string(), format!("[{js},{js}]"));
+            assert_eq!(arr.json_len(), js.len() * 2 + 3);
+        }
+        assert_eq!(
+            parse(r#"{"a":[1.0,2e21]}"#).to_json_pretty(),
+            "{\n  \"a\": [\n    1.0,\n    2e+21\n  ]\n}"
+        );
+        // Integers as parsed (JSONPath carries them as written) keep every digit.
+        assert_eq!(
+            parse("[12345678901234567890,-9223372036854775808]").to_json_string(),
+            "[12345678901234567890,-9223372036854775808]"
+        );
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Owns the processing steps in AWS's order (InputPath → Parameters → task → ResultSelector →
 //! ResultPath → OutputPath), the workflow-variable scopes (`Vars`: a Parallel branch or Map
-//! iteration reads the variables of its parent scope and writes only its own), the context object
+//! iteration reads the variables of its parent scope and writes only its own) with AWS's size
+//! limits on what an `Assign` stores (both query languages), the context object
 //! (`$$`) and the analysis of which states need it (building `$$` costs a timestamp format, so
 //! states that never read it skip that).
 //!
@@ -54,6 +55,74 @@ impl Vars {
 }
 
 impl Vars {
+    /// Bytes of JSON text of every variable visible here (own and outer scopes).
+    fn total_len(&self) -> usize {
+        let own = self
+            .own
+            .as_ref()
+            .map_or(0, |own| own.values().map(Value::json_len).sum());
+        own + self.parent.as_ref().map_or(0, |p| p.total_len())
+    }
+
+    /// The size of the value `name` holds in this scope (0 when it has none).
+    fn own_len(&self, name: &str) -> usize {
+        self.own
+            .as_ref()
+            .and_then(|own| own.get(name))
+            .map_or(0, Value::json_len)
+    }
+
+    /// AWS's variable limits for an assignment by `state` (`States.DataLimitExceeded`): each value
+    /// and all the values of one `Assign` within `per_assign` bytes, and all the variables the
+    /// thread holds after it within `total` bytes (sizes as compact JSON text, as AWS counts
+    /// payloads).
+    pub fn check_assign(
+        &self,
+        assigned: &Value,
+        per_assign: Option<usize>,
+        total: Option<usize>,
+        state: &str,
+    ) -> Result<(), ExecError> {
+        let Value::Object(obj) = assigned else {
+            return Ok(());
+        };
+        let too_big = |what: String, size: usize, limit: usize| {
+            ExecError::new(
+                ErrorName::DataLimitExceeded,
+                format!(
+                    "The state/task '{state}' assigned {what} with a size of {size} bytes, exceeding the maximum of {limit} bytes."
+                ),
+            )
+        };
+        let mut sum = 0;
+        for (k, v) in obj.iter() {
+            let len = v.json_len();
+            if let Some(limit) = per_assign
+                && len > limit
+            {
+                return Err(too_big(format!("the variable '{k}'"), len, limit));
+            }
+            sum += len;
+        }
+        if let Some(limit) = per_assign
+            && sum > limit
+        {
+            return Err(too_big("variables".into(), sum, limit));
+        }
+        if let Some(limit) = total {
+            let replaced: usize = obj.iter().map(|(k, _)| self.own_len(k)).sum();
+            let after = self.total_len() - replaced + sum;
+            if after > limit {
+                return Err(too_big(
+                    "variables that bring the execution's variables".into(),
+                    after,
+                    limit,
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Every variable visible here, as an object sorted by name (a scope's own shadow its
     /// parents'); `None` when there are none. For the inspector: built only when recorded.
     pub fn visible(&self) -> Option<Value> {

@@ -35,30 +35,72 @@ use super::states::Next;
 /// What one evaluation sees: `$states`, the workflow variables and the outside world.
 pub(crate) struct Cx<'a> {
     pub vars: &'a Vars,
-    pub states: Value,
+    pub states: States,
     pub env: EvalEnv,
 }
 
 impl jn::Variables for Cx<'_> {
     fn get(&self, name: &str) -> Option<Value> {
         if name == "states" {
-            Some(self.states.clone())
+            Some(self.states.value().clone())
         } else {
             self.vars.get(name)
         }
     }
+
+    fn get_member(&self, name: &str, key: &str) -> Option<Option<Value>> {
+        (name == "states").then(|| self.states.member(key).cloned())
+    }
 }
 
 /// `$states`: `input` and `context`, plus `result` (Task/Parallel/Map `Output` and `Assign`) or
-/// `errorOutput` (a Catcher's). Members are shared values, never copies.
-pub(crate) fn states_value(input: &Value, context: &Value, extra: Option<(&str, &Value)>) -> Value {
-    let mut obj = Object::with_capacity(3);
-    obj.push_unique("input".into(), input.clone());
-    obj.push_unique("context".into(), context.clone());
-    if let Some((k, v)) = extra {
-        obj.push_unique(k.into(), v.clone());
+/// `errorOutput` (a Catcher's). Members are shared values, never copies; the object itself is
+/// built only if an expression reads `$states` whole (`$states.input` is answered directly).
+pub(crate) struct States {
+    input: Value,
+    context: Value,
+    extra: Option<(&'static str, Value)>,
+    whole: std::cell::OnceCell<Value>,
+}
+
+impl States {
+    fn member(&self, key: &str) -> Option<&Value> {
+        match key {
+            "input" => Some(&self.input),
+            "context" => Some(&self.context),
+            _ => self
+                .extra
+                .as_ref()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, v)| v),
+        }
     }
-    Value::object(obj)
+
+    fn value(&self) -> &Value {
+        self.whole.get_or_init(|| {
+            let mut obj = Object::with_capacity(3);
+            obj.push_unique("input".into(), self.input.clone());
+            obj.push_unique("context".into(), self.context.clone());
+            if let Some((k, v)) = &self.extra {
+                obj.push_unique((*k).into(), v.clone());
+            }
+            Value::object(obj)
+        })
+    }
+}
+
+/// `$states` of an evaluation (see [`States`]).
+pub(crate) fn states_value(
+    input: &Value,
+    context: &Value,
+    extra: Option<(&'static str, &Value)>,
+) -> States {
+    States {
+        input: input.clone(),
+        context: context.clone(),
+        extra: extra.map(|(k, v)| (k, v.clone())),
+        whole: std::cell::OnceCell::new(),
+    }
 }
 
 /// Why an expression failed, before the field path is known.
@@ -69,7 +111,7 @@ enum Why {
 }
 
 struct NodeError {
-    source: Arc<str>,
+    source: String,
     why: Why,
     /// Keys and indexes from the failing node up to the field (innermost first).
     path: Vec<String>,
@@ -98,9 +140,10 @@ impl NodeError {
     }
 }
 
-fn eval_source(source: &Arc<str>, expr: Option<&Expr>, cx: &Cx) -> Result<Value, NodeError> {
+fn eval_source(source: &str, expr: Option<&Expr>, cx: &Cx) -> Result<Value, NodeError> {
+    // The source is copied only when the expression fails (it goes into the cause).
     let fail = |why| NodeError {
-        source: source.clone(),
+        source: source.into(),
         why,
         path: Vec::new(),
     };
@@ -123,13 +166,19 @@ fn eval_node(node: &TemplateNode, cx: &Cx) -> Result<Value, NodeError> {
     match node {
         TemplateNode::Const(v) => Ok(v.clone()),
         TemplateNode::Object(members) | TemplateNode::ObjectWithRepeats(members) => {
+            let distinct = matches!(node, TemplateNode::Object(_));
             let mut obj = Object::with_capacity(members.len());
             for (k, n) in members.iter() {
                 let v = eval_node(n, cx).map_err(|mut e| {
                     e.path.push(k.to_string());
                     e
                 })?;
-                obj.insert(k.clone(), v);
+                // Distinct keys (checked when compiled): no lookup per member.
+                if distinct {
+                    obj.push_unique(k.clone(), v);
+                } else {
+                    obj.insert(k.clone(), v);
+                }
             }
             Ok(Value::object(obj))
         }
@@ -146,7 +195,7 @@ fn eval_node(node: &TemplateNode, cx: &Cx) -> Result<Value, NodeError> {
         TemplateNode::Jsonata { source, expr, .. } => eval_source(source, expr.as_deref(), cx),
         // `compile_jsonata` makes neither; a `.$` key is a plain key in JSONata mode.
         TemplateNode::Path { field, .. } | TemplateNode::Call { field, .. } => Err(NodeError {
-            source: field.clone(),
+            source: field.to_string(),
             why: Why::Threw("JSONPath is not evaluated in a JSONata state".into()),
             path: Vec::new(),
         }),
@@ -161,8 +210,7 @@ pub(crate) fn template(t: &Template, field: &str, cx: &Cx) -> Result<Value, Exec
 
 /// Evaluates a single expression for `field`.
 pub(crate) fn expr(j: &Jsonata, field: &str, cx: &Cx) -> Result<Value, ExecError> {
-    let source: Arc<str> = j.source.trim().into();
-    eval_source(&source, j.expr.as_deref(), cx).map_err(|e| e.into_exec(field))
+    eval_source(j.source.trim(), j.expr.as_deref(), cx).map_err(|e| e.into_exec(field))
 }
 
 /// `…returned an unexpected result type. Expected 'array', but was 'number' for value: 1`.
@@ -277,7 +325,7 @@ impl Engine<'_> {
                 let vars = self.vars(id);
                 let cx = Cx {
                     vars: &vars,
-                    states: states.clone(),
+                    states,
                     env,
                 };
                 let mut chosen = None;
@@ -311,6 +359,7 @@ impl Engine<'_> {
                         }
                     },
                 };
+                let Cx { states, .. } = cx;
                 let (output, assigned) =
                     self.jsonata_output_assign(id, output_t, assign_t, states, input)?;
                 let Some(next) = next else {
@@ -359,8 +408,8 @@ impl Engine<'_> {
         id: ThreadId,
         input: &Value,
         extras: ContextExtras<'_>,
-        extra: Option<(&str, &Value)>,
-    ) -> Value {
+        extra: Option<(&'static str, &Value)>,
+    ) -> States {
         let ctx = self.context(id, extras);
         states_value(input, &ctx, extra)
     }
@@ -372,7 +421,7 @@ impl Engine<'_> {
         id: ThreadId,
         output: Option<&Template>,
         assign: Option<&Template>,
-        states: Value,
+        states: States,
         default: Value,
     ) -> Result<(Value, Option<Value>), ExecError> {
         let env = self.jsonata_env(id);
@@ -508,6 +557,28 @@ mod tests {
             compile(r#"{"a": "{% $states.input.n + $x %}", "b": [1, "{% 'k' %}"], "c": "{ % no"}"#);
         let out = template(&t, "Output", &cx(&vars, r#"{"n": 2}"#)).expect("eval");
         assert_eq!(out.to_json_string(), r#"{"a":7,"b":[1,"k"],"c":"{ % no"}"#);
+        // `$states` whole (built on demand) and member by member agree.
+        let t = compile(
+            r#"["{% $states %}", "{% $states.input %}", "{% $states.context %}", "{% $keys($states) %}"]"#,
+        );
+        let out = template(&t, "Output", &cx(&vars, r#"{"n": 2}"#)).expect("eval");
+        assert_eq!(
+            out.to_json_string(),
+            r#"[{"input":{"n":2},"context":null},{"n":2},null,["input","context"]]"#
+        );
+    }
+
+    #[test]
+    fn numbers_come_out_as_javascript_prints_them() {
+        let vars = Vars::default();
+        let t = compile(
+            r#"{"a": "{% 1e21 %}", "b": "{% 123456789012345680000 %}", "c": "{% 2 * 4503599627370497 %}", "d": "{% $states.input.x * 1 %}", "e": "{% [0.1 + 0.2, 1e-7] %}"}"#,
+        );
+        let out = template(&t, "Output", &cx(&vars, r#"{"x": 1.0}"#)).expect("eval");
+        assert_eq!(
+            out.to_json_string(),
+            r#"{"a":1e+21,"b":123456789012345680000,"c":9007199254740994,"d":1,"e":[0.30000000000000004,1e-7]}"#
+        );
     }
 
     #[test]

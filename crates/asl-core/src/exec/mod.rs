@@ -58,6 +58,12 @@ pub struct Limits {
     pub max_history_events: u32,
     /// AWS's 256 KiB payload limit (`States.DataLimitExceeded`); `None` lifts it.
     pub payload_bytes: Option<usize>,
+    /// AWS's 256 KiB limit on one variable's value and on all the values of one `Assign`
+    /// (`States.DataLimitExceeded`); `None` lifts it.
+    pub variable_bytes: Option<usize>,
+    /// AWS's 10 MiB limit on the variables an execution holds (counted per scope chain: a thread's
+    /// own variables and those it reads from outer scopes); `None` lifts it.
+    pub variables_total_bytes: Option<usize>,
     /// The workflow type's maximum execution time on the virtual clock (Standard: one year,
     /// Express: five minutes; see [`crate::workflow`]): past it the execution times out with
     /// `States.Timeout`, as with the machine's own `TimeoutSeconds`. `None` lifts it.
@@ -70,6 +76,8 @@ impl Default for Limits {
             max_transitions: 100_000,
             max_history_events: 25_000,
             payload_bytes: Some(256 * 1024),
+            variable_bytes: Some(256 * 1024),
+            variables_total_bytes: Some(10 * 1024 * 1024),
             max_duration_seconds: Some(crate::workflow::ONE_YEAR_SECONDS),
         }
     }
@@ -82,6 +90,8 @@ impl Limits {
             max_transitions: u64::MAX,
             max_history_events: u32::MAX,
             payload_bytes: None,
+            variable_bytes: None,
+            variables_total_bytes: None,
             max_duration_seconds: None,
         }
     }

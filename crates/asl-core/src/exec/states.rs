@@ -536,6 +536,21 @@ impl<'a> Engine<'a> {
             self.set_phase(id, Phase::Recover(e.into()));
             return;
         }
+        if let Some(a) = &assigned {
+            let limits = &self.options.limits;
+            let checked = self.core.thread(id).map_or(Ok(()), |t| {
+                t.vars.check_assign(
+                    a,
+                    limits.variable_bytes,
+                    limits.variables_total_bytes,
+                    &st.name,
+                )
+            });
+            if let Err(e) = checked {
+                self.set_phase(id, Phase::Recover(e.into()));
+                return;
+            }
+        }
         let mut stages = None;
         let event_output = self.history.is_some().then(|| output.clone());
         if let Some(t) = self.core.thread_mut(id) {

@@ -660,3 +660,115 @@ fn choice_without_match_and_wait_on_a_missing_path_fail_as_aws_does() {
         "{cause}"
     );
 }
+
+#[test]
+fn variables_over_aws_size_limits_fail_with_data_limit_exceeded_in_both_languages() {
+    let big = "x".repeat(256 * 1024);
+    let input = format!(r#"{{"big":"{big}","half":"{}"}}"#, "y".repeat(140 * 1024));
+    let limits = || Limits {
+        payload_bytes: None,
+        ..Limits::default()
+    };
+    let failed = |e: &mut Execution| match e.run() {
+        Status::Failed { error, cause } => {
+            assert_eq!(error.as_deref(), Some("States.DataLimitExceeded"));
+            cause.unwrap_or_default().to_string()
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    };
+    // One variable over 256 KiB (its JSON text: the string and its quotes).
+    for def in [
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"v.$":"$.big"},"End":true}}}"#,
+        r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"v":"{% $states.input.big %}"},"End":true}}}"#,
+    ] {
+        let cause = failed(&mut exec_limited(def, &input, "{}", limits()));
+        assert!(cause.contains("the variable 'v'"), "{cause}");
+        assert!(cause.contains("'A'"), "{cause}");
+    }
+    // Each under the limit, together over it.
+    for def in [
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"a.$":"$.half","b.$":"$.half"},"End":true}}}"#,
+        r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"a":"{% $states.input.half %}","b":"{% $states.input.half %}"},"End":true}}}"#,
+    ] {
+        let cause = failed(&mut exec_limited(def, &input, "{}", limits()));
+        assert!(cause.contains("assigned variables"), "{cause}");
+    }
+    // Catchable like any States.DataLimitExceeded (the catcher passes the input on).
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
+      "Assign":{"v.$":"$.big"},"Catch":[{"ErrorEquals":["States.DataLimitExceeded"],"ResultPath":null,"Next":"Done"}],"End":true},
+      "Done":{"Type":"Pass","End":true}}}"#;
+    let mut e = exec_limited(
+        def,
+        &input,
+        &format!(r#"{{"T":{{"Return":{{"big":"{big}"}}}}}}"#),
+        limits(),
+    );
+    assert_eq!(e.run(), Status::Succeeded { output: v(&input) });
+    // Ten variables of 200 KiB each in turn are fine (each replaces the last); a growing set
+    // passes 10 MiB.
+    let step = "z".repeat(200 * 1024);
+    let small = Limits {
+        payload_bytes: None,
+        variables_total_bytes: Some(1024 * 1024),
+        ..Limits::default()
+    };
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{
+      "A":{"Type":"Pass","Assign":{"v":"{% $states.input.s %}"},"Next":"B"},
+      "B":{"Type":"Pass","Assign":{"v":"{% $states.input.s %}"},"End":true}}}"#;
+    let ok_input = format!(r#"{{"s":"{step}"}}"#);
+    assert!(matches!(
+        exec_limited(def, &ok_input, "{}", small.clone()).run(),
+        Status::Succeeded { .. }
+    ));
+    let names: Vec<String> = (0..6).map(|i| format!("v{i}")).collect();
+    let states: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let next = if i + 1 < names.len() {
+                format!(r#""Next":"S{}""#, i + 1)
+            } else {
+                r#""End":true"#.to_string()
+            };
+            format!(
+                r#""S{i}":{{"Type":"Pass","Assign":{{"{n}":"{{% $states.input.s %}}"}},{next}}}"#
+            )
+        })
+        .collect();
+    let def = format!(
+        r#"{{"QueryLanguage":"JSONata","StartAt":"S0","States":{{{}}}}}"#,
+        states.join(",")
+    );
+    let cause = failed(&mut exec_limited(&def, &ok_input, "{}", small));
+    assert!(cause.contains("'S5'"), "{cause}");
+    // Lifted with the other limits.
+    let def =
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"v.$":"$.big"},"End":true}}}"#;
+    assert!(matches!(
+        exec_limited(def, &input, "{}", Limits::unlimited()).run(),
+        Status::Succeeded { .. }
+    ));
+}
+
+/// Runs on the test thread itself (2 MiB of stack): the evaluator's depth limit and stack budget
+/// end a runaway recursion or a deeply nested expression with AWS's error, never an overflow.
+#[test]
+fn deep_jsonata_recursion_fails_the_state_not_the_process() {
+    let def = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass",
+      "Output":"{% ($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1)}; $f(100000)) %}","End":true}}}"#;
+    match exec(def, "{}", "{}").run() {
+        Status::Failed { error, cause } => {
+            assert_eq!(error.as_deref(), Some("States.QueryEvaluationError"));
+            let cause = cause.unwrap_or_default();
+            assert!(cause.contains("U1001"), "{cause}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    // Deeply nested syntax is refused when the definition is loaded.
+    let nested = "(".repeat(10_000) + "1" + &")".repeat(10_000);
+    let def = format!(
+        r#"{{"QueryLanguage":"JSONata","StartAt":"A","States":{{"A":{{"Type":"Pass","Output":"{{% {nested} %}}","End":true}}}}}}"#
+    );
+    let loaded = crate::load(&def);
+    assert!(loaded.has_errors(), "an invalid expression");
+}

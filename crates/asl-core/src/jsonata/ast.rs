@@ -135,6 +135,9 @@ pub(crate) struct Node {
     pub consarray: bool,
     /// Path only: no tuple steps, sorting, grouping or singleton-keeping (the fast path).
     pub simple_path: bool,
+    /// Block only: some `:=` binds in the block's own frame (else it needs none: lookups and
+    /// closures see the enclosing frame, which is the same when nothing is bound).
+    pub block_binds: bool,
 }
 
 impl Node {
@@ -154,7 +157,53 @@ impl Node {
             seeking_parent: Vec::new(),
             consarray: false,
             simple_path: false,
+            block_binds: false,
         }
+    }
+
+    /// Whether evaluating this node may bind a variable in the frame it is evaluated in (`:=`
+    /// outside any nested block or function body). Unknown forms answer yes.
+    pub fn binds_in_frame(&self) -> bool {
+        let stages = self.predicate.iter().chain(&self.stages).any(|s| match s {
+            Stage::Filter(n) => n.binds_in_frame(),
+            Stage::Index(_) => false,
+        });
+        let group = self.group.as_ref().is_some_and(|g| {
+            g.0.iter()
+                .any(|(k, v)| k.binds_in_frame() || v.binds_in_frame())
+        });
+        stages
+            || group
+            || match &self.kind {
+                Kind::Str(_)
+                | Kind::Num(_)
+                | Kind::Bool(_)
+                | Kind::Null
+                | Kind::Name(_)
+                | Kind::Var(_)
+                | Kind::Wildcard
+                | Kind::Descendant
+                | Kind::Parent(_)
+                | Kind::Regex(_)
+                | Kind::Placeholder
+                | Kind::Block(_)
+                | Kind::Lambda(_) => false,
+                Kind::Neg(e) => e.binds_in_frame(),
+                Kind::Binary(_, l, r) => l.binds_in_frame() || r.binds_in_frame(),
+                Kind::Array(items) | Kind::Path(items) => items.iter().any(Node::binds_in_frame),
+                Kind::Object(pairs) => pairs
+                    .iter()
+                    .any(|(k, v)| k.binds_in_frame() || v.binds_in_frame()),
+                Kind::Condition(c, t, e) => {
+                    c.binds_in_frame()
+                        || t.binds_in_frame()
+                        || e.as_ref().is_some_and(|e| e.binds_in_frame())
+                }
+                Kind::Function(p, args) => {
+                    p.binds_in_frame() || args.iter().any(Node::binds_in_frame)
+                }
+                _ => true,
+            }
     }
 
     pub fn is_path(&self) -> bool {

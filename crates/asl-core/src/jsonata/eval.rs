@@ -14,6 +14,7 @@ use super::ast::{BinOp, Kind, Node, SortTerm, Stage};
 use super::error::{JResult, JsonataError, err};
 use super::functions;
 use super::jv::{Env, Frame, Func, JV, Seq, Val, deep_equal, make_object, to_js_string, truthy};
+use super::stack::StackGuard;
 use super::{EvalEnv, Variables};
 use crate::env::Rng;
 use crate::value::Key;
@@ -50,6 +51,8 @@ pub(crate) struct Evaluator<'a, 'c> {
     pub now_ms: i64,
     depth: usize,
     steps: u64,
+    /// The stack's position when the evaluation began (a byte budget beside `max_depth`).
+    guard: StackGuard,
     /// The evaluation's input (`$$`).
     pub root: Val<'a>,
     /// Tuple streams returned by paths marked `tuple` (rare: `%` inside a nested path).
@@ -79,6 +82,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             now_ms: env.now_ms,
             depth: 0,
             steps: 0,
+            guard: StackGuard::new(),
             root: None,
             tuple_results: Vec::new(),
             bound_frames: Vec::new(),
@@ -88,7 +92,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
     pub fn eval(&mut self, node: &'a Node, input: &Val<'a>, env: &Env<'a>) -> JResult<Val<'a>> {
         self.depth += 1;
         self.steps += 1;
-        if self.depth > self.env.max_depth {
+        if self.depth > self.env.max_depth || self.guard.spent() {
             self.depth -= 1;
             return Err(err(
                 "U1001",
@@ -190,10 +194,17 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 }
             }
             Kind::Block(items) => {
-                let frame = Frame::child(env);
+                // A frame only for a block that binds (most are just parentheses).
+                let own;
+                let frame = if node.block_binds {
+                    own = Frame::child(env);
+                    &own
+                } else {
+                    env
+                };
                 let mut last = None;
                 for item in items {
-                    last = self.eval(item, input, &frame)?;
+                    last = self.eval(item, input, frame)?;
                 }
                 last
             }
@@ -402,20 +413,78 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         let first_is_var = steps
             .first()
             .is_some_and(|s| matches!(s.kind, Kind::Var(_)));
-        let mut cur: Vec<Val<'a>> = match input {
-            Some(v) if v.is_array() && !first_is_var => v.items().map(Some).collect(),
-            // An undefined input is a one-item sequence: the first step runs once.
-            other => vec![other.clone()],
-        };
         let last = steps.len().saturating_sub(1);
         // Two buffers, swapped between steps: no allocation per step.
         let mut out: Vec<Val<'a>> = Vec::new();
-        for (i, step) in steps.iter().enumerate() {
+        let mut cur: Vec<Val<'a>>;
+        let mut start = 0;
+        if matches!(input, Some(v) if v.is_array() && !first_is_var) {
+            cur = input.iter().flat_map(|v| v.items()).map(Some).collect();
+        } else {
+            // One value down a chain of field names (`a.b.c`, `$v.a.b`): walked in place with no
+            // buffers, until an array (which the loop below maps over) or a step with stages.
+            let mut one = input.clone();
+            loop {
+                let Some(step) = steps.get(start) else {
+                    return Ok(one);
+                };
+                if !step.stages.is_empty() || !step.predicate.is_empty() || step.group.is_some() {
+                    break;
+                }
+                let next = match (&step.kind, &one) {
+                    (Kind::Var(_), _) if start == 0 => self.eval(step, &one, env)?,
+                    (Kind::Name(n), Some(JV::DObj(o))) => o.get(n).map(JV::from_value),
+                    (Kind::Name(n), Some(JV::Obj(o))) => o.get(n).cloned(),
+                    (
+                        Kind::Name(_),
+                        None | Some(JV::Null | JV::Bool(_) | JV::Num(_) | JV::Str(_)),
+                    ) => None,
+                    _ => break,
+                };
+                let Some(r) = next else {
+                    return Ok(None);
+                };
+                start += 1;
+                if r.is_array() {
+                    if start == steps.len() && !r.is_sequence() {
+                        return Ok(Some(r));
+                    }
+                    // As the loop below joins one step's result: flattened.
+                    flatten_step(r, &mut out);
+                    if out.is_empty() {
+                        return Ok(None);
+                    }
+                    one = None;
+                    break;
+                }
+                one = Some(r);
+            }
+            if out.is_empty() {
+                // An undefined input is a one-item sequence: the first step runs once.
+                cur = vec![one];
+            } else {
+                cur = std::mem::take(&mut out);
+            }
+        }
+        for (i, step) in steps.iter().enumerate().skip(start) {
             out.clear();
             let mut first: Option<JV<'a>> = None;
             let mut count = 0;
+            // A field name over an object or a scalar is a lookup: done here, without a call
+            // to `eval` per item (the bulk of a path's cost). Arrays and the rest go through it.
+            let name = match &step.kind {
+                Kind::Name(n) if step.predicate.is_empty() && step.group.is_none() => Some(n),
+                _ => None,
+            };
             for item in &cur {
-                let mut res = self.eval(step, item, env)?;
+                let mut res = match (name, item) {
+                    (Some(n), Some(JV::DObj(o))) => o.get(n).map(JV::from_value),
+                    (Some(n), Some(JV::Obj(o))) => o.get(n).cloned(),
+                    (Some(_), None | Some(JV::Null | JV::Bool(_) | JV::Num(_) | JV::Str(_))) => {
+                        None
+                    }
+                    _ => self.eval(step, item, env)?,
+                };
                 for stage in &step.stages {
                     if let Stage::Filter(p) = stage {
                         res = self.filter_values(p, res, env)?;

@@ -6,8 +6,9 @@
 //! (`$partition`, `$range`, `$hash`, `$random([seed])`, `$uuid`, `$parse`). Pure like the rest of the
 //! core: `$now()`/`$millis()` read [`EvalEnv::now_ms`] (frozen for one evaluation) and randomness
 //! comes from [`EvalEnv::seed`]. Runaway expressions stop with `U1001` at
-//! [`EvalEnv::max_depth`] nested evaluations or [`EvalEnv::max_steps`] evaluation steps, before any
-//! native or browser stack overflows.
+//! [`EvalEnv::max_depth`] nested evaluations, at a measured stack budget ([`stack`]) or at
+//! [`EvalEnv::max_steps`] evaluation steps, before any native or browser stack overflows; the
+//! parser refuses nesting past the same kind of bounds (`S0201`).
 //!
 //! Not owned here: where expressions appear in a definition and what their results mean (the
 //! executor and validator). How they are meant to bind:
@@ -29,7 +30,8 @@
 //! seeded `$random`, JS regexes, sharing `Value`s without conversion). Borrowed parts: `regress`
 //! (JavaScript regex semantics), `ryu-js` (JavaScript number printing), RustCrypto hashes.
 //!
-//! Layout: [`lexer`] → [`parser`] ([`ast`]) → [`eval`] over [`jv`] values; built-ins in
+//! Layout: [`lexer`] → [`parser`] ([`ast`]) → [`eval`] over [`jv`] values, with [`fast`] as the
+//! shortcut for the plain expressions most states hold and [`stack`] bounding stack use; built-ins in
 //! [`functions`], pictures in [`format`] and [`datetime`], signatures in [`signature`], regexes in
 //! [`regex`], transforms in [`transform`], errors in [`error`].
 
@@ -37,6 +39,7 @@ mod ast;
 mod datetime;
 mod error;
 mod eval;
+mod fast;
 mod format;
 mod functions;
 mod integer;
@@ -45,6 +48,7 @@ mod lexer;
 mod parser;
 mod regex;
 mod signature;
+mod stack;
 mod transform;
 
 use std::sync::Arc;
@@ -57,6 +61,13 @@ use crate::value::Value;
 pub trait Variables {
     /// The value bound to `$name` (without the `$`), if any.
     fn get(&self, name: &str) -> Option<Value>;
+
+    /// `$name.key` without building `$name` first (the executor's `$states.input`): `Some` when
+    /// this source answers it directly (`Some(None)`: `$name` has no such member), `None` to
+    /// read [`Variables::get`] instead.
+    fn get_member(&self, _name: &str, _key: &str) -> Option<Option<Value>> {
+        None
+    }
 }
 
 /// A small list of bindings, for callers that have no scope chain of their own.
@@ -139,6 +150,8 @@ pub const UNSUPPORTED_RESULT: &str = "UNSUPPORTED_RESULT";
 /// A compiled expression: parse once, evaluate many times.
 pub struct Expr {
     root: ast::Node,
+    /// The same expression in the shortcut's form, when it has one.
+    fast: Option<fast::Fast>,
     labels: Vec<Arc<str>>,
     source: Arc<str>,
 }
@@ -154,6 +167,7 @@ impl Expr {
     pub fn compile(text: &str) -> Result<Expr, JsonataError> {
         let parsed = parser::parse(text).map_err(|e| *e)?;
         Ok(Expr {
+            fast: fast::lower(&parsed.root),
             root: parsed.root,
             labels: parsed.labels,
             source: text.into(),
@@ -175,6 +189,28 @@ impl Expr {
         self.evaluate_opt(Some(input), vars, env)
     }
 
+    /// Whether the expression has the shortcut's form ([`fast`]).
+    #[cfg(test)]
+    fn has_fast_form(&self) -> bool {
+        self.fast.is_some()
+    }
+
+    /// Evaluates with the full evaluator only (the reference the shortcut is tested against).
+    #[cfg(test)]
+    fn evaluate_general(
+        &self,
+        vars: &dyn Variables,
+        env: &EvalEnv,
+    ) -> Result<Option<Value>, JsonataError> {
+        Expr {
+            fast: None,
+            root: parser::parse(&self.source).map_err(|e| *e)?.root,
+            labels: self.labels.clone(),
+            source: self.source.clone(),
+        }
+        .evaluate_opt(None, vars, env)
+    }
+
     /// Evaluates with an optional input (`None`: `$` is undefined).
     pub fn evaluate_opt(
         &self,
@@ -182,6 +218,11 @@ impl Expr {
         vars: &dyn Variables,
         env: &EvalEnv,
     ) -> Result<Option<Value>, JsonataError> {
+        if let Some(f) = &self.fast
+            && let Ok(v) = f.evaluate(vars)
+        {
+            return Ok(v);
+        }
         let mut ev = eval::Evaluator::new(&self.labels, vars, env);
         let mut input = input.map(jv::JV::from_value);
         // An input array counts as one item (JSONata's outer wrapper).

@@ -11,6 +11,7 @@ use super::ast::{BinOp, Kind, LambdaDef, Node, SortTerm, Stage};
 use super::error::{JResult, err};
 use super::lexer::{Lexer, Tok, Token};
 use super::signature::Signature;
+use super::stack::StackGuard;
 
 /// A parsed and processed expression with its ancestor labels.
 pub(crate) struct Parsed {
@@ -26,6 +27,7 @@ pub(crate) fn parse(src: &str) -> JResult<Parsed> {
             start: 0,
         },
         depth: 0,
+        guard: StackGuard::new(),
     };
     p.advance(false)?;
     let raw = p.expression(0)?;
@@ -39,6 +41,7 @@ pub(crate) fn parse(src: &str) -> JResult<Parsed> {
     let mut post = Post {
         slots: Vec::new(),
         depth: 0,
+        guard: StackGuard::new(),
     };
     let root = post.process(raw)?;
     if matches!(root.kind, Kind::Parent(_)) || !root.seeking_parent.is_empty() {
@@ -59,8 +62,12 @@ pub(crate) fn parse(src: &str) -> JResult<Parsed> {
     Ok(Parsed { root, labels })
 }
 
-/// Nesting beyond this is refused at parse time rather than risking the stack.
-const MAX_NESTING: usize = 500;
+/// Nesting beyond this is refused at parse time rather than risking the stack. In wasm under
+/// V8 each level of the recursive descent costs several KB of the engine's own stack (which
+/// the byte budget of [`super::stack`] cannot see): 300 nested object constructors overflowed
+/// it at 500. A level of syntax takes two to six units (32 nested `a.(…)`, 64 parentheses); real
+/// expressions nest a handful of levels.
+const MAX_NESTING: usize = 200;
 
 fn describe(t: &Tok) -> String {
     match t {
@@ -99,6 +106,7 @@ struct Parser<'a> {
     lexer: Lexer<'a>,
     tok: Token,
     depth: usize,
+    guard: StackGuard,
 }
 
 impl Parser<'_> {
@@ -139,7 +147,7 @@ impl Parser<'_> {
 
     fn expression(&mut self, rbp: u32) -> JResult<Node> {
         self.depth += 1;
-        if self.depth > MAX_NESTING {
+        if self.depth > MAX_NESTING || self.guard.spent() {
             return Err(err("S0201", "Expression nested too deeply").at(self.tok.start));
         }
         let t = self.advance(true)?;
@@ -475,12 +483,13 @@ struct Slot {
 struct Post {
     slots: Vec<Slot>,
     depth: usize,
+    guard: StackGuard,
 }
 
 impl Post {
     fn process(&mut self, mut expr: Node) -> JResult<Node> {
         self.depth += 1;
-        if self.depth > MAX_NESTING {
+        if self.depth > MAX_NESTING || self.guard.spent() {
             return Err(err("S0201", "Expression nested too deeply").at(expr.pos));
         }
         let pos = expr.pos;
@@ -790,6 +799,7 @@ impl Post {
                     }
                     out.push(part);
                 }
+                n.block_binds = out.iter().any(Node::binds_in_frame);
                 n.kind = Kind::Block(out);
                 n
             }

@@ -150,16 +150,11 @@ fn now_and_millis_read_the_injected_clock() {
     );
 }
 
-/// Runs `f` on a thread with a release-sized budget scaled for debug builds (which use several
-/// times the stack per nested evaluation).
+/// Runs `f` on a thread with the stack of a test thread (2 MiB), debug and release alike: the
+/// depth limits and the stack budget ([`super::stack`]) must hold there.
 fn with_stack(f: impl FnOnce() + Send + 'static) {
-    let size = if cfg!(debug_assertions) {
-        32 << 20
-    } else {
-        1 << 20
-    };
     std::thread::Builder::new()
-        .stack_size(size)
+        .stack_size(2 << 20)
         .spawn(f)
         .expect("thread")
         .join()
@@ -240,6 +235,21 @@ fn deeply_nested() {
     assert!(Expr::compile(&deep).is_err());
     let nested = "[".repeat(10_000) + &"]".repeat(10_000);
     assert!(Expr::compile(&nested).is_err());
+    for (open, close) in [
+        ("{'a':", "}"),
+        ("$string(", ")"),
+        ("-", ""),
+        ("true ? ", " : 0"),
+        ("a.(", ")"),
+        ("function($x){", "}"),
+    ] {
+        let text = open.repeat(10_000) + "1" + &close.repeat(10_000);
+        let e = Expr::compile(&text).expect_err("too deep");
+        assert_eq!(e.code, "S0201", "{open}");
+        // Nesting an expression really uses still compiles.
+        let text = open.repeat(20) + "1" + &close.repeat(20);
+        assert!(Expr::compile(&text).is_ok(), "{open}");
+    }
 }
 
 #[test]
@@ -350,4 +360,131 @@ fn a_function_bound_in_its_own_block_does_not_leak() {
         let _ = e.evaluate(&input, &NoVariables, &EvalEnv::default());
         assert_eq!(Arc::strong_count(obj), before, "{expr}");
     }
+}
+
+/// The shortcut ([`super::fast`]) gives what the full evaluator gives, on the plain case and on
+/// every value that makes it hand over (arrays mid-path, wrong types, shadowed built-ins…).
+#[test]
+fn the_shortcut_agrees_with_the_evaluator() {
+    let states = Value::parse(
+        r#"{"input":{"i":41,"f":1.0,"big":12345678901234567890,"s":"héllo","a":[1,2],"o":{"k":{"z":null}},
+            "objs":[{"k":1},{"k":2}],"tags":["t4","x","g0"],"nested":[[1,2],1,[3]],"t":true,"e":"","neg":-3.5}}"#,
+    )
+    .expect("json");
+    let plain = Bindings::new()
+        .with("states", states.clone())
+        .with("counter", Value::from_i64(3))
+        .with("name", Value::from("Zoë"));
+    let shadowing = plain.clone().with("string", Value::from_i64(1));
+    let exprs = [
+        "$counter < 10000",
+        "$counter + 1",
+        "$states.input.i + 1",
+        "$states.input.f",
+        "$states.input.big",
+        "$states.input.big + 1",
+        "$states.input.neg * 2 - 1",
+        "-$states.input.i",
+        "$states.input.i / 0",
+        "$states.input.i % 5",
+        "$states.input.missing + 1",
+        "$states.input.s + 1",
+        "$states.input.a",
+        "$states.input.a.x",
+        "$states.input.objs.k",
+        "$states.input.o.k.z",
+        "$states.input.o.k.z.q",
+        "$states.input.i.q",
+        "$states.input.s < 'z'",
+        "$states.input.s < 1",
+        "'a' < 'b'",
+        "$name > 'Z'",
+        "$states.input.t < 1",
+        "$states.input.missing < 1",
+        "$states.input.i = 41",
+        "$states.input.i != '41'",
+        "$states.input.a = [1, 2]",
+        "$states.input.o = $states.input.o",
+        "$states.input.missing = null",
+        "null = null",
+        "'k' & $string($states.input.i)",
+        "$states.input.s & $states.input.missing & 1.5 & true & null",
+        "$states.input.s & $states.input.a",
+        "$string($states.input.neg / 3)",
+        "$string($states.input.o)",
+        "$string(1e21) & $string(123456789012345680000) & $string(0.1 + 0.2)",
+        "$count($states.input.a)",
+        "$count($states.input.missing)",
+        "$count($states.input.o)",
+        "$uppercase($states.input.s)",
+        "$lowercase($name)",
+        "$uppercase($states.input.i)",
+        "$string",
+        "$states.input.t and $states.input.e",
+        "$states.input.e or $states.input.i",
+        "$states.input.a and true",
+        "$states.input.i > 40 ? 'big' : 'small'",
+        "$states.input.missing ? 1",
+        "$states.input.o ? 1 : 2",
+        "1e300 * 1e300",
+        "[$states.input.a, 3, [4, 5], $states.input.missing, $states.input.o]",
+        "[]",
+        "[$states.input.i > 1 ? [1] : 2]",
+        "{'a': $states.input.i, 'b': $states.input.missing, 'c': [$states.input.f], 'd': {'e': null}}",
+        "{'a': 1, 'a': 2}",
+        "$merge([$states.input, {'i': 0, 'new': $states.input.o}])",
+        "$merge([$states.input.o, $states.input.o.k])",
+        "$merge($states.input.o)",
+        "$merge([])",
+        "$merge([$states.input.o, 1])",
+        "$merge($states.input.missing)",
+        "$count([1, [2, 3], $states.input.a])",
+        "$states.input.tags[$ != 'x']",
+        "$states.input.tags[$ = 'x']",
+        "$states.input.tags[$ = 'none']",
+        "$states.input.tags[0]",
+        "$states.input.tags[$ > 'g']",
+        "$states.input.nested[$ != 1]",
+        "$states.input.a[$ >= 2]",
+        "$states.input.a[$]",
+        "$states.input.a[$ * 0]",
+        "$states.input.s[$ = 'héllo']",
+        "$states.input.missing[$ = 1]",
+        "$states.input.objs[$.k = 1]",
+        "$states.input.objs[k = 1]",
+        "$states.input.tags[$ != 'x'].q",
+        "$count($states.input.a[$ >= 2])",
+        "$count($states.input.nested[$ != 1])",
+        "$join($states.input.tags[$ != 'x'], ',')",
+        "$join($states.input.tags[$ = 'x'], ',')",
+        "$join($states.input.tags)",
+        "$join($states.input.a, ',')",
+        "$join($states.input.tags, 1)",
+        "$join($states.input.missing, ',')",
+        "$join([], '-')",
+        "$states.input.s & ':' & $join($states.input.tags[$ != 'x'], ',')",
+        "[$states.input.tags[$ != 'x'], $states.input.tags[$ = 'x']]",
+        "$",
+        "$$",
+    ];
+    let env = EvalEnv::default();
+    let mut lowered = 0;
+    for vars in [&plain, &shadowing] {
+        for src in exprs {
+            let e = Expr::compile(src).expect(src);
+            lowered += usize::from(e.has_fast_form());
+            // Equal as JSON values (numbers by value: the shortcut keeps a member's number as
+            // the input spelled it, `$merge` in the evaluator rebuilds it).
+            let show = |r: Result<Option<Value>, JsonataError>| match r {
+                Ok(v) => Ok(v),
+                Err(e) => Err(e.code),
+            };
+            assert_eq!(
+                show(e.evaluate_opt(None, vars, &env)),
+                show(e.evaluate_general(vars, &env)),
+                "{src}"
+            );
+        }
+    }
+    assert!(lowered > 150, "most of these take the shortcut ({lowered})");
 }

@@ -152,3 +152,17 @@ test("evaluateJsonata: deep recursion ends in U1001, not a crash of the module",
   // The module still works afterwards (a trap would leave it unusable).
   assert.deepEqual(evaluateJsonata("1 + 1"), { value: 2 });
 });
+
+test("evaluateJsonata: 10,000-deep nesting is a syntax error, not a crash of the module", () => {
+  const forms = [["(", ")"], ["[", "]"], ["{'a':", "}"], ["$string(", ")"], ["-", ""], ["true ? ", " : 0"], ["a.(", ")"]];
+  for (const [open, close] of forms) {
+    for (const n of [300, 10000]) {
+      const text = open.repeat(n) + "1" + close.repeat(n);
+      assert.throws(() => evaluateJsonata(text), (e) => e.code === "S0201", `${open} x ${n}`);
+    }
+    // Nesting an expression really uses still works.
+    const ok = open.repeat(20) + "1" + close.repeat(20);
+    assert.ok(!("code" in evaluateJsonata(ok, { a: {} })), open);
+  }
+  assert.deepEqual(evaluateJsonata("1 + 1"), { value: 2 });
+});
