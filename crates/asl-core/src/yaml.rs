@@ -95,6 +95,16 @@ impl<'t> Reader<'t> {
                     .get(at as usize..)
                     .and_then(|r| r.chars().next())
                     .map_or(at, |c| at + c.len_utf8() as u32);
+                // saphyr's scanner counts flow nesting (`[[[…`) before we see the events: its
+                // limit is our nesting limit too, with the same message.
+                if e.info().contains("recursion limit") {
+                    let mut e = error(
+                        format!("YAML nested more than {MAX_DEPTH} levels deep"),
+                        Span::new(at, end),
+                    );
+                    e.too_deep = true;
+                    return Err(e);
+                }
                 Err(error(
                     format!("invalid YAML: {}", e.info()),
                     Span::new(at, end),
