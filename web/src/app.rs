@@ -16,6 +16,7 @@ use crate::editor::{Editor, Goto, Hover};
 use crate::examples::{self, Example};
 use crate::graph_view::GraphPane;
 use crate::results::{ResultsPane, Tab};
+use crate::share::{ShareButtons, ShareCx, ShareLayer};
 use crate::stepper_bar::StepperBar;
 use crate::stepping::Stepper;
 use crate::storage::{self, Key};
@@ -168,6 +169,16 @@ pub fn App() -> impl IntoView {
     let hover = RwSignal::new(None::<Hover>);
     let tab = RwSignal::new(Tab::Input);
     let gallery_open = RwSignal::new(false);
+    // Share links, deep links and embeds (crate::share): reads and restores these signals.
+    let share = ShareCx::new(
+        definition,
+        input,
+        mocks,
+        settings,
+        current_example,
+        stepper,
+        tab,
+    );
 
     let theme_sig = RwSignal::new(theme::initial());
     theme::apply(theme_sig.get_untracked(), false);
@@ -246,6 +257,7 @@ pub fn App() -> impl IntoView {
                             <option value="EXPRESS" selected=move || settings.with(|s| s.workflow_type == WorkflowType::Express)>"Express"</option>
                         </select>
                     </label>
+                    <ShareButtons cx=share/>
                     <button class="btn" data-testid="examples-button" on:click=move |_| gallery_open.update(|o| *o = !*o)>
                         "Examples"
                     </button>
@@ -273,6 +285,7 @@ pub fn App() -> impl IntoView {
             <Show when=move || gallery_open.get()>
                 <Gallery on_pick=load_example current=current_example close=move || gallery_open.set(false)/>
             </Show>
+            <ShareLayer cx=share/>
 
             <main class="workspace">
                 <section class="pane editor-pane" aria-label="Definition"

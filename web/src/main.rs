@@ -7,6 +7,7 @@
 mod app;
 mod core_api;
 mod editor;
+mod embed_mode;
 mod examples;
 mod graph_view;
 mod highlight;
@@ -15,6 +16,7 @@ mod json_view;
 mod mocks_form;
 mod results;
 mod run_report;
+mod share;
 mod stepper_bar;
 mod stepping;
 mod storage;
@@ -23,5 +25,10 @@ mod timing;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    // `?embed`: the read-only view for iframes (graph, stepper, inspector; no editor).
+    if embed_mode::requested() {
+        leptos::mount::mount_to_body(embed_mode::EmbedApp);
+    } else {
+        leptos::mount::mount_to_body(app::App);
+    }
 }

@@ -6,7 +6,8 @@
 //! [`field_doc`] expose the lint registry and the field docs, [`render`] is
 //! `asl_graph::render_svg`, and
 //! [`execution::Execution`] wraps `asl_core::exec::Execution` step for step, and
-//! [`jsonata::evaluate_jsonata`] evaluates one JSONata expression. Modules: [`js`]
+//! [`jsonata::evaluate_jsonata`] evaluates one JSONata expression; [`share`] reads and writes
+//! the playground's share links. Modules: [`js`]
 //! (values and errors across the boundary), [`diagnostics`] (positions for JS editors),
 //! [`options`] (the option objects, parsed natively and tested with `cargo test`),
 //! [`execution`] (the `Execution` class). `js/embed.js` turns `<pre class="asl">` blocks of a
@@ -21,6 +22,7 @@ pub mod execution;
 pub mod js;
 pub mod jsonata;
 pub mod options;
+pub mod share;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
