@@ -15,6 +15,7 @@ use asl_core::intrinsics::Call;
 use asl_core::jsonata::{Bindings, EvalEnv, Expr};
 use asl_core::mock::{MockConfig, MockError, MockFile, Mocks};
 use asl_core::path::{Path, Scope, Variables};
+use asl_core::share::{self, SharedSession};
 use asl_core::value::Value;
 use asl_core::{LoadOptions, Loaded, WorkflowType};
 
@@ -33,6 +34,7 @@ pub const ALL: &[(&str, Target)] = &[
     ("mocks", mocks),
     ("yaml", yaml),
     ("graph", graph),
+    ("share", share),
 ];
 
 fn check_spans(text: &str, loaded: &Loaded) {
@@ -405,4 +407,76 @@ pub fn graph(data: &[u8]) {
     assert!(!svg.contains("<script"), "unescaped name in {svg}");
     let again = asl_graph::render_loaded(&loaded, &opts).expect("drawn once, drawn twice");
     assert_eq!(svg, again, "render is not deterministic");
+}
+
+/// Share links: arbitrary text decodes to a session or a `ShareError`, never a panic; a generated
+/// session survives `encode` → `decode` unchanged, its link is URL-safe and stable
+/// (`encode(decode(link)) == link`), and a damaged link (cut, a character changed or inserted)
+/// is an error or some session, never a panic.
+pub fn share(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(session) = share::decode(text)
+    {
+        let again = share::decode(&share::encode(&session)).expect("a re-encoded link decodes");
+        assert_eq!(again, session);
+    }
+    let mut g = Gen::new(data);
+    let def = asl::definition(&mut g, 1, 4);
+    let session = SharedSession {
+        definition: if g.chance(50) {
+            def.tree.to_json()
+        } else {
+            def.tree.to_yaml()
+        },
+        input: json::value(&mut g, 3).to_json(),
+        mocks: if g.chance(50) {
+            mocks_gen::native(&mut g, &def.tasks).to_json()
+        } else {
+            String::new()
+        },
+        substitutions: (0..g.below(3))
+            .map(|_| {
+                (
+                    g.pick(json::KEYS).to_string(),
+                    g.pick(json::STRINGS).to_string(),
+                )
+            })
+            .collect(),
+        logical_id: g.chance(20).then(|| g.pick(json::STRINGS).to_string()),
+        workflow_type: if g.chance(30) {
+            WorkflowType::Express
+        } else {
+            WorkflowType::Standard
+        },
+        step: g.chance(40).then(|| g.range(0, 100_000) as u32),
+        state: g
+            .chance(30)
+            .then(|| def.names.first().cloned().unwrap_or_default()),
+    };
+    let link = share::encode(&session);
+    let payload = link.strip_prefix(share::PREFIX).expect("v1 prefix");
+    assert!(
+        payload
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "{link}"
+    );
+    assert_eq!(share::decode(&link).as_ref(), Ok(&session));
+    assert_eq!(share::encode(&session), link, "encoding is deterministic");
+    let mut damaged = link.clone();
+    match g.below(3) {
+        0 => damaged.truncate(g.below(link.len() + 1)),
+        1 => {
+            let at = share::PREFIX.len() + g.below(payload.len().max(1));
+            let c = g.pick(&['A', 'z', '0', '-', '_', '=', '%', 'é']);
+            if at < damaged.len() {
+                damaged.replace_range(at..at + 1, &c.to_string());
+            }
+        }
+        _ => damaged.insert_str(
+            g.below(link.len() + 1),
+            g.pick(&["v2.", "v1.", "==", "A", "%20", " "]),
+        ),
+    }
+    let _ = share::decode(&damaged);
 }
