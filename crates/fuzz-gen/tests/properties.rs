@@ -6,7 +6,9 @@
 //! - the same seed gives an identical history;
 //! - every finished history is well formed (ids 1..n, `previousEventId` earlier, one
 //!   `ExecutionStarted` first and one end event last);
-//! - render is deterministic.
+//! - render is deterministic;
+//! - `share(decode(link)) == link` for every link `share` writes, and the session comes back
+//!   unchanged.
 //!
 //! Each prints how many cases it checked (`-- --nocapture`); `PROPERTY_CASES` sets how many
 //! definitions are generated (default 400).
@@ -251,4 +253,29 @@ fn render_is_deterministic() {
     }
     println!("render deterministic: {checked} definitions drawn three times");
     assert!(checked > 100);
+}
+
+#[test]
+fn share_links_round_trip() {
+    use asl_core::share::{SharedSession, decode, encode};
+    let mut checked = 0;
+    for seed in 0..cases() {
+        let bytes = seeded_bytes(seed, 64 + (seed as usize * 53) % 1500);
+        let mut g = Gen::new(&bytes);
+        let def = asl::definition(&mut g, 2, 5);
+        let session = SharedSession {
+            definition: def.tree.to_json(),
+            input: json::value(&mut g, 3).to_json(),
+            mocks: mocks::native(&mut g, &def.tasks).to_json(),
+            step: Some(seed as u32),
+            state: def.names.last().cloned(),
+            ..SharedSession::default()
+        };
+        let link = encode(&session);
+        let decoded = decode(&link).expect("a written link decodes");
+        assert_eq!(decoded, session, "seed {seed}");
+        assert_eq!(encode(&decoded), link, "seed {seed}");
+        checked += 1;
+    }
+    println!("share(decode(link)) == link: {checked} sessions");
 }
