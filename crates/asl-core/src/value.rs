@@ -7,7 +7,10 @@
 //!
 //! Every array and object caches the byte length of its compact JSON serialisation, kept up to date
 //! on every write, so AWS's 256 KiB payload limit is checked in O(1) per state instead of by
-//! serialising megabytes per transition.
+//! serialising megabytes per transition. They also cache their nesting depth ([`Value::depth`]):
+//! a loop can nest a value one level deeper per pass while staying under 256 KiB, and every
+//! walk over a value (printing, dropping, converting for JavaScript) recurses, so the executor
+//! stops such a value at a depth limit in O(1) too.
 //!
 //! Why not `serde_json::Value`: its clone is a deep copy (a 200 KB document carried through 100
 //! states would be copied hundreds of times) and it knows nothing of sizes. `serde_json` still does
@@ -55,6 +58,8 @@ pub struct Array {
     items: Vec<Value>,
     /// Sum of the items' serialised sizes (brackets and commas are added by [`Array::json_len`]).
     items_len: usize,
+    /// The deepest item's [`Value::depth`] (0 when empty).
+    inner_depth: u32,
 }
 
 /// A JSON object (insertion-ordered) with its cached serialised size.
@@ -68,6 +73,8 @@ pub struct Object {
     /// Sum over entries of `key_len + 1 (colon) + value_len` (braces and commas added by
     /// [`Object::json_len`]).
     entries_len: usize,
+    /// The deepest member's [`Value::depth`] (0 when empty).
+    inner_depth: u32,
 }
 
 /// Equality of two byte strings of the same length. Object keys are short: two overlapping word
@@ -227,6 +234,15 @@ impl Value {
         Value::Object(Arc::new(obj))
     }
 
+    /// Nesting depth: 0 for a scalar, 1 for `[]` or `{"a": 1}`, 2 for `[[1]]`; O(1) (cached).
+    pub fn depth(&self) -> u32 {
+        match self {
+            Value::Array(a) => 1 + a.inner_depth,
+            Value::Object(o) => 1 + o.inner_depth,
+            _ => 0,
+        }
+    }
+
     /// Length in bytes of the compact JSON text of this value; O(1) for containers.
     pub fn json_len(&self) -> usize {
         match self {
@@ -359,7 +375,21 @@ impl Value {
 impl Array {
     pub fn from_vec(items: Vec<Value>) -> Array {
         let items_len = items.iter().map(Value::json_len).sum();
-        Array { items, items_len }
+        let inner_depth = items.iter().map(Value::depth).max().unwrap_or(0);
+        Array {
+            items,
+            items_len,
+            inner_depth,
+        }
+    }
+
+    /// Keeps `inner_depth` right after an item of depth `old` became one of depth `new`.
+    fn redepth(&mut self, old: u32, new: u32) {
+        if new >= self.inner_depth {
+            self.inner_depth = new;
+        } else if old == self.inner_depth {
+            self.inner_depth = self.items.iter().map(Value::depth).max().unwrap_or(0);
+        }
     }
 
     pub fn json_len(&self) -> usize {
@@ -388,6 +418,7 @@ impl Array {
 
     pub fn push(&mut self, value: Value) {
         self.items_len += value.json_len();
+        self.inner_depth = self.inner_depth.max(value.depth());
         self.items.push(value);
     }
 
@@ -396,7 +427,9 @@ impl Array {
         match self.items.get_mut(index) {
             Some(slot) => {
                 self.items_len = self.items_len - slot.json_len() + value.json_len();
+                let (old, new) = (slot.depth(), value.depth());
                 *slot = value;
+                self.redepth(old, new);
                 true
             }
             None => false,
@@ -406,9 +439,11 @@ impl Array {
     /// Runs `f` on item `index` in place, keeping the cached size right.
     pub fn update<R>(&mut self, index: usize, f: impl FnOnce(&mut Value) -> R) -> Option<R> {
         let slot = self.items.get_mut(index)?;
-        let before = slot.json_len();
+        let (before, old) = (slot.json_len(), slot.depth());
         let r = f(slot);
         self.items_len = self.items_len - before + slot.json_len();
+        let new = slot.depth();
+        self.redepth(old, new);
         Some(r)
     }
 
@@ -427,6 +462,21 @@ impl Object {
             entries: Vec::with_capacity(n),
             index: None,
             entries_len: 0,
+            inner_depth: 0,
+        }
+    }
+
+    /// Keeps `inner_depth` right after a member of depth `old` became one of depth `new`.
+    fn redepth(&mut self, old: u32, new: u32) {
+        if new >= self.inner_depth {
+            self.inner_depth = new;
+        } else if old == self.inner_depth {
+            self.inner_depth = self
+                .entries
+                .iter()
+                .map(|(_, v)| v.depth())
+                .max()
+                .unwrap_or(0);
         }
     }
 
@@ -490,8 +540,10 @@ impl Object {
         let add = value.json_len();
         match self.find(&key) {
             Some(i) => {
+                let new = value.depth();
                 let old = std::mem::replace(&mut self.entries[i].1, value);
                 self.entries_len = self.entries_len - old.json_len() + add;
+                self.redepth(old.depth(), new);
                 Some(old)
             }
             None => {
@@ -511,6 +563,7 @@ impl Object {
     }
 
     fn push_new(&mut self, key: Key, value: Value) {
+        self.inner_depth = self.inner_depth.max(value.depth());
         let position = self.entries.len();
         if let Some(index) = &mut self.index {
             index.insert(key.clone(), position as u32);
@@ -534,6 +587,7 @@ impl Object {
         let i = self.find(key)?;
         let (k, v) = self.entries.remove(i);
         self.entries_len -= string_json_len(&k) + 1 + v.json_len();
+        self.redepth(v.depth(), 0);
         if self.index.is_some() {
             if self.entries.len() < INDEX_FROM {
                 self.index = None;
@@ -548,9 +602,11 @@ impl Object {
     pub fn update<R>(&mut self, key: &str, f: impl FnOnce(&mut Value) -> R) -> Option<R> {
         let i = self.find(key)?;
         let slot = &mut self.entries[i].1;
-        let before = slot.json_len();
+        let (before, old) = (slot.json_len(), slot.depth());
         let r = f(slot);
         self.entries_len = self.entries_len - before + slot.json_len();
+        let new = slot.depth();
+        self.redepth(old, new);
         Some(r)
     }
 }
@@ -647,13 +703,43 @@ impl Serialize for Value {
     }
 }
 
+/// Reading a value from any serde format stops at [`crate::syntax::MAX_DEPTH`] levels with an
+/// error: serde_json has its own limit, but other deserialisers (serde-wasm-bindgen reading a JS
+/// object in asl-wasm) recurse without one and would overflow the stack.
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(ValueVisitor)
+        d.deserialize_any(ValueVisitor { depth: 0 })
     }
 }
 
-struct ValueVisitor;
+/// Visits a value `depth` containers below the top.
+struct ValueVisitor {
+    depth: usize,
+}
+
+impl ValueVisitor {
+    /// The nested values' reader, or an error when a container here is one level too many.
+    fn nested<E: de::Error>(&self) -> Result<Nested, E> {
+        let max = crate::syntax::MAX_DEPTH;
+        if self.depth + 1 > max {
+            return Err(E::custom(format!(
+                "JSON nested more than {max} levels deep"
+            )));
+        }
+        Ok(Nested(self.depth + 1))
+    }
+}
+
+/// Reads one nested value (a seed carrying the depth).
+struct Nested(usize);
+
+impl<'de> de::DeserializeSeed<'de> for Nested {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor { depth: self.0 })
+    }
+}
 
 impl<'de> Visitor<'de> for ValueVisitor {
     type Value = Value;
@@ -685,18 +771,21 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Null)
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Value::deserialize(d)
+        d.deserialize_any(self)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let nested = self.nested()?;
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(item) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(Nested(nested.0))? {
             items.push(item);
         }
         Ok(Value::array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let nested = self.nested()?;
         let mut obj = Object::with_capacity(map.size_hint().unwrap_or(0).min(4096));
-        while let Some((k, v)) = map.next_entry::<String, Value>()? {
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(Nested(nested.0))?;
             obj.insert(k.into(), v);
         }
         Ok(Value::object(obj))
@@ -773,6 +862,31 @@ mod tests {
 
     fn parse(s: &str) -> Value {
         Value::parse(s).expect("test JSON")
+    }
+
+    #[test]
+    fn depth_is_cached_and_kept_right_on_every_write() {
+        assert_eq!(parse("1").depth(), 0);
+        assert_eq!(parse("[]").depth(), 1);
+        assert_eq!(parse(r#"{"a": [[1]], "b": 2}"#).depth(), 3);
+        let mut v = parse(r#"{"a": [[1]], "b": [2]}"#);
+        let o = v.as_object_mut().expect("object");
+        // Replacing, updating and removing the deepest member lowers the depth.
+        o.insert("a".into(), Value::from_i64(1));
+        assert_eq!(v.depth(), 2);
+        let o = v.as_object_mut().expect("object");
+        o.update("b", |b| *b = parse("[[[3]]]"));
+        assert_eq!(v.depth(), 4);
+        let o = v.as_object_mut().expect("object");
+        o.remove("b");
+        assert_eq!(v.depth(), 1);
+        let mut a = Array::from_vec(vec![parse("[1]"), parse("2")]);
+        assert_eq!(Value::array(a.clone().into_vec()).depth(), 2);
+        a.set(0, Value::from_i64(0));
+        a.push(parse("[[[]]]"));
+        assert_eq!(Value::Array(Arc::new(a.clone())).depth(), 4);
+        a.update(2, |x| *x = Value::Null);
+        assert_eq!(Value::Array(Arc::new(a)).depth(), 1);
     }
 
     #[test]

@@ -95,6 +95,16 @@ impl<'t> Reader<'t> {
                     .get(at as usize..)
                     .and_then(|r| r.chars().next())
                     .map_or(at, |c| at + c.len_utf8() as u32);
+                // saphyr's scanner counts flow nesting (`[[[…`) before we see the events: its
+                // limit is our nesting limit too, with the same message.
+                if e.info().contains("recursion limit") {
+                    let mut e = error(
+                        format!("YAML nested more than {MAX_DEPTH} levels deep"),
+                        Span::new(at, end),
+                    );
+                    e.too_deep = true;
+                    return Err(e);
+                }
                 Err(error(
                     format!("invalid YAML: {}", e.info()),
                     Span::new(at, end),
@@ -125,6 +135,15 @@ impl<'t> Reader<'t> {
         let (node, anchor, tag) = match event {
             Event::Scalar(value, style, anchor, tag) => {
                 let kind = scalar(&value, style, tag.as_deref());
+                // A plain `1e400` is a YAML float too large for JSON: the same error as in JSON
+                // text, not a string that fails later as "must be a number".
+                if matches!(kind, Kind::String(_))
+                    && style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && overflows(&value)
+                {
+                    return Err(error(format!("number {value} is out of range"), span));
+                }
                 (Node { span, kind }, anchor, tag)
             }
             Event::SequenceStart(anchor, tag) => {
@@ -266,6 +285,16 @@ fn number(v: &str) -> Option<Number> {
         .and_then(Number::from_f64)
 }
 
+/// Whether `v` is written as a decimal number but is beyond `f64` (`1e400`, `-1e999`).
+fn overflows(v: &str) -> bool {
+    let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
+    digits.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"._eE+-".contains(&b))
+        && digits.parse::<f64>().is_ok_and(f64::is_infinite)
+}
+
 /// CloudFormation's short tags as their long form (see the module doc).
 fn short_form(node: Node, tag: Option<&Tag>) -> Node {
     let Some(tag) = tag.filter(|t| t.handle == "!" && !t.suffix.is_empty()) else {
@@ -296,6 +325,18 @@ mod tests {
 
     fn at(text: &str, span: Span) -> &str {
         &text[span.start as usize..span.end as usize]
+    }
+
+    #[test]
+    fn numbers_beyond_f64_are_errors_as_in_json() {
+        let text = "StartAt: A\nStates:\n  A:\n    Type: Wait\n    Seconds: 1e400\n    End: true\n";
+        let e = parse(text).expect_err("1e400 is out of range");
+        assert_eq!(e.message, "number 1e400 is out of range");
+        assert_eq!(at(text, e.span), "1e400");
+        // Quoted, or not a number at all, it stays a string.
+        for ok in ["Seconds: '1e400'", "Seconds: 1e400x", "Seconds: -1e300"] {
+            parse(ok).expect(ok);
+        }
     }
 
     #[test]

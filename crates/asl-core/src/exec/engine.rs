@@ -529,8 +529,13 @@ impl Engine<'_> {
         self.emitted = false;
         if !self.core.started {
             self.core.started = true;
-            if let Some(limit) = self.options.limits.payload_bytes
-                && self.core.input.json_len() > limit
+            let too_deep = self.core.input.depth() as usize > super::io::MAX_VALUE_DEPTH;
+            if too_deep
+                || self
+                    .options
+                    .limits
+                    .payload_bytes
+                    .is_some_and(|limit| self.core.input.json_len() > limit)
             {
                 {
                     let input = self.core.input.clone();
@@ -541,8 +546,12 @@ impl Engine<'_> {
                         }
                     });
                     self.fail_execution(Fault {
-                        error: Some("States.DataLimitExceeded".into()),
-                        cause: Some("The execution input exceeds the maximum number of bytes service limit.".into()),
+                        error: Some(if too_deep { "States.Runtime" } else { "States.DataLimitExceeded" }.into()),
+                        cause: Some(if too_deep {
+                            format!("The execution input is nested {} levels deep; this simulator supports at most {} levels.", self.core.input.depth(), super::io::MAX_VALUE_DEPTH).into()
+                        } else {
+                            "The execution input exceeds the maximum number of bytes service limit.".into()
+                        }),
                     });
                     return Advance::Event;
                 }

@@ -496,9 +496,27 @@ pub fn check_size(v: &Value, limit: Option<usize>, state: &str) -> Result<(), Ex
                 "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
             ),
         )),
-        _ => Ok(()),
+        _ => check_depth(v, state),
     }
 }
+
+/// Values nest at most [`MAX_VALUE_DEPTH`] levels. Not an AWS limit (AWS documents none): ours,
+/// because a loop can nest a value one level deeper per pass while it stays under 256 KiB, and
+/// everything that walks a value (printing it, dropping it, converting it for JavaScript)
+/// recurses and would overflow the stack instead of failing the execution.
+pub fn check_depth(v: &Value, state: &str) -> Result<(), ExecError> {
+    let depth = v.depth();
+    if depth as usize > MAX_VALUE_DEPTH {
+        return Err(ExecError::runtime(format!(
+            "The state/task '{state}' returned a result nested {depth} levels deep; this simulator supports at most {MAX_VALUE_DEPTH} levels."
+        )));
+    }
+    Ok(())
+}
+
+/// The deepest value a state may output (see [`check_depth`]): the JSON parser's limit, so
+/// everything an execution holds can also be written as text and read back.
+pub const MAX_VALUE_DEPTH: usize = crate::syntax::MAX_DEPTH;
 
 /// A value as AWS quotes it in an error: a string's text, anything else as JSON.
 pub fn shown(v: &Value) -> String {
