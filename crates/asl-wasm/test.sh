@@ -7,6 +7,7 @@
 # The pure-Rust glue is tested natively by `cargo test -p asl-wasm`.
 #
 #   crates/asl-wasm/test.sh          (ASL_WASM_PROFILE=dev for a faster, unoptimised build)
+#   crates/asl-wasm/test.sh --build-only   (the packages alone, for scripts/bench)
 #
 # Needs the wasm32-unknown-unknown target, node ≥ 20 and the wasm-bindgen CLI at Cargo.lock's
 # version (scripts/setup installs them). Outputs go to $CARGO_TARGET_DIR (default: target/).
@@ -14,7 +15,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-PROFILE="${ASL_WASM_PROFILE:-wasm-release}"
+PROFILE="${ASL_WASM_PROFILE:-wasm-api}"
 t0=$(date +%s)
 
 # The generated glue only works with the CLI of the exact wasm-bindgen version in Cargo.lock.
@@ -35,6 +36,7 @@ rm -rf "$TARGET/asl-wasm-node" "$TARGET/asl-wasm-web"
 wasm-bindgen --target nodejs --out-dir "$TARGET/asl-wasm-node" "$wasm"
 wasm-bindgen --target web --out-dir "$TARGET/asl-wasm-web" "$wasm"
 cp "$HERE/js/embed.js" "$TARGET/asl-wasm-web/"
+[ "${1:-}" = "--build-only" ] && exit 0
 
 echo "==> node --test crates/asl-wasm/tests/js"
 ASL_WASM_NODE="$TARGET/asl-wasm-node" ASL_WASM_WEB="$TARGET/asl-wasm-web" \

@@ -7,7 +7,10 @@
 //   refresh, so ~16 ms is its floor); median and max of 40;
 // - seekMs: a scrubber seek to a random event of that history, the same two figures, of 20;
 // - run25k: a 25,000-event run to the end (sliced per frame): wall time, frames, and the
-//   longest main-thread task the browser saw (PerformanceObserver 'longtask': > 50 ms ones).
+//   longest main-thread task the browser saw (PerformanceObserver 'longtask': > 50 ms ones), and
+//   the wasm memory after it (a wasm memory only grows, so this is the run's peak);
+// - firstGraphMs: navigation start → the first state node of the graph in the DOM (the first
+//   visit's example), and the wasm memory then.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -35,8 +38,19 @@ const browser = await chromium.launch({
 const out = {};
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  // Before the app's script: keep Trunk's wasm exports (for `memory`) and time the first graph.
+  await page.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+    new MutationObserver((_, obs) => {
+      if (document.querySelector('[data-testid="graph"] .asl-node')) { window.__firstGraph = performance.now(); obs.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const wasmMB = () => page.evaluate(() => +(window.__wasm.memory.buffer.byteLength / 2 ** 20).toFixed(1));
   await page.goto(server.url);
   await page.waitForSelector('[data-testid="definition-editor"]');
+  await page.waitForFunction(() => window.__firstGraph !== undefined, null, { timeout: 60000 });
+  out.firstGraphMs = +(await page.evaluate(() => window.__firstGraph)).toFixed(1);
+  out.wasmMemoryAtFirstGraphMB = await wasmMB();
   const load = async (iterations) => {
     await page.fill('[data-testid="definition-editor"]', loop(iterations));
     await page.fill('[data-testid="input-editor"]', '{"i": 0}').catch(async () => {
@@ -107,7 +121,7 @@ try {
   await page.waitForFunction(() => /SUCCEEDED|FAILED/.test(document.querySelector('[data-testid="run-status"]')?.textContent ?? ''), null, { timeout: 120000 });
   const wall = Date.now() - t0;
   const r = await page.evaluate(() => { window.__stopFrames = true; return { long: window.__long, frames: window.__frames }; });
-  out.run25k = { events: await counter(), wallMs: wall, frames: r.frames, longTasksOver50ms: r.long.length, longestTaskMs: r.long.length ? Math.max(...r.long) : 0 };
+  out.run25k = { events: await counter(), wallMs: wall, frames: r.frames, longTasksOver50ms: r.long.length, longestTaskMs: r.long.length ? Math.max(...r.long) : 0, wasmMemoryPeakMB: await wasmMB() };
 } finally {
   await browser.close();
   await server.close();

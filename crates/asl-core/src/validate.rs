@@ -35,21 +35,24 @@ pub fn validate(machine: &StateMachine) -> Vec<Diagnostic> {
 
 /// The variables each `Assign` of a state sets, with the pointer of that `Assign` field: the
 /// state's own, its Choice rules' and its Catchers'.
-fn assigns<'m>(state: &'m State, sptr: &str) -> Vec<(&'m str, String)> {
+fn assigns<'m>(state: &'m State, sptr: impl Fn() -> String) -> Vec<(&'m str, String)> {
     let mut out: Vec<(&str, String)> = Vec::new();
-    let mut add = |t: &'m Option<Template>, ptr: String| {
-        for k in t.iter().flat_map(Template::keys) {
+    // Pointers are built only for an `Assign` that is there (most states have none).
+    let mut add = |t: &'m Option<Template>, ptr: &dyn Fn() -> String| {
+        let Some(t) = t else { return };
+        let ptr = ptr();
+        for k in t.keys() {
             out.push((k, ptr.clone()));
         }
     };
-    add(&state.assign, format!("{sptr}/Assign"));
+    add(&state.assign, &|| format!("{}/Assign", sptr()));
     if let StateKind::Choice(c) = &state.kind {
         for (j, r) in c.choices.iter().enumerate() {
-            add(&r.assign, format!("{sptr}/Choices/{j}/Assign"));
+            add(&r.assign, &|| format!("{}/Choices/{j}/Assign", sptr()));
         }
     }
     for (j, c) in state.retry_catch().1.iter().enumerate() {
-        add(&c.assign, format!("{sptr}/Catch/{j}/Assign"));
+        add(&c.assign, &|| format!("{}/Catch/{j}/Assign", sptr()));
     }
     out
 }
@@ -137,7 +140,7 @@ impl<'m> Validator<'m> {
         }
         let mut here: Vec<&'m str> = outer.to_vec();
         for (name, state) in &branch.states {
-            for (var, aptr) in assigns(state, &state_ptr(ptr, name)) {
+            for (var, aptr) in assigns(state, || state_ptr(ptr, name)) {
                 if outer.contains(&var) {
                     self.push(
                         Code::VariableRedefined,
@@ -154,6 +157,9 @@ impl<'m> Validator<'m> {
                 && m.mode() == MapMode::Distributed
             {
                 continue;
+            }
+            if !matches!(state.kind, StateKind::Parallel(_) | StateKind::Map(_)) {
+                continue; // no nested branch: no pointer to build
             }
             for (b, bptr) in nested(&state.kind, &state_ptr(ptr, name)) {
                 self.variable_scopes(b, &bptr, &here, depth + 1);

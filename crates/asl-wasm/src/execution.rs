@@ -1,19 +1,21 @@
 //! The `Execution` class: one run of a state machine, driven from JavaScript.
 //!
-//! Owns only the adaptation of `asl_core::exec::Execution` (start from text, values as plain JS
-//! objects, errors as exceptions); stepping, going back, pausing on unmocked tasks and every
+//! Owns only the adaptation of `asl_core::exec::Execution` (start from text or from a loaded
+//! [`StateMachine`](crate::machine::StateMachine), values as plain JS objects, errors as
+//! exceptions); stepping, going back, pausing on unmocked tasks and every
 //! semantic rule are the core's. `run(budget)` bounds the work of one call so a page can run a
 //! long execution a slice per animation frame instead of blocking. The stepper's views
 //! (`overlay`, `visits`, breakpoints, stepping by state) are `asl_core::inspect`'s.
 
-use std::sync::Arc;
+use std::rc::Rc;
 
-use asl_core::exec::{Execution as CoreExecution, Step};
+use asl_core::exec::{ExecOptions, Execution as CoreExecution, Step};
 use asl_core::inspect::{Breakpoints, Overlay};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{diagnostics, js, options};
+use crate::machine::Loaded;
+use crate::{js, options};
 
 /// One execution of a state machine, stepped forward and back with a recorded history; tasks
 /// without a mock pause it until `completeTask`.
@@ -21,11 +23,9 @@ use crate::{diagnostics, js, options};
 pub struct Execution {
     inner: CoreExecution,
     breakpoints: Breakpoints,
-    /// The definition's text (for the lints' positions and the cost's definition size).
-    definition: String,
-    workflow_type: asl_core::WorkflowType,
-    /// How the definition was read (placeholder values, logical id): the lints read it alike.
-    load: asl_core::LoadOptions,
+    /// The definition it runs: its text (for the lints' positions and the cost's definition
+    /// size), workflow type and how it was read (the lints read it alike).
+    machine: Rc<Loaded>,
     input: asl_core::value::Value,
 }
 
@@ -66,8 +66,17 @@ impl Execution {
             },
         )
         .map_err(|e| js::error(&e))?;
-        let machine = crate::recorded::load_machine(definition, &load)?;
-        // `undefined` is "no input" (AWS's default `{}`); `null` is the JSON value null.
+        let machine = Loaded::new(definition, opts.workflow_type, load)?;
+        Execution::begin(Rc::new(machine), input, opts.exec)
+    }
+
+    /// A run of a loaded machine: `undefined` input is "no input" (AWS's default `{}`); `null`
+    /// is the JSON value null.
+    pub(crate) fn begin(
+        machine: Rc<Loaded>,
+        input: JsValue,
+        exec: ExecOptions,
+    ) -> Result<Execution, JsValue> {
         let input = if input.is_undefined() {
             None
         } else {
@@ -75,11 +84,9 @@ impl Execution {
         };
         let input = options::input(input);
         Ok(Execution {
-            inner: CoreExecution::start(Arc::new(machine), input.clone(), opts.exec),
+            inner: machine.prepared.start(input.clone(), exec),
             breakpoints: Breakpoints::default(),
-            definition: definition.to_string(),
-            workflow_type: opts.workflow_type,
-            load,
+            machine,
             input,
         })
     }
@@ -88,15 +95,15 @@ impl Execution {
     /// or at-least-once (Express, with the tasks whose effect would repeat), for the run summary.
     #[wasm_bindgen(unchecked_return_type = "Delivery")]
     pub fn delivery(&self) -> Result<JsValue, JsValue> {
-        let d = self.workflow_type.delivery();
-        let must_be_idempotent = match self.workflow_type {
+        let d = self.machine.workflow_type.delivery();
+        let must_be_idempotent = match self.machine.workflow_type {
             asl_core::WorkflowType::Express => {
                 asl_core::workflow::repeat_sensitive_tasks(self.inner.machine())
             }
             asl_core::WorkflowType::Standard => Vec::new(),
         };
         js::to_js(&DeliveryJs {
-            workflow_type: self.workflow_type,
+            workflow_type: self.machine.workflow_type,
             semantics: d.semantics,
             note: d.note,
             must_be_idempotent,
@@ -117,8 +124,8 @@ impl Execution {
             self.inner.machine(),
             self.inner.history(),
             self.inner.transitions(),
-            self.workflow_type,
-            self.definition.len() as u64,
+            self.machine.workflow_type,
+            self.machine.definition.len() as u64,
             n,
             &prices,
         ))
@@ -133,18 +140,18 @@ impl Execution {
     ) -> Result<JsValue, JsValue> {
         let lint = options::lint_options(
             &js::from_js(options, "the lint options")?,
-            self.workflow_type,
+            self.machine.workflow_type,
         )
         .map_err(|e| js::error(&e))?;
-        js::to_js(&diagnostics::for_js(
-            &self.definition,
+        js::to_js(&crate::diagnostics::for_js(
+            &self.machine.definition,
             &asl_core::lint::all_lints(
-                &self.definition,
+                &self.machine.definition,
                 &self.inner,
                 &self.input,
                 &asl_core::LoadOptions {
                     lint,
-                    ..self.load.clone()
+                    ..self.machine.load.clone()
                 },
             ),
         ))

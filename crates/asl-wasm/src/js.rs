@@ -1,37 +1,80 @@
 //! Crossing the boundary: Rust values to plain JS values and back, and errors as JS `Error`s.
 //!
-//! Owns the one serializer configuration of the API (maps as plain objects, `None` as `null`) and
-//! the exceptions every export throws instead of panicking. Values cross as plain JS objects, not
-//! JSON strings. A JSON integer beyond 2^53 cannot be a JS number exactly; serde-wasm-bindgen
-//! refuses it, so such values fall back to `JSON.parse` of their text (what any JS code reading
-//! the same JSON would see) rather than fail.
+//! Values cross as JSON text: Rust serialises with serde_json and the JS side calls `JSON.parse`;
+//! a JS value comes in through `JSON.stringify` (checked first, in JS, for what is not JSON data:
+//! functions, symbols, `NaN`…) and is read by serde_json. One string crosses instead of one call per object, key and
+//! item: measured in `benches/README.md` (serde-wasm-bindgen made the 205 KB payload-200k input
+//! and output, and 1,000 mocks, cost more than the run itself). Callers still see plain JS objects,
+//! never strings. A JSON integer beyond 2^53 comes out as `JSON.parse` reads it (what any JS code
+//! reading the same JSON would see).
 
 use js_sys::{Error, JSON, Reflect};
 use serde::Serialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
 
 use asl_core::value::Value;
 
-const SERIALIZER: serde_wasm_bindgen::Serializer = serde_wasm_bindgen::Serializer::new()
-    .serialize_maps_as_objects(true)
-    .serialize_missing_as_null(true);
+#[wasm_bindgen(inline_js = r#"
+// JSON text of a value that must be JSON data: functions, symbols, bigints and non-finite
+// numbers throw (JSON.stringify would drop or null them silently); undefined reads as null;
+// a Map as an object of its entries.
+function check(key, x) {
+  switch (typeof x) {
+    case "number": if (!Number.isFinite(x)) throw new TypeError(`${x} is not a JSON number`); return x;
+    case "function": case "symbol": case "bigint": throw new TypeError(`a ${typeof x} is not JSON data`);
+    case "undefined": return null;
+    case "object": return x instanceof Map ? Object.fromEntries(x) : x;
+    default: return x;
+  }
+}
+// Whether JSON.stringify alone gives the same text (no value for `check` to refuse or change): a
+// replacer takes V8 off its fast path, ~3x slower on 1,000 mocks. Deep or cyclic values take the
+// checked path, where JSON.stringify reports a cycle.
+function plain(x, depth) {
+  switch (typeof x) {
+    case "string": case "boolean": return true;
+    case "number": return Number.isFinite(x);
+    case "object":
+      if (x === null) return true;
+      if (depth > 200) return false;
+      if (Array.isArray(x)) {
+        for (let i = 0; i < x.length; i++) if (!plain(x[i], depth + 1)) return false;
+        return true;
+      }
+      if (x instanceof Map || typeof x.toJSON === "function") return false;
+      for (const k of Object.keys(x)) if (!plain(x[k], depth + 1)) return false;
+      return true;
+    default: return false;
+  }
+}
+export function json_text(v) {
+  if (v === undefined) return "null";
+  return plain(v, 0) ? JSON.stringify(v) : JSON.stringify(v, check);
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    fn json_text(v: &JsValue) -> Result<String, JsValue>;
+}
 
 /// A Rust value as a plain JS value.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    match value.serialize(&SERIALIZER) {
-        Ok(v) => Ok(v),
-        Err(_) => {
-            let text = serde_json::to_string(value).map_err(|e| error(&e.to_string()))?;
-            JSON::parse(&text)
-        }
-    }
+    let text = serde_json::to_string(value).map_err(|e| error(&e.to_string()))?;
+    JSON::parse(&text)
 }
 
 /// A JS value (`undefined` and `null` become [`Value::Null`]) as a JSON value; functions, symbols,
 /// `NaN` and infinities are errors.
 pub fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| error(&format!("{what} is not JSON data: {e}")))
+    let not_json = |why: String| error(&format!("{what} is not JSON data: {why}"));
+    let text = json_text(&value).map_err(|e| {
+        not_json(
+            e.dyn_ref::<Error>()
+                .map_or_else(|| "unreadable".to_string(), |e| String::from(e.message())),
+        )
+    })?;
+    Value::parse(&text).map_err(|e| not_json(e.to_string()))
 }
 
 /// A JS `Error` with this message.

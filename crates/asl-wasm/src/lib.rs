@@ -4,7 +4,7 @@
 //! A thin façade with no semantics of its own (the jaq-play / ruff_wasm pattern): [`validate`]
 //! is `asl_core::load_with` (workflow type, lints) with UTF-16 positions, [`lint_info`] and
 //! [`field_doc`] expose the lint registry and the field docs, [`render`] is
-//! `asl_graph::render_svg`, and
+//! `asl_graph::render_svg`, [`machine::StateMachine`] loads a definition once for many runs, and
 //! [`execution::Execution`] wraps `asl_core::exec::Execution` step for step, and
 //! [`jsonata::evaluate_jsonata`] evaluates one JSONata expression, [`recorded`] imports
 //! an execution recorded on AWS (`importHistory` → a `Replay` with `Execution`'s stepping
@@ -13,7 +13,7 @@
 //! Modules: [`js`]
 //! (values and errors across the boundary), [`diagnostics`] (positions for JS editors),
 //! [`options`] (the option objects, parsed natively and tested with `cargo test`),
-//! [`execution`] (the `Execution` class). `js/embed.js` turns `<pre class="asl">` blocks of a
+//! [`machine`] (the `StateMachine` class), [`execution`] (the `Execution` class). `js/embed.js` turns `<pre class="asl">` blocks of a
 //! page into diagrams.
 //!
 //! Every export returns errors as JS exceptions or values and never panics: a panic in wasm
@@ -24,6 +24,7 @@ pub mod diagnostics;
 pub mod execution;
 pub mod js;
 pub mod jsonata;
+pub mod machine;
 pub mod options;
 pub mod recorded;
 pub mod share;
@@ -222,6 +223,10 @@ export interface CostReport {
 export interface LintOptions { allow?: string[]; }
 export interface RenderOptions extends SourceOptions { theme?: "light" | "dark" | "auto"; idPrefix?: string; }
 export interface RenderResult { svg: string | null; diagnostics: Diagnostic[]; placeholders: Placeholder[]; source: Source; }
+/** `StateMachine.load`'s options: how the definition is read and its workflow type. */
+export interface StateMachineOptions extends SourceOptions { type?: WorkflowType; }
+/** `machine.start`'s options: `ExecutionOptions` less `type`, `substitutions` and `logicalId`. */
+export type RunOptions = Omit<ExecutionOptions, "type" | "substitutions" | "logicalId">;
 export interface ExecutionOptions extends SourceOptions {
   /** State name → {Return} | {Throw} | {"0": …, "1-2": …}, or a Step Functions Local MockConfigFile. */
   mocks?: object;

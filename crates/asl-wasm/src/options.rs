@@ -186,54 +186,98 @@ pub struct StartOptions {
     pub workflow_type: WorkflowType,
 }
 
+/// What a run is given besides the definition: `Execution.start`'s options less `type` and the
+/// load keys, the whole of `StateMachine.start`'s.
+const RUN_KEYS: [&str; 6] = [
+    "mocks",
+    "testCase",
+    "stateMachine",
+    "seed",
+    "startTime",
+    "maxTransitions",
+];
+
 /// `Execution.start(definition, input, {mocks?, testCase?, stateMachine?, seed?, startTime?,
 /// maxTransitions?, type?, substitutions?, logicalId?})`; the last two are read by
 /// [`load_options_of`].
 pub fn exec_options(v: &Value) -> Result<StartOptions, String> {
     const WHAT: &str = "Execution options";
-    let mut opts = ExecOptions::default();
     let allowed = [
-        "mocks",
-        "testCase",
-        "stateMachine",
-        "seed",
-        "startTime",
-        "maxTransitions",
+        RUN_KEYS[0],
+        RUN_KEYS[1],
+        RUN_KEYS[2],
+        RUN_KEYS[3],
+        RUN_KEYS[4],
+        RUN_KEYS[5],
         "type",
         LOAD_KEYS[0],
         LOAD_KEYS[1],
     ];
     let Some(obj) = object(v, WHAT, &allowed)? else {
         return Ok(StartOptions {
-            exec: opts,
+            exec: ExecOptions::default(),
             workflow_type: WorkflowType::Standard,
         });
     };
     let ty = workflow_type(obj, WHAT)?;
-    let test_case = string(obj, "testCase", WHAT)?;
-    let state_machine = string(obj, "stateMachine", WHAT)?;
+    Ok(StartOptions {
+        exec: run_fields(obj, ty, WHAT)?,
+        workflow_type: ty,
+    })
+}
+
+/// `StateMachine.load(definition, {type?, substitutions?, logicalId?})`: the workflow type and
+/// how to read the definition.
+pub fn machine_options(v: &Value) -> Result<(WorkflowType, LoadOptions), String> {
+    const WHAT: &str = "StateMachine options";
+    let Some(obj) = object(v, WHAT, &["type", LOAD_KEYS[0], LOAD_KEYS[1]])? else {
+        return Ok((WorkflowType::Standard, LoadOptions::default()));
+    };
+    let ty = workflow_type(obj, WHAT)?;
+    let load = load_options(
+        obj,
+        WHAT,
+        LoadOptions {
+            workflow_type: ty,
+            ..LoadOptions::default()
+        },
+    )?;
+    Ok((ty, load))
+}
+
+/// `machine.start(input, {mocks?, testCase?, stateMachine?, seed?, startTime?, maxTransitions?})`
+/// for a machine loaded as `ty`.
+pub fn run_options(v: &Value, ty: WorkflowType) -> Result<ExecOptions, String> {
+    const WHAT: &str = "StateMachine.start options";
+    match object(v, WHAT, &RUN_KEYS)? {
+        Some(obj) => run_fields(obj, ty, WHAT),
+        None => run_fields(&Object::default(), ty, WHAT),
+    }
+}
+
+fn run_fields(obj: &Object, ty: WorkflowType, what: &str) -> Result<ExecOptions, String> {
+    let mut opts = ExecOptions::default();
+    let test_case = string(obj, "testCase", what)?;
+    let state_machine = string(obj, "stateMachine", what)?;
     if let Some(m) = field(obj, "mocks") {
         opts.mocks = std::sync::Arc::new(mocks(m, test_case, state_machine)?);
     } else if test_case.is_some() {
         return Err(format!(
-            "{WHAT}: \"testCase\" needs \"mocks\" (a MockConfigFile)"
+            "{what}: \"testCase\" needs \"mocks\" (a MockConfigFile)"
         ));
     }
-    if let Some(seed) = count(obj, "seed", WHAT)? {
+    if let Some(seed) = count(obj, "seed", what)? {
         opts.env.seed = seed;
     }
     if let Some(t) = field(obj, "startTime") {
         opts.env.start_time_ms = start_time(t)?;
     }
-    let max_transitions = count(obj, "maxTransitions", WHAT)?;
+    let max_transitions = count(obj, "maxTransitions", what)?;
     opts.limits = ty.limits(Limits {
         max_transitions: max_transitions.unwrap_or(ty.default_max_transitions()),
         ..Limits::default()
     });
-    Ok(StartOptions {
-        exec: opts,
-        workflow_type: ty,
-    })
+    Ok(opts)
 }
 
 /// `execution.cost({executionsPerMonth?, prices?})`: N runs a month (default 1,000,000) and
@@ -512,6 +556,33 @@ mod tests {
             let e = exec_options(&v(bad)).expect_err(bad);
             assert!(e.contains(needle), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn machine_and_run_options_split_execution_options() {
+        let (ty, load) =
+            machine_options(&v(r#"{"type": "EXPRESS", "logicalId": "M"}"#)).expect("valid");
+        assert_eq!(ty, WorkflowType::Express);
+        assert_eq!(load.workflow_type, WorkflowType::Express);
+        assert_eq!(load.logical_id.as_deref(), Some("M"));
+        let run = run_options(&v(r#"{"seed": 3, "maxTransitions": 9}"#), ty).expect("valid");
+        assert_eq!(run.env.seed, 3);
+        assert_eq!(run.limits.max_transitions, 9);
+        // The machine's type sets the limits of a run given no options.
+        let plain = run_options(&Value::Null, ty).expect("valid");
+        assert_eq!(plain.limits.max_history_events, u32::MAX);
+        for (opts, msg) in [
+            (r#"{"type": "EXPRESS"}"#, "unknown option \"type\""),
+            (
+                r#"{"substitutions": {}}"#,
+                "unknown option \"substitutions\"",
+            ),
+        ] {
+            let e = run_options(&v(opts), ty).expect_err(opts);
+            assert!(e.contains(msg), "{e}");
+        }
+        let e = machine_options(&v(r#"{"mocks": {}}"#)).expect_err("run option at load");
+        assert!(e.contains("unknown option \"mocks\""), "{e}");
     }
 
     #[test]

@@ -20,30 +20,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::options::{self, RecordedOptions};
-use crate::{diagnostics, js};
-
-/// Loads a definition to run or replay; an invalid one throws with `diagnostics`.
-pub(crate) fn load_machine(
-    definition: &str,
-    load: &asl_core::LoadOptions,
-) -> Result<StateMachine, JsValue> {
-    let loaded = asl_core::load_with(definition, load);
-    // The checks skipped for template placeholders count here: a run needs the values.
-    let blockers: Vec<_> = loaded.run_blockers().cloned().collect();
-    match loaded.machine {
-        Some(m) if blockers.is_empty() => Ok(m),
-        _ => {
-            let mut all = loaded.diagnostics.clone();
-            all.extend(loaded.skipped.iter().cloned());
-            let diags = diagnostics::for_js(definition, &all);
-            Err(js::error_with(
-                &diagnostics::summary(&diags),
-                "diagnostics",
-                js::to_js(&diags)?,
-            ))
-        }
-    }
-}
+use crate::js;
 
 /// A history argument: JSON text (positions point into it) or an already parsed object.
 fn history_text(history: JsValue) -> Result<String, JsValue> {
@@ -90,7 +67,7 @@ fn read(
     history: JsValue,
     opts: &RecordedOptions,
 ) -> Result<(Arc<StateMachine>, Recording), JsValue> {
-    let machine = load_machine(definition, &opts.load)?;
+    let machine = crate::machine::load_valid(definition, &opts.load)?;
     let text = history_text(history)?;
     let rec = recorded::import(&machine, &text, opts.describe.as_deref())
         .map_err(|e| import_error(&text, opts.describe.as_deref(), &e))?;
@@ -202,7 +179,7 @@ pub fn to_mock_config(
         &["type", "stateMachine", "testCase"],
     )
     .map_err(|e| js::error(&e))?;
-    let machine = load_machine(definition, &opts.load)?;
+    let machine = crate::machine::load_valid(definition, &opts.load)?;
     let mocks =
         options::mocks(&js::from_js(mocks, "the mocks")?, None, None).map_err(|e| js::error(&e))?;
     let config = asl_core::mock::MockConfig::export(

@@ -47,9 +47,20 @@ pub(super) fn members<'n>(n: &'n Node, what: &str) -> Found<&'n [Member]> {
             format!("{what} must be a JSON object, not {}", n.type_name()),
         )
     })?;
-    for (i, a) in m.iter().enumerate() {
-        if m[..i].iter().any(|b| b.key == a.key) {
-            return Err((a.key_span, format!("duplicate key \"{}\" in {what}", a.key)));
+    let duplicate = |a: &Member| (a.key_span, format!("duplicate key \"{}\" in {what}", a.key));
+    // A set beyond a handful of keys: comparing each key with all before it was quadratic, and
+    // a mocks object has one key per Task (1,000 in the task-heavy benchmark: most of a start).
+    if m.len() <= 8 {
+        for (i, a) in m.iter().enumerate() {
+            if m[..i].iter().any(|b| b.key == a.key) {
+                return Err(duplicate(a));
+            }
+        }
+    } else {
+        let mut seen = rustc_hash::FxHashSet::default();
+        seen.reserve(m.len());
+        if let Some(a) = m.iter().find(|a| !seen.insert(&*a.key)) {
+            return Err(duplicate(a));
         }
     }
     Ok(m)

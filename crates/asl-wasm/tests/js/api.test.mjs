@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 
 const pkg = process.env.ASL_WASM_NODE;
 if (!pkg) throw new Error("set ASL_WASM_NODE to the wasm-bindgen --target nodejs output (see test.sh)");
-const { validate, render, Execution, lintInfo, fieldDoc, fieldDocAt, encodeShare, decodeShare } = createRequire(import.meta.url)(`${pkg}/asl_wasm.js`);
+const { validate, render, Execution, StateMachine, lintInfo, fieldDoc, fieldDocAt, encodeShare, decodeShare } = createRequire(import.meta.url)(`${pkg}/asl_wasm.js`);
 
 // Fetch (lambda:invoke, mocked) → Check (Choice) → Approve (unmocked unless given) → Done.
 const ORDER = JSON.stringify({
@@ -381,6 +381,30 @@ test("bad definitions, inputs and options throw Errors with messages", () => {
   assert.throws(() => Execution.start(ORDER, {}, "fast"), /must be an object/);
   // The module is still usable after all of that (nothing trapped).
   assert.equal(Execution.start(ORDER, {}, total(1)).run().status, "SUCCEEDED");
+});
+
+test("StateMachine: loaded once, started many times, each run its own", () => {
+  const machine = StateMachine.load(ORDER);
+  const small = machine.start({ id: 1 }, total(7));
+  const big = machine.start({ id: 2 }, total(700));
+  assert.deepEqual(small.run(), { status: "SUCCEEDED", output: { id: 1, order: { total: 7 } } });
+  assert.equal(big.run().status, "PAUSED", "Approve has no mock");
+  assert.deepEqual(machine.start().run().status, "PAUSED", "no input, no mocks: Fetch pauses");
+  // The same as Execution.start: history, cost and lints read the loaded definition.
+  const once = Execution.start(ORDER, { id: 1 }, total(7));
+  once.run();
+  assert.deepEqual(small.history(), once.history());
+  assert.deepEqual(small.cost(), once.cost());
+  assert.deepEqual(small.lints(), once.lints());
+  // Express, set at load: its limits and delivery.
+  const express = StateMachine.load(ORDER, { type: "EXPRESS" }).start({}, total(7));
+  express.run();
+  assert.equal(express.delivery().workflowType, "EXPRESS");
+  // Errors as Execution.start's: an invalid definition carries diagnostics; options are checked.
+  assert.throws(() => StateMachine.load('{"StartAt":"X","States":{}}'), (e) => e.diagnostics.length > 0);
+  assert.throws(() => StateMachine.load(ORDER, { seed: 1 }), /StateMachine options: unknown option "seed"/);
+  assert.throws(() => machine.start({}, { type: "EXPRESS" }), /StateMachine.start options: unknown option "type"/);
+  assert.throws(() => machine.start({ f: () => 1 }), /the input is not JSON data/);
 });
 
 test("integers beyond 2^53 come out as JSON.parse would read them", () => {

@@ -1,0 +1,33 @@
+// The JS API (asl-wasm's Node build) beside aws-local-stepfunctions, in one Node process.
+//   node node.mjs ASL_WASM_NODE_DIR KIT_DIR [--runs N] [--warmup N] [WORKLOAD...]
+// KIT_DIR holds the shared bench kit with `workloads/` generated and the peer in node_modules
+// (scripts/bench prepares it). Prints one JSON line per workload and way of answering tasks.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { benchWorkloads, JSONATA, WORKLOADS } from './workloads.mjs';
+
+const [wasmDir, kit, ...rest] = process.argv.slice(2);
+let runs = 5, warmup = 1; const names = [];
+for (let i = 0; i < rest.length; i++) {
+  if (rest[i] === '--runs') runs = +rest[++i];
+  else if (rest[i] === '--warmup') warmup = +rest[++i];
+  else names.push(rest[i]);
+}
+const require = createRequire(import.meta.url);
+const { StateMachine: Machine } = require(path.resolve(wasmDir, 'asl_wasm.js'));
+const { StateMachine } = await import(path.resolve(kit, 'node_modules/aws-local-stepfunctions/build/main.node.esm.js'));
+const wl = path.resolve(kit, 'workloads');
+const meta = JSON.parse(readFileSync(path.join(wl, 'meta.json'), 'utf8'));
+const data = (name) => ({
+  text: readFileSync(path.join(wl, `${name}.asl.json`), 'utf8'),
+  input: JSON.parse(readFileSync(path.join(wl, `${name}.input.json`), 'utf8')),
+  expected: JSON.parse(readFileSync(path.join(wl, `${name}.expected.json`), 'utf8')),
+  meta: meta[name],
+});
+await benchWorkloads({
+  Machine, StateMachine, data, runs, warmup, env: `node ${process.version}`,
+  names: (names.length ? names : [...WORKLOADS, ...Object.keys(JSONATA)]).filter((n) => WORKLOADS.includes(n) || n in JSONATA),
+  log: (r) => console.log(JSON.stringify({ ...r, loadavg: os.loadavg().map((x) => +x.toFixed(2)) })),
+});

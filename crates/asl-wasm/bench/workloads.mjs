@@ -1,0 +1,165 @@
+// The JS API (asl-wasm) and the peer (aws-local-stepfunctions) on the shared workloads, side by
+// side in one JS engine: runs alternate ours/peer so load on the machine hits both alike. Used by
+// `node.mjs` (Node) and `chromium.mjs` (headless Chromium); this file touches no Node or DOM API.
+//
+// Ours is the public API as a page uses it: the definition loaded once (`StateMachine.load`, as the
+// peer's `new StateMachine(def)` is constructed once, outside the timing), then per run
+// `machine.start(input, options).run()`, history and stages recorded (the default), limits as
+// AWS's, except where noted:
+// - pass-loop-* (JSONata's too) run as EXPRESS (no 25,000-event history limit) with `maxTransitions` raised;
+// - map-wide-10k's input is ~900 KB, over AWS's 256 KiB limit in either type: skipped;
+// - tasks are answered two ways: `mocks` (the per-state answers as native mocks, the playground's
+//   path) and `complete` (JS code computing the kit's mockResult from each paused task's
+//   parameters and answering with `completeTask`: the peer's callback model).
+// The peer runs as the kit's bench-als.mjs runs it: constructed once, every task answered by a
+// `taskResourceLocalHandlers` callback, waits and retry intervals zeroed.
+
+export const WORKLOADS = ['pass-loop-10k', 'pass-loop-100k', 'parallel-nested', 'task-heavy', 'task-flaky', 'payload-200k'];
+
+// The JSONata workloads: their peer, sfn-sim 1.5.0, is served by no registry, so its medians with
+// its compile cache come from ../shared/bench/README.md (ms) instead of a run beside ours.
+export const JSONATA = { 'jsonata-pass-loop-10k': 82, 'jsonata-map-1k': 93, 'jsonata-transform': 420, 'jsonata-task-heavy': 54 };
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const mockResult = (input) => ({ value: (input?.last?.value ?? 0) + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } });
+
+function deepEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+}
+
+function* allStates(def) {
+  for (const [name, st] of Object.entries(def.States)) {
+    yield [name, st];
+    const sub = st.ItemProcessor ?? st.Iterator;
+    if (sub) yield* allStates(sub);
+    if (st.Branches) for (const b of st.Branches) yield* allStates(b);
+  }
+}
+
+/** How our machine is loaded for one workload. */
+const loadOptions = (name) => (name.includes('pass-loop') ? { type: 'EXPRESS' } : {});
+
+/** The ways our API is driven for one workload: [{tasks, options, drive}] */
+function ourModes(name, def, meta) {
+  const base = name.includes('pass-loop') ? { maxTransitions: meta.transitions + 10 } : {};
+  if (name === 'jsonata-task-heavy') {
+    // As the peer's in-process Lambda: mockResult of Arguments.Payload, returned as lambda:invoke does.
+    const complete = (ex) => {
+      for (;;) {
+        const st = ex.run();
+        if (st.status !== 'PAUSED') return st;
+        for (const t of st.tasks) ex.completeTask(t.token, { output: { Payload: mockResult(t.parameters?.Payload), StatusCode: 200 } });
+      }
+    };
+    return [{ tasks: 'complete', options: base, drive: complete }];
+  }
+  if (!name.startsWith('task-')) return [{ tasks: '-', options: base, drive: (ex) => ex.run() }];
+  // Native mocks: state i (in order) returns mockResult with value i + 1, as the chain computes.
+  const mocks = {};
+  Object.keys(def.States).forEach((s, i) => {
+    if (!s.startsWith('T')) return;
+    const ret = { Return: { value: i + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } } };
+    mocks[s] = meta.flaky ? { 0: { Throw: { Error: 'Lambda.ServiceException', Cause: 'transient failure' } }, 1: ret } : ret;
+  });
+  const complete = (ex) => {
+    const failed = new Set();
+    for (;;) {
+      const st = ex.run();
+      if (st.status !== 'PAUSED') return st;
+      for (const t of st.tasks) {
+        if (meta.flaky && !failed.has(t.state)) {
+          failed.add(t.state);
+          ex.completeTask(t.token, { error: 'Lambda.ServiceException', cause: 'transient failure' });
+        } else {
+          ex.completeTask(t.token, { output: mockResult(t.parameters) });
+        }
+      }
+    }
+  };
+  return [
+    { tasks: 'mocks', options: { ...base, mocks }, drive: (ex) => ex.run() },
+    { tasks: 'complete', options: base, drive: complete },
+  ];
+}
+
+function peerRunner(StateMachine, def, input, meta) {
+  const taskNames = [], waitNames = [], retryNames = [];
+  for (const [n, st] of allStates(def)) {
+    if (st.Type === 'Task') taskNames.push(n);
+    if (st.Type === 'Wait') waitNames.push(n);
+    if (st.Retry) retryNames.push(n);
+  }
+  const sm = new StateMachine(def);
+  return async () => {
+    const failedOnce = new Set();
+    const taskResourceLocalHandlers = {};
+    for (const n of taskNames) {
+      taskResourceLocalHandlers[n] = async (inp) => {
+        if (meta.flaky && !failedOnce.has(n)) { failedOnce.add(n); throw new Error('transient failure'); }
+        return mockResult(inp);
+      };
+    }
+    const overrides = {
+      taskResourceLocalHandlers,
+      waitTimeOverrides: Object.fromEntries(waitNames.map((n) => [n, 0])),
+      retryIntervalOverrides: Object.fromEntries(retryNames.map((n) => [n, 0])),
+    };
+    return sm.run(input, { overrides }).result;
+  };
+}
+
+/**
+ * Runs every workload; `data(name)` → {text, input, expected, meta}. Returns one record per
+ * workload and way of answering tasks: {workload, tasks, ours_ms, peer_ms, ratio, correct, …}.
+ */
+export async function benchWorkloads({ Machine, StateMachine, data, names = WORKLOADS, runs = 5, warmup = 1, env, log = () => {} }) {
+  const out = [];
+  for (const name of names) {
+    const { text, input, expected, meta } = data(name);
+    const def = JSON.parse(text);
+    const fixed = JSONATA[name];
+    const peer = fixed ? async () => expected : peerRunner(StateMachine, def, input, meta);
+    const machine = Machine.load(text, loadOptions(name));
+    for (const mode of ourModes(name, def, meta)) {
+      const ours = () => {
+        const ex = machine.start(input, mode.options);
+        const st = mode.drive(ex);
+        const events = ex.eventCount();
+        ex.free();
+        return { st, events };
+      };
+      let ourLast, peerLast;
+      for (let i = 0; i < warmup; i++) { ours(); await peer(); }
+      const ourTimes = [], peerTimes = [];
+      for (let i = 0; i < runs; i++) {
+        let t = performance.now();
+        ourLast = ours();
+        ourTimes.push(performance.now() - t);
+        t = performance.now();
+        peerLast = await peer();
+        peerTimes.push(performance.now() - t);
+      }
+      const ok = ourLast.st.status === 'SUCCEEDED' && deepEqual(ourLast.st.output, expected);
+      const peerOk = deepEqual(peerLast, expected);
+      const peerMs = fixed ?? median(peerTimes);
+      const rec = {
+        env, workload: name, tasks: mode.tasks, transitions: meta.transitions, events: ourLast.events,
+        ours_ms: +median(ourTimes).toFixed(3), peer_ms: +peerMs.toFixed(3),
+        peer: fixed ? 'sfn-sim@1.5.0 cached (README figure)' : 'aws-local-stepfunctions@3.0.0',
+        ours_runs_ms: ourTimes.map((t) => +t.toFixed(2)),
+        ratio: +(peerMs / median(ourTimes)).toFixed(1),
+        correct: ok, peer_correct: peerOk,
+      };
+      if (!ok) rec.status = ourLast.st.status === 'SUCCEEDED' ? 'wrong output' : `${ourLast.st.status} ${ourLast.st.error ?? ''} ${ourLast.st.cause ?? ''}`.slice(0, 200);
+      log(rec);
+      out.push(rec);
+    }
+    machine.free();
+  }
+  return out;
+}

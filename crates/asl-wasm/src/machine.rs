@@ -1,0 +1,103 @@
+//! The `StateMachine` class: a definition loaded and validated once, started many times.
+//!
+//! Owns [`Loaded`] (the prepared model with the text, workflow type and load options an
+//! [`Execution`] needs for its cost and lints), shared by every run of it. Loading a 1,000-state
+//! definition costs far more than running it (see `benches/README.md`): a page that runs one
+//! definition with many inputs loads it once, as the peer aws-local-stepfunctions' `StateMachine`
+//! is constructed once. `Execution.start(text, …)` is the same load followed by one start.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use asl_core::exec::Prepared;
+use wasm_bindgen::prelude::*;
+
+use crate::execution::Execution;
+use crate::{diagnostics, js, options};
+
+/// A definition ready to run: what every [`Execution`] of it shares.
+pub(crate) struct Loaded {
+    pub(crate) prepared: Prepared,
+    pub(crate) definition: String,
+    pub(crate) workflow_type: asl_core::WorkflowType,
+    pub(crate) load: asl_core::LoadOptions,
+}
+
+impl Loaded {
+    /// Loads and validates; an invalid definition (or one whose placeholders have no values) is
+    /// an `Error` whose `diagnostics` property lists the problems.
+    pub(crate) fn new(
+        definition: &str,
+        workflow_type: asl_core::WorkflowType,
+        load: asl_core::LoadOptions,
+    ) -> Result<Loaded, JsValue> {
+        Ok(Loaded {
+            prepared: Prepared::new(Arc::new(load_valid(definition, &load)?)),
+            definition: definition.to_string(),
+            workflow_type,
+            load,
+        })
+    }
+}
+
+/// Loads a definition to run or replay; an invalid one (or one whose placeholders have no
+/// values) throws an `Error` whose `diagnostics` property lists the problems.
+pub(crate) fn load_valid(
+    definition: &str,
+    load: &asl_core::LoadOptions,
+) -> Result<asl_core::model::StateMachine, JsValue> {
+    let loaded = asl_core::load_with(definition, load);
+    // The checks skipped for template placeholders count here: a run needs the values.
+    let blockers: Vec<_> = loaded.run_blockers().cloned().collect();
+    match loaded.machine {
+        Some(m) if blockers.is_empty() => Ok(m),
+        _ => {
+            let mut all = loaded.diagnostics.clone();
+            all.extend(loaded.skipped.iter().cloned());
+            let diags = diagnostics::for_js(definition, &all);
+            Err(js::error_with(
+                &diagnostics::summary(&diags),
+                "diagnostics",
+                js::to_js(&diags)?,
+            ))
+        }
+    }
+}
+
+/// A loaded, valid state machine definition; `start` runs it with an input.
+#[wasm_bindgen]
+pub struct StateMachine {
+    loaded: Rc<Loaded>,
+}
+
+#[wasm_bindgen]
+impl StateMachine {
+    /// `StateMachine.load(definition, {type?, substitutions?, logicalId?})`: parses and validates
+    /// once. Throws as `Execution.start` does for an invalid definition or bad options.
+    pub fn load(
+        definition: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "StateMachineOptions | null")]
+        options: JsValue,
+    ) -> Result<StateMachine, JsValue> {
+        let (ty, load) = options::machine_options(&js::from_js(options, "the options")?)
+            .map_err(|e| js::error(&e))?;
+        Ok(StateMachine {
+            loaded: Rc::new(Loaded::new(definition, ty, load)?),
+        })
+    }
+
+    /// `machine.start(input, {mocks?, testCase?, stateMachine?, seed?, startTime?,
+    /// maxTransitions?})`: a new execution (no event yet), as `Execution.start` gives.
+    pub fn start(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "unknown")] input: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RunOptions | null")] options: JsValue,
+    ) -> Result<Execution, JsValue> {
+        let exec = options::run_options(
+            &js::from_js(options, "the options")?,
+            self.loaded.workflow_type,
+        )
+        .map_err(|e| js::error(&e))?;
+        Execution::begin(self.loaded.clone(), input, exec)
+    }
+}

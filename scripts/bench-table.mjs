@@ -1,0 +1,79 @@
+// Prints scripts/bench's one table from the JSON lines each part wrote into DIR:
+//   peer.jsonl      aws-local-stepfunctions (bench-als.mjs + def-200 construct), Node 22
+//   peer-after.jsonl  bench-als.mjs again right after the native run (the native ratios use the
+//                   mean of both)
+//   native.jsonl    cargo bench -p asl-core --bench exec (asl-core in process, history off)
+//   node.jsonl      the JS API (wasm) beside the peer in one Node 22 process
+//   chromium.jsonl  the same in one headless-Chromium page
+//   bundle.txt      scripts/bundle-size dist
+//   stepper.json, typing.json   tests/browser/{stepper,typing}-bench.mjs
+// Any part may be missing (its cells print "—").   node scripts/bench-table.mjs DIR
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const dir = process.argv[2];
+const lines = (f) => {
+  const p = path.join(dir, f);
+  if (!existsSync(p)) return [];
+  return readFileSync(p, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => { try { return JSON.parse(l); } catch { return null; } }).filter(Boolean);
+};
+const peerAfter = lines('peer-after.jsonl');
+const peer = lines('peer.jsonl'), native = lines('native.jsonl'), node = lines('node.jsonl'), chromium = lines('chromium.jsonl');
+const stepper = lines('stepper.json')[0], typing = lines('typing.json')[0];
+
+const ms = (x) => (x === undefined ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ratio = (p, o) => (p === undefined || o === undefined ? '—' : `${(p / o).toFixed(1)}×`);
+const mark = (p, o, goal) => (p === undefined || o === undefined ? '' : p / o >= goal ? ' ✓' : ' ✗');
+const row = (cells) => console.log(`| ${cells.join(' | ')} |`);
+
+console.log('\n## Executor: median ms, and the peer\'s time ÷ ours (each side by side with its peer in one run)\n');
+row(['workload', 'tasks', 'native', 'wasm Node', 'wasm Chromium', 'peer Node (beside native / beside wasm)', 'peer Chromium', 'native ×', 'Node ×', 'Chromium ×', 'goal']);
+row(Array(11).fill('---'));
+const WORKLOADS = ['pass-loop-10k', 'pass-loop-100k', 'map-wide-10k', 'parallel-nested', 'task-heavy', 'task-flaky', 'payload-200k'];
+for (const w of WORKLOADS) {
+  const before = peer.find((r) => r.workload === w)?.median_ms, after = peerAfter.find((r) => r.workload === w)?.median_ms;
+  const peerNode = before !== undefined && after !== undefined ? (before + after) / 2 : before;
+  const modes = w.startsWith('task-') ? [['mocks', 'mocks', 'mocks'], ['handler', 'complete', 'JS callback (handler / completeTask)']] : [['complete_task', '-', '—']];
+  for (const [nat, js, label] of modes) {
+    const n = native.find((r) => r.workload === w && r.history === false && r.tasks === nat)?.median_ms;
+    const wn = node.find((r) => r.workload === w && r.tasks === js);
+    const wc = chromium.find((r) => r.workload === w && r.tasks === js);
+    const nativeGoal = w.startsWith('task-') ? 50 : null;
+    const goal = [nativeGoal && `native ≥ ${nativeGoal}×`, w !== 'map-wide-10k' && 'wasm ≥ 20×'].filter(Boolean).join(', ');
+    const bad = [wn, wc].filter((r) => r && !r.correct).map((r) => r.env.split(' ')[0]);
+    row([w, label, ms(n), ms(wn?.ours_ms), ms(wc?.ours_ms), `${ms(peerNode)} / ${ms(wn?.peer_ms)}`, ms(wc?.peer_ms),
+      ratio(peerNode, n) + (nativeGoal ? mark(peerNode, n, nativeGoal) : ''),
+      ratio(wn?.peer_ms, wn?.ours_ms) + mark(wn?.peer_ms, wn?.ours_ms, 20),
+      ratio(wc?.peer_ms, wc?.ours_ms) + mark(wc?.peer_ms, wc?.ours_ms, 20),
+      [w === 'map-wide-10k' && 'wasm: input over AWS\'s 256 KiB, not run', goal].filter(Boolean).join('; ') + (bad.length ? ` (WRONG OUTPUT: ${bad})` : '')]);
+  }
+}
+const def = native.find((r) => r.workload === 'def-200');
+const peerDef = peer.find((r) => /def-200/.test(r.workload ?? ''));
+row(['def-200 load + validate', '—', ms(def?.load_validate_median_ms), '—', '—', ms(peerDef?.warm_median_ms), '—', ratio(peerDef?.warm_median_ms, def?.load_validate_median_ms), '—', '—', '']);
+
+console.log('\n## JSONata workloads: median ms; peer = sfn-sim 1.5.0 with its compile cache (../shared/bench/README.md figures, not run here)\n');
+row(['workload', 'native', 'wasm Node', 'wasm Chromium', 'sfn-sim cached', 'native ×', 'Node ×', 'Chromium ×', 'goal']);
+row(Array(9).fill('---'));
+for (const w of ['jsonata-pass-loop-10k', 'jsonata-map-1k', 'jsonata-transform', 'jsonata-task-heavy']) {
+  const n = native.find((r) => r.workload === w);
+  const wn = node.find((r) => r.workload === w), wc = chromium.find((r) => r.workload === w);
+  const p = n?.sfn_sim_cached_ms ?? wn?.peer_ms ?? wc?.peer_ms;
+  row([w, ms(n?.median_ms), ms(wn?.ours_ms), ms(wc?.ours_ms), ms(p), ratio(p, n?.median_ms) + mark(p, n?.median_ms, 20),
+    ratio(p, wn?.ours_ms) + mark(p, wn?.ours_ms, 5), ratio(p, wc?.ours_ms) + mark(p, wc?.ours_ms, 5), 'native ≥ 20×, wasm ≥ 5×']);
+}
+
+console.log('\n## Playground (dist/, headless Chromium)\n');
+row(['measure', 'value', 'goal']);
+row(['---', '---', '---']);
+const bundle = existsSync(path.join(dir, 'bundle.txt')) ? readFileSync(path.join(dir, 'bundle.txt'), 'utf8').match(/^total.*?(\d+)\s+(\d+)\s*$/m) : null;
+const kb = (b) => `${(b / 1000).toFixed(0)} KB`;
+row(['bundle, wasm + JS + CSS, gzip -9', bundle ? `${kb(+bundle[2])} (raw ${kb(+bundle[1])})` + (+bundle[2] <= 700000 ? ' ✓' : ' ✗') : '—', '≤ 700 KB']);
+row(['first graph after navigation', stepper ? `${ms(stepper.firstGraphMs)} ms` + (stepper.firstGraphMs <= 300 ? ' ✓' : ' ✗') : '—', '≤ 300 ms']);
+row(['one step, 10,000-event history (work / to next frame, median)', stepper ? `${ms(stepper.stepMs.work.median)} / ${ms(stepper.stepMs.frame.median)} ms (max ${ms(stepper.stepMs.work.max)})` + (stepper.stepMs.work.median <= 16 ? ' ✓' : ' ✗') : '—', '≤ 16 ms']);
+row(['scrubber seek, 10,000-event history (work, median)', stepper ? `${ms(stepper.seekMs.work.median)} ms (max ${ms(stepper.seekMs.work.max)})` : '—', '']);
+row(['typing in def-200: input → paint (median)', typing ? `${ms(typing.hidden_keystroke.input_to_paint_median_ms)} ms` + (typing.hidden_keystroke.input_to_paint_median_ms <= 16 ? ' ✓' : ' ✗') : '—', '≤ 16 ms']);
+row(['25,000-event run: wall, longest task', stepper ? `${stepper.run25k.wallMs} ms, ${ms(stepper.run25k.longestTaskMs)} ms` : '—', '']);
+row(['25,000-event run: wasm memory peak', stepper?.run25k?.wasmMemoryPeakMB !== undefined ? `${stepper.run25k.wasmMemoryPeakMB} MB` + (stepper.run25k.wasmMemoryPeakMB < 50 ? ' ✓' : ' ✗') : '—', '< 50 MB']);
+const loads = [...peer, ...node, ...chromium].map((r) => r.loadavg ?? r.loadavg_before).filter(Boolean).map((l) => l[0]);
+if (loads.length) console.log(`\nload average (1 min) during the runs: ${Math.min(...loads)}–${Math.max(...loads)} on ${(await import('node:os')).cpus().length} cores`);
