@@ -312,8 +312,7 @@ impl Serialize for JsonText<'_> {
     }
 }
 
-/// An event's details; `extras` adds the playground's (`inspectionData`).
-struct Details<'a>(&'a EventDetails, bool);
+struct Details<'a>(&'a EventDetails);
 
 impl Serialize for Details<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -363,7 +362,7 @@ impl Serialize for Details<'_> {
                         .collect();
                     m.serialize_entry("assignedVariables", &AssignedVars(&texts))?;
                 }
-                if let (true, Some(stages)) = (self.1, stages) {
+                if let Some(stages) = stages {
                     m.serialize_entry("inspectionData", stages)?;
                 }
             }
@@ -453,21 +452,7 @@ impl Serialize for AssignedVars<'_> {
 }
 
 impl Serialize for HistoryEvent {
-    /// The event as the playground shows it: AWS's fields plus `statePath`, `mapIterations`,
-    /// the stages (`inspectionData`) and a Parallel/Map failure's `failureDetails`.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with(s, true)
-    }
-}
-
-impl HistoryEvent {
-    /// The event in AWS's shape alone, as `GetExecutionHistory` returns it (none of the
-    /// playground's extra fields).
-    pub fn aws(&self) -> AwsEvent<'_> {
-        AwsEvent(self)
-    }
-
-    fn serialize_with<S: Serializer>(&self, s: S, extras: bool) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("id", &self.id)?;
         m.serialize_entry("previousEventId", &self.previous_event_id)?;
@@ -475,45 +460,18 @@ impl HistoryEvent {
         m.serialize_entry("type", self.kind.as_str())?;
         if let Some(key) = self.kind.details_key() {
             if !matches!(self.details, EventDetails::None) {
-                m.serialize_entry(key, &Details(&self.details, extras))?;
+                m.serialize_entry(key, &Details(&self.details))?;
             }
-        } else if let (true, EventDetails::Failure { .. }) = (extras, &self.details) {
+        } else if let EventDetails::Failure { .. } = self.details {
             // ParallelStateFailed / MapStateFailed: AWS shows no details; the UI still wants them.
-            m.serialize_entry("failureDetails", &Details(&self.details, extras))?;
+            m.serialize_entry("failureDetails", &Details(&self.details))?;
         }
-        if extras && !self.path.is_empty() {
+        if !self.path.is_empty() {
             m.serialize_entry("statePath", &*self.path)?;
         }
-        if extras && !self.iterations.is_empty() {
+        if !self.iterations.is_empty() {
             m.serialize_entry("mapIterations", &*self.iterations)?;
         }
-        m.end()
-    }
-}
-
-/// One event serialised in AWS's shape only (see [`HistoryEvent::aws`]).
-pub struct AwsEvent<'a>(&'a HistoryEvent);
-
-impl Serialize for AwsEvent<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize_with(s, false)
-    }
-}
-
-/// A history as `aws stepfunctions get-execution-history` prints it: `{"events": [...]}`, each
-/// event in AWS's shape alone, oldest first.
-pub struct ExecutionHistory<'a>(pub &'a [HistoryEvent]);
-
-impl Serialize for ExecutionHistory<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        struct Events<'a>(&'a [HistoryEvent]);
-        impl Serialize for Events<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(self.0.iter().map(HistoryEvent::aws))
-            }
-        }
-        let mut m = s.serialize_map(Some(1))?;
-        m.serialize_entry("events", &Events(self.0))?;
         m.end()
     }
 }
@@ -540,46 +498,6 @@ mod tests {
         assert_eq!(
             text,
             r#"{"id":2,"previousEventId":1,"timestamp":"2024-01-01T00:00:00.123Z","type":"PassStateEntered","stateEnteredEventDetails":{"name":"A","input":"{\"x\":1}"},"statePath":"A"}"#
-        );
-    }
-
-    #[test]
-    fn the_aws_shape_leaves_out_the_playgrounds_fields() {
-        let ev = HistoryEvent {
-            id: 3,
-            previous_event_id: 2,
-            timestamp_ms: 1_704_067_200_000,
-            kind: EventType::TaskStateExited,
-            details: EventDetails::StateExited {
-                name: "T".into(),
-                output: Value::parse("1").expect("json"),
-                assigned_variables: None,
-                stages: Some(Box::default()),
-            },
-            path: "M/0/T".into(),
-            iterations: Arc::from([0u32]),
-        };
-        let full = serde_json::to_string(&ev).expect("serialise");
-        assert!(
-            full.contains("inspectionData")
-                && full.contains("statePath")
-                && full.contains("mapIterations"),
-            "{full}"
-        );
-        let failed = HistoryEvent {
-            id: 4,
-            kind: EventType::ParallelStateFailed,
-            details: EventDetails::Failure {
-                error: Some("E".into()),
-                cause: None,
-                resource: None,
-            },
-            ..ev.clone()
-        };
-        let text = serde_json::to_string(&ExecutionHistory(&[ev, failed])).expect("serialise");
-        assert_eq!(
-            text,
-            r#"{"events":[{"id":3,"previousEventId":2,"timestamp":"2024-01-01T00:00:00.000Z","type":"TaskStateExited","stateExitedEventDetails":{"name":"T","output":"1"}},{"id":4,"previousEventId":2,"timestamp":"2024-01-01T00:00:00.000Z","type":"ParallelStateFailed"}]}"#
         );
     }
 }

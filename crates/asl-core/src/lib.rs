@@ -28,7 +28,6 @@ pub mod placeholder;
 pub mod source;
 pub mod syntax;
 pub mod template;
-pub mod test_case;
 pub mod validate;
 pub mod validate_type;
 pub mod value;
