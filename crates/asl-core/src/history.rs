@@ -19,7 +19,10 @@ use serde::ser::{SerializeMap, Serializer};
 use crate::exec::timestamp;
 use crate::value::Value;
 
-/// AWS's history event types (the subset this interpreter produces).
+/// AWS's history event types: every type `GetExecutionHistory` documents. The interpreter
+/// produces most of them; the rest (`…Aborted`, `…StartFailed`, `…ScheduleFailed`,
+/// `TaskSubmitFailed`, `…Redriven`) come only from a history recorded on AWS
+/// ([`crate::recorded`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum EventType {
     ExecutionStarted,
@@ -72,6 +75,19 @@ pub enum EventType {
     MapRunFailed,
     /// A JSONata expression of the state failed (`States.QueryEvaluationError`).
     EvaluationFailed,
+    ExecutionAborted,
+    ExecutionRedriven,
+    TaskStartFailed,
+    TaskSubmitFailed,
+    LambdaFunctionScheduleFailed,
+    LambdaFunctionStartFailed,
+    ActivityScheduleFailed,
+    TaskStateAborted,
+    WaitStateAborted,
+    ParallelStateAborted,
+    MapStateAborted,
+    MapRunAborted,
+    MapRunRedriven,
 }
 
 impl EventType {
@@ -127,7 +143,99 @@ impl EventType {
             MapRunSucceeded => "MapRunSucceeded",
             MapRunFailed => "MapRunFailed",
             EvaluationFailed => "EvaluationFailed",
+            ExecutionAborted => "ExecutionAborted",
+            ExecutionRedriven => "ExecutionRedriven",
+            TaskStartFailed => "TaskStartFailed",
+            TaskSubmitFailed => "TaskSubmitFailed",
+            LambdaFunctionScheduleFailed => "LambdaFunctionScheduleFailed",
+            LambdaFunctionStartFailed => "LambdaFunctionStartFailed",
+            ActivityScheduleFailed => "ActivityScheduleFailed",
+            TaskStateAborted => "TaskStateAborted",
+            WaitStateAborted => "WaitStateAborted",
+            ParallelStateAborted => "ParallelStateAborted",
+            MapStateAborted => "MapStateAborted",
+            MapRunAborted => "MapRunAborted",
+            MapRunRedriven => "MapRunRedriven",
         }
+    }
+
+    /// Every event type, for reading a type name back ([`EventType::from_name`]).
+    pub const ALL: [EventType; 62] = {
+        use EventType::*;
+        [
+            ExecutionStarted,
+            ExecutionSucceeded,
+            ExecutionFailed,
+            ExecutionTimedOut,
+            PassStateEntered,
+            PassStateExited,
+            ChoiceStateEntered,
+            ChoiceStateExited,
+            WaitStateEntered,
+            WaitStateExited,
+            SucceedStateEntered,
+            SucceedStateExited,
+            FailStateEntered,
+            TaskStateEntered,
+            TaskStateExited,
+            TaskScheduled,
+            TaskStarted,
+            TaskSubmitted,
+            TaskSucceeded,
+            TaskFailed,
+            TaskTimedOut,
+            LambdaFunctionScheduled,
+            LambdaFunctionStarted,
+            LambdaFunctionSucceeded,
+            LambdaFunctionFailed,
+            LambdaFunctionTimedOut,
+            ActivityScheduled,
+            ActivityStarted,
+            ActivitySucceeded,
+            ActivityFailed,
+            ActivityTimedOut,
+            ParallelStateEntered,
+            ParallelStateStarted,
+            ParallelStateSucceeded,
+            ParallelStateFailed,
+            ParallelStateExited,
+            MapStateEntered,
+            MapStateStarted,
+            MapStateSucceeded,
+            MapStateFailed,
+            MapStateExited,
+            MapIterationStarted,
+            MapIterationSucceeded,
+            MapIterationFailed,
+            MapIterationAborted,
+            MapRunStarted,
+            MapRunSucceeded,
+            MapRunFailed,
+            EvaluationFailed,
+            ExecutionAborted,
+            ExecutionRedriven,
+            TaskStartFailed,
+            TaskSubmitFailed,
+            LambdaFunctionScheduleFailed,
+            LambdaFunctionStartFailed,
+            ActivityScheduleFailed,
+            TaskStateAborted,
+            WaitStateAborted,
+            ParallelStateAborted,
+            MapStateAborted,
+            MapRunAborted,
+            MapRunRedriven,
+        ]
+    };
+
+    /// The type with AWS's name `name`.
+    pub fn from_name(name: &str) -> Option<EventType> {
+        EventType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// The `…EventDetails` key AWS uses for this type, if it has details.
+    pub fn aws_details_key(self) -> Option<&'static str> {
+        self.details_key()
     }
 
     /// The `…EventDetails` key AWS uses for this type, if it has details.
@@ -168,6 +276,16 @@ impl EventType {
             MapRunStarted => "mapRunStartedEventDetails",
             MapRunFailed => "mapRunFailedEventDetails",
             EvaluationFailed => "evaluationFailedEventDetails",
+            ExecutionAborted => "executionAbortedEventDetails",
+            ExecutionRedriven => "executionRedrivenEventDetails",
+            TaskStartFailed => "taskStartFailedEventDetails",
+            TaskSubmitFailed => "taskSubmitFailedEventDetails",
+            LambdaFunctionScheduleFailed => "lambdaFunctionScheduleFailedEventDetails",
+            LambdaFunctionStartFailed => "lambdaFunctionStartFailedEventDetails",
+            ActivityScheduleFailed => "activityScheduleFailedEventDetails",
+            MapRunRedriven => "mapRunRedrivenEventDetails",
+            TaskStateAborted | WaitStateAborted | ParallelStateAborted | MapStateAborted
+            | MapRunAborted => return None,
             ParallelStateStarted
             | ParallelStateSucceeded
             | ParallelStateFailed

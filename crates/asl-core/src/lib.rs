@@ -25,6 +25,7 @@ pub mod model;
 pub mod parse;
 pub mod path;
 pub mod placeholder;
+pub mod recorded;
 pub mod source;
 pub mod syntax;
 pub mod template;

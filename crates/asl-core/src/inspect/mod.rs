@@ -87,10 +87,15 @@ pub fn is_attempt_failure(kind: EventType) -> bool {
         kind,
         TaskFailed
             | TaskTimedOut
+            | TaskStartFailed
+            | TaskSubmitFailed
             | LambdaFunctionFailed
             | LambdaFunctionTimedOut
+            | LambdaFunctionScheduleFailed
+            | LambdaFunctionStartFailed
             | ActivityFailed
             | ActivityTimedOut
+            | ActivityScheduleFailed
             | ParallelStateFailed
             | MapStateFailed
     )

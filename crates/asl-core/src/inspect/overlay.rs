@@ -123,7 +123,9 @@ impl Timeline {
         let kind = if is_attempt_failure(ev.kind)
             || matches!(
                 ev.kind,
-                EventType::ExecutionFailed | EventType::ExecutionTimedOut
+                EventType::ExecutionFailed
+                    | EventType::ExecutionTimedOut
+                    | EventType::ExecutionAborted
             ) {
             self.failed.insert(key(), ());
             Some(TimelineKind::Failure)
@@ -251,6 +253,7 @@ impl OverlayBuilder {
             EventType::ExecutionSucceeded => self.status = "SUCCEEDED",
             EventType::ExecutionFailed => self.status = "FAILED",
             EventType::ExecutionTimedOut => self.status = "TIMED_OUT",
+            EventType::ExecutionAborted => self.status = "ABORTED",
             _ => {}
         }
         map_progress(&mut self.maps, ev);
@@ -301,7 +304,7 @@ impl OverlayBuilder {
 
     /// The overlay after the events taken so far.
     pub fn overlay(&self) -> Overlay {
-        let ended_badly = matches!(self.status, "FAILED" | "TIMED_OUT");
+        let ended_badly = matches!(self.status, "FAILED" | "TIMED_OUT" | "ABORTED");
         let states = self
             .order
             .iter()

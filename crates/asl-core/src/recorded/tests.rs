@@ -1,0 +1,314 @@
+use std::sync::Arc;
+
+use super::*;
+use crate::exec::{ExecOptions, Execution, Status, Step};
+use crate::inspect::{Inspector, Overlay};
+use crate::mock::{MockConfig, Mocks};
+use crate::model::StateMachine;
+
+fn machine(def: &str) -> Arc<StateMachine> {
+    let loaded = crate::load(def);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    Arc::new(loaded.machine.expect("machine"))
+}
+
+fn simulate(m: &Arc<StateMachine>, input: &str, mocks: &str) -> Execution {
+    let mut e = Execution::start(
+        m.clone(),
+        Value::parse(input).expect("input"),
+        ExecOptions {
+            mocks: Arc::new(Mocks::parse(mocks).expect("mocks")),
+            ..ExecOptions::default()
+        },
+    );
+    e.run();
+    e
+}
+
+const NESTED: &str = r#"{"StartAt": "P", "States": {
+  "P": {"Type": "Parallel", "Next": "M", "ResultPath": null, "Branches": [
+    {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+    {"StartAt": "Q", "States": {"Q": {"Type": "Parallel", "End": true, "Branches": [
+      {"StartAt": "B", "States": {"B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+         "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 2}]}}}]}}}]},
+  "M": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2, "End": true,
+    "ItemProcessor": {"StartAt": "Inner", "States": {
+      "Inner": {"Type": "Map", "ItemsPath": "$.xs", "End": true,
+        "ItemProcessor": {"StartAt": "C", "States": {"C": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}}}}}}}}}"#;
+
+const NESTED_INPUT: &str = r#"{"items": [{"xs": [1, 2]}, {"xs": [3]}, {"xs": []}]}"#;
+const NESTED_MOCKS: &str = r#"{"B": {"0": {"Throw": {"Error": "Boom", "Cause": "first"}}, "1": {"Return": {"Payload": 1}}},
+  "C": {"Return": 7}}"#;
+
+/// Exporting a simulated run in AWS's shape and importing it gives back every event's state
+/// path and Map iterations: the `previousEventId` rule recovers what AWS leaves out.
+#[test]
+fn import_recovers_paths_and_iterations_of_nested_runs() {
+    let m = machine(NESTED);
+    let run = simulate(&m, NESTED_INPUT, NESTED_MOCKS);
+    assert_eq!(run.status().aws_name(), "SUCCEEDED");
+    let text = history_json(run.history()).to_json_pretty();
+    assert!(!text.contains("statePath"), "AWS's shape only");
+    let rec = import(&m, &text, None).expect("import");
+    assert_eq!(rec.shape, Shape::GetExecutionHistory);
+    assert_eq!(rec.events.len(), run.history().len());
+    for (got, want) in rec.events.iter().zip(run.history()) {
+        assert_eq!(
+            (got.kind, &*got.path, &*got.iterations),
+            (want.kind, &*want.path, &*want.iterations),
+            "event {}",
+            want.id
+        );
+        assert_eq!(got.previous_event_id, want.previous_event_id);
+    }
+    assert_eq!(rec.status(), "SUCCEEDED");
+    assert!(rec.warnings.is_empty(), "{:?}", rec.warnings);
+    // The overlay and the visits read the recording as they read the run.
+    let replayed = Overlay::at(&rec.events, None);
+    let simulated = Overlay::at(run.history(), None);
+    assert_eq!(replayed.states, simulated.states);
+    assert_eq!(replayed.edges, simulated.edges);
+    assert_eq!(replayed.maps, simulated.maps);
+    let visits = Inspector::new(&m).visits(&rec.events, "P/1/Q/0/B");
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0].attempts.len(), 2);
+    assert_eq!(visits[0].attempts[0].retry_index, Some(0));
+}
+
+#[test]
+fn derived_mocks_reproduce_the_run_and_compare_clean() {
+    let m = machine(NESTED);
+    let run = simulate(&m, NESTED_INPUT, NESTED_MOCKS);
+    let rec = import(&m, &history_json(run.history()).to_json_string(), None).expect("import");
+    let derived = mocks_from(&m, &rec.events);
+    assert_eq!(
+        derived.mocks.to_value().to_json_string(),
+        r#"{"States":{"B":{"0":{"Throw":{"Error":"Boom","Cause":"first"}},"1":{"Return":{"Payload":1}}},"C":{"0-2":{"Return":7}}}}"#
+    );
+    let cmp = compare(m.clone(), &rec, derived.mocks.clone());
+    assert!(cmp.divergence.is_none(), "{:?}", cmp.divergence);
+    assert_eq!(cmp.matched_events, rec.events.len());
+    // The MockConfigFile form parses with our reader and gives the same responses.
+    let config = mock_config(&m, &derived, "Machine", "Recorded");
+    let text = config.to_value().to_json_pretty();
+    let read = MockConfig::parse(&text).expect("parses");
+    let mocks = read.mocks(None, "Recorded").expect("case");
+    assert_eq!(mocks.by_state, derived.mocks.by_state);
+}
+
+#[test]
+fn compare_reports_the_first_divergence_with_its_state() {
+    let m = machine(NESTED);
+    let run = simulate(&m, NESTED_INPUT, NESTED_MOCKS);
+    let rec = import(&m, &history_json(run.history()).to_json_string(), None).expect("import");
+    // B now fails for good: a different error at its first attempt.
+    let mocks =
+        Mocks::parse(r#"{"B": {"Throw": {"Error": "Other", "Cause": "c"}}, "C": {"Return": 7}}"#)
+            .expect("mocks");
+    let cmp = compare(m.clone(), &rec, mocks);
+    let d = cmp.divergence.expect("diverges");
+    assert_eq!(d.kind, DivergenceKind::Error);
+    assert_eq!(d.path.as_deref(), Some("P/1/Q/0/B"));
+    assert_eq!(d.recorded, Some(Value::from("Boom")));
+    assert_eq!(d.simulated, Some(Value::from("Other")));
+    // A changed result shows as the task's output.
+    let mocks = Mocks::parse(
+        r#"{"B": {"0": {"Throw": {"Error": "Boom", "Cause": "first"}}, "1": {"Return": {"Payload": 2}}}, "C": {"Return": 7}}"#,
+    )
+    .expect("mocks");
+    let d = compare(m.clone(), &rec, mocks)
+        .divergence
+        .expect("diverges");
+    assert_eq!(d.kind, DivergenceKind::Output);
+    assert_eq!(d.state.as_deref(), Some("B"));
+    // No mock for C: the simulation pauses, and the recording goes on.
+    let mocks = Mocks::parse(
+        r#"{"B": {"0": {"Throw": {"Error": "Boom", "Cause": "first"}}, "1": {"Return": {"Payload": 1}}}}"#,
+    )
+    .expect("mocks");
+    let cmp = compare(m, &rec, mocks);
+    assert_eq!(cmp.simulated_status, "PAUSED");
+    let d = cmp.divergence.expect("diverges");
+    assert_eq!(d.kind, DivergenceKind::Missing);
+    assert!(d.message.contains("\"C\""), "{}", d.message);
+}
+
+/// What `aws stepfunctions get-execution-history` prints for a Lambda task that failed once and
+/// was retried, with `describe-execution`'s output beside it.
+const CLI_HISTORY: &str = r#"{
+    "events": [
+        {"timestamp": "2024-05-01T12:00:00.000000+02:00", "type": "ExecutionStarted", "id": 1, "previousEventId": 0,
+         "executionStartedEventDetails": {"input": "{\"n\": 1}", "inputDetails": {"truncated": false},
+           "roleArn": "arn:aws:iam::210987654321:role/sfn"}},
+        {"timestamp": "2024-05-01T12:00:00.050000+02:00", "type": "TaskStateEntered", "id": 2, "previousEventId": 0,
+         "stateEnteredEventDetails": {"name": "Charge", "input": "{\"n\": 1}", "inputDetails": {"truncated": false}}},
+        {"timestamp": "2024-05-01T12:00:00.060000+02:00", "type": "TaskScheduled", "id": 3, "previousEventId": 2,
+         "taskScheduledEventDetails": {"resourceType": "lambda", "resource": "invoke", "region": "eu-west-1",
+           "parameters": "{\"FunctionName\":\"arn:aws:lambda:eu-west-1:210987654321:function:charge\",\"Payload\":{\"n\":1}}"}},
+        {"timestamp": "2024-05-01T12:00:00.070000+02:00", "type": "TaskStarted", "id": 4, "previousEventId": 3,
+         "taskStartedEventDetails": {"resourceType": "lambda", "resource": "invoke"}},
+        {"timestamp": "2024-05-01T12:00:00.500000+02:00", "type": "TaskFailed", "id": 5, "previousEventId": 4,
+         "taskFailedEventDetails": {"resourceType": "lambda", "resource": "invoke", "error": "Lambda.ServiceException", "cause": "busy"}},
+        {"timestamp": "2024-05-01T12:00:01.500000+02:00", "type": "TaskScheduled", "id": 6, "previousEventId": 5,
+         "taskScheduledEventDetails": {"resourceType": "lambda", "resource": "invoke", "region": "eu-west-1",
+           "parameters": "{\"FunctionName\":\"arn:aws:lambda:eu-west-1:210987654321:function:charge\",\"Payload\":{\"n\":1}}"}},
+        {"timestamp": "2024-05-01T12:00:01.510000+02:00", "type": "TaskStarted", "id": 7, "previousEventId": 6,
+         "taskStartedEventDetails": {"resourceType": "lambda", "resource": "invoke"}},
+        {"timestamp": "2024-05-01T12:00:01.900000+02:00", "type": "TaskSucceeded", "id": 8, "previousEventId": 7,
+         "taskSucceededEventDetails": {"resourceType": "lambda", "resource": "invoke",
+           "output": "{\"StatusCode\":200,\"Payload\":{\"ok\":true}}", "outputDetails": {"truncated": false}}},
+        {"timestamp": "2024-05-01T12:00:01.910000+02:00", "type": "TaskStateExited", "id": 9, "previousEventId": 8,
+         "stateExitedEventDetails": {"name": "Charge", "output": "{\"ok\":true}", "outputDetails": {"truncated": false}}},
+        {"timestamp": "2024-05-01T12:00:01.920000+02:00", "type": "ExecutionSucceeded", "id": 10, "previousEventId": 9,
+         "executionSucceededEventDetails": {"output": "{\"ok\":true}", "outputDetails": {"truncated": false}}}
+    ]
+}"#;
+
+const CLI_DESCRIBE: &str = r#"{
+    "executionArn": "arn:aws:states:eu-west-1:210987654321:execution:Payments:run-42",
+    "stateMachineArn": "arn:aws:states:eu-west-1:210987654321:stateMachine:Payments",
+    "name": "run-42", "status": "SUCCEEDED",
+    "startDate": "2024-05-01T12:00:00+02:00", "input": "{\"n\": 1}", "output": "{\"ok\":true}"
+}"#;
+
+const CHARGE: &str = r#"{"StartAt": "Charge", "States": {"Charge": {"Type": "Task",
+  "Resource": "arn:aws:states:::lambda:invoke", "OutputPath": "$.Payload",
+  "Parameters": {"FunctionName": "arn:aws:lambda:eu-west-1:210987654321:function:charge", "Payload.$": "$"},
+  "Retry": [{"ErrorEquals": ["Lambda.ServiceException"], "IntervalSeconds": 1}], "End": true}}}"#;
+
+#[test]
+fn reads_the_cli_output_with_describe_execution() {
+    let m = machine(CHARGE);
+    let rec = import(&m, CLI_HISTORY, Some(CLI_DESCRIBE)).expect("import");
+    assert_eq!(rec.names.region, "eu-west-1");
+    assert_eq!(rec.names.state_machine_name, "Payments");
+    assert_eq!(rec.names.execution_name, "run-42");
+    assert_eq!(rec.names.role_arn, "arn:aws:iam::210987654321:role/sfn");
+    assert_eq!(rec.described_status.as_deref(), Some("SUCCEEDED"));
+    assert_eq!(rec.start_time_ms, Some(1_714_557_600_000));
+    assert!(rec.events[2..8].iter().all(|e| &*e.path == "Charge"));
+    // Replay: step, back, seek over the fixed history.
+    let mut r = Replay::new(m.clone(), rec.clone());
+    assert_eq!(r.step(), Step::Event(1));
+    assert!(matches!(
+        r.step_state(100),
+        crate::exec::RunStop::Hit { event: 2 }
+    ));
+    assert_eq!(r.position().len(), 1);
+    assert!(r.seek(5));
+    let visits = r.inspector().visits(r.history(), "Charge");
+    assert_eq!(
+        visits[0].attempts[0].error.as_deref(),
+        Some("Lambda.ServiceException")
+    );
+    assert!(matches!(r.run(), Status::Succeeded { .. }));
+    assert_eq!(r.step(), Step::Finished);
+    assert!(r.back_state());
+    assert_eq!(r.event_count(), 2);
+    assert!(!r.seek(11));
+    // The retry's back-off, from the recorded times: one second.
+    let v = &r.inspector().visits(r.recorded(), "Charge")[0];
+    assert_eq!(v.attempts[0].retry_backoff_interval_seconds, Some(1.0));
+    // Mocks and a clean comparison (the request's ARN and the recorded names agree).
+    let derived = mocks_from(&m, &rec.events);
+    let cmp = compare(m, &rec, derived.mocks);
+    assert!(cmp.divergence.is_none(), "{:?}", cmp.divergence);
+}
+
+#[test]
+fn malformed_input_is_an_error_at_its_position() {
+    let m = machine(CHARGE);
+    for (text, kind, line, column) in [
+        ("", ImportErrorKind::Syntax, 1, 1),
+        ("{\"events\": [", ImportErrorKind::Syntax, 1, 13),
+        ("{\"x\": 1}", ImportErrorKind::NotAHistory, 1, 1),
+        ("{\"events\": 3}", ImportErrorKind::NotAHistory, 1, 12),
+        ("[1]", ImportErrorKind::BadEvent, 1, 2),
+        (
+            "[{\"id\": 1, \"timestamp\": 0,\n \"type\": \"Nope\"}]",
+            ImportErrorKind::UnknownEventType,
+            2,
+            10,
+        ),
+        (
+            "[{\"id\": 1, \"timestamp\": \"yesterday\", \"type\": \"ExecutionStarted\"}]",
+            ImportErrorKind::BadTimestamp,
+            1,
+            25,
+        ),
+        (
+            "[{\"id\": 1, \"timestamp\": 0, \"type\": \"ExecutionStarted\"},\n {\"id\": 1, \"timestamp\": 0, \"type\": \"ExecutionSucceeded\"}]",
+            ImportErrorKind::BadEventId,
+            2,
+            2,
+        ),
+        (
+            "[{\"id\": 2, \"previousEventId\": 5, \"timestamp\": 0, \"type\": \"ExecutionStarted\"}]",
+            ImportErrorKind::BadEventId,
+            1,
+            2,
+        ),
+        (
+            "[{\"id\": 1, \"timestamp\": 0, \"type\": \"TaskStateEntered\", \"stateEnteredEventDetails\": {\"input\": \"{}\"}}]",
+            ImportErrorKind::BadEvent,
+            1,
+            84,
+        ),
+    ] {
+        let e = import(&m, text, None).expect_err(text);
+        assert_eq!(
+            (e.kind, e.line, e.column),
+            (kind, line, column),
+            "{text}: {e}"
+        );
+    }
+    let e = import(&m, CLI_HISTORY, Some("[")).expect_err("describe");
+    assert_eq!(e.document, "describe");
+}
+
+#[test]
+fn timed_out_tasks_become_durations_and_config_throws() {
+    let def = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f",
+      "TimeoutSeconds": 5, "Retry": [{"ErrorEquals": ["States.Timeout"], "MaxAttempts": 1}], "End": true}}}"#;
+    let m = machine(def);
+    let run = simulate(
+        &m,
+        "{}",
+        r#"{"T": {"0": {"Return": 1, "DurationSeconds": 9}, "1": {"Return": 2}}}"#,
+    );
+    assert_eq!(run.status().aws_name(), "SUCCEEDED");
+    let rec = import(&m, &history_json(run.history()).to_json_string(), None).expect("import");
+    let derived = mocks_from(&m, &rec.events);
+    let cmp = compare(m.clone(), &rec, derived.mocks.clone());
+    assert!(cmp.divergence.is_none(), "{:?}", cmp.divergence);
+    let config = mock_config(&m, &derived, "M", "C")
+        .to_value()
+        .to_json_string();
+    assert!(config.contains("States.Timeout"), "{config}");
+}
+
+#[test]
+fn test_case_export_runs_back_to_the_same_end() {
+    let m = machine(CHARGE);
+    let rec = import(&m, CLI_HISTORY, Some(CLI_DESCRIBE)).expect("import");
+    let derived = mocks_from(&m, &rec.events);
+    let status = Replay::new(m.clone(), rec.clone()).run();
+    let files = test_case(
+        &m,
+        "Payments",
+        "Recorded",
+        &rec.input,
+        &derived.mocks,
+        &status,
+    )
+    .expect("finished");
+    assert_eq!(
+        files.expect.to_json_string(),
+        r#"{"Recorded":{"status":"SUCCEEDED","output":{"ok":true},"input":{"n":1}}}"#
+    );
+    let config = MockConfig::parse(&files.mock_config.to_json_string()).expect("parses");
+    assert_eq!(
+        config.mocks(None, "Recorded").expect("case").by_state,
+        derived.mocks.by_state
+    );
+}
