@@ -6,10 +6,13 @@
 
 mod app;
 mod core_api;
+mod download;
 mod editor;
 mod examples;
+mod export;
 mod graph_view;
 mod highlight;
+mod import_panel;
 mod inspector;
 mod json_view;
 mod mocks_form;

@@ -12,7 +12,8 @@ use asl_core::model::StateMachine;
 use asl_core::recorded::{Recording, Replay};
 
 pub enum Driver {
-    Simulated(Execution),
+    /// Boxed: an execution is large next to a replay (a cursor over shared events).
+    Simulated(Box<Execution>),
     Recorded(Replay),
 }
 
@@ -74,13 +75,13 @@ impl Driver {
     }
     pub fn simulated(&self) -> Option<&Execution> {
         match self {
-            Driver::Simulated(e) => Some(e),
+            Driver::Simulated(e) => Some(e.as_ref()),
             Driver::Recorded(_) => None,
         }
     }
     pub fn simulated_mut(&mut self) -> Option<&mut Execution> {
         match self {
-            Driver::Simulated(e) => Some(e),
+            Driver::Simulated(e) => Some(e.as_mut()),
             Driver::Recorded(_) => None,
         }
     }

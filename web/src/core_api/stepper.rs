@@ -78,7 +78,7 @@ impl Session {
             ..ExecOptions::default()
         };
         Ok(Session {
-            exec: Driver::Simulated(Execution::start(machine, input.clone(), options)),
+            exec: Driver::Simulated(Box::new(Execution::start(machine, input.clone(), options))),
             input,
             workflow_type,
             breakpoints: Breakpoints::default(),
@@ -103,6 +103,10 @@ impl Session {
             marks: Arc::new(Vec::new()),
             overlay: OverlayBuilder::new(None),
         }
+    }
+
+    pub fn machine(&self) -> &Arc<StateMachine> {
+        self.exec.machine()
     }
 
     /// The recording a replay shows.
