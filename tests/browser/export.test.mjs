@@ -2,7 +2,7 @@
 // run's colours, drawn standalone) and PNG (signature, decodes to a nonzero size), the history
 // (GetExecutionHistory's JSON), the mocks (a MockConfigFile the Mocks tab reads back), the
 // expectations of an `asl test` case, and the definition.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test, assert, assertEq } from './harness.mjs';
 
@@ -61,6 +61,7 @@ test('every export downloads a file that parses', async ({ open, errors, artifac
     return [img.naturalWidth, img.naturalHeight];
   }, png.bytes.toString('base64'));
   assertEq(decoded, [w, h], 'the PNG decodes');
+  await writeFile(path.join(artifacts, 'export-graph.png'), png.bytes);
 
   const history = JSON.parse((await download(page, 'export-history')).bytes.toString('utf8'));
   assert(Array.isArray(history.events) && history.events.length > 10, 'events');
