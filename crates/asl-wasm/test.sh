@@ -3,6 +3,7 @@
 #   tests/js/api.test.mjs    validate / render / Execution   (wasm-bindgen --target nodejs)
 #   tests/js/embed.test.mjs  js/embed.js                     (wasm-bindgen --target web)
 #   tests/js/jsonata-suite.test.mjs  evaluateJsonata over JSONata's official suite (nodejs)
+#   tests/js/recorded.test.mjs  importHistory / mocksFromHistory / compareHistory / exporters (nodejs)
 # The pure-Rust glue is tested natively by `cargo test -p asl-wasm`.
 #
 #   crates/asl-wasm/test.sh          (ASL_WASM_PROFILE=dev for a faster, unoptimised build)

@@ -7,11 +7,20 @@
 use std::io::Write as _;
 
 use asl_core::exec::Execution;
-use asl_core::inspect::{ChangeKind, Visit};
+use asl_core::history::HistoryEvent;
+use asl_core::inspect::{ChangeKind, Inspector, Visit};
 
 /// The selected visits as JSON (`[{…visit}]` per selector), after printing them on stderr.
 pub fn inspect(exec: &Execution, selectors: &[String]) -> Result<serde_json::Value, String> {
-    let inspector = exec.inspector();
+    inspect_history(&exec.inspector(), exec.history(), selectors)
+}
+
+/// [`inspect`] over any history (a simulated run's, or one recorded on AWS: `asl replay`).
+pub fn inspect_history(
+    inspector: &Inspector<'_>,
+    history: &[HistoryEvent],
+    selectors: &[String],
+) -> Result<serde_json::Value, String> {
     let mut all = Vec::new();
     for sel in selectors {
         let (state, number) = match sel.rsplit_once('#') {
@@ -26,7 +35,7 @@ pub fn inspect(exec: &Execution, selectors: &[String]) -> Result<serde_json::Val
             None => (sel.as_str(), None),
         };
         let path = resolve(inspector.index().paths(), state)?;
-        let visits = inspector.visits(exec.history(), &path);
+        let visits = inspector.visits(history, &path);
         let chosen: Vec<&Visit> = match number {
             Some(n) => match visits.get(n - 1) {
                 Some(v) => vec![v],

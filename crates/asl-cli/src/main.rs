@@ -7,9 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod compare;
 mod input;
 mod inspect;
+mod mocks_from;
 mod render;
+mod replay;
 mod run;
 mod test_cmd;
 mod validate;
@@ -32,6 +35,12 @@ enum Command {
     Render(render::Args),
     /// Run every test case of an AWS Step Functions Local MockConfigFile.
     Test(test_cmd::Args),
+    /// Replay an execution recorded on AWS (get-execution-history output) on its definition.
+    Replay(replay::Args),
+    /// Derive mocks from a recorded execution: every task's recorded result or error, in order.
+    MocksFrom(mocks_from::Args),
+    /// Simulate a recorded execution with mocks and report the first divergence from AWS.
+    Compare(compare::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,5 +50,8 @@ fn main() -> ExitCode {
         Command::Run(args) => run::main(args),
         Command::Render(args) => render::main(args),
         Command::Test(args) => test_cmd::main(args),
+        Command::Replay(args) => replay::main(args),
+        Command::MocksFrom(args) => mocks_from::main(args),
+        Command::Compare(args) => compare::main(args),
     }
 }

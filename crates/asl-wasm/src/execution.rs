@@ -66,22 +66,7 @@ impl Execution {
             },
         )
         .map_err(|e| js::error(&e))?;
-        let loaded = asl_core::load_with(definition, &load);
-        // The checks skipped for template placeholders count here: a run needs the values.
-        let blockers: Vec<_> = loaded.run_blockers().cloned().collect();
-        let machine = match loaded.machine {
-            Some(m) if blockers.is_empty() => m,
-            _ => {
-                let mut all = loaded.diagnostics.clone();
-                all.extend(loaded.skipped.iter().cloned());
-                let diags = diagnostics::for_js(definition, &all);
-                return Err(js::error_with(
-                    &diagnostics::summary(&diags),
-                    "diagnostics",
-                    js::to_js(&diags)?,
-                ));
-            }
-        };
+        let machine = crate::recorded::load_machine(definition, &load)?;
         // `undefined` is "no input" (AWS's default `{}`); `null` is the JSON value null.
         let input = if input.is_undefined() {
             None
@@ -192,6 +177,36 @@ impl Execution {
             }
         }
         self.status()
+    }
+
+    /// Always false: this run is simulated (a `Replay` from `importHistory` is true).
+    #[wasm_bindgen(getter, js_name = isRecorded)]
+    pub fn is_recorded(&self) -> bool {
+        false
+    }
+
+    /// The history so far as `{events: [...]}` in GetExecutionHistory's shape (AWS's fields
+    /// only), for a file `importHistory` and the AWS tools read.
+    #[wasm_bindgen(js_name = exportHistory, unchecked_return_type = "{ events: HistoryEvent[] }")]
+    pub fn export_history(&self) -> Result<JsValue, JsValue> {
+        js::to_js(&asl_core::recorded::history_json(self.inner.history()))
+    }
+
+    /// `toTestCase({stateMachine?, testCase?}) → {mockConfig, expect}`: this finished run (its
+    /// input, mocks and end) as an `asl test` case: `asl test MOCKCONFIG --definition FILE
+    /// --expect EXPECT`. Throws before the run has ended.
+    #[wasm_bindgen(js_name = toTestCase, unchecked_return_type = "TestCaseFiles")]
+    pub fn to_test_case(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "RecordedOptions | null")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        crate::recorded::test_case_js(
+            self.inner.machine(),
+            &self.input,
+            &self.inner.options().mocks,
+            &self.inner.status(),
+            options,
+        )
     }
 
     /// Goes back one event; false at the start.

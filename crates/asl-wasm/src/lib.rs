@@ -6,7 +6,10 @@
 //! [`field_doc`] expose the lint registry and the field docs, [`render`] is
 //! `asl_graph::render_svg`, and
 //! [`execution::Execution`] wraps `asl_core::exec::Execution` step for step, and
-//! [`jsonata::evaluate_jsonata`] evaluates one JSONata expression. Modules: [`js`]
+//! [`jsonata::evaluate_jsonata`] evaluates one JSONata expression, and [`recorded`] imports
+//! an execution recorded on AWS (`importHistory` → a `Replay` with `Execution`'s stepping
+//! surface), derives its mocks, compares it with a simulation and exports histories, mock
+//! files and `asl test` cases. Modules: [`js`]
 //! (values and errors across the boundary), [`diagnostics`] (positions for JS editors),
 //! [`options`] (the option objects, parsed natively and tested with `cargo test`),
 //! [`execution`] (the `Execution` class). `js/embed.js` turns `<pre class="asl">` blocks of a
@@ -21,6 +24,7 @@ pub mod execution;
 pub mod js;
 pub mod jsonata;
 pub mod options;
+pub mod recorded;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -237,14 +241,14 @@ export type ExecutionStatus =
   | { status: "RUNNING" }
   | { status: "PAUSED"; tasks: PendingTask[] }
   | { status: "SUCCEEDED"; output: unknown }
-  | { status: "FAILED" | "TIMED_OUT"; error: string | null; cause: string | null };
+  | { status: "FAILED" | "TIMED_OUT" | "ABORTED"; error: string | null; cause: string | null };
 export interface ActiveState { path: string; state: string; iterations: number[]; activity: string; }
 export type TaskAnswer = { output: unknown } | { error: string; cause?: string };
 export type TaskAnswerResult = "accepted" | { timedOut: { heartbeat: boolean } };
 export type Mark = "active" | "succeeded" | "failed" | "caught" | "retrying";
 export interface Overlay {
   /** The current event id; `elapsedMs` is virtual time since ExecutionStarted. */
-  event: number; elapsedMs: number; status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+  event: number; elapsedMs: number; status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
   states: { path: string; mark: Mark; visits: number; retries: number }[];
   edges: { from: string; to: string; count: number }[];
   maps: { path: string; total: number; succeeded: number; failed: number; aborted: number; running: number }[];
@@ -294,4 +298,43 @@ export interface JsonataError extends Error {
   token?: string;
 }
 export type RunStop = { stop: "hit"; event: number } | { stop: "budget" | "paused" | "finished" };
+/** Options of importHistory, mocksFromHistory, compareHistory, toMockConfig, toTestCase (each reads its own). */
+export interface RecordedOptions extends SourceOptions {
+  /** `aws stepfunctions describe-execution` output (text or object): the input, the ARNs. */
+  describe?: string | object;
+  type?: WorkflowType;
+  /** Mocks as "native" (Execution.start's `mocks`, default) or a Step Functions Local "mock-config". */
+  format?: "native" | "mock-config";
+  /** MockConfigFile names (defaults: the recorded state machine's / "Recorded"; toMockConfig, toTestCase: "StateMachine" / "Default"). */
+  stateMachine?: string; testCase?: string;
+  seed?: number;
+}
+/** What a malformed history throws: an Error with `importError`. */
+export interface ImportError {
+  kind: "syntax" | "notAHistory" | "badEvent" | "unknownEventType" | "badTimestamp" | "badEventId";
+  message: string; document: "history" | "describe";
+  /** 1-based; columns in UTF-16 code units. */
+  line: number; column: number;
+}
+export interface RecordingInfo {
+  shape: "getExecutionHistory" | "eventsArray" | "localStackCase";
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+  describedStatus: string | null; input: unknown; startTime: string | null;
+  executionArn: string; stateMachineArn: string; roleArn: string; warnings: string[];
+}
+export interface Divergence {
+  kind: "state" | "type" | "input" | "output" | "variables" | "error" | "cause" | "missing" | "extra";
+  /** Event ids (1-based) in the recording and in the simulation, where there is one. */
+  recordedEvent: number | null; simulatedEvent: number | null;
+  /** The state to mark on the graph (its path, as `data-state`) and its name. */
+  path: string | null; state: string | null; iterations: number[];
+  recorded: unknown; simulated: unknown; message: string;
+}
+export interface Comparison {
+  divergence: Divergence | null;
+  recordedEvents: number; simulatedEvents: number; matchedEvents: number;
+  recordedStatus: string; simulatedStatus: string;
+}
+/** An `asl test` case: `asl test MOCKCONFIG --definition FILE --expect EXPECT`. */
+export interface TestCaseFiles { mockConfig: object; expect: Record<string, { status: string; output?: unknown; error?: string; cause?: string; input: unknown }>; }
 "#;

@@ -3,7 +3,8 @@
 //! Owns the shapes `validate`'s `{type, allow, lints, substitutions, logicalId}`, `render`'s
 //! `{theme, idPrefix, substitutions, logicalId}`, `Execution.start`'s `{mocks, testCase,
 //! stateMachine, seed, startTime, maxTransitions, type, substitutions, logicalId}`, `cost`'s
-//! `{executionsPerMonth, prices}`, `lints`' `{allow}`, `evaluateJsonata`'s `{maxDepth, maxSteps, now, seed}` and `completeTask`'s `{output}` /
+//! `{executionsPerMonth, prices}`, `lints`' `{allow}`, the recorded-history functions'
+//! `{describe, type, format, stateMachine, testCase, seed}`, `evaluateJsonata`'s `{maxDepth, maxSteps, now, seed}` and `completeTask`'s `{output}` /
 //! `{error, cause}`, and their error messages. Values arrive as [`Value`] (converted from JS
 //! first), so all of this is plain Rust and tested natively. Unknown keys are errors: a typo such
 //! as `{maxTransition: 10}` must not be silently ignored. What the options mean is asl-core's and
@@ -266,7 +267,11 @@ pub fn lint_options(v: &Value, ty: WorkflowType) -> Result<LintOptions, String> 
 
 /// The playground's state → mock map, or an AWS Step Functions Local MockConfigFile with the test
 /// case to use.
-fn mocks(v: &Value, test_case: Option<&str>, state_machine: Option<&str>) -> Result<Mocks, String> {
+pub fn mocks(
+    v: &Value,
+    test_case: Option<&str>,
+    state_machine: Option<&str>,
+) -> Result<Mocks, String> {
     if Mocks::is_mock_config(v) {
         let case = test_case.ok_or(
             "the mocks are a MockConfigFile: choose a test case with the \"testCase\" option",
@@ -342,6 +347,69 @@ pub fn jsonata_options(v: &Value) -> Result<EvalEnv, String> {
     Ok(env)
 }
 
+/// What `importHistory`, `mocksFromHistory`, `compareHistory` and the exporters are given:
+/// `{describe?, type?, substitutions?, logicalId?, format?, stateMachine?, testCase?, seed?}`
+/// (each function allows the keys it reads).
+#[derive(Clone, Debug, Default)]
+pub struct RecordedOptions {
+    pub load: LoadOptions,
+    /// `describe-execution` output, as text.
+    pub describe: Option<String>,
+    /// `mock-config` (a MockConfigFile) rather than the native mocks.
+    pub mock_config: bool,
+    pub state_machine: Option<String>,
+    pub test_case: Option<String>,
+    pub seed: Option<u64>,
+}
+
+pub fn recorded_options(
+    v: &Value,
+    what: &str,
+    allowed: &[&str],
+) -> Result<RecordedOptions, String> {
+    let mut all: Vec<&str> = allowed.to_vec();
+    all.extend(LOAD_KEYS);
+    let Some(obj) = object(v, what, &all)? else {
+        return Ok(RecordedOptions::default());
+    };
+    let ty = workflow_type(obj, what)?;
+    let load = load_options(
+        obj,
+        what,
+        LoadOptions {
+            workflow_type: ty,
+            ..LoadOptions::default()
+        },
+    )?;
+    let describe = match field(obj, "describe") {
+        None => None,
+        Some(Value::String(s)) => Some(s.to_string()),
+        Some(d @ Value::Object(_)) => Some(d.to_json_pretty()),
+        Some(_) => {
+            return Err(format!(
+                "{what}: \"describe\" must be describe-execution's output (text or object)"
+            ));
+        }
+    };
+    let mock_config = match string(obj, "format", what)? {
+        None | Some("native") => false,
+        Some("mock-config") => true,
+        Some(f) => {
+            return Err(format!(
+                "{what}: \"format\" is \"native\" or \"mock-config\", not \"{f}\""
+            ));
+        }
+    };
+    Ok(RecordedOptions {
+        load,
+        describe,
+        mock_config,
+        state_machine: string(obj, "stateMachine", what)?.map(str::to_string),
+        test_case: string(obj, "testCase", what)?.map(str::to_string),
+        seed: count(obj, "seed", what)?,
+    })
+}
+
 /// The input of an execution: `undefined` means AWS's default, `{}`.
 pub fn input(v: Option<Value>) -> Value {
     v.unwrap_or_else(Value::empty_object)
@@ -358,6 +426,38 @@ mod tests {
 
     fn v(s: &str) -> Value {
         Value::parse(s).expect("json")
+    }
+
+    #[test]
+    fn recorded_options_read_describe_format_and_names() {
+        let all = [
+            "describe",
+            "format",
+            "stateMachine",
+            "testCase",
+            "seed",
+            "type",
+        ];
+        let o = recorded_options(
+            &v(r#"{"describe": {"input": "{}"}, "format": "mock-config", "testCase": "T", "seed": 3, "type": "EXPRESS"}"#),
+            "opts",
+            &all,
+        )
+        .expect("valid");
+        assert!(o.mock_config);
+        assert_eq!(
+            o.describe.as_deref().map(|d| d.contains("input")),
+            Some(true)
+        );
+        assert_eq!((o.test_case.as_deref(), o.seed), (Some("T"), Some(3)));
+        assert_eq!(o.load.workflow_type, WorkflowType::Express);
+        let e = recorded_options(&v(r#"{"format": "csv"}"#), "opts", &all).expect_err("format");
+        assert!(e.contains("\"csv\""), "{e}");
+        let e =
+            recorded_options(&v(r#"{"seed": 1}"#), "opts", &["describe"]).expect_err("not here");
+        assert!(e.contains("unknown option \"seed\""), "{e}");
+        let e = recorded_options(&v(r#"{"describe": 1}"#), "opts", &all).expect_err("describe");
+        assert!(e.contains("describe-execution"), "{e}");
     }
 
     #[test]

@@ -9,8 +9,10 @@
 //! concurrent threads interleave differently on AWS and in the simulator without either being
 //! wrong. The first divergence is the one earliest in the recording. For each pair: the event
 //! type (a different state entered is [`DivergenceKind::State`]), the state name, a state's input
-//! and output, a task's request and result, the execution's output, and the error and cause of
-//! a failure (only where the recording has them: AWS gives a failed Parallel or Map none).
+//! and output, the variables it assigned, a task's request and result, the execution's output,
+//! and the error and cause of a failure (only where the recording has them: AWS gives a failed
+//! Parallel or Map none). A recording that has not ended (`RUNNING`) is a prefix: the
+//! simulation going on past it is no divergence.
 //!
 //! # What legitimately differs (normalised)
 //!
@@ -23,17 +25,25 @@
 //!   text in its place.
 //! - Objects compare without regard to key order; numbers by value.
 //!
+//! [`compare_recorded`] answers each task exactly as recorded for its Map iteration and attempt
+//! instead of through the per-state mock counter, for Maps whose iterations AWS interleaved.
+//!
 //! Not owned here: executing ([`crate::exec`]), deriving the mocks.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
 use super::Recording;
-use crate::exec::{ExecOptions, Execution, Status};
+use super::normalise::{strings_match, values_match};
+use crate::error::{ErrorName, ExecError};
+use crate::exec::{ExecOptions, Execution, Status, TaskHandler, TaskResult};
 use crate::history::{EventDetails, EventType, HistoryEvent};
 use crate::inspect::StateIndex;
-use crate::mock::Mocks;
+use crate::mock::{MockOutcome, MockResponse, MockSequence, Mocks};
 use crate::model::StateMachine;
 use crate::value::Value;
 
@@ -49,6 +59,8 @@ pub enum DivergenceKind {
     Input,
     /// A state's output, a task's result or the execution's output.
     Output,
+    /// The variables a state assigned (`assignedVariables`).
+    Variables,
     Error,
     Cause,
     /// The recording goes on where the simulation stopped (paused for a task without a mock,
@@ -108,6 +120,65 @@ pub fn compare(machine: Arc<StateMachine>, recording: &Recording, mocks: Mocks) 
     )
 }
 
+/// Recorded answers by (state, Map iterations), in invocation order; `None`: left to the mocks.
+type Answers = FxHashMap<(Arc<str>, Vec<u32>), VecDeque<Option<TaskResult>>>;
+
+/// [`compare`] with each task answered exactly as recorded for its Map iteration and attempt,
+/// rather than by a per-state counter: inside a Map running iterations concurrently, the
+/// simulator may invoke in another order than AWS did, and a counter would then give one
+/// iteration another's result. Answers a handler cannot give (a timeout, which takes virtual
+/// time; an error without a cause) come from mocks holding just those, in order. `options`
+/// gives the seed and limits; its mocks and task handler are replaced.
+pub fn compare_recorded(
+    machine: Arc<StateMachine>,
+    recording: &Recording,
+    mut options: ExecOptions,
+) -> Comparison {
+    let derived = super::mocks_from(&machine, &recording.events);
+    let mut queues: Answers = FxHashMap::default();
+    let mut fallback: FxHashMap<Arc<str>, Vec<MockResponse>> = FxHashMap::default();
+    for (state, iterations, r) in &derived.by_iteration {
+        let exact = match &r.outcome {
+            _ if r.duration_ms > 0 => None,
+            MockOutcome::Return(v) => Some(Ok(v.clone())),
+            MockOutcome::Throw {
+                error,
+                cause: Some(cause),
+            } => Some(Err(ExecError::new(
+                ErrorName::parse(error),
+                cause.to_string(),
+            ))),
+            MockOutcome::Throw { cause: None, .. } => None,
+        };
+        if exact.is_none() {
+            fallback.entry(state.clone()).or_default().push(r.clone());
+        }
+        queues
+            .entry((state.clone(), iterations.to_vec()))
+            .or_default()
+            .push_back(exact);
+    }
+    let queues = Mutex::new(queues);
+    options.task_handler = Some(TaskHandler::new(move |req| {
+        // A poisoned lock (a panic elsewhere) declines: the task falls back to the mocks.
+        let mut q = queues.lock().ok()?;
+        q.get_mut(&(Arc::from(req.state), req.iterations.to_vec()))?
+            .pop_front()
+            .flatten()
+    }));
+    let mut mocks = Mocks::default();
+    for (state, responses) in fallback {
+        let entries = responses
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (i as u64, i as u64, r))
+            .collect();
+        mocks.by_state.insert(state, MockSequence { entries });
+    }
+    options.mocks = Arc::new(mocks);
+    compare_with(machine, recording, options)
+}
+
 /// [`compare`] with the caller's options (seed, limits); the recording's names and start time
 /// replace the options'.
 pub fn compare_with(
@@ -135,6 +206,7 @@ pub fn compare_with(
         &simulated,
         &recording.wildcards,
         &status,
+        recording.status() == "RUNNING",
     );
     Comparison {
         divergence,
@@ -195,6 +267,7 @@ fn diverge(
     simulated: &[HistoryEvent],
     wildcards: &[Arc<str>],
     status: &Status,
+    unfinished: bool,
 ) -> (Option<Divergence>, usize) {
     let rec = split(index, recorded);
     let sim = split(index, simulated);
@@ -255,7 +328,7 @@ fn diverge(
                 }
             }
         }
-        if sevs.len() > revs.len() {
+        if sevs.len() > revs.len() && !unfinished {
             let s = sevs[revs.len()];
             keep(at(
                 DivergenceKind::Extra,
@@ -272,7 +345,8 @@ fn diverge(
         }
     }
     for (t, sevs) in &sim {
-        if !rec.iter().any(|(r, _)| r == t)
+        if !unfinished
+            && !rec.iter().any(|(r, _)| r == t)
             && let Some(s) = sevs.first()
         {
             keep(at(
@@ -402,6 +476,36 @@ fn pair(r: &HistoryEvent, s: &HistoryEvent, wildcards: &[Arc<str>]) -> Option<Di
         }
     }
     if let (
+        EventDetails::StateExited {
+            assigned_variables: Some(rv),
+            ..
+        },
+        EventDetails::StateExited {
+            assigned_variables: sv,
+            ..
+        },
+    ) = (&r.details, &s.details)
+    {
+        let empty = Value::empty_object();
+        let sv = sv.as_ref().unwrap_or(&empty);
+        if !values_match(rv, sv, wildcards) {
+            return Some(at(
+                DivergenceKind::Variables,
+                Some(r),
+                Some(s),
+                Some(rv.clone()),
+                Some(sv.clone()),
+                format!(
+                    "{} {}: recorded assigned variables {}, simulated {}",
+                    r.kind,
+                    describe(r),
+                    rv.to_json_string(),
+                    sv.to_json_string()
+                ),
+            ));
+        }
+    }
+    if let (
         EventDetails::Failure {
             error: re,
             cause: rc,
@@ -441,94 +545,4 @@ fn pair(r: &HistoryEvent, s: &HistoryEvent, wildcards: &[Arc<str>]) -> Option<Di
         }
     }
     None
-}
-
-/// Value equality with the normalisations of the module doc.
-pub(super) fn values_match(r: &Value, s: &Value, wildcards: &[Arc<str>]) -> bool {
-    match (r, s) {
-        (Value::String(a), Value::String(b)) => strings_match(a, b, wildcards),
-        (Value::Number(_), Value::Number(_)) => r.as_f64() == s.as_f64(),
-        (Value::Array(a), Value::Array(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b.iter())
-                    .all(|(x, y)| values_match(x, y, wildcards))
-        }
-        (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .all(|(k, v)| b.get(k).is_some_and(|w| values_match(v, w, wildcards)))
-        }
-        (Value::String(a), _) => wildcards.iter().any(|w| **w == **a),
-        _ => r == s,
-    }
-}
-
-fn strings_match(a: &str, b: &str, wildcards: &[Arc<str>]) -> bool {
-    if a == b {
-        return true;
-    }
-    if is_timestamp(a) && is_timestamp(b) {
-        return true;
-    }
-    if is_uuid(a) && is_uuid(b) {
-        return true;
-    }
-    if let (Some(x), Some(y)) = (arn_kind(a), arn_kind(b)) {
-        return x == y;
-    }
-    wildcards.iter().any(|w| a.contains(&**w)) && glob(a, b, wildcards)
-}
-
-fn is_timestamp(s: &str) -> bool {
-    s.len() >= 20 && crate::exec::timestamp::parse_nanos(s).is_some()
-}
-
-fn is_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
-}
-
-/// An ARN's service and resource type (`lambda`, `function`).
-fn arn_kind(s: &str) -> Option<(&str, &str)> {
-    let mut parts = s.splitn(7, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let _partition = parts.next()?;
-    let service = parts.next()?;
-    let _region = parts.next()?;
-    let _account = parts.next()?;
-    let resource = parts.next()?;
-    let ty = resource.split('/').next().unwrap_or(resource);
-    Some((service, ty))
-}
-
-/// Whether `actual` is `pattern` with each wildcard token standing for any text.
-fn glob(pattern: &str, actual: &str, wildcards: &[Arc<str>]) -> bool {
-    // Split the pattern into literal pieces around the tokens.
-    let mut pieces: Vec<&str> = vec![pattern];
-    for w in wildcards.iter().filter(|w| !w.is_empty()) {
-        pieces = pieces.iter().flat_map(|p| p.split(&**w)).collect();
-    }
-    let Some((first, rest)) = pieces.split_first() else {
-        return true;
-    };
-    let Some(mut tail) = actual.strip_prefix(first) else {
-        return false;
-    };
-    let Some((last, middle)) = rest.split_last() else {
-        return tail.is_empty();
-    };
-    for p in middle {
-        match tail.find(p) {
-            Some(i) => tail = &tail[i + p.len()..],
-            None => return false,
-        }
-    }
-    tail.len() >= last.len() && tail.ends_with(last)
 }

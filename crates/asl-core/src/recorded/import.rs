@@ -3,8 +3,10 @@
 //! (input, ARNs, status), into a [`Recording`]. A LocalStack case of the conformance corpus is
 //! recognised and read by `localstack`.
 //!
-//! Timestamps are accepted as the CLI prints them (RFC 3339 text with an offset) or as the API
-//! returns them (seconds since the epoch, fractional). `input`/`output` strings are JSON text;
+//! Timestamps are accepted as the CLI prints them (RFC 3339 text with an offset), as the API
+//! returns them (seconds since the epoch, fractional) or as Python prints boto3's datetimes
+//! (`2024-05-01 10:00:00.123000+00:00`). A history fetched without execution data has no
+//! payloads: they read as null, with a warning. `input`/`output` strings are JSON text;
 //! a truncated payload (`inputDetails.truncated`) that no longer parses is kept as the string
 //! and reported in [`Recording::warnings`]. Event types and details keys this crate does not
 //! know are errors: a history from a newer AWS needs a newer reader, not a silent guess.
@@ -16,6 +18,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::details::{opt_str, payload, read_details, uint};
 use super::paths::{Scopes, assign};
 use super::{Recording, Shape, localstack};
 use crate::exec::ExecNames;
@@ -24,7 +27,7 @@ use crate::history::{EventDetails, EventType, HistoryEvent};
 use crate::model::StateMachine;
 use crate::source::{Encoding, LineIndex, Span};
 use crate::syntax::{self, Kind, Node};
-use crate::value::{Object, Value};
+use crate::value::Value;
 
 /// What is wrong with an imported text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -289,24 +292,13 @@ fn field<'n>(node: &'n Node, key: &str, at: Span) -> Result<&'n Node, Raw> {
         .ok_or_else(|| bad(at, format!("the event has no \"{key}\"")))
 }
 
-fn uint(node: &Node, what: &str) -> Result<u64, Raw> {
-    match &node.kind {
-        Kind::Number(n) => n
-            .as_f64()
-            .filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f < 9.0e15)
-            .map(|f| f as u64)
-            .ok_or_else(|| bad(node.span, format!("\"{what}\" must be a whole number"))),
-        _ => Err(bad(
-            node.span,
-            format!("\"{what}\" must be a number, not {}", node.type_name()),
-        )),
-    }
-}
-
 /// RFC 3339 text (`2024-05-01T10:00:00.123000+02:00`) or epoch seconds (`1714550400.123`).
 fn timestamp_of(node: &Node) -> Result<i64, Raw> {
     let ms = match &node.kind {
-        Kind::String(s) => timestamp::parse_nanos(s.trim()).map(|n| (n / 1_000_000) as i64),
+        // Python's `str(datetime)` (boto3 output dumped as JSON) puts a space for the `T`.
+        Kind::String(s) => {
+            timestamp::parse_nanos(&s.trim().replacen(' ', "T", 1)).map(|n| (n / 1_000_000) as i64)
+        }
         Kind::Number(n) => n
             .as_f64()
             .filter(|f| f.is_finite() && f.abs() < 1.0e13)
@@ -320,199 +312,6 @@ fn timestamp_of(node: &Node) -> Result<i64, Raw> {
             "\"timestamp\" must be an RFC 3339 time or seconds since the epoch".into(),
         )
     })
-}
-
-fn opt_str(details: &Node, key: &str) -> Result<Option<Arc<str>>, Raw> {
-    match details.get(key) {
-        None => Ok(None),
-        Some(m) => match &m.value.kind {
-            Kind::String(s) => Ok(Some(Arc::from(s.as_str()))),
-            Kind::Null => Ok(None),
-            _ => Err(bad(
-                m.value.span,
-                format!("\"{key}\" must be a string, not {}", m.value.type_name()),
-            )),
-        },
-    }
-}
-
-fn opt_u64(details: &Node, key: &str) -> Result<Option<u64>, Raw> {
-    match details.get(key) {
-        None => Ok(None),
-        Some(m) => uint(&m.value, key).map(Some),
-    }
-}
-
-/// A payload field: JSON text as AWS gives it. Text that is no longer JSON (truncated) is kept
-/// as a string, with a warning.
-fn payload(
-    details: &Node,
-    key: &str,
-    event_id: u64,
-    warnings: &mut Vec<String>,
-) -> Result<Value, Raw> {
-    let Some(m) = details.get(key) else {
-        return Ok(Value::Null);
-    };
-    match &m.value.kind {
-        Kind::String(s) => match Value::parse(s) {
-            Ok(v) => Ok(v),
-            Err(_) => {
-                warnings.push(format!(
-                    "event {event_id}: \"{key}\" is not JSON (truncated?); kept as text"
-                ));
-                Ok(Value::string(s.as_str()))
-            }
-        },
-        // Some tools print payloads already parsed.
-        _ => Ok(m.value.to_value()),
-    }
-}
-
-fn read_details(
-    kind: EventType,
-    d: &Node,
-    event_id: u64,
-    warnings: &mut Vec<String>,
-) -> Result<EventDetails, Raw> {
-    use EventType::*;
-    if d.as_object().is_none() {
-        return Err(bad(
-            d.span,
-            format!("event details must be an object, not {}", d.type_name()),
-        ));
-    }
-    let name = |d: &Node| -> Result<Arc<str>, Raw> {
-        opt_str(d, "name")?.ok_or_else(|| bad(d.span, "the details have no \"name\"".into()))
-    };
-    let resource = |d: &Node| -> Result<(Arc<str>, Arc<str>), Raw> {
-        Ok((
-            opt_str(d, "resourceType")?.unwrap_or_else(|| "".into()),
-            opt_str(d, "resource")?.unwrap_or_else(|| "".into()),
-        ))
-    };
-    Ok(match kind {
-        ExecutionStarted => EventDetails::ExecutionStarted {
-            input: payload(d, "input", event_id, warnings)?,
-            role_arn: opt_str(d, "roleArn")?.unwrap_or_else(|| "".into()),
-        },
-        ExecutionSucceeded => EventDetails::ExecutionSucceeded {
-            output: payload(d, "output", event_id, warnings)?,
-        },
-        LambdaFunctionSucceeded | ActivitySucceeded => EventDetails::LambdaSucceeded {
-            output: payload(d, "output", event_id, warnings)?,
-        },
-        PassStateEntered | ChoiceStateEntered | WaitStateEntered | SucceedStateEntered
-        | FailStateEntered | TaskStateEntered | ParallelStateEntered | MapStateEntered => {
-            EventDetails::StateEntered {
-                name: name(d)?,
-                input: payload(d, "input", event_id, warnings)?,
-            }
-        }
-        PassStateExited | ChoiceStateExited | WaitStateExited | SucceedStateExited
-        | TaskStateExited | ParallelStateExited | MapStateExited => EventDetails::StateExited {
-            name: name(d)?,
-            output: payload(d, "output", event_id, warnings)?,
-            assigned_variables: match d.get("assignedVariables") {
-                Some(m) => Some(assigned(&m.value)?),
-                None => None,
-            },
-            stages: None,
-        },
-        TaskScheduled => {
-            let (resource_type, resource) = resource(d)?;
-            EventDetails::TaskScheduled {
-                resource_type,
-                resource,
-                region: opt_str(d, "region")?.unwrap_or_else(|| "".into()),
-                parameters: payload(d, "parameters", event_id, warnings)?,
-                timeout_seconds: opt_u64(d, "timeoutInSeconds")?,
-                heartbeat_seconds: opt_u64(d, "heartbeatInSeconds")?,
-            }
-        }
-        TaskStarted | TaskSubmitted => {
-            let (resource_type, resource) = resource(d)?;
-            EventDetails::TaskStarted {
-                resource_type,
-                resource,
-            }
-        }
-        TaskSucceeded => {
-            let (resource_type, resource) = resource(d)?;
-            EventDetails::TaskSucceeded {
-                resource_type,
-                resource,
-                output: payload(d, "output", event_id, warnings)?,
-            }
-        }
-        LambdaFunctionScheduled => EventDetails::LambdaScheduled {
-            resource: opt_str(d, "resource")?.unwrap_or_else(|| "".into()),
-            input: payload(d, "input", event_id, warnings)?,
-            timeout_seconds: opt_u64(d, "timeoutInSeconds")?,
-        },
-        ActivityScheduled => EventDetails::ActivityScheduled {
-            resource: opt_str(d, "resource")?.unwrap_or_else(|| "".into()),
-            input: payload(d, "input", event_id, warnings)?,
-            timeout_seconds: opt_u64(d, "timeoutInSeconds")?,
-            heartbeat_seconds: opt_u64(d, "heartbeatInSeconds")?,
-        },
-        MapStateStarted => EventDetails::MapStarted {
-            length: opt_u64(d, "length")?.unwrap_or(0) as usize,
-        },
-        MapIterationStarted | MapIterationSucceeded | MapIterationFailed | MapIterationAborted => {
-            EventDetails::MapIteration {
-                name: name(d)?,
-                index: opt_u64(d, "index")?.unwrap_or(0) as usize,
-            }
-        }
-        ExecutionFailed
-        | ExecutionTimedOut
-        | ExecutionAborted
-        | LambdaFunctionFailed
-        | LambdaFunctionTimedOut
-        | LambdaFunctionScheduleFailed
-        | LambdaFunctionStartFailed
-        | ActivityFailed
-        | ActivityTimedOut
-        | ActivityScheduleFailed
-        | MapRunFailed
-        | EvaluationFailed => EventDetails::Failure {
-            error: opt_str(d, "error")?,
-            cause: opt_str(d, "cause")?,
-            resource: None,
-        },
-        TaskFailed | TaskTimedOut | TaskStartFailed | TaskSubmitFailed => {
-            let (ty, res) = resource(d)?;
-            EventDetails::Failure {
-                error: opt_str(d, "error")?,
-                cause: opt_str(d, "cause")?,
-                resource: (!ty.is_empty() || !res.is_empty()).then_some((ty, res)),
-            }
-        }
-        _ => EventDetails::None,
-    })
-}
-
-/// `assignedVariables`: name → JSON text.
-fn assigned(node: &Node) -> Result<Value, Raw> {
-    let members = node.as_object().ok_or_else(|| {
-        bad(
-            node.span,
-            format!(
-                "\"assignedVariables\" must be an object, not {}",
-                node.type_name()
-            ),
-        )
-    })?;
-    let mut o = Object::with_capacity(members.len());
-    for m in members {
-        let v = match m.value.as_str() {
-            Some(s) => Value::parse(s).unwrap_or_else(|_| Value::string(s)),
-            None => m.value.to_value(),
-        };
-        o.insert(m.key.as_str().into(), v);
-    }
-    Ok(Value::object(o))
 }
 
 /// `describe-execution`'s fields: the input (the history's may be missing or truncated), the

@@ -3,8 +3,8 @@
 //! state's entered input and exited output (`expected.trace`), each task call's outcome
 //! (`mock_calls`) and the execution's input and end (`input`, `expected`). That is a history
 //! without ids, timestamps or iteration indexes: events follow each other (see the parent
-//! module doc), time does not pass, and the snapshot's masked values (`placeholders`, e.g.
-//! `<uuid:1>`) become the recording's wildcards. The execution's names are the placeholders the
+//! module doc), time does not pass, and the snapshot's masked values (`placeholders`, and the
+//! tool's own masks such as `<uuid:1>` and `<start-time>`) become the recording's wildcards. The execution's names are the placeholders the
 //! snapshot tool replaced AWS's with.
 //!
 //! Not owned here: AWS's own JSON ([`super::import`]).
@@ -131,10 +131,9 @@ pub(super) fn read(scopes: &Scopes, node: &Node) -> Result<Recording, Raw> {
                 }
             }
         } else {
-            let mut next_call = |take: bool| -> Option<Call> {
-                let q = calls.get_mut(&**task_state.as_ref()?)?;
-                if take { q.pop_front() } else { None }
-            };
+            // The outcome event takes the state's next recorded call.
+            let mut next_call =
+                || -> Option<Call> { calls.get_mut(&**task_state.as_ref()?)?.pop_front() };
             use EventType::*;
             match kind {
                 ExecutionStarted => EventDetails::ExecutionStarted {
@@ -178,7 +177,7 @@ pub(super) fn read(scopes: &Scopes, node: &Node) -> Result<Recording, Raw> {
                         None => EventDetails::None,
                     }
                 }
-                LambdaFunctionSucceeded | TaskSucceeded => match next_call(true) {
+                LambdaFunctionSucceeded | TaskSucceeded => match next_call() {
                     Some(Call {
                         result: Some(r), ..
                     }) if kind == LambdaFunctionSucceeded => {
@@ -198,7 +197,7 @@ pub(super) fn read(scopes: &Scopes, node: &Node) -> Result<Recording, Raw> {
                 | TaskFailed
                 | TaskTimedOut
                 | LambdaFunctionStartFailed
-                | TaskStartFailed => match next_call(true) {
+                | TaskStartFailed => match next_call() {
                     Some(c) => EventDetails::Failure {
                         error: c.error,
                         cause: c.cause,
@@ -222,11 +221,24 @@ pub(super) fn read(scopes: &Scopes, node: &Node) -> Result<Recording, Raw> {
     let prev: Vec<Option<usize>> = (0..events.len()).map(|i| i.checked_sub(1)).collect();
     let mut warnings = Vec::new();
     assign(scopes, &mut events, &prev, &mut warnings);
-    let wildcards = node
+    let mut wildcards: Vec<Arc<str>> = node
         .get("placeholders")
         .and_then(|m| m.value.as_array())
         .map(|ps| ps.iter().filter_map(Node::as_str).map(Arc::from).collect())
         .unwrap_or_default();
+    // The snapshot tool's own masks (times, request ids, generated ids).
+    for t in [
+        "<timestamp>",
+        "<start-time>",
+        "<entered-time>",
+        "<request_id>",
+    ] {
+        wildcards.push(Arc::from(t));
+    }
+    for n in 0..10 {
+        wildcards.push(format!("<uuid:{n}>").into());
+        wildcards.push(format!("<json-input:{n}>").into());
+    }
     Ok(Recording {
         events,
         input,

@@ -9,10 +9,13 @@
 //! - A timeout (`…TimedOut`) is, in our mocks, a result that takes longer than the task's
 //!   deadline (`DurationSeconds`: the recorded time, at least the deadline plus a second, the
 //!   deadline read from the scheduled event or the state's literal `TimeoutSeconds` /
-//!   `HeartbeatSeconds`), so the simulator times it out itself; in a MockConfigFile, which has no
+//!   `HeartbeatSeconds`; a deadline from a path or an expression is unknown, but it fired before
+//!   the execution's own limit, so a year outlasts it), so the simulator times it out itself
+//!   at its own deadline; in a MockConfigFile, which has no
 //!   durations, it is `Throw` with the recorded `States.Timeout` error and cause.
 //! - An invocation still running when the history ends has no outcome and gets no response (a
-//!   simulation pauses there).
+//!   simulation pauses there when the state has no response at all, and fails the task with
+//!   `States.Runtime` past its last one, as Step Functions Local does).
 //!
 //! Consecutive equal responses are written as one range (`"0-2"`). Invocation order is the
 //! order of the scheduled events; inside a Map running iterations concurrently, a simulation
@@ -42,8 +45,12 @@ pub struct DerivedMocks {
     config: Mocks,
     /// Invocations per state, in definition order: `(state, invocations)`.
     pub invocations: Vec<(Arc<str>, usize)>,
-    /// What the user should know (an invocation with no recorded outcome, a deadline unknown).
+    /// What the user should know (an invocation with no recorded outcome).
     pub notes: Vec<String>,
+    /// Every invocation with an outcome: (state, Map iterations, response), per state in
+    /// invocation order, for [`super::compare_recorded`].
+    #[serde(skip)]
+    pub(super) by_iteration: Vec<(Arc<str>, Arc<[u32]>, MockResponse)>,
 }
 
 /// Invocations awaiting their outcome: (path, iterations) → (state, slot, scheduled event).
@@ -54,6 +61,8 @@ type Open = FxHashMap<(Arc<str>, Arc<[u32]>), (Arc<str>, usize, usize)>;
 struct Slot {
     native: Option<MockResponse>,
     config: Option<MockResponse>,
+    /// The Map iterations it ran in.
+    iterations: Arc<[u32]>,
 }
 
 fn response(outcome: MockOutcome, duration_ms: u64) -> MockResponse {
@@ -106,6 +115,7 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
                 list.push(Slot {
                     native: None,
                     config: None,
+                    iterations: ev.iterations.clone(),
                 });
                 open.insert(key, (state.name.clone(), list.len() - 1, i));
             }
@@ -154,17 +164,11 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
                         literal(&task.heartbeat_seconds),
                     )
                 });
-                let duration_ms = match deadline {
-                    Some(d) => (elapsed as u64).max(d.saturating_add(1).saturating_mul(1000)),
-                    None => {
-                        notes.push(format!(
-                            "\"{}\" timed out on AWS, but its deadline comes from an expression: \
-                             the mock takes the recorded {} ms",
-                            state.name, elapsed
-                        ));
-                        elapsed as u64
-                    }
-                };
+                // A deadline from an expression is unknown here, but it fired before the
+                // execution's own limit (a year at most): a mock that takes that long outlasts it.
+                let deadline = deadline.unwrap_or(crate::workflow::ONE_YEAR_SECONDS);
+                let duration_ms =
+                    (elapsed as u64).max(deadline.saturating_add(1).saturating_mul(1000));
                 let native = response(MockOutcome::Return(Value::Null), duration_ms);
                 let config = response(throw(&ev.details), 0);
                 fill(&mut slots, &mut open, &key, &state.name, native, config);
@@ -175,6 +179,7 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
     let mut mocks = Mocks::default();
     let mut config = Mocks::default();
     let mut invocations = Vec::new();
+    let mut by_iteration = Vec::new();
     for path in index.paths() {
         let Some(st) = index.get(path) else { continue };
         let Some(list) = slots.remove(&st.name) else {
@@ -193,6 +198,24 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
         if complete.is_empty() {
             continue;
         }
+        for slot in &complete {
+            if let Some(r) = &slot.native {
+                by_iteration.push((st.name.clone(), slot.iterations.clone(), r.clone()));
+            }
+        }
+        // The counter hands responses out in invocation order; if AWS invoked the iterations
+        // out of their order, a simulation that invokes in order gets them mixed up.
+        if complete
+            .windows(2)
+            .any(|w| w[0].iterations > w[1].iterations)
+        {
+            notes.push(format!(
+                "\"{}\": AWS invoked it in Map iterations out of their order; a simulation \
+                 with these mocks gets each response only if it invokes in the same order \
+                 (`asl compare` without --mocks answers each iteration as recorded)",
+                st.name
+            ));
+        }
         let native: Vec<MockResponse> = complete.iter().filter_map(|s| s.native.clone()).collect();
         let conf: Vec<MockResponse> = complete.iter().filter_map(|s| s.config.clone()).collect();
         mocks.by_state.insert(st.name.clone(), ranges(native));
@@ -203,6 +226,7 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
         config,
         invocations,
         notes,
+        by_iteration,
     }
 }
 
@@ -229,6 +253,7 @@ fn fill(
             list.push(Slot {
                 native: None,
                 config: None,
+                iterations: key.1.clone(),
             });
             list.len() - 1
         }

@@ -6,8 +6,8 @@
 //! corpus) and the operations on it, one submodule each:
 //!
 //! - `import` ([`import`]): AWS's JSON → [`HistoryEvent`]s with the state paths and Map
-//!   iteration indexes the inspector needs (AWS's events carry neither; see below), with
-//!   [`ImportError`]s at line:column for malformed input.
+//!   iteration indexes the inspector needs (AWS's events carry neither; see below, `paths`), with
+//!   [`ImportError`]s at line:column for malformed input; `details` reads each event's details.
 //! - `localstack`: a conformance case (`expected.events`, `expected.trace`, `mock_calls`) → the
 //!   same events.
 //! - `replay` ([`Replay`]): step, back and seek over the fixed history, with the same surface as
@@ -35,14 +35,18 @@
 //! ([`crate::exec`]), the mock formats ([`crate::mock`]).
 
 mod compare;
+mod details;
 mod export;
 mod import;
 mod localstack;
 mod mocks_from;
+mod normalise;
 mod paths;
 mod replay;
 
-pub use compare::{Comparison, Divergence, DivergenceKind, compare, compare_with};
+pub use compare::{
+    Comparison, Divergence, DivergenceKind, compare, compare_recorded, compare_with,
+};
 pub use export::{TestCaseFiles, history_json, test_case};
 pub use import::{ImportError, ImportErrorKind, import};
 pub use mocks_from::{DerivedMocks, mock_config, mocks_from};

@@ -126,18 +126,20 @@ fn container_event(kind: EventType) -> Option<Container> {
     }
 }
 
-/// Whether the event ends its Parallel's or Map's work (what follows is outside it).
+/// Whether what follows the event is outside its state: a Parallel's or Map's work ended, or
+/// the state was left.
 fn closes_container(kind: EventType) -> bool {
     use EventType::*;
-    matches!(
-        kind,
-        ParallelStateSucceeded
-            | ParallelStateFailed
-            | ParallelStateAborted
-            | MapStateSucceeded
-            | MapStateFailed
-            | MapStateAborted
-    )
+    crate::inspect::is_state_exited(kind)
+        || matches!(
+            kind,
+            ParallelStateSucceeded
+                | ParallelStateFailed
+                | ParallelStateAborted
+                | MapStateSucceeded
+                | MapStateFailed
+                | MapStateAborted
+        )
 }
 
 /// Fills `path` and `iterations` of `events`; `prev[i]` is the index of event `i`'s previous

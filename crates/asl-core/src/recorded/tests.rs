@@ -312,3 +312,199 @@ fn test_case_export_runs_back_to_the_same_end() {
         derived.mocks.by_state
     );
 }
+
+/// An execution stopped by the user: the API's shape (epoch-second timestamps), newest first
+/// (`--reverse-order`), with the Wait it was in aborted.
+#[test]
+fn reads_an_aborted_execution_in_reverse_order_with_epoch_seconds() {
+    let m = machine(
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}"#,
+    );
+    let text = r#"[
+      {"id": 4, "previousEventId": 3, "timestamp": 1714557660.5, "type": "ExecutionAborted",
+       "executionAbortedEventDetails": {"error": "Stopped", "cause": "by hand"}},
+      {"id": 3, "previousEventId": 2, "timestamp": 1714557660.5, "type": "WaitStateAborted"},
+      {"id": 2, "previousEventId": 0, "timestamp": 1714557600.25, "type": "WaitStateEntered",
+       "stateEnteredEventDetails": {"name": "W", "input": "{}"}},
+      {"id": 1, "previousEventId": 0, "timestamp": 1714557600, "type": "ExecutionStarted",
+       "executionStartedEventDetails": {"input": "{}", "roleArn": "arn:aws:iam::1:role/r"}}
+    ]"#;
+    let rec = import(&m, text, None).expect("import");
+    assert_eq!(rec.shape, Shape::EventsArray);
+    assert_eq!(rec.events[0].kind, EventType::ExecutionStarted);
+    assert_eq!(rec.events[1].timestamp_ms, 1_714_557_600_250);
+    assert_eq!(&*rec.events[2].path, "W");
+    assert_eq!(rec.status(), "ABORTED");
+    assert_eq!(rec.error(), Some((Some("Stopped"), Some("by hand"))));
+    let mut r = Replay::new(m.clone(), rec.clone());
+    assert!(r.seek(2));
+    assert_eq!(r.position().len(), 1);
+    r.run();
+    assert_eq!(r.aws_status(), "ABORTED");
+    assert!(matches!(r.status(), Status::Failed { .. }));
+    assert!(r.position().is_empty());
+    let o = Overlay::at(r.history(), None);
+    assert_eq!(o.status, "ABORTED");
+    assert_eq!(o.elapsed_ms, 60_500);
+    assert_eq!(o.mark("W"), Some(crate::inspect::Mark::Failed));
+    // The export writes AWS's shape back, abort details included, and reads back the same.
+    let out = history_json(&rec.events).to_json_string();
+    assert!(
+        out.contains(r#""executionAbortedEventDetails":{"error":"Stopped","cause":"by hand"}"#),
+        "{out}"
+    );
+    let again = import(&m, &out, None).expect("round trip");
+    assert_eq!(again.events.len(), 4);
+    assert_eq!(again.status(), "ABORTED");
+}
+
+#[test]
+fn every_event_type_reads_back_by_name() {
+    for t in EventType::ALL {
+        assert_eq!(EventType::from_name(t.as_str()), Some(t));
+    }
+    assert_eq!(EventType::from_name("Nope"), None);
+}
+
+#[test]
+fn a_running_recording_is_a_prefix_and_assigned_variables_are_compared() {
+    let m = machine(CHARGE);
+    // The first five events: the execution is still running (retrying) when the history ends.
+    let v: serde_json::Value = serde_json::from_str(CLI_HISTORY).expect("json");
+    let first: Vec<_> = v["events"].as_array().expect("events")[..5].to_vec();
+    let text = serde_json::json!({ "events": first }).to_string();
+    let rec = import(&m, &text, None).expect("import");
+    assert_eq!(rec.status(), "RUNNING");
+    let derived = mocks_from(&m, &rec.events);
+    // The second attempt has no recorded outcome, so no response: the simulation runs past the
+    // last one (States.Runtime, as Step Functions Local), which is past the recording too.
+    let cmp = compare(m, &rec, derived.mocks);
+    assert!(cmp.divergence.is_none(), "{:?}", cmp.divergence);
+    assert_eq!(cmp.matched_events, 5);
+    assert!(cmp.simulated_events > 5);
+
+    let assign = |x: u32| {
+        format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Assign": {{"x": {x}}}, "End": true}}}}}}"#
+        )
+    };
+    let one = machine(&assign(1));
+    let run = simulate(&one, "{}", "{}");
+    let rec = import(&one, &history_json(run.history()).to_json_string(), None).expect("import");
+    let d = compare(machine(&assign(2)), &rec, Mocks::default())
+        .divergence
+        .expect("diverges");
+    assert_eq!(d.kind, DivergenceKind::Variables);
+    assert_eq!(d.recorded, Value::parse(r#"{"x":1}"#).ok());
+}
+
+/// Whether a Parallel's or Map's closing event points back at its `…Started` event or at the
+/// last event of its last child, the paths come out the same.
+#[test]
+fn paths_do_not_depend_on_which_earlier_event_previous_event_id_names() {
+    let m = machine(NESTED);
+    let run = simulate(&m, NESTED_INPUT, NESTED_MOCKS);
+    let mut v: serde_json::Value =
+        serde_json::from_str(&history_json(run.history()).to_json_string()).expect("json");
+    for e in v["events"].as_array_mut().expect("events") {
+        let id = e["id"].as_u64().expect("id");
+        e["previousEventId"] = (id - 1).into();
+    }
+    let rec = import(&m, &v.to_string(), None).expect("import");
+    for (got, want) in rec.events.iter().zip(run.history()) {
+        assert_eq!(
+            (&*got.path, &*got.iterations),
+            (&*want.path, &*want.iterations),
+            "event {} {}",
+            want.id,
+            want.kind
+        );
+    }
+}
+
+#[test]
+fn reads_python_timestamps_and_histories_without_execution_data() {
+    let m = machine(CHARGE);
+    let text = r#"{"events": [
+      {"id": 1, "previousEventId": 0, "timestamp": "2024-05-01 10:00:00.500000+00:00", "type": "ExecutionStarted",
+       "executionStartedEventDetails": {"roleArn": "arn:aws:iam::1:role/r"}},
+      {"id": 2, "previousEventId": 0, "timestamp": "2024-05-01 10:00:01+00:00", "type": "TaskStateEntered",
+       "stateEnteredEventDetails": {"name": "Charge"}}]}"#;
+    let rec = import(&m, text, None).expect("import");
+    assert_eq!(rec.start_time_ms, Some(1_714_557_600_500));
+    assert_eq!(rec.input, Value::empty_object());
+    assert_eq!(rec.warnings.len(), 1, "{:?}", rec.warnings);
+    assert!(rec.warnings[0].contains("no payloads"));
+    assert_eq!(rec.status(), "RUNNING");
+}
+
+/// AWS ran the second iteration's task first: a per-state mock counter then hands each
+/// iteration the other's result, while answering by iteration replays the recording exactly.
+#[test]
+fn compare_recorded_answers_each_map_iteration_as_recorded() {
+    let m = machine(
+        r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "C",
+          "States": {"C": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}}}}}}"#,
+    );
+    let run = simulate(
+        &m,
+        "[1, 2]",
+        r#"{"C": {"0": {"Return": "a"}, "1": {"Return": "b"}}}"#,
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&history_json(run.history()).to_json_string()).expect("json");
+    let events = v["events"].as_array().expect("events").clone();
+    // The blocks of iteration 0 and 1 (each from its MapIterationStarted to its end), swapped.
+    let starts: Vec<usize> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e["type"] == "MapIterationStarted")
+        .map(|(i, _)| i)
+        .collect();
+    let end1 = events
+        .iter()
+        .rposition(|e| e["type"] == "MapIterationSucceeded")
+        .expect("end");
+    let mut order: Vec<serde_json::Value> = events[..starts[0]].to_vec();
+    order.extend_from_slice(&events[starts[1]..=end1]);
+    order.extend_from_slice(&events[starts[0]..starts[1]]);
+    order.extend_from_slice(&events[end1 + 1..]);
+    let new_id: std::collections::HashMap<u64, u64> = order
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e["id"].as_u64().expect("id"), i as u64 + 1))
+        .collect();
+    for e in &mut order {
+        let id = new_id[&e["id"].as_u64().expect("id")];
+        let prev = e["previousEventId"].as_u64().expect("prev");
+        e["id"] = id.into();
+        e["previousEventId"] = new_id.get(&prev).copied().unwrap_or(0).into();
+    }
+    let text = serde_json::json!({ "events": order }).to_string();
+    let rec = import(&m, &text, None).expect("import");
+    assert_eq!(
+        rec.output(),
+        Some(&Value::parse(r#"["a", "b"]"#).expect("json"))
+    );
+    let derived = mocks_from(&m, &rec.events);
+    assert_eq!(
+        derived.mocks.to_value().to_json_string(),
+        r#"{"States":{"C":{"0":{"Return":"b"},"1":{"Return":"a"}}}}"#
+    );
+    assert!(
+        derived
+            .notes
+            .iter()
+            .any(|n| n.contains("out of their order")),
+        "{:?}",
+        derived.notes
+    );
+    let by_counter = compare(m.clone(), &rec, derived.mocks)
+        .divergence
+        .expect("diverges");
+    assert_eq!(by_counter.kind, DivergenceKind::Output);
+    // First in the recording: iteration 1, which AWS ran first.
+    assert_eq!(by_counter.iterations, [1]);
+    let exact = compare_recorded(m, &rec, ExecOptions::default());
+    assert!(exact.divergence.is_none(), "{:?}", exact.divergence);
+}

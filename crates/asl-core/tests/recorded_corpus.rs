@@ -1,0 +1,102 @@
+//! Every LocalStack case of the conformance corpus that carries AWS's event trace, read as a
+//! recorded history (`asl_core::recorded::import`), its mocks derived from it (`mocks_from`) and
+//! simulated and compared with it (`compare`): the simulator checked against AWS the way a user
+//! checks it on their own execution (also with `compare_recorded`'s exact answers, which must
+//! do at least as well). Cases that diverge are listed with a reason in
+//! `tests/recorded/known-divergences.json`; an unlisted divergence fails, and so does a listed
+//! case that no longer diverges (the list only shrinks). `-- --nocapture` prints the counts.
+
+#![allow(clippy::disallowed_methods)] // the test reads the shared case files
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use asl_core::recorded;
+
+fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/localstack.jsonl")
+}
+
+fn known_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/recorded/known-divergences.json")
+}
+
+#[test]
+fn localstack_traces_replay_and_compare() {
+    let text = std::fs::read_to_string(shared()).expect("read the conformance corpus");
+    let known: BTreeMap<String, String> = std::fs::read_to_string(known_path())
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let (mut traces, mut simulable, mut clean, mut exact) = (0, 0, 0, 0);
+    let mut diverged: BTreeMap<String, String> = BTreeMap::new();
+    for line in text.lines() {
+        let case: serde_json::Value = serde_json::from_str(line).expect("case JSON");
+        if case.pointer("/expected/events").is_none() {
+            continue;
+        }
+        traces += 1;
+        let id = case["id"].as_str().expect("id").to_string();
+        let def = serde_json::to_string(&case["definition"]).expect("definition");
+        let loaded = asl_core::load(&def);
+        if loaded.has_errors() {
+            continue;
+        }
+        let Some(machine) = loaded.machine else {
+            continue;
+        };
+        simulable += 1;
+        let machine = Arc::new(machine);
+        let rec = match recorded::import(&machine, line, None) {
+            Ok(r) => r,
+            Err(e) => {
+                diverged.insert(id, format!("import: {e}"));
+                continue;
+            }
+        };
+        let by_iteration = recorded::compare_recorded(machine.clone(), &rec, Default::default());
+        exact += usize::from(by_iteration.divergence.is_none());
+        let derived = recorded::mocks_from(&machine, &rec.events);
+        let cmp = recorded::compare(machine, &rec, derived.mocks);
+        match cmp.divergence {
+            None => clean += 1,
+            Some(d) => {
+                diverged.insert(id, format!("{:?}: {}", d.kind, d.message));
+            }
+        }
+    }
+    println!(
+        "{traces} LocalStack cases with AWS's trace; {simulable} with a definition we load; \
+         {clean} replay, derive mocks and compare with zero divergence; {} diverge; \
+         answering each task as recorded for its iteration: {exact} with zero divergence",
+        diverged.len()
+    );
+    assert!(
+        exact >= clean,
+        "exact answers never do worse than the mocks"
+    );
+    if std::env::var_os("RECORDED_CORPUS_WRITE").is_some() {
+        std::fs::write(
+            known_path(),
+            serde_json::to_string_pretty(&diverged).expect("json") + "\n",
+        )
+        .expect("write the list");
+    }
+    let new: Vec<_> = diverged
+        .keys()
+        .filter(|k| !known.contains_key(*k))
+        .collect();
+    let fixed: Vec<_> = known
+        .keys()
+        .filter(|k| !diverged.contains_key(*k))
+        .collect();
+    for k in &new {
+        println!("NEW {k}: {}", diverged[*k]);
+    }
+    assert!(new.is_empty(), "{} new divergences", new.len());
+    assert!(
+        fixed.is_empty(),
+        "no longer diverge (remove them from the list): {fixed:?}"
+    );
+}
