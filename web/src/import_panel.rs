@@ -25,6 +25,7 @@ fn what_differs(kind: DivergenceKind) -> &'static str {
         DivergenceKind::Type => "a different event",
         DivergenceKind::Input => "the input differs",
         DivergenceKind::Output => "the output differs",
+        DivergenceKind::Variables => "the variables assigned differ",
         DivergenceKind::Error => "the error differs",
         DivergenceKind::Cause => "the cause differs",
         DivergenceKind::Missing => "the simulation stopped before the recording did",
