@@ -2,7 +2,7 @@
 // run's colours, drawn standalone) and PNG (signature, decodes to a nonzero size), the history
 // (GetExecutionHistory's JSON), the mocks (a MockConfigFile the Mocks tab reads back), the
 // expectations of an `asl test` case, and the definition.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test, assert, assertEq } from './harness.mjs';
 
@@ -71,6 +71,7 @@ test('every export downloads a file that parses', async ({ open, errors, artifac
   assert(!JSON.stringify(history).includes('statePath'), 'none of the playground\'s own fields');
 
   const configFile = await download(page, 'export-mock-config');
+  assertEq(configFile.name, 'MockConfigFile.json', 'Step Functions Local file name');
   const config = JSON.parse(configFile.bytes.toString('utf8'));
   const machines = Object.entries(config.StateMachines ?? {});
   assertEq(machines.length, 1, 'one state machine');
@@ -82,6 +83,11 @@ test('every export downloads a file that parses', async ({ open, errors, artifac
   }
   assertEq(Object.keys(states).sort(), ['NotifyUser', 'SaveMetadata', 'Thumbnails', 'Transcode', 'Validate'], 'every task');
 
+  // The test case: its MockConfigFile (the same mocks and names here: the example has no
+  // durations), its expectations and the definition.
+  const testMocks = await download(page, 'export-test-mocks');
+  assertEq(testMocks.name, 'playground.mocks.json', 'test case MockConfigFile name');
+  assertEq(JSON.parse(testMocks.bytes.toString('utf8')), config, 'same MockConfigFile without durations');
   const expect = JSON.parse((await download(page, 'export-expectations')).bytes.toString('utf8'));
   assertEq(Object.keys(expect), [caseName], 'the expectation names the MockConfigFile\'s test case');
   assertEq(expect[caseName].status, 'SUCCEEDED', 'status');
@@ -89,7 +95,14 @@ test('every export downloads a file that parses', async ({ open, errors, artifac
   assertEq(expect[caseName].output?.key, 'videos/cat.mp4', 'output');
   assert(/asl test playground\.mocks\.json --definition playground\.asl\.json --expect playground\.expect\.json/.test(await page.textContent('[data-testid="export-note"]')), 'says how to run it');
 
-  const def = JSON.parse((await download(page, 'export-definition')).bytes.toString('utf8'));
+  const defFile = await download(page, 'export-definition');
+  const def = JSON.parse(defFile.bytes.toString('utf8'));
+  // Keep the kit, so `asl test` can be run on it by hand (see the report).
+  const kit = path.join(artifacts, 'asl-test-kit');
+  await mkdir(kit, { recursive: true });
+  await writeFile(path.join(kit, testMocks.name), testMocks.bytes);
+  await writeFile(path.join(kit, 'playground.expect.json'), JSON.stringify(expect, null, 2));
+  await writeFile(path.join(kit, defFile.name), defFile.bytes);
   assertEq(def.StartAt, 'Validate', 'definition');
   await page.screenshot({ path: path.join(artifacts, 'export-menu.png') });
 

@@ -1,7 +1,7 @@
 //! The Export menu: the graph as SVG or PNG (with the current step's colours), the run's history
 //! in GetExecutionHistory's JSON shape, the mocks as a Step Functions Local MockConfigFile, and
-//! the session as an `asl test` case (its expectations and the definition, beside that
-//! MockConfigFile), each a file download.
+//! the session as an `asl test` case (its MockConfigFile, expectations and definition), each a
+//! file download.
 //!
 //! What goes in each file is [`core_api::export`]'s (asl-core's formats); saving is
 //! [`crate::download`]'s. This module only lays out the menu and says what happened.
@@ -68,33 +68,46 @@ pub fn ExportMenu(
             .ok_or_else(|| "Fix the definition's errors first".to_string())
             .and_then(|m| mocks.with_untracked(|t| export::mock_config_json(&m, t)))
             .and_then(|text| {
-                download::save_text(export::FILE_MOCK_CONFIG, "application/json", &text)
-                    .map(|()| format!("Saved {}", export::FILE_MOCK_CONFIG))
+                download::save_text(export::FILE_SFN_LOCAL, "application/json", &text)
+                    .map(|()| format!("Saved {}", export::FILE_SFN_LOCAL))
             });
         report(r)
     };
-    let save_expectations = move |_| {
-        let r = machine
+    // The test case's two files come from one run of the session (see core_api::export).
+    let test_case = move || {
+        machine
             .get_untracked()
             .ok_or_else(|| "Fix the definition's errors first".to_string())
             .and_then(|m| {
                 let ty = settings.with_untracked(|s| s.workflow_type);
                 input.with_untracked(|i| mocks.with_untracked(|t| export::test_case(m, i, t, ty)))
             })
-            .and_then(|case| {
-                download::save_text(
+    };
+    let save_test_mocks = move |_| {
+        report(test_case().and_then(|case| {
+            download::save_text(
+                export::FILE_MOCK_CONFIG,
+                "application/json",
+                &case.mock_config,
+            )
+            .map(|()| format!("Saved {}", export::FILE_MOCK_CONFIG))
+        }))
+    };
+    let save_expectations = move |_| {
+        let r = test_case().and_then(|case| {
+            download::save_text(
+                export::FILE_EXPECTATIONS,
+                "application/json",
+                &case.expectations,
+            )
+            .map(|()| {
+                format!(
+                    "Saved {}. Run it with: {}",
                     export::FILE_EXPECTATIONS,
-                    "application/json",
-                    &case.expectations,
+                    case.command
                 )
-                .map(|()| {
-                    format!(
-                        "Saved {}. Run it with: {}",
-                        export::FILE_EXPECTATIONS,
-                        case.command
-                    )
-                })
-            });
+            })
+        });
         report(r)
     };
     let save_definition = move |_| {
@@ -129,6 +142,9 @@ pub fn ExportMenu(
                     </div>
                     <div class="menu-row">
                         <span class="menu-label">"asl test case"<small>"how this input and these mocks end, to check in CI"</small></span>
+                    </div>
+                    <div class="menu-row menu-row-end">
+                        <button class="btn btn-small" data-testid="export-test-mocks" disabled=move || !has_machine.get() on:click=save_test_mocks title="The mocks as this test case's MockConfigFile (virtual durations kept as DurationSeconds, which asl test reads)">"MockConfigFile"</button>
                         <button class="btn btn-small" data-testid="export-expectations" disabled=move || !has_machine.get() on:click=save_expectations>"Expectations"</button>
                         <button class="btn btn-small" data-testid="export-definition" on:click=save_definition>"Definition"</button>
                     </div>

@@ -100,6 +100,8 @@ pub fn test_case(
 
 /// Suggested file names (the `asl test` command above uses them).
 pub const FILE_MOCK_CONFIG: &str = "playground.mocks.json";
+/// The mocks for Step Functions Local (no durations: it has none).
+pub const FILE_SFN_LOCAL: &str = "MockConfigFile.json";
 pub const FILE_EXPECTATIONS: &str = "playground.expect.json";
 pub const FILE_DEFINITION: &str = "playground.asl.json";
 
