@@ -45,7 +45,7 @@ export async function runAll({ baseUrl, timeoutMs = 30000 }) {
       };
       const t0 = Date.now();
       try {
-        await c.fn({ open, context, baseUrl, errors, artifacts: ARTIFACTS });
+        await c.fn({ open, context, browser, baseUrl, errors, artifacts: ARTIFACTS });
         passed++;
         console.log(`ok     ${c.name} (${Date.now() - t0} ms)`);
       } catch (e) {

@@ -18,9 +18,11 @@ use crate::export::ExportMenu;
 use crate::graph_view::GraphPane;
 use crate::import_panel::{ImportButton, RecordingBar};
 use crate::results::{ResultsPane, Tab};
+use crate::share::{ShareButtons, ShareCx, ShareLayer};
 use crate::stepper_bar::StepperBar;
 use crate::stepping::Stepper;
 use crate::storage::{self, Key};
+use crate::tabs::StorageNotices;
 use crate::theme;
 use crate::timing;
 use asl_core::workflow::WorkflowType;
@@ -177,6 +179,16 @@ pub fn App() -> impl IntoView {
     let hover = RwSignal::new(None::<Hover>);
     let tab = RwSignal::new(Tab::Input);
     let gallery_open = RwSignal::new(false);
+    // Share links, deep links and embeds (crate::share): reads and restores these signals.
+    let share = ShareCx::new(
+        definition,
+        input,
+        mocks,
+        settings,
+        current_example,
+        stepper,
+        tab,
+    );
 
     let theme_sig = RwSignal::new(theme::initial());
     theme::apply(theme_sig.get_untracked(), false);
@@ -255,6 +267,7 @@ pub fn App() -> impl IntoView {
                             <option value="EXPRESS" selected=move || settings.with(|s| s.workflow_type == WorkflowType::Express)>"Express"</option>
                         </select>
                     </label>
+                    <ShareButtons cx=share/>
                     <button class="btn" data-testid="examples-button" on:click=move |_| gallery_open.update(|o| *o = !*o)>
                         "Examples"
                     </button>
@@ -284,6 +297,7 @@ pub fn App() -> impl IntoView {
             <Show when=move || gallery_open.get()>
                 <Gallery on_pick=load_example current=current_example close=move || gallery_open.set(false)/>
             </Show>
+            <ShareLayer cx=share/>
 
             <main class="workspace">
                 <section class="pane editor-pane" aria-label="Definition"
@@ -313,6 +327,7 @@ pub fn App() -> impl IntoView {
                     <ResultsPane input=input mocks=mocks tab=tab run=run machine=last_good.into() stepper=stepper keep_session=keep_session definition=definition settings=settings goto=goto/>
                 </div>
             </main>
+            <StorageNotices definition=definition input=input mocks=mocks/>
         </div>
     }
 }

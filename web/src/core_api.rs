@@ -181,6 +181,7 @@ impl Analysis {
 
 /// Loads and validates the editor's text, with the session's workflow type and lints.
 pub fn analyze(text: &str, settings: &Settings) -> Analysis {
+    crate::recovery::trip(text);
     let loaded = asl_core::load_with(text, &settings.load_options());
     // A run needs no errors, and values for the placeholders whose checks were skipped.
     let runnable = loaded.run_blockers().next().is_none();

@@ -8,6 +8,7 @@ mod app;
 mod core_api;
 mod download;
 mod editor;
+mod embed_mode;
 mod examples;
 mod export;
 mod graph_view;
@@ -16,15 +17,23 @@ mod import_panel;
 mod inspector;
 mod json_view;
 mod mocks_form;
+mod recovery;
 mod results;
 mod run_report;
+mod share;
 mod stepper_bar;
 mod stepping;
 mod storage;
+mod tabs;
 mod theme;
 mod timing;
 
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    recovery::install();
+    // `?embed`: the read-only view for iframes (graph, stepper, inspector; no editor).
+    if embed_mode::requested() {
+        leptos::mount::mount_to_body(embed_mode::EmbedApp);
+    } else {
+        leptos::mount::mount_to_body(app::App);
+    }
 }

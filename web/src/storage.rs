@@ -1,10 +1,25 @@
 //! Browser localStorage, the app's only persistence: the user's work survives a reload.
 //!
 //! Owns the key names and the fallible access (storage can be disabled or full); callers get
-//! `Option`s and never see a JS exception.
+//! `Option`s and never see a JS exception. What could not be written to localStorage is kept in
+//! a plain object on `window` (`__aslMemoryStore`, made by `public/boot.js`) so it still survives
+//! a restart of the wasm after a crash, and [`health`] says so for the page's notice.
+//!
+//! The session's texts (definition, input, mocks) are written compare-and-set: this tab remembers
+//! the value it last read or wrote, and when the stored one is neither that nor the new one,
+//! another tab wrote it (even one whose `storage` event we never got, say a tab the browser had
+//! frozen), so the key is held and listed in [`conflicts`] instead of overwritten. A held key is
+//! not written until `tabs.rs`'s notice resolves it with the user ([`release`]).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+use web_sys::js_sys::{Object, Reflect};
 
 /// One value the app keeps across reloads.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Key {
     Definition,
     Input,
@@ -22,6 +37,11 @@ pub enum Key {
 }
 
 impl Key {
+    /// The session's texts, written compare-and-set (see the module doc).
+    fn is_text(self) -> bool {
+        matches!(self, Key::Definition | Key::Input | Key::Mocks)
+    }
+
     fn name(self) -> &'static str {
         match self {
             Key::Definition => "asl-playground.definition",
@@ -37,17 +57,164 @@ impl Key {
     }
 }
 
+/// Whether the browser keeps what the page saves.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Health {
+    Ok,
+    /// localStorage cannot be used at all (blocked site data, some private modes).
+    Unavailable,
+    /// A write was refused (quota exceeded); the named keys' latest values are not saved.
+    Full,
+}
+
+thread_local! {
+    static HEALTH: ArcRwSignal<Health> = ArcRwSignal::new(Health::Ok);
+    /// Keys whose last write to localStorage failed.
+    static FAILING: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
+    /// Texts another tab wrote while this one has its own, waiting for the user: held keys.
+    static CONFLICTS: ArcRwSignal<Vec<(Key, String)>> = ArcRwSignal::new(Vec::new());
+    /// The value of each text key this tab last read or wrote (`None`: it was absent).
+    static KNOWN: RefCell<BTreeMap<&'static str, Option<String>>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The storage's health, as a signal the page's notice reads.
+pub fn health() -> ArcRwSignal<Health> {
+    HEALTH.with(Clone::clone)
+}
+
+fn set_health(h: Health) {
+    HEALTH.with(|s| {
+        if s.get_untracked() != h {
+            s.set(h);
+        }
+    });
+}
+
 fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-pub fn get(key: Key) -> Option<String> {
-    local_storage()?.get_item(key.name()).ok().flatten()
-}
-
-/// Stores a value; a full or disabled storage is ignored (the page keeps working, unsaved).
-pub fn set(key: Key, value: &str) {
-    if let Some(s) = local_storage() {
-        let _ = s.set_item(key.name(), value);
+    let storage = web_sys::window()?.local_storage().ok().flatten();
+    if storage.is_none() {
+        set_health(Health::Unavailable);
     }
+    storage
+}
+
+/// The object on `window` that keeps what localStorage would not (see the module doc).
+fn memory() -> Option<Object> {
+    let window = web_sys::window()?;
+    let key = JsValue::from_str("__aslMemoryStore");
+    match Reflect::get(&window, &key).ok().filter(JsValue::is_object) {
+        Some(m) => Some(m.into()),
+        None => {
+            let m = Object::new();
+            Reflect::set(&window, &key, &m).ok()?;
+            Some(m)
+        }
+    }
+}
+
+fn memory_get(name: &str) -> Option<String> {
+    Reflect::get(&memory()?.into(), &JsValue::from_str(name))
+        .ok()?
+        .as_string()
+}
+
+fn memory_set(name: &str, value: Option<&str>) {
+    let Some(m) = memory() else { return };
+    let key = JsValue::from_str(name);
+    match value {
+        Some(v) => {
+            let _ = Reflect::set(&m, &key, &JsValue::from_str(v));
+        }
+        None => {
+            let _ = Reflect::delete_property(&m, &key);
+        }
+    }
+}
+
+/// The saved value: what localStorage refused (kept in memory) first, being newer.
+pub fn get(key: Key) -> Option<String> {
+    let value =
+        memory_get(key.name()).or_else(|| local_storage()?.get_item(key.name()).ok().flatten());
+    if key.is_text() {
+        KNOWN.with(|k| k.borrow_mut().insert(key.name(), value.clone()));
+    }
+    value
+}
+
+/// Stores a value. A full or disabled storage does not stop the page: the value is kept in memory
+/// and [`health`] says it is not saved. A text another tab changed since this tab last read or
+/// wrote it is not overwritten: it becomes a conflict (see the module doc), as is a held key.
+pub fn set(key: Key, value: &str) {
+    let name = key.name();
+    if is_held(key) {
+        return;
+    }
+    let Some(s) = local_storage() else {
+        memory_set(name, Some(value));
+        return;
+    };
+    if key.is_text() {
+        let stored = s.get_item(name).ok().flatten();
+        let known = KNOWN.with(|k| k.borrow().get(name).cloned());
+        if let (Some(known), Some(theirs)) = (known, stored)
+            && known.as_deref() != Some(theirs.as_str())
+            && theirs != value
+        {
+            hold(key, theirs);
+            return;
+        }
+    }
+    let failing = FAILING.with(|f| {
+        let mut f = f.borrow_mut();
+        if s.set_item(name, value).is_ok() {
+            f.remove(name);
+            memory_set(name, None);
+            if key.is_text() {
+                KNOWN.with(|k| k.borrow_mut().insert(name, Some(value.to_string())));
+            }
+        } else {
+            f.insert(name);
+            memory_set(name, Some(value));
+        }
+        !f.is_empty()
+    });
+    set_health(if failing { Health::Full } else { Health::Ok });
+}
+
+/// The texts other tabs changed under this one's, as (key, their text), oldest first.
+pub fn conflicts() -> ArcRwSignal<Vec<(Key, String)>> {
+    CONFLICTS.with(Clone::clone)
+}
+
+fn is_held(key: Key) -> bool {
+    CONFLICTS.with(|c| c.with_untracked(|c| c.iter().any(|(k, _)| *k == key)))
+}
+
+/// Stops writing `key`: another tab wrote `theirs` and the user has not chosen yet.
+pub fn hold(key: Key, theirs: String) {
+    CONFLICTS.with(|c| {
+        c.update(|c| {
+            c.retain(|(k, _)| *k != key);
+            c.push((key, theirs));
+        })
+    });
+}
+
+/// Ends `key`'s conflict: writes go through again. Returns the text stored now (theirs, newest).
+pub fn release(key: Key) -> Option<String> {
+    CONFLICTS.with(|c| {
+        if c.with_untracked(|c| c.iter().any(|(k, _)| *k == key)) {
+            c.update(|c| c.retain(|(k, _)| *k != key));
+        }
+    });
+    let stored = local_storage()?.get_item(key.name()).ok().flatten();
+    KNOWN.with(|k| k.borrow_mut().insert(key.name(), stored.clone()));
+    stored
+}
+
+/// The key a storage event names, among the session's texts.
+pub fn text_key(name: &str) -> Option<Key> {
+    [Key::Definition, Key::Input, Key::Mocks]
+        .into_iter()
+        .find(|k| k.name() == name)
 }

@@ -26,6 +26,7 @@ pub mod parse;
 pub mod path;
 pub mod placeholder;
 pub mod recorded;
+pub mod share;
 pub mod source;
 pub mod syntax;
 pub mod template;

@@ -6,10 +6,11 @@
 //! [`field_doc`] expose the lint registry and the field docs, [`render`] is
 //! `asl_graph::render_svg`, and
 //! [`execution::Execution`] wraps `asl_core::exec::Execution` step for step, and
-//! [`jsonata::evaluate_jsonata`] evaluates one JSONata expression, and [`recorded`] imports
+//! [`jsonata::evaluate_jsonata`] evaluates one JSONata expression, [`recorded`] imports
 //! an execution recorded on AWS (`importHistory` → a `Replay` with `Execution`'s stepping
 //! surface), derives its mocks, compares it with a simulation and exports histories, mock
-//! files and `asl test` cases. Modules: [`js`]
+//! files and `asl test` cases, and [`share`] reads and writes the playground's share links.
+//! Modules: [`js`]
 //! (values and errors across the boundary), [`diagnostics`] (positions for JS editors),
 //! [`options`] (the option objects, parsed natively and tested with `cargo test`),
 //! [`execution`] (the `Execution` class). `js/embed.js` turns `<pre class="asl">` blocks of a
@@ -25,6 +26,7 @@ pub mod js;
 pub mod jsonata;
 pub mod options;
 pub mod recorded;
+pub mod share;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

@@ -57,6 +57,7 @@ impl Session {
         mocks: &str,
         workflow_type: WorkflowType,
     ) -> Result<Session, RunView> {
+        crate::recovery::trip(input);
         let input = match Value::parse(if input.trim().is_empty() { "{}" } else { input }) {
             Ok(v) => v,
             Err(e) => {

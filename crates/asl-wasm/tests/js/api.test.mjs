@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 
 const pkg = process.env.ASL_WASM_NODE;
 if (!pkg) throw new Error("set ASL_WASM_NODE to the wasm-bindgen --target nodejs output (see test.sh)");
-const { validate, render, Execution, lintInfo, fieldDoc, fieldDocAt } = createRequire(import.meta.url)(`${pkg}/asl_wasm.js`);
+const { validate, render, Execution, lintInfo, fieldDoc, fieldDocAt, encodeShare, decodeShare } = createRequire(import.meta.url)(`${pkg}/asl_wasm.js`);
 
 // Fetch (lambda:invoke, mocked) → Check (Choice) → Approve (unmocked unless given) → Done.
 const ORDER = JSON.stringify({
@@ -460,4 +460,22 @@ test("all options together: type, lints and allow with substitutions and logical
   const lints = exec.lints();
   assert.ok(lints.some((d) => d.code === "SECRET_IN_DEFINITION" && d.line === 17), JSON.stringify(lints));
   assert.ok(lints.some((d) => d.code === "SECRET_IN_INPUT"), JSON.stringify(lints));
+});
+
+test("encodeShare / decodeShare: the playground's share links", () => {
+  const session = { definition: ORDER, input: { total: 150 }, mocks: '{"Fetch": {"Return": {"Payload": {"total": 150}}}}', type: "EXPRESS", step: 4, state: "Check" };
+  const link = encodeShare(session);
+  assert.match(link, /^v1\.[A-Za-z0-9_-]+$/);
+  assert.equal(encodeShare(session), link, "deterministic");
+  const back = decodeShare(link);
+  assert.deepEqual(back, {
+    definition: ORDER, input: '{\n  "total": 150\n}', mocks: session.mocks, substitutions: {},
+    logicalId: null, type: "EXPRESS", step: 4, state: "Check",
+  });
+  assert.equal(encodeShare(back), encodeShare({ ...session, input: back.input }), "its own output round-trips");
+  assert.throws(() => decodeShare("v1.AAAA"), /damaged/);
+  assert.throws(() => decodeShare("v9.AAAA"), /format v9/);
+  assert.throws(() => decodeShare("hello"), /not a share link/);
+  assert.throws(() => encodeShare({ definition: "{}", step: -1 }), /"step"/);
+  assert.throws(() => encodeShare({ input: "{}" }), /needs a "definition"/);
 });

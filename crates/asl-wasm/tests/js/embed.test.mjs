@@ -16,6 +16,12 @@ class Element {
     this.innerHTML = "";
   }
   getAttribute(name) { return name in this.attrs ? this.attrs[name] : null; }
+  setAttribute(name, value) { this.attrs[name] = String(value); }
+  addEventListener(type, fn) { (this.listeners ??= {})[type] = fn; }
+  click() { if (!this.disabled) this.listeners?.click?.(); }
+  // The SVG arrives as innerHTML, which this stand-in does not parse: no nodes to colour here
+  // (the browser test checks the colouring).
+  querySelectorAll() { return []; }
   append(...nodes) { for (const n of nodes) { n.parent = this; this.children.push(n); } }
   replaceWith(node) {
     const siblings = this.parent.children;
@@ -67,4 +73,62 @@ test("embed replaces <pre class=asl> and JSON script blocks with diagrams", asyn
   const [again] = await embed({ root: doc2 });
   assert.ok(again.innerHTML.includes('data-state="Hello"'));
   assert.notEqual(again.innerHTML, a.innerHTML, "a different id prefix (and the auto theme)");
+});
+
+const TASK = JSON.stringify({
+  StartAt: "Charge",
+  States: {
+    Charge: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Next: "Done" },
+    Done: { Type: "Succeed" },
+  },
+});
+
+test("data-input, data-mocks and data-step add a stepper driven by the core's Execution", async () => {
+  const doc = new Document();
+  const stepped = new Element(doc, "pre", { class: "asl", "data-input": '{"x": 1}', "data-step": "2" }, HELLO);
+  const plain = new Element(doc, "pre", { class: "asl" }, HELLO);
+  const mocked = new Element(doc, "pre", { class: "asl", "data-mocks": '{"Charge": {"Return": {"Payload": "ok"}}}' }, TASK);
+  const unmocked = new Element(doc, "pre", { class: "asl", "data-step": "0" }, TASK);
+  const badInput = new Element(doc, "pre", { class: "asl", "data-input": "{nope" }, HELLO);
+  doc.body.append(stepped, plain, mocked, unmocked, badInput);
+  const [a, b, c, d, e] = await embed({ root: doc, wasm: readFileSync(`${pkg}/asl_wasm_bg.wasm`) });
+
+  const bar = (f) => f.children.find((x) => x.className === "asl-steps");
+  const button = (f, move) => bar(f).children.find((x) => x.getAttribute("data-move") === move);
+  const counter = (f) => bar(f).children.find((x) => x.className === "asl-step-counter").textContent;
+  const status = (f) => bar(f).children.find((x) => x.className.startsWith("asl-step-status")).textContent;
+
+  assert.equal(a.className, "asl-diagram asl-stepper");
+  assert.ok(a.innerHTML.includes('data-state="Hello"'), "the graph is drawn as before");
+  const total = a.aslStepper.total;
+  assert.ok(total >= 5, `a recorded run: ${total} events`);
+  assert.equal(counter(a), `event 2 / ${total}`, "starts at data-step");
+  assert.equal(a.getAttribute("data-event"), "2");
+  button(a, "forward").click();
+  assert.equal(counter(a), `event 3 / ${total}`);
+  button(a, "back").click();
+  button(a, "back").click();
+  assert.equal(counter(a), `event 1 / ${total}`);
+  button(a, "home").click();
+  assert.equal(counter(a), `event 0 / ${total}`);
+  assert.ok(button(a, "home").disabled && button(a, "back").disabled, "nothing before the start");
+  button(a, "end").click();
+  assert.equal(counter(a), `event ${total} / ${total}`);
+  assert.equal(status(a), "SUCCEEDED");
+  assert.ok(button(a, "forward").disabled && button(a, "end").disabled, "nothing after the end");
+  assert.deepEqual(a.aslStepper.run.overlay().states.map((s) => [s.path, s.mark]), [["Hello", "succeeded"], ["World", "succeeded"]]);
+
+  assert.equal(b.className, "asl-diagram", "no data-* attribute: graph only");
+  assert.equal(bar(b), undefined);
+
+  c.aslStepper.seek(c.aslStepper.total);
+  assert.equal(status(c), "SUCCEEDED", "data-mocks answer the task");
+  assert.deepEqual(c.aslStepper.run.status().output, { Payload: "ok" });
+  d.aslStepper.seek(d.aslStepper.total);
+  assert.equal(status(d), "PAUSED: no mock for Charge", "no mock: the run waits for the task, as in the playground");
+  assert.ok(button(d, "forward").disabled, "nothing to step to");
+  assert.equal(counter(d).startsWith("event 0"), false);
+
+  assert.equal(e.className, "asl-diagram asl-invalid");
+  assert.match(e.children.at(-1).textContent, /^stepper: data-input is not JSON/);
 });
