@@ -28,13 +28,23 @@ fn js_err(e: JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
-/// Saves `text` as a file named `name` of type `mime`.
-pub fn save_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
+/// A Blob of `text` with type `mime`.
+fn text_blob(mime: &str, text: &str) -> Result<Blob, String> {
     let parts = web_sys::js_sys::Array::of1(&JsValue::from_str(text));
     let opts = BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(js_err)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_err)?;
+    Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(js_err)
+}
+
+/// Saves `text` as a file named `name` of type `mime`.
+pub fn save_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    save_blob(name, &text_blob(mime, text)?)
+}
+
+/// Saves a Blob as a file named `name`, through an object URL (the page's CSP allows no other
+/// origin, and an object URL is the page's own).
+fn save_blob(name: &str, blob: &Blob) -> Result<(), String> {
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(js_err)?;
     let r = click_link(name, &url);
     // The click has started the download; the URL can go once the event loop turns.
     leptos::prelude::set_timeout(
@@ -111,11 +121,13 @@ pub async fn save_png(name: &str, svg: &str) -> Result<(), String> {
         .map_err(js_err)?
         .dyn_into()
         .map_err(|_| "no image element".to_string())?;
-    let encoded = String::from(web_sys::js_sys::encode_uri_component(svg));
-    img.set_src(&format!("data:image/svg+xml;charset=utf-8,{encoded}"));
-    wasm_bindgen_futures::JsFuture::from(img.decode())
-        .await
-        .map_err(|e| format!("the SVG could not be drawn: {}", js_err(e)))?;
+    // An object URL, not a data: URL: the page's CSP allows images from itself and blob: only.
+    let url = web_sys::Url::create_object_url_with_blob(&text_blob("image/svg+xml", svg)?)
+        .map_err(js_err)?;
+    img.set_src(&url);
+    let decoded = wasm_bindgen_futures::JsFuture::from(img.decode()).await;
+    let _ = web_sys::Url::revoke_object_url(&url);
+    decoded.map_err(|e| format!("the SVG could not be drawn: {}", js_err(e)))?;
     let (w, h) = (img.natural_width() as f64, img.natural_height() as f64);
     if w <= 0.0 || h <= 0.0 {
         return Err("the graph has no size".into());
@@ -136,6 +148,22 @@ pub async fn save_png(name: &str, svg: &str) -> Result<(), String> {
         .map_err(|_| "no 2d context".to_string())?;
     ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, w * scale, h * scale)
         .map_err(js_err)?;
-    let url = canvas.to_data_url_with_type("image/png").map_err(js_err)?;
-    click_link(name, &url)
+    let png = canvas_png(&canvas).await?;
+    save_blob(name, &png)
+}
+
+/// The canvas's pixels as a PNG Blob (`toBlob`, awaited).
+async fn canvas_png(canvas: &web_sys::HtmlCanvasElement) -> Result<Blob, String> {
+    let canvas = canvas.clone();
+    let promise = web_sys::js_sys::Promise::new(&mut |resolve, _reject| {
+        let done = wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| {
+            let _ = resolve.call1(&JsValue::NULL, &blob);
+        });
+        let _ = canvas.to_blob_with_type(done.unchecked_ref(), "image/png");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(js_err)?
+        .dyn_into::<Blob>()
+        .map_err(|_| "the canvas could not be encoded as PNG".to_string())
 }
