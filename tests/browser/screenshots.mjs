@@ -56,6 +56,23 @@ try {
   await page.waitForSelector('[data-testid="placeholders"]');
   await page.waitForSelector('[data-testid="graph"] .asl-node[data-state="Notify"]');
   await page.screenshot({ path: path.join(out, 'placeholders.png') });
+  // A recorded execution (tests/browser/fixtures/retry.*) replayed and compared after one of the
+  // derived mocks was changed: the divergence marked on the graph.
+  const fixture = (f) => readFile(path.join(here, 'fixtures', f), 'utf8');
+  await page.fill('[data-testid="definition-editor"]', await fixture('retry.asl.json'));
+  await page.waitForSelector('[data-testid="graph"] .asl-node[data-state="Charge"]');
+  await page.click('[data-testid="import-button"]');
+  await page.fill('[data-testid="import-history"]', await fixture('retry.history.json'));
+  await page.fill('[data-testid="import-describe"]', await fixture('retry.describe.json'));
+  await page.click('[data-testid="import-replay"]');
+  await page.click('[data-testid="derive-mocks"]');
+  await page.click('[data-testid="mocks-view-json"]');
+  const derived = await page.inputValue('[data-testid="mocks-editor"]');
+  await page.fill('[data-testid="mocks-editor"]', derived.replace('"r-9"', '"r-0"'));
+  await page.click('[data-testid="compare"]');
+  await page.click('[data-testid="divergence-go"]');
+  await page.click('[data-testid="tab-inspect"]');
+  await page.screenshot({ path: path.join(out, 'import.png') });
 } finally {
   await browser.close();
   await server.close();

@@ -14,7 +14,9 @@ use asl_core::model::StateMachine;
 use crate::core_api::{self, Analysis, Diagnostic, RunView, Settings, Severity};
 use crate::editor::{Editor, Goto, Hover};
 use crate::examples::{self, Example};
+use crate::export::ExportMenu;
 use crate::graph_view::GraphPane;
+use crate::import_panel::{ImportButton, RecordingBar};
 use crate::results::{ResultsPane, Tab};
 use crate::share::{ShareButtons, ShareCx, ShareLayer};
 use crate::stepper_bar::StepperBar;
@@ -129,18 +131,25 @@ pub fn App() -> impl IntoView {
     let problems = Memo::new(move |_| analysis.with(|a| a.problems.clone()));
     let broken = Signal::derive(move || analysis.with(|a| a.drawable.is_some() && a.has_errors()));
     // The stepper runs the current definition (when it has no errors); any change of the
-    // definition, input or mocks ends the session, except a paused task's answer saved as a mock.
+    // definition, input or mocks ends the session, except a paused task's answer saved as a mock,
+    // and a change of the input or mocks while a recorded execution is replayed (it uses
+    // neither: they are what Compare simulates it with).
     let stepper = Stepper::new(definition, input, mocks, settings);
     let keep_session = StoredValue::new(false);
     Effect::new(move |prev: Option<()>| {
         definition.track();
+        settings.track();
+        if prev.is_some() {
+            stepper.reset();
+        }
+    });
+    Effect::new(move |prev: Option<()>| {
         input.track();
         mocks.track();
-        settings.track();
         if prev.is_some() {
             if keep_session.get_value() {
                 keep_session.set_value(false);
-            } else {
+            } else if !stepper.replaying() {
                 stepper.reset();
             }
         }
@@ -262,6 +271,8 @@ pub fn App() -> impl IntoView {
                     <button class="btn" data-testid="examples-button" on:click=move |_| gallery_open.update(|o| *o = !*o)>
                         "Examples"
                     </button>
+                    <ImportButton stepper=stepper definition=definition input=input settings=settings tab=tab/>
+                    <ExportMenu stepper=stepper definition=definition input=input mocks=mocks settings=settings machine=last_good.into()/>
                     <button
                         class="btn btn-primary"
                         data-testid="run-button"
@@ -311,6 +322,7 @@ pub fn App() -> impl IntoView {
                 </section>
                 <div class="right">
                     <GraphPane machine=last_drawable.into() stale=stale broken=broken problems=problems.into() dark=dark stepper=stepper tab=tab/>
+                    <RecordingBar stepper=stepper mocks=mocks tab=tab/>
                     <StepperBar stepper=stepper can_run=can_run/>
                     <ResultsPane input=input mocks=mocks tab=tab run=run machine=last_good.into() stepper=stepper keep_session=keep_session definition=definition settings=settings goto=goto/>
                 </div>

@@ -18,7 +18,10 @@ use asl_core::value::Value;
 use asl_core::workflow::WorkflowType;
 use asl_core::{Code, LoadOptions};
 
+mod driver;
+pub mod export;
 mod mocks;
+pub mod recorded;
 pub mod stepper;
 pub use mocks::{
     EntryKind, MockEdit, MockEntry, MockRow, MockSource, MocksText, SavedAnswer, TaskSlot,

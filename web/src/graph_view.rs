@@ -21,7 +21,7 @@ use crate::stepping::Stepper;
 use crate::timing;
 
 /// Every class the overlay may put on a node (removed before the new ones are set).
-const NODE_CLASSES: [&str; 9] = [
+const NODE_CLASSES: [&str; 10] = [
     "not-run",
     "active",
     "succeeded",
@@ -31,6 +31,7 @@ const NODE_CLASSES: [&str; 9] = [
     "bp",
     "selected",
     "visited",
+    "diverged",
 ];
 
 #[component]
@@ -71,6 +72,7 @@ pub fn GraphPane(
         let overlay = stepper.view.with(|v| v.as_ref().map(|v| v.overlay.clone()));
         let breakpoints = stepper.breakpoints.get();
         let selected = stepper.selected.get();
+        let diverged = stepper.diverged.get();
         let Some(root) = body.get() else { return };
         let marks: HashMap<&str, &'static str> = overlay
             .as_ref()
@@ -117,6 +119,9 @@ pub fn GraphPane(
                 }
                 if selected.as_deref() == Some(path.as_str()) {
                     let _ = list.add_1("selected");
+                }
+                if diverged.as_deref() == Some(path.as_str()) {
+                    let _ = list.add_1("diverged");
                 }
             }
         }

@@ -6,11 +6,14 @@
 
 mod app;
 mod core_api;
+mod download;
 mod editor;
 mod embed_mode;
 mod examples;
+mod export;
 mod graph_view;
 mod highlight;
+mod import_panel;
 mod inspector;
 mod json_view;
 mod mocks_form;

@@ -43,6 +43,8 @@ pub struct Stepper {
     /// The event whose JSON the History tab shows.
     pub event: RwSignal<Option<u32>>,
     pub breakpoints: RwSignal<Breakpoints>,
+    /// The state where a simulation first left a recorded execution (marked on the graph).
+    pub diverged: RwSignal<Option<Arc<str>>>,
     /// Bumped to stop a running loop.
     generation: StoredValue<u64>,
     definition: RwSignal<String>,
@@ -69,6 +71,7 @@ impl Stepper {
             visit: RwSignal::new(None),
             event: RwSignal::new(None),
             breakpoints: RwSignal::new(Breakpoints::default()),
+            diverged: RwSignal::new(None),
             generation: StoredValue::new(0),
             definition,
             input,
@@ -87,6 +90,23 @@ impl Stepper {
         if self.invalid.with_untracked(Option::is_some) {
             self.invalid.set(None);
         }
+        if self.diverged.with_untracked(Option::is_some) {
+            self.diverged.set(None);
+        }
+    }
+
+    /// Replaces the session with `session` (a replay of a recorded execution), at its start.
+    pub fn load(&self, mut session: Session) {
+        self.reset();
+        session.breakpoints = self.breakpoints.get_untracked();
+        self.session.set_value(Some(session));
+        self.act(|_| ());
+    }
+
+    /// Whether the session replays an execution recorded on AWS.
+    pub fn replaying(&self) -> bool {
+        self.with_session(|s| s.recording().is_some())
+            .unwrap_or(false)
     }
 
     pub fn started(&self) -> bool {

@@ -1,5 +1,5 @@
-//! The stepper session: one asl-core `Execution` the page moves through, and the view data each
-//! move produces (the overlay for the graph, the cursor and range for the scrubber, the status,
+//! The stepper session: one asl-core `Execution` the page moves through (or the `Replay` of an
+//! execution recorded on AWS: see [`super::driver`]), and the view data each move produces (the overlay for the graph, the cursor and range for the scrubber, the status,
 //! the paused tasks). Every rule (what a step is, what a state's mark is, what a breakpoint
 //! hits, the stages of a visit) is asl-core's (`exec`, `inspect`); this module only adapts it
 //! to what the components show.
@@ -15,11 +15,12 @@ use asl_core::model::StateMachine;
 use asl_core::value::Value;
 use asl_core::workflow::WorkflowType;
 
+use super::driver::Driver;
 use super::{Diagnostic, EventRow, RunView, Settings, event_row, read_mocks, view_diagnostics};
 
 /// A running (or finished) execution with its breakpoints.
 pub struct Session {
-    exec: Execution,
+    exec: Driver,
     input: Value,
     workflow_type: WorkflowType,
     pub breakpoints: Breakpoints,
@@ -44,6 +45,8 @@ pub struct StepView {
     pub pending: Vec<PendingTask>,
     /// Status, output, error for the Output tab.
     pub run: RunView,
+    /// A replay of an execution recorded on AWS, not a simulation.
+    pub recorded_on_aws: bool,
 }
 
 impl Session {
@@ -76,7 +79,7 @@ impl Session {
             ..ExecOptions::default()
         };
         Ok(Session {
-            exec: Execution::start(machine, input.clone(), options),
+            exec: Driver::Simulated(Box::new(Execution::start(machine, input.clone(), options))),
             input,
             workflow_type,
             breakpoints: Breakpoints::default(),
@@ -84,6 +87,32 @@ impl Session {
             marks: Arc::new(Vec::new()),
             overlay: OverlayBuilder::new(None),
         })
+    }
+
+    /// A session that replays an execution recorded on AWS (nothing is executed).
+    pub fn replay(
+        machine: Arc<StateMachine>,
+        recording: asl_core::recorded::Recording,
+        workflow_type: WorkflowType,
+    ) -> Session {
+        Session {
+            input: recording.input.clone(),
+            exec: Driver::Recorded(asl_core::recorded::Replay::new(machine, recording)),
+            workflow_type,
+            breakpoints: Breakpoints::default(),
+            timeline: Timeline::default(),
+            marks: Arc::new(Vec::new()),
+            overlay: OverlayBuilder::new(None),
+        }
+    }
+
+    pub fn machine(&self) -> &Arc<StateMachine> {
+        self.exec.machine()
+    }
+
+    /// The recording a replay shows.
+    pub fn recording(&self) -> Option<&asl_core::recorded::Recording> {
+        self.exec.recording()
     }
 
     pub fn step(&mut self) -> bool {
@@ -116,10 +145,13 @@ impl Session {
     /// Answers a paused task: a result, an error, a heartbeat after some virtual time, or
     /// expiry. Returns what the core said, as text for the page.
     pub fn answer(&mut self, token: &str, answer: Answer) -> Result<String, String> {
+        let Some(exec) = self.exec.simulated_mut() else {
+            return Err("a recorded execution has no task to answer".into());
+        };
         let r = match answer {
-            Answer::Result(result) => self.exec.complete_task_after(token, result, 0),
-            Answer::Heartbeat { after_ms } => self.exec.send_heartbeat(token, after_ms),
-            Answer::Expire => self.exec.expire_task(token),
+            Answer::Result(result) => exec.complete_task_after(token, result, 0),
+            Answer::Heartbeat { after_ms } => exec.send_heartbeat(token, after_ms),
+            Answer::Expire => exec.expire_task(token),
         };
         match r {
             Ok(TaskAnswer::Accepted) => Ok("accepted".into()),
@@ -147,7 +179,7 @@ impl Session {
         let finished = status.is_finished();
         let history = self.exec.history();
         let mut run = RunView {
-            status: status.aws_name().to_string(),
+            status: self.exec.aws_status().to_string(),
             event_count: history.len(),
             ..RunView::default()
         };
@@ -187,6 +219,7 @@ impl Session {
             marks: self.marks.clone(),
             pending,
             run,
+            recorded_on_aws: self.exec.recording().is_some(),
         }
     }
 
@@ -199,6 +232,11 @@ impl Session {
             .iter()
             .map(|e| event_row(e, start))
             .collect()
+    }
+
+    /// Every recorded event (after stepping back, the future included).
+    pub fn recorded(&self) -> &[asl_core::history::HistoryEvent] {
+        self.exec.recorded()
     }
 
     /// The whole event as AWS's JSON, pretty.
@@ -230,8 +268,10 @@ impl Session {
         if !self.exec.status().is_finished() {
             return Vec::new();
         }
-        let all =
-            asl_core::lint::all_lints(text, &self.exec, &self.input, &settings.load_options());
+        let Some(exec) = self.exec.simulated() else {
+            return Vec::new();
+        };
+        let all = asl_core::lint::all_lints(text, exec, &self.input, &settings.load_options());
         let after_run: Vec<asl_core::Diagnostic> = all
             .into_iter()
             .filter(|d| asl_core::lint::registry::info(d.code).is_some_and(|i| i.after_run))
