@@ -27,6 +27,8 @@ test('editor text persists across a reload', async ({ open, errors }) => {
   const mine = '{\n  "Comment": "mine",\n  "StartAt": "Only",\n  "States": { "Only": { "Type": "Succeed" } }\n}\n';
   await page.fill(editor, mine);
   await page.fill('[data-testid="input-editor"]', '{"hello": "world"}');
+  // A definition pasted over the example is no longer that example.
+  assertEq((await page.textContent('[data-testid="example-name"]')).trim(), '', 'no example name over the user\'s own text');
   await page.reload();
   await page.waitForSelector(editor);
   assertEq(await page.inputValue(editor), mine, 'definition after reload');

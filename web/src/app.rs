@@ -307,7 +307,11 @@ pub fn App() -> impl IntoView {
                         <h2>"Definition"</h2>
                         {move || analysis.with(|a| a.yaml).then(|| view! { <span class="badge" data-testid="format-yaml" title="Read as YAML (a definition or a SAM/CloudFormation template)">"YAML"</span> })}
                         <span class="muted" data-testid="example-name">
-                            {move || current_example.get().and_then(|id| examples::by_id(&id)).map(|e| e.title).unwrap_or_default()}
+                            // The example's title only while the text is the example's: a
+                            // definition pasted over it, dropped or imported is not that example.
+                            {move || current_example.get().and_then(|id| examples::by_id(&id))
+                                .filter(|e| definition.with(|d| *d == e.definition))
+                                .map(|e| e.title).unwrap_or_default()}
                         </span>
                     </header>
                     <Editor text=definition diagnostics=Signal::from(diagnostics) goto=goto cursor=cursor hover=hover testid="definition-editor" label="State machine definition (ASL JSON)"/>
