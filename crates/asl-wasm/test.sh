@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds asl-wasm for wasm32 and runs its JS tests under Node (node:test):
 #   tests/js/api.test.mjs    validate / render / Execution   (wasm-bindgen --target nodejs)
-#   tests/js/embed.test.mjs  js/embed.js                     (wasm-bindgen --target web)
+#   tests/js/embed.test.mjs  js/embed.js                     (wasm-bindgen --target web; the
+#                            diagram build without the `run` feature as asl_diagram.js beside it)
 #   tests/js/jsonata-suite.test.mjs  evaluateJsonata over JSONata's official suite (nodejs)
 #   tests/js/recorded.test.mjs  importHistory / mocksFromHistory / compareHistory / exporters (nodejs)
 # The pure-Rust glue is tested natively by `cargo test -p asl-wasm`.
@@ -35,6 +36,11 @@ echo "==> wasm-bindgen (nodejs, web)"
 rm -rf "$TARGET/asl-wasm-node" "$TARGET/asl-wasm-web"
 wasm-bindgen --target nodejs --out-dir "$TARGET/asl-wasm-node" "$wasm"
 wasm-bindgen --target web --out-dir "$TARGET/asl-wasm-web" "$wasm"
+# The diagram build (no `run` feature: validate and render only) beside it, as asl_diagram.*:
+# embed.js loads it for graphs and the full module only for a block that asks for a stepper.
+echo "==> cargo build -p asl-wasm --no-default-features (the diagram build for embed.js)"
+(cd "$ROOT" && cargo build --locked -p asl-wasm --no-default-features --target wasm32-unknown-unknown --profile "$PROFILE")
+wasm-bindgen --target web --out-name asl_diagram --out-dir "$TARGET/asl-wasm-web" "$wasm"
 cp "$HERE/js/embed.js" "$TARGET/asl-wasm-web/"
 [ "${1:-}" = "--build-only" ] && exit 0
 
@@ -42,5 +48,8 @@ echo "==> node --test crates/asl-wasm/tests/js"
 ASL_WASM_NODE="$TARGET/asl-wasm-node" ASL_WASM_WEB="$TARGET/asl-wasm-web" \
     node --test --test-reporter=spec "$HERE"/tests/js/*.test.mjs
 
-bg="$TARGET/asl-wasm-web/asl_wasm_bg.wasm"
-echo "asl-wasm: ok in $(( $(date +%s) - t0 ))s; $(basename "$bg") $(stat -c %s "$bg") bytes, $(gzip -9c "$bg" | wc -c) gzipped (no wasm-opt)"
+sizes=""
+for bg in "$TARGET"/asl-wasm-web/asl_{wasm,diagram}_bg.wasm; do
+    sizes+="; $(basename "$bg") $(stat -c %s "$bg") bytes, $(gzip -9c "$bg" | wc -c) gzipped"
+done
+echo "asl-wasm: ok in $(( $(date +%s) - t0 ))s$sizes (no wasm-opt)"

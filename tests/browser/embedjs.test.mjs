@@ -4,6 +4,22 @@
 import { test, assert, assertEq } from './harness.mjs';
 import { servePackage, videoExample, hostPage } from './wasm-package.mjs';
 
+test('embed.js: a page of graphs alone loads the diagram build, never the executor', async ({ open, context, errors }) => {
+  const ex = await videoExample();
+  const server = await servePackage({ 'index.html': hostPage(ex.definition) });
+  try {
+    const wasm = [];
+    context.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+    const page = await open(server.url);
+    await page.waitForSelector('figure.asl-diagram svg .asl-node[data-state="Validate"]');
+    assertEq(wasm, ['/asl-wasm/asl_diagram_bg.wasm'], 'only the diagram wasm');
+    assert(!(await page.$('.asl-steps')), 'no stepper');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  } finally {
+    await server.close();
+  }
+});
+
 test('embed.js: data-input/data-mocks/data-step give a stepper that colours the graph', async ({ open, errors }) => {
   const ex = await videoExample();
   const server = await servePackage({

@@ -17,11 +17,14 @@
 // (<figure class="asl-diagram asl-stepper">): buttons to the start, back, forward and to the end,
 // the event counter and the run's status. The execution is the core's `Execution` (input and
 // mocks as JSON, started at event `data-step`); each move colours the SVG's data-state nodes and
-// the edges taken from `Execution.overlay()`, with the classes the SVG already styles. A page
-// of graphs alone pays for nothing more: the same asl-wasm package, and never the playground's
-// editor.
+// the edges taken from `Execution.overlay()`, with the classes the SVG already styles.
+//
+// Graphs come from the diagram build (`asl_diagram.js`: asl-wasm without its `run` feature, so
+// parse, validate and render only); the full module (`asl_wasm.js`, the executor and JSONata)
+// loads only when a block asks for a stepper. A page of graphs alone never downloads the
+// executor, and never the playground's editor.
 
-import init, { render, Execution } from "./asl_wasm.js";
+import initDiagram, { render } from "./asl_diagram.js";
 
 /** The blocks `embed` replaces. */
 export const SELECTOR = 'pre.asl, script[type="application/json"][data-asl]';
@@ -59,13 +62,28 @@ function addStyle(doc) {
 /** The overlay's classes on a node (asl-graph's SVG styles them). */
 const MARKS = ["not-run", "active", "succeeded", "failed", "caught", "retrying"];
 
-let ready;
+let diagramReady;
+let runReady;
 let count = 0;
 
-/** Loads the wasm once, then replaces every block under `root`; resolves to the new figures. */
-export async function embed({ root = globalThis.document, theme = "auto", wasm } = {}) {
-  ready ??= init(wasm === undefined ? undefined : { module_or_path: wasm });
-  await ready;
+/** The full module's `Execution` class, loaded and instantiated once, on first need. */
+function loadExecution(runWasm) {
+  runReady ??= import("./asl_wasm.js").then(async (m) => {
+    await m.default(runWasm === undefined ? undefined : { module_or_path: runWasm });
+    return m.Execution;
+  });
+  return runReady;
+}
+
+/** Loads the diagram wasm once (and the full one if a block asks for a stepper), then replaces
+ * every block under `root`; resolves to the new figures. `wasm` and `runWasm` override where
+ * the two `.wasm` files are fetched from. */
+export async function embed({ root = globalThis.document, theme = "auto", wasm, runWasm } = {}) {
+  diagramReady ??= initDiagram(wasm === undefined ? undefined : { module_or_path: wasm });
+  const steppers = Array.from(root.querySelectorAll(SELECTOR))
+    .some((block) => STEPPER_ATTRIBUTES.some((a) => block.getAttribute(a) !== null));
+  // Both fetched at once when a stepper needs the full module.
+  const [, Execution] = await Promise.all([diagramReady, steppers ? loadExecution(runWasm) : undefined]);
   return embedWith(render, root, { theme, Execution });
 }
 

@@ -21,12 +21,17 @@
 //! which only prints a panic's message to the console (it hides nothing, so a bug stays visible).
 
 pub mod diagnostics;
+#[cfg(feature = "run")]
 pub mod execution;
 pub mod js;
+#[cfg(feature = "run")]
 pub mod jsonata;
+#[cfg(feature = "run")]
 pub mod machine;
 pub mod options;
+#[cfg(feature = "run")]
 pub mod recorded;
+#[cfg(feature = "run")]
 pub mod share;
 
 use serde::Serialize;

@@ -51,7 +51,8 @@ test("embed replaces <pre class=asl> and JSON script blocks with diagrams", asyn
   const broken = new Element(doc, "pre", { class: "asl" }, '{"StartAt": "Nowhere", "States": {}}');
   doc.body.append(pre, script, other, broken);
 
-  const wasm = readFileSync(`${pkg}/asl_wasm_bg.wasm`);
+  // Graphs alone: the diagram build (asl-wasm without `run`).
+  const wasm = readFileSync(`${pkg}/asl_diagram_bg.wasm`);
   const figures = await embed({ root: doc, theme: "light", wasm });
   assert.equal(figures.length, 3);
   assert.deepEqual(doc.body.children.map((e) => e.tagName), ["figure", "figure", "pre", "figure"]);
@@ -91,7 +92,8 @@ test("data-input, data-mocks and data-step add a stepper driven by the core's Ex
   const unmocked = new Element(doc, "pre", { class: "asl", "data-step": "0" }, TASK);
   const badInput = new Element(doc, "pre", { class: "asl", "data-input": "{nope" }, HELLO);
   doc.body.append(stepped, plain, mocked, unmocked, badInput);
-  const [a, b, c, d, e] = await embed({ root: doc, wasm: readFileSync(`${pkg}/asl_wasm_bg.wasm`) });
+  // Steppers: the full module, loaded on this first need.
+  const [a, b, c, d, e] = await embed({ root: doc, runWasm: readFileSync(`${pkg}/asl_wasm_bg.wasm`) });
 
   const bar = (f) => f.children.find((x) => x.className === "asl-steps");
   const button = (f, move) => bar(f).children.find((x) => x.getAttribute("data-move") === move);
