@@ -5,7 +5,7 @@
 //   <pre class="asl" data-input='{"amount": 5}' data-mocks='{"Charge": {"Return": "ok"}}' data-step="3">…</pre>
 //   <script type="module">
 //     import { embed } from "./asl-wasm/embed.js";
-//     embed(); // { root?, theme?: "light" | "dark" | "auto", wasm? }
+//     embed(); // { root?, theme?: "light" | "dark" | "auto", wasm?, runWasm? }
 //   </script>
 //
 // Each block is replaced by <figure class="asl-diagram"> holding the SVG from `render` (nodes carry
