@@ -356,9 +356,16 @@ impl Value {
         String::from_utf8(out).unwrap_or_default()
     }
 
-    /// Parses JSON text. Errors carry serde_json's line and column.
+    /// Parses JSON text. Errors carry serde_json's line and column. Nesting stops at
+    /// [`crate::syntax::MAX_DEPTH`] levels (the reader's own limit, the one the executor keeps
+    /// for values it builds), not at serde_json's 128: a value the executor allows can be
+    /// written as text and read back.
     pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
-        serde_json::from_str(text)
+        let mut de = serde_json::Deserializer::from_str(text);
+        de.disable_recursion_limit();
+        let value = Value::deserialize(&mut de)?;
+        de.end()?;
+        Ok(value)
     }
 
     /// Whether two handles point at the same shared container (a cheap identity test).
@@ -1008,5 +1015,17 @@ mod tests {
         let sj: serde_json::Value = (&v).into();
         assert_eq!(Value::from(&sj).to_json_string(), t);
         assert_eq!(v.to_json_string(), t);
+    }
+
+    #[test]
+    fn text_reads_back_to_the_depth_the_executor_allows() {
+        let nested = |n: usize| "[".repeat(n) + &"]".repeat(n);
+        let v = Value::parse(&nested(200)).expect("200 levels read back");
+        assert_eq!(v.depth(), 200);
+        let e = Value::parse(&nested(201)).expect_err("201 levels");
+        assert!(e.to_string().contains("nested more than 200"), "{e}");
+        // 10,000 levels stop at the limit, never the stack.
+        assert!(Value::parse(&nested(10_000)).is_err());
+        assert!(Value::parse("[] x").is_err(), "trailing text");
     }
 }

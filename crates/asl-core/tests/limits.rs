@@ -178,11 +178,19 @@ fn json_nested_10000_deep_is_an_error_on_every_path() {
     assert_eq!(code, Code::TooDeeplyNested);
     assert!(message.contains("nested more than 200 levels"), "{message}");
 
-    // An execution input (serde_json's own limit, 128) and a value read from any other serde
-    // format (asl-wasm reads JS objects through serde-wasm-bindgen, which has no limit; a
-    // serde_json::Value stands in for it here).
+    // An execution input as JSON text (the CLI's, and asl-wasm's: JS values cross as
+    // `JSON.stringify`'s text) stops at the same 200 levels as everything else, and a value of
+    // 200 levels, which the executor allows, reads back; so does a value read from any other
+    // serde format (a serde_json::Value here).
     let e = Value::parse(&nested(DEEP, "[", "1", "]")).expect_err("input too deep");
     println!("input: {e}");
+    assert!(e.to_string().contains("nested more than 200 levels"), "{e}");
+    assert_eq!(
+        Value::parse(&nested(200, "[", "1", "]"))
+            .expect("200 levels")
+            .depth(),
+        200
+    );
     let mut deep = serde_json::json!(1);
     for _ in 0..300 {
         deep = serde_json::Value::Array(vec![deep]);

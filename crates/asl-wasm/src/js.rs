@@ -18,9 +18,11 @@ use asl_core::value::Value;
 #[wasm_bindgen(inline_js = r#"
 // JSON text of a value that must be JSON data: functions, symbols, bigints and non-finite
 // numbers throw (JSON.stringify would drop or null them silently); undefined reads as null;
-// a Map as an object of its entries.
+// a Map as an object of its entries; a string with a lone surrogate gets U+FFFD in its place (as
+// the browser's own UTF-8 encoding does; serde_json refuses the escape JSON.stringify writes).
 function check(key, x) {
   switch (typeof x) {
+    case "string": return x.isWellFormed() ? x : x.toWellFormed();
     case "number": if (!Number.isFinite(x)) throw new TypeError(`${x} is not a JSON number`); return x;
     case "function": case "symbol": case "bigint": throw new TypeError(`a ${typeof x} is not JSON data`);
     case "undefined": return null;
@@ -33,7 +35,8 @@ function check(key, x) {
 // checked path, where JSON.stringify reports a cycle.
 function plain(x, depth) {
   switch (typeof x) {
-    case "string": case "boolean": return true;
+    case "string": return x.isWellFormed();
+    case "boolean": return true;
     case "number": return Number.isFinite(x);
     case "object":
       if (x === null) return true;

@@ -503,3 +503,16 @@ test("encodeShare / decodeShare: the playground's share links", () => {
   assert.throws(() => encodeShare({ definition: "{}", step: -1 }), /"step"/);
   assert.throws(() => encodeShare({ input: "{}" }), /needs a "definition"/);
 });
+
+test("inputs: 200 levels of nesting cross, 201 are refused; a lone surrogate becomes U+FFFD", () => {
+  const PASS = JSON.stringify({ StartAt: "P", States: { P: { Type: "Pass", End: true } } });
+  let deep = 1;
+  for (let i = 0; i < 200; i++) deep = [deep];
+  assert.deepEqual(Execution.start(PASS, deep).run().output, deep, "200 levels, the executor's own limit");
+  assert.throws(() => Execution.start(PASS, [deep]), /the input is not JSON data: JSON nested more than 200 levels deep/);
+  let cyclic = {};
+  cyclic.self = cyclic;
+  assert.throws(() => Execution.start(PASS, cyclic), /the input is not JSON data/);
+  const out = Execution.start(PASS, { name: "a\uD800b", ok: "é" }).run().output;
+  assert.deepEqual(out, { name: "a\uFFFDb", ok: "é" });
+});
