@@ -141,6 +141,22 @@ test('a link to what the page already shows opens without asking; a deep link se
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 
+test('a deep link to event 4,000,000,000 of an Express loop opens at the 25,000th, not a frozen page', async ({ open, baseUrl, errors }) => {
+  const page = await open();
+  await page.waitForSelector(editor);
+  const loop = { StartAt: 'Spin', States: { Spin: { Type: 'Pass', Next: 'Spin' } } };
+  await page.fill(editor, JSON.stringify(loop, null, 2));
+  await page.selectOption('[data-testid="workflow-type"]', 'EXPRESS');
+  await ready(page);
+  await page.goto(`${baseUrl}#step=4000000000`);
+  await page.waitForFunction(() => /event 25000 \//.test(document.querySelector('[data-testid="step-counter"]')?.textContent ?? ''));
+  // Still responsive: the stepper moves.
+  await ready(page);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => /event 24999 \//.test(document.querySelector('[data-testid="step-counter"]')?.textContent ?? ''));
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
 test('a damaged link says why and changes nothing', async ({ open, baseUrl, errors }) => {
   const page = await open();
   await page.waitForSelector(editor);

@@ -341,9 +341,16 @@ impl ShareCx {
 /// run goes next (bounded: a link must open fast whatever the run's length).
 const RECORD_AHEAD: u32 = 5_000;
 
-/// Seeks to event `n` with up to [`RECORD_AHEAD`] more events recorded.
+/// The furthest event a link or an embed opens at: AWS's 25,000-event history quota, which no
+/// Standard run passes. The seek runs in one go (not sliced), so a link's `step=` must not be
+/// able to ask for millions of events of an Express loop and freeze the page that opens it.
+pub const MAX_LINK_STEP: u32 = 25_000;
+
+/// Seeks to event `n` (at most [`MAX_LINK_STEP`]) with up to [`RECORD_AHEAD`] more events
+/// recorded.
 pub fn seek_recorded(stepper: Stepper, n: u32) {
-    stepper.seek(n.saturating_add(RECORD_AHEAD));
+    let n = n.min(MAX_LINK_STEP);
+    stepper.seek(n + RECORD_AHEAD);
     stepper.seek(n);
 }
 
