@@ -13,6 +13,7 @@
 
 use std::time::Duration;
 
+use asl_core::cost::thousands;
 use asl_core::share::{self, SharedSession};
 use leptos::prelude::*;
 
@@ -99,22 +100,10 @@ pub fn too_long(len: usize) -> Option<String> {
             "This link is {} characters, more than {}: RFC 9110 asks browsers and servers to \
              support URLs of at least 8,000, and chat apps, issue trackers and proxies often cut \
              longer ones. Trim the input or mocks, or share the files.",
-            thousands(len),
-            thousands(LINK_LIMIT)
+            thousands(len as u64),
+            thousands(LINK_LIMIT as u64)
         )
     })
-}
-
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// How the embed looks: the options of `?embed`.
@@ -432,7 +421,7 @@ fn SharePanel(cx: ShareCx) -> impl IntoView {
             <input class="share-link" type="text" readonly data-testid="share-link" prop:value=link.clone()
                 on:focus=|ev| select_target(&ev)/>
             <div class="share-foot">
-                <span class="muted" data-testid="share-length">{format!("{} characters · nothing leaves your browser but the link", thousands(len))}</span>
+                <span class="muted" data-testid="share-length">{format!("{} characters · nothing leaves your browser but the link", thousands(len as u64))}</span>
                 <span data-testid="share-copied">{move || match copied.get() {
                     Some(true) => "✓ Copied to the clipboard",
                     Some(false) => "Select the link and copy it (the clipboard is not available here)",
@@ -582,13 +571,5 @@ mod tests {
             "{html}"
         );
         assert!(html.ends_with("></iframe>"));
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(8000), "8,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -42,7 +42,7 @@ use std::sync::Arc;
 
 use asl_core::env::{Env, Rng};
 use asl_core::error::{ErrorName, ExecError};
-use asl_core::exec::{ExecOptions, Execution, Limits, PendingTask, Status, integration};
+use asl_core::exec::{ExecOptions, Execution, PendingTask, Status, integration};
 use asl_core::mock::{MockConfig, MockFile, MockOutcome, MockSequence, Mocks};
 use asl_core::value::Value;
 
@@ -349,10 +349,7 @@ pub(crate) fn options(
             ..Env::default()
         },
         mocks: Arc::new(mocks),
-        limits: ty.limits(Limits {
-            max_transitions: max_transitions.unwrap_or(ty.default_max_transitions()),
-            ..Limits::default()
-        }),
+        limits: ty.run_limits(max_transitions),
         record_history: history,
         record_stages: false,
         ..ExecOptions::default()

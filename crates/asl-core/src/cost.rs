@@ -249,11 +249,14 @@ pub fn usage(machine: &StateMachine, history: &[HistoryEvent], total_transitions
     }
     // The children's transitions, split by items.
     let hidden = total_transitions.saturating_sub(entered);
-    let items: u64 = runs.iter().map(|r| r.1).sum();
+    // Saturating: a recorded history (`Replay.cost()`) can claim any item count.
+    let items: u64 = runs.iter().fold(0u64, |sum, r| sum.saturating_add(r.1));
     let mut children: Vec<ChildRuns> = Vec::new();
     for (map, n, start, end) in runs {
         let ty = dmaps.get(&map).copied().unwrap_or_default();
-        let share = (hidden * n).checked_div(items).unwrap_or(0);
+        let share = (u128::from(hidden) * u128::from(n))
+            .checked_div(u128::from(items))
+            .map_or(0, |v| u64::try_from(v).unwrap_or(u64::MAX));
         let per_child = share.checked_div(n).unwrap_or(0);
         let child = Usage {
             billed_transitions: per_child,

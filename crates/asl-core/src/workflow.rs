@@ -73,6 +73,15 @@ impl WorkflowType {
         }
     }
 
+    /// The limits every front end runs this type with: its quotas and a loop guard of
+    /// `max_transitions` state entries, or [`Self::default_max_transitions`] when `None`.
+    pub fn run_limits(self, max_transitions: Option<u64>) -> Limits {
+        self.limits(Limits {
+            max_transitions: max_transitions.unwrap_or(self.default_max_transitions()),
+            ..Limits::default()
+        })
+    }
+
     /// Execution semantics, as the run summary shows them.
     pub fn delivery(self) -> Delivery {
         match self {

@@ -13,7 +13,7 @@
 use asl_core::cost::Prices;
 use asl_core::error::{ErrorName, ExecError};
 use asl_core::exec::timestamp;
-use asl_core::exec::{ExecOptions, Limits, TaskResult};
+use asl_core::exec::{ExecOptions, TaskResult};
 use asl_core::jsonata::EvalEnv;
 use asl_core::lint::LintOptions;
 use asl_core::mock::Mocks;
@@ -273,10 +273,7 @@ fn run_fields(obj: &Object, ty: WorkflowType, what: &str) -> Result<ExecOptions,
         opts.env.start_time_ms = start_time(t)?;
     }
     let max_transitions = count(obj, "maxTransitions", what)?;
-    opts.limits = ty.limits(Limits {
-        max_transitions: max_transitions.unwrap_or(ty.default_max_transitions()),
-        ..Limits::default()
-    });
+    opts.limits = ty.run_limits(max_transitions);
     Ok(opts)
 }
 
@@ -533,7 +530,7 @@ mod tests {
         assert_eq!(o.limits.max_transitions, 12);
         assert_eq!(
             o.limits.max_history_events,
-            Limits::default().max_history_events
+            asl_core::exec::Limits::default().max_history_events
         );
         assert!(o.mocks.sequence("T", "arn").is_some());
         let o = exec_options(&v(r#"{"startTime": 1000}"#))

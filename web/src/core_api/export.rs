@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use asl_core::exec::{ExecOptions, Execution, Limits};
+use asl_core::exec::{ExecOptions, Execution};
 use asl_core::recorded;
 
 use super::*;
@@ -64,10 +64,7 @@ pub fn test_case(
     let mocks = read_mocks(mocks_text).map_err(|e| format!("The mocks are not valid: {e}"))?;
     let options = ExecOptions {
         mocks: Arc::new(mocks.clone()),
-        limits: workflow_type.limits(Limits {
-            max_transitions: workflow_type.default_max_transitions(),
-            ..Limits::default()
-        }),
+        limits: workflow_type.run_limits(None),
         record_history: false,
         record_stages: false,
         ..ExecOptions::default()

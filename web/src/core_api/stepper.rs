@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use asl_core::cost::{self, CostReport, Prices};
 use asl_core::exec::{
-    ExecOptions, Execution, Limits, PendingTask, RunStop, Status, TaskAnswer, TaskResult,
+    ExecOptions, Execution, PendingTask, RunStop, Status, TaskAnswer, TaskResult,
 };
 use asl_core::inspect::{Breakpoints, Overlay, OverlayBuilder, Timeline, TimelineMark, Visit};
 use asl_core::model::StateMachine;
@@ -72,10 +72,7 @@ impl Session {
         let options = ExecOptions {
             mocks: Arc::new(mocks),
             // The type's quotas: Standard's 25,000 events and a year, Express's five minutes.
-            limits: workflow_type.limits(Limits {
-                max_transitions: workflow_type.default_max_transitions(),
-                ..Limits::default()
-            }),
+            limits: workflow_type.run_limits(None),
             ..ExecOptions::default()
         };
         Ok(Session {

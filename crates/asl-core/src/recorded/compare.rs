@@ -466,7 +466,7 @@ fn pair(r: &HistoryEvent, s: &HistoryEvent, wildcards: &[Arc<str>]) -> Option<Di
                 Some(rv.clone()),
                 Some(sv.clone()),
                 format!(
-                    "{} {}: recorded {what} {} , simulated {}",
+                    "{} {}: recorded {what} {}, simulated {}",
                     r.kind,
                     describe(r),
                     rv.to_json_string(),
