@@ -3,8 +3,10 @@
 //! simulated and compared with it (`compare`): the simulator checked against AWS the way a user
 //! checks it on their own execution (also with `compare_recorded`'s exact answers, which must
 //! do at least as well). Cases that diverge are listed with a reason in
-//! `tests/recorded/known-divergences.json`; an unlisted divergence fails, and so does a listed
-//! case that no longer diverges (the list only shrinks). `-- --nocapture` prints the counts.
+//! `tests/recorded/known-divergences.json` with the kind of their first divergence and a reason;
+//! an unlisted divergence fails, so does a listed case that now diverges in another way (a
+//! different kind) and one that no longer diverges (the list only shrinks). `-- --nocapture`
+//! prints the counts.
 
 #![allow(clippy::disallowed_methods)] // the test reads the shared case files
 
@@ -13,6 +15,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use asl_core::recorded;
+use serde::{Deserialize, Serialize};
+
+/// A listed divergence: the kind of the first divergence (`DivergenceKind`'s name) and why.
+#[derive(Deserialize, Serialize)]
+struct Known {
+    kind: String,
+    reason: String,
+}
 
 fn shared() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/localstack.jsonl")
@@ -25,12 +35,13 @@ fn known_path() -> PathBuf {
 #[test]
 fn localstack_traces_replay_and_compare() {
     let text = std::fs::read_to_string(shared()).expect("read the conformance corpus");
-    let known: BTreeMap<String, String> = std::fs::read_to_string(known_path())
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
+    let known: BTreeMap<String, Known> = serde_json::from_str(
+        &std::fs::read_to_string(known_path()).expect("read the known divergences"),
+    )
+    .expect("the known divergences: {case id: {kind, reason}}");
     let (mut traces, mut simulable, mut clean, mut exact) = (0, 0, 0, 0);
-    let mut diverged: BTreeMap<String, String> = BTreeMap::new();
+    // Case id → (kind, message).
+    let mut diverged: BTreeMap<String, (String, String)> = BTreeMap::new();
     for line in text.lines() {
         let case: serde_json::Value = serde_json::from_str(line).expect("case JSON");
         if case.pointer("/expected/events").is_none() {
@@ -51,7 +62,7 @@ fn localstack_traces_replay_and_compare() {
         let rec = match recorded::import(&machine, line, None) {
             Ok(r) => r,
             Err(e) => {
-                diverged.insert(id, format!("import: {e}"));
+                diverged.insert(id, ("Import".into(), e.to_string()));
                 continue;
             }
         };
@@ -62,7 +73,7 @@ fn localstack_traces_replay_and_compare() {
         match cmp.divergence {
             None => clean += 1,
             Some(d) => {
-                diverged.insert(id, format!("{:?}: {}", d.kind, d.message));
+                diverged.insert(id, (format!("{:?}", d.kind), d.message));
             }
         }
     }
@@ -77,22 +88,33 @@ fn localstack_traces_replay_and_compare() {
         "exact answers never do worse than the mocks"
     );
     if std::env::var_os("RECORDED_CORPUS_WRITE").is_some() {
+        // Keeps the reasons written by hand; a new entry starts with the message.
+        let list: BTreeMap<&String, Known> = diverged
+            .iter()
+            .map(|(id, (kind, message))| {
+                let reason = known.get(id).map_or(message, |k| &k.reason).clone();
+                let kind = kind.clone();
+                (id, Known { kind, reason })
+            })
+            .collect();
         std::fs::write(
             known_path(),
-            serde_json::to_string_pretty(&diverged).expect("json") + "\n",
+            serde_json::to_string_pretty(&list).expect("json") + "\n",
         )
         .expect("write the list");
     }
     let new: Vec<_> = diverged
-        .keys()
-        .filter(|k| !known.contains_key(*k))
+        .iter()
+        .filter(|(id, (kind, _))| known.get(*id).is_none_or(|k| k.kind != *kind))
+        .map(|(id, _)| id)
         .collect();
     let fixed: Vec<_> = known
         .keys()
         .filter(|k| !diverged.contains_key(*k))
         .collect();
     for k in &new {
-        println!("NEW {k}: {}", diverged[*k]);
+        let (kind, message) = &diverged[*k];
+        println!("NEW {k}: {kind}: {message}");
     }
     assert!(new.is_empty(), "{} new divergences", new.len());
     assert!(
