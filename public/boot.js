@@ -118,11 +118,22 @@ function rescueTexts() {
   for (const [testid, key] of Object.entries(RESCUE)) {
     const el = document.querySelector(`textarea[data-testid="${testid}"]`);
     if (!el) continue;
+    // storage.rs's compare-and-set, with the last value it read or wrote (window.__aslKnown):
+    // a text another tab saved since is never overwritten. This tab's text stays in memory; the
+    // restarted app reads it and offers both, as after any conflict.
+    const name = STORAGE_PREFIX + key;
+    const known = globalThis.__aslKnown?.[name];
+    let stored = null;
+    try { stored = localStorage.getItem(name); } catch { /* disabled: memory only */ }
+    if (known !== undefined && stored !== null && stored !== known && stored !== el.value) {
+      globalThis.__aslMemoryStore[name] = el.value;
+      continue;
+    }
     try {
-      localStorage.setItem(STORAGE_PREFIX + key, el.value);
-      delete globalThis.__aslMemoryStore[STORAGE_PREFIX + key];
+      localStorage.setItem(name, el.value);
+      delete globalThis.__aslMemoryStore[name];
     } catch {
-      globalThis.__aslMemoryStore[STORAGE_PREFIX + key] = el.value;
+      globalThis.__aslMemoryStore[name] = el.value;
     }
   }
 }

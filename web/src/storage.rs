@@ -131,12 +131,35 @@ fn memory_set(name: &str, value: Option<&str>) {
     }
 }
 
+/// Notes the value this tab last read or wrote for a text, for the compare-and-set; mirrored on
+/// `window.__aslKnown` (`null`: known to be absent) so `public/boot.js`, rescuing the texts after
+/// a crash has taken this module's memory, makes the same check.
+fn remember(name: &'static str, value: Option<String>) {
+    if let Some(window) = web_sys::window() {
+        let known = JsValue::from_str("__aslKnown");
+        let object = match Reflect::get(&window, &known)
+            .ok()
+            .filter(JsValue::is_object)
+        {
+            Some(o) => o,
+            None => {
+                let o: JsValue = Object::new().into();
+                let _ = Reflect::set(&window, &known, &o);
+                o
+            }
+        };
+        let v = value.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+        let _ = Reflect::set(&object, &JsValue::from_str(name), &v);
+    }
+    KNOWN.with(|k| k.borrow_mut().insert(name, value));
+}
+
 /// The saved value: what localStorage refused (kept in memory) first, being newer.
 pub fn get(key: Key) -> Option<String> {
     let value =
         memory_get(key.name()).or_else(|| local_storage()?.get_item(key.name()).ok().flatten());
     if key.is_text() {
-        KNOWN.with(|k| k.borrow_mut().insert(key.name(), value.clone()));
+        remember(key.name(), value.clone());
     }
     value
 }
@@ -170,7 +193,7 @@ pub fn set(key: Key, value: &str) {
             f.remove(name);
             memory_set(name, None);
             if key.is_text() {
-                KNOWN.with(|k| k.borrow_mut().insert(name, Some(value.to_string())));
+                remember(name, Some(value.to_string()));
             }
         } else {
             f.insert(name);
@@ -208,7 +231,7 @@ pub fn release(key: Key) -> Option<String> {
         }
     });
     let stored = local_storage()?.get_item(key.name()).ok().flatten();
-    KNOWN.with(|k| k.borrow_mut().insert(key.name(), stored.clone()));
+    remember(key.name(), stored.clone());
     stored
 }
 
