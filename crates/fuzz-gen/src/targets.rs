@@ -35,6 +35,7 @@ pub const ALL: &[(&str, Target)] = &[
     ("yaml", yaml),
     ("graph", graph),
     ("share", share),
+    ("recorded", recorded),
 ];
 
 fn check_spans(text: &str, loaded: &Loaded) {
@@ -479,4 +480,143 @@ pub fn share(data: &[u8]) {
         ),
     }
     let _ = share::decode(&damaged);
+}
+
+/// Recorded executions (`asl_core::recorded`): a generated machine run with generated mocks, its
+/// history exported in GetExecutionHistory's shape, damaged or not, then imported, replayed
+/// (step, back, seek, run), its mocks derived and compared with a simulation. The raw bytes are
+/// also tried as a history. An import error is positioned inside its text, an undamaged export
+/// always imports, and nothing panics.
+pub fn recorded(data: &[u8]) {
+    let mut g = Gen::new(data);
+    let def = asl::definition(&mut g, 2, 4);
+    let Some(machine) = asl_core::load(&def.tree.to_json()).machine else {
+        return;
+    };
+    let machine = Arc::new(machine);
+    if let Ok(text) = std::str::from_utf8(data) {
+        import_checked(&machine, text);
+    }
+    let options = ExecOptions {
+        env: Env {
+            start_time_ms: 1_704_067_200_000,
+            seed: g.range(0, 1000),
+        },
+        mocks: Arc::new(
+            Mocks::parse(&mocks_gen::native(&mut g, &def.tasks).to_json()).unwrap_or_default(),
+        ),
+        limits: Limits {
+            max_transitions: 200,
+            max_history_events: 1_500,
+            ..Limits::default()
+        },
+        ..ExecOptions::default()
+    };
+    let input = parse_value(&json::value(&mut g, 3).to_json());
+    let mut ex = Execution::start(machine.clone(), input, options.clone());
+    ex.run();
+    let export = asl_core::recorded::history_json(ex.history()).to_json_string();
+    let mut text = export.clone();
+    if g.chance(50) {
+        match g.below(4) {
+            0 => {
+                let at = g.below(export.len() + 1);
+                if export.is_char_boundary(at) {
+                    text.truncate(at);
+                }
+            }
+            1 => {
+                // Another value where one was: a number, a string, null, a nested object.
+                let at = g.below(export.len().max(1));
+                if export.is_char_boundary(at) {
+                    text.insert_str(at, g.pick(&["0", "\"x\"", "null", "{}", "-1", "1e999"]));
+                }
+            }
+            2 => {
+                text = export.replacen(
+                    g.pick(&["\"id\"", "\"type\"", "\"previousEventId\""]),
+                    "\"x\"",
+                    1,
+                )
+            }
+            _ => {
+                text = export.replacen(
+                    g.pick(&[
+                        "TaskSucceeded",
+                        "StateEntered",
+                        "ExecutionStarted",
+                        "Exited",
+                    ]),
+                    g.pick(&["TaskFailed", "Nope", "MapRunStarted", ""]),
+                    1,
+                )
+            }
+        }
+    }
+    let Some(rec) = import_checked(&machine, &text) else {
+        if text == export {
+            let e = asl_core::recorded::import(&machine, &text, None).err();
+            panic!("an exported history imports: {e:?}\n{}", def.tree.to_json());
+        }
+        return;
+    };
+    if text == export && matches!(rec.status(), "SUCCEEDED" | "FAILED") {
+        // Our own run, exported and read back, is what the simulator does again. (Not a run
+        // that timed out or paused: a task left unfinished has no answer to derive.)
+        let c = asl_core::recorded::compare_recorded(machine.clone(), &rec, options.clone());
+        assert!(
+            c.divergence.is_none(),
+            "{:?}\n{}",
+            c.divergence,
+            def.tree.to_json()
+        );
+    }
+    let mut replay = asl_core::recorded::Replay::new(machine.clone(), rec.clone());
+    for _ in 0..g.below(16) {
+        match g.below(4) {
+            0 => {
+                replay.step();
+            }
+            1 => {
+                replay.back();
+            }
+            2 => {
+                let to = g.below(replay.recorded().len() + 2) as u32;
+                replay.seek(to);
+            }
+            _ => {
+                replay.run();
+            }
+        }
+        assert!(replay.history().len() <= replay.recorded().len());
+    }
+    let derived = asl_core::recorded::mocks_from(&machine, &rec.events);
+    let _ = asl_core::recorded::compare_with(
+        machine.clone(),
+        &rec,
+        ExecOptions {
+            mocks: Arc::new(derived.mocks),
+            ..options
+        },
+    );
+}
+
+/// Imports `text` as a history of `machine`; an error must point inside the text.
+fn import_checked(
+    machine: &asl_core::model::StateMachine,
+    text: &str,
+) -> Option<asl_core::recorded::Recording> {
+    match asl_core::recorded::import(machine, text, None) {
+        Ok(rec) => Some(rec),
+        Err(e) => {
+            assert!(
+                e.span.start <= e.span.end && e.span.end as usize <= text.len(),
+                "{e} at {:?} in {} bytes",
+                e.span,
+                text.len()
+            );
+            assert!(e.line >= 1 && e.column >= 1, "{e}");
+            None
+        }
+    }
 }

@@ -850,17 +850,11 @@ impl Engine<'_> {
                     } else {
                         EventType::MapIterationFailed
                     };
-                    let fault = result.as_ref().err().cloned();
-                    self.emit(id, ev, || match fault {
-                        None => EventDetails::MapIteration {
-                            name: map_name,
-                            index,
-                        },
-                        Some(f) => EventDetails::Failure {
-                            error: f.error,
-                            cause: f.cause,
-                            resource: None,
-                        },
+                    // Succeeded or failed, AWS's details are MapIterationEventDetails (the
+                    // Map's name and the item's index); the error is on the events before.
+                    self.emit(id, ev, || EventDetails::MapIteration {
+                        name: map_name,
+                        index,
                     });
                 }
                 self.core.remove(id);

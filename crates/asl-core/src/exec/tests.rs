@@ -423,7 +423,7 @@ fn a_failing_iteration_aborts_its_running_siblings() {
     assert_eq!(
         tail,
         vec![
-            ("MapIterationFailed", None),
+            ("MapIterationFailed", Some(1)),
             // Item 0 was waiting; item 2 had not started (iterations start in item order).
             ("MapIterationAborted", Some(0)),
             ("MapStateFailed", None),
