@@ -88,10 +88,15 @@ fn main() {
     );
     let opts = asl_graph::RenderOptions::default();
     let (t, svg) = time(3, || asl_graph::render_loaded(&loaded, &opts));
+    let svg = svg.unwrap_or_default();
     println!(
         "  layout + SVG              {t:>10.1?}  ({} bytes of SVG)",
-        svg.map_or(0, |s| s.len())
+        svg.len()
     );
+    // `HUGE_SVG=path` keeps the drawing to look at.
+    if let Some(path) = std::env::var_os("HUGE_SVG") {
+        std::fs::write(&path, &svg).expect("write HUGE_SVG");
+    }
     let machine = Arc::new(loaded.machine.clone().expect("machine"));
     let (t, events) = time(3, || {
         let mut ex = Execution::start(

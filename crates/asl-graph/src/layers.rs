@@ -24,7 +24,68 @@ pub(crate) struct Layers {
     /// Per element: the node it is, if any.
     pub node: Vec<Option<usize>>,
     /// Per laid-out edge: (edge index, source node, target node, elements from source to target).
+    /// An edge that joins a trunk lists only its join element and the trunk's last element there.
     pub chains: Vec<(usize, usize, usize, Vec<usize>)>,
+    /// Shared trunks of bundled edges, each its bend elements from top to bottom (one per row,
+    /// the last one right above the target); empty unless the graph is over [`BEND_BUDGET`].
+    pub trunks: Vec<Vec<usize>>,
+}
+
+/// Most bend elements a scope gets before the edges into its most converged-on targets are
+/// bundled into trunks. Every later stage (ordering, placement, routing) is linear in the
+/// elements, at a few µs each; the 79 real-world definitions need at most a few hundred (see
+/// the module doc for the figures).
+pub const BEND_BUDGET: usize = 20_000;
+
+/// Which chains to bundle (as [`build`] ranks them: longest path, then sinking): none when all
+/// of them together have at most `budget` bend elements; else all those with bends into the
+/// targets with the most bends coming in (ties: the earlier target), target by target, until
+/// the rest fit in the budget. A target with one such edge is never bundled (nothing to share).
+fn bundle_plan(
+    chains: &[(usize, usize, usize, Vec<usize>)],
+    rank: &[usize],
+    budget: usize,
+) -> Vec<bool> {
+    let bends: Vec<usize> = chains
+        .iter()
+        .map(|(_, _, _, c)| {
+            c.windows(2)
+                .map(|w| rank[w[1]].saturating_sub(rank[w[0]] + 1))
+                .sum()
+        })
+        .collect();
+    let mut total: usize = bends.iter().sum();
+    let mut bundled = vec![false; chains.len()];
+    if total <= budget {
+        return bundled;
+    }
+    // Per target element: (bends coming in, edges with bends).
+    let mut into: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
+    for ((_, _, _, c), &b) in chains.iter().zip(&bends) {
+        if let (Some(&t), true) = (c.last(), b > 0) {
+            let e = into.entry(t).or_default();
+            e.0 += b;
+            e.1 += 1;
+        }
+    }
+    let mut targets: Vec<(usize, usize)> = into
+        .into_iter()
+        .filter(|(_, (_, k))| *k >= 2)
+        .map(|(t, (b, _))| (t, b))
+        .collect();
+    targets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (t, b) in targets {
+        if total <= budget {
+            break;
+        }
+        for (k, (_, _, _, c)) in chains.iter().enumerate() {
+            if c.last() == Some(&t) && bends[k] > 0 {
+                bundled[k] = true;
+            }
+        }
+        total -= b;
+    }
+    bundled
 }
 
 /// Build the layers. `nodes` lists the nodes to lay out in the order that seeds the row order;
@@ -71,67 +132,148 @@ pub(crate) fn build(
         }
         chains.push((i, e.from, e.to, chain));
     }
-    // Longest-path ranks, in topological order (a label element right after its source).
-    let mut rank = vec![0usize; kind.len()];
-    for &v in topo {
-        let a = elem_of_node.get(v).copied().unwrap_or(usize::MAX);
-        if a == usize::MAX {
-            continue;
-        }
-        for k in 0..succ[a].len() {
-            let s = succ[a][k];
-            rank[s] = rank[s].max(rank[a] + 1);
-            if matches!(kind[s], Elem::Label(_)) {
-                for &t in &succ[s] {
-                    rank[t] = rank[t].max(rank[s] + 1);
+    let ranked = |fixed: &[bool]| -> (Vec<usize>, Vec<usize>, usize) {
+        // Longest-path ranks, in topological order (a label element right after its source).
+        let mut rank = vec![0usize; kind.len()];
+        for &v in topo {
+            let a = elem_of_node.get(v).copied().unwrap_or(usize::MAX);
+            if a == usize::MAX {
+                continue;
+            }
+            for k in 0..succ[a].len() {
+                let s = succ[a][k];
+                rank[s] = rank[s].max(rank[a] + 1);
+                if matches!(kind[s], Elem::Label(_)) {
+                    for &t in &succ[s] {
+                        rank[t] = rank[t].max(rank[s] + 1);
+                    }
                 }
             }
         }
-    }
-    // Sink elements with no more predecessors than successors down to just above their nearest
-    // successor (shorter edges, same rule as layout-rs's RankOptimizer). Each move lowers a rank
-    // and ranks are bounded, so this ends; sunk elements go to the end of their new row.
-    let mut stamp: Vec<usize> = (0..kind.len()).collect();
-    let mut next_stamp = kind.len();
-    loop {
-        let mut moved = false;
-        for v in 0..kind.len() {
-            if succ[v].is_empty()
-                || pred[v].len() > succ[v].len()
-                || matches!(kind[v], Elem::Node(n) if pinned(n))
-            {
-                continue;
+        // Sink elements with no more predecessors than successors down to just above their
+        // nearest successor (shorter edges, same rule as layout-rs's RankOptimizer). Each move
+        // lowers a rank and ranks are bounded, so this ends; sunk elements go to the end of their
+        // new row.
+        let mut stamp: Vec<usize> = (0..kind.len()).collect();
+        let mut next_stamp = kind.len();
+        loop {
+            let mut moved = false;
+            for v in 0..kind.len() {
+                if succ[v].is_empty()
+                    || pred[v].len() > succ[v].len()
+                    || fixed[v]
+                    || matches!(kind[v], Elem::Node(n) if pinned(n))
+                {
+                    continue;
+                }
+                let next = succ[v].iter().map(|&s| rank[s]).min().unwrap_or(0);
+                if next > rank[v] + 1 {
+                    rank[v] = next - 1;
+                    stamp[v] = next_stamp;
+                    next_stamp += 1;
+                    moved = true;
+                }
             }
-            let next = succ[v].iter().map(|&s| rank[s]).min().unwrap_or(0);
-            if next > rank[v] + 1 {
-                rank[v] = next - 1;
-                stamp[v] = next_stamp;
-                next_stamp += 1;
-                moved = true;
+            if !moved {
+                break;
             }
         }
-        if !moved {
-            break;
+        (rank, stamp, next_stamp)
+    };
+    let (mut rank, mut stamp, mut next_stamp) = ranked(&vec![false; kind.len()]);
+    // Edges that converge on one far target (a catch-all handler fed from everywhere) would
+    // each need one bend element per row they pass: O(edges × rows) elements, and every later
+    // stage is linear in those (5,000 states with 2,000 Catch edges into the last one: ~5 M
+    // elements, 43 s). Past a budget they share a trunk instead (Graphviz's `concentrate`).
+    let bundled = bundle_plan(&chains, &rank, BEND_BUDGET);
+    if bundled.iter().any(|&b| b) {
+        // Their labels stay under their source (the stub into the trunk is short) instead of
+        // sinking to the target's row, where they would all sit side by side.
+        let mut fixed = vec![false; kind.len()];
+        for ((_, _, _, chain), _) in chains.iter().zip(&bundled).filter(|(_, b)| **b) {
+            for &c in &chain[1..chain.len() - 1] {
+                fixed[c] = true;
+            }
         }
+        (rank, stamp, next_stamp) = ranked(&fixed);
     }
-    // Bend elements for edges that skip rows.
+    // Bend elements for edges that skip rows; bundled edges join their target's trunk (one bend
+    // element per row for all of them) in the row under their last own element.
+    // Links between elements, each once: (upper, lower, weight).
+    let mut links: Vec<(usize, usize, f64)> = Vec::new();
     let mut dummy_rank: Vec<usize> = Vec::new();
-    for (_, _, _, chain) in &mut chains {
+    let mut in_trunk: Vec<bool> = Vec::new();
+    let mut trunks: Vec<Vec<usize>> = Vec::new();
+    // Per bundled target element: its trunk (index into `trunks`) and the trunk's first rank.
+    let mut trunk_of: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
+    for ((_, _, _, chain), _) in chains.iter().zip(&bundled).filter(|(_, b)| **b) {
+        let (last, t) = (chain[chain.len() - 2], chain[chain.len() - 1]);
+        if rank[t] >= rank[last] + 3 {
+            let e = trunk_of.entry(t).or_insert((usize::MAX, rank[last] + 1));
+            e.1 = e.1.min(rank[last] + 1);
+        }
+    }
+    for (t, (id, first)) in trunk_of.iter_mut() {
+        *id = trunks.len();
+        let mut trunk = Vec::with_capacity(rank[*t] - *first);
+        for r in *first..rank[*t] {
+            trunk.push(kind.len() + dummy_rank.len());
+            dummy_rank.push(r);
+            in_trunk.push(true);
+        }
+        trunks.push(trunk);
+    }
+    let mut trunk_weight = vec![0.0_f64; trunks.len()];
+    for ((i, _, _, chain), &b) in chains.iter_mut().zip(&bundled) {
+        let weight = prep[*i].weight;
         let mut out = Vec::with_capacity(chain.len());
-        for w in chain.windows(2) {
+        let n = chain.len();
+        for (k, w) in chain.windows(2).enumerate() {
             out.push(w[0]);
-            for r in rank[w[0]] + 1..rank[w[1]] {
-                out.push(kind.len() + dummy_rank.len());
-                dummy_rank.push(r);
+            let joins = b && k + 2 == n;
+            if let Some(&(id, first)) = trunk_of.get(&w[1]).filter(|_| joins) {
+                if rank[w[1]] >= rank[w[0]] + 3 {
+                    // Into the trunk at the next row; drawn straight down it to its last element
+                    // (placement keeps a trunk straight), then into the target.
+                    let trunk = &trunks[id];
+                    let join = trunk[rank[w[0]] + 1 - first];
+                    let end = trunk[trunk.len() - 1];
+                    links.push((w[0], join, weight));
+                    out.push(join);
+                    if end != join {
+                        out.push(end);
+                    }
+                    trunk_weight[id] = trunk_weight[id].max(weight);
+                    continue;
+                }
             }
+            let mut up = w[0];
+            for r in rank[w[0]] + 1..rank[w[1]] {
+                let d = kind.len() + dummy_rank.len();
+                dummy_rank.push(r);
+                in_trunk.push(false);
+                links.push((up, d, weight));
+                out.push(d);
+                up = d;
+            }
+            links.push((up, w[1], weight));
         }
         out.extend(chain.last().copied());
         *chain = out;
     }
+    for ((t, &(id, _)), &w) in trunk_of.iter().zip(&trunk_weight) {
+        let trunk = &trunks[id];
+        for p in trunk.windows(2) {
+            links.push((p[0], p[1], w));
+        }
+        if let Some(&end) = trunk.last() {
+            links.push((end, *t, w));
+        }
+    }
     let total = kind.len() + dummy_rank.len();
-    for r in dummy_rank {
+    for (r, t) in dummy_rank.into_iter().zip(in_trunk) {
         rank.push(r);
-        kind.push(Elem::Dummy);
+        kind.push(if t { Elem::Trunk } else { Elem::Dummy });
         stamp.push(next_stamp);
         next_stamp += 1;
     }
@@ -155,7 +297,7 @@ pub(crate) fn build(
             let (w, h) = match kind[v] {
                 Elem::Node(n) => sizes[n],
                 Elem::Label(i) => prep[i].label.unwrap_or((2.0, 2.0)),
-                Elem::Dummy => (2.0, 2.0),
+                Elem::Dummy | Elem::Trunk => (2.0, 2.0),
             };
             items.push(Item {
                 elem: kind[v],
@@ -167,15 +309,13 @@ pub(crate) fn build(
         }
         rows.push(items);
     }
-    for (i, _, _, chain) in &chains {
-        for w in chain.windows(2) {
-            let ((r, k), (sr, sk)) = (slot[w[0]], slot[w[1]]);
-            if r >= rows.len() || sr >= rows.len() {
-                continue;
-            }
-            rows[r][k].down.push((sk, prep[*i].weight));
-            rows[sr][sk].up.push((k, prep[*i].weight));
+    for &(a, b, w) in &links {
+        let ((r, k), (sr, sk)) = (slot[a], slot[b]);
+        if r >= rows.len() || sr >= rows.len() {
+            continue;
         }
+        rows[r][k].down.push((sk, w));
+        rows[sr][sk].up.push((k, w));
     }
     let node = kind
         .iter()
@@ -189,6 +329,7 @@ pub(crate) fn build(
         slot,
         node,
         chains,
+        trunks,
     }
 }
 

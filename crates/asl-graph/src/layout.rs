@@ -433,6 +433,9 @@ pub(crate) struct PrepEdge {
 /// given to layout-rs; above it our bounded engine orders the rows. See the module doc.
 pub const LAYOUT_RS_BUDGET: u64 = 1_000;
 
+/// Corner radius where a trunk's line bends.
+const TRUNK_CORNER: f64 = 40.0;
+
 /// Pull of a Catch edge relative to a Next/Choice edge when placing nodes.
 const CATCH_WEIGHT: f64 = 0.15;
 
@@ -790,7 +793,9 @@ fn run_layered(
     let cost = crate::layout_rs::minimiser_cost(&widths);
     let mut ours = ours;
     let ours_crossings = order_rows(&mut ours);
-    let (engine, layers) = if cost <= budget && !nodes.is_empty() {
+    // Trunks run down the right side, the one that ends first innermost.
+    trunks_right(&mut ours);
+    let (engine, layers) = if cost <= budget && !nodes.is_empty() && ours.trunks.is_empty() {
         // Our ordering keeps the order it is given unless it finds strictly fewer crossings, so
         // after layout-rs it is a cheap polish; and layout-rs's result (it rotates and perturbs
         // rows, keeping the best count it saw) is kept unless our whole bounded engine found
@@ -811,8 +816,17 @@ fn run_layered(
         slot,
         node,
         chains,
+        trunks,
     } = layers;
-    let at = crate::rows::place(&rows);
+    let mut at = crate::rows::place(&rows);
+    let trunk_vertices = trunk_lines(&rows, &slot, &trunks, &mut at);
+    // Per trunk element: (trunk, position in it).
+    let mut in_trunk: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+    for (id, t) in trunks.iter().enumerate() {
+        for (p, &h) in t.iter().enumerate() {
+            in_trunk.insert(h, (id, p));
+        }
+    }
     let pos = |h: usize| -> Point {
         let (r, k) = slot.get(h).copied().unwrap_or((usize::MAX, 0));
         at.get(r)
@@ -841,8 +855,15 @@ fn run_layered(
         .collect();
     for (i, v, t, chain) in &chains {
         let (a, b) = (centers[*v], centers[*t]);
+        // A bundled edge is routed like any other edge down to where it joins its trunk, then
+        // down the trunk's line (a few straight runs, see `trunk_lines`) and into its target.
+        let join = chain[1..chain.len() - 1]
+            .iter()
+            .position(|&c| rows_elem(&rows, &slot, c) == Some(Elem::Trunk))
+            .map(|k| k + 1);
+        let stop = join.unwrap_or(chain.len() - 1);
         // The edge's elements between its ends: (centre, half the height of its row).
-        let inner: Vec<(Point, f64)> = chain[1..chain.len() - 1]
+        let inner: Vec<(Point, f64)> = chain[1..stop]
             .iter()
             .map(|&c| {
                 let p = pos(c);
@@ -860,7 +881,8 @@ fn run_layered(
             })
             .collect();
         let start = Point::new(a.x, a.y + sizes[*v].1 / 2.0);
-        let end = Point::new(b.x, b.y - sizes[*t].1 / 2.0);
+        let target_end = Point::new(b.x, b.y - sizes[*t].1 / 2.0);
+        let end = join.map_or(target_end, |j| pos(chain[j]));
         // The smooth curve through the element centres, except where it would cut a box (the
         // corner of a tall box beside a bend: `choice-heavy`): there the elements on both sides
         // of that stretch are crossed straight down, from their row's top to its bottom, so the
@@ -868,7 +890,7 @@ fn run_layered(
         // from waving.
         // Labels are always crossed straight (they sit on the edge, and an edge that passes a
         // label row on a slant touches its neighbours' curves there); bends only where needed.
-        let mut straight_through: Vec<bool> = chain[1..chain.len() - 1]
+        let mut straight_through: Vec<bool> = chain[1..stop]
             .iter()
             .map(|&c| matches!(rows_elem(&rows, &slot, c), Some(Elem::Label(_))))
             .collect();
@@ -897,7 +919,9 @@ fn run_layered(
                     .iter()
                     .take_while(|r| r.y <= hull.bottom())
                     .any(|r| {
-                        !r.contains(&Rect::new(c[0].x, c[0].y - 1.0, 0.0, 0.0))
+                        r.x < hull.right()
+                            && hull.x < r.right()
+                            && !r.contains(&Rect::new(c[0].x, c[0].y - 1.0, 0.0, 0.0))
                             && !r.contains(&Rect::new(c[3].x, c[3].y + 1.0, 0.0, 0.0))
                             && crate::geom::cubic_enters_rect(c, 8, r)
                     });
@@ -914,7 +938,24 @@ fn run_layered(
                 break;
             }
         }
-        paths[*i] = crate::rows::curve_through(&straighten(&pts));
+        let mut path = crate::rows::curve_through(&straighten(&pts));
+        if let Some(&(id, p)) = join.and_then(|j| in_trunk.get(&chain[j])) {
+            let trunk = &trunks[id];
+            let mut run = vec![end];
+            run.extend(
+                trunk_vertices[id]
+                    .iter()
+                    .filter(|&&v| v > p)
+                    .map(|&v| pos(trunk[v])),
+            );
+            let last = pos(trunk[trunk.len() - 1]);
+            if run.last() != Some(&last) {
+                run.push(last);
+            }
+            path.extend(crate::lanes::rounded(&run, TRUNK_CORNER));
+            path.extend(crate::rows::curve_through(&[last, target_end]));
+        }
+        paths[*i] = path;
     }
     (
         Placement {
@@ -937,7 +978,12 @@ fn terminal_drift(l: &crate::layers::Layers, pinned: &dyn Fn(usize) -> bool) -> 
         }
         let bends = chain
             .iter()
-            .filter(|&&h| matches!(rows_elem(&l.rows, &l.slot, h), Some(Elem::Dummy)))
+            .filter(|&&h| {
+                matches!(
+                    rows_elem(&l.rows, &l.slot, h),
+                    Some(Elem::Dummy | Elem::Trunk)
+                )
+            })
             .count();
         let e = nearest.entry(*to).or_insert(usize::MAX);
         *e = (*e).min(bends);
@@ -956,6 +1002,122 @@ fn order_rows(l: &mut crate::layers::Layers) -> usize {
     }
     let identity: Vec<Vec<usize>> = l.rows.iter().map(|r| (0..r.len()).collect()).collect();
     crate::order::crossings(&l.rows, &identity)
+}
+
+/// Move the elements of the trunks ([`crate::layers::Layers::trunks`]) to the right end of their
+/// rows, the trunk that ends first (its target higher up) innermost, keeping the rest in order.
+fn trunks_right(l: &mut crate::layers::Layers) {
+    if l.trunks.is_empty() {
+        return;
+    }
+    // Per element: the sort key of its trunk (last row, trunk index).
+    let mut key: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+    for (id, t) in l.trunks.iter().enumerate() {
+        let last = t.last().and_then(|&h| l.slot.get(h)).map_or(0, |s| s.0);
+        for &h in t {
+            key.insert(h, (last, id));
+        }
+    }
+    let mut at_slot: Vec<Vec<Option<(usize, usize)>>> =
+        l.rows.iter().map(|r| vec![None; r.len()]).collect();
+    for (&h, &k) in &key {
+        if let Some(&(r, p)) = l.slot.get(h)
+            && let Some(s) = at_slot.get_mut(r).and_then(|row| row.get_mut(p))
+        {
+            *s = Some(k);
+        }
+    }
+    let ord: Vec<Vec<usize>> = at_slot
+        .iter()
+        .map(|row| {
+            let mut o: Vec<usize> = (0..row.len()).filter(|&p| row[p].is_none()).collect();
+            let mut t: Vec<usize> = (0..row.len()).filter(|&p| row[p].is_some()).collect();
+            t.sort_by_key(|&p| row[p]);
+            o.extend(t);
+            o
+        })
+        .collect();
+    let newpos = crate::order::apply(&mut l.rows, &ord);
+    for s in l.slot.iter_mut() {
+        if let Some(k) = newpos.get(s.0).and_then(|p| p.get(s.1)) {
+            s.1 = *k;
+        }
+    }
+}
+
+/// Put each trunk on the simplest line clear of its rows: the concave majorant (upper hull) of
+/// the x it needs in each row, just right of the row's other elements, so it bends only at a
+/// few vertices however long it is (its edges repeat those bends). Trunks are the rightmost
+/// elements of their rows ([`trunks_right`]), so moving them right clears everything; inner
+/// trunks are done first. Returns, per trunk, the positions of its vertices (first and last
+/// included).
+fn trunk_lines(
+    rows: &[Vec<Item>],
+    slot: &[(usize, usize)],
+    trunks: &[Vec<usize>],
+    at: &mut [Vec<Point>],
+) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..trunks.len()).collect();
+    let last_row = |t: &Vec<usize>| t.last().and_then(|&h| slot.get(h)).map_or(0, |s| s.0);
+    order.sort_by_key(|&id| (last_row(&trunks[id]), id));
+    let mut vertices = vec![Vec::new(); trunks.len()];
+    for id in order {
+        let places: Vec<(usize, usize)> = trunks[id]
+            .iter()
+            .map(|&h| slot.get(h).copied().unwrap_or((usize::MAX, 0)))
+            .collect();
+        if places
+            .iter()
+            .any(|&(r, k)| at.get(r).is_none_or(|row| k >= row.len()))
+        {
+            continue;
+        }
+        let need: Vec<Point> = places
+            .iter()
+            .map(|&(r, k)| {
+                let own = at[r][k];
+                let x = if k == 0 {
+                    own.x
+                } else {
+                    own.x
+                        .max(at[r][k - 1].x + crate::rows::sep(&rows[r][k - 1], &rows[r][k]))
+                };
+                Point::new(x, own.y)
+            })
+            .collect();
+        // Upper hull of (y, x) with y increasing: drop a vertex on or left of the line from the
+        // one before it to the next point.
+        let mut hull: Vec<usize> = Vec::new();
+        for (p, q) in need.iter().enumerate() {
+            while let [.., h0, h1] = hull[..] {
+                let (a, b) = (need[h1].minus(need[h0]), q.minus(need[h0]));
+                if a.y * b.x - a.x * b.y >= 0.0 {
+                    hull.pop();
+                } else {
+                    break;
+                }
+            }
+            hull.push(p);
+        }
+        for w in hull.windows(2) {
+            let (a, b) = (need[w[0]], need[w[1]]);
+            for p in w[0]..=w[1] {
+                let (r, k) = places[p];
+                let t = if b.y > a.y {
+                    (at[r][k].y - a.y) / (b.y - a.y)
+                } else {
+                    0.0
+                };
+                at[r][k].x = a.x + t * (b.x - a.x);
+            }
+        }
+        if let [only] = hull[..] {
+            let (r, k) = places[only];
+            at[r][k].x = need[only].x;
+        }
+        vertices[id] = hull;
+    }
+    vertices
 }
 
 /// Drop bend points in the middle of a vertical run: a long edge passing many rows straight down

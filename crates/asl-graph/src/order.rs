@@ -102,11 +102,16 @@ pub fn order(rows: &mut [Vec<Item>]) -> Vec<Vec<usize>> {
             }
         }
     }
-    // Apply the best order: permute items, remap links.
-    let newpos: Vec<Vec<usize>> = best.iter().map(|o| inverse(o)).collect();
+    apply(rows, &best)
+}
+
+/// Put each row in the order `ord[r]` (old positions, left to right) and remap the links. Returns,
+/// per row, the new position of each element by its old position.
+pub(crate) fn apply(rows: &mut [Vec<Item>], ord: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let newpos: Vec<Vec<usize>> = ord.iter().map(|o| inverse(o)).collect();
     for (r, row) in rows.iter_mut().enumerate() {
         let mut old: Vec<Option<Item>> = std::mem::take(row).into_iter().map(Some).collect();
-        for &i in &best[r] {
+        for &i in &ord[r] {
             if let Some(mut it) = old[i].take() {
                 if r > 0 {
                     for l in &mut it.up {
