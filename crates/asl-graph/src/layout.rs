@@ -412,6 +412,9 @@ pub(crate) struct Placement {
     pub centers: Vec<Point>,
     pub paths: Vec<Vec<Cubic>>,
     pub label_centers: Vec<Option<Point>>,
+    /// Per edge: true when it comes down a trunk shared with other edges (they then share their
+    /// port on the target too). Empty when there are none.
+    pub trunked: Vec<bool>,
 }
 
 /// An edge prepared for an engine: back edges already reversed.
@@ -480,7 +483,7 @@ fn layout_scope(scope: &Scope, budget: u64) -> ScopeGeom {
         }
         paths.push(path);
     }
-    let mut ported = normalize_ports(scope, &nodes, &mut paths);
+    let mut ported = normalize_ports(scope, &nodes, &mut paths, &placement.trunked);
     bend_clear_of_boxes(scope, &nodes, &mut paths);
     let mut label_rects: Vec<Option<Rect>> = labels
         .iter()
@@ -658,6 +661,7 @@ fn place(
             centers: vec![Point::default(); n],
             paths: Vec::new(),
             label_centers: Vec::new(),
+            trunked: Vec::new(),
         };
         (empty, Engine::Trivial, 0)
     };
@@ -792,9 +796,10 @@ fn run_layered(
     let widths: Vec<usize> = ours.rows.iter().map(Vec::len).collect();
     let cost = crate::layout_rs::minimiser_cost(&widths);
     let mut ours = ours;
-    let ours_crossings = order_rows(&mut ours);
-    // Trunks run down the right side, the one that ends first innermost.
+    // Trunks run down the right side, the one that ends first innermost; ordering keeps them
+    // there.
     trunks_right(&mut ours);
+    let ours_crossings = order_rows(&mut ours);
     let (engine, layers) = if cost <= budget && !nodes.is_empty() && ours.trunks.is_empty() {
         // Our ordering keeps the order it is given unless it finds strictly fewer crossings, so
         // after layout-rs it is a cheap polish; and layout-rs's result (it rotates and perturbs
@@ -842,6 +847,7 @@ fn run_layered(
     }
     let mut paths = vec![Vec::new(); prep.len()];
     let mut label_centers = vec![None; prep.len()];
+    let mut trunked = Vec::new();
     // Boxes by their top, so a curve is checked only against the boxes of the rows it spans.
     let mut boxes: Vec<Rect> = (0..n)
         .filter(|&v| include[v])
@@ -954,6 +960,8 @@ fn run_layered(
             }
             path.extend(crate::lanes::rounded(&run, TRUNK_CORNER));
             path.extend(crate::rows::curve_through(&[last, target_end]));
+            trunked.resize(prep.len(), false);
+            trunked[*i] = true;
         }
         paths[*i] = path;
     }
@@ -962,6 +970,7 @@ fn run_layered(
             centers,
             paths,
             label_centers,
+            trunked,
         },
         engine,
         cost,
@@ -1265,6 +1274,7 @@ fn normalize_ports(
     scope: &Scope,
     nodes: &[NodeGeom],
     paths: &mut [Vec<Cubic>],
+    trunked: &[bool],
 ) -> Vec<(bool, bool)> {
     let n = nodes.len();
     let mut out_ports: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
@@ -1301,8 +1311,21 @@ fn normalize_ports(
             moved[i].0 = true;
         }
         in_ports[v].sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-        let k = in_ports[v].len();
-        for (j, &(_, i)) in in_ports[v].iter().enumerate() {
+        // Edges down the same trunk arrive at one point and share one port.
+        let is_trunked = |i: usize| trunked.get(i).copied().unwrap_or(false);
+        let mut slot = Vec::with_capacity(in_ports[v].len());
+        let mut k = 0;
+        for (j, &(x, i)) in in_ports[v].iter().enumerate() {
+            let shares = j > 0 && is_trunked(i) && {
+                let (px, pi) = in_ports[v][j - 1];
+                is_trunked(pi) && px == x
+            };
+            if !shares {
+                k += 1;
+            }
+            slot.push(k - 1);
+        }
+        for (&(_, i), &j) in in_ports[v].iter().zip(&slot) {
             let p = Point::new(spread(&nodes[v], k, j), nodes[v].rect.y);
             let m = paths[i].len() - 1;
             let c = &mut paths[i][m];
