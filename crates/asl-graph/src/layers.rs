@@ -92,7 +92,10 @@ fn bundle_plan(
 /// `edges` lists edge indices into `prep` in the order to add them (forward edges only, both ends
 /// in `nodes`); `topo` is a topological order of all nodes; `connector[i]` says edge `i` gets a
 /// label element; `pinned(v)` says node `v` must not sink (a terminal state stays next to the
-/// state that leads to it; its edge to the End marker is what gets long).
+/// state that leads to it; its edge to the End marker is what gets long). Past `bend_budget` bend
+/// elements, edges into the targets they converge on share trunks ([`bundle_plan`];
+/// [`BEND_BUDGET`] in the layout).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn build(
     sizes: &[(f64, f64)],
     prep: &[PrepEdge],
@@ -101,6 +104,7 @@ pub(crate) fn build(
     topo: &[usize],
     connector: &dyn Fn(usize) -> bool,
     pinned: &dyn Fn(usize) -> bool,
+    bend_budget: usize,
 ) -> Layers {
     let mut elem_of_node = vec![usize::MAX; sizes.len()];
     let mut kind: Vec<Elem> = Vec::new();
@@ -185,7 +189,7 @@ pub(crate) fn build(
     // each need one bend element per row they pass: O(edges × rows) elements, and every later
     // stage is linear in those (5,000 states with 2,000 Catch edges into the last one: ~5 M
     // elements, 43 s). Past a budget they share a trunk instead (Graphviz's `concentrate`).
-    let bundled = bundle_plan(&chains, &rank, BEND_BUDGET);
+    let bundled = bundle_plan(&chains, &rank, bend_budget);
     if bundled.iter().any(|&b| b) {
         // Their labels stay under their source (the stub into the trunk is short) instead of
         // sinking to the target's row, where they would all sit side by side.
@@ -230,22 +234,20 @@ pub(crate) fn build(
         let n = chain.len();
         for (k, w) in chain.windows(2).enumerate() {
             out.push(w[0]);
-            let joins = b && k + 2 == n;
+            // The last stretch of a bundled edge goes into the trunk at the next row; it is drawn
+            // down the trunk's line to its last element, then into the target.
+            let joins = b && k + 2 == n && rank[w[1]] >= rank[w[0]] + 3;
             if let Some(&(id, first)) = trunk_of.get(&w[1]).filter(|_| joins) {
-                if rank[w[1]] >= rank[w[0]] + 3 {
-                    // Into the trunk at the next row; drawn straight down it to its last element
-                    // (placement keeps a trunk straight), then into the target.
-                    let trunk = &trunks[id];
-                    let join = trunk[rank[w[0]] + 1 - first];
-                    let end = trunk[trunk.len() - 1];
-                    links.push((w[0], join, weight));
-                    out.push(join);
-                    if end != join {
-                        out.push(end);
-                    }
-                    trunk_weight[id] = trunk_weight[id].max(weight);
-                    continue;
+                let trunk = &trunks[id];
+                let join = trunk[rank[w[0]] + 1 - first];
+                let end = trunk[trunk.len() - 1];
+                links.push((w[0], join, weight));
+                out.push(join);
+                if end != join {
+                    out.push(end);
                 }
+                trunk_weight[id] = trunk_weight[id].max(weight);
+                continue;
             }
             let mut up = w[0];
             for r in rank[w[0]] + 1..rank[w[1]] {
@@ -371,6 +373,7 @@ mod tests {
             &topo,
             &|i| prep[i].label.is_some(),
             &|_| false,
+            BEND_BUDGET,
         );
         let row_of = |v: usize| l.slot[v].0;
         assert_eq!(row_of(4), 4);
@@ -390,12 +393,72 @@ mod tests {
             &topo,
             &|i| prep[i].label.is_some(),
             &|v| v == 5,
+            BEND_BUDGET,
         );
         assert_eq!(l.slot[5].0, 2);
         // Every link joins adjacent rows.
         for (r, row) in l.rows.iter().enumerate() {
             for it in row {
                 assert!(it.down.iter().all(|&(k, _)| k < l.rows[r + 1].len()));
+            }
+        }
+    }
+
+    #[test]
+    fn edges_into_one_far_target_share_a_trunk_past_the_budget() {
+        // A chain 0 → 1 → … → 59, and a labelled "Catch" from every odd node to the last one.
+        let n = 60;
+        let mut prep: Vec<PrepEdge> = (0..n - 1).map(|i| edge(i, i + 1, false)).collect();
+        prep.extend((1..n - 4).step_by(2).map(|i| edge(i, n - 1, true)));
+        let sizes = vec![(100.0, 40.0); n];
+        let nodes: Vec<usize> = (0..n).collect();
+        let edges: Vec<usize> = (0..prep.len()).collect();
+        let topo: Vec<usize> = (0..n).collect();
+        let run = |budget| {
+            build(
+                &sizes,
+                &prep,
+                &nodes,
+                &edges,
+                &topo,
+                &|i| prep[i].label.is_some(),
+                &|_| false,
+                budget,
+            )
+        };
+        let elements = |l: &Layers| l.rows.iter().map(Vec::len).sum::<usize>();
+        let within = run(usize::MAX);
+        assert!(within.trunks.is_empty());
+        // Each catch's label sinks to the row over the target, its bends above it.
+        let bends = elements(&within) - n - 28;
+        assert_eq!(
+            bends,
+            (1..n - 4).step_by(2).map(|i| n - 3 - i).sum::<usize>()
+        );
+        let over = run(bends - 1);
+        assert_eq!(over.trunks.len(), 1);
+        let trunk = &over.trunks[0];
+        // One trunk element per row from under the first label to over the target.
+        assert_eq!(trunk.len(), over.slot[n - 1].0 - over.slot[1].0 - 2);
+        assert_eq!(elements(&over), n + 28 + trunk.len());
+        for (i, from, to, chain) in &over.chains {
+            if *to != n - 1 || *from == n - 2 {
+                continue;
+            }
+            // Source, its label right under it, the join, the trunk's end, the target.
+            let k = chain.len();
+            assert!(
+                matches!(over.rows[over.slot[chain[1]].0][over.slot[chain[1]].1].elem, Elem::Label(j) if j == *i)
+            );
+            assert_eq!(over.slot[chain[1]].0, over.slot[*from].0 + 1);
+            assert_eq!(chain[k - 2], trunk[trunk.len() - 1]);
+            assert!(trunk.contains(&chain[2]));
+        }
+        for l in [&within, &over] {
+            for (r, row) in l.rows.iter().enumerate() {
+                for it in row {
+                    assert!(it.down.iter().all(|&(k, _)| k < l.rows[r + 1].len()));
+                }
             }
         }
     }

@@ -791,7 +791,16 @@ fn run_layered(
         }
     }
     let pinned = |v: usize| is_terminal.get(v).copied().unwrap_or(false);
-    let ours = crate::layers::build(sizes, prep, &nodes, &edges, &topo, &connector, &pinned);
+    let ours = crate::layers::build(
+        sizes,
+        prep,
+        &nodes,
+        &edges,
+        &topo,
+        &connector,
+        &pinned,
+        crate::layers::BEND_BUDGET,
+    );
     let ours_drift = terminal_drift(&ours, &pinned);
     let widths: Vec<usize> = ours.rows.iter().map(Vec::len).collect();
     let cost = crate::layout_rs::minimiser_cost(&widths);
@@ -1110,8 +1119,7 @@ fn trunk_lines(
         }
         for w in hull.windows(2) {
             let (a, b) = (need[w[0]], need[w[1]]);
-            for p in w[0]..=w[1] {
-                let (r, k) = places[p];
+            for &(r, k) in &places[w[0]..=w[1]] {
                 let t = if b.y > a.y {
                     (at[r][k].y - a.y) / (b.y - a.y)
                 } else {

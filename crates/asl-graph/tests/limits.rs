@@ -75,3 +75,75 @@ fn odd_names_reach_the_svg_as_text() {
     assert!(svg.contains('\u{202e}') && svg.contains('\u{fffd}'));
     assert_eq!(svg.matches("</svg>").count(), 1);
 }
+
+/// `n` states in a chain, every third a Task whose Catch goes to the last state (a catch-all
+/// handler fed from everywhere, the shape of the megabyte benchmark).
+fn catch_all(n: usize) -> String {
+    let states: Vec<String> = (0..n)
+        .map(|i| {
+            let next = if i + 1 < n {
+                format!(r#""Next": "S{}""#, i + 1)
+            } else {
+                r#""End": true"#.to_string()
+            };
+            if i % 3 == 1 && i + 1 < n {
+                format!(
+                    r#""S{i}": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Catch": [{{"ErrorEquals": ["States.ALL"], "Next": "S{}"}}], {next}}}"#,
+                    n - 1
+                )
+            } else {
+                format!(r#""S{i}": {{"Type": "Pass", {next}}}"#)
+            }
+        })
+        .collect();
+    format!(
+        r#"{{"StartAt": "S0", "States": {{{}}}}}"#,
+        states.join(", ")
+    )
+}
+
+#[test]
+fn catch_edges_into_one_far_handler_share_a_trunk() {
+    // 400 states, 133 Catch edges into the last one: ~26,000 bend elements one per row, over the
+    // budget, so they come down one shared trunk. (The megabyte benchmark's 5,000 states took
+    // 43 s to draw before.)
+    let loaded = asl_core::load(&catch_all(400));
+    assert!(!loaded.has_errors(), "{:?}", loaded.errors().next());
+    let machine = loaded.machine.as_ref().expect("machine");
+    let graph = asl_graph::from_model::graph(machine);
+    let lay = asl_graph::layout::layout(&graph);
+    let m = asl_graph::metrics::measure_graph(&graph, &lay);
+    assert_eq!(m.nodes, 402);
+    assert_eq!(
+        (
+            m.node_overlaps,
+            m.label_overlaps,
+            m.edges_through_boxes,
+            m.edge_crossings
+        ),
+        (0, 0, 0, 0),
+        "{m:?}"
+    );
+    // They share one port on the handler, and their paths are a few segments each, not one per
+    // row passed.
+    let handler = graph
+        .root
+        .nodes
+        .iter()
+        .position(|v| v.name == "S399")
+        .expect("handler");
+    let catches: Vec<&asl_graph::layout::EdgeGeom> = graph
+        .root
+        .edges
+        .iter()
+        .zip(&lay.root.edges)
+        .filter(|(e, _)| e.to == handler && e.kind == asl_graph::graph::EdgeKind::Catch)
+        .map(|(_, g)| g)
+        .collect();
+    assert_eq!(catches.len(), 133);
+    let end = |g: &asl_graph::layout::EdgeGeom| g.path[g.path.len() - 1][3];
+    let shared = catches.iter().filter(|g| end(g) == end(catches[0])).count();
+    assert!(shared >= 130, "{shared} of 133 share the port");
+    let segments: usize = catches.iter().map(|g| g.path.len()).sum();
+    assert!(segments <= 133 * 16, "{segments} segments");
+}
