@@ -78,6 +78,7 @@ pub(crate) fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> P
         paths,
         label_centers,
         trunked: Vec::new(),
+        unrouted: Vec::new(),
     }
 }
 

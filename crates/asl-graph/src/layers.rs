@@ -29,6 +29,9 @@ pub(crate) struct Layers {
     /// Shared trunks of bundled edges, each its bend elements from top to bottom (one per row,
     /// the last one right above the target); empty unless the graph is over [`BEND_BUDGET`].
     pub trunks: Vec<Vec<usize>>,
+    /// Edges left out of the layers because even after bundling there were more than
+    /// [`BEND_CAP`] bend elements: the longest ones, drawn straight and unrouted.
+    pub unrouted: Vec<usize>,
 }
 
 /// Most bend elements a scope gets before the edges into its most converged-on targets are
@@ -37,10 +40,15 @@ pub(crate) struct Layers {
 /// the module doc for the figures).
 pub const BEND_BUDGET: usize = 20_000;
 
+/// Most bend elements a scope gets at all: past it (edges that skip far ahead to many different
+/// targets, which no trunk can share), the longest edges are left out of the layered layout and
+/// drawn straight, and the drawing says so.
+pub const BEND_CAP: usize = 50_000;
+
 /// Which chains to bundle (as [`build`] ranks them: longest path, then sinking): none when all
 /// of them together have at most `budget` bend elements; else all those with bends into the
-/// targets with the most bends coming in (ties: the earlier target), target by target, until
-/// the rest fit in the budget. A target with one such edge is never bundled (nothing to share).
+/// targets where a trunk saves the most (ties: the earlier target), target by target, until the
+/// rest fit in the budget. A trunk must at least halve the bends into its target.
 fn bundle_plan(
     chains: &[(usize, usize, usize, Vec<usize>)],
     rank: &[usize],
@@ -59,22 +67,26 @@ fn bundle_plan(
     if total <= budget {
         return bundled;
     }
-    // Per target element: (bends coming in, edges with bends).
-    let mut into: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
+    // Per target element: (bends coming in, edges with bends, the most bends of one). A trunk
+    // is as long as the longest edge into it, so it saves the bends of all the others; it is
+    // worth it when that at least halves them (not for a far Catch beside a short skip).
+    let mut into: std::collections::BTreeMap<usize, (usize, usize, usize)> = Default::default();
     for ((_, _, _, c), &b) in chains.iter().zip(&bends) {
         if let (Some(&t), true) = (c.last(), b > 0) {
             let e = into.entry(t).or_default();
             e.0 += b;
             e.1 += 1;
+            e.2 = e.2.max(b);
         }
     }
     let mut targets: Vec<(usize, usize)> = into
         .into_iter()
-        .filter(|(_, (_, k))| *k >= 2)
-        .map(|(t, (b, _))| (t, b))
+        .filter(|(_, (_, k, _))| *k >= 2)
+        .filter(|(_, (b, _, longest))| b - longest >= *longest)
+        .map(|(t, (b, _, longest))| (t, b - longest))
         .collect();
     targets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    for (t, b) in targets {
+    for (t, saved) in targets {
         if total <= budget {
             break;
         }
@@ -83,7 +95,7 @@ fn bundle_plan(
                 bundled[k] = true;
             }
         }
-        total -= b;
+        total -= saved;
     }
     bundled
 }
@@ -104,7 +116,7 @@ pub(crate) fn build(
     topo: &[usize],
     connector: &dyn Fn(usize) -> bool,
     pinned: &dyn Fn(usize) -> bool,
-    bend_budget: usize,
+    (bend_budget, bend_cap): (usize, usize),
 ) -> Layers {
     let mut elem_of_node = vec![usize::MAX; sizes.len()];
     let mut kind: Vec<Elem> = Vec::new();
@@ -189,7 +201,7 @@ pub(crate) fn build(
     // each need one bend element per row they pass: O(edges × rows) elements, and every later
     // stage is linear in those (5,000 states with 2,000 Catch edges into the last one: ~5 M
     // elements, 43 s). Past a budget they share a trunk instead (Graphviz's `concentrate`).
-    let bundled = bundle_plan(&chains, &rank, bend_budget);
+    let mut bundled = bundle_plan(&chains, &rank, bend_budget);
     if bundled.iter().any(|&b| b) {
         // Their labels stay under their source (the stub into the trunk is short) instead of
         // sinking to the target's row, where they would all sit side by side.
@@ -200,6 +212,58 @@ pub(crate) fn build(
             }
         }
         (rank, stamp, next_stamp) = ranked(&fixed);
+    }
+    // Past the cap, the longest edges that no trunk shares are left out (drawn straight).
+    let mut unrouted = Vec::new();
+    {
+        let mut own: Vec<(usize, usize)> = chains
+            .iter()
+            .zip(&bundled)
+            .enumerate()
+            .map(|(k, ((_, _, _, c), &b))| {
+                let n = c.len();
+                let bends = c
+                    .windows(2)
+                    .enumerate()
+                    .filter(|&(j, w)| !(b && j + 2 == n && rank[w[1]] >= rank[w[0]] + 3))
+                    .map(|(_, w)| rank[w[1]].saturating_sub(rank[w[0]] + 1))
+                    .sum::<usize>();
+                (bends, k)
+            })
+            .collect();
+        // Trunks stay (they are what keeps the bundled edges cheap): count them first.
+        let mut trunk_len: std::collections::BTreeMap<usize, usize> = Default::default();
+        for ((_, _, _, c), _) in chains.iter().zip(&bundled).filter(|(_, b)| **b) {
+            let (last, t) = (c[c.len() - 2], c[c.len() - 1]);
+            let len = trunk_len.entry(t).or_default();
+            *len = (*len).max(rank[t].saturating_sub(rank[last] + 2));
+        }
+        let mut total: usize =
+            own.iter().map(|&(b, _)| b).sum::<usize>() + trunk_len.values().sum::<usize>();
+        if total > bend_cap {
+            own.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut drop = vec![false; chains.len()];
+            for (b, k) in own {
+                if total <= bend_cap {
+                    break;
+                }
+                drop[k] = true;
+                total -= b;
+            }
+            let mut k = 0;
+            chains.retain(|c| {
+                k += 1;
+                if drop[k - 1] {
+                    unrouted.push(c.0);
+                }
+                !drop[k - 1]
+            });
+            let mut k = 0;
+            bundled.retain(|_| {
+                k += 1;
+                !drop[k - 1]
+            });
+        }
     }
     // Bend elements for edges that skip rows; bundled edges join their target's trunk (one bend
     // element per row for all of them) in the row under their last own element.
@@ -332,6 +396,7 @@ pub(crate) fn build(
         node,
         chains,
         trunks,
+        unrouted,
     }
 }
 
@@ -373,7 +438,7 @@ mod tests {
             &topo,
             &|i| prep[i].label.is_some(),
             &|_| false,
-            BEND_BUDGET,
+            (BEND_BUDGET, BEND_CAP),
         );
         let row_of = |v: usize| l.slot[v].0;
         assert_eq!(row_of(4), 4);
@@ -393,7 +458,7 @@ mod tests {
             &topo,
             &|i| prep[i].label.is_some(),
             &|v| v == 5,
-            BEND_BUDGET,
+            (BEND_BUDGET, BEND_CAP),
         );
         assert_eq!(l.slot[5].0, 2);
         // Every link joins adjacent rows.
@@ -423,7 +488,7 @@ mod tests {
                 &topo,
                 &|i| prep[i].label.is_some(),
                 &|_| false,
-                budget,
+                (budget, usize::MAX),
             )
         };
         let elements = |l: &Layers| l.rows.iter().map(Vec::len).sum::<usize>();

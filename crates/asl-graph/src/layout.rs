@@ -203,6 +203,9 @@ pub struct ScopeGeom {
     /// Predicted work of layout-rs's crossing minimiser for this scope (see
     /// [`LAYOUT_RS_BUDGET`]); 0 when no layered layout was needed.
     pub cost: u64,
+    /// Edges drawn straight, not routed: too many long edges to route them all (see
+    /// [`crate::layers::BEND_CAP`]). Empty for all but huge definitions.
+    pub unrouted: Vec<usize>,
 }
 
 /// Geometry of a whole graph.
@@ -229,13 +232,28 @@ pub fn layout(graph: &Graph) -> Layout {
 #[doc(hidden)]
 pub fn layout_with_budget(graph: &Graph, budget: u64) -> Layout {
     let mut root = layout_scope(&graph.root, budget);
-    let d = Point::new(MARGIN - root.bounds.x, MARGIN - root.bounds.y);
+    // Room for the note that says some edges were drawn straight.
+    let note = if unrouted(&root) > 0 { NOTE_H } else { 0.0 };
+    let d = Point::new(MARGIN - root.bounds.x, MARGIN + note - root.bounds.y);
     shift_scope(&mut root, d);
     Layout {
         width: (root.bounds.w + 2.0 * MARGIN).ceil(),
-        height: (root.bounds.h + 2.0 * MARGIN).ceil(),
+        height: (root.bounds.h + 2.0 * MARGIN + note).ceil(),
         root,
     }
+}
+
+/// Height of the note over a drawing with unrouted edges.
+pub const NOTE_H: f64 = 22.0;
+
+/// How many edges of a scope and the scopes in it were drawn straight, not routed.
+pub fn unrouted(s: &ScopeGeom) -> usize {
+    s.unrouted.len()
+        + s.nodes
+            .iter()
+            .flat_map(|n| &n.children)
+            .map(unrouted)
+            .sum::<usize>()
 }
 
 /// Size a node and lay out its children (in coordinates relative to the node's top-left corner).
@@ -415,6 +433,8 @@ pub(crate) struct Placement {
     /// Per edge: true when it comes down a trunk shared with other edges (they then share their
     /// port on the target too). Empty when there are none.
     pub trunked: Vec<bool>,
+    /// Edges the engine did not route (see [`crate::layers::BEND_CAP`]): drawn straight.
+    pub unrouted: Vec<usize>,
 }
 
 /// An edge prepared for an engine: back edges already reversed.
@@ -470,6 +490,7 @@ fn layout_scope(scope: &Scope, budget: u64) -> ScopeGeom {
         .map(|(n, x)| (n.rect.w + 2.0 * x, n.rect.h))
         .collect();
     let (placement, engine, cost) = place(&sizes, &prep, scope, budget);
+    let unrouted = placement.unrouted.clone();
 
     for (n, c) in nodes.iter_mut().zip(&placement.centers) {
         let d = Point::new(c.x - n.rect.w / 2.0, c.y - n.rect.h / 2.0);
@@ -484,7 +505,8 @@ fn layout_scope(scope: &Scope, budget: u64) -> ScopeGeom {
         paths.push(path);
     }
     let mut ported = normalize_ports(scope, &nodes, &mut paths, &placement.trunked);
-    bend_clear_of_boxes(scope, &nodes, &mut paths);
+    // Unrouted edges are straight lines through whatever they pass: nothing to clear.
+    bend_clear_of_boxes(scope, &nodes, &mut paths, &placement.unrouted);
     let mut label_rects: Vec<Option<Rect>> = labels
         .iter()
         .enumerate()
@@ -531,6 +553,7 @@ fn layout_scope(scope: &Scope, budget: u64) -> ScopeGeom {
         bounds: bounds.unwrap_or_default(),
         engine,
         cost,
+        unrouted,
     }
 }
 
@@ -662,6 +685,7 @@ fn place(
             paths: Vec::new(),
             label_centers: Vec::new(),
             trunked: Vec::new(),
+            unrouted: Vec::new(),
         };
         (empty, Engine::Trivial, 0)
     };
@@ -799,7 +823,7 @@ fn run_layered(
         &topo,
         &connector,
         &pinned,
-        crate::layers::BEND_BUDGET,
+        (crate::layers::BEND_BUDGET, crate::layers::BEND_CAP),
     );
     let ours_drift = terminal_drift(&ours, &pinned);
     let widths: Vec<usize> = ours.rows.iter().map(Vec::len).collect();
@@ -831,6 +855,7 @@ fn run_layered(
         node,
         chains,
         trunks,
+        unrouted,
     } = layers;
     let mut at = crate::rows::place(&rows);
     let trunk_vertices = trunk_lines(&rows, &slot, &trunks, &mut at);
@@ -980,6 +1005,7 @@ fn run_layered(
             paths,
             label_centers,
             trunked,
+            unrouted,
         },
         engine,
         cost,
@@ -1351,7 +1377,12 @@ fn normalize_ports(
 /// for a bend right of the next state (seen on `shared-error-handler`). Where the first or last
 /// segment enters a box other than the edge's ends, try flatter control points, in a fixed order,
 /// and keep the first that enters none (else the one that enters fewest).
-fn bend_clear_of_boxes(scope: &Scope, nodes: &[NodeGeom], paths: &mut [Vec<Cubic>]) {
+fn bend_clear_of_boxes(
+    scope: &Scope,
+    nodes: &[NodeGeom],
+    paths: &mut [Vec<Cubic>],
+    unrouted: &[usize],
+) {
     // Nodes by their top, so a segment is checked only against the rows it spans.
     let mut by_top: Vec<usize> = (0..nodes.len()).collect();
     by_top.sort_by(|&a, &b| nodes[a].rect.y.total_cmp(&nodes[b].rect.y).then(a.cmp(&b)));
@@ -1375,7 +1406,7 @@ fn bend_clear_of_boxes(scope: &Scope, nodes: &[NodeGeom], paths: &mut [Vec<Cubic
             .count()
     };
     for (i, e) in scope.edges.iter().enumerate() {
-        if e.from == e.to || paths[i].is_empty() {
+        if e.from == e.to || paths[i].is_empty() || unrouted.contains(&i) {
             continue;
         }
         let ends = (e.from, e.to);

@@ -215,6 +215,7 @@ pub(crate) fn layers(
         node,
         chains,
         trunks: Vec::new(),
+        unrouted: Vec::new(),
     }
 }
 
