@@ -81,10 +81,14 @@
 //!   and the property test (its small graphs are under the budget, so layout-rs runs on them)
 //!   fails if the fallback was ever used. Natively both engines run inside `catch_unwind` and fall back to [`crate::fallback`],
 //!   so the CLI never dies.
-//! - **Known limit**: every Catch edge to a shared handler is its own long edge, so a definition
-//!   with k such edges over n rows has O(k·n) bend elements: the 1,000-state mix (250 Catch edges
-//!   into one Fail) takes ~0.25 s. Bundling edges that share a target into one trunk would make
-//!   it linear and read better.
+//! - **Edges converging on one far target** (a catch-all handler fed from everywhere) would each
+//!   need one bend element per row they pass: O(edges × rows), and every stage here is linear in
+//!   the elements (the 5,000-state benchmark: ~5 M elements, 43 s). Past
+//!   [`crate::layers::BEND_BUDGET`] they share a trunk (Graphviz's `concentrate`): one element per
+//!   row for all of them, kept at the right end of its rows ([`trunks_right`]), straightened on
+//!   the upper hull of what it passes ([`trunk_lines`]), one port on the target; 250 ms. What no
+//!   trunk can share is bounded by [`crate::layers::BEND_CAP`]: the longest such edges are drawn
+//!   straight, and the drawing says so (see docs/limits.md, "A megabyte definition").
 
 use std::collections::HashSet;
 
