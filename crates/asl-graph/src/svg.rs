@@ -378,7 +378,7 @@ impl Writer<'_> {
             if dangling { " asl-edge-dangling" } else { "" },
             // Faded by an attribute: the style sheet stays as it is for every other drawing.
             if unrouted {
-                r#" asl-edge-unrouted" opacity=".5"#
+                r##" asl-edge-unrouted" opacity=".5""##
             } else {
                 r#"""#
             },

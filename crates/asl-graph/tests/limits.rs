@@ -165,7 +165,16 @@ fn past_the_cap_the_longest_edges_are_drawn_straight_and_the_drawing_says_so() {
     assert!(svg.contains(&format!(
         "{unrouted} long edges are drawn straight, not routed"
     )));
-    assert_eq!(svg.matches("asl-edge-unrouted").count(), unrouted);
+    assert_eq!(
+        svg.matches(r#" asl-edge-unrouted" opacity=".5" data-from=""#)
+            .count(),
+        unrouted
+    );
+    // Every tag's attributes are quoted in pairs.
+    assert!(
+        svg.split('<')
+            .all(|tag| tag.split('>').next().unwrap_or("").matches('"').count() % 2 == 0)
+    );
     // Under the cap nothing says so.
     let small = asl_core::load(&catches(60, 30));
     let svg = asl_graph::render_loaded(&small, &RenderOptions::default()).expect("drawn");
