@@ -1409,8 +1409,14 @@ fn bend_clear_of_boxes(
             })
             .count()
     };
+    let mut skip = vec![false; scope.edges.len()];
+    for &i in unrouted {
+        if let Some(s) = skip.get_mut(i) {
+            *s = true;
+        }
+    }
     for (i, e) in scope.edges.iter().enumerate() {
-        if e.from == e.to || paths[i].is_empty() || unrouted.contains(&i) {
+        if e.from == e.to || paths[i].is_empty() || skip[i] {
             continue;
         }
         let ends = (e.from, e.to);
