@@ -17,16 +17,33 @@ use std::time::{Duration, Instant};
 use asl_core::exec::{ExecOptions, Execution, Limits};
 use asl_core::value::Value;
 
-const STATES: usize = 5_000;
+/// States in the definition; `HUGE_STATES=n` draws another size.
+fn states() -> usize {
+    std::env::var("HUGE_STATES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5_000)
+}
 
 fn name(i: usize) -> String {
     format!("Stage {i:05} — process the order line and record its outcome")
 }
 
-fn definition() -> String {
-    let mut states = Vec::with_capacity(STATES);
-    for i in 0..STATES {
-        let next = if i + 1 < STATES {
+/// Where the Catch of state `i` goes: the last state (a catch-all handler), or with
+/// `HUGE_CATCH=spread` the state 1,000 further on (every Catch its own far target: nothing to
+/// bundle, the worst case for the layered layout).
+fn catch_target(i: usize, n: usize) -> usize {
+    if std::env::var("HUGE_CATCH").is_ok_and(|v| v == "spread") {
+        (i + 1_000).min(n - 1)
+    } else {
+        n - 1
+    }
+}
+
+fn definition(n: usize) -> String {
+    let mut states = Vec::with_capacity(n);
+    for i in 0..n {
+        let next = if i + 1 < n {
             format!(r#""Next": "{}""#, name(i + 1))
         } else {
             r#""End": true"#.to_string()
@@ -35,25 +52,25 @@ fn definition() -> String {
             49 => format!(
                 r#""Type": "Parallel", "Branches": [{{"StartAt": "Left {i}", "States": {{"Left {i}": {{"Type": "Pass", "End": true}}}}}}, {{"StartAt": "Right {i}", "States": {{"Right {i}": {{"Type": "Pass", "End": true}}}}}}], "ResultPath": null, {next}"#
             ),
-            n if n % 5 == 0 && i + 3 < STATES => format!(
+            k if k % 5 == 0 && i + 3 < n => format!(
                 r#""Type": "Choice", "Comment": "Skip ahead when the order line is flagged; {pad}", "Choices": [{{"Variable": "$.flag", "BooleanEquals": true, "Next": "{skip}"}}], "Default": "{nxt}""#,
                 pad = "x".repeat(40),
                 skip = name(i + 2),
                 nxt = name(i + 1)
             ),
-            n if n % 2 == 0 => format!(
+            k if k % 2 == 0 => format!(
                 r#""Type": "Pass", "Comment": "A constant result; {pad}", "Result": {{"stage": {i}, "ok": true}}, "ResultPath": "$.last", {next}"#,
                 pad = "y".repeat(60)
             ),
             _ => format!(
                 r#""Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:stage-{i}", "Payload.$": "$"}}, "ResultSelector": {{"code.$": "$.StatusCode"}}, "ResultPath": "$.result", "Retry": [{{"ErrorEquals": ["Lambda.ServiceException"], "MaxAttempts": 2}}], "Catch": [{{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "{last}"}}], {next}"#,
-                last = name(STATES - 1)
+                last = name(catch_target(i, n))
             ),
         };
         states.push(format!(r#"    "{}": {{{body}}}"#, name(i)));
     }
     format!(
-        "{{\n  \"Comment\": \"{STATES} states\",\n  \"StartAt\": \"{}\",\n  \"States\": {{\n{}\n  }}\n}}\n",
+        "{{\n  \"Comment\": \"{n} states\",\n  \"StartAt\": \"{}\",\n  \"States\": {{\n{}\n  }}\n}}\n",
         name(0),
         states.join(",\n")
     )
@@ -73,8 +90,9 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 }
 
 fn main() {
-    let json = definition();
-    println!("{STATES} states, {} bytes of JSON", json.len());
+    let n = states();
+    let json = definition(n);
+    println!("{n} states, {} bytes of JSON", json.len());
     let (t, loaded) = time(5, || asl_core::load(&json));
     assert!(!loaded.has_errors(), "{:?}", loaded.errors().next());
     println!("  parse + validate (JSON)   {t:>10.1?}");
@@ -88,10 +106,33 @@ fn main() {
     );
     let opts = asl_graph::RenderOptions::default();
     let (t, svg) = time(3, || asl_graph::render_loaded(&loaded, &opts));
+    let svg = svg.unwrap_or_default();
     println!(
         "  layout + SVG              {t:>10.1?}  ({} bytes of SVG)",
-        svg.map_or(0, |s| s.len())
+        svg.len()
     );
+    // `HUGE_SVG=path` keeps the drawing to look at; `asl_graph::metrics` of it with
+    // `HUGE_METRICS=1`.
+    if let Some(path) = std::env::var_os("HUGE_SVG") {
+        std::fs::write(&path, &svg).expect("write HUGE_SVG");
+    }
+    if std::env::var_os("HUGE_METRICS").is_some() {
+        let graph = asl_graph::from_model::graph(loaded.machine.as_ref().expect("machine"));
+        let lay = asl_graph::layout::layout(&graph);
+        let m = asl_graph::metrics::measure_graph(&graph, &lay);
+        println!(
+            "  metrics: {} nodes, {} edges, overlaps {} nodes / {} labels, {} crossings, {} edges through boxes, {:.0} × {:.0} px, longest edge {:.0} px",
+            m.nodes,
+            m.edges,
+            m.node_overlaps,
+            m.label_overlaps,
+            m.edge_crossings,
+            m.edges_through_boxes,
+            lay.width,
+            lay.height,
+            m.longest_edge
+        );
+    }
     let machine = Arc::new(loaded.machine.clone().expect("machine"));
     let (t, events) = time(3, || {
         let mut ex = Execution::start(

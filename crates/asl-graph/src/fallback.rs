@@ -77,6 +77,8 @@ pub(crate) fn place(sizes: &[(f64, f64)], prep: &[PrepEdge], scope: &Scope) -> P
         centers,
         paths,
         label_centers,
+        trunked: Vec::new(),
+        unrouted: Vec::new(),
     }
 }
 

@@ -81,10 +81,14 @@
 //!   and the property test (its small graphs are under the budget, so layout-rs runs on them)
 //!   fails if the fallback was ever used. Natively both engines run inside `catch_unwind` and fall back to [`crate::fallback`],
 //!   so the CLI never dies.
-//! - **Known limit**: every Catch edge to a shared handler is its own long edge, so a definition
-//!   with k such edges over n rows has O(k·n) bend elements: the 1,000-state mix (250 Catch edges
-//!   into one Fail) takes ~0.25 s. Bundling edges that share a target into one trunk would make
-//!   it linear and read better.
+//! - **Edges converging on one far target** (a catch-all handler fed from everywhere) would each
+//!   need one bend element per row they pass: O(edges × rows), and every stage here is linear in
+//!   the elements (the 5,000-state benchmark: ~5 M elements, 43 s). Past
+//!   [`crate::layers::BEND_BUDGET`] they share a trunk (Graphviz's `concentrate`): one element per
+//!   row for all of them, kept at the right end of its rows ([`trunks_right`]), straightened on
+//!   the upper hull of what it passes ([`trunk_lines`]), one port on the target; 250 ms. What no
+//!   trunk can share is bounded by [`crate::layers::BEND_CAP`]: the longest such edges are drawn
+//!   straight, and the drawing says so (see docs/limits.md, "A megabyte definition").
 
 use std::collections::HashSet;
 
@@ -203,6 +207,9 @@ pub struct ScopeGeom {
     /// Predicted work of layout-rs's crossing minimiser for this scope (see
     /// [`LAYOUT_RS_BUDGET`]); 0 when no layered layout was needed.
     pub cost: u64,
+    /// Edges drawn straight, not routed: too many long edges to route them all (see
+    /// [`crate::layers::BEND_CAP`]). Empty for all but huge definitions.
+    pub unrouted: Vec<usize>,
 }
 
 /// Geometry of a whole graph.
@@ -229,13 +236,28 @@ pub fn layout(graph: &Graph) -> Layout {
 #[doc(hidden)]
 pub fn layout_with_budget(graph: &Graph, budget: u64) -> Layout {
     let mut root = layout_scope(&graph.root, budget);
-    let d = Point::new(MARGIN - root.bounds.x, MARGIN - root.bounds.y);
+    // Room for the note that says some edges were drawn straight.
+    let note = if unrouted(&root) > 0 { NOTE_H } else { 0.0 };
+    let d = Point::new(MARGIN - root.bounds.x, MARGIN + note - root.bounds.y);
     shift_scope(&mut root, d);
     Layout {
         width: (root.bounds.w + 2.0 * MARGIN).ceil(),
-        height: (root.bounds.h + 2.0 * MARGIN).ceil(),
+        height: (root.bounds.h + 2.0 * MARGIN + note).ceil(),
         root,
     }
+}
+
+/// Height of the note over a drawing with unrouted edges.
+pub const NOTE_H: f64 = 22.0;
+
+/// How many edges of a scope and the scopes in it were drawn straight, not routed.
+pub fn unrouted(s: &ScopeGeom) -> usize {
+    s.unrouted.len()
+        + s.nodes
+            .iter()
+            .flat_map(|n| &n.children)
+            .map(unrouted)
+            .sum::<usize>()
 }
 
 /// Size a node and lay out its children (in coordinates relative to the node's top-left corner).
@@ -412,6 +434,11 @@ pub(crate) struct Placement {
     pub centers: Vec<Point>,
     pub paths: Vec<Vec<Cubic>>,
     pub label_centers: Vec<Option<Point>>,
+    /// Per edge: true when it comes down a trunk shared with other edges (they then share their
+    /// port on the target too). Empty when there are none.
+    pub trunked: Vec<bool>,
+    /// Edges the engine did not route (see [`crate::layers::BEND_CAP`]): drawn straight.
+    pub unrouted: Vec<usize>,
 }
 
 /// An edge prepared for an engine: back edges already reversed.
@@ -432,6 +459,9 @@ pub(crate) struct PrepEdge {
 /// Largest predicted minimiser cost ([`crate::layout_rs::minimiser_cost`]) for which a scope is
 /// given to layout-rs; above it our bounded engine orders the rows. See the module doc.
 pub const LAYOUT_RS_BUDGET: u64 = 1_000;
+
+/// Corner radius where a trunk's line bends.
+const TRUNK_CORNER: f64 = 40.0;
 
 /// Pull of a Catch edge relative to a Next/Choice edge when placing nodes.
 const CATCH_WEIGHT: f64 = 0.15;
@@ -464,6 +494,7 @@ fn layout_scope(scope: &Scope, budget: u64) -> ScopeGeom {
         .map(|(n, x)| (n.rect.w + 2.0 * x, n.rect.h))
         .collect();
     let (placement, engine, cost) = place(&sizes, &prep, scope, budget);
+    let unrouted = placement.unrouted.clone();
 
     for (n, c) in nodes.iter_mut().zip(&placement.centers) {
         let d = Point::new(c.x - n.rect.w / 2.0, c.y - n.rect.h / 2.0);
@@ -477,8 +508,9 @@ fn layout_scope(scope: &Scope, budget: u64) -> ScopeGeom {
         }
         paths.push(path);
     }
-    let mut ported = normalize_ports(scope, &nodes, &mut paths);
-    bend_clear_of_boxes(scope, &nodes, &mut paths);
+    let mut ported = normalize_ports(scope, &nodes, &mut paths, &placement.trunked);
+    // Unrouted edges are straight lines through whatever they pass: nothing to clear.
+    bend_clear_of_boxes(scope, &nodes, &mut paths, &placement.unrouted);
     let mut label_rects: Vec<Option<Rect>> = labels
         .iter()
         .enumerate()
@@ -525,6 +557,7 @@ fn layout_scope(scope: &Scope, budget: u64) -> ScopeGeom {
         bounds: bounds.unwrap_or_default(),
         engine,
         cost,
+        unrouted,
     }
 }
 
@@ -655,6 +688,8 @@ fn place(
             centers: vec![Point::default(); n],
             paths: Vec::new(),
             label_centers: Vec::new(),
+            trunked: Vec::new(),
+            unrouted: Vec::new(),
         };
         (empty, Engine::Trivial, 0)
     };
@@ -784,13 +819,25 @@ fn run_layered(
         }
     }
     let pinned = |v: usize| is_terminal.get(v).copied().unwrap_or(false);
-    let ours = crate::layers::build(sizes, prep, &nodes, &edges, &topo, &connector, &pinned);
+    let ours = crate::layers::build(
+        sizes,
+        prep,
+        &nodes,
+        &edges,
+        &topo,
+        &connector,
+        &pinned,
+        (crate::layers::BEND_BUDGET, crate::layers::BEND_CAP),
+    );
     let ours_drift = terminal_drift(&ours, &pinned);
     let widths: Vec<usize> = ours.rows.iter().map(Vec::len).collect();
     let cost = crate::layout_rs::minimiser_cost(&widths);
     let mut ours = ours;
+    // Trunks run down the right side, the one that ends first innermost; ordering keeps them
+    // there.
+    trunks_right(&mut ours);
     let ours_crossings = order_rows(&mut ours);
-    let (engine, layers) = if cost <= budget && !nodes.is_empty() {
+    let (engine, layers) = if cost <= budget && !nodes.is_empty() && ours.trunks.is_empty() {
         // Our ordering keeps the order it is given unless it finds strictly fewer crossings, so
         // after layout-rs it is a cheap polish; and layout-rs's result (it rotates and perturbs
         // rows, keeping the best count it saw) is kept unless our whole bounded engine found
@@ -811,8 +858,18 @@ fn run_layered(
         slot,
         node,
         chains,
+        trunks,
+        unrouted,
     } = layers;
-    let at = crate::rows::place(&rows);
+    let mut at = crate::rows::place(&rows);
+    let trunk_vertices = trunk_lines(&rows, &slot, &trunks, &mut at);
+    // Per trunk element: (trunk, position in it).
+    let mut in_trunk: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+    for (id, t) in trunks.iter().enumerate() {
+        for (p, &h) in t.iter().enumerate() {
+            in_trunk.insert(h, (id, p));
+        }
+    }
     let pos = |h: usize| -> Point {
         let (r, k) = slot.get(h).copied().unwrap_or((usize::MAX, 0));
         at.get(r)
@@ -828,6 +885,7 @@ fn run_layered(
     }
     let mut paths = vec![Vec::new(); prep.len()];
     let mut label_centers = vec![None; prep.len()];
+    let mut trunked = Vec::new();
     // Boxes by their top, so a curve is checked only against the boxes of the rows it spans.
     let mut boxes: Vec<Rect> = (0..n)
         .filter(|&v| include[v])
@@ -841,8 +899,15 @@ fn run_layered(
         .collect();
     for (i, v, t, chain) in &chains {
         let (a, b) = (centers[*v], centers[*t]);
+        // A bundled edge is routed like any other edge down to where it joins its trunk, then
+        // down the trunk's line (a few straight runs, see `trunk_lines`) and into its target.
+        let join = chain[1..chain.len() - 1]
+            .iter()
+            .position(|&c| rows_elem(&rows, &slot, c) == Some(Elem::Trunk))
+            .map(|k| k + 1);
+        let stop = join.unwrap_or(chain.len() - 1);
         // The edge's elements between its ends: (centre, half the height of its row).
-        let inner: Vec<(Point, f64)> = chain[1..chain.len() - 1]
+        let inner: Vec<(Point, f64)> = chain[1..stop]
             .iter()
             .map(|&c| {
                 let p = pos(c);
@@ -860,7 +925,8 @@ fn run_layered(
             })
             .collect();
         let start = Point::new(a.x, a.y + sizes[*v].1 / 2.0);
-        let end = Point::new(b.x, b.y - sizes[*t].1 / 2.0);
+        let target_end = Point::new(b.x, b.y - sizes[*t].1 / 2.0);
+        let end = join.map_or(target_end, |j| pos(chain[j]));
         // The smooth curve through the element centres, except where it would cut a box (the
         // corner of a tall box beside a bend: `choice-heavy`): there the elements on both sides
         // of that stretch are crossed straight down, from their row's top to its bottom, so the
@@ -868,7 +934,7 @@ fn run_layered(
         // from waving.
         // Labels are always crossed straight (they sit on the edge, and an edge that passes a
         // label row on a slant touches its neighbours' curves there); bends only where needed.
-        let mut straight_through: Vec<bool> = chain[1..chain.len() - 1]
+        let mut straight_through: Vec<bool> = chain[1..stop]
             .iter()
             .map(|&c| matches!(rows_elem(&rows, &slot, c), Some(Elem::Label(_))))
             .collect();
@@ -897,7 +963,9 @@ fn run_layered(
                     .iter()
                     .take_while(|r| r.y <= hull.bottom())
                     .any(|r| {
-                        !r.contains(&Rect::new(c[0].x, c[0].y - 1.0, 0.0, 0.0))
+                        r.x < hull.right()
+                            && hull.x < r.right()
+                            && !r.contains(&Rect::new(c[0].x, c[0].y - 1.0, 0.0, 0.0))
                             && !r.contains(&Rect::new(c[3].x, c[3].y + 1.0, 0.0, 0.0))
                             && crate::geom::cubic_enters_rect(c, 8, r)
                     });
@@ -914,13 +982,34 @@ fn run_layered(
                 break;
             }
         }
-        paths[*i] = crate::rows::curve_through(&straighten(&pts));
+        let mut path = crate::rows::curve_through(&straighten(&pts));
+        if let Some(&(id, p)) = join.and_then(|j| in_trunk.get(&chain[j])) {
+            let trunk = &trunks[id];
+            let mut run = vec![end];
+            run.extend(
+                trunk_vertices[id]
+                    .iter()
+                    .filter(|&&v| v > p)
+                    .map(|&v| pos(trunk[v])),
+            );
+            let last = pos(trunk[trunk.len() - 1]);
+            if run.last() != Some(&last) {
+                run.push(last);
+            }
+            path.extend(crate::lanes::rounded(&run, TRUNK_CORNER));
+            path.extend(crate::rows::curve_through(&[last, target_end]));
+            trunked.resize(prep.len(), false);
+            trunked[*i] = true;
+        }
+        paths[*i] = path;
     }
     (
         Placement {
             centers,
             paths,
             label_centers,
+            trunked,
+            unrouted,
         },
         engine,
         cost,
@@ -937,7 +1026,12 @@ fn terminal_drift(l: &crate::layers::Layers, pinned: &dyn Fn(usize) -> bool) -> 
         }
         let bends = chain
             .iter()
-            .filter(|&&h| matches!(rows_elem(&l.rows, &l.slot, h), Some(Elem::Dummy)))
+            .filter(|&&h| {
+                matches!(
+                    rows_elem(&l.rows, &l.slot, h),
+                    Some(Elem::Dummy | Elem::Trunk)
+                )
+            })
             .count();
         let e = nearest.entry(*to).or_insert(usize::MAX);
         *e = (*e).min(bends);
@@ -956,6 +1050,121 @@ fn order_rows(l: &mut crate::layers::Layers) -> usize {
     }
     let identity: Vec<Vec<usize>> = l.rows.iter().map(|r| (0..r.len()).collect()).collect();
     crate::order::crossings(&l.rows, &identity)
+}
+
+/// Move the elements of the trunks ([`crate::layers::Layers::trunks`]) to the right end of their
+/// rows, the trunk that ends first (its target higher up) innermost, keeping the rest in order.
+fn trunks_right(l: &mut crate::layers::Layers) {
+    if l.trunks.is_empty() {
+        return;
+    }
+    // Per element: the sort key of its trunk (last row, trunk index).
+    let mut key: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+    for (id, t) in l.trunks.iter().enumerate() {
+        let last = t.last().and_then(|&h| l.slot.get(h)).map_or(0, |s| s.0);
+        for &h in t {
+            key.insert(h, (last, id));
+        }
+    }
+    let mut at_slot: Vec<Vec<Option<(usize, usize)>>> =
+        l.rows.iter().map(|r| vec![None; r.len()]).collect();
+    for (&h, &k) in &key {
+        if let Some(&(r, p)) = l.slot.get(h)
+            && let Some(s) = at_slot.get_mut(r).and_then(|row| row.get_mut(p))
+        {
+            *s = Some(k);
+        }
+    }
+    let ord: Vec<Vec<usize>> = at_slot
+        .iter()
+        .map(|row| {
+            let mut o: Vec<usize> = (0..row.len()).filter(|&p| row[p].is_none()).collect();
+            let mut t: Vec<usize> = (0..row.len()).filter(|&p| row[p].is_some()).collect();
+            t.sort_by_key(|&p| row[p]);
+            o.extend(t);
+            o
+        })
+        .collect();
+    let newpos = crate::order::apply(&mut l.rows, &ord);
+    for s in l.slot.iter_mut() {
+        if let Some(k) = newpos.get(s.0).and_then(|p| p.get(s.1)) {
+            s.1 = *k;
+        }
+    }
+}
+
+/// Put each trunk on the simplest line clear of its rows: the concave majorant (upper hull) of
+/// the x it needs in each row, just right of the row's other elements, so it bends only at a
+/// few vertices however long it is (its edges repeat those bends). Trunks are the rightmost
+/// elements of their rows ([`trunks_right`]), so moving them right clears everything; inner
+/// trunks are done first. Returns, per trunk, the positions of its vertices (first and last
+/// included).
+fn trunk_lines(
+    rows: &[Vec<Item>],
+    slot: &[(usize, usize)],
+    trunks: &[Vec<usize>],
+    at: &mut [Vec<Point>],
+) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..trunks.len()).collect();
+    let last_row = |t: &Vec<usize>| t.last().and_then(|&h| slot.get(h)).map_or(0, |s| s.0);
+    order.sort_by_key(|&id| (last_row(&trunks[id]), id));
+    let mut vertices = vec![Vec::new(); trunks.len()];
+    for id in order {
+        let places: Vec<(usize, usize)> = trunks[id]
+            .iter()
+            .map(|&h| slot.get(h).copied().unwrap_or((usize::MAX, 0)))
+            .collect();
+        if places
+            .iter()
+            .any(|&(r, k)| at.get(r).is_none_or(|row| k >= row.len()))
+        {
+            continue;
+        }
+        let need: Vec<Point> = places
+            .iter()
+            .map(|&(r, k)| {
+                let own = at[r][k];
+                let x = if k == 0 {
+                    own.x
+                } else {
+                    own.x
+                        .max(at[r][k - 1].x + crate::rows::sep(&rows[r][k - 1], &rows[r][k]))
+                };
+                Point::new(x, own.y)
+            })
+            .collect();
+        // Upper hull of (y, x) with y increasing: drop a vertex on or left of the line from the
+        // one before it to the next point.
+        let mut hull: Vec<usize> = Vec::new();
+        for (p, q) in need.iter().enumerate() {
+            while let [.., h0, h1] = hull[..] {
+                let (a, b) = (need[h1].minus(need[h0]), q.minus(need[h0]));
+                if a.y * b.x - a.x * b.y >= 0.0 {
+                    hull.pop();
+                } else {
+                    break;
+                }
+            }
+            hull.push(p);
+        }
+        for w in hull.windows(2) {
+            let (a, b) = (need[w[0]], need[w[1]]);
+            for &(r, k) in &places[w[0]..=w[1]] {
+                let t = if b.y > a.y {
+                    (at[r][k].y - a.y) / (b.y - a.y)
+                } else {
+                    0.0
+                };
+                at[r][k].x = a.x + t * (b.x - a.x);
+            }
+        }
+        if let [only] = hull[..] {
+            let (r, k) = places[only];
+            at[r][k].x = need[only].x;
+        }
+        vertices[id] = hull;
+    }
+    vertices
 }
 
 /// Drop bend points in the middle of a vertical run: a long edge passing many rows straight down
@@ -1103,6 +1312,7 @@ fn normalize_ports(
     scope: &Scope,
     nodes: &[NodeGeom],
     paths: &mut [Vec<Cubic>],
+    trunked: &[bool],
 ) -> Vec<(bool, bool)> {
     let n = nodes.len();
     let mut out_ports: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
@@ -1139,8 +1349,21 @@ fn normalize_ports(
             moved[i].0 = true;
         }
         in_ports[v].sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-        let k = in_ports[v].len();
-        for (j, &(_, i)) in in_ports[v].iter().enumerate() {
+        // Edges down the same trunk arrive at one point and share one port.
+        let is_trunked = |i: usize| trunked.get(i).copied().unwrap_or(false);
+        let mut slot = Vec::with_capacity(in_ports[v].len());
+        let mut k = 0;
+        for (j, &(x, i)) in in_ports[v].iter().enumerate() {
+            let shares = j > 0 && is_trunked(i) && {
+                let (px, pi) = in_ports[v][j - 1];
+                is_trunked(pi) && px == x
+            };
+            if !shares {
+                k += 1;
+            }
+            slot.push(k - 1);
+        }
+        for (&(_, i), &j) in in_ports[v].iter().zip(&slot) {
             let p = Point::new(spread(&nodes[v], k, j), nodes[v].rect.y);
             let m = paths[i].len() - 1;
             let c = &mut paths[i][m];
@@ -1158,7 +1381,12 @@ fn normalize_ports(
 /// for a bend right of the next state (seen on `shared-error-handler`). Where the first or last
 /// segment enters a box other than the edge's ends, try flatter control points, in a fixed order,
 /// and keep the first that enters none (else the one that enters fewest).
-fn bend_clear_of_boxes(scope: &Scope, nodes: &[NodeGeom], paths: &mut [Vec<Cubic>]) {
+fn bend_clear_of_boxes(
+    scope: &Scope,
+    nodes: &[NodeGeom],
+    paths: &mut [Vec<Cubic>],
+    unrouted: &[usize],
+) {
     // Nodes by their top, so a segment is checked only against the rows it spans.
     let mut by_top: Vec<usize> = (0..nodes.len()).collect();
     by_top.sort_by(|&a, &b| nodes[a].rect.y.total_cmp(&nodes[b].rect.y).then(a.cmp(&b)));
@@ -1181,8 +1409,14 @@ fn bend_clear_of_boxes(scope: &Scope, nodes: &[NodeGeom], paths: &mut [Vec<Cubic
             })
             .count()
     };
+    let mut skip = vec![false; scope.edges.len()];
+    for &i in unrouted {
+        if let Some(s) = skip.get_mut(i) {
+            *s = true;
+        }
+    }
     for (i, e) in scope.edges.iter().enumerate() {
-        if e.from == e.to || paths[i].is_empty() {
+        if e.from == e.to || paths[i].is_empty() || skip[i] {
             continue;
         }
         let ends = (e.from, e.to);

@@ -184,7 +184,7 @@ pub(crate) fn layers(
             let (w, hh) = match elem {
                 Elem::Node(v) => sizes[v],
                 Elem::Label(i) => prep[i].label.unwrap_or((2.0, 2.0)),
-                Elem::Dummy => (2.0, 2.0),
+                Elem::Dummy | Elem::Trunk => (2.0, 2.0),
             };
             items.push(Item {
                 elem,
@@ -214,6 +214,8 @@ pub(crate) fn layers(
         slot,
         node,
         chains,
+        trunks: Vec::new(),
+        unrouted: Vec::new(),
     }
 }
 

@@ -359,6 +359,7 @@ mod tests {
             bounds: Rect::new(0.0, 0.0, 260.0, 230.0),
             engine: Engine::Trivial,
             cost: 0,
+            unrouted: Vec::new(),
         };
         let r = measure(&Layout {
             root,
@@ -402,6 +403,7 @@ mod tests {
                 bounds: Rect::new(0.0, 0.0, 60.0, 220.0),
                 engine: Engine::Trivial,
                 cost: 0,
+                unrouted: Vec::new(),
             },
             width: 100.0,
             height: 260.0,

@@ -20,7 +20,7 @@
 //! worse than the order we started from. The number of passes is fixed: the work is bounded and
 //! the output deterministic.
 
-use crate::rows::Item;
+use crate::rows::{Elem, Item};
 
 /// Barycentre sweeps (down and up count as one each).
 const SWEEPS: usize = 8;
@@ -51,7 +51,10 @@ pub fn order(rows: &mut [Vec<Item>]) -> Vec<Vec<usize>> {
                     .map(|(k, &i)| {
                         let it = &rows[r][i];
                         let links = if up { &it.up } else { &it.down };
-                        let key = if links.is_empty() {
+                        // A trunk stays at the right end of its row ([`crate::layers::Layers::trunks`]).
+                        let key = if it.elem == Elem::Trunk {
+                            f64::INFINITY
+                        } else if links.is_empty() {
                             k as f64
                         } else {
                             links.iter().map(|&(j, _)| pos[nr][j] as f64).sum::<f64>()
@@ -83,6 +86,9 @@ pub fn order(rows: &mut [Vec<Item>]) -> Vec<Vec<usize>> {
             for r in 0..rows.len() {
                 for k in 0..ord[r].len().saturating_sub(1) {
                     let (a, b) = (ord[r][k], ord[r][k + 1]);
+                    if rows[r][a].elem == Elem::Trunk || rows[r][b].elem == Elem::Trunk {
+                        continue;
+                    }
                     let (ab, ba) = pair_crossings(rows, &pos, r, a, b);
                     if ba < ab {
                         ord[r].swap(k, k + 1);
@@ -102,11 +108,16 @@ pub fn order(rows: &mut [Vec<Item>]) -> Vec<Vec<usize>> {
             }
         }
     }
-    // Apply the best order: permute items, remap links.
-    let newpos: Vec<Vec<usize>> = best.iter().map(|o| inverse(o)).collect();
+    apply(rows, &best)
+}
+
+/// Put each row in the order `ord[r]` (old positions, left to right) and remap the links. Returns,
+/// per row, the new position of each element by its old position.
+pub(crate) fn apply(rows: &mut [Vec<Item>], ord: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let newpos: Vec<Vec<usize>> = ord.iter().map(|o| inverse(o)).collect();
     for (r, row) in rows.iter_mut().enumerate() {
         let mut old: Vec<Option<Item>> = std::mem::take(row).into_iter().map(Some).collect();
-        for &i in &best[r] {
+        for &i in &ord[r] {
             if let Some(mut it) = old[i].take() {
                 if r > 0 {
                     for l in &mut it.up {
@@ -206,7 +217,6 @@ pub fn crossings(rows: &[Vec<Item>], ord: &[Vec<usize>]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rows::Elem;
 
     fn item(i: usize, up: Vec<usize>, down: Vec<usize>) -> Item {
         Item {

@@ -24,6 +24,9 @@ pub enum Elem {
     Label(usize),
     /// A bend point of a long edge.
     Dummy,
+    /// A bend point of a trunk shared by bundled edges ([`crate::layers::Layers::trunks`]): it
+    /// yields to everything in its row (it is straightened afterwards, right of them all).
+    Trunk,
 }
 
 /// Links to a neighbouring row: (position in that row, edge weight).
@@ -134,6 +137,9 @@ pub fn place(rows: &[Vec<Item>]) -> Vec<Vec<Point>> {
             let weights: Vec<f64> = rows[r]
                 .iter()
                 .map(|it| {
+                    if it.elem == Elem::Trunk {
+                        return 1e-6;
+                    }
                     let base = if matches!(it.elem, Elem::Dummy) {
                         4.0
                     } else {
@@ -179,7 +185,7 @@ pub fn place(rows: &[Vec<Item>]) -> Vec<Vec<Point>> {
 }
 
 /// Minimum centre distance between neighbours in a row.
-fn sep(a: &Item, b: &Item) -> f64 {
+pub(crate) fn sep(a: &Item, b: &Item) -> f64 {
     let gap = if matches!(a.elem, Elem::Node(_)) && matches!(b.elem, Elem::Node(_)) {
         NODE_GAP
     } else {

@@ -239,6 +239,16 @@ pub fn write(graph: &Graph, lay: &Layout, opts: &RenderOptions) -> String {
         num(lay.width),
         num(lay.height)
     );
+    let unrouted = crate::layout::unrouted(&lay.root);
+    if unrouted > 0 {
+        let _ = writeln!(
+            out,
+            r##"<text class="asl-note" x="{}" y="{}" font-size="12" fill="#8a4b00">{unrouted} long edge{} drawn straight, not routed: too many to route in a definition this big.</text>"##,
+            num(crate::layout::MARGIN),
+            num(crate::layout::MARGIN + 4.0),
+            if unrouted == 1 { " is" } else { "s are" },
+        );
+    }
     let w = Writer {
         prefix: &prefix,
         status: &opts.status,
@@ -339,15 +349,21 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn scope(&self, out: &mut String, scope: &Scope, geo: &ScopeGeom) {
-        for (e, g) in scope.edges.iter().zip(&geo.edges) {
-            self.edge(out, scope, e, g);
+        let mut unrouted = vec![false; geo.edges.len()];
+        for &i in &geo.unrouted {
+            if let Some(u) = unrouted.get_mut(i) {
+                *u = true;
+            }
+        }
+        for ((e, g), &u) in scope.edges.iter().zip(&geo.edges).zip(&unrouted) {
+            self.edge(out, scope, e, g, u);
         }
         for (n, g) in scope.nodes.iter().zip(&geo.nodes) {
             self.node(out, n, g);
         }
     }
 
-    fn edge(&self, out: &mut String, scope: &Scope, e: &Edge, g: &EdgeGeom) {
+    fn edge(&self, out: &mut String, scope: &Scope, e: &Edge, g: &EdgeGeom, unrouted: bool) {
         let end_name = |i: usize| scope.nodes.get(i).map_or(String::new(), node_ref);
         let dangling = scope
             .nodes
@@ -355,11 +371,17 @@ impl Writer<'_> {
             .is_some_and(|t| t.kind == NodeKind::Missing);
         let _ = writeln!(
             out,
-            r#"<g id="{}-{}" class="asl-edge asl-edge-{}{}" data-from="{}" data-to="{}">"#,
+            r#"<g id="{}-{}" class="asl-edge asl-edge-{}{}{} data-from="{}" data-to="{}">"#,
             self.prefix,
             e.id,
             e.kind.css(),
             if dangling { " asl-edge-dangling" } else { "" },
+            // Faded by an attribute: the style sheet stays as it is for every other drawing.
+            if unrouted {
+                r##" asl-edge-unrouted" opacity=".5""##
+            } else {
+                r#"""#
+            },
             esc(&end_name(e.from)),
             esc(&end_name(e.to)),
         );
