@@ -144,7 +144,11 @@ test('a link to what the page already shows opens without asking; a deep link se
 test('a deep link to event 4,000,000,000 of an Express loop opens at the 25,000th, not a frozen page', async ({ open, baseUrl, errors }) => {
   const page = await open();
   await page.waitForSelector(editor);
-  const loop = { StartAt: 'Spin', States: { Spin: { Type: 'Pass', Next: 'Spin' } } };
+  const loop = { StartAt: 'Spin', States: {
+    Spin: { Type: 'Pass', Next: 'Check' },
+    Check: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'Done' }], Default: 'Spin' },
+    Done: { Type: 'Succeed' },
+  } };
   await page.fill(editor, JSON.stringify(loop, null, 2));
   await page.selectOption('[data-testid="workflow-type"]', 'EXPRESS');
   await ready(page);
