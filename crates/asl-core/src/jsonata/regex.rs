@@ -19,7 +19,9 @@
 //! evaluation ends with `D1005` (not a code of JSONata's own, which has no such limit: next to
 //! `D1004`, its other regex error), naming the pattern and the lengths. Every other pattern runs
 //! as before, on any string: none of the official suite's regexes, nor the conformance corpus's,
-//! is refused. What it does not bound (see [`ambiguity`]): polynomial backtracking and
+//! is refused. One more shape is refused on any non-empty string, whatever its length: repeats
+//! that can match the empty string nested three deep (`((a*)*)*b`), on which `regress` 0.12
+//! itself never ends (see [`Ambiguity::NestedEmptyLoops`]). What it does not bound (see [`ambiguity`]): polynomial backtracking and
 //! ambiguity spelt out in a long pattern, both far slower to grow.
 //!
 //! Measured alternatives (`cargo run --release -p asl-core --example regex_backends`):
@@ -70,22 +72,27 @@ pub(crate) struct Regex {
     /// The literal as written (`/…/flags`), for messages.
     source: String,
     /// For a pattern that can backtrack exponentially (or could not be shown not to), the
-    /// longest string (in characters) it is run on.
+    /// longest string (in characters) it is run on; 0 for one `regress` cannot run at all.
     max_subject: Option<usize>,
+    /// Why there is a limit.
+    verdict: Ambiguity,
 }
 
 pub(crate) fn compile(pattern: &str, flags: &str) -> JResult<Regex> {
     let re = regress::Regex::with_flags(pattern, flags)
         .map_err(|e| err("S0303", format!("Invalid regular expression: {e}")))?;
-    let max_subject = match ambiguity::analyse(pattern, flags.contains('i')) {
+    let verdict = ambiguity::analyse(pattern, flags.contains('i'));
+    let max_subject = match verdict {
         Ambiguity::Linear => None,
         Ambiguity::Exponential { branching } => Some(max_subject(branching)),
         Ambiguity::Unknown => Some(max_subject(UNKNOWN_BRANCHING)),
+        Ambiguity::NestedEmptyLoops => Some(0),
     };
     Ok(Regex {
         re,
         source: format!("/{pattern}/{flags}"),
         max_subject,
+        verdict,
     })
 }
 
@@ -102,6 +109,17 @@ impl Regex {
         let n = s.chars().count();
         if n <= max {
             return Ok(());
+        }
+        if self.verdict == Ambiguity::NestedEmptyLoops {
+            return Err(err(
+                "D1005",
+                format!(
+                    "Regular expression {} nests repeats that can match the empty string three \
+                     deep, e.g. ((a*)*)*, which this regex engine cannot run without exhausting \
+                     memory. Rewrite it without the nesting, e.g. ((a*)*)* as a*",
+                    self.source
+                ),
+            ));
         }
         Err(err(
             "D1005",

@@ -555,3 +555,19 @@ fn ordinary_regexes_run_on_long_strings() {
         assert_eq!(got, want, "{call}");
     }
 }
+
+#[test]
+fn loops_of_empty_matching_loops_are_refused_before_regress_runs_out_of_memory() {
+    // Found by the `jsonata` fuzz target: regress 0.12 allocated without end on these.
+    for call in [
+        r#"$contains("aaaaaaaa!", /(?=((a*)*)*a|a)a/)"#,
+        r#"$match("a!", /((a*)*)*b/)"#,
+        r#"$replace("ab", /((a?)?)*c/, "")"#,
+    ] {
+        let e = run(call, "{}").expect_err(call);
+        assert_eq!(e.code, "D1005", "{call}: {e}");
+        assert!(e.message.contains("nests repeats"), "{e}");
+    }
+    // The empty string cannot make them fail past a character: it runs.
+    assert_eq!(ok(r#"$contains("", /((a*)*)*b/)"#), "false");
+}

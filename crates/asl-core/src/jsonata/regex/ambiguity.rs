@@ -39,6 +39,11 @@ pub(crate) enum Ambiguity {
     /// Too large to analyse (more than [`MAX_POSITIONS`] positions or [`MAX_EDGES`] edges), or
     /// written in a syntax this reader does not know: to be treated as exponential.
     Unknown,
+    /// A loop whose body can match the empty string holding another such repeat that holds a
+    /// third (`((a*)*)*b`, `((a?)?)*b`, `((a*)+)+b`): `regress` 0.12's backtracker never ends
+    /// on those once the match fails past one character, allocating until memory runs out
+    /// (found by the `jsonata` fuzz target; JavaScript engines run them). Not run at all.
+    NestedEmptyLoops,
 }
 
 // Compiling costs at most ~35 ms natively, for a loop of 32 overlapping alternatives (1,024
@@ -66,6 +71,9 @@ pub(crate) fn analyse(pattern: &str, ignore_case: bool) -> Ambiguity {
     if parser.i != chars.len() {
         return Ambiguity::Unknown;
     }
+    if nested_empty_loops(&node) {
+        return Ambiguity::NestedEmptyLoops;
+    }
     // The main pattern with lookarounds reading nothing, then each lookaround's body alone.
     let mut bodies = Vec::new();
     collect_lookarounds(&node, &mut bodies);
@@ -79,6 +87,7 @@ pub(crate) fn analyse(pattern: &str, ignore_case: bool) -> Ambiguity {
 fn worse(a: Ambiguity, b: Ambiguity) -> Ambiguity {
     use Ambiguity::*;
     match (a, b) {
+        (NestedEmptyLoops, _) | (_, NestedEmptyLoops) => NestedEmptyLoops,
         (Unknown, _) | (_, Unknown) => Unknown,
         (Exponential { branching: x }, Exponential { branching: y }) => Exponential {
             branching: x.max(y),
@@ -555,6 +564,43 @@ impl Parser<'_> {
     }
 }
 
+fn nullable(node: &Node) -> bool {
+    match node {
+        Node::Empty | Node::Look(_) => true,
+        Node::Char(_) => false,
+        Node::Seq(v) => v.iter().all(nullable),
+        Node::Alt(v) => v.iter().any(nullable),
+        Node::Repeat(n, min, _) => *min == 0 || nullable(n),
+    }
+}
+
+/// The longest chain of repeats inside `node`, each (but the innermost) with a body that can
+/// match the empty string and holding the next: 3 for `((a*)*)*`, 2 for `((a+)*)*`.
+fn empty_chain(node: &Node) -> u32 {
+    match node {
+        Node::Empty | Node::Char(_) => 0,
+        Node::Look(n) => empty_chain(n),
+        Node::Seq(v) | Node::Alt(v) => v.iter().map(empty_chain).max().unwrap_or(0),
+        Node::Repeat(n, _, _) => {
+            let inner = empty_chain(n);
+            if nullable(n) { 1 + inner } else { 1.max(inner) }
+        }
+    }
+}
+
+/// Whether a loop (not a mere `?`) with a body that can match the empty string holds a chain of
+/// two more repeats (see [`Ambiguity::NestedEmptyLoops`]).
+fn nested_empty_loops(node: &Node) -> bool {
+    match node {
+        Node::Empty | Node::Char(_) => false,
+        Node::Look(n) => nested_empty_loops(n),
+        Node::Seq(v) | Node::Alt(v) => v.iter().any(nested_empty_loops),
+        Node::Repeat(n, _, max) => {
+            (*max != Some(1) && nullable(n) && empty_chain(n) >= 2) || nested_empty_loops(n)
+        }
+    }
+}
+
 /// A backreference reads some earlier text: any string, as far as paths go.
 fn backreference() -> Node {
     Node::Repeat(Box::new(Node::Char(Set::any())), 0, None)
@@ -967,6 +1013,37 @@ mod tests {
         }
         // Case-insensitively, `a` and `A` overlap.
         assert_eq!(analyse(r"^(a|A)+$", false), Ambiguity::Linear);
+    }
+
+    #[test]
+    fn loops_of_loops_that_match_empty_are_refused_outright() {
+        // Each of these made regress 0.12 allocate without end on `a!`.
+        for p in [
+            r"((a*)*)*b",
+            r"((a?)*)*b",
+            r"((a?)?)*c",
+            r"((a*)?)*b",
+            r"((a*)+)+c",
+            r"((a*)*b?)*c",
+            r"((b|a*)*)*c",
+            r"((a*b*)*)*c",
+            r"((a{0,3})*)*c",
+            r"(?:(?:(?:a)*)*)*c",
+            r"x(?=((a*)*)*a|a)a",
+        ] {
+            assert_eq!(analyse(p, false), Ambiguity::NestedEmptyLoops, "{p}");
+        }
+        // And these ran: a body that cannot match empty breaks the chain, as does a `?` outside.
+        for p in [
+            r"((a*)*b)*c",
+            r"((a+)*)*c",
+            r"(((a+)+)*)*c",
+            r"((a*)*)?c",
+            r"((\b)*)*c",
+            r"(?:(?:a{2,})*)*c",
+        ] {
+            assert_ne!(analyse(p, false), Ambiguity::NestedEmptyLoops, "{p}");
+        }
     }
 
     #[test]
