@@ -1030,6 +1030,7 @@ mod tests {
             r"((a{0,3})*)*c",
             r"(?:(?:(?:a)*)*)*c",
             r"x(?=((a*)*)*a|a)a",
+            r"(((\S*)*){2,})*?\x61",
         ] {
             assert_eq!(analyse(p, false), Ambiguity::NestedEmptyLoops, "{p}");
         }
