@@ -19,9 +19,9 @@
 //! evaluation ends with `D1005` (not a code of JSONata's own, which has no such limit: next to
 //! `D1004`, its other regex error), naming the pattern and the lengths. Every other pattern runs
 //! as before, on any string: none of the official suite's regexes, nor the conformance corpus's,
-//! is refused. One more shape is refused on any non-empty string, whatever its length: repeats
-//! that can match the empty string nested three deep (`((a*)*)*b`), on which `regress` 0.12
-//! itself never ends (see [`Ambiguity::NestedEmptyLoops`]). What it does not bound (see [`ambiguity`]): polynomial backtracking and
+//! is refused. One more shape is refused on any non-empty string, whatever its length: a repeat
+//! holding a repeat that can match the empty string (`((a*)*)*b`, `((a*){2}a)*b`), on which
+//! `regress` 0.12 itself can loop without end (see [`Ambiguity::NestedEmptyLoops`]). What it does not bound (see [`ambiguity`]): polynomial backtracking and
 //! ambiguity spelt out in a long pattern, both far slower to grow.
 //!
 //! Measured alternatives (`cargo run --release -p asl-core --example regex_backends`):
@@ -114,9 +114,10 @@ impl Regex {
             return Err(err(
                 "D1005",
                 format!(
-                    "Regular expression {} nests repeats that can match the empty string three \
-                     deep, e.g. ((a*)*)*, which this regex engine cannot run without exhausting \
-                     memory. Rewrite it without the nesting, e.g. ((a*)*)* as a*",
+                    "Regular expression {} repeats a part that holds a repeat able to match the \
+                     empty string, e.g. ((a*)*)* or ((a*){{2}}b)*, which this regex engine cannot \
+                     run without exhausting memory. Rewrite the inner repeat so that it always \
+                     reads something, e.g. (a*)* as a*",
                     self.source
                 ),
             ));
