@@ -1,7 +1,9 @@
 //! JSONata expressions: paths, operators, literals, lambdas, recursion through a bound
 //! function (the way runaway programs are written), calls from a table of built-ins with their
-//! arities, conditionals, blocks, transforms, and now and then a stray token so the parser's
-//! error paths are reached too.
+//! arities, conditionals, blocks, transforms, regular expressions (groups, classes, quantifiers,
+//! lookarounds, backreferences) run on long strings of a few letters — where one that can
+//! backtrack catastrophically and is not refused would hang the target —, and now and then a
+//! stray token so the parser's error paths are reached too.
 //!
 //! Not owned here: compiling and evaluating them (see [`crate::targets`]).
 
@@ -152,7 +154,7 @@ impl Writer<'_, '_> {
         let choice = if depth == 0 || self.g.is_empty() {
             self.byte() % 3
         } else {
-            self.byte() % 16
+            self.byte() % 17
         };
         match choice {
             0 => self.put(LITERALS),
@@ -240,10 +242,58 @@ impl Writer<'_, '_> {
                 self.expr(depth - 1);
                 self.out.push_str("} |");
             }
+            15 => {
+                // A regex on a long string it likely fails on: `aaaa…!`.
+                let f = self.pick(&["$match", "$contains", "$replace", "$split"]);
+                self.out.push_str(f);
+                self.out.push_str("(\"");
+                let fill = self.pick(&["a", "ab", "a ", "0", "A", "x.", "é"]);
+                for _ in 0..self.g.below(40) {
+                    self.out.push_str(fill);
+                }
+                self.put(&["!", "", "b", " "]);
+                self.out.push_str("\", /");
+                self.regex(3);
+                self.out.push('/');
+                self.put(&["", "i", "m"]);
+                if f == "$replace" {
+                    self.out.push_str(", \"-\"");
+                }
+                self.out.push(')');
+            }
             _ => {
                 self.put(&["-", "(", "[", "\"", "$", "?", ";", ")"]);
                 self.expr(depth - 1);
             }
         }
     }
+
+    /// A regex pattern (no `/`): alternatives of quantified atoms.
+    fn regex(&mut self, depth: u32) {
+        let alternatives = 1 + self.g.below(3);
+        for i in 0..alternatives {
+            if i > 0 {
+                self.out.push('|');
+            }
+            for _ in 0..1 + self.g.below(3) {
+                if depth > 0 && self.g.chance(30) {
+                    self.put(&["(", "(?:", "(?=", "(?!", "(?<=", "(?<!", "(?<n>"]);
+                    self.regex(depth - 1);
+                    self.out.push(')');
+                } else {
+                    self.put(REGEX_ATOMS);
+                }
+                if self.g.chance(50) {
+                    self.put(QUANTIFIERS);
+                }
+            }
+        }
+    }
 }
+
+const REGEX_ATOMS: &[&str] = &[
+    "a", "b", "A", "é", ".", "\\w", "\\W", "\\s", "\\S", "\\d", "[a-c]", "[^b]", "[\\w.]", "[]",
+    "[^]", "^", "$", "\\b", "\\B", "\\1", "\\k<n>", "\\u0061", "\\x61", "\\.", "{", "}", "]",
+    "a{2}", "\\0",
+];
+const QUANTIFIERS: &[&str] = &["*", "+", "?", "{2}", "{1,3}", "{2,}", "*?", "+?", "{0,40}"];

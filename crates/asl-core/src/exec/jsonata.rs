@@ -582,6 +582,21 @@ mod tests {
     }
 
     #[test]
+    fn a_catastrophic_regex_on_a_long_input_fails_the_state_instead_of_hanging() {
+        let vars = Vars::default();
+        let t = compile(r#"{"m": "{% $match($states.input.s, /^(a+)+$/) %}"}"#);
+        let input = format!(r#"{{"s": "{}!"}}"#, "a".repeat(60));
+        let e = template(&t, "Output", &cx(&vars, &input)).expect_err("refused");
+        assert_eq!(e.error, ErrorName::QueryEvaluationError);
+        assert!(
+            e.cause
+                .contains("threw an error during evaluation. D1005: Regular expression /^(a+)+$/"),
+            "{}",
+            e.cause
+        );
+    }
+
+    #[test]
     fn failures_name_the_field_path_as_aws_does() {
         let vars = Vars::default();
         let t = compile(r#"{"result": "{% $doesNotExist %}"}"#);

@@ -2,6 +2,47 @@
 //! `regress` crate: compiling `/…/im` literals, and the match sequence JSONata's matcher protocol
 //! yields (global matching, the `D1004` error for a pattern that matches the empty string forever).
 //! Positions given out are UTF-16 offsets, as in JavaScript.
+//!
+//! # Catastrophic backtracking
+//!
+//! `regress` backtracks, as JavaScript engines do, so a pattern whose repeated part can match the
+//! same text in two ways (`/^(a+)+$/`, `/(\w+\s?)+$/`) takes time exponential in the length of a
+//! string it fails on: doubling per character, 26 characters took 2.5 s, so 30 take most of a
+//! minute and 40 half a day. One match call cannot be interrupted — the evaluator's step budget
+//! (`U1001`) does not see inside it — and in the browser it runs on the page's thread, so it
+//! would freeze the tab.
+//!
+//! The guard: when a literal is compiled, [`ambiguity`] decides statically whether the pattern
+//! can backtrack exponentially (exponential degree of ambiguity of its automaton) and bounds how
+//! fast its paths multiply. Such a pattern still runs on strings short enough for even its worst
+//! case to be quick (18 characters for `(a+)+`, see [`max_subject`]); on a longer one the
+//! evaluation ends with `D1005` (not a code of JSONata's own, which has no such limit: next to
+//! `D1004`, its other regex error), naming the pattern and the lengths. Every other pattern runs
+//! as before, on any string: none of the official suite's regexes, nor the conformance corpus's,
+//! is refused. One more shape is refused on any non-empty string, whatever its length: a repeat
+//! holding a repeat that can match the empty string (`((a*)*)*b`, `((a*){2}a)*b`), on which
+//! `regress` 0.12 itself can loop without end (see [`Ambiguity::NestedEmptyLoops`]).
+//!
+//! Not bounded (see [`ambiguity`]): polynomial backtracking and ambiguity spelt out in a long
+//! pattern. They grow more slowly, but the `jsonata` fuzz target finds patterns of degree 6 and
+//! more (`[^]{2,}[^]{2,}[^]{2,}` in alternatives) that take minutes on 72 characters: open.
+//!
+//! Measured alternatives (`cargo run --release -p asl-core --example regex_backends`):
+//! - `regress`'s other backend, `backends::PikeVMExecutor`, is not a Pike VM in the linear-time
+//!   sense: it keeps a stack of whole thread states, depth first, with no set of visited
+//!   states, so it explores the same exponentially many paths, only slower: `/^(a+)+$/` failing
+//!   on 24 characters took 680 ms with the backtracker and 2,571 ms with it, `/^((a+)+)+$/` on
+//!   16 characters 2 ms and 5,608 ms (both doubling, or worse, per character).
+//!   Switching to it bounds nothing.
+//! - A budget inside the matcher would be the exact answer (it is how .NET and PCRE bound
+//!   backtracking), but `regress` has no hook to count steps, and forking it is not an option.
+//! - Another engine (the `regex` crate is linear) differs from JavaScript in captures inside
+//!   loops, lookarounds and backreferences, and would grow the bundle.
+//! - Refusing every pattern with nested quantifiers (star height 2) would refuse
+//!   `([a-z0-9]+\.)*[a-z]+`, which is safe (the dots keep iterations apart), and miss `(a|a)*`:
+//!   ambiguity, not nesting, is what makes backtracking explode.
+
+mod ambiguity;
 
 use std::sync::Arc;
 
@@ -10,9 +51,92 @@ use crate::value::{Object, Value};
 use super::error::{JResult, err};
 use super::jv::JV;
 
-pub(crate) fn compile(pattern: &str, flags: &str) -> JResult<regress::Regex> {
-    regress::Regex::with_flags(pattern, flags)
-        .map_err(|e| err("S0303", format!("Invalid regular expression: {e}")))
+use ambiguity::Ambiguity;
+
+/// An exponentially ambiguous pattern with branching `b` (at most `b^n` paths on `n` characters,
+/// see [`ambiguity::Ambiguity`]) runs on strings of up to `n` characters, the largest `n` with
+/// `b^n <= 2^PATH_BUDGET_BITS`: 18 characters for `(a+)+`, 11 for `(a|a|a)*`. Measured, the
+/// four patterns of the `regex_backends` example take 17 to 43 ms to fail on 18 characters
+/// (natively, on a loaded machine; the browser is slower), and four times that per 2 more.
+const PATH_BUDGET_BITS: f64 = 18.0;
+/// The branching assumed for a pattern too large or too unusual to analyse.
+const UNKNOWN_BRANCHING: u32 = 4;
+
+/// The longest string an exponentially ambiguous pattern with this branching is run on.
+fn max_subject(branching: u32) -> usize {
+    let b = f64::from(branching.max(2));
+    ((PATH_BUDGET_BITS / b.log2()).floor() as usize).max(1)
+}
+
+/// A compiled regex literal: `regress`'s program and what the guard knows about it.
+#[derive(Debug)]
+pub(crate) struct Regex {
+    re: regress::Regex,
+    /// The literal as written (`/…/flags`), for messages.
+    source: String,
+    /// For a pattern that can backtrack exponentially (or could not be shown not to), the
+    /// longest string (in characters) it is run on; 0 for one `regress` cannot run at all.
+    max_subject: Option<usize>,
+    /// Why there is a limit.
+    verdict: Ambiguity,
+}
+
+pub(crate) fn compile(pattern: &str, flags: &str) -> JResult<Regex> {
+    let re = regress::Regex::with_flags(pattern, flags)
+        .map_err(|e| err("S0303", format!("Invalid regular expression: {e}")))?;
+    let verdict = ambiguity::analyse(pattern, flags.contains('i'));
+    let max_subject = match verdict {
+        Ambiguity::Linear => None,
+        Ambiguity::Exponential { branching } => Some(max_subject(branching)),
+        Ambiguity::Unknown => Some(max_subject(UNKNOWN_BRANCHING)),
+        Ambiguity::NestedEmptyLoops => Some(0),
+    };
+    Ok(Regex {
+        re,
+        source: format!("/{pattern}/{flags}"),
+        max_subject,
+        verdict,
+    })
+}
+
+impl Regex {
+    /// Refuses to run an exponentially ambiguous pattern on a string long enough for its
+    /// backtracking to hang the evaluation.
+    fn guard(&self, s: &str) -> JResult<()> {
+        let Some(max) = self.max_subject else {
+            return Ok(());
+        };
+        if s.len() <= max {
+            return Ok(());
+        }
+        let n = s.chars().count();
+        if n <= max {
+            return Ok(());
+        }
+        if self.verdict == Ambiguity::NestedEmptyLoops {
+            return Err(err(
+                "D1005",
+                format!(
+                    "Regular expression {} repeats a part that holds a repeat able to match the \
+                     empty string, e.g. ((a*)*)* or ((a*){{2}}b)*, which this regex engine cannot \
+                     run without exhausting memory. Rewrite the inner repeat so that it always \
+                     reads something, e.g. (a*)* as a*",
+                    self.source
+                ),
+            ));
+        }
+        Err(err(
+            "D1005",
+            format!(
+                "Regular expression {} can backtrack catastrophically (a repeated part can match \
+                 the same text in more than one way, so a failing match takes time exponential in \
+                 the string's length): it is run only on strings of up to {max} characters, \
+                 and this one has {n}. Rewrite it so that no repeated part overlaps \
+                 itself, e.g. (a+)+ as a+",
+                self.source
+            ),
+        ))
+    }
 }
 
 /// One match: byte range of the whole match and of each group.
@@ -23,7 +147,9 @@ pub(crate) struct Found {
 }
 
 /// The matches JSONata's matcher protocol yields, up to `limit`.
-pub(crate) fn matches(re: &regress::Regex, s: &str, limit: Option<usize>) -> JResult<Vec<Found>> {
+pub(crate) fn matches(re: &Regex, s: &str, limit: Option<usize>) -> JResult<Vec<Found>> {
+    re.guard(s)?;
+    let re = &re.re;
     let mut out = Vec::new();
     let mut from = 0;
     loop {
@@ -92,8 +218,11 @@ pub(crate) fn groups_value(s: &str, f: &Found) -> Value {
 }
 
 /// Calling a regex literal as a function: the first match, or undefined.
-pub(crate) fn first_match<'a>(re: &regress::Regex, s: &str) -> Option<JV<'a>> {
-    let m = re.find(s)?;
+pub(crate) fn first_match<'a>(re: &Regex, s: &str) -> JResult<Option<JV<'a>>> {
+    re.guard(s)?;
+    let Some(m) = re.re.find(s) else {
+        return Ok(None);
+    };
     let f = Found {
         start: m.start(),
         end: m.end(),
@@ -103,5 +232,5 @@ pub(crate) fn first_match<'a>(re: &regress::Regex, s: &str) -> Option<JV<'a>> {
             .map(|g| g.map(|r| (r.start, r.end)))
             .collect(),
     };
-    Some(match_object(s, &f))
+    Ok(Some(match_object(s, &f)))
 }

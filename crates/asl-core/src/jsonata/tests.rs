@@ -489,3 +489,89 @@ fn the_shortcut_agrees_with_the_evaluator() {
     }
     assert!(lowered > 150, "most of these take the shortcut ({lowered})");
 }
+
+/// Patterns whose backtracking is exponential in the length of a string they fail on: with the
+/// 60-character strings below, a match call would run for longer than the universe has existed.
+/// Each must end in `D1005` instead (these tests would hang, not fail, without the guard).
+const CATASTROPHIC: [(&str, &str); 5] = [
+    (r"^(a+)+$", "a"),
+    (r"(a|a)*b", "a"),
+    (r"(a*)*b", "a"),
+    (r"(\w+\s?)+$", "a"),
+    (r"^(([a-z])+.)+[A-Z]([a-z])+$", "a"),
+];
+
+#[test]
+fn catastrophic_regexes_end_in_an_error_on_long_strings() {
+    for (pattern, fill) in CATASTROPHIC {
+        let subject = format!("{}!", fill.repeat(60));
+        for call in [
+            format!(r#"$match("{subject}", /{pattern}/)"#),
+            format!(r#"$contains("{subject}", /{pattern}/)"#),
+            format!(r#"$replace("{subject}", /{pattern}/, "x")"#),
+            format!(r#"$split("{subject}", /{pattern}/)"#),
+            format!(r#""{subject}" ~> $match(/{pattern}/i)"#),
+            format!(r#"($re := /{pattern}/; $re("{subject}"))"#),
+        ] {
+            let e = run(&call, "{}").expect_err(&call);
+            assert_eq!(e.code, "D1005", "{call}: {e}");
+            assert!(e.message.contains(&format!("/{pattern}/")), "{e}");
+            assert!(e.message.contains("this one has 61"), "{e}");
+        }
+    }
+}
+
+#[test]
+fn catastrophic_regexes_still_run_on_short_strings() {
+    // `(a+)+` (two ways per character) on up to 18 characters; `((a+)+)+` (three) up to 11.
+    assert_eq!(ok(r#"$contains("aaaaaaaaaaaaaaaa!", /^(a+)+$/)"#), "false");
+    assert_eq!(ok(r#"$contains("aaaaaaaaaaaaaaaaaa", /^(a+)+$/)"#), "true");
+    assert_eq!(
+        code(r#"$contains("aaaaaaaaaaaaaaaaa!!", /^(a+)+$/)"#),
+        "D1005"
+    );
+    assert_eq!(ok(r#"$contains("aaaaaaaaaaa", /^((a+)+)+$/)"#), "true");
+    assert_eq!(code(r#"$contains("aaaaaaaaaaaa", /^((a+)+)+$/)"#), "D1005");
+    assert_eq!(
+        ok(r#"$match("hello world", /^(\w+\s?)+$/).groups"#),
+        r#"["world"]"#
+    );
+}
+
+#[test]
+fn ordinary_regexes_run_on_long_strings() {
+    let long = "word ".repeat(2000);
+    for (call, want) in [
+        (r"$count($split(s, /\s+/))", "2001"),
+        (r"$length($replace(s, /[a-z]+/, 'w'))", "4000"),
+        (r"$contains(s, /^([a-z]+ )+$/)", "true"),
+        (r"$contains(s, /(\w+)@(\w+)\.com/)", "false"),
+        (r"$count($match(s, /o(r)d/))", "2000"),
+    ] {
+        let input = format!(r#"{{"s": "{long}"}}"#);
+        let got = match run(call, &input) {
+            Ok(Some(v)) => v.to_json_string(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(got, want, "{call}");
+    }
+}
+
+#[test]
+fn loops_of_empty_matching_loops_are_refused_before_regress_runs_out_of_memory() {
+    // Found by the `jsonata` fuzz target: regress 0.12 allocated without end on these.
+    for call in [
+        r#"$contains("aaaaaaaa!", /(?=((a*)*)*a|a)a/)"#,
+        r#"$match("a!", /((a*)*)*b/)"#,
+        r#"$replace("ab", /((a?)?)*c/, "")"#,
+    ] {
+        let e = run(call, "{}").expect_err(call);
+        assert_eq!(e.code, "D1005", "{call}: {e}");
+        assert!(
+            e.message.contains("cannot run without exhausting memory"),
+            "{e}"
+        );
+    }
+    // The empty string cannot make them fail past a character: it runs.
+    assert_eq!(ok(r#"$contains("", /((a*)*)*b/)"#), "false");
+}

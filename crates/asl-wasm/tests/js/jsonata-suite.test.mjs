@@ -153,6 +153,26 @@ test("evaluateJsonata: deep recursion ends in U1001, not a crash of the module",
   assert.deepEqual(evaluateJsonata("1 + 1"), { value: 2 });
 });
 
+test("evaluateJsonata: a regex that backtracks catastrophically ends in D1005, not a frozen page", () => {
+  // Each would take longer than the universe's age on 61 characters without the guard: the
+  // test would hang, not fail.
+  const s = "a".repeat(60) + "!";
+  for (const re of ["/^(a+)+$/", "/(a|a)*b/", "/(a*)*b/", "/(\\w+\\s?)+$/"]) {
+    for (const call of [`$match(s, ${re})`, `$replace(s, ${re}, "x")`, `$split(s, ${re})`, `s ~> $contains(${re})`]) {
+      assert.throws(
+        () => evaluateJsonata(call, { s }),
+        (e) => e.code === "D1005" && e.message.includes(re) && e.message.includes("this one has 61"),
+        call,
+      );
+    }
+  }
+  // The same patterns on short strings, and ordinary ones on long strings, run as before.
+  assert.deepEqual(evaluateJsonata("$contains(s, /^(a+)+$/)", { s: "aaaaaaaa" }), { value: true });
+  assert.deepEqual(evaluateJsonata("$contains(s, /^(a+)+$/)", { s: "aaaaaaa!" }), { value: false });
+  assert.deepEqual(evaluateJsonata("$count($match(s, /a/))", { s }), { value: 60 });
+  assert.deepEqual(evaluateJsonata("$replace(s, /a+!/, 'b')", { s }), { value: "b" });
+});
+
 test("evaluateJsonata: 10,000-deep nesting is a syntax error, not a crash of the module", () => {
   const forms = [["(", ")"], ["[", "]"], ["{'a':", "}"], ["$string(", ")"], ["-", ""], ["true ? ", " : 0"], ["a.(", ")"]];
   for (const [open, close] of forms) {
