@@ -63,6 +63,25 @@ for (const w of ['jsonata-pass-loop-10k', 'jsonata-map-1k', 'jsonata-transform',
     ratio(p, wn?.ours_ms) + mark(p, wn?.ours_ms, 5), ratio(p, wc?.ours_ms) + mark(p, wc?.ours_ms, 5), 'native ≥ 20×, wasm ≥ 5×']);
 }
 
+const loop = native.find((r) => /jsonata-pass-loop-10k vs/.test(r.compare ?? ''));
+if (loop) console.log(`\nJSONata Output/Assign Pass loop vs the same loop in JSONPath, natively: ${ms(loop.jsonata_ms)} / ${ms(loop.jsonpath_ms)} ms = ${loop.ratio}× slower${loop.ratio <= 5 ? ' ✓' : ' ✗'} (goal: within 5×)`);
+
+// Per expression: jsonata 2.0.6 parsed once (bench-jsonata-raw.mjs) ÷ ours (benches/jsonata.rs),
+// matched on the label before the colon.
+const raw = lines('jsonata-raw.jsonl').filter((r) => r.engine === 'jsonata@2.0.6');
+const oursText = existsSync(path.join(dir, 'jsonata-ours.txt')) ? readFileSync(path.join(dir, 'jsonata-ours.txt'), 'utf8') : '';
+const ours = oursText.split('\n').map((l) => l.match(/^(.+?)\s{2,}([\d.]+) ns\/op\s*$/)).filter(Boolean).map((m) => ({ label: m[1].trim(), us: +m[2] / 1000 }));
+if (raw.length || ours.length) {
+  console.log('\n## JSONata per expression: µs per evaluation; peer = jsonata 2.0.6 parsed once, Node 22, run just before ours\n');
+  row(['expression', 'ours (native)', 'jsonata 2.0.6', 'ratio', 'goal']);
+  row(Array(5).fill('---'));
+  for (const r of raw) {
+    const key = r.expr.split(':')[0];
+    const o = ours.find((x) => x.label.split(':')[0] === key);
+    row([r.expr, o ? o.us.toFixed(3) : '—', r.precompiled_us.toFixed(2), o ? `${(r.precompiled_us / o.us).toFixed(1)}×` + (r.precompiled_us / o.us >= 10 ? ' ✓' : ' ✗') : '—', '≥ 10×']);
+  }
+}
+
 console.log('\n## Playground (dist/, headless Chromium)\n');
 row(['measure', 'value', 'goal']);
 row(['---', '---', '---']);
@@ -75,5 +94,5 @@ row(['scrubber seek, 10,000-event history (work, median)', stepper ? `${ms(stepp
 row(['typing in def-200: input → paint (median)', typing ? `${ms(typing.hidden_keystroke.input_to_paint_median_ms)} ms` + (typing.hidden_keystroke.input_to_paint_median_ms <= 16 ? ' ✓' : ' ✗') : '—', '≤ 16 ms']);
 row(['25,000-event run: wall, longest task', stepper ? `${stepper.run25k.wallMs} ms, ${ms(stepper.run25k.longestTaskMs)} ms` : '—', '']);
 row(['25,000-event run: wasm memory peak', stepper?.run25k?.wasmMemoryPeakMB !== undefined ? `${stepper.run25k.wasmMemoryPeakMB} MB` + (stepper.run25k.wasmMemoryPeakMB < 50 ? ' ✓' : ' ✗') : '—', '< 50 MB']);
-const loads = [...peer, ...node, ...chromium].map((r) => r.loadavg ?? r.loadavg_before).filter(Boolean).map((l) => l[0]);
+const loads = [...peer, ...node, ...chromium, ...raw].map((r) => r.loadavg ?? r.loadavg_before).filter(Boolean).map((l) => l[0]);
 if (loads.length) console.log(`\nload average (1 min) during the runs: ${Math.min(...loads)}–${Math.max(...loads)} on ${(await import('node:os')).cpus().length} cores`);

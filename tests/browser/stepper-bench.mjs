@@ -38,9 +38,15 @@ const browser = await chromium.launch({
 const out = {};
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  // Before the app's script: keep Trunk's wasm exports (for `memory`) and time the first graph.
+  // Before the app's script: keep the wasm instance's exports (for `memory`; public/boot.js
+  // instantiates the compiled module through the glue) and time the first graph.
   await page.addInitScript(() => {
-    addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+    const instantiate = WebAssembly.instantiate;
+    WebAssembly.instantiate = async function (...args) {
+      const r = await instantiate.apply(this, args);
+      window.__wasm = (r instanceof WebAssembly.Instance ? r : r.instance).exports;
+      return r;
+    };
     new MutationObserver((_, obs) => {
       if (document.querySelector('[data-testid="graph"] .asl-node')) { window.__firstGraph = performance.now(); obs.disconnect(); }
     }).observe(document, { childList: true, subtree: true });

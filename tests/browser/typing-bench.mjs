@@ -48,7 +48,8 @@ try {
   const editor = '[data-testid="definition-editor"]';
   await page.waitForSelector(editor);
   const text = definition(200);
-  await page.fill(editor, text);
+  // A 41 KB fill on a loaded machine can take longer than the default 30 s to become actionable.
+  await page.fill(editor, text, { timeout: 120000 });
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="graph"] .asl-node[data-state]').length === 202, null, { timeout: 60000 });
   const fullLayoutMs = await page.evaluate(() => Number(document.body.dataset.layoutMs));
   await page.evaluate(() => {

@@ -70,14 +70,29 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// A JS value (`undefined` and `null` become [`Value::Null`]) as a JSON value; functions, symbols,
 /// `NaN` and infinities are errors.
 pub fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
-    let not_json = |why: String| error(&format!("{what} is not JSON data: {why}"));
-    let text = json_text(&value).map_err(|e| {
+    let text = to_json_text(value, what)?;
+    from_json_text(&text, what)
+}
+
+/// The JSON text of a JS value, checked as [`from_js`] checks it (the first half of [`from_js`],
+/// for a caller that keeps the text, e.g. to see that a value did not change).
+pub fn to_json_text(value: JsValue, what: &str) -> Result<String, JsValue> {
+    json_text(&value).map_err(|e| {
         not_json(
+            what,
             e.dyn_ref::<Error>()
                 .map_or_else(|| "unreadable".to_string(), |e| String::from(e.message())),
         )
-    })?;
-    Value::parse(&text).map_err(|e| not_json(e.to_string()))
+    })
+}
+
+/// The second half of [`from_js`]: text from [`to_json_text`] as a value.
+pub fn from_json_text(text: &str, what: &str) -> Result<Value, JsValue> {
+    Value::parse(text).map_err(|e| not_json(what, e.to_string()))
+}
+
+fn not_json(what: &str, why: String) -> JsValue {
+    error(&format!("{what} is not JSON data: {why}"))
 }
 
 /// A JS `Error` with this message.

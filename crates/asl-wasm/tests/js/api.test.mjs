@@ -405,6 +405,15 @@ test("StateMachine: loaded once, started many times, each run its own", () => {
   assert.throws(() => StateMachine.load(ORDER, { seed: 1 }), /StateMachine options: unknown option "seed"/);
   assert.throws(() => machine.start({}, { type: "EXPRESS" }), /StateMachine.start options: unknown option "type"/);
   assert.throws(() => machine.start({ f: () => 1 }), /the input is not JSON data/);
+  // Options read once are reused only while their text is the same: the same object changed in
+  // place between starts gives the new mocks; bad options still throw after good ones.
+  const opts = total(7);
+  assert.deepEqual(machine.start({ id: 3 }, opts).run().output, { id: 3, order: { total: 7 } });
+  assert.deepEqual(machine.start({ id: 4 }, opts).run().output, { id: 4, order: { total: 7 } });
+  opts.mocks.Fetch.Return.Payload.total = 8;
+  assert.deepEqual(machine.start({ id: 5 }, opts).run().output, { id: 5, order: { total: 8 } });
+  assert.throws(() => machine.start({}, { ...opts, seed: -1 }), /"seed" must be a non-negative integer/);
+  assert.deepEqual(machine.start({ id: 6 }, total(9)).run().output, { id: 6, order: { total: 9 } });
 });
 
 test("integers beyond 2^53 come out as JSON.parse would read them", () => {
