@@ -19,8 +19,8 @@ use asl_core::value::Value;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::options::{self, RecordedOptions};
 use crate::js;
+use crate::options::{self, RecordedOptions};
 
 /// A history argument: JSON text (positions point into it) or an already parsed object.
 fn history_text(history: JsValue) -> Result<String, JsValue> {

@@ -94,7 +94,7 @@ pub(crate) enum Kind {
     /// `%`: the ancestor bound under the slot's label.
     Parent(usize),
     Var(Arc<str>),
-    Regex(Arc<regress::Regex>),
+    Regex(Arc<dyn super::regex::CompiledRegex>),
     Condition(Box<Node>, Box<Node>, Option<Box<Node>>),
     Block(Vec<Node>),
     Function(Box<Node>, Vec<Node>),

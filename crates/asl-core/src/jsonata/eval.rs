@@ -1228,7 +1228,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                     Some(Some(JV::Str(s))) => s.clone(),
                     _ => return Ok(None),
                 };
-                Ok(super::regex::first_match(re, &s))
+                Ok(super::regex::first_match(&**re, &s))
             }
             Func::Chain(f, g) => {
                 let r = self.apply(Some(f.clone()), args, input, env)?;

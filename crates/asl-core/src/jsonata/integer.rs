@@ -513,7 +513,7 @@ pub(crate) fn regex(f: &IntFormat) -> JResult<String> {
                 let seps: String = f
                     .separators
                     .iter()
-                    .map(|s| regress::escape(&s.1.to_string()))
+                    .map(|s| super::regex::escape(&s.1.to_string()))
                     .collect();
                 r = format!("(?:{r}|[{seps}])");
             }

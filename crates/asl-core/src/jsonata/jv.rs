@@ -148,7 +148,7 @@ pub(crate) enum Func<'a> {
         args: Vec<Option<Val<'a>>>,
     },
     /// A regex literal, callable as a matcher.
-    Regex(Arc<regress::Regex>),
+    Regex(Arc<dyn super::regex::CompiledRegex>),
     /// `f ~> g` of two functions.
     Chain(JV<'a>, JV<'a>),
     /// `| pattern | update, delete |`.

@@ -224,7 +224,7 @@ fn find_all<'a>(
 ) -> JResult<Vec<regex::Found>> {
     match pattern {
         JV::Func(f) => match &**f {
-            Func::Regex(re) => regex::matches(re, text, limit),
+            Func::Regex(re) => regex::matches(&**re, text, limit),
             _ => custom_matches(ev, text, pattern, limit, input, env),
         },
         _ => Ok(Vec::new()),
