@@ -133,7 +133,7 @@ pub(crate) fn matches(
         }
         let end = found.end;
         out.push(found);
-        !limit.is_some_and(|l| out.len() >= l) && end < s.len()
+        limit.is_none_or(|l| out.len() < l) && end < s.len()
     });
     if zero_length {
         return Err(err(
