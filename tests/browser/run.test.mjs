@@ -69,3 +69,55 @@ test('invalid input is reported, not run', async ({ open }) => {
   assertEq(await runAndWait(page), 'INVALID', 'status');
   assert(/input/i.test(await page.textContent('[data-testid="run-error"]')), 'says the input is wrong');
 });
+
+// JSONata regexes in the playground run on the browser's own RegExp (web/src/js_regex.rs): match
+// indexes are UTF-16 offsets, groups that take no part are "", flags i and m apply, and an
+// invalid pattern is a diagnostic. Expected values are JavaScript's (JSONata's reference).
+test('JSONata regexes run with JavaScript semantics and UTF-16 positions', async ({ open, errors }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="definition-editor"]');
+  const def = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'R',
+    States: {
+      R: {
+        Type: 'Pass',
+        Output: {
+          m: '{% $match($states.input.s, /(b)(\\d)?(z)?é/i) %}',
+          r: '{% $replace($states.input.s, /([a-z])é/, "<$1>") %}',
+          split: '{% $split("a1b22c", /\\d+/) %}',
+          contains: '{% $contains("Hello", /^h/i) %}',
+          called: '{% /l+/("hello").match %}',
+          multiline: '{% $match("a\\nb", /^b$/m).index %}',
+          count: '{% $count($match("aXbXc", /X/)) %}',
+          picture: '{% $toMillis("2024-03-05", "[Y0001]-[M01]-[D01]") %}',
+        },
+        End: true,
+      },
+    },
+  };
+  await page.fill('[data-testid="definition-editor"]', JSON.stringify(def, null, 2));
+  await page.fill('[data-testid="input-editor"]', JSON.stringify({ s: '😀 Añb1é xé' }));
+  await page.click('[data-testid="run-button"]');
+  await page.waitForSelector('[data-testid="output-panel"] [data-testid="run-status"]');
+  const status = (await page.textContent('[data-testid="output-panel"] [data-testid="run-status"]')).trim();
+  const why = status === 'SUCCEEDED' ? '' : await page.textContent('[data-testid="output-panel"]');
+  assertEq(status, 'SUCCEEDED', `status (${why})`);
+  const out = JSON.parse(await page.textContent('[data-testid="run-output"]'));
+  assertEq(out.m, { match: 'b1é', index: 5, groups: ['b', '1', ''] }, '$match: a UTF-16 offset after an emoji');
+  assertEq(out.r, '😀 Añb1é <x>', '$replace with a group');
+  assertEq(out.split, ['a', 'b', 'c'], '$split');
+  assertEq(out.contains, true, 'flag i');
+  assertEq(out.called, 'll', 'a regex called as a function');
+  assertEq(out.multiline, 2, 'flag m');
+  assertEq(out.count, 2, 'global matching');
+  assertEq(out.picture, Date.UTC(2024, 2, 5), '$toMillis picture (a regex built from it)');
+  assertEq(errors, [], 'console errors');
+  // An invalid pattern is reported where it is written, as the native build reports it.
+  def.States.R.Output = { bad: '{% $match("a", /[b-a]/) %}' };
+  await page.fill('[data-testid="definition-editor"]', JSON.stringify(def, null, 2));
+  const problem = page.locator('[data-testid="problem"][data-code="INVALID_JSONATA_EXPRESSION"]').first();
+  await problem.waitFor();
+  const text = await problem.textContent();
+  assert(/S0303/.test(text) && /regular expression/i.test(text), `diagnostic: ${text}`);
+});

@@ -225,7 +225,7 @@ pub fn analyze(text: &str, settings: &Settings) -> Analysis {
             });
         }
     }
-    placeholders.sort_by_key(|r| (r.line, r.column));
+    asl_core::sort::sort_by_key(&mut placeholders, |r| (r.line, r.column));
     let state_machines: Vec<String> = loaded
         .source
         .state_machines

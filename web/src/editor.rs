@@ -60,7 +60,7 @@ pub fn Editor(
     // Keyed by number: a keystroke that adds a line adds one row, not a whole new gutter.
     let diag_lines = Memo::new(move |_| {
         let mut l: Vec<usize> = diagnostics.with(|d| d.iter().map(|d| d.line).collect());
-        l.sort_unstable();
+        asl_core::sort::sort(&mut l);
         l.dedup();
         l
     });
@@ -210,7 +210,7 @@ fn marks(text: &str, diagnostics: &[Diagnostic]) -> Vec<(usize, usize, Severity)
             Some((start, token_end(text, start), d.severity))
         })
         .collect();
-    marks.sort_by_key(|m| m.0);
+    asl_core::sort::sort_by_key(&mut marks, |m| m.0);
     let mut at = 0;
     marks.retain(|m| {
         let keep = m.0 >= at;

@@ -15,6 +15,7 @@ mod graph_view;
 mod highlight;
 mod import_panel;
 mod inspector;
+mod js_regex;
 mod json_view;
 mod mocks_form;
 mod recovery;
@@ -30,6 +31,8 @@ mod timing;
 
 fn main() {
     recovery::install();
+    // JSONata regexes run by the browser's RegExp (this build has no other engine).
+    asl_core::jsonata::set_regex_engine(&js_regex::JsRegexEngine);
     // `?embed`: the read-only view for iframes (graph, stepper, inspector; no editor).
     if embed_mode::requested() {
         leptos::mount::mount_to_body(embed_mode::EmbedApp);

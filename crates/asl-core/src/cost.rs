@@ -279,7 +279,9 @@ pub fn usage(machine: &StateMachine, history: &[HistoryEvent], total_transitions
         }
     }
     let mut transitions_by_state: Vec<(String, u64)> = by_state.into_iter().collect();
-    transitions_by_state.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    crate::sort::sort_by(&mut transitions_by_state, |a, b| {
+        b.1.cmp(&a.1).then(a.0.cmp(&b.0))
+    });
     RunUsage {
         execution: parent.finish(),
         children,

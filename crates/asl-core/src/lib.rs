@@ -27,6 +27,7 @@ pub mod path;
 pub mod placeholder;
 pub mod recorded;
 pub mod share;
+pub mod sort;
 pub mod source;
 pub mod syntax;
 pub mod template;
@@ -196,7 +197,7 @@ pub fn load_with(text: &str, options: &LoadOptions) -> Loaded {
     for d in diagnostics.iter_mut().chain(skipped.iter_mut()) {
         d.locate(text, &index);
     }
-    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    crate::sort::sort_by_key(&mut diagnostics, |d| (d.span.start, d.span.end));
     Loaded {
         machine,
         diagnostics,

@@ -93,7 +93,7 @@ pub(crate) fn route_back_edges(
             labels.push(r);
         }
     }
-    lanes.sort_by(|&a, &b| {
+    asl_core::sort::sort_by(&mut lanes, |&a, &b| {
         let span = |i: usize| {
             (nodes[prep[i].from].rect.center().y - nodes[prep[i].to].rect.center().y).abs()
         };

@@ -345,7 +345,7 @@ pub(crate) fn build(
     }
     // Rows (empty ranks dropped), each in stamp order.
     let mut used: Vec<usize> = rank.clone();
-    used.sort_unstable();
+    asl_core::sort::sort(&mut used);
     used.dedup();
     let mut by_rank: Vec<Vec<usize>> = vec![Vec::new(); used.len()];
     for (v, rv) in rank.iter().enumerate() {
@@ -356,7 +356,7 @@ pub(crate) fn build(
     let mut slot = vec![(usize::MAX, usize::MAX); total];
     let mut rows: Vec<Vec<Item>> = Vec::with_capacity(by_rank.len());
     for (r, mut members) in by_rank.into_iter().enumerate() {
-        members.sort_by_key(|&v| stamp[v]);
+        asl_core::sort::sort_by_key(&mut members, |&v| stamp[v]);
         let mut items = Vec::with_capacity(members.len());
         for (k, v) in members.into_iter().enumerate() {
             slot[v] = (r, k);

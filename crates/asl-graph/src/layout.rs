@@ -789,7 +789,9 @@ fn run_layered(
     let mut edges: Vec<usize> = (0..prep.len())
         .filter(|&i| !prep[i].reversed && include[prep[i].from] && include[prep[i].to])
         .collect();
-    edges.sort_by_key(|&i| (pos_in_topo[prep[i].from], pos_in_topo[prep[i].to], i));
+    asl_core::sort::sort_by_key(&mut edges, |&i| {
+        (pos_in_topo[prep[i].from], pos_in_topo[prep[i].to], i)
+    });
     // An edge into the End marker gets an (empty) label element too: that element, not the
     // terminal state, is then what sinks down to just above End, so a terminal state stays next
     // to the state that leads to it (same rule in both engines: an element with as many
@@ -891,7 +893,7 @@ fn run_layered(
         .filter(|&v| include[v])
         .map(|v| Rect::centered(centers[v], sizes[v].0, sizes[v].1))
         .collect();
-    boxes.sort_by(|a, b| a.y.total_cmp(&b.y));
+    asl_core::sort::sort_by(&mut boxes, |a, b| a.y.total_cmp(&b.y));
     let tallest = boxes.iter().map(|r| r.h).fold(0.0, f64::max);
     let row_half: Vec<f64> = rows
         .iter()
@@ -1338,7 +1340,9 @@ fn normalize_ports(
         g.rect.center().x + (j as f64 - (k as f64 - 1.0) / 2.0) * step
     };
     for v in 0..n {
-        out_ports[v].sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        asl_core::sort::sort_by(&mut out_ports[v], |x, y| {
+            x.0.total_cmp(&y.0).then(x.1.cmp(&y.1))
+        });
         let k = out_ports[v].len();
         for (j, &(_, i)) in out_ports[v].iter().enumerate() {
             let p = Point::new(spread(&nodes[v], k, j), nodes[v].rect.bottom());
@@ -1348,7 +1352,9 @@ fn normalize_ports(
             c[1] = Point::new(p.x, p.y + reach);
             moved[i].0 = true;
         }
-        in_ports[v].sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        asl_core::sort::sort_by(&mut in_ports[v], |x, y| {
+            x.0.total_cmp(&y.0).then(x.1.cmp(&y.1))
+        });
         // Edges down the same trunk arrive at one point and share one port.
         let is_trunked = |i: usize| trunked.get(i).copied().unwrap_or(false);
         let mut slot = Vec::with_capacity(in_ports[v].len());
@@ -1389,7 +1395,9 @@ fn bend_clear_of_boxes(
 ) {
     // Nodes by their top, so a segment is checked only against the rows it spans.
     let mut by_top: Vec<usize> = (0..nodes.len()).collect();
-    by_top.sort_by(|&a, &b| nodes[a].rect.y.total_cmp(&nodes[b].rect.y).then(a.cmp(&b)));
+    asl_core::sort::sort_by(&mut by_top, |&a, &b| {
+        nodes[a].rect.y.total_cmp(&nodes[b].rect.y).then(a.cmp(&b))
+    });
     let tallest = nodes.iter().map(|n| n.rect.h).fold(0.0, f64::max);
     let hits = |c: &Cubic, ends: (usize, usize)| -> usize {
         let h = crate::geom::hull(c);

@@ -170,7 +170,7 @@ pub(crate) fn layers(
     for (k, &i) in edges.iter().enumerate() {
         order_of[i] = k;
     }
-    chains.sort_by_key(|c| order_of[c.0]);
+    asl_core::sort::sort_by_key(&mut chains, |c| order_of[c.0]);
 
     let levels = vg.dag.num_levels();
     let mut slot = vec![(usize::MAX, usize::MAX); total];

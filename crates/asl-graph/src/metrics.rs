@@ -115,7 +115,7 @@ fn terminal_gaps(s: &Scope, g: &ScopeGeom, out: &mut Vec<(usize, f64)>) {
 
 /// How many rows the boxes (top, bottom) form: the most of them stacked without overlapping.
 fn rows(mut boxes: Vec<(f64, f64)>) -> usize {
-    boxes.sort_by(|a, b| a.1.total_cmp(&b.1));
+    asl_core::sort::sort_by(&mut boxes, |a, b| a.1.total_cmp(&b.1));
     let mut count = 0;
     let mut last = f64::NEG_INFINITY;
     for (top, bottom) in boxes {

@@ -63,7 +63,7 @@ pub fn order(rows: &mut [Vec<Item>]) -> Vec<Vec<usize>> {
                         (key, k, i)
                     })
                     .collect();
-                keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                asl_core::sort::sort_by(&mut keyed, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
                 ord[r] = keyed.into_iter().map(|(_, _, i)| i).collect();
                 pos[r] = inverse(&ord[r]);
             }
@@ -191,7 +191,7 @@ pub fn crossings(rows: &[Vec<Item>], ord: &[Vec<usize>]) -> usize {
                 }
             }
         }
-        pairs.sort_unstable();
+        asl_core::sort::sort(&mut pairs);
         // Inversions among the lower ends: pairs of links whose ends cross.
         let m = rows[r + 1].len();
         let mut tree = vec![0usize; m + 1];

@@ -950,7 +950,7 @@ impl Engine<'_> {
                     }
                     self.kill(c);
                 }
-                aborted.sort_unstable_by(|a, b| b.cmp(a));
+                crate::sort::sort_by(&mut aborted, |a, b| b.cmp(a));
                 if let Some(f) = self
                     .core
                     .thread_mut(pid)

@@ -540,7 +540,7 @@ impl<'m> Inspector<'m> {
                 }
             }
         }
-        items.sort_by_key(|(i, _)| *i);
+        crate::sort::sort_by_key(&mut items, |(i, _)| *i);
         Value::array(items.into_iter().map(|(_, v)| v).collect())
     }
 

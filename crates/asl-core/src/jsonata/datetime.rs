@@ -553,7 +553,7 @@ pub(crate) fn parse_picture(text: &str, picture: &str, now_ms: i64) -> JResult<O
         match p {
             Part::Literal(s) => {
                 regex.push('(');
-                regex.push_str(&regress::escape(s));
+                regex.push_str(&super::regex::escape(s));
                 regex.push(')');
                 readers.push(&DUMMY);
             }
@@ -566,9 +566,7 @@ pub(crate) fn parse_picture(text: &str, picture: &str, now_ms: i64) -> JResult<O
         }
     }
     regex.push('$');
-    let re = regress::Regex::with_flags(&regex, "i")
-        .map_err(|e| err("D3110", format!("Invalid date/time picture: {e}")))?;
-    let Some(found) = re.find(text) else {
+    let Some(found) = super::regex::first_of_picture(&regex, text)? else {
         return Ok(None);
     };
     let mut comps: std::collections::HashMap<char, i64> = std::collections::HashMap::new();
@@ -576,10 +574,10 @@ pub(crate) fn parse_picture(text: &str, picture: &str, now_ms: i64) -> JResult<O
         if m.component == '\0' {
             continue;
         }
-        let Some(range) = found.group(i + 1) else {
+        let Some(Some((a, b))) = found.groups.get(i) else {
             continue;
         };
-        let s = &text[range];
+        let s = &text[*a..*b];
         if let Some(v) = read_marker(m, s)? {
             comps.insert(m.component, v);
         }
@@ -688,7 +686,7 @@ fn marker_regex(m: &Marker) -> JResult<String> {
             }
             r.push_str("[-+][0-9]+");
             if let Some(s) = sep {
-                r.push_str(&regress::escape(&s.to_string()));
+                r.push_str(&super::regex::escape(&s.to_string()));
                 r.push_str("[0-9]+");
             }
             Ok(r)

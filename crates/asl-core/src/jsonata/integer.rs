@@ -498,7 +498,7 @@ pub(crate) fn regex(f: &IntFormat) -> JResult<String> {
                 words.push(m.to_lowercase());
                 words.push(format!("{m}th").to_lowercase());
             }
-            words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+            crate::sort::sort_by_key(&mut words, |w| std::cmp::Reverse(w.len()));
             format!("(?:{}|[\\-, ])+", words.join("|"))
         }
         Primary::Decimal => {
@@ -513,7 +513,7 @@ pub(crate) fn regex(f: &IntFormat) -> JResult<String> {
                 let seps: String = f
                     .separators
                     .iter()
-                    .map(|s| regress::escape(&s.1.to_string()))
+                    .map(|s| super::regex::escape(&s.1.to_string()))
                     .collect();
                 r = format!("(?:{r}|[{seps}])");
             }

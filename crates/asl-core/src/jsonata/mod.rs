@@ -28,7 +28,8 @@
 //!
 //! Why a hand-written evaluator: no crate met the goals (see issue #11: wasm without a clock,
 //! seeded `$random`, JS regexes, sharing `Value`s without conversion). Borrowed parts: `regress`
-//! (JavaScript regex semantics), `ryu-js` (JavaScript number printing), RustCrypto hashes.
+//! (JavaScript regex semantics; a build may give another [`RegexEngine`], the playground gives
+//! JavaScript's own), `ryu-js` (JavaScript number printing), RustCrypto hashes.
 //!
 //! Layout: [`lexer`] → [`parser`] ([`ast`]) → [`eval`] over [`jv`] values, with [`fast`] as the
 //! shortcut for the plain expressions most states hold and [`stack`] bounding stack use; built-ins in
@@ -54,6 +55,7 @@ mod transform;
 use std::sync::Arc;
 
 pub use error::JsonataError;
+pub use regex::{CompiledRegex, Found, RegexEngine, set_regex_engine};
 
 use crate::value::Value;
 

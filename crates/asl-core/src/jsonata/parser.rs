@@ -169,10 +169,9 @@ impl Parser<'_> {
             Tok::Num(n) => Kind::Num(n),
             Tok::Bool(b) => Kind::Bool(b),
             Tok::Null => Kind::Null,
-            Tok::Regex { pattern, flags } => {
-                let re = super::regex::compile(&pattern, &flags).map_err(|e| e.at(pos))?;
-                Kind::Regex(Arc::new(re))
-            }
+            Tok::Regex { pattern, flags } => Kind::Regex(Arc::new(
+                super::regex::compile(&pattern, &flags).map_err(|e| e.at(pos))?,
+            )),
             Tok::End => {
                 return Err(err("S0207", "Unexpected end of expression").at(pos));
             }

@@ -1,11 +1,18 @@
-//! Regular expressions with JavaScript's semantics (JSONata's are JS regexes), through the
-//! `regress` crate: compiling `/…/im` literals, and the match sequence JSONata's matcher protocol
-//! yields (global matching, the `D1004` error for a pattern that matches the empty string forever).
+//! Regular expressions with JavaScript's semantics (JSONata's are JS regexes): compiling `/…/im`
+//! literals through a [`RegexEngine`], and the match sequence JSONata's matcher protocol yields
+//! (global matching, the `D1004` error for a pattern that matches the empty string forever).
 //! Positions given out are UTF-16 offsets, as in JavaScript.
+//!
+//! Why an engine trait: native builds use the `regress` crate (cargo feature `regress`, on by
+//! default), a JavaScript regex engine in Rust. In a browser the page already has JavaScript's own
+//! `RegExp`; the playground registers an engine backed by it ([`set_regex_engine`]) and builds
+//! asl-core without `regress`, whose code and Unicode tables were a fifth of its bundle
+//! (benches/README.md, "Bundle size"). asl-core itself never depends on wasm-bindgen.
+
 //!
 //! # Catastrophic backtracking
 //!
-//! `regress` backtracks, as JavaScript engines do, so a pattern whose repeated part can match the
+//! `regress` backtracks, as JavaScript engines do (V8's `RegExp`, the playground's engine, too), so a pattern whose repeated part can match the
 //! same text in two ways (`/^(a+)+$/`, `/(\w+\s?)+$/`) takes time exponential in the length of a
 //! string it fails on: doubling per character, 26 characters took 2.5 s, so 30 take most of a
 //! minute and 40 half a day. One match call cannot be interrupted — the evaluator's step budget
@@ -44,7 +51,8 @@
 
 mod ambiguity;
 
-use std::sync::Arc;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use crate::value::{Object, Value};
 
@@ -68,10 +76,10 @@ fn max_subject(branching: u32) -> usize {
     ((PATH_BUDGET_BITS / b.log2()).floor() as usize).max(1)
 }
 
-/// A compiled regex literal: `regress`'s program and what the guard knows about it.
+/// A compiled regex literal: the engine's program and what the guard knows about it.
 #[derive(Debug)]
 pub(crate) struct Regex {
-    re: regress::Regex,
+    re: Arc<dyn CompiledRegex>,
     /// The literal as written (`/…/flags`), for messages.
     source: String,
     /// For a pattern that can backtrack exponentially (or could not be shown not to), the
@@ -82,8 +90,7 @@ pub(crate) struct Regex {
 }
 
 pub(crate) fn compile(pattern: &str, flags: &str) -> JResult<Regex> {
-    let re = regress::Regex::with_flags(pattern, flags)
-        .map_err(|e| err("S0303", format!("Invalid regular expression: {e}")))?;
+    let re = compile_with(pattern, flags, ("S0303", "Invalid regular expression"))?;
     let verdict = ambiguity::analyse(pattern, flags.contains('i'));
     let max_subject = match verdict {
         Ambiguity::Linear => None,
@@ -139,46 +146,123 @@ impl Regex {
     }
 }
 
-/// One match: byte range of the whole match and of each group.
-pub(crate) struct Found {
+/// One match: byte range of the whole match and of each capture group (`None`: the group did not
+/// take part). Offsets are byte offsets into the searched text, on char boundaries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
     pub start: usize,
     pub end: usize,
     pub groups: Vec<Option<(usize, usize)>>,
 }
 
+/// A regex compiled by a [`RegexEngine`].
+pub trait CompiledRegex: Send + Sync + fmt::Debug {
+    /// Searches `text` from byte offset `from` (a char boundary) and hands each match to `each`;
+    /// while `each` returns true, the next search starts where the match ended (as JavaScript's
+    /// `exec` with the `g` flag and `lastIndex`: an empty match is found again at the same place).
+    fn search(&self, text: &str, from: usize, each: &mut dyn FnMut(Found) -> bool);
+}
+
+/// Compiles JSONata regexes: JavaScript syntax and semantics without the `u` flag.
+pub trait RegexEngine: Send + Sync {
+    /// `pattern` with `flags` (JSONata allows `i` and `m`); `Err` is the engine's message.
+    fn compile(&self, pattern: &str, flags: &str) -> Result<Arc<dyn CompiledRegex>, String>;
+}
+
+static ENGINE: OnceLock<&'static dyn RegexEngine> = OnceLock::new();
+
+/// Makes `engine` compile every JSONata regex of this process from now on (the playground gives
+/// JavaScript's `RegExp`). Only the first call counts: it returns false when an engine was already
+/// set, so that regexes compiled before never mix with another engine's.
+pub fn set_regex_engine(engine: &'static dyn RegexEngine) -> bool {
+    ENGINE.set(engine).is_ok()
+}
+
+fn engine() -> Option<&'static dyn RegexEngine> {
+    if let Some(e) = ENGINE.get() {
+        return Some(*e);
+    }
+    #[cfg(feature = "regress")]
+    {
+        Some(&regress_engine::Regress)
+    }
+    #[cfg(not(feature = "regress"))]
+    {
+        None
+    }
+}
+
+/// Compiles with the registered engine (or `regress`); `code` is the error code for a bad pattern.
+fn compile_with(
+    pattern: &str,
+    flags: &str,
+    (code, what): (&'static str, &str),
+) -> JResult<Arc<dyn CompiledRegex>> {
+    let Some(engine) = engine() else {
+        return Err(err(
+            code,
+            format!("{what}: no regular expression engine in this build"),
+        ));
+    };
+    engine
+        .compile(pattern, flags)
+        .map_err(|e| err(code, format!("{what}: {e}")))
+}
+
+/// The first match of `pattern` (flags `i`), for `$toMillis` pictures; `D3110` when it does not
+/// compile.
+pub(crate) fn first_of_picture(pattern: &str, text: &str) -> JResult<Option<Found>> {
+    let re = compile_with(pattern, "i", ("D3110", "Invalid date/time picture"))?;
+    Ok(first(&*re, text))
+}
+
+fn first(re: &dyn CompiledRegex, s: &str) -> Option<Found> {
+    let mut out = None;
+    re.search(s, 0, &mut |f| {
+        out = Some(f);
+        false
+    });
+    out
+}
+
+/// `text` with JavaScript regex syntax characters escaped, to match it literally.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '^' | '$' | '.' | '|' | '?' | '*' | '+' | '(' | ')' | '[' | ']' | '{' | '}'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The matches JSONata's matcher protocol yields, up to `limit`.
 pub(crate) fn matches(re: &Regex, s: &str, limit: Option<usize>) -> JResult<Vec<Found>> {
     re.guard(s)?;
-    let re = &re.re;
-    let mut out = Vec::new();
-    let mut from = 0;
-    loop {
-        if limit.is_some_and(|l| out.len() >= l) {
-            break;
-        }
-        let Some(m) = re.find_from(s, from).next() else {
-            break;
-        };
-        let found = Found {
-            start: m.start(),
-            end: m.end(),
-            groups: m
-                .groups()
-                .skip(1)
-                .map(|g| g.map(|r| (r.start, r.end)))
-                .collect(),
-        };
+    let re = &*re.re;
+    let mut out: Vec<Found> = Vec::new();
+    if limit == Some(0) {
+        return Ok(out);
+    }
+    let mut zero_length = false;
+    re.search(s, 0, &mut |found| {
         if !out.is_empty() && found.start == found.end {
-            return Err(err(
-                "D1004",
-                "Regular expression matches zero length string",
-            ));
+            zero_length = true;
+            return false;
         }
-        from = found.end;
+        let end = found.end;
         out.push(found);
-        if from >= s.len() {
-            break;
-        }
+        limit.is_none_or(|l| out.len() < l) && end < s.len()
+    });
+    if zero_length {
+        return Err(err(
+            "D1004",
+            "Regular expression matches zero length string",
+        ));
     }
     Ok(out)
 }
@@ -220,17 +304,49 @@ pub(crate) fn groups_value(s: &str, f: &Found) -> Value {
 /// Calling a regex literal as a function: the first match, or undefined.
 pub(crate) fn first_match<'a>(re: &Regex, s: &str) -> JResult<Option<JV<'a>>> {
     re.guard(s)?;
-    let Some(m) = re.re.find(s) else {
-        return Ok(None);
-    };
-    let f = Found {
-        start: m.start(),
-        end: m.end(),
-        groups: m
-            .groups()
-            .skip(1)
-            .map(|g| g.map(|r| (r.start, r.end)))
-            .collect(),
-    };
-    Ok(Some(match_object(s, &f)))
+    Ok(first(&*re.re, s).map(|f| match_object(s, &f)))
+}
+
+/// The `regress` crate as the engine (native builds, the JS API).
+#[cfg(feature = "regress")]
+mod regress_engine {
+    use std::sync::Arc;
+
+    use super::{CompiledRegex, Found, RegexEngine};
+
+    pub(super) struct Regress;
+
+    #[derive(Debug)]
+    struct Compiled(regress::Regex);
+
+    impl RegexEngine for Regress {
+        fn compile(&self, pattern: &str, flags: &str) -> Result<Arc<dyn CompiledRegex>, String> {
+            regress::Regex::with_flags(pattern, flags)
+                .map(|re| Arc::new(Compiled(re)) as Arc<dyn CompiledRegex>)
+                .map_err(|e| e.to_string())
+        }
+    }
+
+    impl CompiledRegex for Compiled {
+        fn search(&self, text: &str, mut from: usize, each: &mut dyn FnMut(Found) -> bool) {
+            while from <= text.len() {
+                let Some(m) = self.0.find_from(text, from).next() else {
+                    return;
+                };
+                let found = Found {
+                    start: m.start(),
+                    end: m.end(),
+                    groups: m
+                        .groups()
+                        .skip(1)
+                        .map(|g| g.map(|r| (r.start, r.end)))
+                        .collect(),
+                };
+                from = found.end;
+                if !each(found) {
+                    return;
+                }
+            }
+        }
+    }
 }

@@ -127,7 +127,7 @@ pub fn run_lints(
     for d in &mut out {
         d.locate(text, &index);
     }
-    out.sort_by_key(|d| (d.span.start, d.span.end));
+    crate::sort::sort_by_key(&mut out, |d| (d.span.start, d.span.end));
     out
 }
 
@@ -157,7 +157,7 @@ pub fn all_lints(
         input,
         &load,
     ));
-    out.sort_by_key(|d| (d.span.start, d.span.end));
+    crate::sort::sort_by_key(&mut out, |d| (d.span.start, d.span.end));
     out
 }
 

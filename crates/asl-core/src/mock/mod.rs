@@ -247,7 +247,7 @@ impl Mocks {
     pub fn to_value(&self) -> Value {
         let group = |map: &FxHashMap<Arc<str>, MockSequence>| {
             let mut names: Vec<&Arc<str>> = map.keys().collect();
-            names.sort();
+            crate::sort::sort(&mut names);
             let mut o = Object::with_capacity(names.len());
             for n in names {
                 if let Some(seq) = map.get(n) {
@@ -310,7 +310,7 @@ impl Mocks {
                     .map(|r| format!("resource \"{r}\" is mocked but no Task state uses it")),
             )
             .collect();
-        out.sort();
+        crate::sort::sort(&mut out);
         out
     }
 

@@ -235,7 +235,7 @@ pub(super) fn sequence(n: &Node) -> Found<MockSequence> {
         })?;
         entries.push((lo, hi, response(&m.value)?, m.key_span));
     }
-    entries.sort_by_key(|(lo, _, _, _)| *lo);
+    crate::sort::sort_by_key(&mut entries, |(lo, _, _, _)| *lo);
     let mut expected = 0u64;
     for (lo, hi, _, span) in &entries {
         if *lo > expected {

@@ -163,7 +163,7 @@ fn read_history(scopes: &Scopes, node: &Node) -> Result<Recording, Raw> {
         raw.push(read_event(item, &mut warnings)?);
     }
     // `--reverse-order` output, or pages concatenated out of order: AWS's ids give the order.
-    raw.sort_by_key(|(id, ..)| *id);
+    crate::sort::sort_by_key(&mut raw, |(id, ..)| *id);
     for w in raw.windows(2) {
         if w[0].0 == w[1].0 {
             return Err((
