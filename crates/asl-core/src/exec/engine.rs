@@ -307,6 +307,15 @@ pub(crate) struct Answer {
     pub elapsed_ms: u64,
 }
 
+/// An answer kept to replay after stepping back, with the number of events the run had when it
+/// was given: a replay gives it at that same point, so branches that ran on while the task
+/// waited for it keep their place before it (its time may be earlier than theirs).
+#[derive(Clone, Debug)]
+pub(crate) struct Given {
+    pub answer: Answer,
+    pub at_event: u32,
+}
+
 /// The outcome of one task attempt.
 #[derive(Clone, Debug)]
 pub(crate) enum Attempt {
@@ -508,7 +517,7 @@ pub(crate) struct Engine<'a> {
     pub options: &'a ExecOptions,
     pub core: &'a mut Core,
     pub history: Option<&'a mut Vec<HistoryEvent>>,
-    pub answers: &'a mut FxHashMap<Arc<str>, Answer>,
+    pub answers: &'a mut FxHashMap<Arc<str>, Given>,
     pub emitted: bool,
     /// Running to the end with no history: a step need not stop at each event.
     pub batch: bool,

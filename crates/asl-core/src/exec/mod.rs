@@ -12,7 +12,9 @@
 //! `HeartbeatSeconds` fire in virtual time as AWS would); a [`TaskHandler`] in the options
 //! answers tasks in the caller's code without a pause. A paused task's clock moves only by
 //! what the caller says (the delay of an answer or heartbeat, or expiry): other branches running
-//! on do not time it out, which keeps replays after stepping back deterministic.
+//! on do not time it out, which keeps replays after stepping back deterministic. A replay gives
+//! each kept answer at the point of the run it was given at (as many events in), so branches that
+//! ran on while the task waited keep their place even when the answer's time is earlier.
 //!
 //! Semantics are AWS Step Functions' in both query languages. Submodules, one concept each:
 //! `engine` (threads, virtual time, scheduling, events), `states` (per state type),
@@ -44,7 +46,7 @@ use crate::mock::Mocks;
 use crate::model::StateMachine;
 use crate::value::Value;
 
-use engine::{Advance, Answer, Attempt, Compiled, Core, Engine, Outcome, Phase, ThreadId};
+use engine::{Advance, Answer, Attempt, Compiled, Core, Engine, Given, Outcome, Phase, ThreadId};
 pub use io::ExecNames;
 pub use stepping::RunStop;
 
@@ -388,7 +390,7 @@ pub struct Execution {
     snapshots: Vec<(u32, Core)>,
     /// Every answer given to a paused task or by the task handler, by token: replayed after
     /// stepping back.
-    answers: FxHashMap<Arc<str>, Answer>,
+    answers: FxHashMap<Arc<str>, Given>,
 }
 
 impl Execution {
@@ -432,6 +434,7 @@ impl Execution {
         if self.core.outcome.is_some() {
             return Step::Finished;
         }
+        self.answer_due();
         self.maybe_snapshot();
         let mut engine = self.engine();
         match engine.step() {
@@ -596,6 +599,25 @@ impl Execution {
             .ok_or_else(|| CompleteError::UnknownToken(token.to_string()))
     }
 
+    /// Replaying after stepping back: gives the pending tasks whose answer was given at this
+    /// point of the run (as many events in as now) that answer, as the caller did then.
+    fn answer_due(&mut self) {
+        if self.answers.is_empty() {
+            return;
+        }
+        while let Some(i) = self.core.pending.iter().position(|p| {
+            self.answers
+                .get(&p.token)
+                .is_some_and(|g| g.at_event <= self.core.events)
+        }) {
+            let p = self.core.pending.remove(i);
+            let Some(given) = self.answers.get(&p.token).cloned() else {
+                continue;
+            };
+            self.engine().answer_task(p.thread, given.answer);
+        }
+    }
+
     /// Ends pending task `i` with `attempt`, its thread's clock moved on by the time it waited.
     fn finish_pending(&mut self, i: usize, attempt: Attempt) {
         let p = self.core.pending.remove(i);
@@ -605,7 +627,14 @@ impl Execution {
         };
         if self.options.record_history {
             // Kept to replay after stepping back (only possible with a history).
-            self.answers.insert(p.token.clone(), answer.clone());
+            let at_event = self.core.events;
+            self.answers.insert(
+                p.token.clone(),
+                Given {
+                    answer: answer.clone(),
+                    at_event,
+                },
+            );
         }
         let mut engine = self.engine();
         engine.answer_task(p.thread, answer);

@@ -15,7 +15,7 @@ use crate::path::{Path, Scope};
 use crate::value::Value;
 
 use crate::exec::PendingTask;
-use crate::exec::engine::{Answer, Attempt, Engine, Fault, Phase, ThreadId};
+use crate::exec::engine::{Answer, Attempt, Engine, Fault, Given, Phase, ThreadId};
 use crate::exec::integration::{Pattern, ResourceKind};
 use crate::exec::io::{self, ContextExtras};
 
@@ -243,8 +243,8 @@ impl Engine<'_> {
                 .history
                 .is_some()
                 .then(|| token.0.clone().unwrap_or_else(|| self.token_text(token.1)));
-            if let Some(a) = key.as_ref().and_then(|k| self.answers.get(k)) {
-                let a = a.clone();
+            if let Some(g) = key.as_ref().and_then(|k| self.answers.get(k)) {
+                let a = g.answer.clone();
                 self.finish_wait(id, a);
                 return;
             }
@@ -269,7 +269,14 @@ impl Engine<'_> {
                     elapsed_ms: 0,
                 };
                 if let Some(k) = key {
-                    self.answers.insert(k, answer.clone());
+                    let at_event = self.core.events;
+                    self.answers.insert(
+                        k,
+                        Given {
+                            answer: answer.clone(),
+                            at_event,
+                        },
+                    );
                 }
                 self.finish_wait(id, answer);
                 return;
@@ -325,10 +332,15 @@ impl Engine<'_> {
             }
             None => {
                 let token = token.0.unwrap_or_else(|| self.token_text(token.1));
-                match self.answers.get(&token) {
-                    // Replaying a caller's answer: already decided against the deadlines.
-                    Some(a) => {
-                        let a = a.clone();
+                // Replaying a caller's answer given no later than now: already decided against
+                // the deadlines. One given later waits, pending, for its point of the run.
+                let due = self
+                    .answers
+                    .get(&token)
+                    .filter(|g| g.at_event <= self.core.events);
+                match due {
+                    Some(g) => {
+                        let a = g.answer.clone();
                         self.finish_wait(id, a);
                         return;
                     }
