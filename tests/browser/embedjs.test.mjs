@@ -20,7 +20,7 @@ test('embed.js: a page of graphs alone loads the diagram build, never the execut
   }
 });
 
-test('embed.js: data-input/data-mocks/data-step give a stepper that colours the graph', async ({ open, errors }) => {
+test('embed.js: data-input/data-mocks/data-step give a stepper that colours the graph', async ({ open, context, errors }) => {
   const ex = await videoExample();
   const server = await servePackage({
     'index.html': hostPage(ex.definition, {
@@ -28,8 +28,11 @@ test('embed.js: data-input/data-mocks/data-step give a stepper that colours the 
     }),
   });
   try {
+    const wasm = [];
+    context.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
     const page = await open(server.url);
     await page.waitForSelector('figure.asl-stepper svg');
+    assertEq(wasm, ['/asl-wasm/asl_wasm_bg.wasm'], 'the full module alone (it draws too)');
     const counter = () => page.textContent('.asl-step-counter');
     const cls = (state) => page.getAttribute(`figure .asl-node[data-state="${state}"]`, 'class');
     const total = Number((await counter()).match(/\/ (\d+)/)[1]);

@@ -19,10 +19,10 @@
 // mocks as JSON, started at event `data-step`); each move colours the SVG's data-state nodes and
 // the edges taken from `Execution.overlay()`, with the classes the SVG already styles.
 //
-// Graphs come from the diagram build (`asl_diagram.js`: asl-wasm without its `run` feature, so
-// parse, validate and render only); the full module (`asl_wasm.js`, the executor and JSONata)
-// loads only when a block asks for a stepper. A page of graphs alone never downloads the
-// executor, and never the playground's editor.
+// A page of graphs alone loads the diagram build (`asl_diagram.js`: asl-wasm without its `run`
+// feature, so parse, validate and render only); a page with a stepper loads the full module
+// (`asl_wasm.js`, the executor and JSONata) instead, which draws too. A page never downloads
+// both, and never the playground's editor.
 
 import initDiagram, { render } from "./asl_diagram.js";
 
@@ -66,25 +66,28 @@ let diagramReady;
 let runReady;
 let count = 0;
 
-/** The full module's `Execution` class, loaded and instantiated once, on first need. */
-function loadExecution(runWasm) {
+/** The full module (render and `Execution`), loaded and instantiated once, on first need. */
+function loadFull(runWasm) {
   runReady ??= import("./asl_wasm.js").then(async (m) => {
     await m.default(runWasm === undefined ? undefined : { module_or_path: runWasm });
-    return m.Execution;
+    return m;
   });
   return runReady;
 }
 
-/** Loads the diagram wasm once (and the full one if a block asks for a stepper), then replaces
- * every block under `root`; resolves to the new figures. `wasm` and `runWasm` override where
- * the two `.wasm` files are fetched from. */
+/** Loads one wasm, then replaces every block under `root`; resolves to the new figures: the
+ * diagram build when every block is a graph alone, else the full module, which draws too (so a
+ * page never downloads both). `wasm` and `runWasm` override where each `.wasm` is fetched from. */
 export async function embed({ root = globalThis.document, theme = "auto", wasm, runWasm } = {}) {
-  diagramReady ??= initDiagram(wasm === undefined ? undefined : { module_or_path: wasm });
   const steppers = Array.from(root.querySelectorAll(SELECTOR))
     .some((block) => STEPPER_ATTRIBUTES.some((a) => block.getAttribute(a) !== null));
-  // Both fetched at once when a stepper needs the full module.
-  const [, Execution] = await Promise.all([diagramReady, steppers ? loadExecution(runWasm) : undefined]);
-  return embedWith(render, root, { theme, Execution });
+  if (steppers || runReady) {
+    const full = await loadFull(runWasm);
+    return embedWith(full.render, root, { theme, Execution: full.Execution });
+  }
+  diagramReady ??= initDiagram(wasm === undefined ? undefined : { module_or_path: wasm });
+  await diagramReady;
+  return embedWith(render, root, { theme });
 }
 
 /** The DOM work of `embed`, given a `render` function and, for steppers, the `Execution` class

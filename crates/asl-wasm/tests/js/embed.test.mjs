@@ -92,7 +92,7 @@ test("data-input, data-mocks and data-step add a stepper driven by the core's Ex
   const unmocked = new Element(doc, "pre", { class: "asl", "data-step": "0" }, TASK);
   const badInput = new Element(doc, "pre", { class: "asl", "data-input": "{nope" }, HELLO);
   doc.body.append(stepped, plain, mocked, unmocked, badInput);
-  // Steppers: the full module, loaded on this first need.
+  // Steppers: the full module (which draws too), loaded on this first need.
   const [a, b, c, d, e] = await embed({ root: doc, runWasm: readFileSync(`${pkg}/asl_wasm_bg.wasm`) });
 
   const bar = (f) => f.children.find((x) => x.className === "asl-steps");
