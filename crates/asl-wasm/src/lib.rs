@@ -23,6 +23,8 @@
 pub mod diagnostics;
 #[cfg(feature = "run")]
 pub mod execution;
+#[cfg(feature = "run")]
+mod inspection;
 pub mod js;
 #[cfg(feature = "run")]
 pub mod jsonata;

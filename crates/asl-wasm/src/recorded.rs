@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use asl_core::exec::{ExecOptions, Status, Step};
-use asl_core::inspect::{Breakpoints, Overlay};
+use asl_core::inspect::Breakpoints;
 use asl_core::mock::Mocks;
 use asl_core::model::StateMachine;
 use asl_core::recorded::{self, ImportError, Recording};
@@ -232,12 +232,6 @@ struct Info<'a> {
     warnings: &'a [String],
 }
 
-#[derive(Serialize)]
-struct VisitRef {
-    path: Arc<str>,
-    index: usize,
-}
-
 /// An execution recorded on AWS, stepped through like an `Execution` (no execution happens).
 #[wasm_bindgen]
 pub struct Replay {
@@ -413,69 +407,6 @@ impl Replay {
         js::to_js::<[u8]>(&[])
     }
 
-    #[wasm_bindgen(unchecked_return_type = "Overlay")]
-    pub fn overlay(&self, follow: Option<Vec<u32>>) -> Result<JsValue, JsValue> {
-        js::to_js(&Overlay::at(self.inner.history(), follow.as_deref()))
-    }
-
-    #[wasm_bindgen(unchecked_return_type = "Visit[]")]
-    pub fn visits(&self, path: &str) -> Result<JsValue, JsValue> {
-        js::to_js(&self.inner.inspector().visits(self.inner.history(), path))
-    }
-
-    #[wasm_bindgen(js_name = visitOfEvent, unchecked_return_type = "{ path: string; index: number } | null")]
-    pub fn visit_of_event(
-        &self,
-        #[wasm_bindgen(js_name = eventId)] event_id: u32,
-    ) -> Result<JsValue, JsValue> {
-        let found = self
-            .inner
-            .inspector()
-            .visit_of_event(self.inner.history(), event_id)
-            .map(|(path, index)| VisitRef { path, index });
-        js::to_js(&found)
-    }
-
-    #[wasm_bindgen(js_name = setBreakpoints)]
-    pub fn set_breakpoints(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Breakpoints")] breakpoints: JsValue,
-    ) -> Result<(), JsValue> {
-        let v = js::from_js(breakpoints, "the breakpoints")?;
-        self.breakpoints = if v.is_null() {
-            Breakpoints::default()
-        } else {
-            serde_json::from_str(&v.to_json_string())
-                .map_err(|e| js::error(&format!("the breakpoints: {e}")))?
-        };
-        Ok(())
-    }
-
-    #[wasm_bindgen(unchecked_return_type = "Breakpoints")]
-    pub fn breakpoints(&self) -> Result<JsValue, JsValue> {
-        js::to_js(&self.breakpoints)
-    }
-
-    #[wasm_bindgen(js_name = runToBreakpoint, unchecked_return_type = "RunStop")]
-    pub fn run_to_breakpoint(&mut self, budget: Option<u32>) -> Result<JsValue, JsValue> {
-        let bp = &self.breakpoints;
-        js::to_js(
-            &self
-                .inner
-                .run_until(budget.unwrap_or(u32::MAX), |ev| bp.hit(ev)),
-        )
-    }
-
-    #[wasm_bindgen(js_name = stepState, unchecked_return_type = "RunStop")]
-    pub fn step_state(&mut self, budget: Option<u32>) -> Result<JsValue, JsValue> {
-        js::to_js(&self.inner.step_state(budget.unwrap_or(u32::MAX)))
-    }
-
-    #[wasm_bindgen(js_name = backState)]
-    pub fn back_state(&mut self) -> bool {
-        self.inner.back_state()
-    }
-
     /// `mocks({format?, stateMachine?, testCase?})`: the recording's mocks (see
     /// `mocksFromHistory`).
     #[wasm_bindgen(unchecked_return_type = "object")]
@@ -533,3 +464,5 @@ impl Replay {
         test_case_js(self.inner.machine(), &rec.input, &mocks, &status, options)
     }
 }
+
+crate::inspection::inspection_surface!(Replay);
