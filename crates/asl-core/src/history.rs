@@ -19,12 +19,34 @@ use serde::ser::{SerializeMap, Serializer};
 use crate::exec::timestamp;
 use crate::value::Value;
 
-/// AWS's history event types: every type `GetExecutionHistory` documents. The interpreter
-/// produces most of them; the rest (`…Aborted`, `…StartFailed`, `…ScheduleFailed`,
-/// `TaskSubmitFailed`, `…Redriven`) come only from a history recorded on AWS
-/// ([`crate::recorded`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub enum EventType {
+/// Defines [`EventType`] from one list: the enum, [`EventType::ALL`] and [`EventType::as_str`]
+/// (AWS's name is the variant's), so a type added to the list is read back and printed too.
+macro_rules! event_types {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// AWS's history event types: every type `GetExecutionHistory` documents. The interpreter
+        /// produces most of them; the rest (`…Aborted`, `…StartFailed`, `…ScheduleFailed`,
+        /// `TaskSubmitFailed`, `…Redriven`) come only from a history recorded on AWS
+        /// ([`crate::recorded`]).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+        pub enum EventType {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl EventType {
+            /// Every event type, for reading a type name back ([`EventType::from_name`]).
+            pub const ALL: &'static [EventType] = &[$(EventType::$name,)*];
+
+            /// AWS's name of the type.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(EventType::$name => stringify!($name),)*
+                }
+            }
+        }
+    };
+}
+
+event_types! {
     ExecutionStarted,
     ExecutionSucceeded,
     ExecutionFailed,
@@ -91,146 +113,9 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub fn as_str(self) -> &'static str {
-        use EventType::*;
-        match self {
-            ExecutionStarted => "ExecutionStarted",
-            ExecutionSucceeded => "ExecutionSucceeded",
-            ExecutionFailed => "ExecutionFailed",
-            ExecutionTimedOut => "ExecutionTimedOut",
-            PassStateEntered => "PassStateEntered",
-            PassStateExited => "PassStateExited",
-            ChoiceStateEntered => "ChoiceStateEntered",
-            ChoiceStateExited => "ChoiceStateExited",
-            WaitStateEntered => "WaitStateEntered",
-            WaitStateExited => "WaitStateExited",
-            SucceedStateEntered => "SucceedStateEntered",
-            SucceedStateExited => "SucceedStateExited",
-            FailStateEntered => "FailStateEntered",
-            TaskStateEntered => "TaskStateEntered",
-            TaskStateExited => "TaskStateExited",
-            TaskScheduled => "TaskScheduled",
-            TaskStarted => "TaskStarted",
-            TaskSubmitted => "TaskSubmitted",
-            TaskSucceeded => "TaskSucceeded",
-            TaskFailed => "TaskFailed",
-            TaskTimedOut => "TaskTimedOut",
-            LambdaFunctionScheduled => "LambdaFunctionScheduled",
-            LambdaFunctionStarted => "LambdaFunctionStarted",
-            LambdaFunctionSucceeded => "LambdaFunctionSucceeded",
-            LambdaFunctionFailed => "LambdaFunctionFailed",
-            LambdaFunctionTimedOut => "LambdaFunctionTimedOut",
-            ActivityScheduled => "ActivityScheduled",
-            ActivityStarted => "ActivityStarted",
-            ActivitySucceeded => "ActivitySucceeded",
-            ActivityFailed => "ActivityFailed",
-            ActivityTimedOut => "ActivityTimedOut",
-            ParallelStateEntered => "ParallelStateEntered",
-            ParallelStateStarted => "ParallelStateStarted",
-            ParallelStateSucceeded => "ParallelStateSucceeded",
-            ParallelStateFailed => "ParallelStateFailed",
-            ParallelStateExited => "ParallelStateExited",
-            MapStateEntered => "MapStateEntered",
-            MapStateStarted => "MapStateStarted",
-            MapStateSucceeded => "MapStateSucceeded",
-            MapStateFailed => "MapStateFailed",
-            MapStateExited => "MapStateExited",
-            MapIterationStarted => "MapIterationStarted",
-            MapIterationSucceeded => "MapIterationSucceeded",
-            MapIterationFailed => "MapIterationFailed",
-            MapIterationAborted => "MapIterationAborted",
-            MapRunStarted => "MapRunStarted",
-            MapRunSucceeded => "MapRunSucceeded",
-            MapRunFailed => "MapRunFailed",
-            EvaluationFailed => "EvaluationFailed",
-            ExecutionAborted => "ExecutionAborted",
-            ExecutionRedriven => "ExecutionRedriven",
-            TaskStartFailed => "TaskStartFailed",
-            TaskSubmitFailed => "TaskSubmitFailed",
-            LambdaFunctionScheduleFailed => "LambdaFunctionScheduleFailed",
-            LambdaFunctionStartFailed => "LambdaFunctionStartFailed",
-            ActivityScheduleFailed => "ActivityScheduleFailed",
-            TaskStateAborted => "TaskStateAborted",
-            WaitStateAborted => "WaitStateAborted",
-            ParallelStateAborted => "ParallelStateAborted",
-            MapStateAborted => "MapStateAborted",
-            MapRunAborted => "MapRunAborted",
-            MapRunRedriven => "MapRunRedriven",
-        }
-    }
-
-    /// Every event type, for reading a type name back ([`EventType::from_name`]).
-    pub const ALL: [EventType; 62] = {
-        use EventType::*;
-        [
-            ExecutionStarted,
-            ExecutionSucceeded,
-            ExecutionFailed,
-            ExecutionTimedOut,
-            PassStateEntered,
-            PassStateExited,
-            ChoiceStateEntered,
-            ChoiceStateExited,
-            WaitStateEntered,
-            WaitStateExited,
-            SucceedStateEntered,
-            SucceedStateExited,
-            FailStateEntered,
-            TaskStateEntered,
-            TaskStateExited,
-            TaskScheduled,
-            TaskStarted,
-            TaskSubmitted,
-            TaskSucceeded,
-            TaskFailed,
-            TaskTimedOut,
-            LambdaFunctionScheduled,
-            LambdaFunctionStarted,
-            LambdaFunctionSucceeded,
-            LambdaFunctionFailed,
-            LambdaFunctionTimedOut,
-            ActivityScheduled,
-            ActivityStarted,
-            ActivitySucceeded,
-            ActivityFailed,
-            ActivityTimedOut,
-            ParallelStateEntered,
-            ParallelStateStarted,
-            ParallelStateSucceeded,
-            ParallelStateFailed,
-            ParallelStateExited,
-            MapStateEntered,
-            MapStateStarted,
-            MapStateSucceeded,
-            MapStateFailed,
-            MapStateExited,
-            MapIterationStarted,
-            MapIterationSucceeded,
-            MapIterationFailed,
-            MapIterationAborted,
-            MapRunStarted,
-            MapRunSucceeded,
-            MapRunFailed,
-            EvaluationFailed,
-            ExecutionAborted,
-            ExecutionRedriven,
-            TaskStartFailed,
-            TaskSubmitFailed,
-            LambdaFunctionScheduleFailed,
-            LambdaFunctionStartFailed,
-            ActivityScheduleFailed,
-            TaskStateAborted,
-            WaitStateAborted,
-            ParallelStateAborted,
-            MapStateAborted,
-            MapRunAborted,
-            MapRunRedriven,
-        ]
-    };
-
     /// The type with AWS's name `name`.
     pub fn from_name(name: &str) -> Option<EventType> {
-        EventType::ALL.into_iter().find(|t| t.as_str() == name)
+        EventType::ALL.iter().copied().find(|t| t.as_str() == name)
     }
 
     /// The `…EventDetails` key AWS uses for this type, if it has details.

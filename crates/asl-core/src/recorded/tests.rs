@@ -360,7 +360,7 @@ fn reads_an_aborted_execution_in_reverse_order_with_epoch_seconds() {
 
 #[test]
 fn every_event_type_reads_back_by_name() {
-    for t in EventType::ALL {
+    for &t in EventType::ALL {
         assert_eq!(EventType::from_name(t.as_str()), Some(t));
     }
     assert_eq!(EventType::from_name("Nope"), None);
