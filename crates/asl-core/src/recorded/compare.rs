@@ -392,6 +392,31 @@ fn describe(ev: &HistoryEvent) -> String {
     }
 }
 
+/// Two events whose `what` (a JSON value) differ.
+fn values_differ(
+    kind: DivergenceKind,
+    r: &HistoryEvent,
+    s: &HistoryEvent,
+    rv: &Value,
+    sv: &Value,
+    what: &str,
+) -> Divergence {
+    at(
+        kind,
+        Some(r),
+        Some(s),
+        Some(rv.clone()),
+        Some(sv.clone()),
+        format!(
+            "{} {}: recorded {what} {}, simulated {}",
+            r.kind,
+            describe(r),
+            rv.to_json_string(),
+            sv.to_json_string()
+        ),
+    )
+}
+
 fn at(
     kind: DivergenceKind,
     r: Option<&HistoryEvent>,
@@ -462,20 +487,7 @@ fn pair(r: &HistoryEvent, s: &HistoryEvent, wildcards: &[Arc<str>]) -> Option<Di
         if let (Some(rv), Some(sv)) = (rv, sv)
             && !values_match(rv, sv, wildcards)
         {
-            return Some(at(
-                kind,
-                Some(r),
-                Some(s),
-                Some(rv.clone()),
-                Some(sv.clone()),
-                format!(
-                    "{} {}: recorded {what} {}, simulated {}",
-                    r.kind,
-                    describe(r),
-                    rv.to_json_string(),
-                    sv.to_json_string()
-                ),
-            ));
+            return Some(values_differ(kind, r, s, rv, sv, what));
         }
     }
     if let (
@@ -492,19 +504,13 @@ fn pair(r: &HistoryEvent, s: &HistoryEvent, wildcards: &[Arc<str>]) -> Option<Di
         let empty = Value::empty_object();
         let sv = sv.as_ref().unwrap_or(&empty);
         if !values_match(rv, sv, wildcards) {
-            return Some(at(
+            return Some(values_differ(
                 DivergenceKind::Variables,
-                Some(r),
-                Some(s),
-                Some(rv.clone()),
-                Some(sv.clone()),
-                format!(
-                    "{} {}: recorded assigned variables {}, simulated {}",
-                    r.kind,
-                    describe(r),
-                    rv.to_json_string(),
-                    sv.to_json_string()
-                ),
+                r,
+                s,
+                rv,
+                sv,
+                "assigned variables",
             ));
         }
     }
