@@ -100,8 +100,13 @@ fn local_storage() -> Option<web_sys::Storage> {
 
 /// The object on `window` that keeps what localStorage would not (see the module doc).
 fn memory() -> Option<Object> {
+    window_object("__aslMemoryStore")
+}
+
+/// The object `window[name]`, made when missing: it outlives this module's instance.
+fn window_object(name: &str) -> Option<Object> {
     let window = web_sys::window()?;
-    let key = JsValue::from_str("__aslMemoryStore");
+    let key = JsValue::from_str(name);
     match Reflect::get(&window, &key).ok().filter(JsValue::is_object) {
         Some(m) => Some(m.into()),
         None => {
@@ -135,21 +140,9 @@ fn memory_set(name: &str, value: Option<&str>) {
 /// `window.__aslKnown` (`null`: known to be absent) so `public/boot.js`, rescuing the texts after
 /// a crash has taken this module's memory, makes the same check.
 fn remember(name: &'static str, value: Option<String>) {
-    if let Some(window) = web_sys::window() {
-        let known = JsValue::from_str("__aslKnown");
-        let object = match Reflect::get(&window, &known)
-            .ok()
-            .filter(JsValue::is_object)
-        {
-            Some(o) => o,
-            None => {
-                let o: JsValue = Object::new().into();
-                let _ = Reflect::set(&window, &known, &o);
-                o
-            }
-        };
+    if let Some(known) = window_object("__aslKnown") {
         let v = value.as_deref().map_or(JsValue::NULL, JsValue::from_str);
-        let _ = Reflect::set(&object, &JsValue::from_str(name), &v);
+        let _ = Reflect::set(&known, &JsValue::from_str(name), &v);
     }
     KNOWN.with(|k| k.borrow_mut().insert(name, value));
 }
