@@ -16,6 +16,7 @@
 use std::sync::Arc;
 
 use crate::env::Rng;
+use crate::history::EventType;
 use crate::value::{Object, Value};
 
 /// How AWS reports a task resource in its events.
@@ -31,6 +32,53 @@ pub enum ResourceKind {
     /// An activity ARN (`arn:aws:states:<region>:<account>:activity:<name>`): `Activity…`
     /// events. A worker polls for it, so it always waits like `.waitForTaskToken`.
     Activity,
+}
+
+/// A point in a task's life that each [`ResourceKind`] records under its own event name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskStep {
+    Scheduled,
+    Started,
+    Succeeded,
+    Failed,
+    TimedOut,
+}
+
+impl ResourceKind {
+    /// The event AWS records for `step` of a task on this resource: the one table of
+    /// `LambdaFunction…` / `Activity…` / `Task…` names, so the executor never spells it out.
+    pub fn event(&self, step: TaskStep) -> EventType {
+        use EventType as E;
+        match (self, step) {
+            (Self::LambdaFunction, TaskStep::Scheduled) => E::LambdaFunctionScheduled,
+            (Self::LambdaFunction, TaskStep::Started) => E::LambdaFunctionStarted,
+            (Self::LambdaFunction, TaskStep::Succeeded) => E::LambdaFunctionSucceeded,
+            (Self::LambdaFunction, TaskStep::Failed) => E::LambdaFunctionFailed,
+            (Self::LambdaFunction, TaskStep::TimedOut) => E::LambdaFunctionTimedOut,
+            (Self::Activity, TaskStep::Scheduled) => E::ActivityScheduled,
+            (Self::Activity, TaskStep::Started) => E::ActivityStarted,
+            (Self::Activity, TaskStep::Succeeded) => E::ActivitySucceeded,
+            (Self::Activity, TaskStep::Failed) => E::ActivityFailed,
+            (Self::Activity, TaskStep::TimedOut) => E::ActivityTimedOut,
+            (Self::Service { .. }, TaskStep::Scheduled) => E::TaskScheduled,
+            (Self::Service { .. }, TaskStep::Started) => E::TaskStarted,
+            (Self::Service { .. }, TaskStep::Succeeded) => E::TaskSucceeded,
+            (Self::Service { .. }, TaskStep::Failed) => E::TaskFailed,
+            (Self::Service { .. }, TaskStep::TimedOut) => E::TaskTimedOut,
+        }
+    }
+
+    /// `resourceType` and `resource` for the events of a service integration; `None` for a
+    /// Lambda function or an activity, whose events name neither.
+    pub fn service(&self) -> Option<(&Arc<str>, &Arc<str>)> {
+        match self {
+            Self::Service {
+                resource_type,
+                resource,
+            } => Some((resource_type, resource)),
+            Self::LambdaFunction | Self::Activity => None,
+        }
+    }
 }
 
 /// How a service integration waits: AWS's three integration patterns.

@@ -16,7 +16,7 @@ use crate::value::Value;
 
 use crate::exec::PendingTask;
 use crate::exec::engine::{Answer, Attempt, Engine, Fault, Given, Phase, ThreadId};
-use crate::exec::integration::{Pattern, ResourceKind};
+use crate::exec::integration::{Pattern, ResourceKind, TaskStep};
 use crate::exec::io::{self, ContextExtras};
 
 impl Engine<'_> {
@@ -184,29 +184,21 @@ impl Engine<'_> {
             return;
         }
         self.set_phase(id, Phase::TaskRun);
-        match self.resource_kind_of(id) {
-            ResourceKind::LambdaFunction => {
-                self.emit(id, EventType::LambdaFunctionStarted, || EventDetails::None)
-            }
-            ResourceKind::Service {
-                resource_type,
-                resource,
-            } => {
-                if let StateKind::Task(t) = &st.kind
-                    && crate::exec::integration::pattern(&t.resource.value)
-                        != Pattern::RequestResponse
-                {
-                    self.set_phase(id, Phase::TaskSubmit);
-                }
-                self.emit(id, EventType::TaskStarted, || EventDetails::TaskStarted {
-                    resource_type: resource_type.clone(),
-                    resource: resource.clone(),
-                })
-            }
-            ResourceKind::Activity => {
-                self.emit(id, EventType::ActivityStarted, || EventDetails::None)
-            }
+        let kind = self.resource_kind_of(id);
+        if matches!(kind, ResourceKind::Service { .. })
+            && let StateKind::Task(t) = &st.kind
+            && crate::exec::integration::pattern(&t.resource.value) != Pattern::RequestResponse
+        {
+            self.set_phase(id, Phase::TaskSubmit);
         }
+        let ev = kind.event(TaskStep::Started);
+        self.emit(id, ev, || match kind.service() {
+            Some((resource_type, resource)) => EventDetails::TaskStarted {
+                resource_type: resource_type.clone(),
+                resource: resource.clone(),
+            },
+            None => EventDetails::None,
+        });
     }
 
     /// `.sync` / `.waitForTaskToken`: the request was accepted; now the job runs or the token
@@ -418,15 +410,7 @@ impl Engine<'_> {
             return;
         };
         let kind = self.resource_kind_of(id);
-        let lambda = matches!(kind, ResourceKind::LambdaFunction);
-        let activity = matches!(kind, ResourceKind::Activity);
-        let res = match kind {
-            ResourceKind::LambdaFunction | ResourceKind::Activity => None,
-            ResourceKind::Service {
-                resource_type,
-                resource,
-            } => Some((resource_type, resource)),
-        };
+        let res = kind.service();
         match attempt {
             Attempt::Succeeded(v) => {
                 // Copies for the stages and the event only when they are recorded.
@@ -442,32 +426,19 @@ impl Engine<'_> {
                 };
                 self.set_phase(id, next);
                 let output = || output.unwrap_or_default();
-                match res {
-                    None if activity => self.emit(id, EventType::ActivitySucceeded, || {
-                        EventDetails::LambdaSucceeded { output: output() }
-                    }),
-                    None => self.emit(id, EventType::LambdaFunctionSucceeded, || {
-                        EventDetails::LambdaSucceeded { output: output() }
-                    }),
-                    Some((resource_type, resource)) => {
-                        self.emit(id, EventType::TaskSucceeded, || {
-                            EventDetails::TaskSucceeded {
-                                resource_type: resource_type.clone(),
-                                resource: resource.clone(),
-                                output: output(),
-                            }
-                        })
-                    }
-                }
+                let ev = kind.event(TaskStep::Succeeded);
+                self.emit(id, ev, || match res {
+                    Some((resource_type, resource)) => EventDetails::TaskSucceeded {
+                        resource_type: resource_type.clone(),
+                        resource: resource.clone(),
+                        output: output(),
+                    },
+                    // Lambda functions and activities record the same details.
+                    None => EventDetails::LambdaSucceeded { output: output() },
+                });
             }
             Attempt::Failed(f) => {
-                let ev = if lambda {
-                    EventType::LambdaFunctionFailed
-                } else if activity {
-                    EventType::ActivityFailed
-                } else {
-                    EventType::TaskFailed
-                };
+                let ev = kind.event(TaskStep::Failed);
                 self.task_failed(id, f, ev, res);
             }
             Attempt::TimedOut { heartbeat } => {
@@ -480,13 +451,7 @@ impl Engine<'_> {
                     error: Some(name.as_str().into()),
                     cause: None,
                 };
-                let ev = if lambda {
-                    EventType::LambdaFunctionTimedOut
-                } else if activity {
-                    EventType::ActivityTimedOut
-                } else {
-                    EventType::TaskTimedOut
-                };
+                let ev = kind.event(TaskStep::TimedOut);
                 self.task_failed(id, f, ev, res);
             }
         }
