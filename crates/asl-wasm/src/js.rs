@@ -71,7 +71,7 @@ export function take_on_task(options) {
 export function call_task(f, state, resource, parameters, iterations, retryCount) {
   let answer;
   try {
-    answer = f({ state, resource, parameters: JSON.parse(parameters), iterations: Array.from(iterations), retryCount });
+    answer = f({ state, resource, parameters: JSON.parse(parameters), iterations: iterations.length ? Array.from(iterations) : [], retryCount });
   } catch (e) {
     const error = typeof e?.name === "string" && e.name ? e.name : "Error";
     return JSON.stringify({ error, cause: e instanceof Error ? e.message : String(e) });
@@ -94,8 +94,8 @@ extern "C" {
     /// See the JS above; `f` is an `onTask` function ([`crate::on_task`]).
     pub fn call_task(
         f: &js_sys::Function,
-        state: &str,
-        resource: &str,
+        state: &JsValue,
+        resource: &JsValue,
         parameters: &str,
         iterations: &[u32],
         retry_count: u32,

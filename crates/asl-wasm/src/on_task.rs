@@ -21,18 +21,47 @@
 //! (a Promise, a non-JSON value) fails it with `States.Runtime` saying why.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use asl_core::error::ExecError;
 use asl_core::exec::{TaskHandler, TaskRequest, TaskResult};
 use asl_core::value::Value;
 use js_sys::Function;
+use wasm_bindgen::JsValue;
 
 use crate::options;
 
 thread_local! {
     static HANDLERS: RefCell<BTreeMap<u32, Function>> = const { RefCell::new(BTreeMap::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
+    static STRINGS: RefCell<Strings> = RefCell::default();
+}
+
+/// The JS strings of the state names and resources tasks were asked about, by the address and
+/// length of the `&str` they were made from (the loaded model's names, which outlive the runs of
+/// a `StateMachine`): decoding each from wasm memory per call cost as much as the rest of the
+/// request (`benches/README.md`, §5). A hit is checked against the text, so an address reused
+/// for other text is made afresh, never mistaken; the table is emptied past [`Strings::MAX`].
+#[derive(Default)]
+struct Strings(HashMap<(usize, usize), (Box<str>, JsValue)>);
+
+impl Strings {
+    const MAX: usize = 4096;
+
+    fn get(&mut self, s: &str) -> JsValue {
+        let key = (s.as_ptr() as usize, s.len());
+        match self.0.get(&key) {
+            Some((text, js)) if **text == *s => js.clone(),
+            _ => {
+                if self.0.len() >= Self::MAX {
+                    self.0.clear();
+                }
+                let js = JsValue::from_str(s);
+                self.0.insert(key, (s.into(), js.clone()));
+                js
+            }
+        }
+    }
 }
 
 /// A registered `onTask` function; dropping it unregisters it (a task of a freed execution
@@ -60,10 +89,14 @@ fn call(id: u32, req: &TaskRequest<'_>) -> Option<TaskResult> {
     // Cloned out of the table before the call: the handler may start other executions (each
     // registering its own function) while this one waits for its answer.
     let f = HANDLERS.with(|h| h.borrow().get(&id).cloned())?;
+    let (state, resource) = STRINGS.with(|s| {
+        let mut s = s.borrow_mut();
+        (s.get(req.state), s.get(req.resource))
+    });
     let text = crate::js::call_task(
         &f,
-        req.state,
-        req.resource,
+        &state,
+        &resource,
         &req.parameters.to_json_string(),
         req.iterations,
         req.retry_count,
