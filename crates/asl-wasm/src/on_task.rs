@@ -20,8 +20,8 @@
 //! does (and as the peer treats a throwing handler); an answer that is not one of those shapes
 //! (a Promise, a non-JSON value) fails it with `States.Runtime` saying why.
 
-use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use asl_core::error::ExecError;
 use asl_core::exec::{TaskHandler, TaskRequest, TaskResult};
@@ -32,8 +32,8 @@ use wasm_bindgen::JsValue;
 use crate::options;
 
 thread_local! {
-    static HANDLERS: RefCell<BTreeMap<u32, Function>> = const { RefCell::new(BTreeMap::new()) };
-    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
+    /// The registered functions by id (a slot freed by a dropped [`Registration`] is reused).
+    static HANDLERS: RefCell<Vec<Option<Function>>> = const { RefCell::new(Vec::new()) };
     static STRINGS: RefCell<Strings> = RefCell::default();
 }
 
@@ -66,29 +66,42 @@ impl Strings {
 
 /// A registered `onTask` function; dropping it unregisters it (a task of a freed execution
 /// cannot be asked for, but the core's closure would then decline).
-pub(crate) struct Registration(u32);
+pub(crate) struct Registration(usize);
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        HANDLERS.with(|h| h.borrow_mut().remove(&self.0));
+        HANDLERS.with(|h| {
+            if let Some(slot) = h.borrow_mut().get_mut(self.0) {
+                *slot = None;
+            }
+        });
     }
 }
 
 /// Registers `f` and returns the core's handler calling it, with the registration that keeps it.
+/// A slot is reused only after its registration was dropped, and with it the execution whose
+/// core held the closure over that id, so no closure can reach another execution's function.
 pub(crate) fn register(f: Function) -> (Registration, TaskHandler) {
-    let id = NEXT_ID.with(|n| {
-        let id = n.get();
-        n.set(id.wrapping_add(1));
-        id
+    let id = HANDLERS.with(|h| {
+        let mut h = h.borrow_mut();
+        match h.iter().position(Option::is_none) {
+            Some(free) => {
+                h[free] = Some(f);
+                free
+            }
+            None => {
+                h.push(Some(f));
+                h.len() - 1
+            }
+        }
     });
-    HANDLERS.with(|h| h.borrow_mut().insert(id, f));
     (Registration(id), TaskHandler::new(move |req| call(id, req)))
 }
 
-fn call(id: u32, req: &TaskRequest<'_>) -> Option<TaskResult> {
+fn call(id: usize, req: &TaskRequest<'_>) -> Option<TaskResult> {
     // Cloned out of the table before the call: the handler may start other executions (each
     // registering its own function) while this one waits for its answer.
-    let f = HANDLERS.with(|h| h.borrow().get(&id).cloned())?;
+    let f = HANDLERS.with(|h| h.borrow().get(id).cloned().flatten())?;
     let (state, resource) = STRINGS.with(|s| {
         let mut s = s.borrow_mut();
         (s.get(req.state), s.get(req.resource))
