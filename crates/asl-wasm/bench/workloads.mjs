@@ -22,11 +22,12 @@ export const WORKLOADS = ['pass-loop-10k', 'pass-loop-100k', 'parallel-nested', 
 // its compile cache come from ../shared/bench/README.md (ms) instead of a run beside ours.
 export const JSONATA = { 'jsonata-pass-loop-10k': 82, 'jsonata-map-1k': 93, 'jsonata-transform': 420, 'jsonata-task-heavy': 54 };
 
-// Before each timed run, either side: 30 ms idle, so V8 finishes the background work (concurrent
-// marking and sweeping) the other side's run left: without it a run of ours right after the peer's
-// allocation-heavy run was charged with that work (task-heavy with mocks: 2 ms or 6-13 ms, two
-// modes; with the pause 2 ms; see benches/README.md, "Running"). A forced gc() instead made the
-// peer 2-3x slower (its heap shrunk, then grown again inside its run), so it is not used.
+// Before each timed run, either side: 30 ms idle, so the background work the other side's run left
+// (presumably V8's concurrent marking and sweeping) is done before the clock starts: without it a
+// run of ours right after the peer's allocation-heavy run was often slowed by it (task-heavy with
+// mocks: ~2 ms or 6-13 ms, two modes; with the pause ~2 ms; benches/README.md, "How the JS API is
+// driven"). A forced gc() instead made the peer 2-3x slower (its heap shrunk, then grown again
+// inside its run), so it is not used.
 const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const mockResult = (input) => ({ value: (input?.last?.value ?? 0) + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } });
