@@ -33,7 +33,7 @@ const WORKLOADS = ['pass-loop-10k', 'pass-loop-100k', 'map-wide-10k', 'parallel-
 for (const w of WORKLOADS) {
   const before = peer.find((r) => r.workload === w)?.median_ms, after = peerAfter.find((r) => r.workload === w)?.median_ms;
   const peerNode = before !== undefined && after !== undefined ? (before + after) / 2 : before;
-  const modes = w.startsWith('task-') ? [['mocks', 'mocks', 'mocks'], ['handler', 'complete', 'JS callback (handler / completeTask)']] : [['complete_task', '-', '—']];
+  const modes = w.startsWith('task-') ? [['mocks', 'mocks', 'mocks'], ['handler', 'onTask', 'JS callback (handler / onTask)'], ['complete_task', 'complete', 'pause and answer (complete_task / completeTask)']] : [['complete_task', '-', '—']];
   for (const [nat, js, label] of modes) {
     const n = native.find((r) => r.workload === w && r.history === false && r.tasks === nat)?.median_ms;
     const wn = node.find((r) => r.workload === w && r.tasks === js);

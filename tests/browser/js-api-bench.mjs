@@ -31,13 +31,15 @@ writeFileSync(path.join(root, 'index.html'), '<!doctype html><meta charset="utf-
 const server = await serveDir(root);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    // V8 flags for the page (scripts/bench passes --no-liftoff: see benches/README.md, "Running").
+    ...(process.env.ASL_BENCH_JS_FLAGS ? [`--js-flags=${process.env.ASL_BENCH_JS_FLAGS}`] : [])],
 });
 try {
   const page = await browser.newPage();
   page.on('console', (m) => { if (m.type() === 'log' && m.text().startsWith('{')) console.log(m.text().replace(/}$/, `,"loadavg":${JSON.stringify(os.loadavg().map((x) => +x.toFixed(2)))}}`)); });
   await page.goto(server.url);
-  const version = await browser.version();
+  const version = `${await browser.version()}${process.env.ASL_BENCH_JS_FLAGS ? ` ${process.env.ASL_BENCH_JS_FLAGS}` : ''}`;
   await page.evaluate(async ({ runs, warmup, names, version }) => {
     const { default: init, StateMachine: Machine } = await import('/asl/asl_wasm.js');
     await init();

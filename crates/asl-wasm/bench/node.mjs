@@ -27,7 +27,7 @@ const data = (name) => ({
   meta: meta[name],
 });
 await benchWorkloads({
-  Machine, StateMachine, data, runs, warmup, env: `node ${process.version}`,
+  Machine, StateMachine, data, runs, warmup, env: [`node ${process.version}`, ...process.execArgv].join(' '),
   names: (names.length ? names : [...WORKLOADS, ...Object.keys(JSONATA)]).filter((n) => WORKLOADS.includes(n) || n in JSONATA),
   log: (r) => console.log(JSON.stringify({ ...r, loadavg: os.loadavg().map((x) => +x.toFixed(2)) })),
 });

@@ -8,9 +8,11 @@
 // AWS's, except where noted:
 // - pass-loop-* (JSONata's too) run as EXPRESS (no 25,000-event history limit) with `maxTransitions` raised;
 // - map-wide-10k's input is ~900 KB, over AWS's 256 KiB limit in either type: skipped;
-// - tasks are answered two ways: `mocks` (the per-state answers as native mocks, the playground's
-//   path) and `complete` (JS code computing the kit's mockResult from each paused task's
-//   parameters and answering with `completeTask`: the peer's callback model).
+// - tasks are answered three ways: `mocks` (the per-state answers as native mocks, the playground's
+//   path, given once to `machine.withMocks` outside the timing, as the machine is loaded once),
+//   `onTask` (a JS function computing the kit's mockResult from each task's parameters, called
+//   from inside the run: the peer's callback model, its `taskResourceLocalHandlers`), and
+//   `complete` (the same answers given to paused tasks with `completeTask`, the step-by-step way).
 // The peer runs as the kit's bench-als.mjs runs it: constructed once, every task answered by a
 // `taskResourceLocalHandlers` callback, waits and retry intervals zeroed.
 
@@ -20,6 +22,13 @@ export const WORKLOADS = ['pass-loop-10k', 'pass-loop-100k', 'parallel-nested', 
 // its compile cache come from ../shared/bench/README.md (ms) instead of a run beside ours.
 export const JSONATA = { 'jsonata-pass-loop-10k': 82, 'jsonata-map-1k': 93, 'jsonata-transform': 420, 'jsonata-task-heavy': 54 };
 
+// Before each timed run, either side: 30 ms idle, so the background work the other side's run left
+// (presumably V8's concurrent marking and sweeping) is done before the clock starts: without it a
+// run of ours right after the peer's allocation-heavy run was often slowed by it (task-heavy with
+// mocks: ~2 ms or 6-13 ms, two modes; with the pause ~2 ms; benches/README.md, "How the JS API is
+// driven"). A forced gc() instead made the peer 2-3x slower (its heap shrunk, then grown again
+// inside its run), so it is not used.
+const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const mockResult = (input) => ({ value: (input?.last?.value ?? 0) + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } });
 
@@ -44,21 +53,19 @@ function* allStates(def) {
 /** How our machine is loaded for one workload. */
 const loadOptions = (name) => (name.includes('pass-loop') ? { type: 'EXPRESS' } : {});
 
-/** The ways our API is driven for one workload: [{tasks, options, drive}] */
-function ourModes(name, def, meta) {
+/**
+ * The ways our API is driven for one workload: [{tasks, options(), drive, machine?}]. `options()`
+ * is called per run (inside the timing), as the peer's harness builds its handlers per run.
+ */
+function ourModes(name, def, meta, machine) {
   const base = name.includes('pass-loop') ? { maxTransitions: meta.transitions + 10 } : {};
+  const run = (ex) => ex.run();
   if (name === 'jsonata-task-heavy') {
     // As the peer's in-process Lambda: mockResult of Arguments.Payload, returned as lambda:invoke does.
-    const complete = (ex) => {
-      for (;;) {
-        const st = ex.run();
-        if (st.status !== 'PAUSED') return st;
-        for (const t of st.tasks) ex.completeTask(t.token, { output: { Payload: mockResult(t.parameters?.Payload), StatusCode: 200 } });
-      }
-    };
-    return [{ tasks: 'complete', options: base, drive: complete }];
+    const onTask = (t) => ({ output: { Payload: mockResult(t.parameters?.Payload), StatusCode: 200 } });
+    return [{ tasks: 'onTask', options: () => ({ ...base, onTask }), drive: run }];
   }
-  if (!name.startsWith('task-')) return [{ tasks: '-', options: base, drive: (ex) => ex.run() }];
+  if (!name.startsWith('task-')) return [{ tasks: '-', options: () => base, drive: run }];
   // Native mocks: state i (in order) returns mockResult with value i + 1, as the chain computes.
   const mocks = {};
   Object.keys(def.States).forEach((s, i) => {
@@ -81,9 +88,19 @@ function ourModes(name, def, meta) {
       }
     }
   };
+  // The peer's handler for one task, as peerRunner's: the first attempt of each state fails when
+  // flaky (a fresh record per run: the set is made in options()).
+  const onTask = (failed) => (t) => {
+    if (meta.flaky && !failed.has(t.state)) {
+      failed.add(t.state);
+      return { error: 'Lambda.ServiceException', cause: 'transient failure' };
+    }
+    return { output: mockResult(t.parameters) };
+  };
   return [
-    { tasks: 'mocks', options: { ...base, mocks }, drive: (ex) => ex.run() },
-    { tasks: 'complete', options: base, drive: complete },
+    { tasks: 'mocks', machine: machine.withMocks(mocks), options: () => base, drive: run },
+    { tasks: 'onTask', options: () => ({ ...base, onTask: onTask(new Set()) }), drive: run },
+    { tasks: 'complete', options: () => base, drive: complete },
   ];
 }
 
@@ -125,9 +142,10 @@ export async function benchWorkloads({ Machine, StateMachine, data, names = WORK
     const fixed = JSONATA[name];
     const peer = fixed ? async () => expected : peerRunner(StateMachine, def, input, meta);
     const machine = Machine.load(text, loadOptions(name));
-    for (const mode of ourModes(name, def, meta)) {
+    for (const mode of ourModes(name, def, meta, machine)) {
+      const m = mode.machine ?? machine;
       const ours = () => {
-        const ex = machine.start(input, mode.options);
+        const ex = m.start(input, mode.options());
         const st = mode.drive(ex);
         const events = ex.eventCount();
         ex.free();
@@ -137,9 +155,11 @@ export async function benchWorkloads({ Machine, StateMachine, data, names = WORK
       for (let i = 0; i < warmup; i++) { ours(); await peer(); }
       const ourTimes = [], peerTimes = [];
       for (let i = 0; i < runs; i++) {
+        await pause();
         let t = performance.now();
         ourLast = ours();
         ourTimes.push(performance.now() - t);
+        await pause();
         t = performance.now();
         peerLast = await peer();
         peerTimes.push(performance.now() - t);
@@ -158,6 +178,7 @@ export async function benchWorkloads({ Machine, StateMachine, data, names = WORK
       if (!ok) rec.status = ourLast.st.status === 'SUCCEEDED' ? 'wrong output' : `${ourLast.st.status} ${ourLast.st.error ?? ''} ${ourLast.st.cause ?? ''}`.slice(0, 200);
       log(rec);
       out.push(rec);
+      mode.machine?.free();
     }
     machine.free();
   }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::machine::Loaded;
-use crate::{js, options};
+use crate::{js, on_task, options};
 
 /// One execution of a state machine, stepped forward and back with a recorded history; tasks
 /// without a mock pause it until `completeTask`.
@@ -27,6 +27,8 @@ pub struct Execution {
     /// size), workflow type and how it was read (the lints read it alike).
     machine: Rc<Loaded>,
     input: asl_core::value::Value,
+    /// The `onTask` function of the start options, registered while this execution lives.
+    _on_task: Option<on_task::Registration>,
 }
 
 #[derive(Serialize)]
@@ -49,6 +51,7 @@ impl Execution {
         #[wasm_bindgen(unchecked_optional_param_type = "unknown")] input: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ExecutionOptions | null")] options: JsValue,
     ) -> Result<Execution, JsValue> {
+        let (options, on_task) = js::split_on_task(options)?;
         let options = js::from_js(options, "the options")?;
         let opts = options::exec_options(&options).map_err(|e| js::error(&e))?;
         let load = options::load_options_of(
@@ -61,15 +64,16 @@ impl Execution {
         )
         .map_err(|e| js::error(&e))?;
         let machine = Loaded::new(definition, opts.workflow_type, load)?;
-        Execution::begin(Rc::new(machine), input, opts.exec)
+        Execution::begin(Rc::new(machine), input, opts.exec, on_task)
     }
 
     /// A run of a loaded machine: `undefined` input is "no input" (AWS's default `{}`); `null`
-    /// is the JSON value null.
+    /// is the JSON value null. `on_task` answers tasks from inside the run ([`on_task`]).
     pub(crate) fn begin(
         machine: Rc<Loaded>,
         input: JsValue,
-        exec: ExecOptions,
+        mut exec: ExecOptions,
+        on_task: Option<js_sys::Function>,
     ) -> Result<Execution, JsValue> {
         let input = if input.is_undefined() {
             None
@@ -77,11 +81,17 @@ impl Execution {
             Some(js::from_js(input, "the input")?)
         };
         let input = options::input(input);
+        let registration = on_task.map(|f| {
+            let (registration, handler) = on_task::register(f);
+            exec.task_handler = Some(handler);
+            registration
+        });
         Ok(Execution {
             inner: machine.prepared.start(input.clone(), exec),
             breakpoints: Breakpoints::default(),
             machine,
             input,
+            _on_task: registration,
         })
     }
 

@@ -55,10 +55,67 @@ export function json_text(v) {
   if (v === undefined) return "null";
   return plain(v, 0) ? JSON.stringify(v) : JSON.stringify(v, check);
 }
+// Start options without `onTask` (a function: not JSON data), and the function: [rest, onTask],
+// or undefined when there is none (the options are used as they are).
+export function take_on_task(options) {
+  if (options === null || typeof options !== "object" || !("onTask" in options)) return undefined;
+  const { onTask, ...rest } = options;
+  if (onTask !== undefined && onTask !== null && typeof onTask !== "function") {
+    throw new TypeError(`"onTask" must be a function (request) => answer, not ${typeof onTask}`);
+  }
+  return [rest, onTask ?? undefined];
+}
+// One task for an onTask function: its answer as JSON text, undefined when it declines. A throw
+// is the task's failure ({error: the exception's name, cause: its message}); an answer that
+// cannot be JSON text fails it as States.Runtime (the reader in on_task.rs names the shape).
+export function call_task(f, state, resource, parameters, iterations, retryCount) {
+  let answer;
+  try {
+    answer = f({ state, resource, parameters: JSON.parse(parameters), iterations: iterations.length ? Array.from(iterations) : [], retryCount });
+  } catch (e) {
+    const error = typeof e?.name === "string" && e.name ? e.name : "Error";
+    return JSON.stringify({ error, cause: e instanceof Error ? e.message : String(e) });
+  }
+  if (answer === undefined || answer === null) return undefined;
+  const runtime = (cause) => JSON.stringify({ error: "States.Runtime", cause: `onTask: ${cause}` });
+  if (typeof answer.then === "function") return runtime("the answer is a Promise: answer synchronously with {output} or {error, cause?}");
+  try {
+    return json_text(answer);
+  } catch (e) {
+    return runtime(`the answer is not JSON data: ${e.message}`);
+  }
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
     fn json_text(v: &JsValue) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn take_on_task(options: &JsValue) -> Result<JsValue, JsValue>;
+    /// See the JS above; `f` is an `onTask` function ([`crate::on_task`]).
+    pub fn call_task(
+        f: &js_sys::Function,
+        state: &JsValue,
+        resource: &JsValue,
+        parameters: &str,
+        iterations: &[u32],
+        retry_count: u32,
+    ) -> Option<String>;
+}
+
+/// Start options split into the JSON part and their `onTask` function, if any (a function
+/// cannot cross as JSON text).
+pub fn split_on_task(options: JsValue) -> Result<(JsValue, Option<js_sys::Function>), JsValue> {
+    let split = take_on_task(&options).map_err(|e| {
+        e.dyn_ref::<Error>().map_or_else(
+            || error("\"onTask\" must be a function"),
+            |e| error(&String::from(e.message())),
+        )
+    })?;
+    if split.is_undefined() {
+        return Ok((options, None));
+    }
+    let pair = js_sys::Array::from(&split);
+    Ok((pair.get(0), pair.get(1).dyn_into::<js_sys::Function>().ok()))
 }
 
 /// A Rust value as a plain JS value.

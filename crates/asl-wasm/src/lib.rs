@@ -30,6 +30,8 @@ pub mod js;
 pub mod jsonata;
 #[cfg(feature = "run")]
 pub mod machine;
+#[cfg(feature = "run")]
+mod on_task;
 pub mod options;
 #[cfg(feature = "run")]
 pub mod recorded;
@@ -239,6 +241,10 @@ export interface ExecutionOptions extends SourceOptions {
   mocks?: object;
   /** The MockConfigFile test case (and its state machine, when the file has several). */
   testCase?: string; stateMachine?: string;
+  /** Answers tasks from inside the run, one call per Task invocation, before mocks: return
+   * `{output}` or `{error, cause?}` (synchronously), or `undefined` to leave the task to its mock
+   * or to pause for `completeTask`. A throw fails the task (error: the exception's name). */
+  onTask?: (request: TaskRequest) => TaskAnswer | undefined | null;
   seed?: number;
   /** Virtual start time: ms since the epoch or RFC 3339 text. Default 2024-01-01T00:00:00Z. */
   startTime?: number | string;
@@ -247,6 +253,18 @@ export interface ExecutionOptions extends SourceOptions {
   /** Workflow type (default "STANDARD"): its limits (Standard: 25,000 history events, one year;
    * Express: five minutes, then TIMED_OUT with States.Timeout) and validation. */
   type?: WorkflowType;
+}
+/** `machine.withMocks`'s options: the MockConfigFile test case (and its state machine). */
+export interface MockOptions { testCase?: string; stateMachine?: string; }
+/** What an `onTask` function is asked: one Task invocation (retries included). */
+export interface TaskRequest {
+  state: string; resource: string;
+  /** The effective request (after InputPath and Parameters/Arguments). */
+  parameters: unknown;
+  /** Map iteration indexes, outermost first. */
+  iterations: number[];
+  /** Retries of this state so far in this visit: 0 on the first attempt. */
+  retryCount: number;
 }
 /** An event in the shape of AWS GetExecutionHistory, plus `statePath`. */
 export interface HistoryEvent { id: number; previousEventId: number; timestamp: string; type: string; statePath?: string; [details: string]: unknown; }

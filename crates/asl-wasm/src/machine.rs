@@ -69,11 +69,16 @@ pub(crate) fn load_valid(
 #[wasm_bindgen]
 pub struct StateMachine {
     loaded: Rc<Loaded>,
+    /// The mocks given to `withMocks`, read and validated once: every start whose options have
+    /// no `mocks` of their own uses them, shared (the core's `ExecOptions` hold an `Arc`), so a
+    /// start with 1,000 mocks neither converts nor copies them.
+    mocks: Option<Arc<asl_core::mock::Mocks>>,
     /// The last `start` options as JSON text, and what they were read into. A page (or a test
     /// suite) that starts one machine many times passes the same mocks each time; reading 1,000
     /// mocks (serde_json, then the mock reader) cost more than the run itself (see
     /// `benches/README.md`), so equal text reuses the options read last time.
-    last_options: RefCell<Option<(String, asl_core::exec::ExecOptions)>>,
+    /// Whether those options had `mocks` (else [`Self::mocks`] apply).
+    last_options: RefCell<Option<(String, asl_core::exec::ExecOptions, bool)>>,
 }
 
 #[wasm_bindgen]
@@ -89,35 +94,59 @@ impl StateMachine {
             .map_err(|e| js::error(&e))?;
         Ok(StateMachine {
             loaded: Rc::new(Loaded::new(definition, ty, load)?),
+            mocks: None,
+            last_options: RefCell::new(None),
+        })
+    }
+
+    /// `machine.withMocks(mocks, {testCase?, stateMachine?})`: the same loaded definition (not
+    /// loaded again) with these mocks read and checked now, once, for every `start` that gives
+    /// no `mocks` of its own. `mocks` is the native map or a MockConfigFile (with `testCase`).
+    /// Throws as `start` does for bad mocks. The peer configures its machine once likewise.
+    #[wasm_bindgen(js_name = withMocks)]
+    pub fn with_mocks(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object")] mocks: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MockOptions | null")] options: JsValue,
+    ) -> Result<StateMachine, JsValue> {
+        let mocks = js::from_js(mocks, "the mocks")?;
+        let options = js::from_js(options, "the withMocks options")?;
+        let mocks = options::mocks_with_options(&mocks, &options).map_err(|e| js::error(&e))?;
+        Ok(StateMachine {
+            loaded: self.loaded.clone(),
+            mocks: Some(Arc::new(mocks)),
             last_options: RefCell::new(None),
         })
     }
 
     /// `machine.start(input, {mocks?, testCase?, stateMachine?, seed?, startTime?,
-    /// maxTransitions?})`: a new execution (no event yet), as `Execution.start` gives.
+    /// maxTransitions?, onTask?})`: a new execution (no event yet), as `Execution.start` gives.
     pub fn start(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "unknown")] input: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RunOptions | null")] options: JsValue,
     ) -> Result<Execution, JsValue> {
         const WHAT: &str = "the options";
+        let (options, on_task) = js::split_on_task(options)?;
         let text = js::to_json_text(options, WHAT)?;
         let cached = match &*self.last_options.borrow() {
-            Some((last, exec)) if *last == text => Some(exec.clone()),
+            Some((last, exec, own)) if *last == text => Some((exec.clone(), *own)),
             _ => None,
         };
-        let exec = match cached {
-            Some(exec) => exec,
+        let (mut exec, own_mocks) = match cached {
+            Some(cached) => cached,
             None => {
-                let exec = options::run_options(
-                    &js::from_json_text(&text, WHAT)?,
-                    self.loaded.workflow_type,
-                )
-                .map_err(|e| js::error(&e))?;
-                *self.last_options.borrow_mut() = Some((text, exec.clone()));
-                exec
+                let value = js::from_json_text(&text, WHAT)?;
+                let exec = options::run_options(&value, self.loaded.workflow_type)
+                    .map_err(|e| js::error(&e))?;
+                let own = value.get("mocks").is_some_and(|m| !m.is_null());
+                *self.last_options.borrow_mut() = Some((text, exec.clone(), own));
+                (exec, own)
             }
         };
-        Execution::begin(self.loaded.clone(), input, exec)
+        if let (false, Some(mocks)) = (own_mocks, &self.mocks) {
+            exec.mocks = mocks.clone();
+        }
+        Execution::begin(self.loaded.clone(), input, exec, on_task)
     }
 }

@@ -325,6 +325,20 @@ pub fn mocks(
     }
 }
 
+/// `machine.withMocks(mocks, {testCase?, stateMachine?})`: [`mocks`] with the MockConfigFile's
+/// test case (and state machine) from the options.
+pub fn mocks_with_options(m: &Value, v: &Value) -> Result<Mocks, String> {
+    const WHAT: &str = "withMocks options";
+    let Some(obj) = object(v, WHAT, &["testCase", "stateMachine"])? else {
+        return mocks(m, None, None);
+    };
+    mocks(
+        m,
+        string(obj, "testCase", WHAT)?,
+        string(obj, "stateMachine", WHAT)?,
+    )
+}
+
 /// Milliseconds since the Unix epoch, or an RFC 3339 timestamp (`2024-01-01T00:00:00Z`).
 fn start_time(v: &Value) -> Result<i64, String> {
     const MSG: &str = "\"startTime\" must be milliseconds since the Unix epoch or an RFC 3339 timestamp such as \"2024-01-01T00:00:00Z\"";

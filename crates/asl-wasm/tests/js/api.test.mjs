@@ -416,6 +416,108 @@ test("StateMachine: loaded once, started many times, each run its own", () => {
   assert.deepEqual(machine.start({ id: 6 }, total(9)).run().output, { id: 6, order: { total: 9 } });
 });
 
+test("StateMachine.withMocks: the mocks read once, for every start without mocks of its own", () => {
+  const machine = StateMachine.load(ORDER);
+  const mocks = { Fetch: { Return: { Payload: { total: 150 }, StatusCode: 200 } }, Approve: { Return: { approved: true } } };
+  const mocked = machine.withMocks(mocks);
+  const done = { status: "SUCCEEDED", output: { approved: true } };
+  assert.deepEqual(mocked.start({ id: 1 }).run(), done);
+  // The same run as the mocks given to start, event for event.
+  const a = mocked.start({ id: 1 }), b = machine.start({ id: 1 }, { mocks });
+  a.run(); b.run();
+  assert.deepEqual(a.history(), b.history());
+  // Read when withMocks was called: changing the object afterwards changes nothing.
+  mocks.Approve.Return.approved = false;
+  assert.deepEqual(mocked.start({ id: 2 }).run(), done);
+  // A start's own mocks win; the next start without them has withMocks' again; other options apply.
+  assert.deepEqual(mocked.start({ id: 3 }, total(7)).run().output, { id: 3, order: { total: 7 } });
+  assert.deepEqual(mocked.start({ id: 4 }, { seed: 5 }).run(), done);
+  assert.deepEqual(mocked.start({ id: 4 }).run(), done);
+  assert.equal(machine.start({ id: 5 }).run().status, "PAUSED", "the machine it came from has no mocks");
+  // A MockConfigFile takes its test case in withMocks' options.
+  const config = {
+    StateMachines: { Order: { TestCases: { Small: { Fetch: "Small" } } } },
+    MockedResponses: { Small: { 0: { Return: { Payload: { total: 7 } } } } },
+  };
+  assert.deepEqual(machine.withMocks(config, { testCase: "Small" }).start({}).run().output, { order: { total: 7 } });
+  assert.throws(() => machine.withMocks(config), /choose a test case with the "testCase" option/);
+  assert.throws(() => machine.withMocks({ Fetch: 1 }), /mock.*"Fetch"/);
+  assert.throws(() => machine.withMocks(mocks, { seed: 1 }), /withMocks options: unknown option "seed"/);
+  assert.throws(() => machine.withMocks({ Fetch: { Return: NaN } }), /the mocks is not JSON data|not JSON data/);
+});
+
+test("onTask: a JS function answers each task from inside the run, before mocks", () => {
+  const machine = StateMachine.load(ORDER);
+  const seen = [];
+  const ex = machine.start({ id: "a" }, {
+    onTask: (t) => { seen.push(t); return t.state === "Fetch" ? { output: { Payload: { total: 150 } } } : undefined; },
+  });
+  const paused = ex.run();
+  assert.equal(paused.status, "PAUSED", "declined (undefined) and no mock: Approve pauses");
+  assert.deepEqual(paused.tasks.map((t) => t.state), ["Approve"]);
+  assert.deepEqual(seen[0], {
+    state: "Fetch", resource: "arn:aws:states:::lambda:invoke",
+    parameters: { FunctionName: "fetch-order", Payload: { id: "a" } }, iterations: [], retryCount: 0,
+  });
+  assert.deepEqual(seen.map((t) => t.state), ["Fetch", "Approve"]);
+  ex.completeTask(paused.tasks[0].token, { output: "ok" });
+  assert.deepEqual(ex.run(), { status: "SUCCEEDED", output: "ok" });
+  // Answers are kept: going back and forward replays Fetch's and Approve's (completeTask's)
+  // without asking again.
+  const calls = seen.length;
+  assert.ok(ex.seek(0));
+  assert.deepEqual(ex.run(), { status: "SUCCEEDED", output: "ok" });
+  assert.equal(seen.length, calls);
+  // The same run as a mock giving the same answer; declining falls back to the mock.
+  const byMock = Execution.start(ORDER, { id: 1 }, total(7));
+  const byHandler = Execution.start(ORDER, { id: 1 }, { onTask: () => ({ output: { Payload: { total: 7 }, StatusCode: 200 } }) });
+  assert.deepEqual(byHandler.run(), byMock.run());
+  assert.deepEqual(byHandler.history(), byMock.history());
+  assert.deepEqual(machine.start({ id: 2 }, { ...total(7), onTask: () => undefined }).run().output, { id: 2, order: { total: 7 } });
+  // Failures: an {error, cause} answer, a throw (the exception's name and message, as a Lambda's
+  // uncaught exception), and answers that cannot be read (States.Runtime, saying why).
+  const end = (onTask) => { const s = machine.start({}, { onTask }).run(); return [s.status, s.error, s.cause]; };
+  assert.deepEqual(end(() => ({ error: "Boom", cause: "no" })), ["FAILED", "Boom", "no"]);
+  assert.deepEqual(end(() => { throw new TypeError("bad input"); }), ["FAILED", "TypeError", "bad input"]);
+  assert.deepEqual(end(() => { throw "plain"; }), ["FAILED", "Error", "plain"]);
+  const [, promiseError, promiseCause] = end(async () => ({ output: 1 }));
+  assert.equal(promiseError, "States.Runtime");
+  assert.match(promiseCause, /Promise/);
+  assert.match(end(() => ({ output: () => 1 }))[2], /onTask: the answer is not JSON data/);
+  assert.match(end(() => ({ value: 1 }))[2], /onTask: the task answer: unknown option "value"/);
+  assert.match(end(() => ({}))[2], /onTask: the task answer: expected \{output: …\}/);
+  assert.throws(() => machine.start({}, { onTask: "yes" }), /"onTask" must be a function/);
+  assert.throws(() => Execution.start(ORDER, {}, { onTask: 1 }), /"onTask" must be a function/);
+  assert.equal(machine.start({}, { onTask: undefined }).run().status, "PAUSED", "onTask: undefined is no handler");
+});
+
+test("onTask: retries and Map iterations are in the request", () => {
+  const def = JSON.stringify({
+    StartAt: "M",
+    States: {
+      M: {
+        Type: "Map", ItemsPath: "$.items", End: true,
+        ItemProcessor: {
+          StartAt: "A",
+          States: {
+            A: {
+              Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:a", End: true,
+              Retry: [{ ErrorEquals: ["Flaky"], IntervalSeconds: 1, MaxAttempts: 2 }],
+            },
+          },
+        },
+      },
+    },
+  });
+  const seen = [];
+  const onTask = (t) => {
+    seen.push([t.iterations, t.retryCount]);
+    return t.retryCount === 0 ? { error: "Flaky" } : { output: t.parameters * 10 };
+  };
+  assert.deepEqual(Execution.start(def, { items: [1, 2] }, { onTask }).run(), { status: "SUCCEEDED", output: [10, 20] });
+  assert.deepEqual(seen.sort(), [[[0], 0], [[0], 1], [[1], 0], [[1], 1]]);
+});
+
 test("integers beyond 2^53 come out as JSON.parse would read them", () => {
   const def = '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"big":12345678901234567890},"End":true}}}';
   assert.deepEqual(Execution.start(def, {}).run(), { status: "SUCCEEDED", output: { big: 12345678901234567890 } });

@@ -1,0 +1,145 @@
+//! `onTask`: a JS function answering Task states from inside the run, one call per task.
+//!
+//! Owns the bridge from asl-core's [`TaskHandler`] (called by the executor for every Task
+//! invocation, retries included, before mocks) to a JS function given in the start options, and
+//! how its answer reads back. This is the peer's callback model (aws-local-stepfunctions'
+//! `taskResourceLocalHandlers`) without the pause/`status()`/`completeTask` round trip per task:
+//! that round trip crossed the boundary four times per task with JSON text each way, and cost
+//! more than the run (`benches/README.md`, §5). Here one call goes out with the request (its
+//! `parameters` as JSON text, parsed in JS) and the answer comes back as one string.
+//!
+//! asl-core's handler must be `Send + Sync` (native callers share options across threads), and a
+//! JS function is neither, so the function stays in a thread-local table and the core holds a
+//! closure over its id alone; the [`Registration`] the `Execution` owns removes it when the
+//! execution is freed. wasm32 without threads has one thread, so the table is the only one.
+//!
+//! What an answer means is asl-core's (`TaskHandler`'s docs): `undefined`/`null` declines (the
+//! task falls back to its mock or pauses for `completeTask`), `{output}` returns a result,
+//! `{error, cause?}` fails the task. A handler that throws fails the task with the exception's
+//! `name` as the error and its `message` as the cause, as a Lambda function's uncaught exception
+//! does (and as the peer treats a throwing handler); an answer that is not one of those shapes
+//! (a Promise, a non-JSON value) fails it with `States.Runtime` saying why.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use asl_core::error::ExecError;
+use asl_core::exec::{TaskHandler, TaskRequest, TaskResult};
+use asl_core::value::Value;
+use js_sys::Function;
+use wasm_bindgen::JsValue;
+
+use crate::options;
+
+thread_local! {
+    /// The registered functions by id (a slot freed by a dropped [`Registration`] is reused).
+    static HANDLERS: RefCell<Vec<Option<Function>>> = const { RefCell::new(Vec::new()) };
+    static STRINGS: RefCell<Strings> = RefCell::default();
+}
+
+/// The JS strings of the state names and resources tasks were asked about, by the address and
+/// length of the `&str` they were made from (the loaded model's names, which outlive the runs of
+/// a `StateMachine`): decoding each from wasm memory per call cost as much as the rest of the
+/// request (`benches/README.md`, §5). A hit is checked against the text, so an address reused
+/// for other text is made afresh, never mistaken; the table is emptied past [`Strings::MAX`].
+#[derive(Default)]
+struct Strings(HashMap<(usize, usize), (Box<str>, JsValue)>);
+
+impl Strings {
+    const MAX: usize = 4096;
+
+    fn get(&mut self, s: &str) -> JsValue {
+        let key = (s.as_ptr() as usize, s.len());
+        match self.0.get(&key) {
+            Some((text, js)) if **text == *s => js.clone(),
+            _ => {
+                if self.0.len() >= Self::MAX {
+                    self.0.clear();
+                }
+                let js = JsValue::from_str(s);
+                self.0.insert(key, (s.into(), js.clone()));
+                js
+            }
+        }
+    }
+}
+
+/// A registered `onTask` function; dropping it unregisters it (a task of a freed execution
+/// cannot be asked for, but the core's closure would then decline).
+pub(crate) struct Registration(usize);
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        HANDLERS.with(|h| {
+            if let Some(slot) = h.borrow_mut().get_mut(self.0) {
+                *slot = None;
+            }
+        });
+    }
+}
+
+/// Registers `f` and returns the core's handler calling it, with the registration that keeps it.
+/// A slot is reused only after its registration was dropped, and with it the execution whose
+/// core held the closure over that id, so no closure can reach another execution's function.
+pub(crate) fn register(f: Function) -> (Registration, TaskHandler) {
+    let id = HANDLERS.with(|h| {
+        let mut h = h.borrow_mut();
+        match h.iter().position(Option::is_none) {
+            Some(free) => {
+                h[free] = Some(f);
+                free
+            }
+            None => {
+                h.push(Some(f));
+                h.len() - 1
+            }
+        }
+    });
+    (Registration(id), TaskHandler::new(move |req| call(id, req)))
+}
+
+fn call(id: usize, req: &TaskRequest<'_>) -> Option<TaskResult> {
+    // Cloned out of the table before the call: the handler may start other executions (each
+    // registering its own function) while this one waits for its answer.
+    let f = HANDLERS.with(|h| h.borrow().get(id).cloned().flatten())?;
+    let (state, resource) = STRINGS.with(|s| {
+        let mut s = s.borrow_mut();
+        (s.get(req.state), s.get(req.resource))
+    });
+    let text = crate::js::call_task(
+        &f,
+        &state,
+        &resource,
+        &req.parameters.to_json_string(),
+        req.iterations,
+        req.retry_count,
+    )?;
+    Some(read_answer(&text))
+}
+
+/// The answer's JSON text (from the JS side: the handler's return value, or the exception it
+/// threw as `{error, cause}`) as the task's result.
+fn read_answer(text: &str) -> TaskResult {
+    let value = Value::parse(text).map_err(|e| ExecError::runtime(format!("onTask: {e}")))?;
+    options::task_answer(&value).map_err(|e| ExecError::runtime(format!("onTask: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_read_as_complete_task_reads_them_and_bad_ones_fail_the_task() {
+        assert_eq!(
+            read_answer(r#"{"output":{"a":1}}"#),
+            Ok(Value::parse(r#"{"a":1}"#).expect("json"))
+        );
+        let failed = read_answer(r#"{"error":"TypeError","cause":"x is undefined"}"#)
+            .expect_err("a failure");
+        assert_eq!(failed.error.to_string(), "TypeError");
+        assert_eq!(failed.cause, "x is undefined");
+        let bad = read_answer("{}").expect_err("not an answer");
+        assert_eq!(bad.error.to_string(), "States.Runtime");
+        assert!(bad.cause.contains("expected {output: …}"), "{}", bad.cause);
+    }
+}
