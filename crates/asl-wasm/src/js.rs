@@ -65,25 +65,191 @@ export function take_on_task(options) {
   }
   return [rest, onTask ?? undefined];
 }
-// One task for an onTask function: its answer as JSON text, undefined when it declines. A throw
-// is the task's failure ({error: the exception's name, cause: its message}); an answer that
-// cannot be JSON text fails it as States.Runtime (the reader in on_task.rs names the shape).
-export function call_task(f, state, resource, parameters, iterations, retryCount) {
+// The value form of wire.rs (its doc has the layout): read_wire for a task's parameters, coming
+// out of wasm memory; write_wire for its answer, going in.
+const wireDecoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
+const wireEncoder = new TextEncoder();
+const wireF64 = new Float64Array(1);
+const wireF64Bytes = new Uint8Array(wireF64.buffer);
+let rb, rp;
+function ru32() {
+  const p = rp;
+  rp += 4;
+  return (rb[p] | (rb[p + 1] << 8) | (rb[p + 2] << 16) | (rb[p + 3] << 24)) >>> 0;
+}
+// Short ASCII strings (most keys, many values) from a table of those already read, keyed by a
+// hash of their bytes and checked against them: no TextDecoder call (a fixed cost per call) and
+// the same internalized string each time, so the objects' property stores stay on V8's fast path
+// (reading keys afresh per task cost ~1.5x as much, benches/README.md §6).
+const wireStrings = new Map();
+function rstr() {
+  const n = ru32(), p = rp;
+  rp += n;
+  if (n > 32) return wireDecoder.decode(rb.subarray(p, p + n));
+  let h = n;
+  for (let i = p; i < p + n; i++) h = (Math.imul(h, 31) + rb[i]) | 0;
+  const known = wireStrings.get(h);
+  if (known !== undefined && known.length === n) {
+    let i = 0;
+    while (i < n && known.charCodeAt(i) === rb[p + i]) i++;
+    if (i === n) return known;
+  }
+  const s = wireDecoder.decode(rb.subarray(p, p + n));
+  // ASCII only (one byte per character, so the check above holds), internalized once.
+  if (s.length !== n) return s;
+  const key = Object.keys({ [s]: 0 })[0];
+  if (wireStrings.size >= 4096) wireStrings.clear();
+  wireStrings.set(h, key);
+  return key;
+}
+function rvalue() {
+  switch (rb[rp++]) {
+    case 0: return null;
+    case 1: return false;
+    case 2: return true;
+    case 3:
+      for (let i = 0; i < 8; i++) wireF64Bytes[i] = rb[rp + i];
+      rp += 8;
+      return wireF64[0];
+    case 4: return rstr();
+    case 5: {
+      const n = ru32(), a = [];
+      for (let i = 0; i < n; i++) a.push(rvalue());
+      return a;
+    }
+    case 6: {
+      const n = ru32(), o = {};
+      for (let i = 0; i < n; i++) {
+        const k = rstr(), v = rvalue();
+        // As JSON.parse: an own "__proto__" member, not the prototype.
+        if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+        else o[k] = v;
+      }
+      return o;
+    }
+    default: throw new Error("asl-wasm: bad value bytes");
+  }
+}
+// The module's memory (given once by set_memory) as bytes; a new view after the memory grew.
+let wasmMemory, wasmBytes = new Uint8Array(0);
+function memoryBytes() {
+  if (wasmBytes.buffer !== wasmMemory.buffer) wasmBytes = new Uint8Array(wasmMemory.buffer);
+  return wasmBytes;
+}
+export function set_memory(memory) {
+  wasmMemory = memory;
+}
+function read_wire(ptr) {
+  rb = memoryBytes();
+  rp = ptr;
+  try { return rvalue(); } finally { rb = undefined; }
+}
+let wb = new Uint8Array(1024), wv = new DataView(wb.buffer), wl = 0;
+function wneed(n) {
+  if (wl + n <= wb.length) return;
+  const b = new Uint8Array(Math.max(wb.length * 2, wl + n));
+  b.set(wb.subarray(0, wl));
+  wb = b;
+  wv = new DataView(b.buffer);
+}
+function wstr(s) {
+  const n = s.length;
+  wneed(4 + 3 * n);
+  const at = wl;
+  wl += 4;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127) break;
+    wb[wl + i] = c;
+  }
+  // Not ASCII: UTF-8 from TextEncoder, which writes a lone surrogate as U+FFFD (as toWellFormed
+  // then UTF-8 does on the checked path).
+  const len = i === n ? n : wireEncoder.encodeInto(s, wb.subarray(wl)).written;
+  wv.setUint32(at, len, true);
+  wl += len;
+}
+// Writes what `plain` (above) accepts, as JSON.stringify would write it; false for anything else
+// (the caller then takes the JSON text path, with its checks and errors).
+function wvalue(x, depth) {
+  switch (typeof x) {
+    case "string": wneed(1); wb[wl++] = 4; wstr(x); return true;
+    case "boolean": wneed(1); wb[wl++] = x ? 2 : 1; return true;
+    case "number":
+      if (!Number.isFinite(x)) return false;
+      wneed(9); wb[wl++] = 3; wv.setFloat64(wl, x, true); wl += 8; return true;
+    case "object": {
+      if (x === null) { wneed(1); wb[wl++] = 0; return true; }
+      if (depth > 200) return false;
+      if (Array.isArray(x)) {
+        const n = x.length;
+        wneed(5); wb[wl++] = 5; wv.setUint32(wl, n, true); wl += 4;
+        for (let i = 0; i < n; i++) if (!wvalue(x[i], depth + 1)) return false;
+        return true;
+      }
+      // Plain objects only: a Map, a boxed primitive, a class with toJSON… take the JSON path.
+      const proto = Object.getPrototypeOf(x);
+      if (proto !== Object.prototype && proto !== null) return false;
+      const keys = Object.keys(x), n = keys.length;
+      wneed(5); wb[wl++] = 6; wv.setUint32(wl, n, true); wl += 4;
+      for (let i = 0; i < n; i++) {
+        const k = keys[i];
+        wstr(k);
+        if (!wvalue(x[k], depth + 1)) return false;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+// JSON text in the wire form (tag 7).
+function wire_text(text) {
+  wl = 0;
+  wneed(1);
+  wb[wl++] = 7;
+  wstr(text);
+}
+function write_wire(x) {
+  wl = 0;
+  if (!wvalue(x, 0)) wire_text(json_text(x));
+}
+// The written answer to wasm memory at `ptr` (room for `wl` bytes there).
+export function take_answer(ptr) {
+  const m = memoryBytes();
+  if (wl > 64) m.set(wb.subarray(0, wl), ptr);
+  else for (let i = 0; i < wl; i++) m[ptr + i] = wb[i];
+}
+// One task for an onTask function, its parameters in wasm memory at `parameters` (the wire form),
+// its iterations `iterLen` u32s at `iterPtr`. The answer is written in the wire form, copied to
+// `out` when it fits in `room` bytes (else the caller makes room and calls take_answer); returns
+// its length, or -1 when the function declines. A throw is the task's failure ({error: the
+// exception's name, cause: its message}); an answer that cannot be JSON data fails it as
+// States.Runtime (the reader in on_task.rs names the shape).
+export function call_task(f, state, resource, parameters, iterPtr, iterLen, retryCount, out, room) {
+  let iterations = [];
+  if (iterLen > 0) {
+    const m = memoryBytes();
+    for (let i = 0, p = iterPtr; i < iterLen; i++, p += 4) iterations.push((m[p] | (m[p + 1] << 8) | (m[p + 2] << 16) | (m[p + 3] << 24)) >>> 0);
+  }
   let answer;
   try {
-    answer = f({ state, resource, parameters: JSON.parse(parameters), iterations: iterations.length ? Array.from(iterations) : [], retryCount });
+    answer = f({ state, resource, parameters: read_wire(parameters), iterations, retryCount });
+    if (answer === undefined || answer === null) return -1;
+    const runtime = (cause) => wire_text(JSON.stringify({ error: "States.Runtime", cause: `onTask: ${cause}` }));
+    if (typeof answer.then === "function") runtime("the answer is a Promise: answer synchronously with {output} or {error, cause?}");
+    else {
+      try {
+        write_wire(answer);
+      } catch (e) {
+        runtime(`the answer is not JSON data: ${e.message}`);
+      }
+    }
   } catch (e) {
     const error = typeof e?.name === "string" && e.name ? e.name : "Error";
-    return JSON.stringify({ error, cause: e instanceof Error ? e.message : String(e) });
+    wire_text(JSON.stringify({ error, cause: e instanceof Error ? e.message : String(e) }));
   }
-  if (answer === undefined || answer === null) return undefined;
-  const runtime = (cause) => JSON.stringify({ error: "States.Runtime", cause: `onTask: ${cause}` });
-  if (typeof answer.then === "function") return runtime("the answer is a Promise: answer synchronously with {output} or {error, cause?}");
-  try {
-    return json_text(answer);
-  } catch (e) {
-    return runtime(`the answer is not JSON data: ${e.message}`);
-  }
+  if (wl <= room) take_answer(out);
+  return wl;
 }
 "#)]
 extern "C" {
@@ -91,15 +257,24 @@ extern "C" {
     fn json_text(v: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn take_on_task(options: &JsValue) -> Result<JsValue, JsValue>;
-    /// See the JS above; `f` is an `onTask` function ([`crate::on_task`]).
+    /// See the JS above; `f` is an `onTask` function ([`crate::on_task`]); the numbers are
+    /// addresses and lengths in the module's memory.
+    #[allow(clippy::too_many_arguments)]
     pub fn call_task(
         f: &js_sys::Function,
         state: &JsValue,
         resource: &JsValue,
-        parameters: &str,
-        iterations: &[u32],
+        parameters: u32,
+        iterations: u32,
+        iterations_len: u32,
         retry_count: u32,
-    ) -> Option<String>;
+        out: u32,
+        room: u32,
+    ) -> i32;
+    /// Copies the last answer [`call_task`] wrote to `ptr` (room made for the length it gave).
+    pub fn take_answer(ptr: u32);
+    /// Gives the JS above the module's memory (`wasm_bindgen::memory()`).
+    pub fn set_memory(memory: &JsValue);
 }
 
 /// Start options split into the JSON part and their `onTask` function, if any (a function

@@ -37,6 +37,8 @@ pub mod options;
 pub mod recorded;
 #[cfg(feature = "run")]
 pub mod share;
+#[cfg(feature = "run")]
+mod wire;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

@@ -6,7 +6,8 @@
 //! `taskResourceLocalHandlers`) without the pause/`status()`/`completeTask` round trip per task:
 //! that round trip crossed the boundary four times per task with JSON text each way, and cost
 //! more than the run (`benches/README.md`, §5). Here one call goes out with the request (its
-//! `parameters` as JSON text, parsed in JS) and the answer comes back as one string.
+//! `parameters` in [`crate::wire`]'s binary form, read in JS) and the answer comes back in the
+//! same form.
 //!
 //! asl-core's handler must be `Send + Sync` (native callers share options across threads), and a
 //! JS function is neither, so the function stays in a thread-local table and the core holds a
@@ -20,12 +21,11 @@
 //! does (and as the peer treats a throwing handler); an answer that is not one of those shapes
 //! (a Promise, a non-JSON value) fails it with `States.Runtime` saying why.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use asl_core::error::ExecError;
 use asl_core::exec::{TaskHandler, TaskRequest, TaskResult};
-use asl_core::value::Value;
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
@@ -35,6 +35,7 @@ thread_local! {
     /// The registered functions by id (a slot freed by a dropped [`Registration`] is reused).
     static HANDLERS: RefCell<Vec<Option<Function>>> = const { RefCell::new(Vec::new()) };
     static STRINGS: RefCell<Strings> = RefCell::default();
+    static BUFFERS: Cell<(Vec<u8>, Vec<u8>)> = const { Cell::new((Vec::new(), Vec::new())) };
 }
 
 /// The JS strings of the state names and resources tasks were asked about, by the address and
@@ -82,6 +83,8 @@ impl Drop for Registration {
 /// A slot is reused only after its registration was dropped, and with it the execution whose
 /// core held the closure over that id, so no closure can reach another execution's function.
 pub(crate) fn register(f: Function) -> (Registration, TaskHandler) {
+    // The JS side reads requests from and writes answers to the module's memory.
+    crate::js::set_memory(&wasm_bindgen::memory());
     let id = HANDLERS.with(|h| {
         let mut h = h.borrow_mut();
         match h.iter().position(Option::is_none) {
@@ -106,39 +109,77 @@ fn call(id: usize, req: &TaskRequest<'_>) -> Option<TaskResult> {
         let mut s = s.borrow_mut();
         (s.get(req.state), s.get(req.resource))
     });
-    let text = crate::js::call_task(
+    // The request's parameters in the wire form and room for the answer, in buffers kept
+    // between tasks (taken out while the handler runs: it may start executions of its own,
+    // which then make their own). The JS side reads and writes them in the module's memory, so
+    // no typed-array view or allocation is made per task on either side.
+    let (mut params, mut answer) = BUFFERS.take();
+    params.clear();
+    crate::wire::write(req.parameters, &mut params);
+    if answer.len() < ANSWER_ROOM {
+        answer.resize(ANSWER_ROOM, 0);
+    }
+    let written = crate::js::call_task(
         &f,
         &state,
         &resource,
-        &req.parameters.to_json_string(),
-        req.iterations,
+        address(params.as_ptr()),
+        address(req.iterations.as_ptr()),
+        u32::try_from(req.iterations.len()).unwrap_or(0),
         req.retry_count,
-    )?;
-    Some(read_answer(&text))
+        address(answer.as_ptr()),
+        u32::try_from(answer.len()).unwrap_or(0),
+    );
+    let result = usize::try_from(written).ok().map(|n| {
+        if n > answer.len() {
+            answer.resize(n, 0);
+            crate::js::take_answer(address(answer.as_ptr()));
+        }
+        read_answer(&answer[..n])
+    });
+    BUFFERS.set((params, answer));
+    result
 }
 
-/// The answer's JSON text (from the JS side: the handler's return value, or the exception it
-/// threw as `{error, cause}`) as the task's result.
-fn read_answer(text: &str) -> TaskResult {
-    let value = Value::parse(text).map_err(|e| ExecError::runtime(format!("onTask: {e}")))?;
+/// Room for an answer before the JS side is asked to copy it in a second call.
+const ANSWER_ROOM: usize = 1024;
+
+/// A wasm32 address as the JS side reads it (natively, where no JS runs, a placeholder).
+fn address(p: *const impl Sized) -> u32 {
+    u32::try_from(p as usize).unwrap_or(0)
+}
+
+/// The answer in the wire form (from the JS side: the handler's return value, or the exception
+/// it threw as `{error, cause}`) as the task's result.
+fn read_answer(bytes: &[u8]) -> TaskResult {
+    let value = crate::wire::read(bytes).map_err(|e| ExecError::runtime(format!("onTask: {e}")))?;
     options::task_answer(&value).map_err(|e| ExecError::runtime(format!("onTask: {e}")))?
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use asl_core::value::Value;
+
+    /// An answer as the JS side sends JSON text it did not walk itself (tag 7).
+    fn text(json: &str) -> Vec<u8> {
+        let mut b = vec![7];
+        b.extend_from_slice(&u32::try_from(json.len()).expect("short").to_le_bytes());
+        b.extend_from_slice(json.as_bytes());
+        b
+    }
 
     #[test]
     fn answers_read_as_complete_task_reads_them_and_bad_ones_fail_the_task() {
         assert_eq!(
-            read_answer(r#"{"output":{"a":1}}"#),
+            read_answer(&text(r#"{"output":{"a":1}}"#)),
             Ok(Value::parse(r#"{"a":1}"#).expect("json"))
         );
-        let failed = read_answer(r#"{"error":"TypeError","cause":"x is undefined"}"#)
+        let failed = read_answer(&text(r#"{"error":"TypeError","cause":"x is undefined"}"#))
             .expect_err("a failure");
         assert_eq!(failed.error.to_string(), "TypeError");
         assert_eq!(failed.cause, "x is undefined");
-        let bad = read_answer("{}").expect_err("not an answer");
+        let bad = read_answer(&text("{}")).expect_err("not an answer");
         assert_eq!(bad.error.to_string(), "States.Runtime");
         assert!(bad.cause.contains("expected {output: …}"), "{}", bad.cause);
     }

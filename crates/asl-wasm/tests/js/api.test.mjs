@@ -518,6 +518,50 @@ test("onTask: retries and Map iterations are in the request", () => {
   assert.deepEqual(seen.sort(), [[[0], 0], [[0], 1], [[1], 0], [[1], 1]]);
 });
 
+test("onTask: values cross both ways as JSON text would carry them", () => {
+  // A Pass-through Task: the request is the input, the answer its output (echoed by the handler,
+  // or given as written here).
+  const def = JSON.stringify({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:t", End: true } } });
+  const machine = StateMachine.load(def);
+  const echo = (input, answer = (t) => ({ output: t.parameters })) => {
+    const seen = [];
+    const st = machine.start(input, { onTask: (t) => { seen.push(t.parameters); return answer(t); } }).run();
+    return [seen[0], st.output, st.status, st.cause];
+  };
+  const data = {
+    s: "plain", u: "é ✓ 𝄞", long: "x".repeat(40) + "é", empty: "", n: [0, -1, 1.5, 1e21, 2 ** 60, -(2 ** 62), 1e-7],
+    nested: [[[]], {}, { a: null, b: true, c: false }], ["__proto__"]: { own: 1 }, "k é": 1,
+  };
+  const [request, output, status] = echo(data);
+  assert.equal(status, "SUCCEEDED");
+  assert.deepEqual(request, JSON.parse(JSON.stringify(data)));
+  assert.ok(Object.hasOwn(request, "__proto__") && Object.getPrototypeOf(request) === Object.prototype);
+  assert.deepEqual(output, JSON.parse(JSON.stringify(data)));
+  // Answers JSON.stringify would change: -0, a lone surrogate, undefined members, a Map, a Date,
+  // a boxed number, a null-prototype object, an object with toJSON.
+  const odd = {
+    z: -0, lone: "a\ud800b", u: undefined, arr: [undefined, 1], m: new Map([["k", 1]]), d: new Date(0),
+    boxed: new Number(3), bare: Object.assign(Object.create(null), { x: 1 }), j: { toJSON: () => "J" },
+  };
+  const [, oddOut] = echo({}, () => ({ output: odd }));
+  assert.deepEqual(oddOut, {
+    z: 0, lone: "a\ufffdb", u: null, arr: [null, 1], m: { k: 1 }, d: "1970-01-01T00:00:00.000Z", boxed: 3, bare: { x: 1 }, j: "J",
+  });
+  assert.equal(Object.is(oddOut.z, -0), false);
+  // An answer larger than the room kept for answers, and one nested too deep.
+  const big = Array.from({ length: 500 }, (_, i) => ({ i, s: "é".repeat(i % 7) }));
+  assert.deepEqual(echo({}, () => ({ output: big }))[1], big);
+  let deep = 1;
+  for (let i = 0; i < 250; i++) deep = [deep];
+  const [, , deepStatus, deepCause] = echo({}, () => ({ output: deep }));
+  assert.equal(deepStatus, "FAILED");
+  assert.match(deepCause, /nested more than 200 levels/);
+  // A handler that starts another execution with its own onTask while answering.
+  const inner = StateMachine.load(def);
+  const [, outer] = echo({ v: 1 }, (t) => ({ output: { mine: t.parameters, inner: inner.start({ w: 2 }, { onTask: (u) => ({ output: u.parameters }) }).run().output } }));
+  assert.deepEqual(outer, { mine: { v: 1 }, inner: { w: 2 } });
+});
+
 test("integers beyond 2^53 come out as JSON.parse would read them", () => {
   const def = '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"big":12345678901234567890},"End":true}}}';
   assert.deepEqual(Execution.start(def, {}).run(), { status: "SUCCEEDED", output: { big: 12345678901234567890 } });

@@ -1,0 +1,238 @@
+//! A compact binary form of JSON values for `onTask`'s per-task crossing (both ways).
+//!
+//! Owns the byte layout the JS side in [`crate::js`] (`read_wire`, `write_wire`) also speaks.
+//! One `onTask` call per task is the whole budget of the callback model: as JSON text, a task's
+//! request cost serde_json's writer, a UTF-8 decode and `JSON.parse`, and its answer a check walk,
+//! `JSON.stringify`, a UTF-8 encode and serde_json's reader (with two allocations per key), ~5–10
+//! µs per task against the run's ~1 µs (`benches/README.md`, §5). In this form each side walks the
+//! value once and copies bytes; numbers cross as doubles, strings as their UTF-8 bytes.
+//!
+//! Layout (little-endian): a tag byte, then
+//! `0` null, `1` false, `2` true, `3` number (f64), `4` string (u32 length, UTF-8 bytes),
+//! `5` array (u32 count, items), `6` object (u32 count, then per member a u32 key length, the key's
+//! bytes and the value), `7` JSON text (u32 length, the text: the JS side's fallback for values it
+//! does not walk itself, read by [`Value::parse`] as before).
+//!
+//! A number read from a double becomes what serde_json makes of `JSON.stringify`'s text for it:
+//! an integer when it is integral and fits `u64`/`i64` (`-0` is `0`), else a float; so an answer
+//! reads the same as it did as JSON text.
+
+use asl_core::value::{Key, Number, Object, Value};
+
+const NULL: u8 = 0;
+const FALSE: u8 = 1;
+const TRUE: u8 = 2;
+const NUMBER: u8 = 3;
+const STRING: u8 = 4;
+const ARRAY: u8 = 5;
+const OBJECT: u8 = 6;
+const JSON_TEXT: u8 = 7;
+
+/// Appends `v` to `out`. Depth is the value's own (the executor's values stay within
+/// [`asl_core::syntax::MAX_DEPTH`]), so the recursion is bounded.
+pub fn write(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Null => out.push(NULL),
+        Value::Bool(false) => out.push(FALSE),
+        Value::Bool(true) => out.push(TRUE),
+        Value::Number(n) => {
+            out.push(NUMBER);
+            // As JSON.parse reads the number's text: the nearest double.
+            out.extend_from_slice(&n.as_f64().unwrap_or(0.0).to_le_bytes());
+        }
+        Value::String(s) => {
+            out.push(STRING);
+            bytes(s.as_bytes(), out);
+        }
+        Value::Array(a) => {
+            out.push(ARRAY);
+            len(a.len(), out);
+            for item in a.iter() {
+                write(item, out);
+            }
+        }
+        Value::Object(o) => {
+            out.push(OBJECT);
+            len(o.len(), out);
+            for (k, v) in o.iter() {
+                bytes(k.as_bytes(), out);
+                write(v, out);
+            }
+        }
+    }
+}
+
+fn len(n: usize, out: &mut Vec<u8>) {
+    // Lengths of values in wasm32 memory fit u32.
+    out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
+}
+
+fn bytes(b: &[u8], out: &mut Vec<u8>) {
+    len(b.len(), out);
+    out.extend_from_slice(b);
+}
+
+/// Reads one value, which must fill `data`.
+pub fn read(data: &[u8]) -> Result<Value, String> {
+    let mut r = Reader { data, at: 0 };
+    let v = r.value(0)?;
+    if r.at != data.len() {
+        return Err("trailing bytes after the value".into());
+    }
+    Ok(v)
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], String> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.data.len());
+        let end = end.ok_or("the value's bytes end early")?;
+        let s = &self.data[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+
+    fn u32(&mut self) -> Result<usize, String> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    }
+
+    fn str(&mut self) -> Result<&str, String> {
+        let n = self.u32()?;
+        std::str::from_utf8(self.take(n)?).map_err(|e| e.to_string())
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, String> {
+        let tag = self.take(1)?[0];
+        if matches!(tag, ARRAY | OBJECT) && depth >= asl_core::syntax::MAX_DEPTH {
+            let max = asl_core::syntax::MAX_DEPTH;
+            return Err(format!("JSON nested more than {max} levels deep"));
+        }
+        Ok(match tag {
+            NULL => Value::Null,
+            FALSE => Value::Bool(false),
+            TRUE => Value::Bool(true),
+            NUMBER => {
+                let b = self.take(8)?;
+                let mut w = [0u8; 8];
+                w.copy_from_slice(b);
+                Value::Number(number(f64::from_le_bytes(w))?)
+            }
+            STRING => Value::String(self.str()?.into()),
+            ARRAY => {
+                let n = self.u32()?;
+                // Every item takes at least its tag byte: a count cannot ask for more.
+                let mut items = Vec::with_capacity(n.min(self.data.len() - self.at));
+                for _ in 0..n {
+                    items.push(self.value(depth + 1)?);
+                }
+                Value::array(items)
+            }
+            OBJECT => {
+                let n = self.u32()?;
+                let mut obj = Object::with_capacity(n.min(self.data.len() - self.at));
+                for _ in 0..n {
+                    let k = Key::from(self.str()?);
+                    let v = self.value(depth + 1)?;
+                    obj.insert(k, v);
+                }
+                Value::object(obj)
+            }
+            JSON_TEXT => {
+                let text = self.str()?;
+                Value::parse(text).map_err(|e| e.to_string())?
+            }
+            other => return Err(format!("unknown value tag {other}")),
+        })
+    }
+}
+
+/// The number serde_json reads from `JSON.stringify`'s text for `x`: integral doubles below
+/// 1e21 are written as digits, read as `u64`/`i64` when they fit; the rest as floats.
+fn number(x: f64) -> Result<Number, String> {
+    // 2^64 and -2^63, exactly representable.
+    const U64_END: f64 = 18_446_744_073_709_551_616.0;
+    const I64_MIN: f64 = -9_223_372_036_854_775_808.0;
+    if x.fract() == 0.0 {
+        if (0.0..U64_END).contains(&x) {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            return Ok(Number::from(x as u64));
+        }
+        if (I64_MIN..0.0).contains(&x) {
+            #[allow(clippy::cast_possible_truncation)]
+            return Ok(Number::from(x as i64));
+        }
+    }
+    Number::from_f64(x).ok_or_else(|| format!("{x} is not a JSON number"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(text: &str) -> String {
+        let v = Value::parse(text).expect("json");
+        let mut out = Vec::new();
+        write(&v, &mut out);
+        read(&out).expect("reads back").to_json_string()
+    }
+
+    #[test]
+    fn values_read_back_as_their_json_text_reads() {
+        for text in [
+            "null",
+            "true",
+            r#"{"a":1,"b":[1,2.5,-3,"x\u00e9\"",null,false],"c":{},"d":[]}"#,
+            "-0.5",
+            "1e300",
+            "9007199254740992",
+            "-9223372036854775808",
+        ] {
+            assert_eq!(
+                round_trip(text),
+                Value::parse(text).expect("json").to_json_string()
+            );
+        }
+    }
+
+    /// Past 2^53 a number is read as the nearest double, as `JSON.parse` reads it in JS.
+    #[test]
+    fn numbers_cross_as_doubles() {
+        assert_eq!(round_trip("18446744073709551615"), "18446744073709552000");
+    }
+
+    #[test]
+    fn doubles_become_the_numbers_json_text_would() {
+        let num = |x: f64| Value::Number(number(x).expect("finite")).to_json_string();
+        assert_eq!(num(1.0), "1");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(-7.0), "-7");
+        assert_eq!(num(0.1), "0.1");
+        assert_eq!(
+            num(1e21),
+            Value::parse("1e+21").expect("json").to_json_string()
+        );
+        assert!(number(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn bad_bytes_are_errors_not_panics() {
+        assert!(read(&[]).is_err());
+        assert!(read(&[STRING, 9, 0, 0, 0, b'a']).is_err());
+        assert!(read(&[ARRAY, 255, 255, 255, 255]).is_err());
+        assert!(read(&[NULL, NULL]).is_err());
+        assert!(read(&[42]).is_err());
+        assert_eq!(
+            read(&[
+                JSON_TEXT, 7, 0, 0, 0, b'{', b'"', b'a', b'"', b':', b'1', b'}'
+            ])
+            .expect("text")
+            .to_json_string(),
+            r#"{"a":1}"#
+        );
+    }
+}
