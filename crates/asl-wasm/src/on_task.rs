@@ -23,19 +23,23 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::rc::Rc;
 
 use asl_core::error::ExecError;
 use asl_core::exec::{TaskHandler, TaskRequest, TaskResult};
 use js_sys::Function;
+use rustc_hash::FxHasher;
 use wasm_bindgen::JsValue;
 
 use crate::options;
 
 thread_local! {
     /// The registered functions by id (a slot freed by a dropped [`Registration`] is reused).
-    static HANDLERS: RefCell<Vec<Option<Function>>> = const { RefCell::new(Vec::new()) };
+    static HANDLERS: RefCell<Vec<Option<Rc<Function>>>> = const { RefCell::new(Vec::new()) };
     static STRINGS: RefCell<Strings> = RefCell::default();
     static BUFFERS: Cell<(Vec<u8>, Vec<u8>)> = const { Cell::new((Vec::new(), Vec::new())) };
+    static KEYS: RefCell<crate::wire::Keys> = RefCell::default();
 }
 
 /// The JS strings of the state names and resources tasks were asked about, by the address and
@@ -44,12 +48,12 @@ thread_local! {
 /// request (`benches/README.md`, §5). A hit is checked against the text, so an address reused
 /// for other text is made afresh, never mistaken; the table is emptied past [`Strings::MAX`].
 #[derive(Default)]
-struct Strings(HashMap<(usize, usize), (Box<str>, JsValue)>);
+struct Strings(HashMap<(usize, usize), (Box<str>, Rc<JsValue>), BuildHasherDefault<FxHasher>>);
 
 impl Strings {
     const MAX: usize = 4096;
 
-    fn get(&mut self, s: &str) -> JsValue {
+    fn get(&mut self, s: &str) -> Rc<JsValue> {
         let key = (s.as_ptr() as usize, s.len());
         match self.0.get(&key) {
             Some((text, js)) if **text == *s => js.clone(),
@@ -57,7 +61,7 @@ impl Strings {
                 if self.0.len() >= Self::MAX {
                     self.0.clear();
                 }
-                let js = JsValue::from_str(s);
+                let js = Rc::new(JsValue::from_str(s));
                 self.0.insert(key, (s.into(), js.clone()));
                 js
             }
@@ -89,11 +93,11 @@ pub(crate) fn register(f: Function) -> (Registration, TaskHandler) {
         let mut h = h.borrow_mut();
         match h.iter().position(Option::is_none) {
             Some(free) => {
-                h[free] = Some(f);
+                h[free] = Some(Rc::new(f));
                 free
             }
             None => {
-                h.push(Some(f));
+                h.push(Some(Rc::new(f)));
                 h.len() - 1
             }
         }
@@ -152,7 +156,9 @@ fn address(p: *const impl Sized) -> u32 {
 /// The answer in the wire form (from the JS side: the handler's return value, or the exception
 /// it threw as `{error, cause}`) as the task's result.
 fn read_answer(bytes: &[u8]) -> TaskResult {
-    let value = crate::wire::read(bytes).map_err(|e| ExecError::runtime(format!("onTask: {e}")))?;
+    let value = KEYS
+        .with(|k| crate::wire::read(bytes, &mut k.borrow_mut()))
+        .map_err(|e| ExecError::runtime(format!("onTask: {e}")))?;
     options::task_answer(&value).map_err(|e| ExecError::runtime(format!("onTask: {e}")))?
 }
 

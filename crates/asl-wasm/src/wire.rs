@@ -17,7 +17,33 @@
 //! an integer when it is integral and fits `u64`/`i64` (`-0` is `0`), else a float; so an answer
 //! reads the same as it did as JSON text.
 
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
 use asl_core::value::{Key, Number, Object, Value};
+use rustc_hash::FxHasher;
+
+/// Object keys read before, shared by every value read with the table: a task's answers have
+/// the same few keys each time, and a shared key is a reference count where a fresh one is an
+/// allocation now and a free when the execution is dropped. Emptied past [`Keys::MAX`].
+#[derive(Default)]
+pub struct Keys(HashSet<Key, BuildHasherDefault<FxHasher>>);
+
+impl Keys {
+    const MAX: usize = 4096;
+
+    fn get(&mut self, k: &str) -> Key {
+        if let Some(key) = self.0.get(k) {
+            return key.clone();
+        }
+        if self.0.len() >= Self::MAX {
+            self.0.clear();
+        }
+        let key = Key::from(k);
+        self.0.insert(key.clone());
+        key
+    }
+}
 
 const NULL: u8 = 0;
 const FALSE: u8 = 1;
@@ -72,9 +98,9 @@ fn bytes(b: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(b);
 }
 
-/// Reads one value, which must fill `data`.
-pub fn read(data: &[u8]) -> Result<Value, String> {
-    let mut r = Reader { data, at: 0 };
+/// Reads one value, which must fill `data`; its object keys come from `keys`.
+pub fn read(data: &[u8], keys: &mut Keys) -> Result<Value, String> {
+    let mut r = Reader { data, at: 0, keys };
     let v = r.value(0)?;
     if r.at != data.len() {
         return Err("trailing bytes after the value".into());
@@ -85,9 +111,10 @@ pub fn read(data: &[u8]) -> Result<Value, String> {
 struct Reader<'a> {
     data: &'a [u8],
     at: usize,
+    keys: &'a mut Keys,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&[u8], String> {
         let end = self.at.checked_add(n).filter(|&e| e <= self.data.len());
         let end = end.ok_or("the value's bytes end early")?;
@@ -101,9 +128,14 @@ impl Reader<'_> {
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
     }
 
-    fn str(&mut self) -> Result<&str, String> {
+    fn str(&mut self) -> Result<&'a str, String> {
         let n = self.u32()?;
-        std::str::from_utf8(self.take(n)?).map_err(|e| e.to_string())
+        let end = self.at.checked_add(n).filter(|&e| e <= self.data.len());
+        let end = end.ok_or("the value's bytes end early")?;
+        let data: &'a [u8] = self.data;
+        let s = std::str::from_utf8(&data[self.at..end]).map_err(|e| e.to_string())?;
+        self.at = end;
+        Ok(s)
     }
 
     fn value(&mut self, depth: usize) -> Result<Value, String> {
@@ -136,7 +168,8 @@ impl Reader<'_> {
                 let n = self.u32()?;
                 let mut obj = Object::with_capacity(n.min(self.data.len() - self.at));
                 for _ in 0..n {
-                    let k = Key::from(self.str()?);
+                    let k = self.str()?;
+                    let k = self.keys.get(k);
                     let v = self.value(depth + 1)?;
                     obj.insert(k, v);
                 }
@@ -178,7 +211,9 @@ mod tests {
         let v = Value::parse(text).expect("json");
         let mut out = Vec::new();
         write(&v, &mut out);
-        read(&out).expect("reads back").to_json_string()
+        read(&out, &mut Keys::default())
+            .expect("reads back")
+            .to_json_string()
     }
 
     #[test]
@@ -221,15 +256,18 @@ mod tests {
 
     #[test]
     fn bad_bytes_are_errors_not_panics() {
-        assert!(read(&[]).is_err());
-        assert!(read(&[STRING, 9, 0, 0, 0, b'a']).is_err());
-        assert!(read(&[ARRAY, 255, 255, 255, 255]).is_err());
-        assert!(read(&[NULL, NULL]).is_err());
-        assert!(read(&[42]).is_err());
+        assert!(read(&[], &mut Keys::default()).is_err());
+        assert!(read(&[STRING, 9, 0, 0, 0, b'a'], &mut Keys::default()).is_err());
+        assert!(read(&[ARRAY, 255, 255, 255, 255], &mut Keys::default()).is_err());
+        assert!(read(&[NULL, NULL], &mut Keys::default()).is_err());
+        assert!(read(&[42], &mut Keys::default()).is_err());
         assert_eq!(
-            read(&[
-                JSON_TEXT, 7, 0, 0, 0, b'{', b'"', b'a', b'"', b':', b'1', b'}'
-            ])
+            read(
+                &[
+                    JSON_TEXT, 7, 0, 0, 0, b'{', b'"', b'a', b'"', b':', b'1', b'}'
+                ],
+                &mut Keys::default()
+            )
             .expect("text")
             .to_json_string(),
             r#"{"a":1}"#

@@ -1,0 +1,72 @@
+// Builds of the JS API side by side in one Node process, ours alone, runs alternating between
+// them: for before/after figures of a change on a loaded machine (benches/README.md, §6).
+//   node --no-liftoff ab.mjs KIT_DIR MODE N WORKLOAD ASL_WASM_NODE_DIR...
+// MODE: `withMocks` (mocks given once), `declined` (withMocks and an onTask that declines every
+// task: the request's crossing alone) or `onTask` (a JS function answering every task). KIT_DIR
+// as for node.mjs. Prints per build the wall time of a run (start, run to the end, eventCount,
+// free) and its CPU time (process.cpuUsage: user + system, all threads). On 2 cores shared by
+// other builds (load 10+) a run of a few ms is often descheduled, so the wall-time median says
+// more about the machine than about the code; the CPU time does not count time spent waiting.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const [kit, mode, n, name, ...dirs] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const wl = path.resolve(kit, 'workloads');
+const text = readFileSync(path.join(wl, `${name}.asl.json`), 'utf8');
+const input = JSON.parse(readFileSync(path.join(wl, `${name}.input.json`), 'utf8'));
+const flaky = name === 'task-flaky';
+// As workloads.mjs: state i returns mockResult with value i + 1; flaky states fail once first.
+const mocks = {};
+Object.keys(JSON.parse(text).States).forEach((s, i) => {
+  if (!s.startsWith('T')) return;
+  const ret = { Return: { value: i + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } } };
+  mocks[s] = flaky ? { 0: { Throw: { Error: 'Lambda.ServiceException', Cause: 'transient failure' } }, 1: ret } : ret;
+});
+const mockResult = (inp) => ({ value: (inp?.last?.value ?? 0) + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } });
+const answer = (failed, t) => {
+  if (flaky && !failed.has(t.state)) {
+    failed.add(t.state);
+    return { error: 'Lambda.ServiceException', cause: 'transient failure' };
+  }
+  return { output: mockResult(t.parameters) };
+};
+
+const builds = dirs.map((dir) => {
+  const { StateMachine } = require(path.resolve(dir, 'asl_wasm.js'));
+  const machine = StateMachine.load(text);
+  const mocked = machine.withMocks(mocks);
+  const start = {
+    withMocks: () => mocked.start(input),
+    declined: () => mocked.start(input, { onTask: () => undefined }),
+    onTask: () => { const failed = new Set(); return machine.start(input, { onTask: (t) => answer(failed, t) }); },
+  }[mode];
+  if (!start) throw new Error(`MODE is withMocks, declined or onTask, not ${mode}`);
+  const run = () => {
+    const ex = start();
+    const st = ex.run();
+    if (st.status !== 'SUCCEEDED') throw new Error(`${dir}: ${st.status} ${st.error ?? ''}`);
+    ex.eventCount();
+    ex.free();
+  };
+  return { dir, run, wall: [], cpu: [] };
+});
+for (let i = 0; i < 5; i++) for (const b of builds) b.run();
+for (let i = 0; i < +n; i++) {
+  for (const b of builds) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    b.run();
+    b.wall.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    b.cpu.push((d.user + d.system) / 1000);
+  }
+}
+const at = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return +s[Math.floor(q * (s.length - 1))].toFixed(3); };
+for (const b of builds) {
+  console.log(JSON.stringify({
+    build: b.dir, workload: name, mode, runs: +n, v8_flags: process.execArgv.join(' '),
+    wall_min_ms: at(b.wall, 0), wall_median_ms: at(b.wall, 0.5), cpu_min_ms: at(b.cpu, 0), cpu_median_ms: at(b.cpu, 0.5),
+  }));
+}
