@@ -48,7 +48,9 @@ thread_local! {
 /// request (`benches/README.md`, §5). A hit is checked against the text, so an address reused
 /// for other text is made afresh, never mistaken; the table is emptied past [`Strings::MAX`].
 #[derive(Default)]
-struct Strings(HashMap<(usize, usize), (Box<str>, Rc<JsValue>), BuildHasherDefault<FxHasher>>);
+struct Strings(HashMap<(usize, usize), (Box<str>, Rc<JsValue>), Fx>);
+
+type Fx = BuildHasherDefault<FxHasher>;
 
 impl Strings {
     const MAX: usize = 4096;
