@@ -48,9 +48,10 @@ thread_local! {
 /// request (`benches/README.md`, §5). A hit is checked against the text, so an address reused
 /// for other text is made afresh, never mistaken; the table is emptied past [`Strings::MAX`].
 #[derive(Default)]
-struct Strings(HashMap<(usize, usize), (Box<str>, Rc<JsValue>), Fx>);
+struct Strings(HashMap<(usize, usize), Made, BuildHasherDefault<FxHasher>>);
 
-type Fx = BuildHasherDefault<FxHasher>;
+/// A string made: its text (to check a hit against) and the JS string.
+type Made = (Box<str>, Rc<JsValue>);
 
 impl Strings {
     const MAX: usize = 4096;
