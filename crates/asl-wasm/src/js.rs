@@ -6,7 +6,8 @@
 //! item: measured in `benches/README.md` (serde-wasm-bindgen made the 205 KB payload-200k input
 //! and output, and 1,000 mocks, cost more than the run itself). Callers still see plain JS objects,
 //! never strings. A JSON integer beyond 2^53 comes out as `JSON.parse` reads it (what any JS code
-//! reading the same JSON would see).
+//! reading the same JSON would see). `onTask`'s per-task values are the exception: they cross in
+//! `wire.rs`'s binary form (its JS reader and writer are here too), with the same checks.
 
 use js_sys::{Error, JSON, Reflect};
 use serde::Serialize;

@@ -13,7 +13,8 @@
 //! Modules: [`js`]
 //! (values and errors across the boundary), [`diagnostics`] (positions for JS editors),
 //! [`options`] (the option objects, parsed natively and tested with `cargo test`),
-//! [`machine`] (the `StateMachine` class), [`execution`] (the `Execution` class). `js/embed.js` turns `<pre class="asl">` blocks of a
+//! [`machine`] (the `StateMachine` class), [`execution`] (the `Execution` class), `on_task` and
+//! `wire` (`onTask`'s JS function, its requests and answers in a binary form). `js/embed.js` turns `<pre class="asl">` blocks of a
 //! page into diagrams.
 //!
 //! Every export returns errors as JS exceptions or values and never panics: a panic in wasm
