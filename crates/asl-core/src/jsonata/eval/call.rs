@@ -26,7 +26,6 @@ impl<'a> Evaluator<'a, '_> {
         applyto: Option<Val<'a>>,
     ) -> JResult<Val<'a>> {
         let proc = self.eval(proc_node, input, env)?;
-        let proc_name = proc_name(proc_node);
         if proc.is_none()
             && let Kind::Path(steps) = &proc_node.kind
             && let Some(Kind::Name(n)) = steps.first().map(|s| &s.kind)
@@ -48,8 +47,9 @@ impl<'a> Evaluator<'a, '_> {
         }
         self.apply(proc, args, input, env).map_err(|e| {
             let e = e.at(node.pos);
-            match &proc_name {
-                Some(n) => e.token(n.clone()),
+            // The name is made only for an error (it is a `String`).
+            match proc_name(proc_node) {
+                Some(n) => e.token(n),
                 None => e,
             }
         })

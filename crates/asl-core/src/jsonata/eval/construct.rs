@@ -82,7 +82,9 @@ impl<'a> Evaluator<'a, '_> {
         struct Entry<'a> {
             key: Key,
             expr: usize,
-            data: Val<'a>,
+            /// The items given this key, each as `functions::append` would join them (joined
+            /// once at the end: appending one at a time copied the group per item).
+            data: Vec<JV<'a>>,
             tuples: Vec<Tuple<'a>>,
         }
         // One item (an object constructor on a single value): no grouping to do.
@@ -137,13 +139,12 @@ impl<'a> Evaluator<'a, '_> {
                                 if groups[gi].expr != pi {
                                     return Err(same_key(&key, pos));
                                 }
-                                let data = groups[gi].data.take();
-                                groups[gi].data = functions::append(data, item.clone());
+                                groups[gi].data.extend(item.clone());
                             }
                             None => groups.push(Entry {
                                 key,
                                 expr: pi,
-                                data: item.clone(),
+                                data: item.clone().into_iter().collect(),
                                 tuples: Vec::new(),
                             }),
                         }
@@ -175,7 +176,7 @@ impl<'a> Evaluator<'a, '_> {
                             None => groups.push(Entry {
                                 key,
                                 expr: pi,
-                                data: None,
+                                data: Vec::new(),
                                 tuples: vec![t.clone()],
                             }),
                         }
@@ -187,7 +188,7 @@ impl<'a> Evaluator<'a, '_> {
         for g in groups {
             let value_expr = &pairs[g.expr].1;
             let v = if g.tuples.is_empty() {
-                self.eval(value_expr, &g.data, env)?
+                self.eval(value_expr, &appended(g.data), env)?
             } else {
                 // Reduce the tuples: every binding becomes the append of its values.
                 let mut at: Val<'a> = None;
@@ -219,6 +220,23 @@ impl<'a> Evaluator<'a, '_> {
         }
         Ok(Some(make_object(members)))
     }
+}
+
+/// The items `functions::append` gives when it joins `parts` one after another: nothing, the one
+/// part as it is, or an array of the parts with each array part flattened one level.
+fn appended<'a>(mut parts: Vec<JV<'a>>) -> Val<'a> {
+    if parts.len() <= 1 {
+        return parts.pop();
+    }
+    let mut items = Vec::with_capacity(parts.len());
+    for p in parts {
+        if p.is_array() {
+            items.extend(p.items());
+        } else {
+            items.push(p);
+        }
+    }
+    Some(JV::array(items))
 }
 
 /// D1009: two pairs of one object constructor gave the same key.
