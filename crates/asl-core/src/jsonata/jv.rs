@@ -587,7 +587,18 @@ fn write_json(out: &mut String, v: &JV, pretty: bool, depth: usize) -> JResult<(
 }
 
 /// Builds an object value from members: a shared [`Value`] object unless a member is a function.
+/// A later member with the key of an earlier one replaces its value.
 pub(crate) fn make_object<'a>(members: Vec<(Key, JV<'a>)>) -> JV<'a> {
+    build_object(members, false)
+}
+
+/// [`make_object`] for members whose keys the caller has made distinct (an object constructor,
+/// group-by): no lookup per member.
+pub(crate) fn make_distinct_object<'a>(members: Vec<(Key, JV<'a>)>) -> JV<'a> {
+    build_object(members, true)
+}
+
+fn build_object<'a>(members: Vec<(Key, JV<'a>)>, distinct: bool) -> JV<'a> {
     if members.iter().any(|(_, v)| v.holds_func()) {
         let mut o = JObj::default();
         for (k, v) in members {
@@ -598,7 +609,11 @@ pub(crate) fn make_object<'a>(members: Vec<(Key, JV<'a>)>) -> JV<'a> {
     let mut obj = Object::with_capacity(members.len());
     for (k, v) in members {
         if let Some(v) = v.to_value() {
-            obj.insert(k, v);
+            if distinct {
+                obj.push_unique(k, v);
+            } else {
+                obj.insert(k, v);
+            }
         }
     }
     JV::DObj(Arc::new(obj))

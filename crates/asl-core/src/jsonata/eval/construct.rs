@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::super::ast::{Kind, Node};
 use super::super::error::{JResult, JsonataError, err};
 use super::super::functions;
-use super::super::jv::{Env, Frame, Func, JV, Seq, Val, make_object, to_js_string};
+use super::super::jv::{Env, Frame, Func, JV, Seq, Val, make_distinct_object, to_js_string};
 use super::{Evaluator, Stream, Tuple};
 use crate::value::Key;
 
@@ -106,7 +106,7 @@ impl<'a> Evaluator<'a, '_> {
                     members.push((key, JV::Func(Rc::new(Func::Undefined)), pi));
                 }
             }
-            return Ok(Some(make_object(
+            return Ok(Some(make_distinct_object(
                 members
                     .into_iter()
                     .filter(|m| !matches!(&m.1, JV::Func(f) if matches!(**f, Func::Undefined)))
@@ -218,7 +218,7 @@ impl<'a> Evaluator<'a, '_> {
                 members.push((g.key, v));
             }
         }
-        Ok(Some(make_object(members)))
+        Ok(Some(make_distinct_object(members)))
     }
 }
 

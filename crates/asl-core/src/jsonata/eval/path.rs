@@ -122,8 +122,11 @@ impl<'a> Evaluator<'a, '_> {
         let mut out: Vec<Val<'a>> = Vec::new();
         let mut cur: Vec<Val<'a>>;
         let mut start = 0;
-        if matches!(input, Some(v) if v.is_array() && !first_is_var) {
-            cur = input.iter().flat_map(|v| v.items()).map(Some).collect();
+        if let Some(v) = input
+            && v.is_array()
+            && !first_is_var
+        {
+            cur = v.items().map(Some).collect();
         } else {
             // One value down a chain of field names (`a.b.c`, `$v.a.b`): walked in place with no
             // buffers, until an array (which the loop below maps over) or a step with stages.
