@@ -56,7 +56,11 @@ impl<'a> Evaluator<'a, '_> {
         env: &Env<'a>,
         pos: usize,
     ) -> JResult<Option<Key>> {
-        match self.eval(k, input, env)? {
+        let key = match self.literal(k) {
+            Some(v) => v,
+            None => self.eval(k, input, env)?,
+        };
+        match key {
             None => Ok(None),
             Some(JV::Str(s)) => Ok(Some(s)),
             Some(other) => Err(err(

@@ -111,6 +111,30 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         r
     }
 
+    /// A literal with nothing after it (`'k'`, `1`): its value without a call to [`Self::eval`]
+    /// (object keys and operands are mostly literals), under the same budgets: `None` when it is
+    /// not such a literal or a budget is spent (then `eval` gives the error).
+    #[inline]
+    pub(super) fn literal(&mut self, node: &'a Node) -> Option<Val<'a>> {
+        if !node.predicate.is_empty()
+            || node.group.is_some()
+            || self.depth >= self.env.max_depth
+            || self.steps >= self.env.max_steps
+            || self.guard.spent()
+        {
+            return None;
+        }
+        let v = match &node.kind {
+            Kind::Str(s) => JV::Str(s.clone()),
+            Kind::Num(n) => JV::Num(*n),
+            Kind::Bool(b) => JV::Bool(*b),
+            Kind::Null => JV::Null,
+            _ => return None,
+        };
+        self.steps += 1;
+        Some(Some(v))
+    }
+
     fn eval_inner(&mut self, node: &'a Node, input: &Val<'a>, env: &Env<'a>) -> JResult<Val<'a>> {
         let result = match &node.kind {
             Kind::Path(steps) => self.path(node, steps, input, env)?,
@@ -131,6 +155,13 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             Kind::Name(name) => lookup(input, name),
             _ => self.eval_rest(node, input, env)?,
         };
+        // Most results need none of `finish`'s work: no predicate, no group-by, not an array.
+        if node.predicate.is_empty()
+            && (node.group.is_none() || node.is_path())
+            && !matches!(result, Some(JV::Arr(_)))
+        {
+            return Ok(result);
+        }
         self.finish(node, result, env)
     }
 
@@ -206,6 +237,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
     }
 
     /// Predicates, group-by and sequence unwrapping after any expression.
+    #[inline(never)]
     fn finish(&mut self, node: &'a Node, mut result: Val<'a>, env: &Env<'a>) -> JResult<Val<'a>> {
         // A tuple stream handed up from a nested path (`%`): predicates filter its tuples.
         if !node.predicate.is_empty()

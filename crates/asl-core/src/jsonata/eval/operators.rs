@@ -23,7 +23,10 @@ impl<'a> Evaluator<'a, '_> {
         input: &Val<'a>,
         env: &Env<'a>,
     ) -> JResult<Val<'a>> {
-        let lhs = self.eval(l, input, env)?;
+        let lhs = match self.literal(l) {
+            Some(v) => v,
+            None => self.eval(l, input, env)?,
+        };
         let at = |e: Box<JsonataError>| e.at(node.pos).token(op.token());
         match op {
             BinOp::And => {
@@ -44,7 +47,10 @@ impl<'a> Evaluator<'a, '_> {
             }
             _ => {}
         }
-        let rhs = self.eval(r, input, env)?;
+        let rhs = match self.literal(r) {
+            Some(v) => v,
+            None => self.eval(r, input, env)?,
+        };
         match op {
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
                 numeric(op, &lhs, &rhs).map_err(at)
