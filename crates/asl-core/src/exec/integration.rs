@@ -95,13 +95,23 @@ pub enum Pattern {
 
 /// The integration pattern a resource ARN asks for.
 pub fn pattern(arn: &str) -> Pattern {
-    // Only `arn:<partition>:states:::service:action.pattern` resources carry a pattern.
-    let Some((_, action)) = arn.split_once(":states:::") else {
+    // Only `arn:<partition>:states:::service:action.pattern` resources carry a pattern. Searched
+    // from each ':' or '.' (a substring search set up per call showed in task-heavy's profile).
+    let after = |sep: char, needle: &str| {
+        arn.match_indices(sep)
+            .map(|(i, _)| i)
+            .find(|&i| arn[i..].starts_with(needle))
+    };
+    let Some(at) = after(':', ":states:::") else {
         return Pattern::RequestResponse;
     };
+    let action = &arn[at + ":states:::".len()..];
     if action.ends_with(".waitForTaskToken") {
         Pattern::WaitForTaskToken
-    } else if action.contains(".sync") {
+    } else if action
+        .match_indices('.')
+        .any(|(i, _)| action[i..].starts_with(".sync"))
+    {
         Pattern::Sync
     } else {
         Pattern::RequestResponse

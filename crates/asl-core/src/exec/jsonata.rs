@@ -210,7 +210,16 @@ pub(crate) fn template(t: &Template, field: &str, cx: &Cx) -> Result<Value, Exec
 
 /// Evaluates a single expression for `field`.
 pub(crate) fn expr(j: &Jsonata, field: &str, cx: &Cx) -> Result<Value, ExecError> {
-    eval_source(j.source.trim(), j.expr.as_deref(), cx).map_err(|e| e.into_exec(field))
+    // Trimmed only for an error's cause (or to report why it does not compile): a Choice
+    // evaluates its `Condition` on every visit.
+    let source = match &j.expr {
+        Some(_) => &j.source[..],
+        None => j.source.trim(),
+    };
+    eval_source(source, j.expr.as_deref(), cx).map_err(|mut e| {
+        e.source = e.source.trim().to_string();
+        e.into_exec(field)
+    })
 }
 
 /// `…returned an unexpected result type. Expected 'array', but was 'number' for value: 1`.

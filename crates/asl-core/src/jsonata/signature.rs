@@ -7,6 +7,7 @@
 
 use super::error::{JResult, JsonataError, err};
 use super::jv::{JV, Val};
+use crate::value::Value;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Quant {
@@ -31,16 +32,39 @@ pub(crate) struct Signature {
 }
 
 fn symbol(v: &Val) -> char {
+    v.as_ref().map_or('m', item_symbol)
+}
+
+fn item_symbol(v: &JV) -> char {
     match v {
-        None => 'm',
-        Some(JV::Func(_)) => 'f',
-        Some(JV::Str(_)) => 's',
-        Some(JV::Num(_)) => 'n',
-        Some(JV::Bool(_)) => 'b',
-        Some(JV::Null) => 'l',
-        Some(JV::Arr(_) | JV::DArr(_)) => 'a',
-        Some(JV::Obj(_) | JV::DObj(_)) => 'o',
+        JV::Func(_) => 'f',
+        JV::Str(_) => 's',
+        JV::Num(_) => 'n',
+        JV::Bool(_) => 'b',
+        JV::Null => 'l',
+        JV::Arr(_) | JV::DArr(_) => 'a',
+        JV::Obj(_) | JV::DObj(_) => 'o',
     }
+}
+
+/// [`symbol`] of an item of a shared array (read in place, not made a `JV` first).
+fn value_symbol(v: &Value) -> char {
+    match v {
+        Value::String(_) => 's',
+        Value::Number(_) => 'n',
+        Value::Bool(_) => 'b',
+        Value::Null => 'l',
+        Value::Array(_) => 'a',
+        Value::Object(_) => 'o',
+    }
+}
+
+/// Whether the items (at least one) are all of the first item's type, which `subtype` allows.
+fn same_symbol(subtype: &str, mut syms: impl Iterator<Item = char>) -> bool {
+    let Some(first) = syms.next() else {
+        return true;
+    };
+    subtype.starts_with(first) && syms.all(|s| s == first)
 }
 
 impl Signature {
@@ -140,7 +164,7 @@ impl Signature {
 
     /// Checks `args` against the signature; fills in the context for a `-` parameter and wraps a
     /// single value given for an array parameter.
-    pub fn validate<'a>(&self, args: Vec<Val<'a>>, context: &Val<'a>) -> JResult<Vec<Val<'a>>> {
+    pub fn validate<'a>(&self, mut args: Vec<Val<'a>>, context: &Val<'a>) -> JResult<Vec<Val<'a>>> {
         // Small calls (nearly all) work in fixed buffers, without allocating.
         const SMALL: usize = 8;
         let mut sym_buf = ['m'; SMALL];
@@ -174,8 +198,7 @@ impl Signature {
         {
             return Ok(args);
         }
-        let syms = syms.to_vec();
-        let counts = counts.to_vec();
+        let counts: &[usize] = counts;
         if !matched {
             // Find how far the arguments match, as JSONata reports it.
             let mut good = 0;
@@ -184,7 +207,7 @@ impl Signature {
                 let prefix = Signature {
                     params: self.params[..=pi].to_vec(),
                 };
-                match prefix.longest_prefix(&syms, &mut partial) {
+                match prefix.longest_prefix(syms, &mut partial) {
                     Some(n) => good = n,
                     None => break,
                 }
@@ -202,7 +225,7 @@ impl Signature {
         }
         let mut out = Vec::with_capacity(self.params.len());
         let mut ai = 0;
-        for (p, &n) in self.params.iter().zip(&counts) {
+        for (p, &n) in self.params.iter().zip(counts) {
             if n == 0 {
                 if p.context {
                     let sym = symbol(context);
@@ -227,13 +250,12 @@ impl Signature {
                 continue;
             }
             for _ in 0..n {
-                let arg = args[ai].clone();
+                let arg = std::mem::take(&mut args[ai]);
                 let sym = syms[ai];
                 if p.kind == 'a' {
                     if sym == 'm' {
                         out.push(None);
                     } else {
-                        let arg_v = arg.clone();
                         let mut ok = true;
                         if let Some(sub) = &p.subtype {
                             if sym != 'a' {
@@ -241,12 +263,14 @@ impl Signature {
                             } else if sub == "j" || sub == "x" {
                                 // Any item type (AWS's `$partition`).
                                 ok = true;
-                            } else if let Some(v) = &arg_v
+                            } else if let Some(v) = &arg
                                 && v.arr_len() > 0
                             {
-                                let first = symbol(&v.arr_get(0));
-                                ok = sub.starts_with(first)
-                                    && v.items().all(|x| symbol(&Some(x)) == first);
+                                ok = match v {
+                                    JV::Arr(s) => same_symbol(sub, s.items.iter().map(item_symbol)),
+                                    JV::DArr(a) => same_symbol(sub, a.iter().map(value_symbol)),
+                                    _ => true,
+                                };
                             }
                         }
                         if !ok {

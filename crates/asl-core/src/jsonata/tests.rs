@@ -575,3 +575,46 @@ fn loops_of_empty_matching_loops_are_refused_before_regress_runs_out_of_memory()
     // The empty string cannot make them fail past a character: it runs.
     assert_eq!(ok(r#"$contains("", /((a*)*)*b/)"#), "false");
 }
+
+/// `precision15`'s shortcut (numbers whose shortest form has at most 15 digits are returned as
+/// they are) against the exact 15-digit rounding, over integers, decimals and random bit patterns.
+#[test]
+fn precision15_shortcut_matches_the_exact_rounding() {
+    let exact = |n: f64| -> f64 { format!("{n:.14e}").parse().unwrap_or(n) };
+    let mut rng = crate::env::Rng::new(7);
+    let mut cases: Vec<f64> = vec![
+        1.0,
+        -1.0,
+        0.1,
+        0.3,
+        1.5,
+        123.456,
+        1e15,
+        1e15 - 1.0,
+        1e16 + 2.0,
+        9.007_199_254_740_993e15,
+        1e21,
+        1e-7,
+        1.23e-300,
+        0.1 + 0.2,
+        1.0 / 3.0,
+        2.0 / 3.0,
+        123_456_789.123_456_79,
+        999_999_999_999_999.9,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+    ];
+    for _ in 0..20_000 {
+        let bits = rng.next_u64();
+        cases.push(f64::from_bits(bits));
+        cases.push((bits % 2_000_000) as f64 / 1000.0 - 1000.0);
+        cases.push((bits >> 11) as f64 * 1e-3);
+    }
+    for n in cases.into_iter().filter(|n| n.is_finite() && *n != 0.0) {
+        assert_eq!(
+            jv::precision15(n).to_bits(),
+            exact(n).to_bits(),
+            "precision15({n:e})"
+        );
+    }
+}
