@@ -99,11 +99,10 @@ pub fn Editor(
             })
         });
         let shift = first as f64 * LINE_PX - top as f64;
-        let _ = code.set_attribute(
-            "style",
-            &format!("transform:translate({}px,{shift}px)", -left),
+        let place = (
+            format!("transform:translate({}px,{shift}px)", -left),
+            format!("transform:translateY({shift}px)"),
         );
-        let _ = numbers.set_attribute("style", &format!("transform:translateY({shift}px)"));
         let lines: Vec<Row> = lines
             .into_iter()
             .map(|html| Row { class: "ol", html })
@@ -116,12 +115,17 @@ pub fn Editor(
             })
             .collect();
         shown.update_value(|s| {
+            if s.place != place {
+                let _ = code.set_attribute("style", &place.0);
+                let _ = numbers.set_attribute("style", &place.1);
+            }
             patch_window(&numbers, s.first, &s.numbers, first, &rows);
             patch_window(&code, s.first, &s.lines, first, &lines);
             *s = Shown {
                 first,
                 lines,
                 numbers: rows,
+                place,
             };
         });
     };
@@ -135,10 +139,25 @@ pub fn Editor(
     on_cleanup(move || resize.remove());
 
     let sync_scroll = render;
+
+    // The text into the textarea, except the text it has just reported itself (typing): writing
+    // that back would copy the whole text into JS for the browser to compare, on every keystroke.
+    let echo = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(a) = area.get() else { return };
+        text.with(|t| {
+            if echo.write_value().take().as_deref() != Some(t.as_str()) {
+                a.set_value(t);
+            }
+        });
+    });
     let report_cursor = move || {
         if let (Some(a), Some(c)) = (area.get(), cursor) {
             let pos = a.selection_start().ok().flatten().unwrap_or(0) as usize;
-            c.set(text.with(|t| line_col(t, pos)));
+            let at = text.with(|t| line_col(t, pos));
+            if c.get_untracked() != at {
+                c.set(at);
+            }
         }
     };
 
@@ -167,7 +186,9 @@ pub fn Editor(
             let end = a.selection_end().ok().flatten().unwrap_or(start);
             let _ = a.set_range_text_with_start_and_end("  ", start, end);
             let _ = a.set_selection_range(start + 2, start + 2);
-            text.set(a.value());
+            let value = a.value();
+            echo.set_value(Some(value.clone()));
+            text.set(value);
         }
     };
 
@@ -186,9 +207,10 @@ pub fn Editor(
                     autocomplete="off"
                     autocapitalize="off"
                     wrap="off"
-                    prop:value=move || text.get()
                     on:input=move |ev| {
-                        text.set(event_target_value(&ev));
+                        let value = event_target_value(&ev);
+                        echo.set_value(Some(value.clone()));
+                        text.set(value);
                         report_cursor();
                     }
                     on:scroll=move |_| sync_scroll()
@@ -326,6 +348,8 @@ struct Shown {
     first: usize,
     lines: Vec<Row>,
     numbers: Vec<Row>,
+    /// The overlay's and the gutter's `style` (their transforms).
+    place: (String, String),
 }
 
 /// Makes `parent`'s children, showing `old` from line `old_first`, show `new` from line
