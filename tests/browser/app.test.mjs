@@ -120,6 +120,65 @@ test('a Next to a missing state is diagnosed at the Next value, and the graph dr
   assert(await page.locator('[data-testid="graph"] [data-state="First"]').count() === 1, 'last drawing kept');
 });
 
+test('a long definition: the editor draws the lines in view under the text as it scrolls, and an edit there', async ({ open, errors }) => {
+  const page = await open();
+  await page.waitForSelector(editor);
+  // ~2,100 lines (some wide) in 20 states: a graph that draws at once.
+  const States = {};
+  for (let i = 0; i < 20; i++) {
+    const Parameters = {};
+    for (let k = 0; k < 100; k++) Parameters[`k${k}`] = `${'wide '.repeat(k % 9 ? 2 : 80)}${i}`;
+    States[`S${i}`] = { Type: 'Pass', Parameters, ...(i < 19 ? { Next: `S${i + 1}` } : { End: true }) };
+  }
+  let lines = JSON.stringify({ StartAt: 'S0', States }, null, 2).split('\n');
+  // As a paste would (page.fill types it in, which takes long for ~90 KB).
+  await page.evaluate(([sel, text]) => {
+    const t = document.querySelector(sel);
+    t.value = text;
+    t.dispatchEvent(new Event('input', { bubbles: true }));
+  }, [editor, lines.join('\n')]);
+  // Scrolls the textarea, waits for the frame, and reads what the overlay and the gutter draw
+  // at the textarea's first line in view (whole or in part): its text, its number, and where.
+  const at = (top, left) => page.evaluate(async ([sel, top, left]) => {
+    const t = document.querySelector(sel);
+    t.scrollTop = top;
+    t.scrollLeft = left;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const r = t.getBoundingClientRect();
+    const y = r.top + 8 + Math.floor(t.scrollTop / 20) * 20 - t.scrollTop;
+    const hit = (rows) => rows.find((e) => Math.abs(e.getBoundingClientRect().top - y) < 1);
+    const row = hit([...document.querySelectorAll('.editor .overlay .ol')]);
+    const number = hit([...document.querySelectorAll('.editor .gutter .ln')]);
+    return {
+      top: t.scrollTop, left: t.scrollLeft, rows: document.querySelectorAll('.editor .overlay .ol').length,
+      text: row?.textContent, x: row && row.getBoundingClientRect().left - (r.left + 12 - t.scrollLeft), number: number?.textContent,
+    };
+  }, [editor, top, left]);
+  // Down (rows leave above), back up by a little (rows come in above), far away, home.
+  for (const line of [300, 290, 1500, 0, 2100]) {
+    const v = await at(line * 20, line % 2 ? 0 : 150);
+    const first = Math.floor(v.top / 20);
+    assertEq(v.text, lines[first], `overlay line at the top after scrolling to line ${line + 1}`);
+    assertEq(v.number, String(first + 1), `gutter number at the top after scrolling to line ${line + 1}`);
+    assertEq(v.x, 0, `overlay line ${first + 1} under the text, scrolled ${v.left}px right`);
+    assert(v.rows < lines.length / 4, `only the lines in view are drawn: ${v.rows} of ${lines.length}`);
+  }
+  // A line added in view: the lines below it move down one.
+  const v = await at(300 * 20, 0);
+  const line = Math.floor(v.top / 20) + 2;
+  const offset = lines.slice(0, line).join('\n').length;
+  await page.evaluate(([sel, o]) => { const t = document.querySelector(sel); t.focus(); t.setSelectionRange(o, o); }, [editor, offset]);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('"added": 1,');
+  lines = (await page.inputValue(editor)).split('\n');
+  assertEq(lines[line], '"added": 1,', 'the edit');
+  const w = await at(v.top + 20 * 2, 0);
+  assertEq(w.text, lines[Math.floor(w.top / 20)], 'the overlay shows the added line');
+  const below = await at(v.top + 20 * 3, 0);
+  assertEq(below.text, lines[Math.floor(below.top / 20)], 'and the line after it');
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
 test('the video pipeline graph has one node per state', async ({ open }) => {
   const page = await open();
   await page.waitForSelector('[data-testid="graph"] svg');

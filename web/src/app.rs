@@ -29,6 +29,8 @@ use asl_core::workflow::WorkflowType;
 
 /// How long typing must pause before the definition is analysed again.
 const DEBOUNCE: Duration = Duration::from_millis(200);
+/// How long the cursor must rest before the field under it is explained.
+const CURSOR_REST: Duration = Duration::from_millis(150);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -93,27 +95,17 @@ pub fn App() -> impl IntoView {
         }
     });
     let last_good: RwSignal<Option<Arc<StateMachine>>> = RwSignal::new(None);
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let analyze_later = timing::debounce(DEBOUNCE, move || {
+        let a = timing::measure("analyze", || {
+            definition.with_untracked(|t| settings.with_untracked(|s| core_api::analyze(t, s)))
+        });
+        analysis.set(a);
+    });
     Effect::new(move |prev: Option<()>| {
         definition.track();
-        if prev.is_none() {
-            return;
+        if prev.is_some() {
+            analyze_later();
         }
-        if let Some(h) = pending.get_value() {
-            h.clear();
-        }
-        let handle = set_timeout_with_handle(
-            move || {
-                let a = timing::measure("analyze", || {
-                    definition
-                        .with_untracked(|t| settings.with_untracked(|s| core_api::analyze(t, s)))
-                });
-                analysis.set(a);
-            },
-            DEBOUNCE,
-        )
-        .ok();
-        pending.set_value(handle);
     });
     // The graph draws the current definition whenever it has a shape, errors marked; only text
     // that is not a definition at all keeps the last drawing (marked stale).
@@ -173,6 +165,10 @@ pub fn App() -> impl IntoView {
     let stale = Signal::derive(move || {
         analysis.with(|a| a.drawable.is_none()) && last_drawable.with(Option::is_some)
     });
+
+    // Read once per choice of example, not per keystroke (it parses and prints every example).
+    let example =
+        Memo::new(move |_| current_example.with(|id| id.as_deref().and_then(examples::by_id)));
 
     let goto = RwSignal::new(None::<Goto>);
     let cursor = RwSignal::new((1usize, 1usize));
@@ -309,9 +305,9 @@ pub fn App() -> impl IntoView {
                         <span class="muted" data-testid="example-name">
                             // The example's title only while the text is the example's: a
                             // definition pasted over it, dropped or imported is not that example.
-                            {move || current_example.get().and_then(|id| examples::by_id(&id))
+                            {move || example.with(|e| e.as_ref()
                                 .filter(|e| definition.with(|d| *d == e.definition))
-                                .map(|e| e.title).unwrap_or_default()}
+                                .map(|e| e.title.clone()).unwrap_or_default())}
                         </span>
                     </header>
                     <Editor text=definition diagnostics=Signal::from(diagnostics) goto=goto cursor=cursor hover=hover testid="definition-editor" label="State machine definition (ASL JSON)"/>
@@ -504,11 +500,20 @@ fn HoverDoc(definition: RwSignal<String>, hover: RwSignal<Option<Hover>>) -> imp
     }
 }
 
-/// What the field at the cursor means, from the core's field docs.
+/// What the field at the cursor means, from the core's field docs: once the cursor rests (finding
+/// the field parses the whole definition, which is no work for every keystroke).
 #[component]
 fn FieldDoc(definition: RwSignal<String>, cursor: RwSignal<(usize, usize)>) -> impl IntoView {
+    let rested = RwSignal::new(cursor.get_untracked());
+    let rest = timing::debounce(CURSOR_REST, move || rested.set(cursor.get_untracked()));
+    Effect::new(move |prev: Option<()>| {
+        cursor.track();
+        if prev.is_some() {
+            rest();
+        }
+    });
     let doc = Memo::new(move |_| {
-        let (line, column) = cursor.get();
+        let (line, column) = rested.get();
         definition.with_untracked(|t| {
             crate::editor::byte_offset(t, line, column).and_then(|o| core_api::field_doc(t, o))
         })

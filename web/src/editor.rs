@@ -3,6 +3,8 @@
 //! selection, accessibility); its text is transparent and the overlay below draws the colours.
 //! Owns no content: the caller passes the text signal.
 
+use std::ops::Range;
+
 use leptos::html;
 use leptos::prelude::*;
 
@@ -22,6 +24,9 @@ pub struct Hover {
 const LINE_PX: f64 = 20.0;
 const PAD_TOP: f64 = 8.0;
 const PAD_LEFT: f64 = 12.0;
+/// Lines drawn above and below the visible ones: room for the editor to grow (a shorter problems
+/// list) before the next redraw.
+const MARGIN_LINES: usize = 30;
 
 /// A cursor move requested from outside (e.g. clicking a diagnostic): 1-based line and column.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -54,48 +59,105 @@ pub fn Editor(
 ) -> impl IntoView {
     let area = NodeRef::<html::Textarea>::new();
     let overlay = NodeRef::<html::Pre>::new();
-    let gutter = NodeRef::<html::Div>::new();
 
-    let line_count = Memo::new(move |_| text.with(|t| t.split('\n').count()));
-    // Keyed by number: a keystroke that adds a line adds one row, not a whole new gutter.
-    let diag_lines = Memo::new(move |_| {
-        let mut l: Vec<usize> = diagnostics.with(|d| d.iter().map(|d| d.line).collect());
-        asl_core::sort::sort(&mut l);
-        l.dedup();
-        l
-    });
-    let numbers = move || {
-        view! {
-            <For each=move || 1..=line_count.get() key=|n| *n children=move |n| view! {
-                <div class="ln" class:ln-diag=move || diag_lines.with(|l| l.binary_search(&n).is_ok())>{n}</div>
-            }/>
-        }
-    };
-    // The overlay is one element per line, patched where the lines changed: re-rendering the
-    // whole highlighted text made the browser lay out every line again on every keystroke
-    // (~130 ms for 4,000 lines).
+    // Only the lines in view (and a margin) are drawn, in the overlay and in the gutter: drawing
+    // all of them made the browser lay out, restyle and hit-test ~30,000 boxes on every keystroke
+    // in a 200-state definition (benches/README.md, "The playground: typing"). The drawn lines
+    // are moved under the textarea's scroll position by a transform.
     let code = NodeRef::<html::Code>::new();
-    let shown = StoredValue::new(Vec::<String>::new());
+    let numbers = NodeRef::<html::Div>::new();
+    let shown = StoredValue::new(Shown::default());
+    let render = move || {
+        let (Some(a), Some(code), Some(numbers)) = (
+            area.get_untracked(),
+            code.get_untracked(),
+            numbers.get_untracked(),
+        ) else {
+            return;
+        };
+        let (top, left) = (a.scroll_top().max(0) as usize, a.scroll_left());
+        let height = a.client_height().max(0) as usize;
+        let (first, lines, marked) = text.with_untracked(|t| {
+            diagnostics.with_untracked(|d| {
+                let count = t.split('\n').count();
+                let first = (top / LINE_PX as usize)
+                    .saturating_sub(MARGIN_LINES)
+                    .min(count);
+                let end = ((top + height) / LINE_PX as usize + 1 + MARGIN_LINES).min(count);
+                let lines = lines_html(t, d, first..end);
+                let mut marked: Vec<bool> = vec![false; end - first];
+                for d in d {
+                    if let Some(m) = d
+                        .line
+                        .checked_sub(first + 1)
+                        .and_then(|i| marked.get_mut(i))
+                    {
+                        *m = true;
+                    }
+                }
+                (first, lines, marked)
+            })
+        });
+        let shift = first as f64 * LINE_PX - top as f64;
+        let place = (
+            format!("transform:translate({}px,{shift}px)", -left),
+            format!("transform:translateY({shift}px)"),
+        );
+        let lines: Vec<Row> = lines
+            .into_iter()
+            .map(|html| Row { class: "ol", html })
+            .collect();
+        let rows: Vec<Row> = (first + 1..)
+            .zip(marked)
+            .map(|(n, m)| Row {
+                class: if m { "ln ln-diag" } else { "ln" },
+                html: n.to_string(),
+            })
+            .collect();
+        shown.update_value(|s| {
+            if s.place != place {
+                let _ = code.set_attribute("style", &place.0);
+                let _ = numbers.set_attribute("style", &place.1);
+            }
+            patch_window(&numbers, s.first, &s.numbers, first, &rows);
+            patch_window(&code, s.first, &s.lines, first, &lines);
+            *s = Shown {
+                first,
+                lines,
+                numbers: rows,
+                place,
+            };
+        });
+    };
     Effect::new(move |_| {
-        let Some(code) = code.get() else { return };
-        let lines = text.with(|t| diagnostics.with(|d| lines_html(t, d)));
-        shown.update_value(|old| {
-            patch_lines(&code, old, &lines);
-            *old = lines;
+        text.track();
+        diagnostics.track();
+        render();
+    });
+    // The editor's height can change with the window's (the margin covers smaller changes).
+    let resize = window_event_listener(leptos::ev::resize, move |_| render());
+    on_cleanup(move || resize.remove());
+
+    let sync_scroll = render;
+
+    // The text into the textarea, except the text it has just reported itself (typing): writing
+    // that back would copy the whole text into JS for the browser to compare, on every keystroke.
+    let echo = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(a) = area.get() else { return };
+        text.with(|t| {
+            if echo.write_value().take().as_deref() != Some(t.as_str()) {
+                a.set_value(t);
+            }
         });
     });
-
-    let sync_scroll = move || {
-        if let (Some(a), Some(o), Some(g)) = (area.get(), overlay.get(), gutter.get()) {
-            o.set_scroll_top(a.scroll_top());
-            o.set_scroll_left(a.scroll_left());
-            g.set_scroll_top(a.scroll_top());
-        }
-    };
     let report_cursor = move || {
         if let (Some(a), Some(c)) = (area.get(), cursor) {
             let pos = a.selection_start().ok().flatten().unwrap_or(0) as usize;
-            c.set(text.with(|t| line_col(t, pos)));
+            let at = text.with(|t| line_col(t, pos));
+            if c.get_untracked() != at {
+                c.set(at);
+            }
         }
     };
 
@@ -124,13 +186,15 @@ pub fn Editor(
             let end = a.selection_end().ok().flatten().unwrap_or(start);
             let _ = a.set_range_text_with_start_and_end("  ", start, end);
             let _ = a.set_selection_range(start + 2, start + 2);
-            text.set(a.value());
+            let value = a.value();
+            echo.set_value(Some(value.clone()));
+            text.set(value);
         }
     };
 
     view! {
         <div class="editor">
-            <div class="gutter" node_ref=gutter aria-hidden="true">{numbers}</div>
+            <div class="gutter" aria-hidden="true"><div node_ref=numbers></div></div>
             <div class="code">
                 <pre class="overlay" node_ref=overlay aria-hidden="true">
                     <code node_ref=code></code>
@@ -143,9 +207,10 @@ pub fn Editor(
                     autocomplete="off"
                     autocapitalize="off"
                     wrap="off"
-                    prop:value=move || text.get()
                     on:input=move |ev| {
-                        text.set(event_target_value(&ev));
+                        let value = event_target_value(&ev);
+                        echo.set_value(Some(value.clone()));
+                        text.set(value);
                         report_cursor();
                     }
                     on:scroll=move |_| sync_scroll()
@@ -222,13 +287,24 @@ fn marks(text: &str, diagnostics: &[Diagnostic]) -> Vec<(usize, usize, Severity)
     marks
 }
 
-/// The overlay's HTML, one string per line of the text: highlighted, with diagnostics' ranges
-/// underlined (a range over several lines underlines each line's part).
-fn lines_html(text: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
+/// The overlay's HTML for the lines in `range` (0-based), one string per line: highlighted, with
+/// diagnostics' ranges underlined (a range over several lines underlines each line's part).
+fn lines_html(text: &str, diagnostics: &[Diagnostic], range: Range<usize>) -> Vec<String> {
     let marks = marks(text, diagnostics);
-    let mut out = Vec::with_capacity(text.len() / 32);
-    let mut start = 0;
-    for line in text.split('\n') {
+    let mut out = Vec::with_capacity(range.len());
+    let mut start = if range.start == 0 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(range.start - 1)
+            .map_or(text.len() + 1, |(i, _)| i + 1)
+    };
+    for line in text
+        .get(start..)
+        .unwrap_or_default()
+        .split('\n')
+        .take(range.len())
+    {
         let end = start + line.len();
         let mut html = String::new();
         let mut at = start;
@@ -259,9 +335,58 @@ fn lines_html(text: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
     out
 }
 
-/// Makes the overlay's line elements show `new`, touching only the lines between the unchanged
-/// head and tail.
-fn patch_lines(code: &web_sys::HtmlElement, old: &[String], new: &[String]) {
+/// One drawn line: its element's class and content.
+#[derive(PartialEq, Debug)]
+struct Row {
+    class: &'static str,
+    html: String,
+}
+
+/// What the overlay and the gutter show now: the rows of lines `first..`.
+#[derive(Default)]
+struct Shown {
+    first: usize,
+    lines: Vec<Row>,
+    numbers: Vec<Row>,
+    /// The overlay's and the gutter's `style` (their transforms).
+    place: (String, String),
+}
+
+/// Makes `parent`'s children, showing `old` from line `old_first`, show `new` from line
+/// `new_first`: rows scrolled out of view are removed, rows scrolled into view added, and of the
+/// rest only those that differ are rewritten.
+fn patch_window(
+    parent: &web_sys::HtmlElement,
+    old_first: usize,
+    old: &[Row],
+    new_first: usize,
+    new: &[Row],
+) {
+    let children = parent.children();
+    let (mut old, mut new) = (old, new);
+    let mut prepended = 0;
+    if new_first > old_first {
+        // Scrolled down: the first rows leave.
+        let gone = (new_first - old_first).min(old.len());
+        for _ in 0..gone {
+            if let Some(el) = children.item(0) {
+                el.remove();
+            }
+        }
+        old = &old[gone..];
+    } else if new_first < old_first {
+        // Scrolled up: rows come in above.
+        prepended = (old_first - new_first).min(new.len());
+        let anchor = children.item(0);
+        insert_rows(parent, &new[..prepended], anchor.as_ref());
+        new = &new[prepended..];
+    }
+    patch_rows(parent, prepended, old, new);
+}
+
+/// Makes `parent`'s children from `offset` on show `new` instead of `old`, touching only the
+/// rows between the unchanged head and tail.
+fn patch_rows(parent: &web_sys::HtmlElement, offset: usize, old: &[Row], new: &[Row]) {
     let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     let room = old.len().min(new.len()) - head;
     let tail = old
@@ -272,37 +397,50 @@ fn patch_lines(code: &web_sys::HtmlElement, old: &[String], new: &[String]) {
         .take_while(|(a, b)| a == b)
         .count();
     let (old_mid, new_mid) = (old.len() - head - tail, new.len() - head - tail);
-    let children = code.children();
-    // Between the head and the tail, most lines are often unchanged too: until the new analysis
+    let children = parent.children();
+    // Between the head and the tail, most rows are often unchanged too: until the new analysis
     // arrives, the last diagnostics' byte ranges shift by the typed characters, so the lines
-    // they underline (anywhere below the edit) differ and end the unchanged tail early.
-    // Rewriting every line in between made one keystroke in a 200-state definition rewrite
-    // ~1,000 lines (tests/browser/typing-bench.mjs: ~200 ms input to paint).
+    // they underline differ and end the unchanged tail early.
     for i in 0..old_mid.min(new_mid) {
-        if old[head + i] == new[head + i] {
+        let (o, n) = (&old[head + i], &new[head + i]);
+        if o == n {
             continue;
         }
-        if let Some(el) = children.item((head + i) as u32) {
-            el.set_inner_html(&new[head + i]);
+        if let Some(el) = children.item((offset + head + i) as u32) {
+            if o.class != n.class {
+                el.set_class_name(n.class);
+            }
+            if o.html != n.html {
+                el.set_inner_html(&n.html);
+            }
         }
     }
     if new_mid > old_mid {
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let anchor = children.item((head + old_mid) as u32);
-        for line in &new[head + old_mid..head + new_mid] {
-            if let Ok(el) = doc.create_element("div") {
-                el.set_class_name("ol");
-                el.set_inner_html(line);
-                let _ = code.insert_before(&el, anchor.as_ref().map(|a| a.as_ref()));
-            }
-        }
+        let anchor = children.item((offset + head + old_mid) as u32);
+        insert_rows(
+            parent,
+            &new[head + old_mid..head + new_mid],
+            anchor.as_ref(),
+        );
     } else {
         for _ in new_mid..old_mid {
-            if let Some(el) = children.item((head + new_mid) as u32) {
+            if let Some(el) = children.item((offset + head + new_mid) as u32) {
                 el.remove();
             }
+        }
+    }
+}
+
+/// Adds an element per row to `parent`, before `anchor` (at the end without one).
+fn insert_rows(parent: &web_sys::HtmlElement, rows: &[Row], anchor: Option<&web_sys::Element>) {
+    let Some(doc) = parent.owner_document() else {
+        return;
+    };
+    for row in rows {
+        if let Ok(el) = doc.create_element("div") {
+            el.set_class_name(row.class);
+            el.set_inner_html(&row.html);
+            let _ = parent.insert_before(&el, anchor.map(|a| a.as_ref()));
         }
     }
 }
@@ -395,7 +533,7 @@ mod tests {
             lint: false,
             fix: None,
         };
-        let html = lines_html("{\"a\": \"Nope\"}", &[d]).concat();
+        let html = lines_html("{\"a\": \"Nope\"}", &[d], 0..1).concat();
         assert!(
             html.contains(
                 "<span class=\"squiggle-error\"><span class=\"t-str\">\"Nope\"</span></span>"
@@ -420,7 +558,7 @@ mod tests {
             lint: false,
             fix: None,
         };
-        let html = lines_html(text, &[d]).join("\n");
+        let html = lines_html(text, &[d], 0..3).join("\n");
         assert_eq!(html.matches("squiggle-warning").count(), 3, "{html}");
     }
 }

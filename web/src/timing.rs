@@ -30,3 +30,38 @@ pub fn measure<T>(name: &str, f: impl FnOnce() -> T) -> T {
     }
     out
 }
+
+/// Returns a function that, called, runs `f` once `delay` has passed without another call: the
+/// typing debounce. One browser timer at a time: a call while one is pending only moves the
+/// deadline, and the timer, firing early, waits out the rest. (Clearing and setting a timer per
+/// keystroke cost more than the editor's own work: boot.js takes a stack trace per timer set.)
+pub fn debounce(delay: std::time::Duration, f: impl Fn() + Copy + 'static) -> impl Fn() + Copy {
+    use leptos::prelude::*;
+    // The deadline while a timer is pending.
+    let deadline = StoredValue::new(None::<f64>);
+    fn wait(deadline: StoredValue<Option<f64>>, ms: f64, f: impl Fn() + Copy + 'static) {
+        set_timeout(
+            move || {
+                let Some(Some(at)) = deadline.try_get_value() else {
+                    return;
+                };
+                let left = at - now_ms();
+                if left > 1.0 {
+                    wait(deadline, left, f);
+                } else {
+                    deadline.set_value(None);
+                    f();
+                }
+            },
+            std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0),
+        );
+    }
+    let ms = delay.as_secs_f64() * 1000.0;
+    move || {
+        let pending = deadline.get_value().is_some();
+        deadline.set_value(Some(now_ms() + ms));
+        if !pending {
+            wait(deadline, ms, f);
+        }
+    }
+}
