@@ -133,10 +133,28 @@ pub(crate) struct Regex {
     max_subject: Option<usize>,
     /// Why there is a limit.
     verdict: Ambiguity,
+    /// The date/time picture the pattern was built from (`$toMillis`), if it was.
+    picture: Option<String>,
 }
 
 pub(crate) fn compile(pattern: &str, flags: &str) -> JResult<Regex> {
-    let re = compile_with(pattern, flags, ("S0303", "Invalid regular expression"))?;
+    guarded(
+        pattern,
+        flags,
+        ("S0303", "Invalid regular expression"),
+        None,
+    )
+}
+
+/// Compiles, and analyses for the guard; `picture`: the date/time picture the pattern was built
+/// from, for messages.
+fn guarded(
+    pattern: &str,
+    flags: &str,
+    code: (&'static str, &str),
+    picture: Option<&str>,
+) -> JResult<Regex> {
+    let re = compile_with(pattern, flags, code)?;
     let mut verdict = ambiguity::analyse(pattern, flags.contains('i'));
     if let Ambiguity::Polynomial { anchored, .. } = &mut verdict {
         // With `m`, `^` holds after every line break too.
@@ -153,6 +171,7 @@ pub(crate) fn compile(pattern: &str, flags: &str) -> JResult<Regex> {
         source: format!("/{pattern}/{flags}"),
         max_subject,
         verdict,
+        picture: picture.map(str::to_string),
     })
 }
 
@@ -182,29 +201,42 @@ impl Regex {
                 ),
             ));
         }
+        let (what, advice) = match &self.picture {
+            None => (format!("Regular expression {}", self.source), None),
+            Some(p) => (
+                format!("Date/time picture {p:?} (read as {})", self.source),
+                Some(
+                    "Give markers that stand next to each other a width, e.g. [Y0001][M01][D01] \
+                     rather than [Y][M][D]",
+                ),
+            ),
+        };
         if let Ambiguity::Polynomial { degree, anchored } = self.verdict {
             return Err(err(
                 "D1005",
                 format!(
-                    "Regular expression {} can backtrack polynomially ({degree} repeats in a \
-                     row can read the same text, so a failing match takes time growing as the \
-                     string's length to the power {}): it is run only on strings of up to {max} \
-                     characters, and this one has {n}. Rewrite it so that neighbouring repeats \
-                     cannot read the same characters, e.g. .*,.*x as [^,]*,[^,]*x or a*a*b as a*b",
-                    self.source,
-                    power(degree, anchored)
+                    "{what} can backtrack polynomially ({degree} repeats in a row can read the \
+                     same text, so a failing match takes time growing as the string's length to \
+                     the power {}): it is run only on strings of up to {max} characters, and \
+                     this one has {n}. {}",
+                    power(degree, anchored),
+                    advice.unwrap_or(
+                        "Rewrite it so that neighbouring repeats cannot read the same \
+                         characters, e.g. .*,.*x as [^,]*,[^,]*x or a*a*b as a*b"
+                    )
                 ),
             ));
         }
         Err(err(
             "D1005",
             format!(
-                "Regular expression {} can backtrack catastrophically (a repeated part can match \
-                 the same text in more than one way, so a failing match takes time exponential in \
-                 the string's length): it is run only on strings of up to {max} characters, \
-                 and this one has {n}. Rewrite it so that no repeated part overlaps \
-                 itself, e.g. (a+)+ as a+",
-                self.source
+                "{what} can backtrack catastrophically (a repeated part can match the same text in \
+                 more than one way, so a failing match takes time exponential in the string's \
+                 length): it is run only on strings of up to {max} characters, and this one has \
+                 {n}. {}",
+                advice.unwrap_or(
+                    "Rewrite it so that no repeated part overlaps itself, e.g. (a+)+ as a+"
+                )
             ),
         ))
     }
@@ -273,11 +305,19 @@ fn compile_with(
         .map_err(|e| err(code, format!("{what}: {e}")))
 }
 
-/// The first match of `pattern` (flags `i`), for `$toMillis` pictures; `D3110` when it does not
-/// compile.
-pub(crate) fn first_of_picture(pattern: &str, text: &str) -> JResult<Option<Found>> {
-    let re = compile_with(pattern, "i", ("D3110", "Invalid date/time picture"))?;
-    Ok(first(&*re, text))
+/// The first match of `pattern` (flags `i`), built from the date/time `picture` for
+/// `$toMillis`; `D3110` when it does not compile. Guarded as literals are: markers without a
+/// width next to each other (`[Y1][M1][D1]`, `^([0-9]+)([0-9]+)([0-9]+)$`) backtrack
+/// polynomially, and `$toMillis` on 60 digits with five of them took half a minute.
+pub(crate) fn first_of_picture(picture: &str, pattern: &str, text: &str) -> JResult<Option<Found>> {
+    let re = guarded(
+        pattern,
+        "i",
+        ("D3110", "Invalid date/time picture"),
+        Some(picture),
+    )?;
+    re.guard(text)?;
+    Ok(first(&*re.re, text))
 }
 
 fn first(re: &dyn CompiledRegex, s: &str) -> Option<Found> {

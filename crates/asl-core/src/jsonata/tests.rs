@@ -655,6 +655,29 @@ fn ordinary_and_disjoint_repeats_are_not_limited() {
 }
 
 #[test]
+fn date_pictures_whose_regex_backtracks_polynomially_are_guarded_too() {
+    // Five markers without a width read `^([0-9]+)([0-9]+)…$`: degree 5 behind `^`, n^5. Before
+    // the guard, 60 digits took half a minute.
+    let call = |digits: usize| {
+        format!(
+            r#"$toMillis("{}x", "[Y1][M1][D1][H1][m1]")"#,
+            "1".repeat(digits)
+        )
+    };
+    let e = run(&call(60), "{}").expect_err("60 digits");
+    assert_eq!(e.code, "D1005", "{e}");
+    assert!(e.message.contains("[Y1][M1][D1][H1][m1]"), "{e}");
+    assert!(e.message.contains("to the power 5"), "{e}");
+    assert!(e.message.contains("[Y0001][M01][D01]"), "{e}");
+    // Short text still parses (and fails to match here: undefined), as do pictures with widths.
+    assert_eq!(ok(&call(10)), "undefined");
+    assert_eq!(
+        ok(r#"$toMillis("2024-03-05", "[Y0001]-[M01]-[D01]")"#),
+        "1709596800000"
+    );
+}
+
+#[test]
 fn loops_of_empty_matching_loops_are_refused_before_regress_runs_out_of_memory() {
     // Found by the `jsonata` fuzz target: regress 0.12 allocated without end on these.
     for call in [
