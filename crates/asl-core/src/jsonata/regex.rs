@@ -25,7 +25,7 @@
 //! case to be quick (18 characters for `(a+)+`, see [`max_subject`]); on a longer one the
 //! evaluation ends with `D1005` (not a code of JSONata's own, which has no such limit: next to
 //! `D1004`, its other regex error), naming the pattern and the lengths. One more shape is
-//! refused on any non-empty string, whatever its length: a repeat holding a repeat that can
+//! refused on any string, the empty one too: a repeat holding a repeat that can
 //! match the empty string (`((a*)*)*b`, `((a*){2}a)*b`), on which `regress` 0.12 itself can loop
 //! without end (see [`Ambiguity::NestedEmptyLoops`]).
 //!
@@ -180,16 +180,8 @@ impl Regex {
     /// Refuses to run a pattern that can backtrack exponentially, or polynomially of degree 2 or
     /// more, on a string long enough for its backtracking to hang the evaluation.
     fn guard(&self, s: &str) -> JResult<()> {
-        let Some(max) = self.max_subject else {
-            return Ok(());
-        };
-        if s.len() <= max {
-            return Ok(());
-        }
-        let n = s.chars().count();
-        if n <= max {
-            return Ok(());
-        }
+        // Refused on every string, the empty one too (regress looped without end on
+        // `(((\B\B|a*){1,3}){1,3})aa|a` and "").
         if self.verdict == Ambiguity::NestedEmptyLoops {
             return Err(err(
                 "D1005",
@@ -201,6 +193,16 @@ impl Regex {
                     self.source
                 ),
             ));
+        }
+        let Some(max) = self.max_subject else {
+            return Ok(());
+        };
+        if s.len() <= max {
+            return Ok(());
+        }
+        let n = s.chars().count();
+        if n <= max {
+            return Ok(());
         }
         let (what, advice) = match &self.picture {
             None => (format!("Regular expression {}", self.source), None),

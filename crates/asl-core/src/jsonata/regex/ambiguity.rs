@@ -72,7 +72,8 @@ pub(crate) enum Ambiguity {
     /// `regress` 0.12's backtracker can loop without end on those when the match has to
     /// backtrack into them, allocating until memory runs out, on strings of one to five
     /// characters, or explore the ways to match nothing for minutes (found by the `jsonata` and
-    /// `exec` fuzz targets; JavaScript engines run them). Not run on any non-empty string.
+    /// `exec` fuzz targets; JavaScript engines run them). Not run on any string, the empty one
+    /// too (`(((\B\B|a*){1,3}){1,3})aa|a` looped without end on "").
     NestedEmptyLoops,
 }
 
