@@ -566,7 +566,7 @@ pub(crate) fn parse_picture(text: &str, picture: &str, now_ms: i64) -> JResult<O
         }
     }
     regex.push('$');
-    let Some(found) = super::regex::first_of_picture(&regex, text)? else {
+    let Some(found) = super::regex::first_of_picture(picture, &regex, text)? else {
         return Ok(None);
     };
     let mut comps: std::collections::HashMap<char, i64> = std::collections::HashMap::new();

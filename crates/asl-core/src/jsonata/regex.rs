@@ -24,15 +24,25 @@
 //! fast its paths multiply. Such a pattern still runs on strings short enough for even its worst
 //! case to be quick (18 characters for `(a+)+`, see [`max_subject`]); on a longer one the
 //! evaluation ends with `D1005` (not a code of JSONata's own, which has no such limit: next to
-//! `D1004`, its other regex error), naming the pattern and the lengths. Every other pattern runs
-//! as before, on any string: none of the official suite's regexes, nor the conformance corpus's,
-//! is refused. One more shape is refused on any non-empty string, whatever its length: a repeat
-//! holding a repeat that can match the empty string (`((a*)*)*b`, `((a*){2}a)*b`), on which
-//! `regress` 0.12 itself can loop without end (see [`Ambiguity::NestedEmptyLoops`]).
+//! `D1004`, its other regex error), naming the pattern and the lengths. One more shape is
+//! refused on any string, the empty one too: a repeat holding a repeat that can
+//! match the empty string (`((a*)*)*b`, `((a*){2}a)*b`), on which `regress` 0.12 itself can loop
+//! without end (see [`Ambiguity::NestedEmptyLoops`]).
 //!
-//! Not bounded (see [`ambiguity`]): polynomial backtracking and ambiguity spelt out in a long
-//! pattern. They grow more slowly, but the `jsonata` fuzz target finds patterns of degree 6 and
-//! more (`[^]{2,}[^]{2,}[^]{2,}` in alternatives) that take minutes on 72 characters: open.
+//! Polynomial backtracking is bounded the same way. Repeats in a row that can read the same
+//! text (`a*a*b`, `.*foo.*bar`, `[^]{2,}[^]{2,}[^]{2,}x`) make a failing search try every way of
+//! sharing the text out among them: `n^d` paths from each start for `d` of them, `n^(d + 1)`
+//! over all starts. The `jsonata` fuzz target found one of degree 6 (such repeats in
+//! alternatives) that took minutes on 72 characters. [`ambiguity`] gives the degree; a pattern
+//! whose search costs more than quadratic time runs on strings up to the length a step budget
+//! affords ([`max_subject_polynomial`]: 161 characters for `a*a*b`, 45 for `a*a*a*b`), and
+//! longer ones end in `D1005` saying so. Quadratic is what any regex can cost on a backtracking
+//! engine (`\d+-\d+` fails from each start in linear time) and is not limited. The regexes
+//! `$toMillis` builds from a picture are guarded alike ([`first_of_picture`]).
+//!
+//! Every other pattern runs as before, on any string: none of the official suite's regexes, nor
+//! the conformance corpus's, nor the real-world definitions', is limited. Not bounded (see
+//! [`ambiguity`]): ambiguity spelt out in a long pattern, bounded by the pattern's length.
 //!
 //! Measured alternatives (`cargo run --release -p asl-core --example regex_backends`):
 //! - `regress`'s other backend, `backends::PikeVMExecutor`, is not a Pike VM in the linear-time
@@ -76,24 +86,83 @@ fn max_subject(branching: u32) -> usize {
     ((PATH_BUDGET_BITS / b.log2()).floor() as usize).max(1)
 }
 
+/// A pattern of polynomial degree `d` (see [`ambiguity::Ambiguity::Polynomial`]) explores on the
+/// order of `n^d` paths from each start position of a string of `n` characters it fails on, and
+/// `n^(d + 1)` over all of them (`n^d` when `^` lets only the first get anywhere). It runs on
+/// strings of up to the largest `n` with that count within `2^STEP_BUDGET_BITS` (4.2 M): 161
+/// characters for degree 2, 45 for 3, 21 for 4, 8 for 6. The budget makes the slowest of them
+/// at its limit about as slow as the exponential ones at theirs: `cargo run --release -p
+/// asl-core --example regex_limits` (natively, 2026-12-06, a 2-core machine at load ~7.5) took
+/// 7–28 ms for the four exponential patterns of `regex_backends` at 18 characters, and 1–32 ms
+/// for the degree-2 ones at 161 (the most for `(a|b)*(a|c)*x`), under 2 ms for degree 3 and
+/// more at their limits (the paths are fewer than `n^(d + 1)` by about `(d + 1)!`, which leaves
+/// room for patterns whose loops branch more). `2^24` made `(a|b)*(a|c)*x` take 125 ms.
+const STEP_BUDGET_BITS: f64 = 22.0;
+
+/// The power of the string's length that a failing search of a pattern of this degree takes.
+fn power(degree: u32, anchored: bool) -> u32 {
+    degree.saturating_add(u32::from(!anchored))
+}
+
+/// The longest string a pattern of this degree is run on; `None` when its search is at most
+/// quadratic over all start positions (degree 0 or 1, as every ordinary pattern is, or 2 behind
+/// `^`, `^(.*)d(.*)$`), as it is for any regex at all on a backtracking engine.
+fn max_subject_polynomial(degree: u32, anchored: bool) -> Option<usize> {
+    let power = power(degree, anchored);
+    if power <= 2 {
+        return None;
+    }
+    let exponent = f64::from(power);
+    // The float's rounding could land just above a whole root: step back to the largest `n`
+    // whose power fits.
+    let mut n = (STEP_BUDGET_BITS / exponent).exp2().floor() as usize;
+    while n > 1 && (n as f64).powf(exponent) > STEP_BUDGET_BITS.exp2() {
+        n -= 1;
+    }
+    Some(n.max(1))
+}
+
 /// A compiled regex literal: the engine's program and what the guard knows about it.
 #[derive(Debug)]
 pub(crate) struct Regex {
     re: Arc<dyn CompiledRegex>,
     /// The literal as written (`/…/flags`), for messages.
     source: String,
-    /// For a pattern that can backtrack exponentially (or could not be shown not to), the
-    /// longest string (in characters) it is run on; 0 for one `regress` cannot run at all.
+    /// For a pattern that can backtrack exponentially (or could not be shown not to), or
+    /// polynomially of degree 2 or more, the longest string (in characters) it is run on; 0 for
+    /// one `regress` cannot run at all.
     max_subject: Option<usize>,
     /// Why there is a limit.
     verdict: Ambiguity,
+    /// The date/time picture the pattern was built from (`$toMillis`), if it was.
+    picture: Option<String>,
 }
 
 pub(crate) fn compile(pattern: &str, flags: &str) -> JResult<Regex> {
-    let re = compile_with(pattern, flags, ("S0303", "Invalid regular expression"))?;
-    let verdict = ambiguity::analyse(pattern, flags.contains('i'));
+    guarded(
+        pattern,
+        flags,
+        ("S0303", "Invalid regular expression"),
+        None,
+    )
+}
+
+/// Compiles, and analyses for the guard; `picture`: the date/time picture the pattern was built
+/// from, for messages.
+fn guarded(
+    pattern: &str,
+    flags: &str,
+    code: (&'static str, &str),
+    picture: Option<&str>,
+) -> JResult<Regex> {
+    let re = compile_with(pattern, flags, code)?;
+    let mut verdict = ambiguity::analyse(pattern, flags.contains('i'));
+    if let Ambiguity::Polynomial { anchored, .. } = &mut verdict {
+        // With `m`, `^` holds after every line break too.
+        *anchored = *anchored && !flags.contains('m');
+    }
     let max_subject = match verdict {
-        Ambiguity::Linear => None,
+        Ambiguity::Polynomial { degree, anchored } => max_subject_polynomial(degree, anchored),
         Ambiguity::Exponential { branching } => Some(max_subject(branching)),
         Ambiguity::Unknown => Some(max_subject(UNKNOWN_BRANCHING)),
         Ambiguity::NestedEmptyLoops => Some(0),
@@ -103,23 +172,16 @@ pub(crate) fn compile(pattern: &str, flags: &str) -> JResult<Regex> {
         source: format!("/{pattern}/{flags}"),
         max_subject,
         verdict,
+        picture: picture.map(str::to_string),
     })
 }
 
 impl Regex {
-    /// Refuses to run an exponentially ambiguous pattern on a string long enough for its
-    /// backtracking to hang the evaluation.
+    /// Refuses to run a pattern that can backtrack exponentially, or polynomially of degree 2 or
+    /// more, on a string long enough for its backtracking to hang the evaluation.
     fn guard(&self, s: &str) -> JResult<()> {
-        let Some(max) = self.max_subject else {
-            return Ok(());
-        };
-        if s.len() <= max {
-            return Ok(());
-        }
-        let n = s.chars().count();
-        if n <= max {
-            return Ok(());
-        }
+        // Refused on every string, the empty one too (regress looped without end on
+        // `(((\B\B|a*){1,3}){1,3})aa|a` and "").
         if self.verdict == Ambiguity::NestedEmptyLoops {
             return Err(err(
                 "D1005",
@@ -132,15 +194,52 @@ impl Regex {
                 ),
             ));
         }
+        let Some(max) = self.max_subject else {
+            return Ok(());
+        };
+        if s.len() <= max {
+            return Ok(());
+        }
+        let n = s.chars().count();
+        if n <= max {
+            return Ok(());
+        }
+        let (what, advice) = match &self.picture {
+            None => (format!("Regular expression {}", self.source), None),
+            Some(p) => (
+                format!("Date/time picture {p:?} (read as {})", self.source),
+                Some(
+                    "Give markers that stand next to each other a width, e.g. [Y0001][M01][D01] \
+                     rather than [Y][M][D]",
+                ),
+            ),
+        };
+        if let Ambiguity::Polynomial { degree, anchored } = self.verdict {
+            return Err(err(
+                "D1005",
+                format!(
+                    "{what} can backtrack polynomially ({degree} repeats in a row can read the \
+                     same text, so a failing match takes time growing as the string's length to \
+                     the power {}): it is run only on strings of up to {max} characters, and \
+                     this one has {n}. {}",
+                    power(degree, anchored),
+                    advice.unwrap_or(
+                        "Rewrite it so that neighbouring repeats cannot read the same \
+                         characters, e.g. .*,.*x as [^,]*,[^,]*x or a*a*b as a*b"
+                    )
+                ),
+            ));
+        }
         Err(err(
             "D1005",
             format!(
-                "Regular expression {} can backtrack catastrophically (a repeated part can match \
-                 the same text in more than one way, so a failing match takes time exponential in \
-                 the string's length): it is run only on strings of up to {max} characters, \
-                 and this one has {n}. Rewrite it so that no repeated part overlaps \
-                 itself, e.g. (a+)+ as a+",
-                self.source
+                "{what} can backtrack catastrophically (a repeated part can match the same text in \
+                 more than one way, so a failing match takes time exponential in the string's \
+                 length): it is run only on strings of up to {max} characters, and this one has \
+                 {n}. {}",
+                advice.unwrap_or(
+                    "Rewrite it so that no repeated part overlaps itself, e.g. (a+)+ as a+"
+                )
             ),
         ))
     }
@@ -209,11 +308,24 @@ fn compile_with(
         .map_err(|e| err(code, format!("{what}: {e}")))
 }
 
-/// The first match of `pattern` (flags `i`), for `$toMillis` pictures; `D3110` when it does not
-/// compile.
-pub(crate) fn first_of_picture(pattern: &str, text: &str) -> JResult<Option<Found>> {
-    let re = compile_with(pattern, "i", ("D3110", "Invalid date/time picture"))?;
-    Ok(first(&*re, text))
+/// The first match of `pattern` (flags `i`), built from the date/time `picture` for
+/// `$toMillis`; `D3110` when it does not compile. Guarded as literals are, for polynomial
+/// backtracking: markers without a width next to each other (`[Y1][M1][D1]`, `^([0-9]+)([0-9]+)([0-9]+)$`) backtrack
+/// polynomially: `$toMillis` on 60 digits with five of them took 28 s (a debug build).
+pub(crate) fn first_of_picture(picture: &str, pattern: &str, text: &str) -> JResult<Option<Found>> {
+    let re = guarded(
+        pattern,
+        "i",
+        ("D3110", "Invalid date/time picture"),
+        Some(picture),
+    )?;
+    // Only the polynomial limit: a words marker (`[Dw]`) reads as a loop over 60-odd number
+    // words, which the analysis over-approximates as exponentially ambiguous; limiting it would
+    // refuse the official suite's `[Dw] [MNn] [Yw]` on its 23 to 47 characters.
+    if let Ambiguity::Polynomial { .. } = re.verdict {
+        re.guard(text)?;
+    }
+    Ok(first(&*re.re, text))
 }
 
 fn first(re: &dyn CompiledRegex, s: &str) -> Option<Found> {

@@ -153,6 +153,30 @@ test("evaluateJsonata: deep recursion ends in U1001, not a crash of the module",
   assert.deepEqual(evaluateJsonata("1 + 1"), { value: 2 });
 });
 
+test("evaluateJsonata: a regex that backtracks polynomially of high degree ends in D1005 on a long string", () => {
+  // The jsonata fuzz target's pattern (degree 6: minutes on 72 characters) and a plainer one,
+  // on 401 characters: days without the guard, so the test would hang, not fail.
+  const s = "x.".repeat(200) + "!";
+  const cases = [
+    ["/(([^]{2,}[^]{2,}[^]{2,}|x)([^]{2,}[^]{2,}[^]{2,}|y))aa/", "power 7"],
+    ["/.*.*.*.*!!/", "power 5"],
+  ];
+  for (const [re, power] of cases) {
+    assert.throws(
+      () => evaluateJsonata(`$contains(s, ${re})`, { s }),
+      (e) =>
+        e.code === "D1005" &&
+        e.message.includes(re) &&
+        e.message.includes("backtrack polynomially") &&
+        e.message.includes(power) &&
+        e.message.includes("this one has 401"),
+      re,
+    );
+  }
+  // Ordinary regexes (at most quadratic) are not limited.
+  assert.deepEqual(evaluateJsonata("$contains(s, /(.+)@(.+)/)", { s }), { value: false });
+});
+
 test("evaluateJsonata: a regex that backtracks catastrophically ends in D1005, not a frozen page", () => {
   // Each would take longer than the universe's age on 61 characters without the guard: the
   // test would hang, not fail.
