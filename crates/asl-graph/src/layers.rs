@@ -85,7 +85,7 @@ fn bundle_plan(
         .filter(|(_, (b, _, longest))| b - longest >= *longest)
         .map(|(t, (b, _, longest))| (t, b - longest))
         .collect();
-    targets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    asl_core::sort::sort_by(&mut targets, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     for (t, saved) in targets {
         if total <= budget {
             break;
@@ -241,7 +241,7 @@ pub(crate) fn build(
         let mut total: usize =
             own.iter().map(|&(b, _)| b).sum::<usize>() + trunk_len.values().sum::<usize>();
         if total > bend_cap {
-            own.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            asl_core::sort::sort_by(&mut own, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let mut drop = vec![false; chains.len()];
             for (b, k) in own {
                 if total <= bend_cap {

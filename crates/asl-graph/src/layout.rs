@@ -1082,7 +1082,7 @@ fn trunks_right(l: &mut crate::layers::Layers) {
         .map(|row| {
             let mut o: Vec<usize> = (0..row.len()).filter(|&p| row[p].is_none()).collect();
             let mut t: Vec<usize> = (0..row.len()).filter(|&p| row[p].is_some()).collect();
-            t.sort_by_key(|&p| row[p]);
+            asl_core::sort::sort_by_key(&mut t, |&p| row[p]);
             o.extend(t);
             o
         })
@@ -1109,7 +1109,7 @@ fn trunk_lines(
 ) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..trunks.len()).collect();
     let last_row = |t: &Vec<usize>| t.last().and_then(|&h| slot.get(h)).map_or(0, |s| s.0);
-    order.sort_by_key(|&id| (last_row(&trunks[id]), id));
+    asl_core::sort::sort_by_key(&mut order, |&id| (last_row(&trunks[id]), id));
     let mut vertices = vec![Vec::new(); trunks.len()];
     for id in order {
         let places: Vec<(usize, usize)> = trunks[id]

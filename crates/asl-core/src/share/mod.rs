@@ -168,8 +168,11 @@ pub fn decode(link: &str) -> Result<SharedSession, ShareError> {
             },
             _ => ShareError::Compression,
         })?;
-    let wire: Wire =
-        serde_json::from_slice(&json).map_err(|e| ShareError::Content(e.to_string()))?;
+    // Checked as UTF-8 first, then read from the text: `from_str` is the JSON reader the rest of the
+    // crate uses (`from_slice` would be a second copy of serde_json's parser in the playground).
+    let text = std::str::from_utf8(&json)
+        .map_err(|_| ShareError::Content("the inflated text is not UTF-8".to_string()))?;
+    let wire: Wire = serde_json::from_str(text).map_err(|e| ShareError::Content(e.to_string()))?;
     let workflow_type = match wire.t.as_deref() {
         None => WorkflowType::Standard,
         Some(t) => t.parse().map_err(ShareError::Content)?,

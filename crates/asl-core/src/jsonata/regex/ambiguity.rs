@@ -186,7 +186,7 @@ struct Set(Vec<(u32, u32)>);
 impl Set {
     fn of(ranges: impl IntoIterator<Item = (u32, u32)>) -> Set {
         let mut v: Vec<(u32, u32)> = ranges.into_iter().filter(|(a, b)| a <= b).collect();
-        v.sort_unstable();
+        crate::sort::sort(&mut v);
         let mut out: Vec<(u32, u32)> = Vec::with_capacity(v.len());
         for (a, b) in v {
             match out.last_mut() {
