@@ -27,9 +27,7 @@ impl<'a> Evaluator<'a, '_> {
     ) -> JResult<Val<'a>> {
         let proc = self.eval(proc_node, input, env)?;
         if proc.is_none()
-            && let Kind::Path(steps) = &proc_node.kind
-            && let Some(Kind::Name(n)) = steps.first().map(|s| &s.kind)
-            && self.is_bound(n, env)
+            && let Some(n) = self.forgot_dollar(proc_node, env)
         {
             return Err(err(
                 "T1005",
@@ -185,10 +183,7 @@ impl<'a> Evaluator<'a, '_> {
         match proc {
             Some(f @ JV::Func(_)) => Ok(Some(JV::Func(Rc::new(Func::Partial { target: f, args })))),
             _ => {
-                if let Kind::Path(steps) = &proc_node.kind
-                    && let Some(Kind::Name(n)) = steps.first().map(|s| &s.kind)
-                    && self.is_bound(n, env)
-                {
+                if let Some(n) = self.forgot_dollar(proc_node, env) {
                     return Err(err(
                         "T1007",
                         format!("Attempted to partially apply a non-function. Did you mean ${n}?"),

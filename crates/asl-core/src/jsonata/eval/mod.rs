@@ -298,11 +298,19 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         functions::lookup_builtin(name).map(|b| JV::Func(Rc::new(Func::Builtin(b))))
     }
 
-    /// Whether `name` is bound (for the "forgot the `$`" hint, T1005).
-    fn is_bound(&self, name: &str, env: &Env<'a>) -> bool {
-        env.lookup(name).is_some_and(|v| v.is_some())
-            || self.vars.get(name).is_some()
-            || functions::lookup_builtin(name).is_some()
+    /// The name a call's function is written as (`f(…)`, a path whose first step is a name) when
+    /// a variable of that name is bound: the user forgot the `$` (T1005, T1007).
+    fn forgot_dollar(&self, proc_node: &'a Node, env: &Env<'a>) -> Option<&'a str> {
+        let Kind::Path(steps) = &proc_node.kind else {
+            return None;
+        };
+        let Some(Kind::Name(n)) = steps.first().map(|s| &s.kind) else {
+            return None;
+        };
+        let bound = env.lookup(n).is_some_and(|v| v.is_some())
+            || self.vars.get(n).is_some()
+            || functions::lookup_builtin(n).is_some();
+        bound.then_some(&**n)
     }
 
     pub fn next_random(&mut self) -> f64 {
