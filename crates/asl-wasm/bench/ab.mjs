@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { taskAnswers, taskMocks } from './workloads.mjs';
 
 const [kit, mode, n, name, ...dirs] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
@@ -17,21 +18,7 @@ const wl = path.resolve(kit, 'workloads');
 const text = readFileSync(path.join(wl, `${name}.asl.json`), 'utf8');
 const input = JSON.parse(readFileSync(path.join(wl, `${name}.input.json`), 'utf8'));
 const flaky = name === 'task-flaky';
-// As workloads.mjs: state i returns mockResult with value i + 1; flaky states fail once first.
-const mocks = {};
-Object.keys(JSON.parse(text).States).forEach((s, i) => {
-  if (!s.startsWith('T')) return;
-  const ret = { Return: { value: i + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } } };
-  mocks[s] = flaky ? { 0: { Throw: { Error: 'Lambda.ServiceException', Cause: 'transient failure' } }, 1: ret } : ret;
-});
-const mockResult = (inp) => ({ value: (inp?.last?.value ?? 0) + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } });
-const answer = (failed, t) => {
-  if (flaky && !failed.has(t.state)) {
-    failed.add(t.state);
-    return { error: 'Lambda.ServiceException', cause: 'transient failure' };
-  }
-  return { output: mockResult(t.parameters) };
-};
+const mocks = taskMocks(JSON.parse(text), flaky);
 
 const builds = dirs.map((dir) => {
   const { StateMachine } = require(path.resolve(dir, 'asl_wasm.js'));
@@ -40,7 +27,7 @@ const builds = dirs.map((dir) => {
   const start = {
     withMocks: () => mocked.start(input),
     declined: () => mocked.start(input, { onTask: () => undefined }),
-    onTask: () => { const failed = new Set(); return machine.start(input, { onTask: (t) => answer(failed, t) }); },
+    onTask: () => machine.start(input, { onTask: taskAnswers(flaky) }),
   }[mode];
   if (!start) throw new Error(`MODE is withMocks, declined or onTask, not ${mode}`);
   const run = () => {

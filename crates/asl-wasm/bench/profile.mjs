@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { completeTasks, taskAnswers, taskMocks } from './workloads.mjs';
 
 const [wasmDir, kit, mode, n = '30', name = 'task-heavy'] = process.argv.slice(2);
 const { StateMachine } = createRequire(import.meta.url)(path.resolve(wasmDir, 'asl_wasm.js'));
@@ -16,21 +17,7 @@ const wl = path.resolve(kit, 'workloads');
 const text = readFileSync(path.join(wl, `${name}.asl.json`), 'utf8');
 const input = JSON.parse(readFileSync(path.join(wl, `${name}.input.json`), 'utf8'));
 const flaky = name === 'task-flaky';
-// As workloads.mjs: state i returns mockResult with value i + 1; flaky states fail once first.
-const mocks = {};
-Object.keys(JSON.parse(text).States).forEach((s, i) => {
-  if (!s.startsWith('T')) return;
-  const ret = { Return: { value: i + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } } };
-  mocks[s] = flaky ? { 0: { Throw: { Error: 'Lambda.ServiceException', Cause: 'transient failure' } }, 1: ret } : ret;
-});
-const mockResult = (inp) => ({ value: (inp?.last?.value ?? 0) + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } });
-const answer = (failed, t) => {
-  if (flaky && !failed.has(t.state)) {
-    failed.add(t.state);
-    return { error: 'Lambda.ServiceException', cause: 'transient failure' };
-  }
-  return { output: mockResult(t.parameters) };
-};
+const mocks = taskMocks(JSON.parse(text), flaky);
 
 const machine = StateMachine.load(text);
 const mocked = mode === 'withMocks' || mode === 'declined' ? machine.withMocks(mocks) : null;
@@ -38,18 +25,11 @@ const start = {
   mocks: () => machine.start(input, { mocks }),
   withMocks: () => mocked.start(input),
   declined: () => mocked.start(input, { onTask: () => undefined }),
-  onTask: () => { const failed = new Set(); return machine.start(input, { onTask: (t) => answer(failed, t) }); },
+  onTask: () => machine.start(input, { onTask: taskAnswers(flaky) }),
   complete: () => machine.start(input),
 }[mode];
 if (!start) throw new Error(`MODE is mocks, withMocks, onTask, declined or complete, not ${mode}`);
-const drive = (ex) => {
-  const failed = new Set();
-  for (;;) {
-    const st = ex.run();
-    if (st.status !== 'PAUSED') return st;
-    for (const t of st.tasks) ex.completeTask(t.token, answer(failed, t));
-  }
-};
+const drive = (ex) => completeTasks(ex, taskAnswers(flaky));
 
 const times = { start: [], run: [], free: [] };
 for (let i = 0; i < +n; i++) {

@@ -32,6 +32,44 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const mockResult = (input) => ({ value: (input?.last?.value ?? 0) + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } });
 
+/**
+ * A task workload's answers as native mocks: state i (in order) returns mockResult with value
+ * i + 1, as the chain computes; when flaky, each state's first attempt fails.
+ */
+export function taskMocks(def, flaky) {
+  const mocks = {};
+  Object.keys(def.States).forEach((s, i) => {
+    if (!s.startsWith('T')) return;
+    const ret = { Return: { value: i + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } } };
+    mocks[s] = flaky ? { 0: { Throw: { Error: 'Lambda.ServiceException', Cause: 'transient failure' } }, 1: ret } : ret;
+  });
+  return mocks;
+}
+
+/**
+ * The peer's handler for one task, as peerRunner's, for one run (its own record of the states that
+ * failed once): mockResult of the parameters; when flaky, each state's first attempt fails.
+ */
+export function taskAnswers(flaky) {
+  const failed = new Set();
+  return (t) => {
+    if (flaky && !failed.has(t.state)) {
+      failed.add(t.state);
+      return { error: 'Lambda.ServiceException', cause: 'transient failure' };
+    }
+    return { output: mockResult(t.parameters) };
+  };
+}
+
+/** Runs `ex` to its end, answering each paused task with `answer` through `completeTask`. */
+export function completeTasks(ex, answer) {
+  for (;;) {
+    const st = ex.run();
+    if (st.status !== 'PAUSED') return st;
+    for (const t of st.tasks) ex.completeTask(t.token, answer(t));
+  }
+}
+
 function deepEqual(a, b) {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
@@ -66,41 +104,10 @@ function ourModes(name, def, meta, machine) {
     return [{ tasks: 'onTask', options: () => ({ ...base, onTask }), drive: run }];
   }
   if (!name.startsWith('task-')) return [{ tasks: '-', options: () => base, drive: run }];
-  // Native mocks: state i (in order) returns mockResult with value i + 1, as the chain computes.
-  const mocks = {};
-  Object.keys(def.States).forEach((s, i) => {
-    if (!s.startsWith('T')) return;
-    const ret = { Return: { value: i + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } } };
-    mocks[s] = meta.flaky ? { 0: { Throw: { Error: 'Lambda.ServiceException', Cause: 'transient failure' } }, 1: ret } : ret;
-  });
-  const complete = (ex) => {
-    const failed = new Set();
-    for (;;) {
-      const st = ex.run();
-      if (st.status !== 'PAUSED') return st;
-      for (const t of st.tasks) {
-        if (meta.flaky && !failed.has(t.state)) {
-          failed.add(t.state);
-          ex.completeTask(t.token, { error: 'Lambda.ServiceException', cause: 'transient failure' });
-        } else {
-          ex.completeTask(t.token, { output: mockResult(t.parameters) });
-        }
-      }
-    }
-  };
-  // The peer's handler for one task, as peerRunner's: the first attempt of each state fails when
-  // flaky (a fresh record per run: the set is made in options()).
-  const onTask = (failed) => (t) => {
-    if (meta.flaky && !failed.has(t.state)) {
-      failed.add(t.state);
-      return { error: 'Lambda.ServiceException', cause: 'transient failure' };
-    }
-    return { output: mockResult(t.parameters) };
-  };
   return [
-    { tasks: 'mocks', machine: machine.withMocks(mocks), options: () => base, drive: run },
-    { tasks: 'onTask', options: () => ({ ...base, onTask: onTask(new Set()) }), drive: run },
-    { tasks: 'complete', options: () => base, drive: complete },
+    { tasks: 'mocks', machine: machine.withMocks(taskMocks(def, meta.flaky)), options: () => base, drive: run },
+    { tasks: 'onTask', options: () => ({ ...base, onTask: taskAnswers(meta.flaky) }), drive: run },
+    { tasks: 'complete', options: () => base, drive: (ex) => completeTasks(ex, taskAnswers(meta.flaky)) },
   ];
 }
 
