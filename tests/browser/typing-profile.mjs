@@ -11,6 +11,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { chromium } from 'playwright-core';
 import { serveDir } from './server.mjs';
+import { definition } from './typing-definition.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bare = process.env.TYPING_BARE === '1';
@@ -23,27 +24,6 @@ textarea{position:absolute;left:0;top:0;width:535px;height:600px;margin:0;paddin
 <textarea data-testid="definition-editor" wrap="off" spellcheck="false"></textarea>`);
 }
 
-// The definition typing-bench.mjs types in (the same generator).
-function definition(count) {
-  const States = {};
-  for (let i = 0; i < count; i++) {
-    const name = `S${String(i).padStart(3, '0')}`;
-    const next = i + 1 < count ? `S${String(i + 1).padStart(3, '0')}` : null;
-    if (i % 20 === 10 && next) {
-      States[name] = { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 1000, Next: 'Done' }], Default: next };
-    } else if (i % 5 === 0) {
-      States[name] = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName': `f${i}`, 'Payload.$': '$' },
-        ResultSelector: { 'v.$': '$.Payload' }, ResultPath: `$.r${i}`, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }],
-        ...(i % 20 === 15 ? { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }] } : {}),
-        ...(next ? { Next: next } : { End: true }) };
-    } else {
-      States[name] = { Type: 'Pass', Parameters: { 'i': i, 'n.$': 'States.MathAdd($.n, 1)' }, ...(next ? { Next: next } : { End: true }) };
-    }
-  }
-  States.Done = { Type: 'Succeed' };
-  States.Failed = { Type: 'Fail', Error: 'Pipeline.Failed' };
-  return JSON.stringify({ Comment: 'typing', StartAt: 'S000', States }, null, 2);
-}
 
 const server = await serveDir(dist);
 const browser = await chromium.launch({
