@@ -24,7 +24,6 @@ textarea{position:absolute;left:0;top:0;width:535px;height:600px;margin:0;paddin
 <textarea data-testid="definition-editor" wrap="off" spellcheck="false"></textarea>`);
 }
 
-
 const server = await serveDir(dist);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
