@@ -22,13 +22,26 @@ const FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-export async function runAll({ baseUrl, timeoutMs = 30000 }) {
-  await mkdir(ARTIFACTS, { recursive: true });
-  const browser = await chromium.launch({
+// Debian's Chromium has crashed with SIGSEGV while starting, before any page existed, once in a
+// few dozen CI runs on this 2-core machine. A crash at launch says nothing about the app, so the
+// launch (never a test) is tried a second time, and the first failure is printed.
+async function launch() {
+  const options = {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: FLAGS,
-  });
+  };
+  try {
+    return await chromium.launch(options);
+  } catch (e) {
+    console.log(`chromium failed to launch, trying once more: ${String(e?.message ?? e).split('\n')[0]}`);
+    return chromium.launch(options);
+  }
+}
+
+export async function runAll({ baseUrl, timeoutMs = 30000 }) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const browser = await launch();
   let passed = 0, failed = 0;
   try {
     for (const c of CASES) {
