@@ -52,6 +52,19 @@ const def = native.find((r) => r.workload === 'def-200');
 const peerDef = peer.find((r) => /def-200/.test(r.workload ?? ''));
 row(['def-200 load + validate', '—', ms(def?.load_validate_median_ms), '—', '—', ms(peerDef?.warm_median_ms), '—', ratio(peerDef?.warm_median_ms, def?.load_validate_median_ms), '—', '—', '']);
 
+// The JS API in Node, told apart (node.mjs reads the process's CPU time and its main thread's wait
+// for a CPU around each timed run): on a shared machine the wall time above is that work plus
+// time the scheduler kept the thread off a CPU, which moves 2-4x between runs.
+const split = node.filter((r) => r.ours_cpu_ms !== undefined && r.peer_cpu_ms !== undefined);
+if (split.length) {
+  console.log('\n## JS API in Node, the wall time above told apart: CPU time (the process, all threads) and the main thread\'s wait for a CPU, medians per run, ms\n');
+  row(['workload', 'tasks', 'ours: wall / CPU / waiting', 'peer: wall / CPU / waiting', 'peer CPU ÷ ours']);
+  row(Array(5).fill('---'));
+  for (const r of split) {
+    row([r.workload, r.tasks, `${ms(r.ours_ms)} / ${ms(r.ours_cpu_ms)} / ${ms(r.ours_waiting_ms)}`, `${ms(r.peer_ms)} / ${ms(r.peer_cpu_ms)} / ${ms(r.peer_waiting_ms)}`, ratio(r.peer_cpu_ms, r.ours_cpu_ms)]);
+  }
+}
+
 console.log('\n## JSONata workloads: median ms; peer = sfn-sim 1.5.0 with its compile cache (../shared/bench/README.md figures, not run here)\n');
 row(['workload', 'native', 'wasm Node', 'wasm Chromium', 'sfn-sim cached', 'native ×', 'Node ×', 'Chromium ×', 'goal']);
 row(Array(9).fill('---'));

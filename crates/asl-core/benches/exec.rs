@@ -27,7 +27,8 @@
 //! pass-loop-10k (goal: within 5×).
 //!
 //! `ASL_BENCH_HISTORY=0|1` measures only without/with history; `ASL_BENCH_TASKS=complete_task|mocks|handler`
-//! only one way of answering tasks. Prints one JSON line per measurement.
+//! only one way of answering tasks; `ASL_BENCH_STAGES=0` records the history without the
+//! inspector's stages (what they cost). Prints one JSON line per measurement.
 
 #![allow(clippy::disallowed_methods)] // a benchmark reads the clock and files; the core does not
 
@@ -324,6 +325,12 @@ fn jsonpath_pass_loop_ms(dir: &Path, runs: usize) -> f64 {
     median(&mut times)
 }
 
+/// Whether a history-on run records the stages too (`ASL_BENCH_STAGES=0`: not), read once.
+fn stages() -> bool {
+    static STAGES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *STAGES.get_or_init(|| std::env::var("ASL_BENCH_STAGES").as_deref() != Ok("0"))
+}
+
 fn run_once(
     machine: &Prepared,
     input: &Value,
@@ -335,7 +342,7 @@ fn run_once(
     let mut options = ExecOptions {
         limits: Limits::unlimited(),
         record_history: history,
-        record_stages: history,
+        record_stages: history && stages(),
         ..ExecOptions::default()
     };
     match answers {

@@ -2,7 +2,8 @@
 // them: for before/after figures of a change on a loaded machine (benches/README.md, §6).
 //   node --no-liftoff ab.mjs KIT_DIR MODE N WORKLOAD ASL_WASM_NODE_DIR...
 // MODE: `withMocks` (mocks given once), `declined` (withMocks and an onTask that declines every
-// task: the request's crossing alone) or `onTask` (a JS function answering every task). KIT_DIR
+// task: the request's crossing alone) or `onTask` (a JS function answering every task), for the
+// task workloads; `run` for the others (pass-loop-* as EXPRESS, as workloads.mjs runs them). KIT_DIR
 // as for node.mjs. Prints per build the wall time of a run (start, run to the end, eventCount,
 // free) and its CPU time (process.cpuUsage: user + system, all threads). On 2 cores shared by
 // other builds (load 10+) a run of a few ms is often descheduled, so the wall-time median says
@@ -19,17 +20,21 @@ const text = readFileSync(path.join(wl, `${name}.asl.json`), 'utf8');
 const input = JSON.parse(readFileSync(path.join(wl, `${name}.input.json`), 'utf8'));
 const flaky = name === 'task-flaky';
 const mocks = taskMocks(JSON.parse(text), flaky);
+const passLoop = name.includes('pass-loop');
+const meta = JSON.parse(readFileSync(path.join(wl, 'meta.json'), 'utf8'))[name];
+const base = passLoop ? { maxTransitions: meta.transitions + 10 } : {};
 
 const builds = dirs.map((dir) => {
   const { StateMachine } = require(path.resolve(dir, 'asl_wasm.js'));
-  const machine = StateMachine.load(text);
+  const machine = StateMachine.load(text, passLoop ? { type: 'EXPRESS' } : {});
   const mocked = machine.withMocks(mocks);
   const start = {
     withMocks: () => mocked.start(input),
     declined: () => mocked.start(input, { onTask: () => undefined }),
     onTask: () => machine.start(input, { onTask: taskAnswers(flaky) }),
+    run: () => machine.start(input, base),
   }[mode];
-  if (!start) throw new Error(`MODE is withMocks, declined or onTask, not ${mode}`);
+  if (!start) throw new Error(`MODE is withMocks, declined, onTask or run, not ${mode}`);
   const run = () => {
     const ex = start();
     const st = ex.run();

@@ -2,7 +2,7 @@
 //   node node.mjs ASL_WASM_NODE_DIR KIT_DIR [--runs N] [--warmup N] [WORKLOAD...]
 // KIT_DIR holds the shared bench kit with `workloads/` generated and the peer in node_modules
 // (scripts/bench prepares it). Prints one JSON line per workload and way of answering tasks.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,8 +26,16 @@ const data = (name) => ({
   expected: JSON.parse(readFileSync(path.join(wl, `${name}.expected.json`), 'utf8')),
   meta: meta[name],
 });
+// The process's CPU time (getrusage: all threads, up to date when read) and its main thread's
+// time waiting in the run queue (/proc/…/schedstat, Linux with schedstats; its time on a CPU
+// there is updated only at scheduler ticks, too coarse for a 1 ms run).
+const stat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+const sched = existsSync(stat) ? () => {
+  const c = process.cpuUsage();
+  return [(c.user + c.system) / 1000, readFileSync(stat, 'utf8').split(' ')[1] / 1e6];
+} : undefined;
 await benchWorkloads({
-  Machine, StateMachine, data, runs, warmup, env: [`node ${process.version}`, ...process.execArgv].join(' '),
+  Machine, StateMachine, data, runs, warmup, sched, env: [`node ${process.version}`, ...process.execArgv].join(' '),
   names: (names.length ? names : [...WORKLOADS, ...Object.keys(JSONATA)]).filter((n) => WORKLOADS.includes(n) || n in JSONATA),
   log: (r) => console.log(JSON.stringify({ ...r, loadavg: os.loadavg().map((x) => +x.toFixed(2)) })),
 });

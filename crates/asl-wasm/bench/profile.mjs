@@ -3,9 +3,10 @@
 //   node [--no-liftoff] [--cpu-prof] profile.mjs ASL_WASM_NODE_DIR KIT_DIR MODE [N=30] [WORKLOAD=task-heavy]
 // MODE: `mocks` (the mocks in every start's options), `withMocks` (given once), `onTask` (a JS
 // function answering from inside the run), `declined` (withMocks and an onTask that declines
-// every task: the request's crossing alone) or `complete` (run, answer each paused task, run).
-// WORKLOAD: task-heavy or task-flaky. KIT_DIR as for node.mjs (scripts/bench prepares
-// target/bench-kit). Prints the median and min (ms) of start, run (to the end) and free.
+// every task: the request's crossing alone) or `complete` (run, answer each paused task, run),
+// for task-heavy or task-flaky; `run` for a workload without tasks (pass-loop-* as EXPRESS).
+// KIT_DIR as for node.mjs (scripts/bench prepares target/bench-kit). Prints the median and min
+// (ms) of start, run (to the end) and free.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -18,8 +19,10 @@ const text = readFileSync(path.join(wl, `${name}.asl.json`), 'utf8');
 const input = JSON.parse(readFileSync(path.join(wl, `${name}.input.json`), 'utf8'));
 const flaky = name === 'task-flaky';
 const mocks = taskMocks(JSON.parse(text), flaky);
+const passLoop = name.includes('pass-loop');
+const meta = JSON.parse(readFileSync(path.join(wl, 'meta.json'), 'utf8'))[name];
 
-const machine = StateMachine.load(text);
+const machine = StateMachine.load(text, passLoop ? { type: 'EXPRESS' } : {});
 const mocked = mode === 'withMocks' || mode === 'declined' ? machine.withMocks(mocks) : null;
 const start = {
   mocks: () => machine.start(input, { mocks }),
@@ -27,8 +30,9 @@ const start = {
   declined: () => mocked.start(input, { onTask: () => undefined }),
   onTask: () => machine.start(input, { onTask: taskAnswers(flaky) }),
   complete: () => machine.start(input),
+  run: () => machine.start(input, passLoop ? { maxTransitions: meta.transitions + 10 } : {}),
 }[mode];
-if (!start) throw new Error(`MODE is mocks, withMocks, onTask, declined or complete, not ${mode}`);
+if (!start) throw new Error(`MODE is mocks, withMocks, onTask, declined, complete or run, not ${mode}`);
 const drive = (ex) => completeTasks(ex, taskAnswers(flaky));
 
 const times = { start: [], run: [], free: [] };

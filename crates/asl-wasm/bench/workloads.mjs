@@ -140,8 +140,12 @@ function peerRunner(StateMachine, def, input, meta) {
 /**
  * Runs every workload; `data(name)` → {text, input, expected, meta}. Returns one record per
  * workload and way of answering tasks: {workload, tasks, ours_ms, peer_ms, ratio, correct, …}.
+ * `sched` (optional; node.mjs gives one, a page cannot): () → [CPU ms of the process, ms its
+ * main thread waited for a CPU] so far, read around each timed run, so that a run's wall time can
+ * be told apart into work and time the scheduler kept the thread off a CPU (on this shared
+ * 2-core machine most of the spread between runs; benches/README.md, §7).
  */
-export async function benchWorkloads({ Machine, StateMachine, data, names = WORKLOADS, runs = 5, warmup = 1, env, log = () => {} }) {
+export async function benchWorkloads({ Machine, StateMachine, data, names = WORKLOADS, runs = 5, warmup = 1, env, sched, log = () => {} }) {
   const out = [];
   for (const name of names) {
     const { text, input, expected, meta } = data(name);
@@ -160,16 +164,21 @@ export async function benchWorkloads({ Machine, StateMachine, data, names = WORK
       };
       let ourLast, peerLast;
       for (let i = 0; i < warmup; i++) { ours(); await peer(); }
-      const ourTimes = [], peerTimes = [];
+      const ourTimes = [], peerTimes = [], ourSched = [], peerSched = [];
+      const since = (s0) => { const s1 = sched(); return [s1[0] - s0[0], s1[1] - s0[1]]; };
       for (let i = 0; i < runs; i++) {
         await pause();
+        let s0 = sched?.();
         let t = performance.now();
         ourLast = ours();
         ourTimes.push(performance.now() - t);
+        if (s0) ourSched.push(since(s0));
         await pause();
+        s0 = sched?.();
         t = performance.now();
         peerLast = await peer();
         peerTimes.push(performance.now() - t);
+        if (s0) peerSched.push(since(s0));
       }
       const ok = ourLast.st.status === 'SUCCEEDED' && deepEqual(ourLast.st.output, expected);
       const peerOk = deepEqual(peerLast, expected);
@@ -182,6 +191,15 @@ export async function benchWorkloads({ Machine, StateMachine, data, names = WORK
         ratio: +(peerMs / median(ourTimes)).toFixed(1),
         correct: ok, peer_correct: peerOk,
       };
+      if (sched) {
+        // Medians per run, each side: CPU time (all threads) and the main thread's wait for a CPU.
+        const med = (xs, k) => +median(xs.map((x) => x[k])).toFixed(3);
+        Object.assign(rec, {
+          ours_cpu_ms: med(ourSched, 0), ours_waiting_ms: med(ourSched, 1),
+          peer_cpu_ms: fixed ? undefined : med(peerSched, 0), peer_waiting_ms: fixed ? undefined : med(peerSched, 1),
+          ours_runs_cpu_ms: ourSched.map((x) => +x[0].toFixed(2)), ours_runs_waiting_ms: ourSched.map((x) => +x[1].toFixed(2)),
+        });
+      }
       if (!ok) rec.status = ourLast.st.status === 'SUCCEEDED' ? 'wrong output' : `${ourLast.st.status} ${ourLast.st.error ?? ''} ${ourLast.st.cause ?? ''}`.slice(0, 200);
       log(rec);
       out.push(rec);

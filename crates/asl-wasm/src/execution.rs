@@ -31,6 +31,15 @@ pub struct Execution {
     _on_task: Option<on_task::Registration>,
 }
 
+/// `free()` (or the garbage collector): the history's storage goes back to the machine for its
+/// next start ([`Loaded::spare_history`]).
+impl Drop for Execution {
+    fn drop(&mut self) {
+        self.machine
+            .keep_history_storage(self.inner.take_history_storage());
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct DeliveryJs {
@@ -87,7 +96,9 @@ impl Execution {
             registration
         });
         Ok(Execution {
-            inner: machine.prepared.start(input.clone(), exec),
+            inner: machine
+                .prepared
+                .start_in(input.clone(), exec, machine.spare_history.take()),
             breakpoints: Breakpoints::default(),
             machine,
             input,

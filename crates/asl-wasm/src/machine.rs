@@ -6,11 +6,12 @@
 //! definition with many inputs loads it once, as the peer aws-local-stepfunctions' `StateMachine`
 //! is constructed once. `Execution.start(text, …)` is the same load followed by one start.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
 use asl_core::exec::Prepared;
+use asl_core::history::HistoryEvent;
 use wasm_bindgen::prelude::*;
 
 use crate::execution::Execution;
@@ -22,6 +23,11 @@ pub(crate) struct Loaded {
     pub(crate) definition: String,
     pub(crate) workflow_type: asl_core::WorkflowType,
     pub(crate) load: asl_core::LoadOptions,
+    /// The history storage (capacity, no event) of the last execution dropped, for the next
+    /// start ([`Prepared::start_in`]): in wasm a growing history is copied at every doubling (no
+    /// `mremap`), ~10% of a 40,000-event run, and a page runs one machine many times. One is
+    /// kept at most; wasm memory does not shrink, so keeping it costs no footprint.
+    pub(crate) spare_history: Cell<Vec<HistoryEvent>>,
 }
 
 impl Loaded {
@@ -37,7 +43,19 @@ impl Loaded {
             definition: definition.to_string(),
             workflow_type,
             load,
+            spare_history: Cell::new(Vec::new()),
         })
+    }
+
+    /// Keeps `storage` for the next start, unless the one kept already is larger.
+    pub(crate) fn keep_history_storage(&self, storage: Vec<HistoryEvent>) {
+        let kept = self.spare_history.take();
+        self.spare_history
+            .set(if storage.capacity() >= kept.capacity() {
+                storage
+            } else {
+                kept
+            });
     }
 }
 

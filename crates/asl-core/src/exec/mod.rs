@@ -365,13 +365,28 @@ impl Prepared {
 
     /// Starts an execution of this definition.
     pub fn start(&self, input: Value, options: ExecOptions) -> Execution {
+        self.start_in(input, options, Vec::new())
+    }
+
+    /// [`Prepared::start`], recording the history into `storage` (emptied first): the storage an
+    /// earlier execution gave back ([`Execution::take_history_storage`]), so that a caller
+    /// running one definition many times does not grow the history from nothing each run. In
+    /// wasm, growing a large allocation copies it (no `mremap`): ~10% of a 40,000-event run
+    /// (benches/README.md, "The JS API", §7).
+    pub fn start_in(
+        &self,
+        input: Value,
+        options: ExecOptions,
+        mut storage: Vec<HistoryEvent>,
+    ) -> Execution {
+        storage.clear();
         let core = Core::new(&options, input);
         Execution {
             machine: self.machine.clone(),
             compiled: self.compiled.clone(),
             options: Arc::new(options),
             core,
-            history: Vec::new(),
+            history: storage,
             snapshots: Vec::new(),
             answers: FxHashMap::default(),
         }
@@ -442,6 +457,15 @@ impl Execution {
             Advance::Stuck if self.core.outcome.is_some() => Step::Finished,
             Advance::Stuck => Step::Paused,
         }
+    }
+
+    /// Empties the history and gives back its storage (its capacity, no event), for
+    /// [`Prepared::start_in`]. For a caller about to drop the execution: it is left with events
+    /// counted but none recorded, so stepping back no longer works.
+    pub fn take_history_storage(&mut self) -> Vec<HistoryEvent> {
+        let mut storage = std::mem::take(&mut self.history);
+        storage.clear();
+        storage
     }
 
     /// Runs to the end or until a task needs an answer; returns the status.

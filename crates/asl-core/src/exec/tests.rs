@@ -99,6 +99,36 @@ fn back_and_seek_replay_the_same_history() {
     assert_eq!(again, full);
 }
 
+#[test]
+fn a_reused_history_storage_records_the_same_history() {
+    let json = |e: &Execution| -> Vec<String> {
+        e.history()
+            .iter()
+            .map(|h| serde_json::to_string(h).expect("json"))
+            .collect()
+    };
+    let prepared = Prepared::new(machine(LOOP));
+    let mut first = prepared.start(v(r#"{"i":0}"#), ExecOptions::default());
+    first.run();
+    let full = json(&first);
+    let storage = first.take_history_storage();
+    assert!(storage.is_empty());
+    assert!(storage.capacity() >= full.len());
+    assert!(first.history().is_empty());
+    let capacity = storage.capacity();
+    let mut second = prepared.start_in(v(r#"{"i":0}"#), ExecOptions::default(), storage);
+    second.run();
+    assert_eq!(json(&second), full);
+    assert_eq!(second.take_history_storage().capacity(), capacity);
+    // Storage still holding events (a longer run's) is emptied first.
+    let mut other = prepared.start(v(r#"{"i":-2}"#), ExecOptions::default());
+    other.run();
+    let stale = other.history().to_vec();
+    let mut third = prepared.start_in(v(r#"{"i":0}"#), ExecOptions::default(), stale);
+    third.run();
+    assert_eq!(json(&third), full);
+}
+
 const TASK: &str = r#"{"StartAt":"T","States":{
   "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f","Payload.$":"$"},
        "ResultSelector":{"v.$":"$.Payload"},"ResultPath":"$.r","End":true}}}"#;

@@ -414,6 +414,20 @@ test("StateMachine: loaded once, started many times, each run its own", () => {
   assert.deepEqual(machine.start({ id: 5 }, opts).run().output, { id: 5, order: { total: 8 } });
   assert.throws(() => machine.start({}, { ...opts, seed: -1 }), /"seed" must be a non-negative integer/);
   assert.deepEqual(machine.start({ id: 6 }, total(9)).run().output, { id: 6, order: { total: 9 } });
+  // A freed execution's history storage goes to the machine's next start: that run records its
+  // own history, as a fresh one does (and the freed ones' are gone, not shared).
+  const expected = once.history();
+  small.free();
+  big.free();
+  const again = machine.start({ id: 1 }, total(7));
+  assert.equal(again.history().length, 0);
+  again.run();
+  assert.deepEqual(again.history(), expected);
+  const other = machine.start({ id: 1 }, total(7));
+  other.run();
+  assert.deepEqual(other.history(), expected);
+  again.free();
+  other.free();
 });
 
 test("StateMachine.withMocks: the mocks read once, for every start without mocks of its own", () => {

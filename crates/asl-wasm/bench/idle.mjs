@@ -1,0 +1,75 @@
+// What comes just before a timed run of ours does to it: the same run (start, run to the end,
+// eventCount, free) right after the previous one, after 30 ms asleep (the harness's `pause`),
+// after 30 ms spinning, and after a run of the peer followed by either; modes alternate, one
+// Node process, ours alone timed (benches/README.md, "The JS API", §7).
+//   node --no-liftoff idle.mjs ASL_WASM_NODE_DIR KIT_DIR [WORKLOAD=task-heavy] [N=20]
+// WORKLOAD: a task workload (answered by mocks given once, `withMocks`) or one without tasks.
+// Prints per mode the medians of wall time, CPU time (process.cpuUsage) and the main thread's
+// wait for a CPU (/proc/…/schedstat), ms.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { taskAnswers, taskMocks } from './workloads.mjs';
+
+const [dir, kit, name = 'task-heavy', n = '20'] = process.argv.slice(2);
+const { StateMachine } = createRequire(import.meta.url)(path.resolve(dir, 'asl_wasm.js'));
+const { StateMachine: Peer } = await import(path.resolve(kit, 'node_modules/aws-local-stepfunctions/build/main.node.esm.js'));
+const wl = path.resolve(kit, 'workloads');
+const text = readFileSync(path.join(wl, `${name}.asl.json`), 'utf8');
+const def = JSON.parse(text);
+const input = JSON.parse(readFileSync(path.join(wl, `${name}.input.json`), 'utf8'));
+const meta = JSON.parse(readFileSync(path.join(wl, 'meta.json'), 'utf8'))[name];
+const passLoop = name.includes('pass-loop');
+const loaded = StateMachine.load(text, passLoop ? { type: 'EXPRESS' } : {});
+const machine = name.startsWith('task-') ? loaded.withMocks(taskMocks(def, meta.flaky)) : loaded;
+const options = passLoop ? { maxTransitions: meta.transitions + 10 } : {};
+const ours = () => {
+  const ex = machine.start(input, options);
+  const st = ex.run();
+  if (st.status !== 'SUCCEEDED') throw new Error(`${name}: ${st.status} ${st.error ?? ''}`);
+  ex.eventCount();
+  ex.free();
+};
+// The peer as workloads.mjs runs it (waits and retry intervals are not in these workloads' paths
+// that matter here: task-flaky's retries have their intervals zeroed as there).
+const peer = new Peer(def);
+const tasks = Object.keys(def.States).filter((s) => def.States[s].Type === 'Task');
+const retrying = Object.keys(def.States).filter((s) => def.States[s].Retry);
+const peerRun = () => {
+  const answer = taskAnswers(meta.flaky);
+  const taskResourceLocalHandlers = Object.fromEntries(tasks.map((s) => [s, async (parameters) => {
+    const a = answer({ state: s, parameters });
+    if (a.error) throw new Error(a.cause);
+    return a.output;
+  }]));
+  const retryIntervalOverrides = Object.fromEntries(retrying.map((s) => [s, 0]));
+  return peer.run(input, { overrides: { taskResourceLocalHandlers, retryIntervalOverrides } }).result;
+};
+const sleep = () => new Promise((resolve) => setTimeout(resolve, 30));
+const spin = () => { const end = performance.now() + 30; while (performance.now() < end); };
+const stat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+const waited = () => readFileSync(stat, 'utf8').split(' ')[1] / 1e6;
+const modes = {
+  'right after': async () => {},
+  'asleep 30 ms': sleep,
+  'spinning 30 ms': async () => spin(),
+  'peer, asleep': async () => { await peerRun(); await sleep(); },
+  'peer, spinning': async () => { await peerRun(); spin(); },
+};
+const res = Object.fromEntries(Object.keys(modes).map((k) => [k, { wall: [], cpu: [], wait: [] }]));
+for (let i = 0; i < 3; i++) { ours(); await peerRun(); }
+for (let i = 0; i < +n; i++) {
+  for (const [mode, before] of Object.entries(modes)) {
+    await before();
+    const w = waited(), c = process.cpuUsage(), t = performance.now();
+    ours();
+    res[mode].wall.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    res[mode].cpu.push((d.user + d.system) / 1000);
+    res[mode].wait.push(waited() - w);
+  }
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return +s[s.length >> 1].toFixed(3); };
+for (const [mode, r] of Object.entries(res)) {
+  console.log(JSON.stringify({ workload: name, before: mode, runs: +n, wall_median_ms: median(r.wall), cpu_median_ms: median(r.cpu), waiting_median_ms: median(r.wait) }));
+}
