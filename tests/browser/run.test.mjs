@@ -121,3 +121,43 @@ test('JSONata regexes run with JavaScript semantics and UTF-16 positions', async
   const text = await problem.textContent();
   assert(/S0303/.test(text) && /regular expression/i.test(text), `diagnostic: ${text}`);
 });
+
+// Case mapping in the playground is the browser's own toUpperCase/toLowerCase (web/src/js_text.rs:
+// the page has no Unicode case tables of its own). Expected values are JavaScript's (JSONata's
+// reference): special casing (ß → SS, ﬁ → FI), title-case letters, final sigma, İ's dot.
+test('JSONata $uppercase and $lowercase map text beyond ASCII as JavaScript does', async ({ open, errors }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="definition-editor"]');
+  const upper = 'straße ǆ ﬁ éà ÿ a1';
+  const lower = 'ΟΔΟΣ ΟΔΟΣ İSTANBUL ÀÉ Ǆ A1';
+  const def = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'C',
+    States: {
+      C: {
+        Type: 'Pass',
+        Output: {
+          up: '{% $uppercase($states.input.upper) %}',
+          low: '{% $lowercase($states.input.lower) %}',
+          // The same builtins in the full evaluator (a block is not on its shortcut, fast.rs).
+          both: '{% ($l := $states.input.lower; $uppercase($l) & "|" & $lowercase($states.input.upper)) %}',
+        },
+        End: true,
+      },
+    },
+  };
+  await page.fill('[data-testid="definition-editor"]', JSON.stringify(def, null, 2));
+  await page.fill('[data-testid="input-editor"]', JSON.stringify({ upper, lower }));
+  await page.click('[data-testid="run-button"]');
+  await page.waitForSelector('[data-testid="output-panel"] [data-testid="run-status"]');
+  const status = (await page.textContent('[data-testid="output-panel"] [data-testid="run-status"]')).trim();
+  const why = status === 'SUCCEEDED' ? '' : await page.textContent('[data-testid="output-panel"]');
+  assertEq(status, 'SUCCEEDED', `status (${why})`);
+  const out = JSON.parse(await page.textContent('[data-testid="run-output"]'));
+  assertEq(out.up, upper.toUpperCase(), '$uppercase');
+  assertEq(out.up, 'STRASSE Ǆ FI ÉÀ Ÿ A1', '$uppercase, spelt out');
+  assertEq(out.low, lower.toLowerCase(), '$lowercase');
+  assertEq(out.low.slice(0, 9), 'οδος οδος', '$lowercase: final sigma');
+  assertEq(out.both, `${lower.toUpperCase()}|${upper.toLowerCase()}`, 'both again');
+  assertEq(errors, [], 'console errors');
+});

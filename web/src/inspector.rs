@@ -148,7 +148,7 @@ fn VisitDetail(v: Visit) -> impl IntoView {
                     let text = match (&a.error, a.retry_index, a.retry_backoff_interval_seconds) {
                         (Some(e), Some(i), Some(b)) => format!("{e} ({}) → Retry[{i}] after {b} s", a.cause.as_deref().unwrap_or("")),
                         (Some(e), _, _) => format!("{e} ({})", a.cause.as_deref().unwrap_or("")),
-                        (None, _, _) => format!("{:?}", a.outcome).to_lowercase(),
+                        (None, _, _) => format!("{:?}", a.outcome).to_ascii_lowercase(),
                     };
                     view! { <li>{format!("attempt {}: {text}", a.number)}</li> }
                 }).collect_view()}
