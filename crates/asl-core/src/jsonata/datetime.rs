@@ -85,7 +85,7 @@ pub(crate) fn parse_iso(text: &str) -> Option<i64> {
         if j == start {
             return None;
         }
-        ms = format!("0.{}", &text[start..j]).parse::<f64>().ok()? * 1000.0;
+        ms = crate::text::parse_f64(&format!("0.{}", &text[start..j]))? * 1000.0;
         i = j;
     }
     match b.get(i) {

@@ -554,7 +554,7 @@ pub(crate) fn parse_value(text: &str, f: &IntFormat) -> JResult<f64> {
                     }
                 })
                 .collect();
-            digits.parse::<f64>().unwrap_or(f64::NAN)
+            crate::text::parse_f64(&digits).unwrap_or(f64::NAN)
         }
         Primary::Sequence(token) => return Err(sequence_error(token)),
     })
