@@ -121,3 +121,88 @@ test('JSONata regexes run with JavaScript semantics and UTF-16 positions', async
   const text = await problem.textContent();
   assert(/S0303/.test(text) && /regular expression/i.test(text), `diagnostic: ${text}`);
 });
+
+// Case mapping in the playground is the browser's own toUpperCase/toLowerCase (web/src/js_text.rs:
+// the page has no Unicode case tables of its own). Expected values are JavaScript's (JSONata's
+// reference): special casing (ß → SS, ﬁ → FI), title-case letters, final sigma, İ's dot.
+test('JSONata $uppercase and $lowercase map text beyond ASCII as JavaScript does', async ({ open, errors }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="definition-editor"]');
+  const upper = 'straße ǆ ﬁ éà ÿ a1';
+  const lower = 'ΟΔΟΣ ΟΔΟΣ İSTANBUL ÀÉ Ǆ A1';
+  const def = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'C',
+    States: {
+      C: {
+        Type: 'Pass',
+        Output: {
+          up: '{% $uppercase($states.input.upper) %}',
+          low: '{% $lowercase($states.input.lower) %}',
+          // The same builtins in the full evaluator (a block is not on its shortcut, fast.rs).
+          both: '{% ($l := $states.input.lower; $uppercase($l) & "|" & $lowercase($states.input.upper)) %}',
+        },
+        End: true,
+      },
+    },
+  };
+  await page.fill('[data-testid="definition-editor"]', JSON.stringify(def, null, 2));
+  await page.fill('[data-testid="input-editor"]', JSON.stringify({ upper, lower }));
+  await page.click('[data-testid="run-button"]');
+  await page.waitForSelector('[data-testid="output-panel"] [data-testid="run-status"]');
+  const status = (await page.textContent('[data-testid="output-panel"] [data-testid="run-status"]')).trim();
+  const why = status === 'SUCCEEDED' ? '' : await page.textContent('[data-testid="output-panel"]');
+  assertEq(status, 'SUCCEEDED', `status (${why})`);
+  const out = JSON.parse(await page.textContent('[data-testid="run-output"]'));
+  assertEq(out.up, upper.toUpperCase(), '$uppercase');
+  assertEq(out.up, 'STRASSE Ǆ FI ÉÀ Ÿ A1', '$uppercase, spelt out');
+  assertEq(out.low, lower.toLowerCase(), '$lowercase');
+  assertEq(out.low.slice(0, 9), 'οδος οδος', '$lowercase: final sigma');
+  assertEq(out.both, `${lower.toUpperCase()}|${upper.toLowerCase()}`, 'both again');
+  assertEq(errors, [], 'console errors');
+});
+
+// Numbers the page reads itself for the most part (asl_core::text::parse_f64) and with the
+// browser's parseFloat beyond 19 significant digits or powers of ten past 22 (web/src/js_text.rs:
+// the page has no float reader of its own). Each must be the double nearest to its text, as
+// JavaScript's Number gives it; written in the definition's and the input's JSON and read by
+// JSONata's $number.
+test('numbers read in the page are the nearest doubles, as JavaScript reads them', async ({ open, errors }) => {
+  const page = await open();
+  await page.waitForSelector('[data-testid="definition-editor"]');
+  const texts = [
+    '123456789012345678901234567890', '1e23', '8.98846567431158e307', '2.2250738585072014e-308',
+    '4.9e-324', '0.1000000000000000055511151231257827', '3.14', '-2.5e-3', '12345.678e-30',
+  ];
+  const def = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'N',
+    States: {
+      N: {
+        Type: 'Pass',
+        Output: {
+          input: '{% $states.input.n %}',
+          number: `{% [${texts.map((t) => `$number("${t}")`).join(', ')}] %}`,
+          literal: '{% [123456789012345678901234567890, 1e23, 0.1000000000000000055511151231257827] %}',
+          written: 'WRITTEN',
+        },
+        End: true,
+      },
+    },
+  };
+  // Written as JSON text so that the digits reach the page as they are (not as JS re-prints them).
+  const defText = JSON.stringify(def, null, 2).replace('"WRITTEN"', '[1e23, 123456789012345678901234567890, 5e-324]');
+  await page.fill('[data-testid="definition-editor"]', defText);
+  await page.fill('[data-testid="input-editor"]', `{"n": [${texts.join(', ')}]}`);
+  await page.click('[data-testid="run-button"]');
+  await page.waitForSelector('[data-testid="output-panel"] [data-testid="run-status"]');
+  const status = (await page.textContent('[data-testid="output-panel"] [data-testid="run-status"]')).trim();
+  const why = status === 'SUCCEEDED' ? '' : await page.textContent('[data-testid="output-panel"]');
+  assertEq(status, 'SUCCEEDED', `status (${why})`);
+  const out = JSON.parse(await page.textContent('[data-testid="run-output"]'));
+  assertEq(out.input, texts.map(Number), 'the input JSON');
+  assertEq(out.number, texts.map(Number), '$number');
+  assertEq(out.literal, [123456789012345678901234567890, 1e23, 0.1000000000000000055511151231257827], 'JSONata number literals');
+  assertEq(out.written, [1e23, 123456789012345678901234567890, 5e-324], 'numbers in the definition');
+  assertEq(errors, [], 'console errors');
+});

@@ -148,7 +148,7 @@ fn VisitDetail(v: Visit) -> impl IntoView {
                     let text = match (&a.error, a.retry_index, a.retry_backoff_interval_seconds) {
                         (Some(e), Some(i), Some(b)) => format!("{e} ({}) → Retry[{i}] after {b} s", a.cause.as_deref().unwrap_or("")),
                         (Some(e), _, _) => format!("{e} ({})", a.cause.as_deref().unwrap_or("")),
-                        (None, _, _) => format!("{:?}", a.outcome).to_lowercase(),
+                        (None, _, _) => format!("{:?}", a.outcome).to_ascii_lowercase(),
                     };
                     view! { <li>{format!("attempt {}: {text}", a.number)}</li> }
                 }).collect_view()}
@@ -300,7 +300,7 @@ fn PausedTask(
                         prop:value=move || heartbeat_s.get() on:input=move |ev| heartbeat_s.set(event_target_value(&ev))/>
                     <button class="btn btn-small" data-testid="answer-heartbeat"
                         on:click={let answer_hb = answer_hb.clone(); move |_| {
-                            let s = heartbeat_s.get_untracked().parse::<f64>().unwrap_or(0.0).max(0.0);
+                            let s = asl_core::text::parse_f64(&heartbeat_s.get_untracked()).unwrap_or(0.0).max(0.0);
                             answer_hb(Answer::Heartbeat { after_ms: (s * 1000.0) as u64 }, None);
                         }}>"Send heartbeat after s"</button>
                     <button class="btn btn-small" data-testid="answer-expire" disabled=move || !has_deadline

@@ -16,6 +16,7 @@ mod highlight;
 mod import_panel;
 mod inspector;
 mod js_regex;
+mod js_text;
 mod json_view;
 mod mocks_form;
 mod recovery;
@@ -33,6 +34,8 @@ fn main() {
     recovery::install();
     // JSONata regexes run by the browser's RegExp (this build has no other engine).
     asl_core::jsonata::set_regex_engine(&js_regex::JsRegexEngine);
+    // Case mapping by the browser's toLowerCase/toUpperCase (this build has no Unicode tables).
+    asl_core::text::set_text_host(&js_text::JsText);
     // `?embed`: the read-only view for iframes (graph, stepper, inspector; no editor).
     if embed_mode::requested() {
         leptos::mount::mount_to_body(embed_mode::EmbedApp);

@@ -124,7 +124,7 @@ pub fn ResultsPane(
 
 #[component]
 fn StatusBadge(status: String) -> impl IntoView {
-    let class = format!("status status-{}", status.to_lowercase());
+    let class = format!("status status-{}", status.to_ascii_lowercase());
     view! {
         <span class=class data-testid="run-status">
             {status}

@@ -46,7 +46,7 @@ pub fn RunReport(
             <div class="run-report">
                 {move || report().map(|r| {
                     let row = |name: &'static str, b: &Bill, ran: bool| view! {
-                        <tr class:ran=ran data-testid=format!("cost-{}", name.to_lowercase())>
+                        <tr class:ran=ran data-testid=format!("cost-{}", name.to_ascii_lowercase())>
                             <th>{name}{ran.then_some(" (this run)")}</th>
                             <td>{if name == "Standard" { format!("{} transitions", thousands(b.transitions)) } else { format!("{} ms × {} MB", thousands(b.billed_duration_ms), b.billed_memory_mb) }}</td>
                             <td>{format_usd(b.per_run_usd)}</td>

@@ -31,6 +31,7 @@ pub mod sort;
 pub mod source;
 pub mod syntax;
 pub mod template;
+pub mod text;
 pub mod validate;
 pub mod validate_type;
 pub mod value;

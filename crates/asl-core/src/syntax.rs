@@ -516,8 +516,7 @@ impl Parser<'_> {
             }
         }
         // Floats, and integers too large for 64 bits (as serde_json reads them).
-        text.parse::<f64>()
-            .ok()
+        crate::text::parse_f64(text)
             .and_then(Number::from_f64)
             .ok_or_else(|| SyntaxError {
                 message: format!("number {text} is out of range"),

@@ -278,9 +278,7 @@ fn number(v: &str) -> Option<Number> {
             return Some(Number::from(n));
         }
     }
-    v.trim_start_matches('+')
-        .parse::<f64>()
-        .ok()
+    crate::text::parse_f64(v.trim_start_matches('+'))
         .filter(|f| f.is_finite())
         .and_then(Number::from_f64)
 }
@@ -292,7 +290,7 @@ fn overflows(v: &str) -> bool {
         && digits
             .bytes()
             .all(|b| b.is_ascii_digit() || b"._eE+-".contains(&b))
-        && digits.parse::<f64>().is_ok_and(f64::is_infinite)
+        && crate::text::parse_f64(digits).is_some_and(f64::is_infinite)
 }
 
 /// CloudFormation's short tags as their long form (see the module doc).

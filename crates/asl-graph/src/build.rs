@@ -291,7 +291,7 @@ fn service_name(s: &str) -> String {
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
+        Some(f) => asl_core::text::to_uppercase(f.encode_utf8(&mut [0; 4])) + c.as_str(),
         None => String::new(),
     }
 }

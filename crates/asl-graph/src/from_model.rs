@@ -262,7 +262,7 @@ fn render(c: &Cond, nested: bool) -> String {
         Cond::Not(x) => format!("not ({})", render(x, false)),
         Cond::Compare(v, op, rhs) => format!("{v} {op} {rhs}"),
         Cond::Test(v, what, truth) => {
-            let what = what.to_lowercase();
+            let what = what.to_ascii_lowercase();
             match (what.as_str(), truth) {
                 ("present", true) => format!("{v} is present"),
                 ("present", false) => format!("{v} is absent"),

@@ -63,7 +63,7 @@ fn float_field(
         |v| v,
         |v| match v {
             Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+            Value::String(s) => crate::text::parse_f64(s.trim()).filter(|f| f.is_finite()),
             _ => None,
         },
     )

@@ -85,7 +85,7 @@ pub(crate) fn parse_iso(text: &str) -> Option<i64> {
         if j == start {
             return None;
         }
-        ms = format!("0.{}", &text[start..j]).parse::<f64>().ok()? * 1000.0;
+        ms = crate::text::parse_f64(&format!("0.{}", &text[start..j]))? * 1000.0;
         i = j;
     }
     match b.get(i) {
@@ -414,8 +414,8 @@ fn fragment(f: &Fields, component: char) -> i64 {
 
 fn apply_case(s: &str, case: Case) -> String {
     match case {
-        Case::Upper => s.to_uppercase(),
-        Case::Lower => s.to_lowercase(),
+        Case::Upper => s.to_ascii_uppercase(),
+        Case::Lower => s.to_ascii_lowercase(),
         Case::Title => s.to_string(),
     }
 }
@@ -502,7 +502,7 @@ fn format_component(f: &Fields, m: &Marker, off_h: i64, off_m: i64) -> JResult<S
             let pm = fragment(f, 'H') >= 12;
             let s = if pm { "pm" } else { "am" };
             Ok(if m.names == Some(Case::Upper) {
-                s.to_uppercase()
+                s.to_ascii_uppercase()
             } else {
                 s.to_string()
             })
@@ -763,7 +763,7 @@ fn read_marker(m: &Marker, s: &str) -> JResult<Option<i64>> {
                 })
                 .map(|(i, _)| i as i64))
         }
-        'P' => Ok(match s.to_lowercase().as_str() {
+        'P' => Ok(match crate::text::to_lowercase(s).as_str() {
             "am" => Some(0),
             "pm" => Some(1),
             _ => None,

@@ -297,9 +297,9 @@ impl Fast {
                     Builtin::Uppercase | Builtin::Lowercase => match a {
                         FV::Undef => Ok(FV::Undef),
                         FV::Str(s) => Ok(FV::Str(if *b == Builtin::Uppercase {
-                            s.to_uppercase().into()
+                            crate::text::to_uppercase(&s).into()
                         } else {
-                            s.to_lowercase().into()
+                            crate::text::to_lowercase(&s).into()
                         })),
                         _ => Err(Bail),
                     },

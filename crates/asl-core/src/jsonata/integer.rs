@@ -143,7 +143,7 @@ fn word_value(w: &str) -> Option<f64> {
 
 /// JSONata's `wordsToNumber`.
 fn words_to_number(text: &str) -> f64 {
-    let lower = text.to_lowercase();
+    let lower = crate::text::to_lowercase(text);
     let mut parts: Vec<String> = Vec::new();
     for a in lower.split(", ") {
         for b in a.split(" and ") {
@@ -388,7 +388,7 @@ pub(crate) fn format(value: f64, f: &IntFormat) -> JResult<String> {
         Primary::Roman => {
             let r = roman(value as u64);
             if f.case == Case::Upper {
-                r.to_uppercase()
+                r.to_ascii_uppercase()
             } else {
                 r
             }
@@ -396,8 +396,8 @@ pub(crate) fn format(value: f64, f: &IntFormat) -> JResult<String> {
         Primary::Words => {
             let w = words(value, f.ordinal);
             match f.case {
-                Case::Upper => w.to_uppercase(),
-                Case::Lower => w.to_lowercase(),
+                Case::Upper => w.to_ascii_uppercase(),
+                Case::Lower => w.to_ascii_lowercase(),
                 Case::Title => w,
             }
         }
@@ -488,15 +488,15 @@ pub(crate) fn regex(f: &IntFormat) -> JResult<String> {
         Primary::Words => {
             let mut words: Vec<String> = vec!["and".into(), "hundred".into(), "hundredth".into()];
             for w in FEW.iter().chain(ORDINALS.iter()) {
-                words.push(w.to_lowercase());
+                words.push(w.to_ascii_lowercase());
             }
             for d in DECADES {
-                words.push(d.to_lowercase());
-                words.push(format!("{}ieth", &d[..d.len() - 1]).to_lowercase());
+                words.push(d.to_ascii_lowercase());
+                words.push(format!("{}ieth", &d[..d.len() - 1]).to_ascii_lowercase());
             }
             for m in MAGNITUDES {
-                words.push(m.to_lowercase());
-                words.push(format!("{m}th").to_lowercase());
+                words.push(m.to_ascii_lowercase());
+                words.push(format!("{m}th").to_ascii_lowercase());
             }
             crate::sort::sort_by_key(&mut words, |w| std::cmp::Reverse(w.len()));
             format!("(?:{}|[\\-, ])+", words.join("|"))
@@ -554,7 +554,7 @@ pub(crate) fn parse_value(text: &str, f: &IntFormat) -> JResult<f64> {
                     }
                 })
                 .collect();
-            digits.parse::<f64>().unwrap_or(f64::NAN)
+            crate::text::parse_f64(&digits).unwrap_or(f64::NAN)
         }
         Primary::Sequence(token) => return Err(sequence_error(token)),
     })

@@ -307,7 +307,7 @@ impl<'a> Lexer<'a> {
         }
         let text = &self.src[self.pos..i];
         self.pos = i;
-        let n: f64 = text.parse().unwrap_or(f64::NAN);
+        let n = crate::text::parse_f64(text).unwrap_or(f64::NAN);
         if !n.is_finite() {
             return Err(err("S0102", format!("Number out of range: {text}"))
                 .at(start)

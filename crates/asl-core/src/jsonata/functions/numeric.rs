@@ -59,7 +59,7 @@ fn shift(x: f64, p: i32) -> f64 {
         Some((m, e)) => (m.to_string(), e.parse::<i32>().unwrap_or(0)),
         None => (text, 0),
     };
-    format!("{mant}e{}", exp + p).parse().unwrap_or(x)
+    crate::text::parse_f64(&format!("{mant}e{}", exp + p)).unwrap_or(x)
 }
 
 pub(crate) fn call<'a>(b: Builtin, args: &[Val<'a>]) -> JResult<Val<'a>> {
@@ -164,8 +164,8 @@ fn number<'a>(v: Val<'a>) -> JResult<Val<'a>> {
         JV::Str(s) => {
             let t: &str = s;
             if is_decimal_literal(t) {
-                match t.parse::<f64>() {
-                    Ok(n) if n.is_finite() => return num(n),
+                match crate::text::parse_f64(t) {
+                    Some(n) if n.is_finite() => return num(n),
                     _ => return Err(bad(&v)),
                 }
             }

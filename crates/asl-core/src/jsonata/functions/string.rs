@@ -57,8 +57,8 @@ pub(crate) fn call<'a>(b: Builtin, args: &[Val<'a>]) -> JResult<Val<'a>> {
                 None => text,
             })
         }
-        B::Lowercase => s(text.to_lowercase()),
-        B::Uppercase => s(text.to_uppercase()),
+        B::Lowercase => s(crate::text::to_lowercase(text)),
+        B::Uppercase => s(crate::text::to_uppercase(text)),
         B::Length => Ok(Some(JV::Num(text.chars().count() as f64))),
         B::Trim => s(trim(text)),
         B::Pad => {
