@@ -86,6 +86,10 @@ impl Vars {
         let Value::Object(obj) = assigned else {
             return Ok(());
         };
+        if per_assign.is_none() && total.is_none() {
+            // Limits lifted: no sizes to add up.
+            return Ok(());
+        }
         let too_big = |what: String, size: usize, limit: usize| {
             ExecError::new(
                 ErrorName::DataLimitExceeded,
@@ -147,12 +151,19 @@ impl Vars {
     }
 }
 
+impl Vars {
+    /// The value `$name` holds here or in an outer scope, borrowed.
+    pub fn get_ref(&self, name: &str) -> Option<&Value> {
+        if let Some(v) = self.own.as_ref().and_then(|own| own.get(name)) {
+            return Some(v);
+        }
+        self.parent.as_ref().and_then(|p| p.get_ref(name))
+    }
+}
+
 impl Variables for Vars {
     fn get(&self, name: &str) -> Option<Value> {
-        if let Some(v) = self.own.as_ref().and_then(|own| own.get(name)) {
-            return Some(v.clone());
-        }
-        self.parent.as_ref().and_then(|p| p.get(name))
+        self.get_ref(name).cloned()
     }
 }
 

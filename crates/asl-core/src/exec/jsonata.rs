@@ -48,8 +48,16 @@ impl jn::Variables for Cx<'_> {
         }
     }
 
-    fn get_member(&self, name: &str, key: &str) -> Option<Option<Value>> {
-        (name == "states").then(|| self.states.member(key).cloned())
+    fn get_ref(&self, name: &str) -> Option<Option<&Value>> {
+        Some(if name == "states" {
+            Some(self.states.value())
+        } else {
+            self.vars.get_ref(name)
+        })
+    }
+
+    fn get_member(&self, name: &str, key: &str) -> Option<Option<&Value>> {
+        (name == "states").then(|| self.states.member(key))
     }
 }
 
@@ -433,6 +441,12 @@ impl Engine<'_> {
         states: States,
         default: Value,
     ) -> Result<(Value, Option<Value>), ExecError> {
+        if output.is_none() && assign.is_none() {
+            // Nothing to evaluate (a Choice without them, on every visit): no scope is set up,
+            // but the seed is still drawn, so the generator's sequence is the same either way.
+            self.core.rng.next_u64();
+            return Ok((default, None));
+        }
         let env = self.jsonata_env(id);
         let vars = self.vars(id);
         let cx = Cx {
