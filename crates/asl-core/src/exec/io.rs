@@ -24,8 +24,57 @@ use crate::value::{Key, Object, Value};
 /// The variables visible to a thread: its own, then its parent scopes'.
 #[derive(Clone, Default, Debug)]
 pub(crate) struct Vars {
-    own: Option<Arc<FxHashMap<Key, Value>>>,
+    own: Option<Arc<Own>>,
     parent: Option<Arc<Vars>>,
+}
+
+/// A scope's own variables, in the order first assigned. A definition assigns a handful, which a
+/// short scan finds faster than hashing the name (the JSONata Pass loop reads `$counter` on
+/// every state); from [`Own::INDEX_FROM`] variables on, a name → position table keeps lookups
+/// O(1).
+#[derive(Clone, Default, Debug)]
+struct Own {
+    entries: Vec<(Key, Value)>,
+    index: Option<FxHashMap<Key, usize>>,
+}
+
+impl Own {
+    const INDEX_FROM: usize = 12;
+
+    fn find(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self.entries.iter().position(|(k, _)| &**k == name),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.find(name).map(|i| &self.entries[i].1)
+    }
+
+    fn set(&mut self, name: &Key, value: &Value) {
+        if let Some(i) = self.find(name) {
+            self.entries[i].1 = value.clone();
+            return;
+        }
+        if let Some(index) = &mut self.index {
+            index.insert(name.clone(), self.entries.len());
+        }
+        self.entries.push((name.clone(), value.clone()));
+        if self.index.is_none() && self.entries.len() >= Self::INDEX_FROM {
+            let index = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
+            self.index = Some(index);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&Key, &Value)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
 }
 
 impl Vars {
@@ -48,7 +97,7 @@ impl Vars {
             }
             let own = Arc::make_mut(self.own.get_or_insert_with(Default::default));
             for (k, v) in obj.iter() {
-                own.insert(k.clone(), v.clone());
+                own.set(k, v);
             }
         }
     }
@@ -60,7 +109,7 @@ impl Vars {
         let own = self
             .own
             .as_ref()
-            .map_or(0, |own| own.values().map(Value::json_len).sum());
+            .map_or(0, |own| own.iter().map(|(_, v)| v.json_len()).sum());
         own + self.parent.as_ref().map_or(0, |p| p.total_len())
     }
 
