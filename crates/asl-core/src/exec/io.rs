@@ -26,6 +26,9 @@ use crate::value::{Key, Object, Value};
 pub(crate) struct Vars {
     own: Option<Arc<Own>>,
     parent: Option<Arc<Vars>>,
+    /// [`Vars::visible`], made once per set of values: the inspector's stages record it on
+    /// every state entry, and most states assign nothing.
+    visible: std::sync::OnceLock<Option<Value>>,
 }
 
 /// A scope's own variables, in the order first assigned. A definition assigns a handful, which a
@@ -86,6 +89,7 @@ impl Vars {
         Vars {
             own: None,
             parent: Some(Arc::new(self.clone())),
+            visible: std::sync::OnceLock::new(),
         }
     }
 
@@ -95,6 +99,7 @@ impl Vars {
             if obj.is_empty() {
                 return;
             }
+            self.visible = std::sync::OnceLock::new();
             let own = Arc::make_mut(self.own.get_or_insert_with(Default::default));
             for (k, v) in obj.iter() {
                 own.set(k, v);
@@ -179,22 +184,28 @@ impl Vars {
     /// Every variable visible here, as an object sorted by name (a scope's own shadow its
     /// parents'); `None` when there are none. For the inspector: built only when recorded.
     pub fn visible(&self) -> Option<Value> {
-        let mut all: std::collections::BTreeMap<Key, Value> = std::collections::BTreeMap::new();
+        self.visible.get_or_init(|| self.collect_visible()).clone()
+    }
+
+    fn collect_visible(&self) -> Option<Value> {
+        let mut all: Vec<(&Key, &Value)> = Vec::new();
         let mut scope = Some(self);
         while let Some(s) = scope {
             if let Some(own) = &s.own {
-                for (k, v) in own.iter() {
-                    all.entry(k.clone()).or_insert_with(|| v.clone());
-                }
+                all.extend(own.iter());
             }
             scope = s.parent.as_deref();
         }
         if all.is_empty() {
             return None;
         }
+        // A scope's own come before its parents': the stable sort keeps them first among equal
+        // names, and only the first of each name stays.
+        crate::sort::sort_by(&mut all, |a, b| a.0.cmp(b.0));
+        all.dedup_by(|later, earlier| later.0 == earlier.0);
         let mut obj = Object::with_capacity(all.len());
         for (k, v) in all {
-            obj.insert(k, v);
+            obj.push_unique(k.clone(), v.clone());
         }
         Some(Value::object(obj))
     }
@@ -583,4 +594,50 @@ pub fn shown(v: &Value) -> String {
     v.as_str()
         .map(str::to_string)
         .unwrap_or_else(|| v.to_json_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(text: &str) -> Value {
+        Value::parse(text).expect("json")
+    }
+
+    /// As text: the order of the names counts.
+    fn json(vars: &Vars) -> Option<String> {
+        vars.visible().map(|o| o.to_json_string())
+    }
+
+    #[test]
+    fn visible_variables_are_sorted_with_a_scope_shadowing_its_parents_and_follow_assignments() {
+        let mut root = Vars::default();
+        assert_eq!(root.visible(), None);
+        root.assign(&v(r#"{"b": 1, "a": 2}"#));
+        assert_eq!(json(&root), Some(r#"{"a": 2, "b": 1}"#.replace(' ', "")));
+        let mut child = root.child();
+        assert_eq!(json(&child), Some(r#"{"a": 2, "b": 1}"#.replace(' ', "")));
+        child.assign(&v(r#"{"b": "own", "c": null}"#));
+        assert_eq!(
+            json(&child),
+            Some(r#"{"a": 2, "b": "own", "c": null}"#.replace(' ', ""))
+        );
+        // Read once (cached), then changed: the next read sees the change.
+        root.assign(&v(r#"{"a": 3}"#));
+        assert_eq!(json(&root), Some(r#"{"a": 3, "b": 1}"#.replace(' ', "")));
+        assert_eq!(child.get_ref("a"), Some(&v("2")));
+        // Enough variables for the name table: every one still found, in order.
+        let many: String = (0..30)
+            .map(|i| format!(r#""v{i:02}": {i}"#))
+            .collect::<Vec<_>>()
+            .join(",");
+        root.assign(&v(&format!("{{{many}}}")));
+        assert_eq!(root.get_ref("v17"), Some(&v("17")));
+        root.assign(&v(r#"{"v17": "again"}"#));
+        assert_eq!(root.get_ref("v17"), Some(&v(r#""again""#)));
+        assert_eq!(
+            root.visible().map(|o| o.as_object().map(Object::len)),
+            Some(Some(32))
+        );
+    }
 }

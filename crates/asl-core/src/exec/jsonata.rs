@@ -339,12 +339,9 @@ impl Engine<'_> {
             StateKind::Choice(c) => {
                 let states = self.jsonata_states(id, &input, ContextExtras::default(), None);
                 let env = self.jsonata_env(id);
-                let vars = self.vars(id);
-                let cx = Cx {
-                    vars: &vars,
-                    states,
-                    env,
-                };
+                let none = Vars::default();
+                let vars = self.core.thread(id).map_or(&none, |t| &t.vars);
+                let cx = Cx { vars, states, env };
                 let mut chosen = None;
                 for rule in &c.choices {
                     let Condition::Jsonata(j) = &rule.condition else {
@@ -448,12 +445,10 @@ impl Engine<'_> {
             return Ok((default, None));
         }
         let env = self.jsonata_env(id);
-        let vars = self.vars(id);
-        let cx = Cx {
-            vars: &vars,
-            states,
-            env,
-        };
+        // Borrowed from the thread, not cloned (no reference counts touched per evaluation).
+        let none = Vars::default();
+        let vars = self.core.thread(id).map_or(&none, |t| &t.vars);
+        let cx = Cx { vars, states, env };
         let assigned = match assign {
             Some(a) => Some(template(a, "Assign", &cx)?),
             None => None,
@@ -476,12 +471,10 @@ impl Engine<'_> {
     ) -> R {
         let states = self.jsonata_states(id, input, extras, None);
         let env = self.jsonata_env(id);
-        let vars = self.vars(id);
-        let cx = Cx {
-            vars: &vars,
-            states,
-            env,
-        };
+        // Borrowed from the thread, not cloned (no reference counts touched per evaluation).
+        let none = Vars::default();
+        let vars = self.core.thread(id).map_or(&none, |t| &t.vars);
+        let cx = Cx { vars, states, env };
         f(&cx)
     }
 
