@@ -188,6 +188,17 @@ impl Vars {
     }
 
     fn collect_visible(&self) -> Option<Value> {
+        // One scope whose names were assigned in order (the common case): no sorting at all.
+        if self.parent.is_none()
+            && let Some(own) = &self.own
+            && own.entries.is_sorted_by(|a, b| a.0 < b.0)
+        {
+            let mut obj = Object::with_capacity(own.entries.len());
+            for (k, v) in &own.entries {
+                obj.push_unique(k.clone(), v.clone());
+            }
+            return (!obj.is_empty()).then(|| Value::object(obj));
+        }
         let mut all: Vec<(&Key, &Value)> = Vec::new();
         let mut scope = Some(self);
         while let Some(s) = scope {
