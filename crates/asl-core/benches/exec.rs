@@ -26,9 +26,11 @@
 //! by no registry, so it is not run here), then the JSONata Pass loop against JSONPath's
 //! pass-loop-10k (goal: within 5×).
 //!
-//! `ASL_BENCH_HISTORY=0|1` measures only without/with history; `ASL_BENCH_TASKS=complete_task|mocks|handler`
-//! only one way of answering tasks; `ASL_BENCH_STAGES=0` records the history without the
-//! inspector's stages (what they cost). Prints one JSON line per measurement.
+//! `ASL_BENCH_HISTORY=0|1` measures only without/with history (`1` also records history and
+//! stages in the JSONata workloads, as the JS API does by default);
+//! `ASL_BENCH_TASKS=complete_task|mocks|handler` only one way of answering tasks;
+//! `ASL_BENCH_STAGES=0` records the history without the inspector's stages (what they cost).
+//! Prints one JSON line per measurement.
 
 #![allow(clippy::disallowed_methods)] // a benchmark reads the clock and files; the core does not
 
@@ -255,11 +257,12 @@ fn bench_jsonata(dir: &Path, name: &str, runs: usize, peer: (f64, f64)) -> Optio
     let input = read_json(&dir.join(format!("{name}.input.json")));
     let expected = read_json(&dir.join(format!("{name}.expected.json")));
     let mock = Arc::new(MockResult::new());
+    let history = std::env::var("ASL_BENCH_HISTORY").as_deref() == Ok("1");
     let run = || {
         let options = ExecOptions {
             limits: Limits::unlimited(),
-            record_history: false,
-            record_stages: false,
+            record_history: history,
+            record_stages: history && stages(),
             task_handler: Some(lambda_handler(&mock)),
             ..ExecOptions::default()
         };
@@ -280,7 +283,7 @@ fn bench_jsonata(dir: &Path, name: &str, runs: usize, peer: (f64, f64)) -> Optio
     let correct = matches!(&status, Status::Succeeded { output } if *output == expected);
     let med = median(&mut times);
     println!(
-        "{{\"peer\":\"asl-core\",\"workload\":\"{name}\",\"history\":false,\"tasks\":\"handler\",\"median_ms\":{med:.2},\"min_ms\":{:.2},\"max_ms\":{:.2},\"transitions\":{transitions},\"transitions_per_s\":{:.0},\"sfn_sim_ms\":{},\"sfn_sim_cached_ms\":{},\"x_sfn_sim\":{:.1},\"x_sfn_sim_cached\":{:.1},\"correct\":{correct}}}",
+        "{{\"peer\":\"asl-core\",\"workload\":\"{name}\",\"history\":{history},\"tasks\":\"handler\",\"median_ms\":{med:.2},\"min_ms\":{:.2},\"max_ms\":{:.2},\"transitions\":{transitions},\"transitions_per_s\":{:.0},\"sfn_sim_ms\":{},\"sfn_sim_cached_ms\":{},\"x_sfn_sim\":{:.1},\"x_sfn_sim_cached\":{:.1},\"correct\":{correct}}}",
         times.first().copied().unwrap_or(0.0),
         times.last().copied().unwrap_or(0.0),
         transitions as f64 / (med / 1000.0),

@@ -108,10 +108,8 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 /// Serialised length of a string literal, quotes and escapes included, exactly as `serde_json`
 /// writes it.
 pub fn string_json_len(s: &str) -> usize {
-    // Most strings need no escape: one branch-free (vectorisable) pass decides that.
-    if s.bytes().fold(true, |plain, b| {
-        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
-    }) {
+    // Most strings need no escape: decided 8 bytes at a time.
+    if needs_no_escape(s.as_bytes()) {
         return s.len() + 2;
     }
     let mut len = 2;
@@ -123,6 +121,34 @@ pub fn string_json_len(s: &str) -> usize {
         };
     }
     len
+}
+
+/// Whether no byte of `b` is escaped in JSON text (none below 0x20, no `"`, no `\\`): eight
+/// bytes per step as one word (the per-byte loop showed in profiles: every member added to an
+/// object measures its key and string value), the tail byte by byte.
+#[inline]
+fn needs_no_escape(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether any byte of `x` is below `n` (n <= 128): exact for "any", as a borrow only starts
+    // at such a byte.
+    let any_below = |x: u64, n: u8| x.wrapping_sub(ONES * n as u64) & !x & HIGH != 0;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        if any_below(x, 0x20)
+            || any_below(x ^ (ONES * b'"' as u64), 1)
+            || any_below(x ^ (ONES * b'\\' as u64), 1)
+        {
+            return false;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .all(|&c| c >= 0x20 && c != b'"' && c != b'\\')
 }
 
 /// How the JSON text of a [`Value`] writes a floating-point number: as JavaScript does

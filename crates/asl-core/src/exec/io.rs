@@ -24,8 +24,60 @@ use crate::value::{Key, Object, Value};
 /// The variables visible to a thread: its own, then its parent scopes'.
 #[derive(Clone, Default, Debug)]
 pub(crate) struct Vars {
-    own: Option<Arc<FxHashMap<Key, Value>>>,
+    own: Option<Arc<Own>>,
     parent: Option<Arc<Vars>>,
+    /// [`Vars::visible`], made once per set of values: the inspector's stages record it on
+    /// every state entry, and most states assign nothing.
+    visible: std::sync::OnceLock<Option<Value>>,
+}
+
+/// A scope's own variables, in the order first assigned. A definition assigns a handful, which a
+/// short scan finds faster than hashing the name (the JSONata Pass loop reads `$counter` on
+/// every state); from [`Own::INDEX_FROM`] variables on, a name → position table keeps lookups
+/// O(1).
+#[derive(Clone, Default, Debug)]
+struct Own {
+    entries: Vec<(Key, Value)>,
+    index: Option<FxHashMap<Key, usize>>,
+}
+
+impl Own {
+    const INDEX_FROM: usize = 12;
+
+    fn find(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self.entries.iter().position(|(k, _)| &**k == name),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.find(name).map(|i| &self.entries[i].1)
+    }
+
+    fn set(&mut self, name: &Key, value: &Value) {
+        if let Some(i) = self.find(name) {
+            self.entries[i].1 = value.clone();
+            return;
+        }
+        if let Some(index) = &mut self.index {
+            index.insert(name.clone(), self.entries.len());
+        }
+        self.entries.push((name.clone(), value.clone()));
+        if self.index.is_none() && self.entries.len() >= Self::INDEX_FROM {
+            let index = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
+            self.index = Some(index);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&Key, &Value)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
 }
 
 impl Vars {
@@ -37,6 +89,7 @@ impl Vars {
         Vars {
             own: None,
             parent: Some(Arc::new(self.clone())),
+            visible: std::sync::OnceLock::new(),
         }
     }
 
@@ -46,9 +99,10 @@ impl Vars {
             if obj.is_empty() {
                 return;
             }
+            self.visible = std::sync::OnceLock::new();
             let own = Arc::make_mut(self.own.get_or_insert_with(Default::default));
             for (k, v) in obj.iter() {
-                own.insert(k.clone(), v.clone());
+                own.set(k, v);
             }
         }
     }
@@ -60,7 +114,7 @@ impl Vars {
         let own = self
             .own
             .as_ref()
-            .map_or(0, |own| own.values().map(Value::json_len).sum());
+            .map_or(0, |own| own.iter().map(|(_, v)| v.json_len()).sum());
         own + self.parent.as_ref().map_or(0, |p| p.total_len())
     }
 
@@ -86,6 +140,10 @@ impl Vars {
         let Value::Object(obj) = assigned else {
             return Ok(());
         };
+        if per_assign.is_none() && total.is_none() {
+            // Limits lifted: no sizes to add up.
+            return Ok(());
+        }
         let too_big = |what: String, size: usize, limit: usize| {
             ExecError::new(
                 ErrorName::DataLimitExceeded,
@@ -126,33 +184,57 @@ impl Vars {
     /// Every variable visible here, as an object sorted by name (a scope's own shadow its
     /// parents'); `None` when there are none. For the inspector: built only when recorded.
     pub fn visible(&self) -> Option<Value> {
-        let mut all: std::collections::BTreeMap<Key, Value> = std::collections::BTreeMap::new();
+        self.visible.get_or_init(|| self.collect_visible()).clone()
+    }
+
+    fn collect_visible(&self) -> Option<Value> {
+        // One scope whose names were assigned in order (the common case): no sorting at all.
+        if self.parent.is_none()
+            && let Some(own) = &self.own
+            && own.entries.is_sorted_by(|a, b| a.0 < b.0)
+        {
+            let mut obj = Object::with_capacity(own.entries.len());
+            for (k, v) in &own.entries {
+                obj.push_unique(k.clone(), v.clone());
+            }
+            return (!obj.is_empty()).then(|| Value::object(obj));
+        }
+        let mut all: Vec<(&Key, &Value)> = Vec::new();
         let mut scope = Some(self);
         while let Some(s) = scope {
             if let Some(own) = &s.own {
-                for (k, v) in own.iter() {
-                    all.entry(k.clone()).or_insert_with(|| v.clone());
-                }
+                all.extend(own.iter());
             }
             scope = s.parent.as_deref();
         }
         if all.is_empty() {
             return None;
         }
+        // A scope's own come before its parents': the stable sort keeps them first among equal
+        // names, and only the first of each name stays.
+        crate::sort::sort_by(&mut all, |a, b| a.0.cmp(b.0));
+        all.dedup_by(|later, earlier| later.0 == earlier.0);
         let mut obj = Object::with_capacity(all.len());
         for (k, v) in all {
-            obj.insert(k, v);
+            obj.push_unique(k.clone(), v.clone());
         }
         Some(Value::object(obj))
     }
 }
 
+impl Vars {
+    /// The value `$name` holds here or in an outer scope, borrowed.
+    pub fn get_ref(&self, name: &str) -> Option<&Value> {
+        if let Some(v) = self.own.as_ref().and_then(|own| own.get(name)) {
+            return Some(v);
+        }
+        self.parent.as_ref().and_then(|p| p.get_ref(name))
+    }
+}
+
 impl Variables for Vars {
     fn get(&self, name: &str) -> Option<Value> {
-        if let Some(v) = self.own.as_ref().and_then(|own| own.get(name)) {
-            return Some(v.clone());
-        }
-        self.parent.as_ref().and_then(|p| p.get(name))
+        self.get_ref(name).cloned()
     }
 }
 
@@ -523,4 +605,50 @@ pub fn shown(v: &Value) -> String {
     v.as_str()
         .map(str::to_string)
         .unwrap_or_else(|| v.to_json_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(text: &str) -> Value {
+        Value::parse(text).expect("json")
+    }
+
+    /// As text: the order of the names counts.
+    fn json(vars: &Vars) -> Option<String> {
+        vars.visible().map(|o| o.to_json_string())
+    }
+
+    #[test]
+    fn visible_variables_are_sorted_with_a_scope_shadowing_its_parents_and_follow_assignments() {
+        let mut root = Vars::default();
+        assert_eq!(root.visible(), None);
+        root.assign(&v(r#"{"b": 1, "a": 2}"#));
+        assert_eq!(json(&root), Some(r#"{"a": 2, "b": 1}"#.replace(' ', "")));
+        let mut child = root.child();
+        assert_eq!(json(&child), Some(r#"{"a": 2, "b": 1}"#.replace(' ', "")));
+        child.assign(&v(r#"{"b": "own", "c": null}"#));
+        assert_eq!(
+            json(&child),
+            Some(r#"{"a": 2, "b": "own", "c": null}"#.replace(' ', ""))
+        );
+        // Read once (cached), then changed: the next read sees the change.
+        root.assign(&v(r#"{"a": 3}"#));
+        assert_eq!(json(&root), Some(r#"{"a": 3, "b": 1}"#.replace(' ', "")));
+        assert_eq!(child.get_ref("a"), Some(&v("2")));
+        // Enough variables for the name table: every one still found, in order.
+        let many: String = (0..30)
+            .map(|i| format!(r#""v{i:02}": {i}"#))
+            .collect::<Vec<_>>()
+            .join(",");
+        root.assign(&v(&format!("{{{many}}}")));
+        assert_eq!(root.get_ref("v17"), Some(&v("17")));
+        root.assign(&v(r#"{"v17": "again"}"#));
+        assert_eq!(root.get_ref("v17"), Some(&v(r#""again""#)));
+        assert_eq!(
+            root.visible().map(|o| o.as_object().map(Object::len)),
+            Some(Some(32))
+        );
+    }
 }

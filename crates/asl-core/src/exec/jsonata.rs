@@ -48,8 +48,16 @@ impl jn::Variables for Cx<'_> {
         }
     }
 
-    fn get_member(&self, name: &str, key: &str) -> Option<Option<Value>> {
-        (name == "states").then(|| self.states.member(key).cloned())
+    fn get_ref(&self, name: &str) -> Option<Option<&Value>> {
+        Some(if name == "states" {
+            Some(self.states.value())
+        } else {
+            self.vars.get_ref(name)
+        })
+    }
+
+    fn get_member(&self, name: &str, key: &str) -> Option<Option<&Value>> {
+        (name == "states").then(|| self.states.member(key))
     }
 }
 
@@ -331,12 +339,9 @@ impl Engine<'_> {
             StateKind::Choice(c) => {
                 let states = self.jsonata_states(id, &input, ContextExtras::default(), None);
                 let env = self.jsonata_env(id);
-                let vars = self.vars(id);
-                let cx = Cx {
-                    vars: &vars,
-                    states,
-                    env,
-                };
+                let none = Vars::default();
+                let vars = self.core.thread(id).map_or(&none, |t| &t.vars);
+                let cx = Cx { vars, states, env };
                 let mut chosen = None;
                 for rule in &c.choices {
                     let Condition::Jsonata(j) = &rule.condition else {
@@ -433,13 +438,17 @@ impl Engine<'_> {
         states: States,
         default: Value,
     ) -> Result<(Value, Option<Value>), ExecError> {
+        if output.is_none() && assign.is_none() {
+            // Nothing to evaluate (a Choice without them, on every visit): no scope is set up,
+            // but the seed is still drawn, so the generator's sequence is the same either way.
+            self.core.rng.next_u64();
+            return Ok((default, None));
+        }
         let env = self.jsonata_env(id);
-        let vars = self.vars(id);
-        let cx = Cx {
-            vars: &vars,
-            states,
-            env,
-        };
+        // Borrowed from the thread, not cloned (no reference counts touched per evaluation).
+        let none = Vars::default();
+        let vars = self.core.thread(id).map_or(&none, |t| &t.vars);
+        let cx = Cx { vars, states, env };
         let assigned = match assign {
             Some(a) => Some(template(a, "Assign", &cx)?),
             None => None,
@@ -462,12 +471,10 @@ impl Engine<'_> {
     ) -> R {
         let states = self.jsonata_states(id, input, extras, None);
         let env = self.jsonata_env(id);
-        let vars = self.vars(id);
-        let cx = Cx {
-            vars: &vars,
-            states,
-            env,
-        };
+        // Borrowed from the thread, not cloned (no reference counts touched per evaluation).
+        let none = Vars::default();
+        let vars = self.core.thread(id).map_or(&none, |t| &t.vars);
+        let cx = Cx { vars, states, env };
         f(&cx)
     }
 

@@ -278,15 +278,18 @@ impl Fast {
             }
             Fast::Call(name, b, args) => {
                 // A variable of that name hides the built-in.
-                if vars.get(name).is_some() {
+                if bound(vars, name) {
                     return Err(Bail);
                 }
-                let mut vals = Vec::with_capacity(args.len());
-                for a in args {
-                    vals.push(a.eval(vars, ctx)?);
+                // `$merge([…])`: the items merged as they are evaluated, without the array.
+                if let (Builtin::Merge, [Fast::Array(items)]) = (b, args.as_slice()) {
+                    return merge_items(items, vars, ctx);
                 }
-                let mut vals = vals.into_iter();
-                let a = vals.next().unwrap_or(FV::Undef);
+                // One or two arguments (see `lower`): no vector for them.
+                let a = match args.first() {
+                    Some(a) => a.eval(vars, ctx)?,
+                    None => FV::Undef,
+                };
                 match b {
                     Builtin::String => Ok(a.string()?.map_or(FV::Undef, FV::Str)),
                     Builtin::Count => Ok(FV::Num(match &a {
@@ -304,7 +307,13 @@ impl Fast {
                         _ => Err(Bail),
                     },
                     Builtin::Merge => merge(a),
-                    Builtin::Join => join(a, vals.next().unwrap_or(FV::Undef)),
+                    Builtin::Join => join(
+                        a,
+                        match args.get(1) {
+                            Some(sep) => sep.eval(vars, ctx)?,
+                            None => FV::Undef,
+                        },
+                    ),
                     _ => Err(Bail),
                 }
             }
@@ -413,17 +422,78 @@ fn merge(arg: FV) -> Result<FV, Bail> {
     Ok(FV::Other(out))
 }
 
+/// `$merge([i1, i2, …])` as [`merge`] of the array the constructor would build, item by item:
+/// an object constructor's members go straight into the result (its own object is never made),
+/// an array from anything but a constructor joins item by item, undefined items drop out.
+fn merge_items(
+    items: &[(Fast, bool)],
+    vars: &dyn Variables,
+    ctx: Option<&Value>,
+) -> Result<FV, Bail> {
+    // The merged object so far: the first object shared, copied only when a later one adds.
+    let mut out: Option<Value> = None;
+    for (item, constructor) in items {
+        if let Fast::Object(members) = item {
+            let target =
+                out.get_or_insert_with(|| Value::object(Object::with_capacity(members.len())));
+            for (k, v) in members {
+                if let Some(v) = v.eval(vars, ctx)?.into_value()? {
+                    target.as_object_mut().ok_or(Bail)?.insert(k.clone(), v);
+                }
+            }
+            continue;
+        }
+        match item.eval(vars, ctx)? {
+            FV::Undef => {}
+            FV::Other(Value::Array(a)) if !constructor => {
+                for v in a.iter() {
+                    merge_into(&mut out, v)?;
+                }
+            }
+            FV::Other(v) => merge_into(&mut out, &v)?,
+            _ => return Err(Bail),
+        }
+    }
+    Ok(FV::Other(out.unwrap_or_else(Value::empty_object)))
+}
+
+/// One item of [`merge_items`]: an object, merged into `out` (or shared as the first).
+fn merge_into(out: &mut Option<Value>, item: &Value) -> Result<(), Bail> {
+    let Value::Object(o) = item else {
+        return Err(Bail);
+    };
+    match out {
+        None => *out = Some(item.clone()),
+        Some(target) => {
+            let obj = target.as_object_mut().ok_or(Bail)?;
+            for (k, v) in o.iter() {
+                obj.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `$name.k1.k2…` through objects; an array on the way (which a path maps over) bails.
 fn var_path(vars: &dyn Variables, name: &str, keys: &[Key]) -> Result<FV, Bail> {
     if let Some((first, rest)) = keys.split_first()
         && let Some(member) = vars.get_member(name, first)
     {
         return match member {
-            Some(v) => walk(&v, rest),
+            Some(v) => walk(v, rest),
             None => Ok(FV::Undef),
         };
     }
-    let Some(root) = vars.get(name) else {
+    // Borrowed where the source allows it: no clone of the root to walk from.
+    let owned;
+    let root = match vars.get_ref(name) {
+        Some(found) => found,
+        None => {
+            owned = vars.get(name);
+            owned.as_ref()
+        }
+    };
+    let Some(root) = root else {
         // Unbound: a built-in function's name gives the function (the evaluator's case).
         return if lookup_builtin(name).is_some() {
             Err(Bail)
@@ -431,7 +501,15 @@ fn var_path(vars: &dyn Variables, name: &str, keys: &[Key]) -> Result<FV, Bail> 
             Ok(FV::Undef)
         };
     };
-    walk(&root, keys)
+    walk(root, keys)
+}
+
+/// Whether `$name` is bound (a variable of a built-in's name hides the built-in).
+fn bound(vars: &dyn Variables, name: &str) -> bool {
+    match vars.get_ref(name) {
+        Some(found) => found.is_some(),
+        None => vars.get(name).is_some(),
+    }
 }
 
 /// `keys` down from `root` through objects; an array on the way bails.

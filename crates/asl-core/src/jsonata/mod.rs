@@ -64,10 +64,17 @@ pub trait Variables {
     /// The value bound to `$name` (without the `$`), if any.
     fn get(&self, name: &str) -> Option<Value>;
 
-    /// `$name.key` without building `$name` first (the executor's `$states.input`): `Some` when
-    /// this source answers it directly (`Some(None)`: `$name` has no such member), `None` to
-    /// read [`Variables::get`] instead.
-    fn get_member(&self, _name: &str, _key: &str) -> Option<Option<Value>> {
+    /// `$name` borrowed, for a source that holds its values (no reference count touched on
+    /// the shortcut's paths): `Some` when this source answers by reference (`Some(None)`:
+    /// unbound), `None` to read [`Variables::get`] instead.
+    fn get_ref(&self, _name: &str) -> Option<Option<&Value>> {
+        None
+    }
+
+    /// `$name.key` borrowed, without building `$name` first (the executor's `$states.input`):
+    /// `Some` when this source answers it directly (`Some(None)`: `$name` has no such member),
+    /// `None` to read [`Variables::get_ref`] / [`Variables::get`] instead.
+    fn get_member(&self, _name: &str, _key: &str) -> Option<Option<&Value>> {
         None
     }
 }
@@ -103,6 +110,10 @@ impl Variables for Bindings {
             .iter()
             .find(|(k, _)| &**k == name)
             .map(|(_, v)| v.clone())
+    }
+
+    fn get_ref(&self, name: &str) -> Option<Option<&Value>> {
+        Some(self.vars.iter().find(|(k, _)| &**k == name).map(|(_, v)| v))
     }
 }
 

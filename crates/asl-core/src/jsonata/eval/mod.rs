@@ -292,8 +292,12 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         if let Some(v) = env.lookup(name) {
             return v;
         }
-        if let Some(v) = self.vars.get(name) {
-            return Some(JV::from_value(&v));
+        let found = match self.vars.get_ref(name) {
+            Some(found) => found.map(JV::from_value),
+            None => self.vars.get(name).map(|v| JV::from_value(&v)),
+        };
+        if found.is_some() {
+            return found;
         }
         functions::lookup_builtin(name).map(|b| JV::Func(Rc::new(Func::Builtin(b))))
     }

@@ -175,6 +175,8 @@ impl<'a> Evaluator<'a, '_> {
         }
         for (i, step) in steps.iter().enumerate().skip(start) {
             out.clear();
+            // At least one result per item for most steps: grown once, not by doubling.
+            out.reserve(cur.len());
             let mut first: Option<JV<'a>> = None;
             let mut count = 0;
             // A field name over an object or a scalar is a lookup: done here, without a call
