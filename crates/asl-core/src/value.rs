@@ -27,7 +27,6 @@ use std::collections::HashMap;
 use rustc_hash::FxHasher;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use smallvec::SmallVec;
 
 pub use serde_json::Number;
 
@@ -63,20 +62,13 @@ pub struct Array {
     inner_depth: u32,
 }
 
-/// Members an object holds without a separate allocation (see [`Object`]).
-const INLINE_MEMBERS: usize = 4;
-
 /// A JSON object (insertion-ordered) with its cached serialised size.
 ///
-/// Members live in one vector in order, inside the object itself up to [`INLINE_MEMBERS`]: most
-/// objects an execution builds are that small (a ResultSelector's, a task's answer, the input
-/// copied to write its ResultPath), and each then costs one allocation (the `Arc`), not two,
-/// which is most of building and dropping one, and the histories keep every one until they are
-/// dropped. Objects of [`INDEX_FROM`] members or more also keep a key → position table, so
-/// lookups stay O(1) in large documents.
+/// Members live in one `Vec` in order; objects of [`INDEX_FROM`] members or more also keep a
+/// key → position table, so lookups stay O(1) in large documents.
 #[derive(Clone, Default)]
 pub struct Object {
-    entries: SmallVec<[(Key, Value); INLINE_MEMBERS]>,
+    entries: Vec<(Key, Value)>,
     index: Option<Box<Index>>,
     /// Sum over entries of `key_len + 1 (colon) + value_len` (braces and commas added by
     /// [`Object::json_len`]).
@@ -474,7 +466,7 @@ impl Object {
 
     pub fn with_capacity(n: usize) -> Object {
         Object {
-            entries: SmallVec::with_capacity(n),
+            entries: Vec::with_capacity(n),
             index: None,
             entries_len: 0,
             inner_depth: 0,
