@@ -152,8 +152,7 @@ pub fn Editor(
     };
     // Drawn in the next animation frame, not in the input handler: keys that come faster than
     // frames cost one drawing, and the handler does not force a layout of the just-typed text to
-    // read the scroll position (benches/README.md, "The playground: typing"). A scroll, whose
-    // event comes in the frame before its callbacks, is drawn in the same frame.
+    // read the scroll position (benches/README.md, "The playground: typing").
     let queued = StoredValue::new(false);
     let render_soon = move || {
         if queued.try_update_value(|q| std::mem::replace(q, true)) == Some(false) {
@@ -170,10 +169,15 @@ pub fn Editor(
         changed.set_value(true);
         render_soon();
     });
+    // Scroll and resize events come in the frame, before its animation-frame callbacks: drawn at
+    // once, so that callbacks already waiting for this frame see the rows in place.
     let sync_scroll = move || {
         measure.set_value(true);
-        render_soon();
+        render();
     };
+    // New diagnostics (a finished analysis, off the typing path) are drawn at once too: the
+    // problems list they come with changes the editor's height, and with it, at the end of the
+    // text, the scroll position, which the browser reports by a scroll event only a frame later.
     Effect::new(move |_| {
         diagnostics.track();
         changed.set_value(true);
