@@ -78,7 +78,8 @@ test('a share link round-trips at a step: definition, input, event and inspected
     await p2.click('[data-testid="tab-input"]');
     assertEq(await p2.inputValue('[data-testid="input-editor"]'), input, 'input');
     assert(!(await p2.$('[data-testid="share-dialog"]')), 'no question: nothing of theirs to lose');
-    assertEq(await p2.evaluate(() => localStorage.getItem('asl-playground.input')), input, 'the opened session is now theirs');
+    // Saved once the page is idle (web/src/app.rs, SAVE_DELAY).
+    await p2.waitForFunction((i) => localStorage.getItem('asl-playground.input') === i, input);
     // Their first edit takes the link out of the address bar (a reload does not re-open it).
     await p2.fill('[data-testid="input-editor"]', '{"edited": true}');
     await p2.waitForFunction(() => location.hash === '');

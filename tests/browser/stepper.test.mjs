@@ -109,9 +109,19 @@ test('the inspector shows Validate\'s stages: ResultSelector, then ResultPath un
   await page.screenshot({ path: path.join(artifacts, 'inspector.png') });
   // Clicking a History row of another state inspects that state's visit and moves the cursor.
   await page.click('[data-testid="tab-history"]');
-  const row = page.locator('[data-testid="history-row"]', { hasText: 'Thumbnails' }).first();
-  const id = Number(await row.getAttribute('data-event'));
-  await row.click();
+  // The History draws a window of rows around its scroll position, and when the window moves a
+  // row element is reused for the event that lands in its place. Clicking a row found before it
+  // was scrolled into view could therefore click another event (the scroll's redraw came between
+  // finding the element and clicking it: seen under load, and 4 times in 8 with the CPU slowed
+  // 6x). So the row is scrolled into view first, the redraw awaited (the scroll event comes in
+  // the next frame, before its animation-frame callbacks), and the row clicked by its event id.
+  const id = await page.$$eval('[data-testid="history-row"]', (rows) => Number(rows.find((r) => r.textContent.includes('Thumbnails')).dataset.event));
+  const row = `[data-testid="history-row"][data-event="${id}"]`;
+  await page.$eval(row, (r) => new Promise((done) => {
+    r.scrollIntoView({ block: 'center' });
+    requestAnimationFrame(() => requestAnimationFrame(done));
+  }));
+  await page.click(row);
   assertEq(await eventNo(page), id, 'the cursor follows the row');
   await page.click('[data-testid="tab-inspect"]');
   assertEq(await page.getAttribute('[data-testid="inspect-state"]', 'data-state'), 'Process/1/Thumbnails', 'inspects its state');

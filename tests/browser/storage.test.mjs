@@ -44,8 +44,8 @@ test('localStorage full: the page says the latest changes are not saved, and kee
   await page.goto(baseUrl);
   await page.waitForSelector('[data-testid="graph"] svg');
   await page.fill(editor, def('saved'));
-  await page.waitForTimeout(100);
-  assertEq(await page.evaluate((k) => localStorage.getItem(k), KEY), def('saved'), 'saved while there is room');
+  // Saved once typing pauses (web/src/app.rs, SAVE_DELAY).
+  await page.waitForFunction(([k, t]) => localStorage.getItem(k) === t, [KEY, def('saved')]);
   assertEq(await page.$$eval('[data-testid="storage-notice"]', (n) => n.length), 0, 'no notice while saving works');
   await page.evaluate(() => { window.__full = true; });
   await page.fill(editor, def('too big to save'));
@@ -87,7 +87,7 @@ test('two tabs of one session: each follows the other, and neither overwrites th
   // B misses A's next write (a tab the browser froze gets no storage event), then edits its own.
   await b.evaluate(() => { window.__deaf = true; });
   await a.fill(editor, def('A, unseen by B'));
-  await b.waitForTimeout(200);
+  await a.waitForFunction(([k, t]) => localStorage.getItem(k) === t, [KEY, def('A, unseen by B')]);
   assertEq(await text(b), def('from B'), 'B did not hear');
   await b.fill(editor, def('B edits on'));
   // B must not overwrite A's text: it holds its own and asks.
@@ -106,7 +106,7 @@ test('two tabs of one session: each follows the other, and neither overwrites th
 
   // Again, and this time B loads A's text.
   await a.fill(editor, def('A again'));
-  await b.waitForTimeout(100);
+  await a.waitForFunction(([k, t]) => localStorage.getItem(k) === t, [KEY, def('A again')]);
   await b.fill(editor, def('B again'));
   await b.waitForSelector('[data-testid="tab-conflict"]');
   assertEq(await stored(), def('A again'), 'A\'s text is kept');
@@ -119,4 +119,48 @@ test('two tabs of one session: each follows the other, and neither overwrites th
   await b.evaluate(() => { window.__deaf = false; });
   await b.fill(editor, def('B after loading'));
   await a.waitForFunction((t) => document.querySelector('[data-testid="definition-editor"]').value === t, def('B after loading'));
+});
+
+test('what was typed survives a reload or a closed tab at once, before the save that waits for a pause', async ({ context, baseUrl, errors }) => {
+  const stored = (p) => p.evaluate((k) => localStorage.getItem(k), KEY);
+  // Timers of 250 ms and more never fire: the save that waits for typing to pause (300 ms) does
+  // not happen, so only the save on leaving the page can keep the text. (The analysis's 200 ms
+  // debounce still runs.)
+  const holdSaves = (p) => p.evaluate(() => {
+    const set = window.setTimeout;
+    window.setTimeout = (f, ms, ...rest) => (ms >= 250 ? 0 : set(f, ms, ...rest));
+  });
+  let page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(baseUrl);
+  await page.waitForSelector('[data-testid="graph"] svg');
+  await page.fill(editor, def('saved'));
+  await page.waitForFunction(([k, t]) => localStorage.getItem(k) === t, [KEY, def('saved')]);
+
+  // Typed, then reloaded.
+  await holdSaves(page);
+  await page.focus(editor);
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(' ');
+  const reloaded = def('saved') + ' ';
+  assertEq(await page.inputValue(editor), reloaded, 'typed');
+  assertEq(await stored(page), def('saved'), 'not saved yet (the save waits for a pause)');
+  await page.reload();
+  await page.waitForSelector(editor);
+  assertEq(await page.inputValue(editor), reloaded, 'the typed text after the reload');
+
+  // Typed, then the tab closed (as the user closes it) and the page opened again.
+  await holdSaves(page);
+  await page.focus(editor);
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('x');
+  assertEq(await stored(page), reloaded, 'not saved yet');
+  await page.close({ runBeforeUnload: true });
+  await page.waitForEvent('close');
+  page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(baseUrl);
+  await page.waitForSelector(editor);
+  assertEq(await page.inputValue(editor), reloaded + 'x', 'the typed text after closing the tab');
+  assertEq(errors, [], 'page errors');
 });

@@ -29,6 +29,8 @@ use asl_core::workflow::WorkflowType;
 
 /// How long typing must pause before the definition is analysed again.
 const DEBOUNCE: Duration = Duration::from_millis(200);
+/// How long typing must pause before the texts are saved (see `save` in [`App`]).
+const SAVE_DELAY: Duration = Duration::from_millis(300);
 /// How long the cursor must rest before the field under it is explained.
 const CURSOR_REST: Duration = Duration::from_millis(150);
 
@@ -45,9 +47,50 @@ pub fn App() -> impl IntoView {
     let current_example =
         RwSignal::new(storage::get(Key::Example).or_else(|| Some(examples::FIRST.to_string())));
 
-    Effect::new(move |_| storage::set(Key::Definition, &definition.read()));
-    Effect::new(move |_| storage::set(Key::Input, &input.read()));
-    Effect::new(move |_| storage::set(Key::Mocks, &mocks.read()));
+    // The texts are saved once typing pauses, not per keystroke (in a 41 KB definition the
+    // compare-and-set read and the write of the whole text were most of the input handler's own
+    // work), and at once when the page is hidden or left, so nothing typed is lost on a reload
+    // or a closed tab; after a crash, boot.js saves what the textareas hold.
+    let unsaved = StoredValue::new(Vec::<Key>::new());
+    let save = move || {
+        for key in unsaved.try_update_value(std::mem::take).unwrap_or_default() {
+            let text = match key {
+                Key::Input => input,
+                Key::Mocks => mocks,
+                _ => definition,
+            };
+            text.with_untracked(|t| storage::set(key, t));
+        }
+    };
+    let save_later = timing::debounce(SAVE_DELAY, save);
+    for (key, text) in [
+        (Key::Definition, definition),
+        (Key::Input, input),
+        (Key::Mocks, mocks),
+    ] {
+        Effect::new(move |prev: Option<()>| {
+            text.track();
+            unsaved.update_value(|u| {
+                if !u.contains(&key) {
+                    u.push(key);
+                }
+            });
+            if prev.is_none() {
+                save();
+            } else {
+                save_later();
+            }
+        });
+    }
+    // `pagehide` comes on a reload, a navigation and a closed tab (a `beforeunload` listener
+    // would add nothing, and keeps pages out of some browsers' back/forward cache);
+    // `visibilitychange` (fired at the document, it bubbles to the window) on a tab put in the
+    // background, which the browser may discard without a `pagehide`.
+    let flush = [
+        window_event_listener(leptos::ev::pagehide, move |_| save()),
+        window_event_listener(leptos::ev::visibilitychange, move |_| save()),
+    ];
+    on_cleanup(move || flush.into_iter().for_each(|h| h.remove()));
     Effect::new(move |_| {
         storage::set(
             Key::Example,

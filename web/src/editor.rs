@@ -67,6 +67,13 @@ pub fn Editor(
     let code = NodeRef::<html::Code>::new();
     let numbers = NodeRef::<html::Div>::new();
     let shown = StoredValue::new(Shown::default());
+    // Whether the text or the diagnostics changed since the last drawing (a scroll alone redraws
+    // only when the rows in view moved).
+    let changed = StoredValue::new(true);
+    // Whether the textarea's scroll position or height may have changed since the last drawing:
+    // it scrolled, the window was resized, or the diagnostics changed (the problems list below
+    // the editor takes their height). Typing that scrolls the textarea fires a scroll event.
+    let measure = StoredValue::new(true);
     let render = move || {
         let (Some(a), Some(code), Some(numbers)) = (
             area.get_untracked(),
@@ -75,8 +82,21 @@ pub fn Editor(
         ) else {
             return;
         };
-        let (top, left) = (a.scroll_top().max(0) as usize, a.scroll_left());
-        let height = a.client_height().max(0) as usize;
+        // The scroll position and height as last measured, unless something may have moved
+        // them (or the editor had no height then): reading them after a keystroke made the
+        // browser lay out the typed text once more, before the frame's own layout.
+        let view = if measure.get_value() || shown.with_value(|s| s.view.2 == 0) {
+            measure.set_value(false);
+            let top = a.scroll_top().max(0) as usize;
+            (top, a.scroll_left(), a.client_height().max(0) as usize)
+        } else {
+            shown.with_value(|s| s.view)
+        };
+        if !changed.get_value() && shown.with_value(|s| s.view == view) {
+            return;
+        }
+        let (top, left, height) = view;
+        changed.set_value(false);
         let (first, lines, marked) = text.with_untracked(|t| {
             diagnostics.with_untracked(|d| {
                 let count = t.split('\n').count();
@@ -126,19 +146,46 @@ pub fn Editor(
                 lines,
                 numbers: rows,
                 place,
+                view,
             };
         });
     };
+    // Drawn in the next animation frame, not in the input handler: keys that come faster than
+    // frames cost one drawing, and the handler does not force a layout of the just-typed text to
+    // read the scroll position (benches/README.md, "The playground: typing").
+    let queued = StoredValue::new(false);
+    let render_soon = move || {
+        if queued.try_update_value(|q| std::mem::replace(q, true)) == Some(false) {
+            request_animation_frame(move || {
+                // `None`: the editor is gone.
+                if queued.try_set_value(false).is_none() {
+                    render();
+                }
+            });
+        }
+    };
     Effect::new(move |_| {
         text.track();
-        diagnostics.track();
+        changed.set_value(true);
+        render_soon();
+    });
+    // Scroll and resize events come in the frame, before its animation-frame callbacks: drawn at
+    // once, so that callbacks already waiting for this frame see the rows in place.
+    let sync_scroll = move || {
+        measure.set_value(true);
         render();
+    };
+    // New diagnostics (a finished analysis, off the typing path) are drawn at once too: the
+    // problems list they come with changes the editor's height, and with it, at the end of the
+    // text, the scroll position, which the browser reports by a scroll event only a frame later.
+    Effect::new(move |_| {
+        diagnostics.track();
+        changed.set_value(true);
+        sync_scroll();
     });
     // The editor's height can change with the window's (the margin covers smaller changes).
-    let resize = window_event_listener(leptos::ev::resize, move |_| render());
+    let resize = window_event_listener(leptos::ev::resize, move |_| sync_scroll());
     on_cleanup(move || resize.remove());
-
-    let sync_scroll = render;
 
     // The text into the textarea, except the text it has just reported itself (typing): writing
     // that back would copy the whole text into JS for the browser to compare, on every keystroke.
@@ -350,6 +397,8 @@ struct Shown {
     numbers: Vec<Row>,
     /// The overlay's and the gutter's `style` (their transforms).
     place: (String, String),
+    /// The textarea's scroll position and height they were drawn for.
+    view: (usize, i32, usize),
 }
 
 /// Makes `parent`'s children, showing `old` from line `old_first`, show `new` from line

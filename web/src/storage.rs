@@ -237,6 +237,13 @@ pub fn release(key: Key) -> Option<String> {
     stored
 }
 
+/// Notes that this tab now shows `value`, which another tab stored for `key` (it followed that
+/// tab): the compare-and-set of this tab's next write compares with it. Without this, an edit
+/// made before this tab's own (delayed) save of the followed text would look like a conflict.
+pub fn followed(key: Key, value: &str) {
+    remember(key.name(), Some(value.to_string()));
+}
+
 /// The key a storage event names, among the session's texts.
 pub fn text_key(name: &str) -> Option<Key> {
     [Key::Definition, Key::Input, Key::Mocks]

@@ -64,6 +64,7 @@ pub fn StorageNotices(
             }
         } else if !was_pending && ev.old_value().as_deref() == Some(mine.as_str()) {
             // Ours was what they replaced: following loses nothing.
+            storage::followed(key, &theirs);
             sig.set(theirs);
             followed.update(|f| {
                 if !f.contains(&key) {
