@@ -219,12 +219,12 @@ fn History(stepper: Stepper) -> impl IntoView {
             <div class="history-wrap" node_ref=wrap on:scroll=move |_| {
                 if let Some(el) = wrap.get() { scroll.set(el.scroll_top() as f64); height.set(el.client_height() as f64); }
             }>
-                <div class="history-spacer" style=move || format!("height:{}px", recorded() as f64 * ROW_PX)>
+                <div class="history-spacer" style=move || format!("height:{}px", asl_core::float_fmt::display(recorded() as f64 * ROW_PX))>
                     {move || {
                         let (from, rows) = rows();
                         let cur = current();
                         view! {
-                            <div class="history-rows" style=format!("transform:translateY({}px)", from as f64 * ROW_PX)>
+                            <div class="history-rows" style=format!("transform:translateY({}px)", asl_core::float_fmt::display(from as f64 * ROW_PX))>
                                 {rows.into_iter().map(|e| {
                                     let kind_class = if e.kind.ends_with("Failed") || e.kind.ends_with("TimedOut") {
                                         "ev-type ev-bad"
