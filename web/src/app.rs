@@ -535,7 +535,7 @@ fn HoverDoc(definition: RwSignal<String>, hover: RwSignal<Option<Hover>>) -> imp
         let name = d.field.clone().or(d.state_type.clone()).unwrap_or_default();
         Some(view! {
             <div class="hover-doc" data-testid="hover-doc" role="tooltip"
-                style=format!("left:{}px;top:{}px", h.x + 12.0, h.y + 16.0)>
+                style=format!("left:{}px;top:{}px", asl_core::float_fmt::display(h.x + 12.0), asl_core::float_fmt::display(h.y + 16.0))>
                 <b>{name}</b>" "{d.doc.clone()}
                 {d.default.clone().map(|v| view! { <div class="muted">{format!("Default: {v}")}</div> })}
             </div>

@@ -120,8 +120,15 @@ pub fn Editor(
         });
         let shift = first as f64 * LINE_PX - top as f64;
         let place = (
-            format!("transform:translate({}px,{shift}px)", -left),
-            format!("transform:translateY({shift}px)"),
+            format!(
+                "transform:translate({}px,{}px)",
+                -left,
+                asl_core::float_fmt::display(shift)
+            ),
+            format!(
+                "transform:translateY({}px)",
+                asl_core::float_fmt::display(shift)
+            ),
         );
         let lines: Vec<Row> = lines
             .into_iter()

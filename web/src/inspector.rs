@@ -126,8 +126,8 @@ fn VisitDetail(v: Visit) -> impl IntoView {
         let level = if pct >= 90.0 { "meter-bad" } else if pct >= 50.0 { "meter-warn" } else { "meter-ok" };
         view! {
             <div class=format!("size-meter {level}") data-testid="size-meter" title="The output's size against AWS's 256 KiB payload limit">
-                <div class="size-bar"><div class="size-fill" style=format!("width:{:.2}%", pct.min(100.0))></div></div>
-                <span>{format!("output {} of 256 KiB ({pct:.1}%)", human_bytes(n))}</span>
+                <div class="size-bar"><div class="size-fill" style=format!("width:{}%", asl_core::float_fmt::fixed(pct.min(100.0), 2))></div></div>
+                <span>{format!("output {} of 256 KiB ({}%)", human_bytes(n), asl_core::float_fmt::fixed(pct, 1))}</span>
             </div>
         }
     });
@@ -136,7 +136,7 @@ fn VisitDetail(v: Visit) -> impl IntoView {
             <div><b>{d.error.as_deref().unwrap_or("").to_string()}</b>" "<span class="muted">{d.cause.as_deref().unwrap_or("").to_string()}</span></div>
             <dl>
                 {d.retry_index.map(|i| view! { <dt>"retryIndex"</dt><dd data-testid="retry-index">{i}</dd> })}
-                {d.retry_backoff_interval_seconds.map(|s| view! { <dt>"retryBackoffIntervalSeconds"</dt><dd>{s}</dd> })}
+                {d.retry_backoff_interval_seconds.map(|s| view! { <dt>"retryBackoffIntervalSeconds"</dt><dd>{asl_core::float_fmt::display(s)}</dd> })}
                 {d.catch_index.map(|i| view! { <dt>"catchIndex"</dt><dd data-testid="catch-index">{i}</dd> })}
             </dl>
         </div>
@@ -146,7 +146,7 @@ fn VisitDetail(v: Visit) -> impl IntoView {
             <ol class="attempts" data-testid="attempts">
                 {v.attempts.iter().map(|a| {
                     let text = match (&a.error, a.retry_index, a.retry_backoff_interval_seconds) {
-                        (Some(e), Some(i), Some(b)) => format!("{e} ({}) → Retry[{i}] after {b} s", a.cause.as_deref().unwrap_or("")),
+                        (Some(e), Some(i), Some(b)) => format!("{e} ({}) → Retry[{i}] after {} s", a.cause.as_deref().unwrap_or(""), asl_core::float_fmt::display(b)),
                         (Some(e), _, _) => format!("{e} ({})", a.cause.as_deref().unwrap_or("")),
                         (None, _, _) => format!("{:?}", a.outcome).to_ascii_lowercase(),
                     };
@@ -220,7 +220,7 @@ fn human_bytes(n: usize) -> String {
     if n < 1024 {
         format!("{n} B")
     } else {
-        format!("{:.1} KiB", n as f64 / 1024.0)
+        format!("{} KiB", asl_core::float_fmt::fixed(n as f64 / 1024.0, 1))
     }
 }
 

@@ -220,7 +220,7 @@ fn History(stepper: Stepper) -> impl IntoView {
             <div class="history-wrap" node_ref=wrap on:scroll=move |_| {
                 if let Some(el) = wrap.get() { scroll.set(el.scroll_top() as f64); height.set(el.client_height() as f64); }
             }>
-                <div class="history-spacer" style=move || format!("height:{}px", recorded() as f64 * ROW_PX)>
+                <div class="history-spacer" style=move || format!("height:{}px", asl_core::float_fmt::display(recorded() as f64 * ROW_PX))>
                     {move || {
                         let (from, rows) = rows();
                         let cur = current();
@@ -230,7 +230,7 @@ fn History(stepper: Stepper) -> impl IntoView {
                         // one class string per row and one click listener for all rows
                         // (benches/README.md, "Where a seek's time goes").
                         view! {
-                            <div class="history-rows" style=format!("transform:translateY({}px)", from as f64 * ROW_PX)
+                            <div class="history-rows" style=format!("transform:translateY({}px)", asl_core::float_fmt::display(from as f64 * ROW_PX))
                                 on:click=move |ev| {
                                     let id = ev
                                         .target()

@@ -15,7 +15,7 @@ const MAX_MARKS: usize = 400;
 pub fn clock(ms: i64) -> String {
     let ms = ms.max(0);
     if ms < 60_000 {
-        return format!("+{:.3} s", ms as f64 / 1000.0);
+        return format!("+{} s", asl_core::float_fmt::fixed(ms as f64 / 1000.0, 3));
     }
     let s = ms / 1000;
     let (d, h, m, sec) = (s / 86_400, (s / 3600) % 24, (s / 60) % 60, s % 60);
@@ -165,7 +165,7 @@ pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
                     }/>
                 <div class="scrub-marks" aria-hidden="true">
                     {move || marks().into_iter().map(|(id, kind, left)| view! {
-                        <span class=format!("scrub-mark mark-{kind}") data-event=id style=format!("left:{left:.3}%") title=format!("{kind} at event {id}")></span>
+                        <span class=format!("scrub-mark mark-{kind}") data-event=id style=format!("left:{}%", asl_core::float_fmt::fixed(left, 3)) title=format!("{kind} at event {id}")></span>
                     }).collect_view()}
                 </div>
             </div>

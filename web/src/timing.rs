@@ -25,7 +25,7 @@ pub fn measure<T>(name: &str, f: impl FnOnce() -> T) -> T {
             .get(&count_key)
             .and_then(|c| c.parse::<u64>().ok())
             .unwrap_or(0);
-        let _ = data.set(&format!("{name}Ms"), &format!("{ms:.2}"));
+        let _ = data.set(&format!("{name}Ms"), &asl_core::float_fmt::fixed(ms, 2));
         let _ = data.set(&count_key, &(count + 1).to_string());
     }
     out

@@ -539,9 +539,9 @@ pub fn format_usd(v: f64) -> String {
         let cents = (v * 100.0).round() as u64;
         format!("${}.{:02}", thousands(cents / 100), cents % 100)
     } else if v >= 0.01 {
-        format!("${v:.4}")
+        format!("${}", crate::float_fmt::fixed(v, 4))
     } else {
-        format!("${v:.8}")
+        format!("${}", crate::float_fmt::fixed(v, 8))
     }
 }
 

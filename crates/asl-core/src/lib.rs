@@ -15,6 +15,7 @@ pub mod env;
 pub mod error;
 pub mod exec;
 pub mod field_docs;
+pub mod float_fmt;
 pub mod history;
 pub mod inspect;
 pub mod intrinsics;

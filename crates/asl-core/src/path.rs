@@ -553,10 +553,10 @@ fn write_java_number(s: &mut String, n: &Number) {
 fn write_java_double(s: &mut String, f: f64) {
     let abs = f.abs();
     if abs == 0.0 || (1e-3..1e7).contains(&abs) {
-        let _ = write!(s, "{f:?}"); // `{:?}` keeps the `.0` of whole numbers, like Java.
+        s.push_str(&crate::float_fmt::debug(f)); // `{:?}` keeps the `.0` of whole numbers, like Java.
         return;
     }
-    let sci = format!("{f:e}"); // e.g. `1.2345e-5`, `1e21`
+    let sci = crate::float_fmt::exp(f); // e.g. `1.2345e-5`, `1e21`
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     s.push_str(mantissa);
     if !mantissa.contains('.') {

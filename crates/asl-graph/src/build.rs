@@ -307,8 +307,9 @@ pub fn retry_badge(retriers: &[(Vec<String>, u64, u64, f64)]) -> Option<(String,
         .iter()
         .map(|(errs, n, iv, rate)| {
             format!(
-                "Retry {}: {n}× after {iv} s, backoff ×{rate}",
-                errs.join(", ")
+                "Retry {}: {n}× after {iv} s, backoff ×{}",
+                errs.join(", "),
+                asl_core::float_fmt::display(*rate)
             )
         })
         .collect::<Vec<_>>()

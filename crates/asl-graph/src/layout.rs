@@ -575,7 +575,8 @@ fn prepare(scope: &Scope, labels: &[Option<String>]) -> Vec<PrepEdge> {
     }
     // Iterative DFS: 0 = unseen, 1 = on stack, 2 = done.
     let mut state = vec![0u8; n];
-    let mut back: HashSet<usize> = HashSet::new();
+    // By edge index (a Vec, not a set: one hash table type fewer in the wasm).
+    let mut back = vec![false; scope.edges.len()];
     for root in scope.node_order() {
         if state[root] != 0 {
             continue;
@@ -591,7 +592,9 @@ fn prepare(scope: &Scope, labels: &[Option<String>]) -> Vec<PrepEdge> {
                         stack.push((w, 0));
                     }
                     1 => {
-                        back.insert(ei);
+                        if let Some(b) = back.get_mut(ei) {
+                            *b = true;
+                        }
                     }
                     _ => {}
                 }
@@ -606,7 +609,7 @@ fn prepare(scope: &Scope, labels: &[Option<String>]) -> Vec<PrepEdge> {
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let reversed = back.contains(&i);
+            let reversed = back[i];
             let (from, to) = if reversed {
                 (e.to, e.from)
             } else {
@@ -866,7 +869,8 @@ fn run_layered(
     let mut at = crate::rows::place(&rows);
     let trunk_vertices = trunk_lines(&rows, &slot, &trunks, &mut at);
     // Per trunk element: (trunk, position in it).
-    let mut in_trunk: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+    // A BTreeMap of the type `layers` uses too (one map type fewer in the wasm than a HashMap).
+    let mut in_trunk: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
     for (id, t) in trunks.iter().enumerate() {
         for (p, &h) in t.iter().enumerate() {
             in_trunk.insert(h, (id, p));
@@ -1061,7 +1065,7 @@ fn trunks_right(l: &mut crate::layers::Layers) {
         return;
     }
     // Per element: the sort key of its trunk (last row, trunk index).
-    let mut key: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+    let mut key: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
     for (id, t) in l.trunks.iter().enumerate() {
         let last = t.last().and_then(|&h| l.slot.get(h)).map_or(0, |s| s.0);
         for &h in t {

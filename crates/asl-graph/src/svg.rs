@@ -689,7 +689,7 @@ pub fn num(x: f64) -> String {
         return "0".to_string();
     }
     let r = (x * 100.0).round() / 100.0;
-    let mut s = format!("{r:.2}");
+    let mut s = asl_core::float_fmt::fixed(r, 2);
     while s.ends_with('0') {
         s.pop();
     }

@@ -315,7 +315,7 @@ pub(crate) fn format_number(value: f64, picture: &str, options: Option<&JV>) -> 
             })
             .collect()
     };
-    let fixed = to_family(format!("{:.*}", pic.max_frac, rounded.abs()));
+    let fixed = to_family(crate::float_fmt::fixed(rounded.abs(), pic.max_frac));
     let mut s: Vec<char> = match fixed.find('.') {
         None => format!("{fixed}{}", p.decimal).chars().collect(),
         Some(_) => fixed

@@ -458,7 +458,7 @@ pub(crate) fn precision15(n: f64) -> f64 {
     {
         return n;
     }
-    crate::text::parse_f64(&format!("{n:.14e}")).unwrap_or(n)
+    crate::text::parse_f64(&crate::float_fmt::exp_fixed(n, 14)).unwrap_or(n)
 }
 
 /// The significant digits of a number as ryu writes it (`-1.25e-7`: 3, `0.0120`: 2).

@@ -75,7 +75,7 @@ fn describe(t: &Tok) -> String {
         Tok::Name(n) => n.clone(),
         Tok::Var(v) => format!("${v}"),
         Tok::Str(s) => s.clone(),
-        Tok::Num(n) => n.to_string(),
+        Tok::Num(n) => crate::float_fmt::display(*n),
         Tok::Bool(b) => b.to_string(),
         Tok::Null => "null".into(),
         Tok::Regex { pattern, .. } => format!("/{pattern}/"),
@@ -528,7 +528,7 @@ impl Post {
                     match &s.kind {
                         Kind::Num(_) | Kind::Bool(_) | Kind::Null => {
                             let v = match &s.kind {
-                                Kind::Num(n) => n.to_string(),
+                                Kind::Num(n) => crate::float_fmt::display(*n),
                                 Kind::Bool(b) => b.to_string(),
                                 _ => "null".into(),
                             };

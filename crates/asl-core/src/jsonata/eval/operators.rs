@@ -238,7 +238,8 @@ fn range<'a>(lhs: &Val<'a>, rhs: &Val<'a>) -> JResult<Val<'a>> {
         return Err(err(
             "D2014",
             format!(
-                "The size of the sequence allocated by the range operator (..) must not exceed 1e7.  Attempted to allocate {size}."
+                "The size of the sequence allocated by the range operator (..) must not exceed 1e7.  Attempted to allocate {}.",
+                crate::float_fmt::display(size)
             ),
         ));
     }
