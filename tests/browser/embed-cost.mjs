@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch } from './harness.mjs';
 import { serveDir } from './server.mjs';
 import { servePackage, videoExample, hostPage } from './wasm-package.mjs';
 
@@ -54,10 +54,7 @@ const pkg = await servePackage({
 });
 const app = await serveDir(dist);
 const link = (await readFile(path.join(here, '../../web/embed-test.html'), 'utf8')).match(/#s=(v1\.[A-Za-z0-9_-]+)/)[1];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   const rows = [
     ['embed.js, graph only', await measure(browser, `${pkg.url}graph.html`)],

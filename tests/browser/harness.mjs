@@ -24,8 +24,9 @@ const FLAGS = [
 
 // Debian's Chromium has crashed with SIGSEGV while starting, before any page existed, once in a
 // few dozen CI runs on this 2-core machine. A crash at launch says nothing about the app, so the
-// launch (never a test) is tried a second time, and the first failure is printed.
-async function launch() {
+// launch (never a test) is tried a second time, and the first failure is printed. The benchmark
+// and screenshot scripts launch the same way.
+export async function launch() {
   const options = {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,

@@ -9,6 +9,14 @@ async function runAndWait(page) {
   return (await page.textContent('[data-testid="output-panel"] [data-testid="run-status"]')).trim();
 }
 
+// Runs, requires SUCCEEDED (the output panel's text is the reason when not) and gives the output.
+async function runForOutput(page) {
+  const status = await runAndWait(page);
+  const why = status === 'SUCCEEDED' ? '' : await page.textContent('[data-testid="output-panel"]');
+  assertEq(status, 'SUCCEEDED', `status (${why})`);
+  return JSON.parse(await page.textContent('[data-testid="run-output"]'));
+}
+
 test('run the video pipeline: output, history and a coloured graph', async ({ open, errors, artifacts }) => {
   const page = await open();
   await page.waitForSelector('[data-testid="graph"] svg');
@@ -98,12 +106,7 @@ test('JSONata regexes run with JavaScript semantics and UTF-16 positions', async
   };
   await page.fill('[data-testid="definition-editor"]', JSON.stringify(def, null, 2));
   await page.fill('[data-testid="input-editor"]', JSON.stringify({ s: '😀 Añb1é xé' }));
-  await page.click('[data-testid="run-button"]');
-  await page.waitForSelector('[data-testid="output-panel"] [data-testid="run-status"]');
-  const status = (await page.textContent('[data-testid="output-panel"] [data-testid="run-status"]')).trim();
-  const why = status === 'SUCCEEDED' ? '' : await page.textContent('[data-testid="output-panel"]');
-  assertEq(status, 'SUCCEEDED', `status (${why})`);
-  const out = JSON.parse(await page.textContent('[data-testid="run-output"]'));
+  const out = await runForOutput(page);
   assertEq(out.m, { match: 'b1é', index: 5, groups: ['b', '1', ''] }, '$match: a UTF-16 offset after an emoji');
   assertEq(out.r, '😀 Añb1é <x>', '$replace with a group');
   assertEq(out.split, ['a', 'b', 'c'], '$split');
@@ -148,12 +151,7 @@ test('JSONata $uppercase and $lowercase map text beyond ASCII as JavaScript does
   };
   await page.fill('[data-testid="definition-editor"]', JSON.stringify(def, null, 2));
   await page.fill('[data-testid="input-editor"]', JSON.stringify({ upper, lower }));
-  await page.click('[data-testid="run-button"]');
-  await page.waitForSelector('[data-testid="output-panel"] [data-testid="run-status"]');
-  const status = (await page.textContent('[data-testid="output-panel"] [data-testid="run-status"]')).trim();
-  const why = status === 'SUCCEEDED' ? '' : await page.textContent('[data-testid="output-panel"]');
-  assertEq(status, 'SUCCEEDED', `status (${why})`);
-  const out = JSON.parse(await page.textContent('[data-testid="run-output"]'));
+  const out = await runForOutput(page);
   assertEq(out.up, upper.toUpperCase(), '$uppercase');
   assertEq(out.up, 'STRASSE Ǆ FI ÉÀ Ÿ A1', '$uppercase, spelt out');
   assertEq(out.low, lower.toLowerCase(), '$lowercase');
@@ -194,12 +192,7 @@ test('numbers read in the page are the nearest doubles, as JavaScript reads them
   const defText = JSON.stringify(def, null, 2).replace('"WRITTEN"', '[1e23, 123456789012345678901234567890, 5e-324]');
   await page.fill('[data-testid="definition-editor"]', defText);
   await page.fill('[data-testid="input-editor"]', `{"n": [${texts.join(', ')}]}`);
-  await page.click('[data-testid="run-button"]');
-  await page.waitForSelector('[data-testid="output-panel"] [data-testid="run-status"]');
-  const status = (await page.textContent('[data-testid="output-panel"] [data-testid="run-status"]')).trim();
-  const why = status === 'SUCCEEDED' ? '' : await page.textContent('[data-testid="output-panel"]');
-  assertEq(status, 'SUCCEEDED', `status (${why})`);
-  const out = JSON.parse(await page.textContent('[data-testid="run-output"]'));
+  const out = await runForOutput(page);
   assertEq(out.input, texts.map(Number), 'the input JSON');
   assertEq(out.number, texts.map(Number), '$number');
   assertEq(out.literal, [123456789012345678901234567890, 1e23, 0.1000000000000000055511151231257827], 'JSONata number literals');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { chromium } from 'playwright-core';
+import { launch } from './harness.mjs';
 import { serveDir } from './server.mjs';
 import { definition } from './typing-definition.mjs';
 
@@ -25,10 +25,7 @@ textarea{position:absolute;left:0;top:0;width:535px;height:600px;margin:0;paddin
 }
 
 const server = await serveDir(dist);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.goto(server.url);
