@@ -49,6 +49,18 @@ impl BinOp {
             BinOp::Range => "..",
         }
     }
+
+    /// `a op b` for the arithmetic operators (`+ - * / %`), the one definition both evaluators
+    /// use; callers pick those five first, and any other operator is taken as `%`.
+    pub fn arith(self, a: f64, b: f64) -> f64 {
+        match self {
+            BinOp::Add => a + b,
+            BinOp::Sub => a - b,
+            BinOp::Mul => a * b,
+            BinOp::Div => a / b,
+            _ => a % b,
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -553,13 +553,7 @@ fn binary(
                 (FV::Undef | FV::Num(_), FV::Undef | FV::Num(_)) => return Ok(FV::Undef),
                 _ => return Err(Bail),
             };
-            let v = match op {
-                BinOp::Add => a + b,
-                BinOp::Sub => a - b,
-                BinOp::Mul => a * b,
-                BinOp::Div => a / b,
-                _ => a % b,
-            };
+            let v = op.arith(a, b);
             if v.is_finite() {
                 Ok(FV::Num(v))
             } else {

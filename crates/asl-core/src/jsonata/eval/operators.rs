@@ -135,14 +135,7 @@ fn numeric<'a>(op: BinOp, lhs: &Val<'a>, rhs: &Val<'a>) -> JResult<Val<'a>> {
     let (Some(a), Some(b)) = (l, r) else {
         return Ok(None);
     };
-    let v = match op {
-        BinOp::Add => a + b,
-        BinOp::Sub => a - b,
-        BinOp::Mul => a * b,
-        BinOp::Div => a / b,
-        _ => a % b,
-    };
-    Ok(Some(JV::Num(v)))
+    Ok(Some(JV::Num(op.arith(a, b))))
 }
 
 fn compare<'a>(op: BinOp, lhs: &Val<'a>, rhs: &Val<'a>) -> JResult<Val<'a>> {
