@@ -99,39 +99,28 @@ pub(super) fn check_finite(n: f64) -> JResult<()> {
     }
 }
 
+/// One operand of an arithmetic operator: a finite number, or nothing (undefined); `code` and
+/// `side` name the error for anything else (T2001 left, T2002 right).
+fn operand(v: &Val<'_>, op: BinOp, code: &'static str, side: &str) -> JResult<Option<f64>> {
+    match v {
+        None => Ok(None),
+        Some(JV::Num(n)) => {
+            check_finite(*n)?;
+            Ok(Some(*n))
+        }
+        Some(_) => Err(err(
+            code,
+            format!(
+                "The {side} side of the \"{}\" operator must evaluate to a number",
+                op.token()
+            ),
+        )),
+    }
+}
+
 fn numeric<'a>(op: BinOp, lhs: &Val<'a>, rhs: &Val<'a>) -> JResult<Val<'a>> {
-    let l = match lhs {
-        None => None,
-        Some(JV::Num(n)) => {
-            check_finite(*n)?;
-            Some(*n)
-        }
-        Some(_) => {
-            return Err(err(
-                "T2001",
-                format!(
-                    "The left side of the \"{}\" operator must evaluate to a number",
-                    op.token()
-                ),
-            ));
-        }
-    };
-    let r = match rhs {
-        None => None,
-        Some(JV::Num(n)) => {
-            check_finite(*n)?;
-            Some(*n)
-        }
-        Some(_) => {
-            return Err(err(
-                "T2002",
-                format!(
-                    "The right side of the \"{}\" operator must evaluate to a number",
-                    op.token()
-                ),
-            ));
-        }
-    };
+    let l = operand(lhs, op, "T2001", "left")?;
+    let r = operand(rhs, op, "T2002", "right")?;
     let (Some(a), Some(b)) = (l, r) else {
         return Ok(None);
     };
