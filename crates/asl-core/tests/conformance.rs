@@ -17,6 +17,8 @@
 
 #![allow(clippy::disallowed_methods)] // the test reads the shared case files
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,13 +34,6 @@ const FILES: [&str; 4] = [
     "aws-local-stepfunctions.jsonl",
     "tiny-asl-machine.jsonl",
 ];
-
-fn cases_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("ASL_CONFORMANCE_DIR") {
-        return PathBuf::from(dir);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
-}
 
 fn known_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/known-failures.json")
@@ -216,11 +211,7 @@ fn run_case(case: &J) -> Result<(), String> {
         other => serde_json::to_string(other).map_err(|e| e.to_string())?,
     };
     // The validation cases record the type AWS validated as (`context.state_machine_type`).
-    let workflow_type = case
-        .pointer("/context/state_machine_type")
-        .and_then(J::as_str)
-        .and_then(|t| t.parse().ok())
-        .unwrap_or_default();
+    let workflow_type = common::workflow_type(case);
     let loaded = asl_core::load_with(
         &definition,
         &asl_core::LoadOptions {
@@ -469,7 +460,6 @@ fn check_trace(want: &[J], exec: &Execution, toks: &[String]) -> Result<(), Stri
 
 #[test]
 fn conformance_cases() {
-    let dir = cases_dir();
     let known: BTreeMap<String, String> = std::fs::read_to_string(known_path())
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
@@ -481,15 +471,7 @@ fn conformance_cases() {
     let mut total = 0;
     for file in FILES {
         per_file.push((file, [(0, 0); 2]));
-        let path = dir.join(file);
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read {} ({e}); set ASL_CONFORMANCE_DIR",
-                path.display()
-            )
-        });
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let case: J = serde_json::from_str(line).expect("a conformance line is JSON");
+        for case in common::read_cases(file) {
             let id = case
                 .get("id")
                 .and_then(J::as_str)
@@ -594,7 +576,6 @@ fn conformance_cases() {
 /// by echo, ends (or pauses) without panicking.
 #[test]
 fn recorded_definitions_never_panic_on_other_inputs() {
-    let dir = cases_dir();
     let inputs = [
         "null",
         "{}",
@@ -604,9 +585,7 @@ fn recorded_definitions_never_panic_on_other_inputs() {
         r#"{"a":[1,{"b":null}],"items":[1,2]}"#,
     ];
     for file in FILES {
-        let text = std::fs::read_to_string(dir.join(file)).expect("cases");
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let case: J = serde_json::from_str(line).expect("json");
+        for case in common::read_cases(file) {
             let def = serde_json::to_string(&case["definition"]).expect("definition");
             let Some(machine) = asl_core::load(&def).machine.map(Arc::new) else {
                 continue;

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+mod common;
+
 use asl_core::exec::{CompleteError, ExecOptions, Execution, Status, TaskAnswer};
 use asl_core::mock::Mocks;
 use asl_core::value::Value;
@@ -360,17 +362,7 @@ fn numbered_mocks_that_run_out_fail_the_task() {
 
 /// The recorded AWS executions (`shared/conformance`, see `tests/conformance.rs`).
 fn recorded_cases() -> Vec<serde_json::Value> {
-    let dir = std::env::var("ASL_CONFORMANCE_DIR").map_or_else(
-        |_| {
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
-        },
-        std::path::PathBuf::from,
-    );
-    #[allow(clippy::disallowed_methods)] // the test reads the shared case files
-    let text = std::fs::read_to_string(dir.join("localstack.jsonl")).expect("conformance cases");
-    text.lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
+    common::read_cases("localstack.jsonl")
 }
 
 /// `got` has `want`'s shape and values; strings the snapshot tool masked (`"date"`, a header's

@@ -1,24 +1,13 @@
 //! Every definition AWS accepted must load without a single error; every definition AWS rejected
-//! must get at least one. Reads the recorded cases in `tests/conformance` (or `../shared/conformance`).
+//! must get at least one. Reads the recorded cases in `../shared/conformance`
+//! (`ASL_CONFORMANCE_DIR` overrides it).
 
 // The harness reads the recorded cases from disk; the core itself never does.
 #![allow(clippy::disallowed_methods)]
 
-use std::path::PathBuf;
-
 use serde_json::Value as Json;
 
-fn conformance_dir() -> PathBuf {
-    let candidates = [
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/conformance"),
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance"),
-    ];
-    candidates
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.join("localstack.jsonl").is_file())
-        .expect("conformance cases not found (tests/conformance or ../shared/conformance)")
-}
+mod common;
 
 struct Case {
     id: String,
@@ -30,7 +19,6 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let dir = conformance_dir();
     let mut out = Vec::new();
     for file in [
         "localstack.jsonl",
@@ -38,9 +26,7 @@ fn cases() -> Vec<Case> {
         "localstack_validation.jsonl",
         "tiny-asl-machine.jsonl",
     ] {
-        let text = std::fs::read_to_string(dir.join(file)).expect("read conformance file");
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let case: Json = serde_json::from_str(line).expect("conformance line is JSON");
+        for case in common::read_cases(file) {
             let definition = &case["definition"];
             let text = match definition {
                 Json::String(s) => s.clone(),
@@ -48,10 +34,7 @@ fn cases() -> Vec<Case> {
             };
             out.push(Case {
                 id: case["id"].as_str().unwrap_or("?").to_string(),
-                workflow_type: case["context"]["state_machine_type"]
-                    .as_str()
-                    .and_then(|t| t.parse().ok())
-                    .unwrap_or_default(),
+                workflow_type: common::workflow_type(&case),
                 text,
                 status: case["expected"]["status"]
                     .as_str()

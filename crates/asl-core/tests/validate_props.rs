@@ -5,12 +5,13 @@
 // The harness reads the recorded definitions from disk; the core itself never does.
 #![allow(clippy::disallowed_methods)]
 
-use std::path::PathBuf;
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::prelude::*;
 use serde_json::Value as Json;
+
+mod common;
 
 const CASES: u32 = 5_000;
 
@@ -113,28 +114,16 @@ const VALUES: &[&str] = &[
 ];
 
 static DEFINITIONS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let dirs = [
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/conformance"),
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance"),
-    ];
-    let dir = dirs
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.join("localstack.jsonl").is_file())
-        .expect("conformance cases");
     let mut out = Vec::new();
     for file in [
         "localstack.jsonl",
         "aws-local-stepfunctions.jsonl",
         "localstack_validation.jsonl",
     ] {
-        let text = std::fs::read_to_string(dir.join(file)).expect("read");
-        for line in text.lines() {
-            if let Ok(case) = serde_json::from_str::<Json>(line) {
-                match &case["definition"] {
-                    Json::String(s) => out.push(s.clone()),
-                    d => out.push(serde_json::to_string_pretty(d).expect("serialise")),
-                }
+        for case in common::read_cases(file) {
+            match &case["definition"] {
+                Json::String(s) => out.push(s.clone()),
+                d => out.push(serde_json::to_string_pretty(d).expect("serialise")),
             }
         }
     }

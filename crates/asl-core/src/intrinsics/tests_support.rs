@@ -3,19 +3,21 @@
 
 use crate::value::Value;
 
-/// Where the recorded cases live: `$ASL_CONFORMANCE_DIR`, the repository's `tests/conformance`,
-/// or the shared folder beside the repository. Missing cases fail the test, never skip it.
+/// Where the recorded cases live: `$ASL_CONFORMANCE_DIR`, else the shared folder beside the
+/// repository (the rule of `tests/common/mod.rs`). Missing cases fail the test, never skip it.
 pub(crate) fn conformance_dir() -> std::path::PathBuf {
-    [
-        std::env::var("ASL_CONFORMANCE_DIR").unwrap_or_default(),
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/conformance").to_string(),
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance").to_string(),
-    ]
-    .into_iter()
-    .filter(|d| !d.is_empty())
-    .map(std::path::PathBuf::from)
-    .find(|d| d.join("localstack.jsonl").exists())
-    .expect("conformance cases not found (set ASL_CONFORMANCE_DIR, or tests/conformance, or ../shared/conformance)")
+    let dir = std::env::var("ASL_CONFORMANCE_DIR").map_or_else(
+        |_| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
+        },
+        std::path::PathBuf::from,
+    );
+    assert!(
+        dir.join("localstack.jsonl").is_file(),
+        "conformance cases not found in {} (set ASL_CONFORMANCE_DIR)",
+        dir.display()
+    );
+    dir
 }
 
 /// The context object the conformance cases were recorded with (their placeholder values).
