@@ -208,11 +208,15 @@ test('every example loads without errors and draws its graph', async ({ open, er
   await page.click('[data-testid="examples-button"]');
   const ids = await page.$$eval('.card[data-testid^="example-"]', (cs) => cs.map((c) => c.dataset.testid));
   await page.keyboard.press('Escape');
+  const analyses = () => page.evaluate(() => Number(document.body.dataset.analyzeCount ?? 0));
   for (const id of ids) {
+    // Wait for this example's own analysis (debounced, later under load), not a fixed time:
+    // before it, the problems and the graph are still the previous example's.
+    const before = await analyses();
     await page.click('[data-testid="examples-button"]');
     await page.click(`[data-testid="${id}"]`);
+    await page.waitForFunction((n) => Number(document.body.dataset.analyzeCount ?? 0) > n, before);
     await page.waitForSelector('[data-testid="graph"] svg');
-    await page.waitForTimeout(300); // past the debounce
     const probs = await page.$$eval('[data-testid="problem"].error', (ps) => ps.map((p) => p.textContent));
     assert(probs.length === 0, `${id} has errors: ${probs.join(' | ')}`);
     assert(await page.locator('[data-testid="graph-stale"]').count() === 0, `${id}: graph is current`);
