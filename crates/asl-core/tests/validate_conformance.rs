@@ -18,6 +18,27 @@ struct Case {
     expected: Json,
 }
 
+impl Case {
+    /// AWS rejected the definition.
+    fn rejected(&self) -> bool {
+        matches!(
+            self.status.as_str(),
+            "INVALID_DEFINITION" | "VALIDATION_FAIL"
+        )
+    }
+
+    /// Loads the definition as AWS validated it (its workflow type).
+    fn load(&self) -> asl_core::Loaded {
+        asl_core::load_with(
+            &self.text,
+            &asl_core::LoadOptions {
+                workflow_type: self.workflow_type,
+                ..asl_core::LoadOptions::default()
+            },
+        )
+    }
+}
+
 fn cases() -> Vec<Case> {
     let mut out = Vec::new();
     for file in [
@@ -70,20 +91,11 @@ fn definitions_aws_accepted_have_no_errors() {
     let mut failures = Vec::new();
     let mut listed_but_clean = Vec::new();
     for case in cases() {
-        if matches!(
-            case.status.as_str(),
-            "INVALID_DEFINITION" | "VALIDATION_FAIL"
-        ) {
+        if case.rejected() {
             continue;
         }
         checked += 1;
-        let loaded = asl_core::load_with(
-            &case.text,
-            &asl_core::LoadOptions {
-                workflow_type: case.workflow_type,
-                ..asl_core::LoadOptions::default()
-            },
-        );
+        let loaded = case.load();
         let errors: Vec<String> = loaded
             .errors()
             .map(|d| format!("{d} ({})", d.pointer))
@@ -151,20 +163,11 @@ fn definitions_aws_rejected_get_errors() {
     let mut same_code_and_pointer = 0;
     let mut missed = Vec::new();
     for case in cases() {
-        if !matches!(
-            case.status.as_str(),
-            "INVALID_DEFINITION" | "VALIDATION_FAIL"
-        ) {
+        if !case.rejected() {
             continue;
         }
         checked += 1;
-        let loaded = asl_core::load_with(
-            &case.text,
-            &asl_core::LoadOptions {
-                workflow_type: case.workflow_type,
-                ..asl_core::LoadOptions::default()
-            },
-        );
+        let loaded = case.load();
         let ours: Vec<_> = loaded.errors().collect();
         if ours.is_empty() {
             missed.push(case.id.clone());
