@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 use asl_core::mock::{MockConfig, MockError, MockFile, Mocks};
 use proptest::prelude::*;
 
+mod common;
+
 static FIXTURES: LazyLock<Vec<String>> = LazyLock::new(|| {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/mocks");
     let mut out = Vec::new();
@@ -77,14 +79,6 @@ fn check(text: &str) {
     }
 }
 
-fn boundary(text: &str, at: usize) -> usize {
-    let mut i = at.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2_000))]
 
@@ -96,31 +90,11 @@ proptest! {
     #[test]
     fn mutated_fixtures_never_panic(
         which in 0usize..3,
-        cut in any::<prop::sample::Index>(),
-        del in any::<prop::sample::Index>(),
-        ins in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
         token in prop::sample::select(TOKENS),
         op in 0u8..3,
     ) {
-        let base = &FIXTURES[which];
-        let text = match op {
-            0 => base[..boundary(base, cut.index(base.len() + 1))].to_string(),
-            1 => {
-                let at = boundary(base, del.index(base.len()));
-                let mut s = base.clone();
-                if at < s.len() {
-                    s.remove(at);
-                }
-                s
-            }
-            _ => {
-                let at = boundary(base, ins.index(base.len() + 1));
-                let mut s = base.clone();
-                s.insert_str(at, token);
-                s
-            }
-        };
-        check(&text);
+        check(&common::mutate(&FIXTURES[which], op, &at, token));
     }
 }
 

@@ -14,6 +14,8 @@ use asl_core::recorded::{self, Replay};
 use asl_core::value::Value;
 use proptest::prelude::*;
 
+mod common;
+
 const DEF: &str = r#"{"StartAt": "P", "States": {
   "P": {"Type": "Parallel", "Next": "M", "ResultPath": null, "Branches": [
     {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
@@ -106,43 +108,16 @@ fn check(text: &str) {
     }
 }
 
-fn boundary(text: &str, at: usize) -> usize {
-    let mut i = at.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(500))]
 
     #[test]
     fn mutated_histories_never_panic(
-        cut in any::<prop::sample::Index>(),
         at in any::<prop::sample::Index>(),
         token in prop::sample::select(TOKENS),
         op in 0u8..3,
     ) {
-        let base = &*HISTORY;
-        let text = match op {
-            0 => base[..boundary(base, cut.index(base.len() + 1))].to_string(),
-            1 => {
-                let i = boundary(base, at.index(base.len()));
-                let mut s = base.clone();
-                if i < s.len() {
-                    s.remove(i);
-                }
-                s
-            }
-            _ => {
-                let i = boundary(base, at.index(base.len() + 1));
-                let mut s = base.clone();
-                s.insert_str(i, token);
-                s
-            }
-        };
-        check(&text);
+        check(&common::mutate(&HISTORY, op, &at, token));
     }
 
     /// Events kept but reordered, dropped and rewired: still no panic.

@@ -147,15 +147,6 @@ fn check(text: &str) {
     }
 }
 
-/// The char boundary at or below `i`.
-fn floor(text: &str, i: usize) -> usize {
-    let mut i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 #[derive(Clone, Debug)]
 enum Mutation {
     /// Cut the text at a position.
@@ -193,7 +184,9 @@ fn positions(text: &str, pat: &str) -> Vec<usize> {
 fn apply(text: &str, m: &Mutation) -> String {
     let pick = |list: &[usize], n: usize| list.get(n % list.len().max(1)).copied();
     match m {
-        Mutation::Truncate(at) => text[..floor(text, at % (text.len() + 1))].to_string(),
+        Mutation::Truncate(at) => {
+            text[..text.floor_char_boundary(at % (text.len() + 1))].to_string()
+        }
         Mutation::InsertMember(at, k, v) => match pick(&positions(text, "{"), *at) {
             Some(i) => format!(
                 "{}\"{}\": {},{}",
@@ -215,7 +208,7 @@ fn apply(text: &str, m: &Mutation) -> String {
                     "{}{}{}",
                     &text[..start],
                     VALUES[v % VALUES.len()],
-                    &text[floor(text, end)..]
+                    &text[text.floor_char_boundary(end)..]
                 )
             }
             None => text.to_string(),
@@ -235,7 +228,7 @@ fn apply(text: &str, m: &Mutation) -> String {
             None => text.to_string(),
         },
         Mutation::Splice(at, s) => {
-            let i = floor(text, at % (text.len() + 1));
+            let i = text.floor_char_boundary(at % (text.len() + 1));
             format!("{}{}{}", &text[..i], s, &text[i..])
         }
     }

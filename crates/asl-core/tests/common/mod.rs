@@ -45,3 +45,26 @@ pub fn workflow_type(case: &Json) -> asl_core::WorkflowType {
         .and_then(|t| t.parse().ok())
         .unwrap_or_default()
 }
+
+/// One edit of a text, as the property tests mutate their fixtures: `op` 0 keeps a prefix, 1
+/// deletes a character, 2 splices `token` in; `at` picks the position (moved back to a character
+/// boundary).
+pub fn mutate(base: &str, op: u8, at: &proptest::sample::Index, token: &str) -> String {
+    match op {
+        0 => base[..base.floor_char_boundary(at.index(base.len() + 1))].to_string(),
+        1 => {
+            let i = base.floor_char_boundary(at.index(base.len().max(1)));
+            let mut s = base.to_string();
+            if i < s.len() {
+                s.remove(i);
+            }
+            s
+        }
+        _ => {
+            let i = base.floor_char_boundary(at.index(base.len() + 1));
+            let mut s = base.to_string();
+            s.insert_str(i, token);
+            s
+        }
+    }
+}
