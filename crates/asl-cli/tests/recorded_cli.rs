@@ -21,7 +21,7 @@ fn replay_prints_the_recorded_run() {
         "--definition",
         &fixture("lambda-retry-caught.asl.json"),
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    common::assert_exit(&out, 0);
     let j = json(&out);
     assert_eq!(j["status"], "SUCCEEDED");
     assert_eq!(j["events"], 18);
@@ -47,7 +47,7 @@ fn replay_inspects_a_recorded_state() {
         "Charge#1",
         "--history",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    common::assert_exit(&out, 0);
     let j = json(&out);
     assert_eq!(j["status"], "SUCCEEDED");
     assert_eq!(j["input"], serde_json::json!({"n": 1}));
@@ -71,7 +71,7 @@ fn mocks_from_gives_every_recorded_outcome_in_order() {
         "--definition",
         &fixture("lambda-retry-caught.asl.json"),
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    common::assert_exit(&out, 0);
     let j = json(&out);
     let seq = j["States"]["InvokeLambdaWithRetry"]
         .as_object()
@@ -93,7 +93,7 @@ fn mocks_from_gives_every_recorded_outcome_in_order() {
         "--format",
         "mock-config",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    common::assert_exit(&out, 0);
     let config = json(&out);
     assert_eq!(
         config["StateMachines"]["Payments"]["TestCases"]["Recorded"]["Charge"],
@@ -115,7 +115,7 @@ fn mocks_from_gives_every_recorded_outcome_in_order() {
         "--test-case",
         "Recorded",
     ]);
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    common::assert_exit(&run, 0);
     assert_eq!(json(&run)["output"], serde_json::json!({"ok": true}));
 }
 
@@ -156,7 +156,7 @@ fn compare_finds_no_divergence_with_derived_mocks() {
         "--describe",
         &fixture("charge.describe.json"),
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    common::assert_exit(&out, 0);
     assert!(stderr(&out).starts_with("no divergence: 10 recorded events"));
 }
 
@@ -177,7 +177,7 @@ fn compare_reports_the_first_divergence_and_exits_1() {
         "--mocks",
         mocks.to_str().expect("utf-8"),
     ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    common::assert_exit(&out, 1);
     let d = &json(&out)["divergence"];
     assert_eq!(d["kind"], "type");
     assert_eq!(d["recordedEvent"], 8);

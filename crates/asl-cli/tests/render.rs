@@ -6,6 +6,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+mod common;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -18,12 +20,7 @@ fn asl() -> Command {
 fn renders_the_golden_svg_on_stdout() {
     let sample = root().join("tests/graph/samples/video-pipeline.json");
     let out = asl().arg("render").arg(&sample).output().expect("run asl");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     let golden = std::fs::read_to_string(root().join("tests/graph/golden/video-pipeline.svg"))
         .expect("golden");
     assert_eq!(String::from_utf8_lossy(&out.stdout), golden);
@@ -41,12 +38,7 @@ fn writes_the_dark_theme_to_a_file() {
         .args(["--theme", "dark"])
         .output()
         .expect("run asl");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     assert!(out.stdout.is_empty());
     let written = std::fs::read_to_string(&file).expect("output file");
     let _ = std::fs::remove_file(&file);

@@ -32,12 +32,7 @@ fn succeeds_with_numbered_mocks_and_prints_history() {
         mocks.to_str().expect("path"),
         "--history",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     let v = json(&out);
     assert_eq!(v["status"], "SUCCEEDED");
     assert_eq!(v["output"], serde_json::json!({"x": 1, "r": {"y": 2}}));
@@ -63,7 +58,7 @@ fn succeeds_with_numbered_mocks_and_prints_history() {
 fn unmocked_tasks_fail_by_default_and_echo_on_request() {
     let def = scratch("um.asl.json", DEF);
     let out = asl(&["run", def.to_str().expect("path")]);
-    assert_eq!(out.status.code(), Some(1));
+    common::assert_exit(&out, 1);
     let v = json(&out);
     assert_eq!(v["status"], "FAILED");
     assert_eq!(v["error"], "States.Runtime");
@@ -73,7 +68,7 @@ fn unmocked_tasks_fail_by_default_and_echo_on_request() {
             .is_some_and(|c| c.contains("'T' has no mocked response"))
     );
     let out = asl(&["run", def.to_str().expect("path"), "--unmocked", "echo"]);
-    assert_eq!(out.status.code(), Some(0));
+    common::assert_exit(&out, 0);
     assert_eq!(json(&out)["output"], serde_json::json!({"r": {}}));
 }
 
@@ -84,7 +79,7 @@ fn bad_inputs_exit_2_with_a_diagnostic() {
         "{\n  \"StartAt\": \"Nope\",\n  \"States\": {}\n}",
     );
     let out = asl(&["run", bad.to_str().expect("path")]);
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("bad.asl.json:") && err.contains("error["),
@@ -98,9 +93,9 @@ fn bad_inputs_exit_2_with_a_diagnostic() {
         "--input",
         input.to_str().expect("path"),
     ]);
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
     let out = asl(&["run", "/nonexistent/definition.json"]);
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
     let mocks = scratch("bad.mocks.json", r#"{"T":{"1":{"Return":1}}}"#);
     let out = asl(&[
         "run",
@@ -108,7 +103,7 @@ fn bad_inputs_exit_2_with_a_diagnostic() {
         "--mocks",
         mocks.to_str().expect("path"),
     ]);
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
 }
 
 #[test]
@@ -155,12 +150,7 @@ fn inspect_prints_a_visits_stages_and_retries() {
         mocks.to_str().expect("path"),
     );
     let out = asl(&["run", d, "--input", i, "--mocks", m, "--inspect", "T#1"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     let v = json(&out);
     let visit = &v["inspect"][0];
     assert_eq!(visit["path"], "T");
@@ -195,8 +185,8 @@ fn inspect_prints_a_visits_stages_and_retries() {
     assert!(text.contains("retried by Retry[0] after 1s"), "{text}");
     // A missing visit or state is a usage error (exit 2) that says what exists.
     let out = asl(&["run", d, "--input", i, "--mocks", m, "--inspect", "T#3"]);
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("has 1 visit(s)"));
     let out = asl(&["run", d, "--inspect", "Nope"]);
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
 }

@@ -133,7 +133,7 @@ fn a_wrong_expectation_fails_with_the_difference() {
         "--expect",
         &exp,
     ]);
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
     assert!(text(&out.stderr).contains("unknown.expect.json:2:3: no test case \"Nope\""));
 }
 
@@ -185,7 +185,7 @@ fn malformed_mock_files_get_line_and_column() {
         "--mocks",
         &bad,
     ]);
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
     assert!(
         text(&out.stderr).contains("bad-native.json:2:9: state \"T\": unknown field \"Retrun\""),
         "{}",
@@ -201,13 +201,13 @@ fn the_state_machine_must_be_named_when_ambiguous() {
     );
     let def = fixture("lambda-sqs/definition.asl.json");
     let out = asl(&["test", &two, "--definition", &def]);
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
     assert!(text(&out.stderr).contains("choose one with --state-machine"));
     let out = asl(&["test", &two, "--definition", &def, "--state-machine", "B"]);
-    assert_eq!(out.status.code(), Some(0));
+    common::assert_exit(&out, 0);
     assert_eq!(text(&out.stdout), "0 passed, 0 failed\n");
     let out = asl(&["test", &two, "--definition", &def, "--state-machine", "C"]);
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn run_shows_every_request_in_the_history() {
         &fixture("lambda-sqs/input.json"),
         "--history",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    common::assert_exit(&out, 0);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let scheduled: Vec<&serde_json::Value> = v["events"]
         .as_array()
@@ -268,7 +268,7 @@ fn ask_reads_json_answers_from_a_pipe() {
     let answers = "{\"Heartbeat\": true, \"DurationSeconds\": 8}\n{\"Return\": {\"approved\": true}, \"DurationSeconds\": 5}\n{\"ReturnPayload\": {\"shipped\": 1}}\n";
     let out = asl_with_stdin(&["run", &def, "--unmocked", "ask", "--input", "-"], "");
     // The input came from stdin too and was empty: a diagnostic, not a hang.
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
     let input = scratch("ask.input.json", r#"{"order": 5}"#);
     let out = asl_with_stdin(
         &["run", &def, "--unmocked", "ask", "--input", &input],
@@ -313,7 +313,7 @@ fn ask_reads_json_answers_from_a_pipe() {
         &["run", &def, "--unmocked", "ask", "--input", &input],
         "{oops\n",
     );
-    assert_eq!(out.status.code(), Some(2));
+    common::assert_exit(&out, 2);
 }
 
 #[test]
@@ -330,7 +330,7 @@ fn native_mocks_by_resource_and_state() {
         "--mocks",
         &mocks,
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    common::assert_exit(&out, 0);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["output"], serde_json::json!({"MessageId": "by-state"}));
     // A misspelt state name is worth a warning: that task then runs unmocked.
@@ -341,7 +341,7 @@ fn native_mocks_by_resource_and_state() {
         "--mocks",
         &typo,
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    common::assert_exit(&out, 1);
     assert!(
         text(&out.stderr).contains("warning: ")
             && text(&out.stderr).contains(
@@ -365,7 +365,7 @@ fn native_mocks_export_to_a_mock_config_that_runs_the_same() {
         let mut args = vec!["run", def.as_str()];
         args.extend_from_slice(extra);
         let out = asl(&args);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        common::assert_exit(&out, 0);
         serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
     };
     let native = run(&[

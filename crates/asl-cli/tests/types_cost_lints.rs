@@ -38,7 +38,7 @@ fn express_lets_the_long_loop_finish_where_standard_hits_the_history_quota() {
     assert_eq!(standard["delivery"]["semantics"], "exactly-once");
     assert!(standard["cause"].as_str().expect("cause").contains("25000"));
     let out = asl(&["run", &d, "--input", &i, "--type", "EXPRESS"]);
-    assert_eq!(out.status.code(), Some(0));
+    common::assert_exit(&out, 0);
     let express = json(&out);
     assert_eq!(express["status"], "SUCCEEDED");
     assert_eq!(express["output"]["count"], 100_000);
@@ -90,7 +90,7 @@ fn express_rejects_callback_patterns_at_validation() {
     );
     let d = d.to_str().expect("path");
     let out = asl(&["validate", d, "--type", "EXPRESS"]);
-    assert_eq!(out.status.code(), Some(1));
+    common::assert_exit(&out, 1);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains(":4:39: error[EXPRESS_UNSUPPORTED_INTEGRATION]: Express state machine does not support '.waitForTaskToken' service integration"),
@@ -118,7 +118,7 @@ fn cost_compares_standard_and_express_for_the_video_pipeline() {
         "--executions-per-month",
         "100000",
     ]);
-    assert_eq!(out.status.code(), Some(0));
+    common::assert_exit(&out, 0);
     let v = json(&out);
     let cost = &v["cost"];
     // Validate, Process, Transcode, Thumbnails, SaveMetadata, NotifyUser.
@@ -282,7 +282,7 @@ fn asl_test_takes_a_type() {
         String::from_utf8_lossy(&express.stdout)
     );
     let standard = asl(&["test", c, "--definition", &d, "--input", &i]);
-    assert_eq!(standard.status.code(), Some(1));
+    common::assert_exit(&standard, 1);
     assert!(String::from_utf8_lossy(&standard.stdout).contains("maximum number of history events"));
 }
 
@@ -290,7 +290,7 @@ fn asl_test_takes_a_type() {
 fn polling_run_is_a_cost_hot_spot_too_long_for_express_with_secrets() {
     let (d, i, m) = example("polling-cost-secrets");
     let out = asl(&["run", &d, "--input", &i, "--mocks", &m, "--lint", "--cost"]);
-    assert_eq!(out.status.code(), Some(0));
+    common::assert_exit(&out, 0);
     let v = json(&out);
     assert_eq!(v["cost"]["usage"]["execution"]["billedTransitions"], 1503);
     assert!(
@@ -409,12 +409,7 @@ fn express_checks_a_template_placeholder_once_substituted() {
         mocks.to_str().expect("path"),
         "--lint",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     let v = json(&out);
     assert_eq!(v["status"], "SUCCEEDED");
     assert_eq!(v["workflowType"], "EXPRESS");

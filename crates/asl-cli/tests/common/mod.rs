@@ -32,3 +32,14 @@ pub fn json(out: &Output) -> serde_json::Value {
         )
     })
 }
+
+/// `asl` exited with `code`; when not, the failure shows what it wrote on stderr.
+#[track_caller]
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
