@@ -1,16 +1,17 @@
 // Builds of the JS API side by side in one headless-Chromium page, ours alone, batches of runs
 // alternating between them: before/after figures of a change as a page sees it (benches/README.md
 // §7), and the page's profile. The Chromium twin of crates/asl-wasm/bench/ab.mjs.
-//   node js-api-ab.mjs KIT_DIR MODE N WORKLOAD ASL_WASM_WEB_DIR... [--batch K] [--pause MS] [--profile FILE]
+//   node js-api-ab.mjs KIT_DIR MODE N WORKLOAD ASL_WASM_WEB_DIR... [--batch K] [--warmup K] [--pause MS] [--profile FILE]
 // MODE as for ab.mjs: `run` (a workload without tasks; pass-loop-* as EXPRESS), `withMocks`,
-// `declined` or `onTask` (task-heavy, task-flaky). N batches of K runs (default 10) per build, the
+// `declined` or `onTask` (task-heavy, task-flaky). After --warmup runs of each build (default 5;
+// 0 with --batch 1 shows the first runs, e.g. V8's tier-up), N batches of K runs (default 10) per build, the
 // builds' batches alternating; a run is start, run to the end, eventCount and free, as in the
 // bench. Prints per build the page's main-thread CPU time per run (CDP Performance.getMetrics
 // ThreadTime around each batch, divided by K: the page's timer is coarsened to 0.1 ms and its wall
 // time counts waits for a CPU, neither of which this does) and the wall time per run, median and
 // min over the batches. --pause: the page idles MS ms before each batch (the bench idles 30 ms
-// before each run: with --batch 1 --pause 30 a run starts as the bench's do). With --profile, after the batches, 200 more runs of the first build under
-// the CDP sampling profiler (50 µs), written as a .cpuprofile (read it with
+// before each run: with --batch 1 --pause 30 a run starts as the bench's do). With --profile, after the batches, 200 more runs of the first build (in
+// batches of K, each after the pause) under the CDP sampling profiler (50 µs), written as a .cpuprofile (read it with
 // crates/asl-wasm/bench/cpuprofile-top.mjs). V8 flags: ASL_BENCH_JS_FLAGS (default --no-liftoff,
 // as scripts/bench).
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -22,12 +23,13 @@ import { serveDir } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-let batch = 10, profile, pauseMs = 0;
+let batch = 10, profile, pauseMs = 0, warmup = 5;
 const pos = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--batch') batch = +args[++i];
   else if (args[i] === '--profile') profile = args[++i];
   else if (args[i] === '--pause') pauseMs = +args[++i];
+  else if (args[i] === '--warmup') warmup = +args[++i];
   else pos.push(args[i]);
 }
 const [kit, mode, n, name, ...dirs] = pos;
@@ -90,8 +92,7 @@ try {
       return performance.now() - t;
     };
   }, { count: dirs.length, mode, name });
-  // Warm-up: 5 runs of each.
-  for (let i = 0; i < dirs.length; i++) await page.evaluate(([i]) => window.batch(i, 5), [i]);
+  for (let i = 0; i < dirs.length; i++) if (warmup) await page.evaluate(([i, k]) => window.batch(i, k), [i, warmup]);
   const cpu = dirs.map(() => []), wall = dirs.map(() => []);
   for (let r = 0; r < +n; r++) {
     for (let i = 0; i < dirs.length; i++) {
@@ -106,14 +107,18 @@ try {
   const at = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return +s[Math.floor(q * (s.length - 1))].toFixed(3); };
   const version = await browser.version();
   dirs.forEach((d, i) => console.log(JSON.stringify({
-    build: d, workload: name, mode, batches: +n, batch, pause_ms: pauseMs, chromium: version, v8_flags: flags,
+    build: d, workload: name, mode, batches: +n, batch, warmup, pause_ms: pauseMs, chromium: version, v8_flags: flags,
     cpu_min_ms: at(cpu[i], 0), cpu_median_ms: at(cpu[i], 0.5), wall_min_ms: at(wall[i], 0), wall_median_ms: at(wall[i], 0.5),
+    ...(+n <= 10 ? { cpu_ms: cpu[i].map((x) => +x.toFixed(2)) } : {}),
   })));
   if (profile) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
     await cdp.send('Profiler.start');
-    for (let r = 0; r < 20; r++) await page.evaluate(() => window.batch(0, 10));
+    for (let r = 0; r < Math.ceil(200 / batch); r++) {
+      if (pauseMs) await page.evaluate((ms) => new Promise((resolve) => setTimeout(resolve, ms)), pauseMs);
+      await page.evaluate(([k]) => window.batch(0, k), [batch]);
+    }
     const { profile: p } = await cdp.send('Profiler.stop');
     writeFileSync(profile, JSON.stringify(p));
   }

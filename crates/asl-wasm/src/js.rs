@@ -140,6 +140,11 @@ function memoryBytes() {
 export function set_memory(memory) {
   wasmMemory = memory;
 }
+// A finished run's status with its output in the wire form at `ptr`, as JSON.parse would give the
+// status's JSON text.
+export function succeeded(ptr) {
+  return { status: "SUCCEEDED", output: read_wire(ptr) };
+}
 function read_wire(ptr) {
   rb = memoryBytes();
   rp = ptr;
@@ -313,6 +318,9 @@ extern "C" {
     fn wire_in(v: &JsValue) -> Result<u32, JsValue>;
     /// Gives the JS above the module's memory (`wasm_bindgen::memory()`).
     pub fn set_memory(memory: &JsValue);
+    /// `{status: "SUCCEEDED", output}`, the output read from the wire form at `output`.
+    #[cfg(feature = "run")]
+    fn succeeded(output: u32) -> JsValue;
 }
 
 /// Start options split into the JSON part and their `onTask` function, if any (a function
@@ -335,6 +343,29 @@ pub fn split_on_task(options: JsValue) -> Result<(JsValue, Option<js_sys::Functi
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value).map_err(|e| error(&e.to_string()))?;
     JSON::parse(&text)
+}
+
+/// An execution's status as a plain JS value (what [`to_js`] gives). A finished run's output
+/// crosses in [`crate::wire`]'s form, written into a buffer kept between calls and read by the JS
+/// side from the module's memory: serde_json's writer, a UTF-8 decode and `JSON.parse` of it
+/// cost ~3× the wire writer and reader together for payload-200k's 205 KB output (measured in
+/// `benches/README.md` §7).
+#[cfg(feature = "run")]
+pub fn status_to_js(status: &asl_core::exec::Status) -> Result<JsValue, JsValue> {
+    thread_local! {
+        static OUTPUT: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    match status {
+        asl_core::exec::Status::Succeeded { output } => {
+            let mut bytes = OUTPUT.take();
+            bytes.clear();
+            crate::wire::write(output, &mut bytes);
+            let js = succeeded(u32::try_from(bytes.as_ptr() as usize).unwrap_or(0));
+            OUTPUT.set(bytes);
+            Ok(js)
+        }
+        other => to_js(other),
+    }
 }
 
 /// A JS value (`undefined` and `null` become [`Value::Null`]) as a JSON value; functions, symbols,

@@ -587,6 +587,11 @@ test("inputs, mocks and answers cross as JSON text would carry them, also from i
   const through = (input) => Execution.start(PASS, input).run().output;
   assert.deepEqual(through(data), asJson(data));
   assert.ok(Object.hasOwn(through(data), "__proto__"));
+  const order = { b: 1, a: 2, 10: 0, 2: 0, "-1": 0 };
+  assert.deepEqual(Object.keys(through(order)), Object.keys(asJson(order)));
+  const floats = '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true, "Result": {"z": -0.0, "f": 0.30000000000000004, "e": 1e-300, "i": 18446744073709551615}}}}';
+  const fo = Execution.start(floats, {}).run().output;
+  assert.deepEqual(fo, { z: -0, f: 0.30000000000000004, e: 1e-300, i: 18446744073709551615 });
   const odd = {
     z: -0, lone: "a\ud800b", u: undefined, arr: [undefined, 1], m: new Map([["k", 1]]), d: new Date(0),
     boxed: new Number(3), bare: Object.assign(Object.create(null), { x: 1 }), j: { toJSON: () => "J" },
