@@ -351,7 +351,7 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// crosses in [`crate::wire`]'s form, written into a buffer kept between calls and read by the JS
 /// side from the module's memory: serde_json's writer, a UTF-8 decode and `JSON.parse` of it
 /// cost ~3× the wire writer and reader together for payload-200k's 205 KB output (measured in
-/// `benches/README.md` §7).
+/// `benches/README.md` §9).
 #[cfg(feature = "run")]
 pub fn status_to_js(status: &asl_core::exec::Status) -> Result<JsValue, JsValue> {
     thread_local! {
@@ -377,13 +377,15 @@ pub fn status_to_js(status: &asl_core::exec::Status) -> Result<JsValue, JsValue>
 /// take as it is goes as the checked JSON text inside it) and the reader makes the value from
 /// doubles and UTF-8 bytes, where JSON text cost a check walk, `JSON.stringify`, a UTF-8 encode
 /// and serde_json's reader (twice the CPU time for payload-200k's 205 KB input,
-/// `benches/README.md` §7). Keys are interned as `onTask` answers' are.
+/// `benches/README.md` §9). Its keys are not interned in the table `onTask` answers share: with
+/// them shared, task-heavy's run (which copies and rewrites its input at every task) took 8–10%
+/// more CPU, and payload-200k's was no faster (§9).
 #[cfg(feature = "run")]
 pub fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
     let n = wire_in(&value).map_err(|e| not_json(what, message(&e)))?;
     let mut bytes = vec![0u8; n as usize];
     take_answer(u32::try_from(bytes.as_mut_ptr() as usize).unwrap_or(0));
-    crate::wire::read_interned(&bytes).map_err(|e| not_json(what, e))
+    crate::wire::read(&bytes, &mut crate::wire::Keys::default()).map_err(|e| not_json(what, e))
 }
 
 /// A JS value as a JSON value, as JSON text (the diagram build: options only, no wire reader).

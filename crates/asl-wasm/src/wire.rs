@@ -100,8 +100,8 @@ fn bytes(b: &[u8], out: &mut Vec<u8>) {
 }
 
 thread_local! {
-    /// The keys of every value read with [`read_interned`]: `onTask` answers and the values
-    /// given to the API (inputs, options, answers), which repeat their keys across runs.
+    /// The keys of every value read with [`read_interned`]: `onTask` answers, which repeat
+    /// their few keys at every task.
     static KEYS: std::cell::RefCell<Keys> = std::cell::RefCell::default();
 }
 
