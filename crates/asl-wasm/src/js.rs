@@ -1,13 +1,16 @@
 //! Crossing the boundary: Rust values to plain JS values and back, and errors as JS `Error`s.
 //!
-//! Values cross as JSON text: Rust serialises with serde_json and the JS side calls `JSON.parse`;
-//! a JS value comes in through `JSON.stringify` (checked first, in JS, for what is not JSON data:
-//! functions, symbols, `NaN`…) and is read by serde_json. One string crosses instead of one call per object, key and
-//! item: measured in `benches/README.md` (serde-wasm-bindgen made the 205 KB payload-200k input
-//! and output, and 1,000 mocks, cost more than the run itself). Callers still see plain JS objects,
-//! never strings. A JSON integer beyond 2^53 comes out as `JSON.parse` reads it (what any JS code
-//! reading the same JSON would see). `onTask`'s per-task values are the exception: they cross in
-//! `wire.rs`'s binary form (its JS reader and writer are here too), with the same checks.
+//! One buffer crosses instead of one call per object, key and item (serde-wasm-bindgen made the
+//! 205 KB payload-200k input and output, and 1,000 mocks, cost more than the run itself:
+//! `benches/README.md` §2). Values given to the API ([`from_js`]: inputs, mocks, options, task
+//! answers), `onTask`'s requests and answers, and a finished run's output ([`status_to_js`]) cross
+//! in `wire.rs`'s binary form, read and written by the JS here in the module's memory; what the
+//! JS walk does not take as it is (a `toJSON`, a `Map`, `undefined`, more than 200 levels…) goes
+//! as JSON text inside it, checked as before (functions, symbols, `NaN`… are errors). Everything
+//! else Rust gives JS ([`to_js`]: statuses, events, reports) is serde_json's text read by
+//! `JSON.parse`. Callers see plain JS objects, never strings, as `JSON.parse` would make them: a
+//! JSON integer beyond 2^53 comes out as the nearest double, as any JS code reading the JSON text
+//! would see it.
 
 use js_sys::{Error, JSON, Reflect};
 use serde::Serialize;
