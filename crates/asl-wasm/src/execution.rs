@@ -246,7 +246,7 @@ impl Execution {
     /// `error`/`cause` or the paused `tasks`.
     #[wasm_bindgen(unchecked_return_type = "ExecutionStatus")]
     pub fn status(&self) -> Result<JsValue, JsValue> {
-        js::to_js(&self.inner.status())
+        js::status_to_js(&self.inner.status())
     }
 
     /// The history up to the current event in AWS's `GetExecutionHistory` shape (`input`/`output`

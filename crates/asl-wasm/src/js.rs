@@ -1,13 +1,16 @@
 //! Crossing the boundary: Rust values to plain JS values and back, and errors as JS `Error`s.
 //!
-//! Values cross as JSON text: Rust serialises with serde_json and the JS side calls `JSON.parse`;
-//! a JS value comes in through `JSON.stringify` (checked first, in JS, for what is not JSON data:
-//! functions, symbols, `NaN`…) and is read by serde_json. One string crosses instead of one call per object, key and
-//! item: measured in `benches/README.md` (serde-wasm-bindgen made the 205 KB payload-200k input
-//! and output, and 1,000 mocks, cost more than the run itself). Callers still see plain JS objects,
-//! never strings. A JSON integer beyond 2^53 comes out as `JSON.parse` reads it (what any JS code
-//! reading the same JSON would see). `onTask`'s per-task values are the exception: they cross in
-//! `wire.rs`'s binary form (its JS reader and writer are here too), with the same checks.
+//! One buffer crosses instead of one call per object, key and item (serde-wasm-bindgen made the
+//! 205 KB payload-200k input and output, and 1,000 mocks, cost more than the run itself:
+//! `benches/README.md` §2). Values given to the API ([`from_js`]: inputs, mocks, options, task
+//! answers), `onTask`'s requests and answers, and a finished run's output ([`status_to_js`]) cross
+//! in `wire.rs`'s binary form, read and written by the JS here in the module's memory; what the
+//! JS walk does not take as it is (a `toJSON`, a `Map`, `undefined`, more than 200 levels…) goes
+//! as JSON text inside it, checked as before (functions, symbols, `NaN`… are errors). Everything
+//! else Rust gives JS ([`to_js`]: statuses, events, reports) is serde_json's text read by
+//! `JSON.parse`. Callers see plain JS objects, never strings, as `JSON.parse` would make them: a
+//! JSON integer beyond 2^53 comes out as the nearest double, as any JS code reading the JSON text
+//! would see it.
 
 use js_sys::{Error, JSON, Reflect};
 use serde::Serialize;
@@ -131,14 +134,21 @@ function rvalue() {
     default: throw new Error("asl-wasm: bad value bytes");
   }
 }
-// The module's memory (given once by set_memory) as bytes; a new view after the memory grew.
+// The module's memory (given once by set_memory) as bytes; a new view after the memory grew (a
+// grown memory detaches its old buffer, which empties the old view: checking that is cheaper than
+// the `buffer` getter, ~1% of an onTask run when read twice per task).
 let wasmMemory, wasmBytes = new Uint8Array(0);
 function memoryBytes() {
-  if (wasmBytes.buffer !== wasmMemory.buffer) wasmBytes = new Uint8Array(wasmMemory.buffer);
+  if (wasmBytes.length === 0) wasmBytes = new Uint8Array(wasmMemory.buffer);
   return wasmBytes;
 }
 export function set_memory(memory) {
   wasmMemory = memory;
+}
+// A finished run's status with its output in the wire form at `ptr`, as JSON.parse would give the
+// status's JSON text.
+export function succeeded(ptr) {
+  return { status: "SUCCEEDED", output: read_wire(ptr) };
 }
 function read_wire(ptr) {
   rb = memoryBytes();
@@ -181,14 +191,16 @@ function wvalue(x, depth) {
       wneed(9); wb[wl++] = 3; wv.setFloat64(wl, x, true); wl += 8; return true;
     case "object": {
       if (x === null) { wneed(1); wb[wl++] = 0; return true; }
-      if (depth > 200) return false;
+      // The reader's limit (asl-core's MAX_DEPTH): deeper values take the JSON text path, whose
+      // reader's error says where; so does a toJSON, own or inherited (JSON.stringify calls it).
+      if (depth >= 200 || typeof x.toJSON === "function") return false;
       if (Array.isArray(x)) {
         const n = x.length;
         wneed(5); wb[wl++] = 5; wv.setUint32(wl, n, true); wl += 4;
         for (let i = 0; i < n; i++) if (!wvalue(x[i], depth + 1)) return false;
         return true;
       }
-      // Plain objects only: a Map, a boxed primitive, a class with toJSON… take the JSON path.
+      // Plain objects only: a Map, a boxed primitive, a Date… take the JSON path.
       const proto = Object.getPrototypeOf(x);
       if (proto !== Object.prototype && proto !== null) return false;
       const keys = Object.keys(x), n = keys.length;
@@ -205,20 +217,50 @@ function wvalue(x, depth) {
 }
 // JSON text in the wire form (tag 7).
 function wire_text(text) {
-  wl = 0;
   wneed(1);
   wb[wl++] = 7;
   wstr(text);
 }
-function write_wire(x) {
+// What `plain` (above) accepts as it is, else the JSON text of json_text's checks (or its error).
+function write_value(x) {
+  if (wvalue(x, 0)) return;
+  const text = json_text(x);
   wl = 0;
-  if (!wvalue(x, 0)) wire_text(json_text(x));
+  wire_text(text);
 }
-// The written answer to wasm memory at `ptr` (room for `wl` bytes there).
+// Writes `x` from the buffer's start (as a value, or when `text`, as JSON text in the wire form)
+// and keeps its bytes for take_answer; returns their length. Writes can nest: a getter, a toJSON
+// or a Proxy trap of the value being written may call into the module, which writes a value of its
+// own (an onTask answer, the input of another start): that inner write gets a buffer of its own,
+// so the outer write's bytes are kept.
+let writing = false, pendingB = wb, pendingL = 0;
+function written(x, text) {
+  let ob, ov, ol;
+  const outer = writing;
+  if (outer) { ob = wb; ov = wv; ol = wl; wb = new Uint8Array(1024); wv = new DataView(wb.buffer); }
+  writing = true;
+  try {
+    wl = 0;
+    if (text) wire_text(x);
+    else write_value(x);
+    pendingB = wb;
+    pendingL = wl;
+    return wl;
+  } finally {
+    if (outer) { wb = ob; wv = ov; wl = ol; }
+    else writing = false;
+  }
+}
+// The last value written to wasm memory at `ptr` (room made there for the length written gave).
 export function take_answer(ptr) {
-  const m = memoryBytes();
-  if (wl > 64) m.set(wb.subarray(0, wl), ptr);
-  else for (let i = 0; i < wl; i++) m[ptr + i] = wb[i];
+  const m = memoryBytes(), b = pendingB, n = pendingL;
+  if (n > 64) m.set(b.subarray(0, n), ptr);
+  else for (let i = 0; i < n; i++) m[ptr + i] = b[i];
+}
+// A value for from_js in the wire form: its length; take_answer then copies it. Throws what
+// json_text throws for what is not JSON data.
+export function wire_in(x) {
+  return written(x, false);
 }
 // One task for an onTask function, its parameters in wasm memory at `parameters` (the wire form),
 // its iterations `iterLen` u32s at `iterPtr`. The answer is written in the wire form, copied to
@@ -232,25 +274,25 @@ export function call_task(f, state, resource, parameters, iterPtr, iterLen, retr
     const m = memoryBytes();
     for (let i = 0, p = iterPtr; i < iterLen; i++, p += 4) iterations.push((m[p] | (m[p + 1] << 8) | (m[p + 2] << 16) | (m[p + 3] << 24)) >>> 0);
   }
-  let answer;
+  let n;
   try {
-    answer = f({ state, resource, parameters: read_wire(parameters), iterations, retryCount });
+    const answer = f({ state, resource, parameters: read_wire(parameters), iterations, retryCount });
     if (answer === undefined || answer === null) return -1;
-    const runtime = (cause) => wire_text(JSON.stringify({ error: "States.Runtime", cause: `onTask: ${cause}` }));
-    if (typeof answer.then === "function") runtime("the answer is a Promise: answer synchronously with {output} or {error, cause?}");
+    const runtime = (cause) => written(JSON.stringify({ error: "States.Runtime", cause: `onTask: ${cause}` }), true);
+    if (typeof answer.then === "function") n = runtime("the answer is a Promise: answer synchronously with {output} or {error, cause?}");
     else {
       try {
-        write_wire(answer);
+        n = written(answer, false);
       } catch (e) {
-        runtime(`the answer is not JSON data: ${e.message}`);
+        n = runtime(`the answer is not JSON data: ${e.message}`);
       }
     }
   } catch (e) {
     const error = typeof e?.name === "string" && e.name ? e.name : "Error";
-    wire_text(JSON.stringify({ error, cause: e instanceof Error ? e.message : String(e) }));
+    n = written(JSON.stringify({ error, cause: e instanceof Error ? e.message : String(e) }), true);
   }
-  if (wl <= room) take_answer(out);
-  return wl;
+  if (n <= room) take_answer(out);
+  return n;
 }
 "#)]
 extern "C" {
@@ -272,10 +314,18 @@ extern "C" {
         out: u32,
         room: u32,
     ) -> i32;
-    /// Copies the last answer [`call_task`] wrote to `ptr` (room made for the length it gave).
+    /// Copies the last value [`call_task`] or `wire_in` wrote to `ptr` (room made for the
+    /// length they gave).
     pub fn take_answer(ptr: u32);
+    /// Writes a value in the wire form for [`from_js`]; throws as `json_text` does.
+    #[cfg(feature = "run")]
+    #[wasm_bindgen(catch)]
+    fn wire_in(v: &JsValue) -> Result<u32, JsValue>;
     /// Gives the JS above the module's memory (`wasm_bindgen::memory()`).
     pub fn set_memory(memory: &JsValue);
+    /// `{status: "SUCCEEDED", output}`, the output read from the wire form at `output`.
+    #[cfg(feature = "run")]
+    fn succeeded(output: u32) -> JsValue;
 }
 
 /// Start options split into the JSON part and their `onTask` function, if any (a function
@@ -300,23 +350,64 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     JSON::parse(&text)
 }
 
+/// An execution's status as a plain JS value (what [`to_js`] gives). A finished run's output
+/// crosses in [`crate::wire`]'s form, written into a buffer kept between calls and read by the JS
+/// side from the module's memory: serde_json's writer, a UTF-8 decode and `JSON.parse` of it
+/// cost ~3× the wire writer and reader together for payload-200k's 205 KB output (measured in
+/// `benches/README.md` §9).
+#[cfg(feature = "run")]
+pub fn status_to_js(status: &asl_core::exec::Status) -> Result<JsValue, JsValue> {
+    thread_local! {
+        static OUTPUT: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    match status {
+        asl_core::exec::Status::Succeeded { output } => {
+            let mut bytes = OUTPUT.take();
+            bytes.clear();
+            crate::wire::write(output, &mut bytes);
+            let js = succeeded(u32::try_from(bytes.as_ptr() as usize).unwrap_or(0));
+            OUTPUT.set(bytes);
+            Ok(js)
+        }
+        other => to_js(other),
+    }
+}
+
 /// A JS value (`undefined` and `null` become [`Value::Null`]) as a JSON value; functions, symbols,
 /// `NaN` and infinities are errors.
+///
+/// With `run`, in [`crate::wire`]'s binary form: one JS walk writes it (what the walk does not
+/// take as it is goes as the checked JSON text inside it) and the reader makes the value from
+/// doubles and UTF-8 bytes, where JSON text cost a check walk, `JSON.stringify`, a UTF-8 encode
+/// and serde_json's reader (twice the CPU time for payload-200k's 205 KB input,
+/// `benches/README.md` §9). Its keys are not interned in the table `onTask` answers share: with
+/// them shared, task-heavy's run (which copies and rewrites its input at every task) took 8–10%
+/// more CPU, and payload-200k's was no faster (§9).
+#[cfg(feature = "run")]
+pub fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
+    let n = wire_in(&value).map_err(|e| not_json(what, message(&e)))?;
+    let mut bytes = vec![0u8; n as usize];
+    take_answer(u32::try_from(bytes.as_mut_ptr() as usize).unwrap_or(0));
+    crate::wire::read(&bytes, &mut crate::wire::Keys::default()).map_err(|e| not_json(what, e))
+}
+
+/// A JS value as a JSON value, as JSON text (the diagram build: options only, no wire reader).
+#[cfg(not(feature = "run"))]
 pub fn from_js(value: JsValue, what: &str) -> Result<Value, JsValue> {
     let text = to_json_text(value, what)?;
     from_json_text(&text, what)
 }
 
+/// An exception's message (what `json_text` threw).
+fn message(e: &JsValue) -> String {
+    e.dyn_ref::<Error>()
+        .map_or_else(|| "unreadable".to_string(), |e| String::from(e.message()))
+}
+
 /// The JSON text of a JS value, checked as [`from_js`] checks it (the first half of [`from_js`],
 /// for a caller that keeps the text, e.g. to see that a value did not change).
 pub fn to_json_text(value: JsValue, what: &str) -> Result<String, JsValue> {
-    json_text(&value).map_err(|e| {
-        not_json(
-            what,
-            e.dyn_ref::<Error>()
-                .map_or_else(|| "unreadable".to_string(), |e| String::from(e.message())),
-        )
-    })
+    json_text(&value).map_err(|e| not_json(what, message(&e)))
 }
 
 /// The second half of [`from_js`]: text from [`to_json_text`] as a value.

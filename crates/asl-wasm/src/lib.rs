@@ -46,10 +46,12 @@ use wasm_bindgen::prelude::*;
 
 use diagnostics::{JsDiagnostic, JsPlaceholder, JsSource};
 
-/// Runs when the module is instantiated.
+/// Runs when the module is instantiated: panics reported, and the crossing's JS side given the
+/// module's memory (it reads and writes values there, `js`).
 #[wasm_bindgen(start, skip_typescript)]
-fn report_panics() {
+fn instantiated() {
     console_error_panic_hook::set_once();
+    js::set_memory(&wasm_bindgen::memory());
 }
 
 #[derive(Serialize)]

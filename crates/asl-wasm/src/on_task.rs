@@ -39,7 +39,6 @@ thread_local! {
     static HANDLERS: RefCell<Vec<Option<Rc<Function>>>> = const { RefCell::new(Vec::new()) };
     static STRINGS: RefCell<Strings> = RefCell::default();
     static BUFFERS: Cell<(Vec<u8>, Vec<u8>)> = const { Cell::new((Vec::new(), Vec::new())) };
-    static KEYS: RefCell<crate::wire::Keys> = RefCell::default();
 }
 
 /// The JS strings of the state names and resources tasks were asked about, by the address and
@@ -90,8 +89,6 @@ impl Drop for Registration {
 /// A slot is reused only after its registration was dropped, and with it the execution whose
 /// core held the closure over that id, so no closure can reach another execution's function.
 pub(crate) fn register(f: Function) -> (Registration, TaskHandler) {
-    // The JS side reads requests from and writes answers to the module's memory.
-    crate::js::set_memory(&wasm_bindgen::memory());
     let id = HANDLERS.with(|h| {
         let mut h = h.borrow_mut();
         match h.iter().position(Option::is_none) {
@@ -159,8 +156,7 @@ fn address(p: *const impl Sized) -> u32 {
 /// The answer in the wire form (from the JS side: the handler's return value, or the exception
 /// it threw as `{error, cause}`) as the task's result.
 fn read_answer(bytes: &[u8]) -> TaskResult {
-    let value = KEYS
-        .with(|k| crate::wire::read(bytes, &mut k.borrow_mut()))
+    let value = crate::wire::read_interned(bytes)
         .map_err(|e| ExecError::runtime(format!("onTask: {e}")))?;
     options::task_answer(&value).map_err(|e| ExecError::runtime(format!("onTask: {e}")))?
 }

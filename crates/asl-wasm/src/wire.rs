@@ -1,4 +1,5 @@
-//! A compact binary form of JSON values for `onTask`'s per-task crossing (both ways).
+//! A compact binary form of JSON values: `onTask`'s per-task crossing (both ways) and every value
+//! given to the API ([`crate::js::from_js`]).
 //!
 //! Owns the byte layout the JS side in [`crate::js`] (`read_wire`, `write_wire`) also speaks.
 //! One `onTask` call per task is the whole budget of the callback model: as JSON text, a task's
@@ -96,6 +97,17 @@ fn len(n: usize, out: &mut Vec<u8>) {
 fn bytes(b: &[u8], out: &mut Vec<u8>) {
     len(b.len(), out);
     out.extend_from_slice(b);
+}
+
+thread_local! {
+    /// The keys of every value read with [`read_interned`]: `onTask` answers, which repeat
+    /// their few keys at every task.
+    static KEYS: std::cell::RefCell<Keys> = std::cell::RefCell::default();
+}
+
+/// [`read`] with the module's shared key table.
+pub fn read_interned(data: &[u8]) -> Result<Value, String> {
+    KEYS.with(|k| read(data, &mut k.borrow_mut()))
 }
 
 /// Reads one value, which must fill `data`; its object keys come from `keys`.

@@ -576,6 +576,60 @@ test("onTask: values cross both ways as JSON text would carry them", () => {
   assert.deepEqual(outer, { mine: { v: 1 }, inner: { w: 2 } });
 });
 
+test("inputs, mocks and answers cross as JSON text would carry them, also from inside a getter", () => {
+  const PASS = JSON.stringify({ StartAt: "P", States: { P: { Type: "Pass", End: true } } });
+  const TASK = JSON.stringify({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:t", End: true } } });
+  const data = {
+    s: "plain", u: "é ✓ 𝄞", long: "x".repeat(40) + "é", empty: "", n: [0, -1, 1.5, 1e21, 2 ** 60, -(2 ** 62), 1e-7, 0.1 + 0.2],
+    nested: [[[]], {}, { a: null, b: true, c: false }], ["__proto__"]: { own: 1 }, "k é": 1,
+  };
+  const asJson = (x) => JSON.parse(JSON.stringify(x));
+  const through = (input) => Execution.start(PASS, input).run().output;
+  assert.deepEqual(through(data), asJson(data));
+  assert.ok(Object.hasOwn(through(data), "__proto__"));
+  const order = { b: 1, a: 2, 10: 0, 2: 0, "-1": 0 };
+  assert.deepEqual(Object.keys(through(order)), Object.keys(asJson(order)));
+  const floats = '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true, "Result": {"z": -0.0, "f": 0.30000000000000004, "e": 1e-300, "i": 18446744073709551615}}}}';
+  const fo = Execution.start(floats, {}).run().output;
+  assert.deepEqual(fo, { z: -0, f: 0.30000000000000004, e: 1e-300, i: 18446744073709551615 });
+  const odd = {
+    z: -0, lone: "a\ud800b", u: undefined, arr: [undefined, 1], m: new Map([["k", 1]]), d: new Date(0),
+    boxed: new Number(3), bare: Object.assign(Object.create(null), { x: 1 }), j: { toJSON: () => "J" },
+  };
+  assert.deepEqual(through(odd), {
+    z: 0, lone: "a\ufffdb", u: null, arr: [null, 1], m: { k: 1 }, d: "1970-01-01T00:00:00.000Z", boxed: 3, bare: { x: 1 }, j: "J",
+  });
+  // A toJSON inherited by every array, as JSON.stringify would call it.
+  Array.prototype.toJSON = function () { return this.length; };
+  try {
+    assert.deepEqual(through({ a: [1, 2, 3] }), { a: 3 });
+  } finally {
+    delete Array.prototype.toJSON;
+  }
+  // Mocks and completeTask's answers take the same path.
+  assert.deepEqual(Execution.start(TASK, {}, { mocks: { T: { Return: data } } }).run().output, asJson(data));
+  const paused = Execution.start(TASK, {});
+  const [task] = paused.run().tasks;
+  paused.completeTask(task.token, { output: odd });
+  assert.deepEqual(paused.run().output, through(odd));
+  // A getter of the value being read that calls the API (another start, with its own input and
+  // an onTask answer): the outer value is read whole.
+  const inner = StateMachine.load(TASK);
+  const withGetter = (v) => ({
+    before: data,
+    get g() { return inner.start({ w: v }, { onTask: (t) => ({ output: { echoed: t.parameters, more: "x".repeat(2000) } }) }).run().output; },
+    after: [1, "two", { three: 3 }],
+  });
+  const expected = (v) => ({ before: asJson(data), g: { echoed: { w: v }, more: "x".repeat(2000) }, after: [1, "two", { three: 3 }] });
+  assert.deepEqual(through(withGetter(1)), expected(1));
+  const answered = Execution.start(TASK, {}, { onTask: () => ({ output: withGetter(2) }) }).run().output;
+  assert.deepEqual(answered, expected(2));
+  // What is not JSON data fails as before, saying where it was given.
+  assert.throws(() => Execution.start(PASS, { f() {} }), /the input is not JSON data: a function is not JSON data/);
+  assert.throws(() => Execution.start(PASS, { get boom() { throw new Error("getter"); } }), /the input is not JSON data: getter/);
+  assert.throws(() => paused.completeTask(task.token, { output: 1n }), /the task answer is not JSON data/);
+});
+
 test("integers beyond 2^53 come out as JSON.parse would read them", () => {
   const def = '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"big":12345678901234567890},"End":true}}}';
   assert.deepEqual(Execution.start(def, {}).run(), { status: "SUCCEEDED", output: { big: 12345678901234567890 } });
