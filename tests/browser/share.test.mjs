@@ -2,7 +2,8 @@
 // inspected state in a fresh browser; a link never replaces different saved work without the
 // in-page question ("Keep mine" keeps it); a broken link says so; a too-long link is flagged;
 // the project's own embed test page shows graph and stepper without an editor, themed and at
-// its step; the Embed button's snippet opens.
+// its step; the Embed button's snippet opens; a link written by the earlier encoder
+// (miniz_oxide) opens; while a slow link is read, the saved work stays and the page says so.
 import path from 'node:path';
 import { test, assert, assertEq } from './harness.mjs';
 
@@ -256,5 +257,69 @@ test('the Embed button gives an iframe snippet that opens the session', async ({
   // Escape closes the panel.
   await page.keyboard.press('Escape');
   assert(!(await page.$('[data-testid="embed-panel"]')), 'Escape closes the Embed panel');
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+// Made by asl-core's own encoder (miniz_oxide, level 9) before the playground compressed with the
+// browser's CompressionStream: `encodeShare` of the JS API on 2026-12-06 (the same bytes the
+// CLI and the playground wrote then). Fixed on purpose: links already pasted into tickets and
+// docs must keep opening.
+const OLD_LINK = 'v1.dZBNCsIwEIWvEgahCqELl92Joq6kUJfZhHaQYn4kiaiUXssLeDGbpmnrwk3CzPvevGEaqCCDhilCGGy1lKgcg6wruCJaVETU6sqABqBw3LjNABwMoptLDq1X-mFkAsaO751fNwz2nFs7uIOUc8MlOjT2x-MlidbyC6aLYA1Z6V4byd0yOaIQmpKmTShZpKobsmIQ7e0s4YTPYfedVhiZSMTun32Le1kiVqPLf93TAoV6OqFPD_zj8zaixz2iIFtTsK4j-7NA-wU';
+const OLD_DEFINITION = JSON.stringify({ Comment: 'an old link', StartAt: 'Greet', States: {
+  Greet: { Type: 'Pass', Parameters: { 'message.$': "States.Format('Hello, {}', $.name)" }, Next: 'Done' },
+  Done: { Type: 'Succeed' },
+} }, null, 2);
+
+test('a link made by the earlier encoder (miniz_oxide, as the CLI and the JS API write them) opens', async ({ open, baseUrl, errors }) => {
+  const page = await open(`${baseUrl}#s=${OLD_LINK}`);
+  await page.waitForFunction((d) => document.querySelector('[data-testid="definition-editor"]')?.value === d, OLD_DEFINITION);
+  await page.waitForFunction(() => /event 2 \//.test(document.querySelector('[data-testid="step-counter"]')?.textContent ?? ''));
+  // Its input, as the page saves it (the save follows the texts' change).
+  await page.waitForFunction(() => localStorage.getItem('asl-playground.input') === '{\n  "name": "wörld"\n}');
+  assert(/\bselected\b/.test(await page.getAttribute('[data-testid="graph"] .asl-node[data-state="Greet"]', 'class')), 'Greet inspected');
+  // The page's own link for the same session opens too (made by the browser's compression).
+  const link = await shareLink(page);
+  assert(/#s=v1\.[A-Za-z0-9_-]+$/.test(link), link);
+  const again = await open(link.replace(/^[^#]*/, `${baseUrl}`));
+  await again.waitForFunction((d) => document.querySelector('[data-testid="definition-editor"]')?.value === d, OLD_DEFINITION);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+/** Holds every DecompressionStream's output until `window.releaseLinks()`: a slow link. */
+function holdLinks() {
+  const Real = window.DecompressionStream;
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  window.releaseLinks = release;
+  window.DecompressionStream = function (format) {
+    const inner = new Real(format);
+    const held = new TransformStream({ async transform(chunk, out) { await gate; out.enqueue(chunk); } });
+    return { writable: inner.writable, readable: inner.readable.pipeThrough(held) };
+  };
+}
+
+test('while a slow link is read, the page keeps the saved work and says so; embeds wait for it', async ({ open, context, baseUrl, errors, artifacts }) => {
+  const page = await open();
+  await page.waitForSelector(editor);
+  const mine = '{\n  "Comment": "mine while loading",\n  "StartAt": "Only",\n  "States": { "Only": { "Type": "Succeed" } }\n}\n';
+  await page.fill(editor, mine);
+  await page.waitForFunction((m) => localStorage.getItem('asl-playground.definition') === m, mine);
+  await context.addInitScript(holdLinks);
+  const slow = await open(`${baseUrl}#s=${OLD_LINK}`);
+  await slow.waitForSelector('[data-testid="share-opening"]');
+  assertEq(await slow.inputValue(editor), mine, 'the saved work stays on the page while the link is read');
+  assertEq(await saved(slow, 'definition'), mine, 'and in storage');
+  await slow.screenshot({ path: path.join(artifacts, 'share-opening.png') });
+  await slow.evaluate(() => window.releaseLinks());
+  await slow.waitForSelector('[data-testid="share-dialog"]');
+  assert(!(await slow.$('[data-testid="share-opening"]')), 'the line is gone once read');
+  assertEq(await slow.inputValue(editor), mine, 'then asked, not replaced');
+  // An embed says it is opening the link, then shows it.
+  const embed = await open(`${baseUrl}?embed#s=${OLD_LINK}`);
+  await embed.waitForSelector('[data-testid="embed-loading"]');
+  assert(!(await embed.$('[data-testid="graph"]')), 'no graph before the link is read');
+  await embed.evaluate(() => window.releaseLinks());
+  await embed.waitForSelector('[data-testid="graph"] .asl-node[data-state="Greet"]');
+  await embed.waitForFunction(() => /event 2 \//.test(document.querySelector('[data-testid="step-counter"]')?.textContent ?? ''));
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });

@@ -1,7 +1,8 @@
 //! `?embed`: the same app as a read-only view for an `<iframe>` — the graph and the stepper (and
 //! the inspector unless `inspector=0`), no editor, filling the frame.
 //!
-//! The session comes from the fragment (`#s=v1.…`, as the *Share* and *Embed* buttons write it).
+//! The session comes from the fragment (`#s=v1.…`, as the *Share* and *Embed* buttons write it),
+//! read by the browser (async: the frame says "Opening the link…" until it is).
 //! Options, in the query or the fragment: `theme=light|dark|auto` (auto: the reader's system
 //! preference), `step=N` (start at event N; else the link's step), `state=Name` (inspect it),
 //! `autoplay=1` (play from there), `speed=N` (events a second while playing, default 2).
@@ -68,17 +69,27 @@ pub fn EmbedApp() -> impl IntoView {
     let theme = theme_of(param("theme").as_deref());
     theme::apply(theme, false);
     let dark = Signal::derive(move || theme == Theme::Dark);
-    match Fragment::read().and_then(|f| f.session) {
+    let Some(fragment) = Fragment::read().filter(|f| f.link.is_some()) else {
+        return view! {
+            <div class="embed-message" data-testid="embed-error">"Nothing to show: an embed needs a session in its address (#s=…). Use the playground's Embed button."</div>
+        }
+        .into_any();
+    };
+    // The link is read by the browser's DecompressionStream (async): a line until it is.
+    let session = RwSignal::new(None);
+    leptos::task::spawn_local(async move { session.set(fragment.session().await) });
+    (move || match session.get() {
         Some(Ok(session)) => view! { <EmbedView session=session dark=dark/> }.into_any(),
         Some(Err(why)) => view! {
             <div class="embed-message" data-testid="embed-error">{format!("This embed's link cannot be opened: {why}.")}</div>
         }
         .into_any(),
         None => view! {
-            <div class="embed-message" data-testid="embed-error">"Nothing to show: an embed needs a session in its address (#s=…). Use the playground's Embed button."</div>
+            <div class="embed-message" data-testid="embed-loading">"Opening the link…"</div>
         }
         .into_any(),
-    }
+    })
+    .into_any()
 }
 
 #[component]

@@ -25,43 +25,29 @@ pub struct Example {
     pub mocks: String,
 }
 
+/// One example's JSON as `build.rs` stores it (the whitespace between tokens taken out).
+macro_rules! example {
+    ($id:literal) => {
+        (
+            $id,
+            include_str!(concat!(env!("OUT_DIR"), "/examples/", $id, ".json")),
+        )
+    };
+}
+
 const SOURCES: &[(&str, &str)] = &[
-    (
-        "video-pipeline",
-        include_str!("../examples/video-pipeline.json"),
-    ),
-    (
-        "retry-backoff",
-        include_str!("../examples/retry-backoff.json"),
-    ),
-    (
-        "catch-fallback",
-        include_str!("../examples/catch-fallback.json"),
-    ),
-    ("choice", include_str!("../examples/choice.json")),
-    ("wait", include_str!("../examples/wait.json")),
-    ("map", include_str!("../examples/map.json")),
-    ("parallel", include_str!("../examples/parallel.json")),
-    (
-        "jsonata-variables",
-        include_str!("../examples/jsonata-variables.json"),
-    ),
-    (
-        "standard-vs-express-loop",
-        include_str!("../examples/standard-vs-express-loop.json"),
-    ),
-    (
-        "payload-grows",
-        include_str!("../examples/payload-grows.json"),
-    ),
-    (
-        "retries-multiply",
-        include_str!("../examples/retries-multiply.json"),
-    ),
-    (
-        "polling-cost-secrets",
-        include_str!("../examples/polling-cost-secrets.json"),
-    ),
+    example!("video-pipeline"),
+    example!("retry-backoff"),
+    example!("catch-fallback"),
+    example!("choice"),
+    example!("wait"),
+    example!("map"),
+    example!("parallel"),
+    example!("jsonata-variables"),
+    example!("standard-vs-express-loop"),
+    example!("payload-grows"),
+    example!("retries-multiply"),
+    example!("polling-cost-secrets"),
 ];
 
 /// The id of the example a first visit opens.
@@ -96,6 +82,30 @@ pub fn by_id(id: &str) -> Option<Example> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The gallery's files as written (the page includes them minified by build.rs).
+    #[allow(clippy::disallowed_methods)]
+    fn original(id: &str) -> String {
+        let path = format!("{}/examples/{id}.json", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).expect("the example's file")
+    }
+
+    #[test]
+    fn the_stored_examples_give_the_texts_of_the_files_as_written() {
+        for e in all() {
+            let f: File = serde_json::from_str(&original(e.id)).expect("the file parses");
+            assert_eq!(e.title, f.title, "{}", e.id);
+            assert_eq!(e.description, f.description, "{}", e.id);
+            assert_eq!(e.definition, pretty(&f.definition), "{}", e.id);
+            assert_eq!(e.input, pretty(&f.input), "{}", e.id);
+            assert_eq!(e.mocks, pretty(&f.mocks), "{}", e.id);
+        }
+        let (_, stored) = SOURCES[0];
+        assert!(
+            stored.len() < original(FIRST).len(),
+            "stored without the whitespace"
+        );
+    }
 
     #[test]
     fn every_example_parses_and_the_first_is_the_video_pipeline() {

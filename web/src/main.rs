@@ -15,6 +15,7 @@ mod graph_view;
 mod highlight;
 mod import_panel;
 mod inspector;
+mod js_deflate;
 mod js_regex;
 mod js_text;
 mod json_view;

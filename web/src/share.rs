@@ -8,17 +8,24 @@
 //! dialog offers *Open the shared session* or *Keep mine*, and nothing changes (so nothing is
 //! saved over theirs) until they choose. A link too long for common limits says so when made.
 //!
+//! Links are compressed and inflated by the browser ([`crate::js_deflate`]), which is async: a
+//! link is opened when it has been read, and until then the page shows what it showed (the saved
+//! work or the example; after 200 ms, a line says the link is being opened). A later change of
+//! the fragment wins over a link still being read. The Share and Embed panels show their link
+//! once it is made.
+//!
 //! Owns the URL fragment and the dialogs. The link format is `asl_core::share`'s; the stepper's
 //! moves are [`crate::stepping`]'s; the embedded page is [`crate::embed_mode`].
 
 use std::time::Duration;
 
 use asl_core::cost::thousands;
-use asl_core::share::{self, SharedSession};
+use asl_core::share::SharedSession;
 use leptos::prelude::*;
 
 use crate::core_api::Settings;
 use crate::examples;
+use crate::js_deflate;
 use crate::results::Tab;
 use crate::stepping::Stepper;
 use crate::storage::{self, Key};
@@ -30,7 +37,8 @@ pub const LINK_LIMIT: usize = 8_000;
 /// What the address bar's fragment asks for: a session, and/or a state and a step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fragment {
-    pub session: Option<Result<SharedSession, String>>,
+    /// The session's link payload (`v1.…`), not read yet ([`Fragment::session`] reads it).
+    pub link: Option<String>,
     pub state: Option<String>,
     pub step: Option<u32>,
 }
@@ -41,17 +49,21 @@ impl Fragment {
     pub fn parse(hash: &str) -> Option<Fragment> {
         let params = web_sys::UrlSearchParams::new_with_str(hash.trim_start_matches('#')).ok()?;
         let f = Fragment {
-            session: params
-                .get("s")
-                .map(|s| share::decode(&s).map_err(|e| e.to_string())),
+            link: params.get("s"),
             state: params.get("state").filter(|s| !s.is_empty()),
             step: params.get("step").and_then(|s| s.trim().parse().ok()),
         };
-        (f.session.is_some() || f.state.is_some() || f.step.is_some()).then_some(f)
+        (f.link.is_some() || f.state.is_some() || f.step.is_some()).then_some(f)
     }
 
     pub fn read() -> Option<Fragment> {
         Fragment::parse(&location()?.hash().ok()?)
+    }
+
+    /// The session of the link, read (or why it cannot be); `None` without a link.
+    pub async fn session(&self) -> Option<Result<SharedSession, String>> {
+        let link = self.link.as_ref()?;
+        Some(js_deflate::decode(link).await.map_err(|e| e.to_string()))
     }
 }
 
@@ -170,6 +182,12 @@ pub struct ShareCx {
     panel: RwSignal<Option<Panel>>,
     pending: RwSignal<Option<Pending>>,
     error: RwSignal<Option<String>>,
+    /// Which reading of a link is under way (a count of the fragments opened): a later fragment
+    /// makes an earlier reading's result ignored.
+    reading: StoredValue<Option<u32>>,
+    opened_count: StoredValue<u32>,
+    /// The line saying a link is being opened (shown when reading it takes over 200 ms).
+    opening: RwSignal<bool>,
     /// The session of the link in the address bar, while the page still shows it (the first
     /// edit removes the link, so a reload does not offer it again).
     opened: StoredValue<Option<SharedSession>>,
@@ -196,6 +214,9 @@ impl ShareCx {
             panel: RwSignal::new(None),
             pending: RwSignal::new(None),
             error: RwSignal::new(None),
+            reading: StoredValue::new(None),
+            opened_count: StoredValue::new(0),
+            opening: RwSignal::new(false),
             opened: StoredValue::new(None),
         };
         // The first edit after opening a link takes the link out of the address bar.
@@ -262,12 +283,43 @@ impl ShareCx {
         !untouched_example
     }
 
-    /// Opens what the address bar's fragment asks for (at start, and when it changes).
+    /// Opens what the address bar's fragment asks for (at start, and when it changes). A link is
+    /// read first (async); the page changes only when it has been, and only if no later
+    /// fragment came meanwhile.
     pub fn open_location(self) {
+        let count = self.opened_count.get_value().wrapping_add(1);
+        self.opened_count.set_value(count);
+        self.reading.set_value(None);
+        self.opening.set(false);
         let Some(f) = Fragment::read() else {
             return;
         };
-        match f.session {
+        if f.link.is_none() {
+            return self.go_to(f.step, f.state);
+        }
+        self.reading.set_value(Some(count));
+        set_timeout(
+            move || {
+                if self.reading.try_get_value() == Some(Some(count)) {
+                    self.opening.set(true);
+                }
+            },
+            Duration::from_millis(200),
+        );
+        leptos::task::spawn_local(async move {
+            let session = f.session().await;
+            if self.reading.try_get_value() != Some(Some(count)) {
+                return;
+            }
+            self.reading.set_value(None);
+            self.opening.set(false);
+            self.open_read(f, session);
+        });
+    }
+
+    /// Opens a fragment whose link has been read.
+    fn open_read(self, f: Fragment, session: Option<Result<SharedSession, String>>) {
+        match session {
             None => self.go_to(f.step, f.state),
             Some(Err(why)) => self.error.set(Some(format!(
                 "This share link cannot be opened: {why}. Your work is unchanged."
@@ -380,6 +432,9 @@ pub fn ShareLayer(cx: ShareCx) -> impl IntoView {
             Panel::Embed => view! { <EmbedPanel cx=cx/> }.into_any(),
         })}
         {move || cx.pending.get().map(|p| view! { <OpenDialog cx=cx pending=p/> })}
+        {move || cx.opening.get().then(|| view! {
+            <div class="share-opening" role="status" data-testid="share-opening">"Opening the shared link…"</div>
+        })}
         {move || cx.error.get().map(|e| view! {
             <div class="share-error" role="alert" data-testid="share-error">
                 <span>{e}</span>
@@ -389,13 +444,57 @@ pub fn ShareLayer(cx: ShareCx) -> impl IntoView {
     }
 }
 
-/// The share link: written to the address bar when the panel opens, and copied.
+/// A session's link payload, made by the browser: `None` until it is, then the payload or why
+/// there is none.
+fn payload_of(session: SharedSession) -> RwSignal<Option<Result<String, String>>> {
+    let payload = RwSignal::new(None);
+    leptos::task::spawn_local(async move {
+        payload.try_set(Some(js_deflate::encode(&session).await));
+    });
+    payload
+}
+
+/// What a panel shows while its link is made, or when it cannot be.
+fn no_link(payload: Option<Result<String, String>>) -> AnyView {
+    match payload {
+        Some(Err(why)) => {
+            view! { <p class="share-warn">{format!("No link: {why}.")}</p> }.into_any()
+        }
+        _ => view! { <p class="muted">"Making the link…"</p> }.into_any(),
+    }
+}
+
+/// The share link: written to the address bar once made, and copied.
 #[component]
 fn SharePanel(cx: ShareCx) -> impl IntoView {
     let session = cx.current();
-    let payload = share::encode(&session);
+    let payload = payload_of(session.clone());
+    let at = match (session.step, &session.state) {
+        (Some(n), Some(s)) => format!("at event {n}, inspecting {s}"),
+        (Some(n), None) => format!("at event {n}"),
+        (None, Some(s)) => format!("inspecting {s}"),
+        (None, None) => "before the run".to_string(),
+    };
+    view! {
+        <div class="share-panel" role="dialog" aria-label="Share link" data-testid="share-panel">
+            <header class="share-head">
+                <b>"Share this session"</b>
+                <span class="muted">{format!(" definition, input and mocks, {at}")}</span>
+                <button class="btn btn-icon" aria-label="Close" on:click=move |_| cx.panel.set(None)>"✕"</button>
+            </header>
+            {move || match payload.get() {
+                Some(Ok(p)) => view! { <ShareLink cx=cx session=session.clone() payload=p/> }.into_any(),
+                other => no_link(other),
+            }}
+        </div>
+    }
+}
+
+/// The share panel's link, once made: put in the address bar and copied.
+#[component]
+fn ShareLink(cx: ShareCx, session: SharedSession, payload: String) -> impl IntoView {
     let link = format!("{}#s={payload}", base_url());
-    cx.opened.set_value(Some(session.clone()));
+    cx.opened.set_value(Some(session));
     set_fragment(Some(&format!("s={payload}")));
     let copied = RwSignal::new(None::<bool>);
     let to_copy = link.clone();
@@ -404,20 +503,8 @@ fn SharePanel(cx: ShareCx) -> impl IntoView {
         leptos::task::spawn_local(async move { copied.set(Some(copy(text).await)) });
     };
     do_copy();
-    let at = match (session.step, &session.state) {
-        (Some(n), Some(s)) => format!("at event {n}, inspecting {s}"),
-        (Some(n), None) => format!("at event {n}"),
-        (None, Some(s)) => format!("inspecting {s}"),
-        (None, None) => "before the run".to_string(),
-    };
     let len = link.len();
     view! {
-        <div class="share-panel" role="dialog" aria-label="Share link" data-testid="share-panel">
-            <header class="share-head">
-                <b>"Share this session"</b>
-                <span class="muted">{format!(" definition, input and mocks, {at}")}</span>
-                <button class="btn btn-icon" aria-label="Close" on:click=move |_| cx.panel.set(None)>"✕"</button>
-            </header>
             <input class="share-link" type="text" readonly data-testid="share-link" prop:value=link.clone()
                 on:focus=|ev| select_target(&ev)/>
             <div class="share-foot">
@@ -430,14 +517,13 @@ fn SharePanel(cx: ShareCx) -> impl IntoView {
                 <button class="btn btn-small" on:click=move |_| do_copy()>"Copy"</button>
             </div>
             {too_long(len).map(|m| view! { <p class="share-warn" data-testid="share-too-long">{m}</p> })}
-        </div>
     }
 }
 
 /// The embed snippet for the current session, with its options.
 #[component]
 fn EmbedPanel(cx: ShareCx) -> impl IntoView {
-    let payload = share::encode(&cx.current());
+    let payload = payload_of(cx.current());
     let title = cx
         .current_example
         .get_untracked()
@@ -453,7 +539,11 @@ fn EmbedPanel(cx: ShareCx) -> impl IntoView {
             inspector: inspector.get(),
             autoplay: autoplay.get(),
         };
-        iframe_snippet(&embed_src(&base_url(), &payload, &o), &title)
+        let payload = payload.read();
+        let Some(Ok(payload)) = payload.as_ref() else {
+            return None;
+        };
+        Some(iframe_snippet(&embed_src(&base_url(), payload, &o), &title))
     });
     let copied = RwSignal::new(None::<bool>);
     view! {
@@ -476,8 +566,14 @@ fn EmbedPanel(cx: ShareCx) -> impl IntoView {
                 <label><input type="checkbox" data-testid="embed-autoplay" prop:checked=move || autoplay.get()
                     on:change=move |ev| autoplay.set(event_target_checked(&ev))/>" autoplay"</label>
             </div>
-            <textarea class="share-snippet" readonly rows="4" data-testid="embed-snippet" prop:value=move || snippet.get()
-                on:focus=|ev| select_target(&ev)></textarea>
+            {move || match payload.get() {
+                Some(Ok(_)) => view! {
+                    <textarea class="share-snippet" readonly rows="4" data-testid="embed-snippet"
+                        prop:value=move || snippet.get().unwrap_or_default()
+                        on:focus=|ev| select_target(&ev)></textarea>
+                }.into_any(),
+                other => no_link(other),
+            }}
             <div class="share-foot">
                 <span data-testid="embed-copied">{move || match copied.get() {
                     Some(true) => "✓ Copied",
@@ -485,7 +581,7 @@ fn EmbedPanel(cx: ShareCx) -> impl IntoView {
                     None => "",
                 }}</span>
                 <button class="btn btn-small" data-testid="embed-copy" on:click=move |_| {
-                    let text = snippet.get_untracked();
+                    let Some(text) = snippet.get_untracked() else { return };
                     leptos::task::spawn_local(async move { copied.set(Some(copy(text).await)) });
                 }>"Copy"</button>
             </div>

@@ -17,9 +17,17 @@
 //! gallery come to 8,633 characters in all, the longest 1,371:
 //! `cargo test -p asl-core --test share_gallery -- --nocapture` prints each.
 //!
-//! [`decode`] never panics: every malformed, truncated or hostile string is a [`ShareError`],
+//! [`decode`] (and [`unpack`], [`from_json`]) never panics: every malformed, truncated or hostile string is a [`ShareError`],
 //! and nothing inflates past [`MAX_DECOMPRESSED`] bytes (a small link cannot expand into
 //! gigabytes).
+//!
+//! The compression is behind the cargo feature `share-deflate` (on by default; the CLI, the JS
+//! API and the tests ask for it). The playground builds asl-core without it and compresses with
+//! the browser's own `CompressionStream("deflate-raw")` around [`to_json`]/[`pack`] and
+//! [`unpack`]/[`from_json`]: the same format (raw DEFLATE, the same JSON, the same base64), so
+//! links from either side open on both; without miniz_oxide the playground's bundle is smaller
+//! (benches/README.md, "Bundle size"). The bytes may differ (zlib's level 6 against level 9
+//! here), so a link made in the browser is not always the same string as one made here.
 //!
 //! Not owned here: where the string goes in the URL (`#s=`, `state=`, `step=`), the length
 //! limits of chat apps and servers, restoring the page: those are the web app's.
@@ -124,7 +132,29 @@ struct Wire {
 
 /// The session as a link payload: `v1.` and URL-safe base64 (no `=`), deterministic (the same
 /// session always gives the same string).
+#[cfg(feature = "share-deflate")]
 pub fn encode(session: &SharedSession) -> String {
+    pack(&miniz_oxide::deflate::compress_to_vec(&to_json(session), 9))
+}
+
+/// Reads a link payload (surrounding whitespace and trailing `=` are tolerated).
+#[cfg(feature = "share-deflate")]
+pub fn decode(link: &str) -> Result<SharedSession, ShareError> {
+    let packed = unpack(link)?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DECOMPRESSED)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge {
+                limit: MAX_DECOMPRESSED,
+            },
+            _ => ShareError::Compression,
+        })?;
+    from_json(&json)
+}
+
+/// The session as the JSON a `v1` payload compresses: [`encode`]'s first half, for a host that
+/// compresses it itself (raw DEFLATE, RFC 1951) and gives the bytes to [`pack`] (the playground:
+/// the browser's `CompressionStream`, built without the feature `share-deflate`).
+pub fn to_json(session: &SharedSession) -> Vec<u8> {
     let wire = Wire {
         d: session.definition.clone(),
         i: session.input.clone(),
@@ -137,13 +167,19 @@ pub fn encode(session: &SharedSession) -> String {
         st: session.state.clone(),
     };
     // Strings, a string map and numbers: serializing cannot fail.
-    let json = serde_json::to_vec(&wire).unwrap_or_default();
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
-    format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(packed))
+    serde_json::to_vec(&wire).unwrap_or_default()
 }
 
-/// Reads a link payload (surrounding whitespace and trailing `=` are tolerated).
-pub fn decode(link: &str) -> Result<SharedSession, ShareError> {
+/// A link payload from its raw DEFLATE bytes: `v1.` and URL-safe base64 without padding.
+pub fn pack(deflated: &[u8]) -> String {
+    format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
+}
+
+/// A link payload's raw DEFLATE bytes, after the checks [`decode`] makes before inflating: the
+/// version prefix, [`MAX_ENCODED`], the base64 (surrounding whitespace and trailing `=` are
+/// tolerated). A host that inflates them itself must stop at [`MAX_DECOMPRESSED`] bytes
+/// ([`ShareError::TooLarge`]) and give the result to [`from_json`].
+pub fn unpack(link: &str) -> Result<Vec<u8>, ShareError> {
     let link = link.trim();
     let (version, payload) = link.split_once('.').ok_or(ShareError::NotALink)?;
     let is_version = version.len() >= 2
@@ -158,19 +194,16 @@ pub fn decode(link: &str) -> Result<SharedSession, ShareError> {
     if payload.len() > MAX_ENCODED {
         return Err(ShareError::TooLarge { limit: MAX_ENCODED });
     }
-    let packed = URL_SAFE_NO_PAD
+    URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
-        .map_err(|_| ShareError::Encoding)?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DECOMPRESSED)
-        .map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge {
-                limit: MAX_DECOMPRESSED,
-            },
-            _ => ShareError::Compression,
-        })?;
+        .map_err(|_| ShareError::Encoding)
+}
+
+/// The session in an inflated `v1` payload: [`decode`]'s last step.
+pub fn from_json(json: &[u8]) -> Result<SharedSession, ShareError> {
     // Checked as UTF-8 first, then read from the text: `from_str` is the JSON reader the rest of the
     // crate uses (`from_slice` would be a second copy of serde_json's parser in the playground).
-    let text = std::str::from_utf8(&json)
+    let text = std::str::from_utf8(json)
         .map_err(|_| ShareError::Content("the inflated text is not UTF-8".to_string()))?;
     let wire: Wire = serde_json::from_str(text).map_err(|e| ShareError::Content(e.to_string()))?;
     let workflow_type = match wire.t.as_deref() {
@@ -189,5 +222,6 @@ pub fn decode(link: &str) -> Result<SharedSession, ShareError> {
     })
 }
 
-#[cfg(test)]
+// The tests compare with miniz_oxide's own encoder and inflater.
+#[cfg(all(test, feature = "share-deflate"))]
 mod tests;

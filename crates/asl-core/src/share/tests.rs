@@ -58,6 +58,27 @@ fn a_v1_link_written_earlier_still_opens() {
 }
 
 #[test]
+fn a_link_made_by_the_browser_opens() {
+    // The playground compresses with the browser's CompressionStream("deflate-raw") (zlib's
+    // default level, not miniz_oxide's 9): a different string for the same session, the same
+    // format. This one was made by Chromium's playground from the link below (the JS API's
+    // encodeShare of 2026-12-06), which tests/browser/share.test.mjs opens in the page.
+    let browser = "v1.dZBNCsIwEIWvEgahCqELl92Joq6kUJfZhHaQYn4kiaiUXMsLeDGbpn8u3GTIe9-bGaaBCjJomCKEwVZLicoxyNoPV0SLiohaXRnQCBSOG7fpgYNBdHPLoQ1O14xMwKgE7fy6YYzn3No-Ha2cGy7RobE_mWBJtJZfMF3EaJyV7rWR3C2TIwqhKWl8QskiVW2TFYMh7mcTTvjsd99phQMzEIP6Z9_iXpaI1ZgKpX08UKinE4bpkX983kZ0eEAUZGsK1rVkdxbwXw";
+    let ours = "v1.dZBNCsIwEIWvEgahCqELl92Joq6kUJfZhHaQYn4kiaiUXssLeDGbpmnrwk3CzPvevGEaqCCDhilCGGy1lKgcg6wruCJaVETU6sqABqBw3LjNABwMoptLDq1X-mFkAsaO751fNwz2nFs7uIOUc8MlOjT2x-MlidbyC6aLYA1Z6V4byd0yOaIQmpKmTShZpKobsmIQ7e0s4YTPYfedVhiZSMTun32Le1kiVqPLf93TAoV6OqFPD_zj8zaixz2iIFtTsK4j-7NA-wU";
+    assert_ne!(browser, ours);
+    let session = decode(browser).expect("the browser's link decodes");
+    assert_eq!(decode(ours).expect("ours decodes"), session);
+    assert_eq!(session.step, Some(2));
+    assert_eq!(session.state.as_deref(), Some("Greet"));
+    assert_eq!(session.input, "{\n  \"name\": \"wörld\"\n}");
+    assert!(
+        session.definition.contains("an old link"),
+        "{}",
+        session.definition
+    );
+}
+
+#[test]
 fn whitespace_and_padding_around_a_pasted_link_are_tolerated() {
     let link = encode(&full());
     assert_eq!(decode(&format!("  {link}==\n")).expect("decodes"), full());
