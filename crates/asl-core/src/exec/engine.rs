@@ -669,24 +669,15 @@ impl Engine<'_> {
         kind: EventType,
         details: impl FnOnce() -> EventDetails,
     ) {
-        let (time, silent, prev, mut branch, mut state, iterations) = match self.core.thread(thread)
-        {
+        let (time, silent, prev, mut branch, mut state) = match self.core.thread(thread) {
             Some(t) => (
                 t.time,
                 t.silent,
                 t.last_event,
                 t.branch,
                 t.visit.as_ref().map(|v| v.state),
-                t.iterations.clone(),
             ),
-            None => (
-                self.core.start_ms,
-                false,
-                self.core.events,
-                0,
-                None,
-                Arc::from([] as [u32; 0]),
-            ),
+            None => (self.core.start_ms, false, self.core.events, 0, None),
         };
         if is_iteration_event(kind) {
             // An iteration's own thread reports its start and end, but they are events of the
@@ -711,6 +702,11 @@ impl Engine<'_> {
             t.last_event = id;
         }
         if let Some(history) = self.history.as_deref_mut() {
+            // Read only when recorded: with history off an event costs no reference counting.
+            let iterations = match self.core.thread(thread) {
+                Some(t) => t.iterations.clone(),
+                None => Arc::from([] as [u32; 0]),
+            };
             let path = match (state, is_execution_event(kind)) {
                 (Some(s), false) => self
                     .compiled
