@@ -114,9 +114,11 @@ pub struct ChildRuns {
     pub runs: Vec<Usage>,
 }
 
-/// Distributed Map state name → its children's type.
-fn distributed_maps(machine: &StateMachine) -> FxHashMap<String, WorkflowType> {
-    fn walk(b: &Branch, out: &mut FxHashMap<String, WorkflowType>) {
+/// Distributed Map state name → its children's type; a name given twice keeps its last entry
+/// (looked up from the end). A list, not a hash table: a machine has a few Distributed Maps, and
+/// each map type is code of its own in the playground's wasm.
+fn distributed_maps(machine: &StateMachine) -> Vec<(&str, WorkflowType)> {
+    fn walk<'m>(b: &'m Branch, out: &mut Vec<(&'m str, WorkflowType)>) {
         for (name, s) in &b.states {
             match &s.kind {
                 StateKind::Map(m) => {
@@ -128,7 +130,7 @@ fn distributed_maps(machine: &StateMachine) -> FxHashMap<String, WorkflowType> {
                             .as_ref()
                             .and_then(|t| t.value.parse().ok())
                             .unwrap_or_default();
-                        out.insert(name.to_string(), ty);
+                        out.push((name, ty));
                     }
                     walk(&m.processor, out);
                 }
@@ -137,7 +139,7 @@ fn distributed_maps(machine: &StateMachine) -> FxHashMap<String, WorkflowType> {
             }
         }
     }
-    let mut out = FxHashMap::default();
+    let mut out = Vec::new();
     walk(&machine.root, &mut out);
     out
 }
@@ -190,15 +192,31 @@ impl Acc {
 /// included: their events are not in the parent's history (on AWS they are executions of their
 /// own), so the children's share is what the history does not show, split evenly across the
 /// items of each Map Run, and each child is given the Map Run's duration (an upper bound).
-pub fn usage(machine: &StateMachine, history: &[HistoryEvent], total_transitions: u64) -> RunUsage {
+pub fn usage<'h>(
+    machine: &StateMachine,
+    history: &'h [HistoryEvent],
+    total_transitions: u64,
+) -> RunUsage {
     use crate::history::EventDetails as D;
     let dmaps = distributed_maps(machine);
     let mut parent = Acc::default();
-    let mut attempted: FxHashMap<&str, bool> = FxHashMap::default();
-    let mut by_state: FxHashMap<String, u64> = FxHashMap::default();
+    // Both tables are `&str → usize`, one hash table type (`parse::fields` has it too) rather
+    // than one per value type in the playground's wasm.
+    // Path → attempts begun in the state's current visit.
+    let mut attempted: FxHashMap<&str, usize> = FxHashMap::default();
+    // State name → its row in `transitions_by_state`.
+    let mut by_state: FxHashMap<&'h str, usize> = FxHashMap::default();
+    let mut transitions_by_state: Vec<(String, u64)> = Vec::new();
+    let mut bill = |name: &'h str, n: u64| {
+        let i = *by_state.entry(name).or_insert_with(|| {
+            transitions_by_state.push((name.to_string(), 0));
+            transitions_by_state.len() - 1
+        });
+        transitions_by_state[i].1 += n;
+    };
     let mut entered = 0u64;
     // Map Runs: (map state, items, start ms, end ms).
-    let mut runs: Vec<(String, u64, i64, i64)> = Vec::new();
+    let mut runs: Vec<(&str, u64, i64, i64)> = Vec::new();
     let mut last_length: u64 = 0;
     for e in history {
         parent.see(e);
@@ -207,14 +225,14 @@ pub fn usage(machine: &StateMachine, history: &[HistoryEvent], total_transitions
         if is_entered(e.kind) {
             billed = 1;
             entered += 1;
-            attempted.insert(&e.path, false);
+            attempted.insert(&e.path, 0);
         } else if is_attempt(e.kind) {
-            let seen = attempted.entry(&e.path).or_insert(false);
-            if *seen {
+            let begun = attempted.entry(&e.path).or_insert(0);
+            if *begun > 0 {
                 billed = 1;
                 acc.usage.retries += 1;
             }
-            *seen = true;
+            *begun += 1;
         }
         if matches!(
             e.kind,
@@ -225,8 +243,12 @@ pub fn usage(machine: &StateMachine, history: &[HistoryEvent], total_transitions
         match (&e.kind, &e.details) {
             (_, D::MapStarted { length }) => last_length = *length as u64,
             (EventType::MapRunStarted, _) => {
-                let name = state_of(&e.path).to_string();
-                runs.push((name, last_length, e.timestamp_ms, e.timestamp_ms));
+                runs.push((
+                    state_of(&e.path),
+                    last_length,
+                    e.timestamp_ms,
+                    e.timestamp_ms,
+                ));
             }
             (EventType::MapRunSucceeded | EventType::MapRunFailed, _) => {
                 let name = state_of(&e.path);
@@ -244,7 +266,7 @@ pub fn usage(machine: &StateMachine, history: &[HistoryEvent], total_transitions
         acc.usage.max_payload_bytes = acc.usage.max_payload_bytes.max(payload as u64);
         if billed > 0 {
             acc.usage.billed_transitions += billed;
-            *by_state.entry(state_of(&e.path).to_string()).or_default() += billed;
+            bill(state_of(&e.path), billed);
         }
     }
     // The children's transitions, split by items.
@@ -253,7 +275,12 @@ pub fn usage(machine: &StateMachine, history: &[HistoryEvent], total_transitions
     let items: u64 = runs.iter().fold(0u64, |sum, r| sum.saturating_add(r.1));
     let mut children: Vec<ChildRuns> = Vec::new();
     for (map, n, start, end) in runs {
-        let ty = dmaps.get(&map).copied().unwrap_or_default();
+        let ty = dmaps
+            .iter()
+            .rev()
+            .find(|d| d.0 == map)
+            .map(|d| d.1)
+            .unwrap_or_default();
         let share = (u128::from(hidden) * u128::from(n))
             .checked_div(u128::from(items))
             .map_or(0, |v| u64::try_from(v).unwrap_or(u64::MAX));
@@ -266,19 +293,18 @@ pub fn usage(machine: &StateMachine, history: &[HistoryEvent], total_transitions
             fanout_steps: 0,
         };
         if share > 0 {
-            *by_state.entry(map.clone()).or_default() += share;
+            bill(map, share);
         }
         let runs = vec![child; usize::try_from(n).unwrap_or(0)];
         match children.iter_mut().find(|g| g.map_state == map) {
             Some(g) => g.runs.extend(runs),
             None => children.push(ChildRuns {
-                map_state: map,
+                map_state: map.to_string(),
                 execution_type: ty,
                 runs,
             }),
         }
     }
-    let mut transitions_by_state: Vec<(String, u64)> = by_state.into_iter().collect();
     crate::sort::sort_by(&mut transitions_by_state, |a, b| {
         b.1.cmp(&a.1).then(a.0.cmp(&b.0))
     });

@@ -16,7 +16,9 @@ pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
         return;
     }
     let order = sorted_indices(v.len(), &mut |a, b| cmp(&v[a], &v[b]));
-    permute(v, order);
+    // The permutation's bookkeeping is not generic either: per element type only this swap
+    // (each generic copy of the whole loop had its own bounds checks and panic locations).
+    permute(order, &mut |i, j| v.swap(i, j));
 }
 
 /// Sorts `v` by the key `f` gives, stably, as `slice::sort_by_key` does.
@@ -36,17 +38,18 @@ fn sorted_indices(n: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Ve
     order
 }
 
-/// Puts `v` in `order` (`order[k]` is the index of the element that goes to position `k`).
-fn permute<T>(v: &mut [T], order: Vec<usize>) {
+/// Puts a slice in `order` (`order[k]` is the index of the element that goes to position `k`)
+/// by calls of `swap` on it.
+fn permute(order: Vec<usize>, swap: &mut dyn FnMut(usize, usize)) {
     // Where each element currently at a position must go, followed cycle by cycle with swaps.
     let mut dest = vec![0usize; order.len()];
     for (k, &i) in order.iter().enumerate() {
         dest[i] = k;
     }
-    for i in 0..v.len() {
+    for i in 0..dest.len() {
         while dest[i] != i {
             let j = dest[i];
-            v.swap(i, j);
+            swap(i, j);
             dest.swap(i, j);
         }
     }

@@ -241,8 +241,11 @@ fn compile_node(node: &Node, errors: &mut Vec<TemplateError>, jsonata: bool) -> 
                         .enumerate()
                         .all(|(i, (k, _))| out[..i].iter().all(|(j, _)| j != k))
                 } else {
-                    let mut seen = rustc_hash::FxHashSet::default();
-                    out.iter().all(|(k, _)| seen.insert(k.clone()))
+                    // A `&str → usize` map rather than a set of keys: the table type
+                    // `parse::fields` uses (one hash table type fewer in the wasm).
+                    let mut seen: rustc_hash::FxHashMap<&str, usize> =
+                        rustc_hash::FxHashMap::default();
+                    out.iter().all(|(k, _)| seen.insert(&**k, 0).is_none())
                 };
                 if distinct {
                     TemplateNode::Object(out.into_boxed_slice())

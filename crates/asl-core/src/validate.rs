@@ -59,8 +59,9 @@ fn assigns<'m>(state: &'m State, sptr: impl Fn() -> String) -> Vec<(&'m str, Str
 
 struct Validator<'m> {
     diags: Vec<Diagnostic>,
-    /// Every state name → (index of its branch in `branches`, its span).
-    names: FxHashMap<&'m str, (usize, Span)>,
+    /// Every state name → the index of its branch in `branches` (of the type `parse::fields`
+    /// uses: a `&str → usize` table is one hash table type the wasm already has).
+    names: FxHashMap<&'m str, usize>,
     /// Pointer of each branch, in `collect_names` order.
     branches: Vec<String>,
 }
@@ -102,7 +103,7 @@ impl<'m> Validator<'m> {
         self.branches.push(ptr.to_string());
         for (name, state) in &branch.states {
             let sptr = || state_ptr(ptr, name);
-            if let Some(&(other, _)) = self.names.get(&**name) {
+            if let Some(&other) = self.names.get(&**name) {
                 if other != index {
                     let where_ = self.branches[other].clone();
                     let where_ = if where_.is_empty() {
@@ -118,7 +119,7 @@ impl<'m> Validator<'m> {
                     );
                 }
             } else {
-                self.names.insert(name, (index, state.name_span));
+                self.names.insert(name, index);
             }
             if matches!(state.kind, StateKind::Parallel(_) | StateKind::Map(_)) {
                 for (b, bptr) in nested(&state.kind, &sptr()) {

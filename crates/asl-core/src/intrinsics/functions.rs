@@ -12,6 +12,9 @@ use crate::env::Rng;
 use crate::path::java_to_string;
 use crate::value::{Object, Value};
 
+/// What a missing argument reads as in [`Call::apply`] (never, after the arity check).
+static NULL: Value = Value::Null;
+
 impl Call {
     /// The function applied to its evaluated arguments (as many as it takes: checked before).
     ///
@@ -19,13 +22,17 @@ impl Call {
     /// was wrong; where AWS says more, the recordings give its words.
     pub(super) fn apply(&self, args: &[Value], rng: &mut Rng) -> Result<Value, Failure> {
         let invalid = || Failure::Arguments(format!("Invalid arguments in {}", self.func.name()));
+        // The arity was checked before the call (`Call::eval_inner`), so every argument read
+        // here exists; reading through `get` keeps one check instead of a bounds check (and its
+        // panic location) per use. A missing one would read as null and be invalid.
+        let arg = |i: usize| args.get(i).unwrap_or(&NULL);
         match self.func {
             Func::Format => {
                 let parsed;
                 let pieces: &[FormatPiece] = match &self.format {
                     Some(Ok(p)) => p,
                     Some(Err(e)) => return Err(Failure::Arguments(e.clone())),
-                    None => match &args[0] {
+                    None => match arg(0) {
                         Value::String(s) => {
                             parsed = split_format(s, false).map_err(Failure::Arguments)?;
                             &parsed
@@ -52,17 +59,17 @@ impl Call {
                 Ok(Value::from(out))
             }
             Func::StringToJson => {
-                let s = args[0].as_str().ok_or_else(invalid)?;
+                let s = arg(0).as_str().ok_or_else(invalid)?;
                 if s.trim().is_empty() {
                     return Ok(Value::Null);
                 }
                 Value::parse(s).map_err(|_| invalid())
             }
-            Func::JsonToString => Ok(Value::from(args[0].to_json_string())),
+            Func::JsonToString => Ok(Value::from(arg(0).to_json_string())),
             Func::Array => Ok(Value::array(args.to_vec())),
             Func::ArrayPartition => {
-                let a = args[0].as_array().ok_or_else(invalid)?;
-                let size = rounded_int(&args[1]).ok_or_else(invalid)?;
+                let a = arg(0).as_array().ok_or_else(invalid)?;
+                let size = rounded_int(arg(1)).ok_or_else(invalid)?;
                 if size <= 0 {
                     return Err(invalid());
                 }
@@ -74,13 +81,13 @@ impl Call {
                 Ok(Value::array(chunks))
             }
             Func::ArrayContains => {
-                let a = args[0].as_array().ok_or_else(invalid)?;
-                Ok(Value::Bool(a.iter().any(|v| *v == args[1])))
+                let a = arg(0).as_array().ok_or_else(invalid)?;
+                Ok(Value::Bool(a.iter().any(|v| v == arg(1))))
             }
             Func::ArrayRange => {
-                let start = rounded_int(&args[0]).ok_or_else(invalid)?;
-                let end = rounded_int(&args[1]).ok_or_else(invalid)?;
-                let step = rounded_int(&args[2]).ok_or_else(invalid)?;
+                let start = rounded_int(arg(0)).ok_or_else(invalid)?;
+                let end = rounded_int(arg(1)).ok_or_else(invalid)?;
+                let step = rounded_int(arg(2)).ok_or_else(invalid)?;
                 if step == 0 {
                     return Err(invalid());
                 }
@@ -99,8 +106,8 @@ impl Call {
                 ))
             }
             Func::ArrayGetItem => {
-                let a = args[0].as_array().ok_or_else(invalid)?;
-                let i = integral(&args[1]).ok_or_else(invalid)?;
+                let a = arg(0).as_array().ok_or_else(invalid)?;
+                let i = integral(arg(1)).ok_or_else(invalid)?;
                 usize::try_from(i)
                     .ok()
                     .and_then(|i| a.get(i))
@@ -108,10 +115,10 @@ impl Call {
                     .ok_or_else(invalid)
             }
             Func::ArrayLength => Ok(Value::from_i64(
-                args[0].as_array().ok_or_else(invalid)?.len() as i64,
+                arg(0).as_array().ok_or_else(invalid)?.len() as i64,
             )),
             Func::ArrayUnique => {
-                let a = args[0].as_array().ok_or_else(invalid)?;
+                let a = arg(0).as_array().ok_or_else(invalid)?;
                 let mut out: Vec<Value> = Vec::with_capacity(a.len());
                 for v in a.iter() {
                     if !out.contains(v) {
@@ -121,14 +128,14 @@ impl Call {
                 Ok(Value::array(out))
             }
             Func::Base64Encode => {
-                let s = args[0].as_str().ok_or_else(invalid)?;
+                let s = arg(0).as_str().ok_or_else(invalid)?;
                 within_len(s, 10_000).ok_or_else(invalid)?;
                 Ok(Value::from(
                     base64::engine::general_purpose::STANDARD.encode(s),
                 ))
             }
             Func::Base64Decode => {
-                let s = args[0].as_str().ok_or_else(invalid)?;
+                let s = arg(0).as_str().ok_or_else(invalid)?;
                 within_len(s, 10_000).ok_or_else(invalid)?;
                 // Like Java's decoder (AWS's), trailing `=` padding is optional.
                 let engine = base64::engine::GeneralPurpose::new(
@@ -142,19 +149,19 @@ impl Call {
                     .map_err(|_| invalid())
             }
             Func::Hash => {
-                let data = args[0].as_str().ok_or_else(invalid)?;
-                let algo = args[1].as_str().ok_or_else(invalid)?;
+                let data = arg(0).as_str().ok_or_else(invalid)?;
+                let algo = arg(1).as_str().ok_or_else(invalid)?;
                 within_len(data, 10_000).ok_or_else(invalid)?;
                 hash(data.as_bytes(), algo)
                     .map(Value::from)
                     .ok_or_else(invalid)
             }
             Func::JsonMerge => {
-                let (Value::Object(a), Value::Object(b)) = (&args[0], &args[1]) else {
+                let (Value::Object(a), Value::Object(b)) = (arg(0), arg(1)) else {
                     return Err(invalid());
                 };
                 // Only a shallow merge (`false`) exists.
-                if args[2] != Value::Bool(false) {
+                if *arg(2) != Value::Bool(false) {
                     return Err(invalid());
                 }
                 let mut merged: Object = (**a).clone();
@@ -164,8 +171,8 @@ impl Call {
                 Ok(Value::object(merged))
             }
             Func::MathRandom => {
-                let start = integral(&args[0]).ok_or_else(invalid)?;
-                let end = integral(&args[1]).ok_or_else(invalid)?;
+                let start = integral(arg(0)).ok_or_else(invalid)?;
+                let end = integral(arg(1)).ok_or_else(invalid)?;
                 if end <= start {
                     return Err(invalid());
                 }
@@ -183,8 +190,8 @@ impl Call {
                 // Each operand is rounded half up (Java's `Math.round`); operands and sum are
                 // Java `int`s: `States.MathAdd(2147483647, 1)` fails.
                 let int32 = |v: &Value| rounded_int(v).filter(|n| i32::try_from(*n).is_ok());
-                let a = int32(&args[0]).ok_or_else(invalid)?;
-                let b = int32(&args[1]).ok_or_else(invalid)?;
+                let a = int32(arg(0)).ok_or_else(invalid)?;
+                let b = int32(arg(1)).ok_or_else(invalid)?;
                 let sum = a + b;
                 if i32::try_from(sum).is_err() {
                     return Err(invalid());
@@ -192,8 +199,8 @@ impl Call {
                 Ok(Value::from_i64(sum))
             }
             Func::StringSplit => {
-                let s = args[0].as_str().ok_or_else(invalid)?;
-                let delims = args[1].as_str().ok_or_else(invalid)?;
+                let s = arg(0).as_str().ok_or_else(invalid)?;
+                let delims = arg(1).as_str().ok_or_else(invalid)?;
                 let parts: Vec<Value> = s
                     .split(|c| delims.contains(c))
                     .filter(|t| !t.is_empty())

@@ -569,7 +569,13 @@ pub(crate) fn parse_picture(text: &str, picture: &str, now_ms: i64) -> JResult<O
     let Some(found) = super::regex::first_of_picture(picture, &regex, text)? else {
         return Ok(None);
     };
-    let mut comps: std::collections::HashMap<char, i64> = std::collections::HashMap::new();
+    // Component → value, the last reading of a component winning. At most one entry per marker
+    // of the picture (a handful), so a list searched in order, not a hash table (whose code the
+    // playground's wasm would carry for this one key type).
+    let mut comps: Vec<(char, i64)> = Vec::new();
+    fn find(comps: &[(char, i64)], c: char) -> Option<i64> {
+        comps.iter().find(|e| e.0 == c).map(|e| e.1)
+    }
     for (i, m) in readers.iter().enumerate() {
         if m.component == '\0' {
             continue;
@@ -579,13 +585,16 @@ pub(crate) fn parse_picture(text: &str, picture: &str, now_ms: i64) -> JResult<O
         };
         let s = &text[*a..*b];
         if let Some(v) = read_marker(m, s)? {
-            comps.insert(m.component, v);
+            match comps.iter_mut().find(|e| e.0 == m.component) {
+                Some(e) => e.1 = v,
+                None => comps.push((m.component, v)),
+            }
         }
     }
     if comps.is_empty() {
         return Ok(None);
     }
-    let has = |c: char| comps.contains_key(&c);
+    let has = |c: char| find(&comps, c).is_some();
     let mask_of = |order: &str| -> u32 {
         order
             .chars()
@@ -613,29 +622,24 @@ pub(crate) fn parse_picture(text: &str, picture: &str, now_ms: i64) -> JResult<O
     let now = fields(now_ms);
     let (mut start_specified, mut end_specified) = (false, false);
     for c in date_comps.chars().chain(time_comps.chars()) {
-        match comps.entry(c) {
-            std::collections::hash_map::Entry::Occupied(_) => {
-                start_specified = true;
-                if end_specified {
-                    return Err(err(
-                        "D3136",
-                        "The date/time picture string is missing specifiers required to parse the timestamp",
-                    ));
-                }
+        if find(&comps, c).is_some() {
+            start_specified = true;
+            if end_specified {
+                return Err(err(
+                    "D3136",
+                    "The date/time picture string is missing specifiers required to parse the timestamp",
+                ));
             }
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                if start_specified {
-                    slot.insert(if "MDd".contains(c) { 1 } else { 0 });
-                    end_specified = true;
-                } else if c == 'P' {
-                    slot.insert(i64::from(fragment(&now, 'H') >= 12));
-                } else {
-                    slot.insert(fragment(&now, c));
-                }
-            }
+        } else if start_specified {
+            comps.push((c, if "MDd".contains(c) { 1 } else { 0 }));
+            end_specified = true;
+        } else if c == 'P' {
+            comps.push((c, i64::from(fragment(&now, 'H') >= 12)));
+        } else {
+            comps.push((c, fragment(&now, c)));
         }
     }
-    let get = |c: char| comps.get(&c).copied().unwrap_or(0);
+    let get = |c: char| find(&comps, c).unwrap_or(0);
     let mut month0 = if get('M') > 0 { get('M') - 1 } else { 0 };
     let mut day = get('D');
     if date_b {
@@ -658,11 +662,7 @@ pub(crate) fn parse_picture(text: &str, picture: &str, now_ms: i64) -> JResult<O
         }
     }
     let mut ms = date_utc(get('Y'), month0, day, hour, get('m'), get('s'), get('f'));
-    let zone = comps
-        .get(&'Z')
-        .or_else(|| comps.get(&'z'))
-        .copied()
-        .unwrap_or(0);
+    let zone = find(&comps, 'Z').or_else(|| find(&comps, 'z')).unwrap_or(0);
     ms -= zone * 60_000;
     Ok(Some(ms))
 }

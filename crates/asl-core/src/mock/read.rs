@@ -57,9 +57,11 @@ pub(super) fn members<'n>(n: &'n Node, what: &str) -> Found<&'n [Member]> {
             }
         }
     } else {
-        let mut seen = rustc_hash::FxHashSet::default();
+        // A `&str → usize` map rather than a set: the table type `parse::fields` uses (one hash
+        // table type fewer in the wasm).
+        let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
         seen.reserve(m.len());
-        if let Some(a) = m.iter().find(|a| !seen.insert(&*a.key)) {
+        if let Some(a) = m.iter().find(|a| seen.insert(&*a.key, 0).is_some()) {
             return Err(duplicate(a));
         }
     }
