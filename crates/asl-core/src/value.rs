@@ -81,7 +81,7 @@ pub struct Object {
 /// loads compare up to 16 bytes without a loop or a call to `memcmp` (which showed in profiles of
 /// the linear key scan).
 #[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

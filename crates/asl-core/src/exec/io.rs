@@ -31,6 +31,14 @@ pub(crate) struct Vars {
     visible: std::sync::OnceLock<Option<Value>>,
 }
 
+/// No variables, borrowed where a scope is needed and the thread has none: a static, so an
+/// evaluation does not make and drop an empty scope each time.
+pub(crate) static NO_VARS: Vars = Vars {
+    own: None,
+    parent: None,
+    visible: std::sync::OnceLock::new(),
+};
+
 /// A scope's own variables, in the order first assigned. A definition assigns a handful, which a
 /// short scan finds faster than hashing the name (the JSONata Pass loop reads `$counter` on
 /// every state); from [`Own::INDEX_FROM`] variables on, a name → position table keeps lookups
@@ -47,7 +55,11 @@ impl Own {
     fn find(&self, name: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(name).copied(),
-            None => self.entries.iter().position(|(k, _)| &**k == name),
+            // Names are short: compared by words, not through a call to `memcmp`.
+            None => self
+                .entries
+                .iter()
+                .position(|(k, _)| crate::value::same_bytes(k.as_bytes(), name.as_bytes())),
         }
     }
 

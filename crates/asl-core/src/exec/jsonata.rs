@@ -29,7 +29,7 @@ use crate::template::{Template, TemplateNode};
 use crate::value::{Array, Object, Value};
 
 use super::engine::{Engine, Fault, Phase, ThreadId};
-use super::io::{ContextExtras, Vars};
+use super::io::{ContextExtras, NO_VARS, Vars};
 use super::states::Next;
 
 /// What one evaluation sees: `$states`, the workflow variables and the outside world.
@@ -339,8 +339,7 @@ impl Engine<'_> {
             StateKind::Choice(c) => {
                 let states = self.jsonata_states(id, &input, ContextExtras::default(), None);
                 let env = self.jsonata_env(id);
-                let none = Vars::default();
-                let vars = self.core.thread(id).map_or(&none, |t| &t.vars);
+                let vars = self.core.thread(id).map_or(&NO_VARS, |t| &t.vars);
                 let cx = Cx { vars, states, env };
                 let mut chosen = None;
                 for rule in &c.choices {
@@ -446,8 +445,7 @@ impl Engine<'_> {
         }
         let env = self.jsonata_env(id);
         // Borrowed from the thread, not cloned (no reference counts touched per evaluation).
-        let none = Vars::default();
-        let vars = self.core.thread(id).map_or(&none, |t| &t.vars);
+        let vars = self.core.thread(id).map_or(&NO_VARS, |t| &t.vars);
         let cx = Cx { vars, states, env };
         let assigned = match assign {
             Some(a) => Some(template(a, "Assign", &cx)?),
@@ -472,8 +470,7 @@ impl Engine<'_> {
         let states = self.jsonata_states(id, input, extras, None);
         let env = self.jsonata_env(id);
         // Borrowed from the thread, not cloned (no reference counts touched per evaluation).
-        let none = Vars::default();
-        let vars = self.core.thread(id).map_or(&none, |t| &t.vars);
+        let vars = self.core.thread(id).map_or(&NO_VARS, |t| &t.vars);
         let cx = Cx { vars, states, env };
         f(&cx)
     }

@@ -147,6 +147,9 @@ pub(crate) struct Node {
     pub consarray: bool,
     /// Path only: no tuple steps, sorting, grouping or singleton-keeping (the fast path).
     pub simple_path: bool,
+    /// A simple path of plain field names only (`qty`, `customer.tier`): the evaluator reads it
+    /// over an input object without a call per node (`Evaluator::field`).
+    pub field_path: bool,
     /// Block only: some `:=` binds in the block's own frame (else it needs none: lookups and
     /// closures see the enclosing frame, which is the same when nothing is bound).
     pub block_binds: bool,
@@ -169,6 +172,7 @@ impl Node {
             seeking_parent: Vec::new(),
             consarray: false,
             simple_path: false,
+            field_path: false,
             block_binds: false,
         }
     }

@@ -972,6 +972,13 @@ fn mark_simple_paths(node: &mut Node) {
         _ => false,
     };
     node.simple_path = simple;
+    node.field_path = simple
+        && matches!(&node.kind, Kind::Path(steps) if steps.iter().all(|s| {
+            matches!(s.kind, Kind::Name(_))
+                && s.stages.is_empty()
+                && s.predicate.is_empty()
+                && s.group.is_none()
+        }));
     for_each_child(node, &mut mark_simple_paths);
 }
 

@@ -746,3 +746,33 @@ fn precision15_shortcut_matches_the_exact_rounding() {
         );
     }
 }
+
+#[test]
+fn field_paths_read_in_place_give_what_a_path_gives_and_count_one_step() {
+    let input = r#"{"a": {"b": 2, "s": "x", "arr": [1, 2]}, "c": 3, "l": [{"v": 1}, {"v": 2}]}"#;
+    let show = |expr: &str| match run(expr, input) {
+        Ok(Some(v)) => v.to_json_string(),
+        Ok(None) => "undefined".into(),
+        Err(e) => format!("error {}", e.code),
+    };
+    // A member, a missing one, a name over a scalar, an array at the end (kept whole) and on
+    // the way (mapped over, as the full path does).
+    assert_eq!(show("a.b * c"), "6");
+    assert_eq!(show("{'m': a.missing, 'n': a.s.t, 'k': a.b}"), r#"{"k":2}"#);
+    assert_eq!(show("$count(a.arr)"), "2");
+    assert_eq!(show("$sum(l.v)"), "3");
+    assert_eq!(show("l.v = 1"), "false");
+    assert_eq!(show("a.s & c"), r#""x3""#);
+    // `a.b * c`: the operator and its two operands, one step each, as `eval` counts them.
+    let e = Expr::compile("a.b * c").expect("compiles");
+    let input = Value::parse(input).expect("input");
+    let with = |max_steps| {
+        let env = EvalEnv {
+            max_steps,
+            ..EvalEnv::default()
+        };
+        e.evaluate(&input, &NoVariables, &env).map_err(|e| e.code)
+    };
+    assert_eq!(with(3), Ok(Some(Value::from_i64(6))));
+    assert_eq!(with(2), Err("U1001"));
+}

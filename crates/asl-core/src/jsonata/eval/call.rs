@@ -41,7 +41,7 @@ impl<'a> Evaluator<'a, '_> {
             args.push(ctx);
         }
         for a in arg_nodes {
-            args.push(self.eval(a, input, env)?);
+            args.push(self.eval_operand(a, input, env)?);
         }
         self.apply(proc, args, input, env).map_err(|e| {
             let e = e.at(node.pos);

@@ -56,10 +56,7 @@ impl<'a> Evaluator<'a, '_> {
         env: &Env<'a>,
         pos: usize,
     ) -> JResult<Option<Key>> {
-        let key = match self.literal(k) {
-            Some(v) => v,
-            None => self.eval(k, input, env)?,
-        };
+        let key = self.eval_operand(k, input, env)?;
         match key {
             None => Ok(None),
             Some(JV::Str(s)) => Ok(Some(s)),
@@ -103,7 +100,7 @@ impl<'a> Evaluator<'a, '_> {
                 if members.iter().any(|m| m.0 == key) {
                     return Err(same_key(&key, pos));
                 }
-                if let Some(val) = self.eval(value_expr, v, env)? {
+                if let Some(val) = self.eval_operand(value_expr, v, env)? {
                     members.push((key, val, pi));
                 } else {
                     // Keep the key taken (for D1009) without a value.

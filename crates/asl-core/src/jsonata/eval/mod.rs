@@ -33,6 +33,7 @@ use super::jv::{Env, Frame, Func, JV, Val, truthy};
 use super::stack::StackGuard;
 use super::{EvalEnv, Variables};
 use crate::env::Rng;
+use crate::value::{Object, Value};
 
 pub(crate) use fields::lookup;
 use fields::{descendants, wildcard};
@@ -133,6 +134,68 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         };
         self.steps += 1;
         Some(Some(v))
+    }
+
+    /// A path of plain field names (`qty`, `customer.tier`, see `Node::field_path`) over an
+    /// input object: the value found without a call to [`Self::eval`] (operands, constructor
+    /// values and group-by keys are mostly such paths), with `path`'s result (a missing member
+    /// or a name over a scalar is undefined; the last value as it is, an array included) and
+    /// under the same budgets, counting the one step `eval` would. `None` when it is not such a
+    /// path over an input object, an array is met on the way (the path maps over it), or a
+    /// budget is spent: then `eval` does the work.
+    #[inline]
+    pub(super) fn field(&mut self, node: &'a Node, input: &Val<'a>) -> Option<Val<'a>> {
+        if !node.field_path {
+            return None;
+        }
+        let (Kind::Path(steps), Some(JV::DObj(obj))) = (&node.kind, input) else {
+            return None;
+        };
+        if self.depth >= self.env.max_depth
+            || self.steps >= self.env.max_steps
+            || self.guard.spent()
+        {
+            return None;
+        }
+        let (last, init) = steps.split_last()?;
+        let mut o: &Object = obj;
+        for step in init {
+            let Kind::Name(n) = &step.kind else {
+                return None;
+            };
+            o = match o.get(n) {
+                Some(Value::Object(inner)) => inner,
+                Some(Value::Array(_)) => return None,
+                // Missing, or a scalar (a name over it selects nothing).
+                _ => {
+                    self.steps += 1;
+                    return Some(None);
+                }
+            };
+        }
+        let Kind::Name(n) = &last.kind else {
+            return None;
+        };
+        self.steps += 1;
+        Some(o.get(n).map(JV::from_value))
+    }
+
+    /// An operand, constructor value or argument: a literal ([`Self::literal`]), a field path
+    /// ([`Self::field`]), or whatever [`Self::eval`] gives.
+    #[inline]
+    pub(super) fn eval_operand(
+        &mut self,
+        node: &'a Node,
+        input: &Val<'a>,
+        env: &Env<'a>,
+    ) -> JResult<Val<'a>> {
+        if let Some(v) = self.literal(node) {
+            return Ok(v);
+        }
+        if let Some(v) = self.field(node, input) {
+            return Ok(v);
+        }
+        self.eval(node, input, env)
     }
 
     fn eval_inner(&mut self, node: &'a Node, input: &Val<'a>, env: &Env<'a>) -> JResult<Val<'a>> {

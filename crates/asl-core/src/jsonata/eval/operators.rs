@@ -23,10 +23,7 @@ impl<'a> Evaluator<'a, '_> {
         input: &Val<'a>,
         env: &Env<'a>,
     ) -> JResult<Val<'a>> {
-        let lhs = match self.literal(l) {
-            Some(v) => v,
-            None => self.eval(l, input, env)?,
-        };
+        let lhs = self.eval_operand(l, input, env)?;
         let at = |e: Box<JsonataError>| e.at(node.pos).token(op.token());
         match op {
             BinOp::And => {
@@ -47,10 +44,7 @@ impl<'a> Evaluator<'a, '_> {
             }
             _ => {}
         }
-        let rhs = match self.literal(r) {
-            Some(v) => v,
-            None => self.eval(r, input, env)?,
-        };
+        let rhs = self.eval_operand(r, input, env)?;
         match op {
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
                 numeric(op, &lhs, &rhs).map_err(at)

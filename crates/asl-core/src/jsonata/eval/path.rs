@@ -224,9 +224,10 @@ impl<'a> Evaluator<'a, '_> {
         if cur.len() == 1 {
             return Ok(cur.pop().flatten());
         }
-        Ok(Some(
-            Seq::seq_with(cur.into_iter().flatten().collect()).into_jv(),
-        ))
+        // Sized once (collecting through `flatten` would grow the vector by doubling).
+        let mut items = Vec::with_capacity(cur.len());
+        items.extend(cur.into_iter().flatten());
+        Ok(Some(Seq::seq_with(items).into_jv()))
     }
 
     #[inline(never)]

@@ -44,7 +44,7 @@ impl<'a> Evaluator<'a, '_> {
         let len = items.len();
         let mut out = Vec::new();
         for (index, item) in items.into_iter().enumerate() {
-            let res = self.eval(pred, &Some(item.clone()), env)?;
+            let res = self.eval_operand(pred, &Some(item.clone()), env)?;
             if self.keep_by_predicate(&res, index, len)? {
                 out.push(item);
             }

@@ -19,16 +19,19 @@ pub(crate) fn aggregate<'a>(b: Builtin, args: &[Val<'a>]) -> JResult<Val<'a>> {
             Ok(None)
         };
     };
-    let nums: Vec<f64> = list.items().filter_map(|v| v.num()).collect();
+    // Read from the list in place (no vector of the numbers per call: `$sum` runs per item of
+    // a map), in the same order, so sums round exactly as before.
+    let nums = || list.items().filter_map(|v| v.num());
+    let none = || nums().next().is_none();
     match b {
         Builtin::Count => num(list.arr_len() as f64),
-        Builtin::Sum => num(nums.iter().sum()),
-        Builtin::Max if nums.is_empty() => Ok(None),
-        Builtin::Max => num(nums.iter().copied().fold(f64::NEG_INFINITY, f64::max)),
-        Builtin::Min if nums.is_empty() => Ok(None),
-        Builtin::Min => num(nums.iter().copied().fold(f64::INFINITY, f64::min)),
-        Builtin::Average if nums.is_empty() => Ok(None),
-        _ => num(nums.iter().sum::<f64>() / nums.len() as f64),
+        Builtin::Sum => num(nums().sum()),
+        Builtin::Max if none() => Ok(None),
+        Builtin::Max => num(nums().fold(f64::NEG_INFINITY, f64::max)),
+        Builtin::Min if none() => Ok(None),
+        Builtin::Min => num(nums().fold(f64::INFINITY, f64::min)),
+        Builtin::Average if none() => Ok(None),
+        _ => num(nums().sum::<f64>() / nums().count() as f64),
     }
 }
 
