@@ -25,12 +25,12 @@ const FLAGS = [
 // Debian's Chromium has crashed with SIGSEGV while starting, before any page existed, once in a
 // few dozen CI runs on this 2-core machine. A crash at launch says nothing about the app, so the
 // launch (never a test) is tried a second time, and the first failure is printed. The benchmark
-// and screenshot scripts launch the same way.
-export async function launch() {
+// and screenshot scripts launch the same way (`extra`: flags of their own, such as V8's).
+export async function launch(extra = []) {
   const options = {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...extra],
   };
   try {
     return await chromium.launch(options);

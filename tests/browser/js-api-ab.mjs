@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch } from './harness.mjs';
 import { serveDir } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -43,11 +43,7 @@ writeFileSync(path.join(root, 'index.html'), '<!doctype html><meta charset="utf-
 
 const flags = process.env.ASL_BENCH_JS_FLAGS ?? '--no-liftoff';
 const server = await serveDir(root);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ...(flags ? [`--js-flags=${flags}`] : [])],
-});
+const browser = await launch(flags ? [`--js-flags=${flags}`] : []);
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(e));
@@ -56,35 +52,16 @@ try {
   await cdp.send('Performance.enable');
   const threadMs = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value * 1000;
   await page.evaluate(async ({ count, mode, name }) => {
-    const { taskAnswers, taskMocks } = await import('/workloads.mjs');
+    const { abRun } = await import('/workloads.mjs');
     const get = (ext) => fetch(`/workloads/${name}.${ext}`).then((r) => r.text());
     const text = await get('asl.json');
     const input = JSON.parse(await get('input.json'));
     const meta = (await (await fetch('/workloads/meta.json')).json())[name];
-    const flaky = name === 'task-flaky';
-    const passLoop = name.includes('pass-loop');
-    const base = passLoop ? { maxTransitions: meta.transitions + 10 } : {};
-    const mocks = taskMocks(JSON.parse(text), flaky);
     window.builds = [];
     for (let i = 0; i < count; i++) {
       const mod = await import(`/b${i}/asl_wasm.js`);
       await mod.default();
-      const machine = mod.StateMachine.load(text, passLoop ? { type: 'EXPRESS' } : {});
-      const mocked = machine.withMocks(mocks);
-      const start = {
-        withMocks: () => mocked.start(input),
-        declined: () => mocked.start(input, { onTask: () => undefined }),
-        onTask: () => machine.start(input, { onTask: taskAnswers(flaky) }),
-        run: () => machine.start(input, base),
-      }[mode];
-      if (!start) throw new Error(`MODE is withMocks, declined, onTask or run, not ${mode}`);
-      window.builds.push(() => {
-        const ex = start();
-        const st = ex.run();
-        if (st.status !== 'SUCCEEDED') throw new Error(`build ${i}: ${st.status} ${st.error ?? ''}`);
-        ex.eventCount();
-        ex.free();
-      });
+      window.builds.push(abRun(mod.StateMachine, { mode, name, text, input, meta, label: `build ${i}` }));
     }
     window.batch = (i, k) => {
       const t = performance.now();

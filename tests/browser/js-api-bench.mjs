@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch } from './harness.mjs';
 import { serveDir } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,12 +29,8 @@ symlinkSync(path.resolve(here, '../../crates/asl-wasm/bench/workloads.mjs'), pat
 writeFileSync(path.join(root, 'index.html'), '<!doctype html><meta charset="utf-8"><title>js api bench</title>');
 
 const server = await serveDir(root);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    // V8 flags for the page (scripts/bench passes --no-liftoff: see benches/README.md, "Running").
-    ...(process.env.ASL_BENCH_JS_FLAGS ? [`--js-flags=${process.env.ASL_BENCH_JS_FLAGS}`] : [])],
-});
+// V8 flags for the page (scripts/bench passes --no-liftoff: see benches/README.md, "Running").
+const browser = await launch(process.env.ASL_BENCH_JS_FLAGS ? [`--js-flags=${process.env.ASL_BENCH_JS_FLAGS}`] : []);
 try {
   const page = await browser.newPage();
   page.on('console', (m) => { if (m.type() === 'log' && m.text().startsWith('{')) console.log(m.text().replace(/}$/, `,"loadavg":${JSON.stringify(os.loadavg().map((x) => +x.toFixed(2)))}}`)); });

@@ -11,37 +11,18 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { taskAnswers, taskMocks } from './workloads.mjs';
+import { abRun } from './workloads.mjs';
 
 const [kit, mode, n, name, ...dirs] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const wl = path.resolve(kit, 'workloads');
 const text = readFileSync(path.join(wl, `${name}.asl.json`), 'utf8');
 const input = JSON.parse(readFileSync(path.join(wl, `${name}.input.json`), 'utf8'));
-const flaky = name === 'task-flaky';
-const mocks = taskMocks(JSON.parse(text), flaky);
-const passLoop = name.includes('pass-loop');
 const meta = JSON.parse(readFileSync(path.join(wl, 'meta.json'), 'utf8'))[name];
-const base = passLoop ? { maxTransitions: meta.transitions + 10 } : {};
 
 const builds = dirs.map((dir) => {
   const { StateMachine } = require(path.resolve(dir, 'asl_wasm.js'));
-  const machine = StateMachine.load(text, passLoop ? { type: 'EXPRESS' } : {});
-  const mocked = machine.withMocks(mocks);
-  const start = {
-    withMocks: () => mocked.start(input),
-    declined: () => mocked.start(input, { onTask: () => undefined }),
-    onTask: () => machine.start(input, { onTask: taskAnswers(flaky) }),
-    run: () => machine.start(input, base),
-  }[mode];
-  if (!start) throw new Error(`MODE is withMocks, declined, onTask or run, not ${mode}`);
-  const run = () => {
-    const ex = start();
-    const st = ex.run();
-    if (st.status !== 'SUCCEEDED') throw new Error(`${dir}: ${st.status} ${st.error ?? ''}`);
-    ex.eventCount();
-    ex.free();
-  };
+  const run = abRun(StateMachine, { mode, name, text, input, meta, label: dir });
   return { dir, run, wall: [], cpu: [] };
 });
 for (let i = 0; i < 5; i++) for (const b of builds) b.run();

@@ -61,6 +61,36 @@ export function taskAnswers(flaky) {
   };
 }
 
+/**
+ * One A/B run of a build (ab.mjs in Node, tests/browser/js-api-ab.mjs in Chromium): `StateMachine`
+ * from the build, the workload's `name`, definition `text` and `input`, its `meta` entry; MODE
+ * `withMocks` (mocks given once), `declined` (withMocks and an onTask that declines every task),
+ * `onTask` (a JS function answering every task) or `run` (pass-loop-* as EXPRESS). The run
+ * starts, runs to its end (an error unless it succeeded, naming `label`), counts its events and
+ * is freed.
+ */
+export function abRun(StateMachine, { mode, name, text, input, meta, label }) {
+  const flaky = name === 'task-flaky';
+  const passLoop = name.includes('pass-loop');
+  const base = passLoop ? { maxTransitions: meta.transitions + 10 } : {};
+  const machine = StateMachine.load(text, passLoop ? { type: 'EXPRESS' } : {});
+  const mocked = machine.withMocks(taskMocks(JSON.parse(text), flaky));
+  const start = {
+    withMocks: () => mocked.start(input),
+    declined: () => mocked.start(input, { onTask: () => undefined }),
+    onTask: () => machine.start(input, { onTask: taskAnswers(flaky) }),
+    run: () => machine.start(input, base),
+  }[mode];
+  if (!start) throw new Error(`MODE is withMocks, declined, onTask or run, not ${mode}`);
+  return () => {
+    const ex = start();
+    const st = ex.run();
+    if (st.status !== 'SUCCEEDED') throw new Error(`${label}: ${st.status} ${st.error ?? ''}`);
+    ex.eventCount();
+    ex.free();
+  };
+}
+
 /** Runs `ex` to its end, answering each paused task with `answer` through `completeTask`. */
 export function completeTasks(ex, answer) {
   for (;;) {
