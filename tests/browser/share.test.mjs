@@ -323,3 +323,17 @@ test('while a slow link is read, the page keeps the saved work and says so; embe
   await embed.waitForFunction(() => /event 2 \//.test(document.querySelector('[data-testid="step-counter"]')?.textContent ?? ''));
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
+
+test('on a first visit, what the user types while a slow link is read is theirs: asked, not replaced', async ({ open, context, baseUrl, errors }) => {
+  await context.addInitScript(holdLinks);
+  const page = await open(`${baseUrl}#s=${OLD_LINK}`);
+  await page.waitForSelector(editor);
+  const typed = '{\n  "Comment": "typed before the link arrived",\n  "StartAt": "Only",\n  "States": { "Only": { "Type": "Succeed" } }\n}\n';
+  await page.fill(editor, typed);
+  // Released at once, before the typing is saved (saves wait for a pause): what counts is what
+  // the page shows, not what storage holds (the example, saved at start).
+  await page.evaluate(() => window.releaseLinks());
+  await page.waitForSelector('[data-testid="share-dialog"]');
+  assertEq(await page.inputValue(editor), typed, 'the typed text stays until the user chooses');
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});

@@ -5,6 +5,9 @@
 //! links made by the CLI, the JS API or earlier playgrounds open here and links made here open
 //! there. The browser compresses with zlib's default level where asl-core uses miniz_oxide's
 //! level 9: a link made here may be a few characters longer and is not always the same string.
+//! One difference in reading: bytes after the end of the compressed data, which miniz_oxide
+//! ignores, make the browser's reader fail. No encoder of ours writes them, so only a link altered
+//! by hand opens in the CLI or the JS API and not here.
 //!
 //! Both directions are async (the streams are). Inflating stops at
 //! [`share::MAX_DECOMPRESSED`] bytes, as asl-core's reader does: a short hostile link cannot
@@ -44,9 +47,12 @@ pub async fn encode(session: &SharedSession) -> Result<String, String> {
 
 /// Reads a link payload: asl-core's checks ([`share::unpack`]), the browser's inflating (at most
 /// [`share::MAX_DECOMPRESSED`] bytes), asl-core's reading of the JSON ([`share::from_json`]).
-pub async fn decode(link: &str) -> Result<SharedSession, ShareError> {
-    let packed = share::unpack(link)?;
-    let stream = DecompressionStream::new("deflate-raw").map_err(|_| ShareError::Compression)?;
+/// `Err` says why, as [`ShareError`] says it, or that the browser has no
+/// `DecompressionStream("deflate-raw")`.
+pub async fn decode(link: &str) -> Result<SharedSession, String> {
+    let packed = share::unpack(link).map_err(|e| e.to_string())?;
+    let stream = DecompressionStream::new("deflate-raw")
+        .map_err(|_| "this browser cannot read share links (no DecompressionStream)".to_string())?;
     let json = run(&packed, stream.unchecked_ref(), share::MAX_DECOMPRESSED)
         .await
         .map_err(|e| match e {
@@ -54,8 +60,9 @@ pub async fn decode(link: &str) -> Result<SharedSession, ShareError> {
                 limit: share::MAX_DECOMPRESSED,
             },
             Failed::Stream => ShareError::Compression,
-        })?;
-    share::from_json(&json)
+        })
+        .map_err(|e| e.to_string())?;
+    share::from_json(&json).map_err(|e| e.to_string())
 }
 
 /// Why [`run`] gave no bytes.

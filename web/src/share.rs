@@ -63,7 +63,7 @@ impl Fragment {
     /// The session of the link, read (or why it cannot be); `None` without a link.
     pub async fn session(&self) -> Option<Result<SharedSession, String>> {
         let link = self.link.as_ref()?;
-        Some(js_deflate::decode(link).await.map_err(|e| e.to_string()))
+        Some(js_deflate::decode(link).await)
     }
 }
 
@@ -266,7 +266,8 @@ impl ShareCx {
     }
 
     /// Whether the page holds work of the user's own: saved in this browser, and not an
-    /// example as the gallery gives it.
+    /// example as the gallery gives it. (The page saves its first texts at start, so typing that
+    /// is not saved yet still counts: what is compared is what the page shows.)
     fn has_own_work(&self) -> bool {
         if storage::get(Key::Definition).is_none() {
             return false;

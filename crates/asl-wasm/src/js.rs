@@ -70,7 +70,7 @@ export function take_on_task(options) {
   return [rest, onTask ?? undefined];
 }
 // The value form of wire.rs (its doc has the layout): read_wire for a task's parameters, coming
-// out of wasm memory; write_wire for its answer, going in.
+// out of wasm memory; written (below) for its answer and every value given to the API, going in.
 const wireDecoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
 const wireEncoder = new TextEncoder();
 const wireF64 = new Float64Array(1);

@@ -1,7 +1,7 @@
 //! A compact binary form of JSON values: `onTask`'s per-task crossing (both ways) and every value
 //! given to the API ([`crate::js::from_js`]).
 //!
-//! Owns the byte layout the JS side in [`crate::js`] (`read_wire`, `write_wire`) also speaks.
+//! Owns the byte layout the JS side in [`crate::js`] (`read_wire`, and `written` for values going in) also speaks.
 //! One `onTask` call per task is the whole budget of the callback model: as JSON text, a task's
 //! request cost serde_json's writer, a UTF-8 decode and `JSON.parse`, and its answer a check walk,
 //! `JSON.stringify`, a UTF-8 encode and serde_json's reader (with two allocations per key), ~5–10

@@ -21,8 +21,8 @@
 //! and nothing inflates past [`MAX_DECOMPRESSED`] bytes (a small link cannot expand into
 //! gigabytes).
 //!
-//! The compression is behind the cargo feature `share-deflate` (on by default; the CLI, the JS
-//! API and the tests ask for it). The playground builds asl-core without it and compresses with
+//! The compression is behind the cargo feature `share-deflate` (on by default; the JS API,
+//! fuzz-gen and the tests ask for it; the CLI makes no links). The playground builds asl-core without it and compresses with
 //! the browser's own `CompressionStream("deflate-raw")` around [`to_json`]/[`pack`] and
 //! [`unpack`]/[`from_json`]: the same format (raw DEFLATE, the same JSON, the same base64), so
 //! links from either side open on both; without miniz_oxide the playground's bundle is smaller
