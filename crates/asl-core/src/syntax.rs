@@ -108,6 +108,19 @@ pub struct SyntaxError {
     pub too_deep: bool,
 }
 
+/// For each of `n` object keys (`key(i)`), whether an earlier key is the same: the one duplicate
+/// check of the parser's objects, mock files and payload templates. Pairwise for small objects
+/// (no allocation but the result), hashed for big ones so a 10,000-key object stays linear; one
+/// `&str → usize` table type and a `dyn` key, so the playground's wasm carries this once.
+pub(crate) fn repeated_keys<'k>(n: usize, key: &dyn Fn(usize) -> &'k str) -> Vec<bool> {
+    if n <= 16 {
+        return (0..n).map(|i| (0..i).any(|j| key(j) == key(i))).collect();
+    }
+    let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    seen.reserve(n);
+    (0..n).map(|i| seen.insert(key(i), i).is_some()).collect()
+}
+
 /// Parses one JSON value (RFC 8259, nothing more: no comments, no trailing commas, no NaN).
 /// Never panics; texts over 4 GiB are rejected since spans are `u32`.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
@@ -629,5 +642,16 @@ mod tests {
         assert!(parse(&ok).is_ok());
         let obj = "{\"a\":".repeat(MAX_DEPTH + 1);
         assert!(err(&obj).too_deep);
+    }
+
+    #[test]
+    fn repeated_keys_marks_each_later_copy_small_and_big() {
+        // Below and above the pairwise limit (16): the hashed way gives the same answers.
+        for n in [0, 1, 5, 16, 17, 40] {
+            let keys: Vec<String> = (0..n).map(|i| format!("k{}", i % 7)).collect();
+            let got = repeated_keys(n, &|i| keys[i].as_str());
+            let want: Vec<bool> = (0..n).map(|i| i >= 7).collect();
+            assert_eq!(got, want, "{n} keys");
+        }
     }
 }

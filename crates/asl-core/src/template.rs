@@ -236,17 +236,8 @@ fn compile_node(node: &Node, errors: &mut Vec<TemplateError>, jsonata: bool) -> 
                     .collect();
                 TemplateNode::Const(Value::object(obj))
             } else {
-                let distinct = if out.len() <= 16 {
-                    out.iter()
-                        .enumerate()
-                        .all(|(i, (k, _))| out[..i].iter().all(|(j, _)| j != k))
-                } else {
-                    // A `&str → usize` map rather than a set of keys: the table type
-                    // `parse::fields` uses (one hash table type fewer in the wasm).
-                    let mut seen: rustc_hash::FxHashMap<&str, usize> =
-                        rustc_hash::FxHashMap::default();
-                    out.iter().all(|(k, _)| seen.insert(&**k, 0).is_none())
-                };
+                let distinct =
+                    !crate::syntax::repeated_keys(out.len(), &|i| &*out[i].0).contains(&true);
                 if distinct {
                     TemplateNode::Object(out.into_boxed_slice())
                 } else {

@@ -48,24 +48,13 @@ pub(super) fn members<'n>(n: &'n Node, what: &str) -> Found<&'n [Member]> {
         )
     })?;
     let duplicate = |a: &Member| (a.key_span, format!("duplicate key \"{}\" in {what}", a.key));
-    // A set beyond a handful of keys: comparing each key with all before it was quadratic, and
-    // a mocks object has one key per Task (1,000 in the task-heavy benchmark: most of a start).
-    if m.len() <= 8 {
-        for (i, a) in m.iter().enumerate() {
-            if m[..i].iter().any(|b| b.key == a.key) {
-                return Err(duplicate(a));
-            }
-        }
-    } else {
-        // A `&str → usize` map rather than a set: the table type `parse::fields` uses (one hash
-        // table type fewer in the wasm).
-        let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-        seen.reserve(m.len());
-        if let Some(a) = m.iter().find(|a| seen.insert(&*a.key, 0).is_some()) {
-            return Err(duplicate(a));
-        }
+    // Hashed beyond a handful of keys: a mocks object has one key per Task (1,000 in the
+    // task-heavy benchmark), and comparing each with all before it was most of a start.
+    let repeated = crate::syntax::repeated_keys(m.len(), &|i| m[i].key.as_str());
+    match repeated.iter().position(|&r| r) {
+        Some(i) => Err(duplicate(&m[i])),
+        None => Ok(m),
     }
-    Ok(m)
 }
 
 pub(super) const RESPONSE_KEYS: [&str; 4] = ["Return", "ReturnPayload", "Throw", "DurationSeconds"];

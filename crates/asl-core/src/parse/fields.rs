@@ -16,24 +16,11 @@ use super::Cx;
 use crate::diag::{Code, pointer_segment};
 use crate::model::Spanned;
 use crate::source::Span;
-use crate::syntax::{Kind, Member, Node};
+use crate::syntax::{Kind, Member, Node, repeated_keys};
 
-/// For each member, whether an earlier member has the same key. Pairwise for small objects (no
-/// allocation but the result), hashed for big ones so a 10,000-key `Result` stays linear.
+/// For each member, whether an earlier member has the same key ([`repeated_keys`]).
 pub(super) fn repeats(members: &[Member]) -> Vec<bool> {
-    if members.len() <= 16 {
-        return (0..members.len())
-            .map(|i| members[..i].iter().any(|o| o.key == members[i].key))
-            .collect();
-    }
-    // A `&str → usize` map as below rather than a set: one hash table type fewer in the wasm.
-    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
-    seen.reserve(members.len());
-    members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| seen.insert(m.key.as_str(), i).is_some())
-        .collect()
+    repeated_keys(members.len(), &|i| members[i].key.as_str())
 }
 
 /// The pointer of the innermost member or item of `node` whose key or value contains `span`.
