@@ -12,6 +12,11 @@ const counter = async (page) => (await page.textContent('[data-testid="step-coun
 const eventNo = async (page) => Number((await counter(page)).match(/event (\d+)/)?.[1] ?? -1);
 const press = async (page, key, n = 1) => { for (let i = 0; i < n; i++) await page.keyboard.press(key); };
 const saved = (page, key) => page.evaluate((k) => localStorage.getItem(`asl-playground.${k}`), key);
+/** Types `text` as the definition and waits until it is saved (saves wait for a pause). */
+const typeSaved = async (page, text) => {
+  await page.fill(editor, text);
+  await page.waitForFunction((t) => localStorage.getItem('asl-playground.definition') === t, text);
+};
 
 async function ready(page) {
   await page.waitForSelector('[data-testid="graph"] svg');
@@ -96,8 +101,7 @@ test('a link never replaces different saved work without asking; "Keep mine" kee
   const page = await open();
   await page.waitForSelector(editor);
   const mine = '{\n  "Comment": "mine",\n  "StartAt": "Only",\n  "States": { "Only": { "Type": "Succeed" } }\n}\n';
-  await page.fill(editor, mine);
-  await page.waitForFunction((m) => localStorage.getItem('asl-playground.definition') === m, mine);
+  await typeSaved(page, mine);
 
   await page.goto(link);
   await page.waitForSelector('[data-testid="share-dialog"]');
@@ -302,8 +306,7 @@ test('while a slow link is read, the page keeps the saved work and says so; embe
   const page = await open();
   await page.waitForSelector(editor);
   const mine = '{\n  "Comment": "mine while loading",\n  "StartAt": "Only",\n  "States": { "Only": { "Type": "Succeed" } }\n}\n';
-  await page.fill(editor, mine);
-  await page.waitForFunction((m) => localStorage.getItem('asl-playground.definition') === m, mine);
+  await typeSaved(page, mine);
   await context.addInitScript(holdLinks);
   const slow = await open(`${baseUrl}#s=${OLD_LINK}`);
   await slow.waitForSelector('[data-testid="share-opening"]');
