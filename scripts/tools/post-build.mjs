@@ -1,5 +1,5 @@
 // post-build.mjs: Trunk's `post_build` hook (Trunk.toml) for the playground's release build. It
-// edits Trunk's staging dir before Trunk moves it to dist/, in four steps:
+// edits Trunk's staging dir before Trunk moves it to dist/, in five steps:
 //
 //   1. wasm-streams' three classes go. Leptos depends on server_fn with its `browser` feature even
 //      in a client-side build, which brings wasm-streams, whose `#[wasm_bindgen]` classes
@@ -10,28 +10,37 @@
 //      after Trunk's `wasm-opt -Oz` (there is no hook between wasm-bindgen and wasm-opt), so the
 //      module is read and written once more; the writer gets -Oz's levels so that it optimises
 //      the stack IR as wasm-opt did (without that, the round trip alone adds ~3.6 KB raw).
-//   2. The glue and public/boot.js are minified by terser (module mode: top-level names mangled,
+//   2. Short import and export names. wasm-bindgen names each import after its JS function plus a
+//      16-hex-digit hash (`__wbg_createElement_8c9931a732ee2fea`), and every import names its
+//      module (`./asl-web_bg.js`): 10 KB of names in the wasm's import section, the same names
+//      again as keys in the glue, and the hashes do not compress. The imports become `a`, `b`, …
+//      from module `a`, the exports (`__wbindgen_malloc`, the closures' `…invoke__h…`) likewise,
+//      in the wasm and in the glue, which reads them only as `wasm.NAME` (checked). The wasm's
+//      custom sections (producers, target_features: nothing a browser reads) go too.
+//   3. The glue and public/boot.js are minified by terser (module mode: top-level names mangled,
 //      dead code dropped). Trunk 0.21's own JS minifier (minify-js 0.5.6) parses neither: on the
 //      glue it warns "Failed to minify JS: RequiredTokenNotFound(Identifier) [token=Some(
 //      KeywordDefault)]" and ships it as wasm-bindgen wrote it; on boot.js it fails with
 //      "RequiredTokenNotFound(ParenthesisClose) [token=Some(Semicolon)]" (run on the file by hand),
 //      which is why boot.js is `data-no-minify` in web/index.html.
-//   3. The three edited files are renamed: Trunk's names carry a hash of the files as Trunk wrote
+//   4. The three edited files are renamed: Trunk's names carry a hash of the files as Trunk wrote
 //      them, and a name must never stand for two contents (a browser's cached copy would fail the
 //      new integrity check). The new hash is of the final bytes (the glue and the wasm share one,
 //      as Trunk's names do).
-//   4. index.html: the new names, and every `integrity` attribute recomputed from the file it
+//   5. index.html: the new names, and every `integrity` attribute recomputed from the file it
 //      names (the boot script, the glue's modulepreload, the wasm's preload, the stylesheet and the
 //      icon), so Subresource Integrity still holds.
 //
 // Measured (December 2026, `trunk build --release --locked && scripts/bundle-size dist`; benches/
-// README.md, "Bundle size", has the details): the bundle 734,380 -> 728,343 B gzip (-6,037): the
-// wasm -1,294 (step 1), the glue 9,992 -> 7,394 (steps 1 and 2), boot.js 4,090 -> 1,945. A full
-// second `-Oz` in step 1 instead of the one pass: -576 only (a second -Oz grows the wasm), ~23 s
-// against ~2 s. The whole hook: 8-9 s of the release build (its log; 2 cores under load).
+// README.md, "Bundle size", has the details): the bundle 734,380 -> 721,551 B gzip (-12,829): the
+// wasm 714,331 -> 709,124 (step 1 -1,294, step 2 -3,913), the glue 9,992 -> 4,515 (step 2 -2,879),
+// boot.js 4,090 -> 1,945. A full second `-Oz` in step 1 instead of the one pass: -576 only (a
+// second -Oz grows the wasm), ~23 s against ~2 s. The whole hook: 3.5 s of CPU, 9-17 s of wall time
+// on 2 shared cores under load.
 //
-// It fails (exit 1) when anything it expects is missing: a class, an export, a file, an integrity
-// attribute's file. A dependency update that renames or drops them must be looked at, not skipped.
+// It fails (exit 1) when anything it expects is missing: a class, an export, an import key in the
+// glue, a file, an integrity attribute's file. A dependency update that renames or drops them must
+// be looked at, not skipped.
 // Debug builds (`trunk serve` with arguments, see scripts/serve) are left as Trunk made them.
 //
 // Environment (set by Trunk): TRUNK_STAGING_DIR, TRUNK_PROFILE, TRUNK_PUBLIC_URL.
@@ -99,10 +108,142 @@ function dropExports(bytes, names) {
     for (const name of names) module.removeExport(name);
     module.runPasses(['remove-unused-module-elements']);
     check(module.validate(), 'the wasm does not validate after removing the exports');
-    return module.emitBinary();
+    return Buffer.from(module.emitBinary());
   } finally {
     module.dispose();
   }
+}
+
+// ---- Short import and export names (step 2). ----
+
+const SHORT = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const shortName = (i) => {
+  let s = '';
+  do {
+    s += SHORT[i % SHORT.length];
+    i = Math.floor(i / SHORT.length);
+  } while (i > 0);
+  return s;
+};
+
+/**
+ * The wasm with short import and export names and no custom sections, read and written section by
+ * section (the other sections are copied byte for byte). Returns the wasm and the renamings:
+ * `imports` (field name -> short name; every import's module becomes `module`) and `exports`.
+ */
+function shortenNames(b, module) {
+  check(b.readUInt32LE(0) === 0x6d736100 && b.readUInt32LE(4) === 1, 'the wasm has no wasm 1 header');
+  let p = 8;
+  const leb = () => {
+    let n = 0;
+    let shift = 0;
+    let byte;
+    do {
+      check(p < b.length, 'the wasm ends inside a number');
+      byte = b[p++];
+      n += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return n;
+  };
+  const name = () => {
+    const n = leb();
+    const s = b.toString('utf8', p, p + n);
+    p += n;
+    return s;
+  };
+  const u32 = (n) => {
+    const out = [];
+    do {
+      out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+      n = Math.floor(n / 128);
+    } while (n > 0);
+    return Buffer.from(out);
+  };
+  const encName = (s) => Buffer.concat([u32(Buffer.byteLength(s)), Buffer.from(s)]);
+  const limits = () => {
+    const flags = leb();
+    leb();
+    if (flags & 1) leb();
+  };
+  const REFS = [0x70, 0x6f]; // funcref, externref
+  const VALS = [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, ...REFS];
+  const imports = new Map();
+  const exports = new Map();
+  const modules = new Set();
+  let next = 0;
+  const out = [b.subarray(0, 8)];
+  while (p < b.length) {
+    const id = b[p++];
+    const size = leb();
+    const start = p;
+    const end = start + size;
+    if (id === 0) {
+      // Custom sections (producers, target_features, …): nothing a browser reads.
+    } else if (id === 2 || id === 7) {
+      const count = leb();
+      const parts = [u32(count)];
+      for (let i = 0; i < count; i++) {
+        if (id === 2) {
+          modules.add(name());
+          const field = name();
+          const desc = p;
+          const kind = b[p++];
+          if (kind === 0) leb();
+          else if (kind === 1) {
+            check(REFS.includes(b[p++]), 'an imported table of an unknown type');
+            limits();
+          } else if (kind === 2) limits();
+          else if (kind === 3) {
+            check(VALS.includes(b[p++]), 'an imported global of an unknown type');
+            p++;
+          } else throw new PassError(`an import of unknown kind ${kind}`);
+          if (!imports.has(field)) imports.set(field, shortName(next++));
+          parts.push(encName(module), encName(imports.get(field)), b.subarray(desc, p));
+        } else {
+          const field = name();
+          const desc = p;
+          p++;
+          leb();
+          exports.set(field, shortName(next++));
+          parts.push(encName(exports.get(field)), b.subarray(desc, p));
+        }
+      }
+      check(p === end, `section ${id} does not end where its size says`);
+      const body = Buffer.concat(parts);
+      out.push(Buffer.from([id]), u32(body.length), body);
+    } else {
+      out.push(Buffer.from([id]), u32(size), b.subarray(start, end));
+    }
+    p = end;
+  }
+  return { wasm: Buffer.concat(out), imports, exports, modules };
+}
+
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The glue calling the wasm by its short names: import keys, the module's key and `wasm.NAME`. */
+function shortenGlue(glue, names, oldModule, module) {
+  const count = (re) => (glue.match(re) ?? []).length;
+  // wasm-bindgen writes each import as a key of one object, `        NAME: function(…) {`.
+  for (const [field, short] of names.imports) {
+    const key = new RegExp(`(\\n\\s+)${escapeRe(field)}:`, 'g');
+    check(count(key) === 1, `the glue has ${count(key)} import keys ${field}, expected 1`);
+    glue = glue.replace(key, `$1${short}:`);
+  }
+  const moduleKey = `${JSON.stringify(oldModule)}: import0`;
+  check(glue.split(moduleKey).length === 2, `the glue has no one ${moduleKey}`);
+  glue = glue.replace(moduleKey, `${JSON.stringify(module)}: import0`);
+  // The glue reads exports as `wasm.NAME` only (other uses of a name are its own JS functions,
+  // which terser renames anyway); none may be left, nor any other property access to one. Some
+  // exports it never reads (`main`, which `__wbindgen_start` calls inside the wasm).
+  for (const [field, short] of names.exports) {
+    const use = new RegExp(`\\bwasm\\.${escapeRe(field)}\\b`, 'g');
+    glue = glue.replace(use, `wasm.${short}`);
+    const left = new RegExp(`[.'"\`\\[]${escapeRe(field)}\\b`);
+    check(!left.test(glue), `the glue reads the export ${field} other than as wasm.${field}`);
+  }
+  return glue;
 }
 
 async function minifyModule(code, what) {
@@ -172,17 +313,24 @@ async function main() {
   for (const name of STREAM_CLASSES) glue = dropClass(glue, name, exports);
   check(!/IntoUnderlying/i.test(glue), 'the glue still names IntoUnderlying… after removing the classes');
   const wasmIn = readFileSync(join(staging, wasms[0]));
-  const wasm = dropExports(wasmIn, exports);
-  log(`${exports.size} exports of ${STREAM_CLASSES.length} classes removed, wasm ${wasmIn.length} -> ${wasm.length} B`);
+  const wasm1 = dropExports(wasmIn, exports);
+  log(`${exports.size} exports of ${STREAM_CLASSES.length} classes removed, wasm ${wasmIn.length} -> ${wasm1.length} B`);
 
-  // 2. Minified glue and boot.js.
+  // 2. Short import and export names, in the wasm and the glue; no custom sections.
+  const names = shortenNames(wasm1, 'a');
+  const wasm = names.wasm;
+  check(names.modules.size === 1, `imports from ${[...names.modules].join(', ')}: expected one module`);
+  glue = shortenGlue(glue, names, [...names.modules][0], 'a');
+  log(`${names.imports.size} imports and ${names.exports.size} exports renamed, wasm ${wasm1.length} -> ${wasm.length} B`);
+
+  // 3. Minified glue and boot.js.
   const glueIn = readFileSync(join(staging, glueName)).length;
   glue = await minifyModule(glue, glueName);
   const bootIn = readFileSync(join(staging, bootName), 'utf8');
   const boot = await minifyModule(bootIn, bootName);
   log(`minified: glue ${glueIn} -> ${glue.length} B, boot.js ${bootIn.length} -> ${boot.length} B`);
 
-  // 3. New names, from the final bytes.
+  // 4. New file names, from the final bytes.
   const appHash = hash16(glue, wasm);
   const newGlue = `${stem}-${appHash}.js`;
   const newWasm = `${stem}-${appHash}_bg.wasm`;
@@ -194,7 +342,7 @@ async function main() {
   renameSync(join(staging, wasms[0]), join(staging, newWasm));
   renameSync(join(staging, bootName), join(staging, newBoot));
 
-  // 4. index.html: names and integrity. Only index.html may name the renamed files.
+  // 5. index.html: names and integrity. Only index.html may name the renamed files.
   const oldApp = `${stem}-${oldHash}`;
   const oldBoot = bootName;
   for (const f of files) {
