@@ -6,7 +6,8 @@
 //! variables and current state visit), the pick of the next thread (smallest virtual time, ties by
 //! the thread's position in the definition's tree, so iterations and branches interleave as they
 //! would in time and every run is deterministic), event emission and thread completion (delivering
-//! a branch's or iteration's result to its parent, failing the execution at the top).
+//! a branch's or iteration's result to its parent, failing the execution at the top), and the
+//! per-definition tables the phases read ([`Compiled`], [`MockTable`]).
 //!
 //! Not owned here: what each state type does ([`super::states`], [`super::fanout`]), the public
 //! API ([`super::Execution`]).

@@ -357,8 +357,11 @@ pub struct Prepared {
     /// one definition many times with the same `Arc<Mocks>` (the JS API's `withMocks`, a test
     /// suite) looks each Task state's mock up once. Held weakly: the mocks stay the caller's,
     /// and a live `Weak` keeps their address from being reused by other mocks.
-    mock_tables: Arc<Mutex<Option<(Weak<Mocks>, Arc<MockTable>)>>>,
+    mock_tables: Arc<Mutex<Option<CachedMockTable>>>,
 }
+
+/// The mocks a [`MockTable`] was made from (weakly) and the table.
+type CachedMockTable = (Weak<Mocks>, Arc<MockTable>);
 
 impl Prepared {
     pub fn new(machine: Arc<StateMachine>) -> Prepared {
