@@ -454,7 +454,7 @@ fn set_in(target: &mut Value, segs: &[Segment], value: Value) -> bool {
                 return false;
             };
             if rest.is_empty() {
-                obj.insert(key.clone(), value);
+                obj.set(key, value);
                 return true;
             }
             if !obj.contains_key(key) {

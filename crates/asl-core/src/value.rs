@@ -592,18 +592,35 @@ impl Object {
 
     /// Inserts or replaces `key` (a replaced key keeps its position, as in JavaScript).
     pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
-        let add = value.json_len();
         match self.find(&key) {
-            Some(i) => {
-                let new = value.depth();
-                let old = std::mem::replace(&mut self.entries[i].1, value);
-                self.entries_len = self.entries_len - old.json_len() + add;
-                self.redepth(old.depth(), new);
-                Some(old)
-            }
+            Some(i) => Some(self.replace_at(i, value)),
             None => {
-                self.entries_len += string_json_len(&key) + 1 + add;
+                self.entries_len += string_json_len(&key) + 1 + value.json_len();
                 self.push_new(key, value);
+                None
+            }
+        }
+    }
+
+    /// Replaces the value of the member at `i`, keeping the cached size and depth.
+    fn replace_at(&mut self, i: usize, value: Value) -> Value {
+        let (add, new) = (value.json_len(), value.depth());
+        let old = std::mem::replace(&mut self.entries[i].1, value);
+        self.entries_len = self.entries_len - old.json_len() + add;
+        self.redepth(old.depth(), new);
+        old
+    }
+
+    /// [`Object::insert`] with the key borrowed: cloned only when the member is new. Replacing a
+    /// member (ResultPath writing `$.last` on every visit) then touches no reference count of the
+    /// key, which is the definition's (natively an atomic increment and decrement per write, on a
+    /// line of model data the run otherwise only reads).
+    pub fn set(&mut self, key: &Key, value: Value) -> Option<Value> {
+        match self.find(key) {
+            Some(i) => Some(self.replace_at(i, value)),
+            None => {
+                self.entries_len += string_json_len(key) + 1 + value.json_len();
+                self.push_new(key.clone(), value);
                 None
             }
         }

@@ -34,7 +34,7 @@ mod states;
 mod stepping;
 pub mod timestamp;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -46,7 +46,9 @@ use crate::mock::Mocks;
 use crate::model::StateMachine;
 use crate::value::Value;
 
-use engine::{Advance, Answer, Attempt, Compiled, Core, Engine, Given, Outcome, Phase, ThreadId};
+use engine::{
+    Advance, Answer, Attempt, Compiled, Core, Engine, Given, MockTable, Outcome, Phase, ThreadId,
+};
 pub use io::ExecNames;
 pub use stepping::RunStop;
 
@@ -351,12 +353,46 @@ impl std::error::Error for CompleteError {}
 pub struct Prepared {
     machine: Arc<StateMachine>,
     compiled: Arc<Compiled>,
+    /// The last mocks started with and their [`MockTable`], shared by clones: a caller starting
+    /// one definition many times with the same `Arc<Mocks>` (the JS API's `withMocks`, a test
+    /// suite) looks each Task state's mock up once. Held weakly: the mocks stay the caller's,
+    /// and a live `Weak` keeps their address from being reused by other mocks.
+    mock_tables: Arc<Mutex<Option<CachedMockTable>>>,
 }
+
+/// The mocks a [`MockTable`] was made from (weakly) and the table.
+type CachedMockTable = (Weak<Mocks>, Arc<MockTable>);
 
 impl Prepared {
     pub fn new(machine: Arc<StateMachine>) -> Prepared {
         let compiled = Arc::new(Compiled::new(&machine));
-        Prepared { machine, compiled }
+        Prepared {
+            machine,
+            compiled,
+            mock_tables: Arc::default(),
+        }
+    }
+
+    /// The [`MockTable`] of `mocks` for this definition: the cached one when `mocks` is the same
+    /// `Arc` as last time, else made now (and cached); `None` without mocks.
+    fn mock_table(&self, mocks: &Arc<Mocks>) -> Option<Arc<MockTable>> {
+        if mocks.is_empty() {
+            return None;
+        }
+        // A poisoned lock only means a panic elsewhere while it was held: the table is still
+        // whole (it is replaced, never edited), so it is used.
+        let mut cached = self
+            .mock_tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((weak, table)) = &*cached
+            && std::ptr::eq(weak.as_ptr(), Arc::as_ptr(mocks))
+        {
+            return Some(table.clone());
+        }
+        let table = Arc::new(MockTable::new(&self.machine, &self.compiled, mocks));
+        *cached = Some((Arc::downgrade(mocks), table.clone()));
+        Some(table)
     }
 
     pub fn machine(&self) -> &Arc<StateMachine> {
@@ -384,6 +420,7 @@ impl Prepared {
         Execution {
             machine: self.machine.clone(),
             compiled: self.compiled.clone(),
+            mock_table: self.mock_table(&options.mocks),
             options: Arc::new(options),
             core,
             history: storage,
@@ -398,6 +435,8 @@ impl Prepared {
 pub struct Execution {
     machine: Arc<StateMachine>,
     compiled: Arc<Compiled>,
+    /// `options.mocks` by state ([`Prepared`]'s cached table).
+    mock_table: Option<Arc<MockTable>>,
     options: Arc<ExecOptions>,
     core: Core,
     history: Vec<HistoryEvent>,
@@ -419,6 +458,7 @@ impl Execution {
             machine: &self.machine,
             compiled: &self.compiled,
             options: &self.options,
+            mock_table: self.mock_table.as_deref(),
             core: &mut self.core,
             history: if self.options.record_history {
                 Some(&mut self.history)

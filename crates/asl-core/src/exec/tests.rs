@@ -129,6 +129,47 @@ fn a_reused_history_storage_records_the_same_history() {
     assert_eq!(json(&third), full);
 }
 
+#[test]
+fn a_prepared_definition_answers_from_the_mocks_each_start_gives() {
+    // Mocks are looked up once per definition and `Arc<Mocks>` (`Prepared`'s table): starts
+    // with the same mocks, with other mocks (also by resource, and inside a Map), and with
+    // none each get their own answers.
+    let def = r#"{"StartAt":"A","States":{
+      "A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","Next":"M"},
+      "M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"B","States":{
+        "B":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:g","End":true}}},
+        "ResultPath":"$.m","End":true}}}"#;
+    let prepared = Prepared::new(machine(def));
+    let start = |mocks: &Arc<Mocks>| {
+        let options = ExecOptions {
+            mocks: mocks.clone(),
+            ..ExecOptions::default()
+        };
+        let mut e = prepared.start(v("{}"), options);
+        e.run()
+    };
+    let done = |out: &str| Status::Succeeded { output: v(out) };
+    let first = Arc::new(
+        Mocks::from_value(&v(r#"{"A":{"Return":{"items":[1,2]}},"B":{"Return":"b"}}"#))
+            .expect("mocks"),
+    );
+    for _ in 0..2 {
+        assert_eq!(start(&first), done(r#"{"items":[1,2],"m":["b","b"]}"#));
+    }
+    let by_resource = Arc::new(
+        Mocks::from_value(&v(r#"{"States":{"A":{"Return":{"items":[3,4]}}},"Resources":{
+          "arn:aws:lambda:us-east-1:123456789012:function:g":{"0":{"Return":"g0"},"1":{"Return":"g1"}}}}"#))
+        .expect("mocks"),
+    );
+    assert_eq!(
+        start(&by_resource),
+        done(r#"{"items":[3,4],"m":["g0","g1"]}"#)
+    );
+    assert_eq!(start(&first), done(r#"{"items":[1,2],"m":["b","b"]}"#));
+    let none = Arc::new(Mocks::default());
+    assert!(matches!(start(&none), Status::Paused { .. }));
+}
+
 const TASK: &str = r#"{"StartAt":"T","States":{
   "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f","Payload.$":"$"},
        "ResultSelector":{"v.$":"$.Payload"},"ResultPath":"$.r","End":true}}}"#;

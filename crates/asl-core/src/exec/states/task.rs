@@ -274,15 +274,19 @@ impl Engine<'_> {
                 return;
             }
         }
-        // Borrowed from the options (not from `self`): only the answer's value is cloned.
-        let options = self.options;
-        let mock = options
-            .mocks
-            .sequence(&st.name, &task.resource.value)
-            .map(|seq| {
-                let index = self.next_mock_index(id);
-                seq.response(index).ok_or(index)
-            });
+        // Borrowed from the table or the options (not from `self`): only the answer's value is
+        // cloned.
+        let sequence = match self.mock_table {
+            Some(table) => {
+                let branch = self.core.thread(id).map_or(0, |t| t.branch);
+                table.get(branch, sid)
+            }
+            None => self.options.mocks.sequence(&st.name, &task.resource.value),
+        };
+        let mock = sequence.map(|seq| {
+            let index = self.next_mock_index(id);
+            seq.response(index).ok_or(index)
+        });
         let (attempt, duration) = match mock {
             // SFN Local fails an invocation its numbered entries do not cover.
             Some(Err(index)) => (
