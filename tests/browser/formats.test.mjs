@@ -29,6 +29,17 @@ test('a YAML definition with placeholders: drawn, its placeholders listed, value
   await page.waitForSelector('[data-testid="placeholders"]');
   assertEq(await page.inputValue('[data-testid="placeholder"][data-name="TopicArn"] [data-testid="placeholder-value"]'),
     'arn:aws:sns:us-east-1:123456789012:orders', 'the value is kept with the session');
+  // Emptying a value takes it out of the session; the others stay.
+  const value = (name) => `[data-testid="placeholder"][data-name="${name}"] [data-testid="placeholder-value"]`;
+  const lambda = 'arn:aws:lambda:us-east-1:123456789012:function:process';
+  await page.fill(value('ProcessFunctionArn'), lambda);
+  await page.press(value('ProcessFunctionArn'), 'Enter');
+  await page.fill(value('TopicArn'), '');
+  await page.press(value('TopicArn'), 'Enter');
+  await page.reload();
+  await page.waitForSelector('[data-testid="placeholders"]');
+  assertEq(await page.inputValue(value('TopicArn')), '', 'the emptied value is gone');
+  assertEq(await page.inputValue(value('ProcessFunctionArn')), lambda, 'the other value stays');
 });
 
 test('a SAM template with several state machines: pick one by logical id; it draws with its problems', async ({ open }) => {

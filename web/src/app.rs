@@ -504,7 +504,15 @@ fn Placeholders(
                                 on:change=move |ev| {
                                     let v = event_target_value(&ev);
                                     let key = key.clone();
-                                    settings.update(|s| { if v.is_empty() { s.substitutions.remove(&key); } else { s.substitutions.insert(key, v); } });
+                                    // An emptied value is left out by rebuilding the map (`extend` and
+                                    // `into_iter`, which loading a definition uses too), not `remove`: the
+                                    // B-tree's remove and rebalancing code would be in the wasm for this alone.
+                                    settings.update(|s| if v.is_empty() {
+                                        let old = std::mem::take(&mut s.substitutions);
+                                        s.substitutions.extend(old.into_iter().filter(|(k, _)| *k != key));
+                                    } else {
+                                        s.substitutions.insert(key, v);
+                                    });
                                 }/>
                         </div>
                     }

@@ -1,18 +1,7 @@
 //! The examples gallery: teaching state machines, each with an input and mocks, compiled into the
 //! app from `web/examples/*.json`. The first one (the video pipeline) opens on a first visit.
 
-use serde::Deserialize;
-use serde_json::Value;
-
-/// One example as stored in its JSON file.
-#[derive(Deserialize)]
-struct File {
-    title: String,
-    description: String,
-    definition: Value,
-    input: Value,
-    mocks: Value,
-}
+use asl_core::value::Value;
 
 /// An example ready for the editors: pretty-printed JSON texts.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,23 +42,24 @@ const SOURCES: &[(&str, &str)] = &[
 /// The id of the example a first visit opens.
 pub const FIRST: &str = "video-pipeline";
 
-fn pretty(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
-}
-
 /// Every example, in gallery order. Files that don't parse are skipped (a test checks none is).
+/// Read and printed by asl-core's `Value` (the page's JSON reader and writer), not as a
+/// `serde_json::Value` through a derived reader: one copy less of both in the wasm. A test
+/// checks the texts are serde_json's pretty print of the files as written.
 pub fn all() -> Vec<Example> {
     SOURCES
         .iter()
         .filter_map(|(id, text)| {
-            let f: File = serde_json::from_str(text).ok()?;
+            let f = Value::parse(text).ok()?;
+            let text_of = |k: &str| f.get(k)?.as_str().map(str::to_string);
+            let pretty_of = |k: &str| f.get(k).map(Value::to_json_pretty);
             Some(Example {
                 id,
-                title: f.title,
-                description: f.description,
-                definition: pretty(&f.definition),
-                input: pretty(&f.input),
-                mocks: pretty(&f.mocks),
+                title: text_of("title")?,
+                description: text_of("description")?,
+                definition: pretty_of("definition")?,
+                input: pretty_of("input")?,
+                mocks: pretty_of("mocks")?,
             })
         })
         .collect()
@@ -82,6 +72,20 @@ pub fn by_id(id: &str) -> Option<Example> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One example as stored in its JSON file, read by serde as the page read it before.
+    #[derive(serde::Deserialize)]
+    struct File {
+        title: String,
+        description: String,
+        definition: serde_json::Value,
+        input: serde_json::Value,
+        mocks: serde_json::Value,
+    }
+
+    fn pretty(v: &serde_json::Value) -> String {
+        serde_json::to_string_pretty(v).expect("printed")
+    }
 
     /// The gallery's files as written (the page includes them minified by build.rs).
     #[allow(clippy::disallowed_methods)]

@@ -12,7 +12,6 @@
 //! not written until `tabs.rs`'s notice resolves it with the user ([`release`]).
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -69,12 +68,13 @@ pub enum Health {
 
 thread_local! {
     static HEALTH: ArcRwSignal<Health> = ArcRwSignal::new(Health::Ok);
-    /// Keys whose last write to localStorage failed.
-    static FAILING: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
+    /// Keys whose last write to localStorage failed. (Lists, not a `BTreeSet`/`BTreeMap`: there
+    /// are a handful of keys, and each map type is its own code in the wasm.)
+    static FAILING: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
     /// Texts another tab wrote while this one has its own, waiting for the user: held keys.
     static CONFLICTS: ArcRwSignal<Vec<(Key, String)>> = ArcRwSignal::new(Vec::new());
     /// The value of each text key this tab last read or wrote (`None`: it was absent).
-    static KNOWN: RefCell<BTreeMap<&'static str, Option<String>>> = const { RefCell::new(BTreeMap::new()) };
+    static KNOWN: RefCell<Vec<(&'static str, Option<String>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The storage's health, as a signal the page's notice reads.
@@ -153,7 +153,13 @@ fn remember(name: &'static str, value: Option<String>) {
         let v = value.as_deref().map_or(JsValue::NULL, JsValue::from_str);
         let _ = Reflect::set(&known, &JsValue::from_str(name), &v);
     }
-    KNOWN.with(|k| k.borrow_mut().insert(name, value));
+    KNOWN.with(|k| {
+        let mut k = k.borrow_mut();
+        match k.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => *v = value,
+            None => k.push((name, value)),
+        }
+    });
 }
 
 /// The saved value: what localStorage refused (kept in memory) first, being newer.
@@ -180,7 +186,12 @@ pub fn set(key: Key, value: &str) {
     };
     if key.is_text() {
         let stored = s.get_item(name).ok().flatten();
-        let known = KNOWN.with(|k| k.borrow().get(name).cloned());
+        let known = KNOWN.with(|k| {
+            k.borrow()
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+        });
         if let (Some(known), Some(theirs)) = (known, stored)
             && known.as_deref() != Some(theirs.as_str())
             && theirs != value
@@ -192,13 +203,15 @@ pub fn set(key: Key, value: &str) {
     let failing = FAILING.with(|f| {
         let mut f = f.borrow_mut();
         if s.set_item(name, value).is_ok() {
-            f.remove(name);
+            f.retain(|n| *n != name);
             memory_set(name, None);
             if key.is_text() {
                 remember(name, Some(value.to_string()));
             }
         } else {
-            f.insert(name);
+            if !f.contains(&name) {
+                f.push(name);
+            }
             memory_set(name, Some(value));
         }
         !f.is_empty()

@@ -7,6 +7,7 @@
 //! The crate reads no clock, randomness or files: time and randomness come from [`env`], task results
 //! from [`mock`], so every run is reproducible and the same code runs natively and in wasm.
 
+pub mod b64;
 pub mod choice;
 pub mod cost;
 pub mod diag;

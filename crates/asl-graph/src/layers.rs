@@ -70,10 +70,10 @@ fn bundle_plan(
     // Per target element: (bends coming in, edges with bends, the most bends of one). A trunk
     // is as long as the longest edge into it, so it saves the bends of all the others; it is
     // worth it when that at least halves them (not for a far Catch beside a short skip).
-    let mut into: std::collections::BTreeMap<usize, (usize, usize, usize)> = Default::default();
+    // Indexed by element (every element has a rank): no map type in the wasm for it.
+    let mut into = vec![(0usize, 0usize, 0usize); rank.len()];
     for ((_, _, _, c), &b) in chains.iter().zip(&bends) {
-        if let (Some(&t), true) = (c.last(), b > 0) {
-            let e = into.entry(t).or_default();
+        if let (Some(e), true) = (c.last().and_then(|&t| into.get_mut(t)), b > 0) {
             e.0 += b;
             e.1 += 1;
             e.2 = e.2.max(b);
@@ -81,6 +81,7 @@ fn bundle_plan(
     }
     let mut targets: Vec<(usize, usize)> = into
         .into_iter()
+        .enumerate()
         .filter(|(_, (_, k, _))| *k >= 2)
         .filter(|(_, (b, _, longest))| b - longest >= *longest)
         .map(|(t, (b, _, longest))| (t, b - longest))
@@ -232,14 +233,15 @@ pub(crate) fn build(
             })
             .collect();
         // Trunks stay (they are what keeps the bundled edges cheap): count them first.
-        let mut trunk_len: std::collections::BTreeMap<usize, usize> = Default::default();
+        let mut trunk_len = vec![0usize; rank.len()];
         for ((_, _, _, c), _) in chains.iter().zip(&bundled).filter(|(_, b)| **b) {
             let (last, t) = (c[c.len() - 2], c[c.len() - 1]);
-            let len = trunk_len.entry(t).or_default();
-            *len = (*len).max(rank[t].saturating_sub(rank[last] + 2));
+            if let Some(len) = trunk_len.get_mut(t) {
+                *len = (*len).max(rank[t].saturating_sub(rank[last] + 2));
+            }
         }
         let mut total: usize =
-            own.iter().map(|&(b, _)| b).sum::<usize>() + trunk_len.values().sum::<usize>();
+            own.iter().map(|&(b, _)| b).sum::<usize>() + trunk_len.iter().sum::<usize>();
         if total > bend_cap {
             asl_core::sort::sort_by(&mut own, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let mut drop = vec![false; chains.len()];
@@ -273,18 +275,22 @@ pub(crate) fn build(
     let mut in_trunk: Vec<bool> = Vec::new();
     let mut trunks: Vec<Vec<usize>> = Vec::new();
     // Per bundled target element: its trunk (index into `trunks`) and the trunk's first rank.
-    let mut trunk_of: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
+    // Indexed by element, so the trunks are numbered in element order.
+    let mut trunk_of: Vec<Option<(usize, usize)>> = vec![None; rank.len()];
     for ((_, _, _, chain), _) in chains.iter().zip(&bundled).filter(|(_, b)| **b) {
         let (last, t) = (chain[chain.len() - 2], chain[chain.len() - 1]);
-        if rank[t] >= rank[last] + 3 {
-            let e = trunk_of.entry(t).or_insert((usize::MAX, rank[last] + 1));
+        if rank[t] >= rank[last] + 3
+            && let Some(e) = trunk_of.get_mut(t)
+        {
+            let e = e.get_or_insert((usize::MAX, rank[last] + 1));
             e.1 = e.1.min(rank[last] + 1);
         }
     }
-    for (t, (id, first)) in trunk_of.iter_mut() {
+    for (t, e) in trunk_of.iter_mut().enumerate() {
+        let Some((id, first)) = e else { continue };
         *id = trunks.len();
-        let mut trunk = Vec::with_capacity(rank[*t] - *first);
-        for r in *first..rank[*t] {
+        let mut trunk = Vec::with_capacity(rank[t] - *first);
+        for r in *first..rank[t] {
             trunk.push(kind.len() + dummy_rank.len());
             dummy_rank.push(r);
             in_trunk.push(true);
@@ -301,7 +307,7 @@ pub(crate) fn build(
             // The last stretch of a bundled edge goes into the trunk at the next row; it is drawn
             // down the trunk's line to its last element, then into the target.
             let joins = b && k + 2 == n && rank[w[1]] >= rank[w[0]] + 3;
-            if let Some(&(id, first)) = trunk_of.get(&w[1]).filter(|_| joins) {
+            if let Some(&Some((id, first))) = trunk_of.get(w[1]).filter(|_| joins) {
                 let trunk = &trunks[id];
                 let join = trunk[rank[w[0]] + 1 - first];
                 let end = trunk[trunk.len() - 1];
@@ -327,13 +333,17 @@ pub(crate) fn build(
         out.extend(chain.last().copied());
         *chain = out;
     }
-    for ((t, &(id, _)), &w) in trunk_of.iter().zip(&trunk_weight) {
+    let trunk_targets = trunk_of
+        .iter()
+        .enumerate()
+        .filter_map(|(t, e)| Some((t, (*e)?.0)));
+    for ((t, id), &w) in trunk_targets.zip(&trunk_weight) {
         let trunk = &trunks[id];
         for p in trunk.windows(2) {
             links.push((p[0], p[1], w));
         }
         if let Some(&end) = trunk.last() {
-            links.push((end, *t, w));
+            links.push((end, t, w));
         }
     }
     let total = kind.len() + dummy_rank.len();

@@ -868,12 +868,15 @@ fn run_layered(
     } = layers;
     let mut at = crate::rows::place(&rows);
     let trunk_vertices = trunk_lines(&rows, &slot, &trunks, &mut at);
-    // Per trunk element: (trunk, position in it).
-    // A BTreeMap of the type `layers` uses too (one map type fewer in the wasm than a HashMap).
-    let mut in_trunk: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
+    // Per element: (trunk, position in it) for trunk elements (indexed by element: no map type
+    // in the wasm for it).
+    let elements = trunks.iter().flatten().max().map_or(0, |&h| h + 1);
+    let mut in_trunk: Vec<Option<(usize, usize)>> = vec![None; elements];
     for (id, t) in trunks.iter().enumerate() {
         for (p, &h) in t.iter().enumerate() {
-            in_trunk.insert(h, (id, p));
+            if let Some(e) = in_trunk.get_mut(h) {
+                *e = Some((id, p));
+            }
         }
     }
     let pos = |h: usize| -> Point {
@@ -989,7 +992,7 @@ fn run_layered(
             }
         }
         let mut path = crate::rows::curve_through(&straighten(&pts));
-        if let Some(&(id, p)) = join.and_then(|j| in_trunk.get(&chain[j])) {
+        if let Some(&Some((id, p))) = join.and_then(|j| in_trunk.get(chain[j])) {
             let trunk = &trunks[id];
             let mut run = vec![end];
             run.extend(
@@ -1025,7 +1028,9 @@ fn run_layered(
 /// How many rows the pinned nodes sit below their nearest predecessor beyond what their edge
 /// needs (the bend elements of their shortest incoming edge), summed.
 fn terminal_drift(l: &crate::layers::Layers, pinned: &dyn Fn(usize) -> bool) -> usize {
-    let mut nearest: std::collections::BTreeMap<usize, usize> = Default::default();
+    // Indexed by node (`usize::MAX`: no edge into it yet).
+    let nodes = l.chains.iter().map(|c| c.2 + 1).max().unwrap_or(0);
+    let mut nearest = vec![usize::MAX; nodes];
     for (_, _, to, chain) in &l.chains {
         if !pinned(*to) {
             continue;
@@ -1039,10 +1044,11 @@ fn terminal_drift(l: &crate::layers::Layers, pinned: &dyn Fn(usize) -> bool) -> 
                 )
             })
             .count();
-        let e = nearest.entry(*to).or_insert(usize::MAX);
-        *e = (*e).min(bends);
+        if let Some(e) = nearest.get_mut(*to) {
+            *e = (*e).min(bends);
+        }
     }
-    nearest.values().sum()
+    nearest.iter().filter(|&&b| b != usize::MAX).sum()
 }
 
 /// Order the rows of `l` with [`crate::order`] (starting from their current order) and return the
@@ -1064,21 +1070,18 @@ fn trunks_right(l: &mut crate::layers::Layers) {
     if l.trunks.is_empty() {
         return;
     }
-    // Per element: the sort key of its trunk (last row, trunk index).
-    let mut key: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
+    // Per element: the sort key of its trunk (last row, trunk index), where the element sits
+    // (a later trunk's key wins for an element in two, as before).
+    let mut at_slot: Vec<Vec<Option<(usize, usize)>>> =
+        l.rows.iter().map(|r| vec![None; r.len()]).collect();
     for (id, t) in l.trunks.iter().enumerate() {
         let last = t.last().and_then(|&h| l.slot.get(h)).map_or(0, |s| s.0);
         for &h in t {
-            key.insert(h, (last, id));
-        }
-    }
-    let mut at_slot: Vec<Vec<Option<(usize, usize)>>> =
-        l.rows.iter().map(|r| vec![None; r.len()]).collect();
-    for (&h, &k) in &key {
-        if let Some(&(r, p)) = l.slot.get(h)
-            && let Some(s) = at_slot.get_mut(r).and_then(|row| row.get_mut(p))
-        {
-            *s = Some(k);
+            if let Some(&(r, p)) = l.slot.get(h)
+                && let Some(s) = at_slot.get_mut(r).and_then(|row| row.get_mut(p))
+            {
+                *s = Some((last, id));
+            }
         }
     }
     let ord: Vec<Vec<usize>> = at_slot

@@ -843,3 +843,37 @@ fn deep_jsonata_recursion_fails_the_state_not_the_process() {
     let loaded = crate::load(&def);
     assert!(loaded.has_errors(), "an invalid expression");
 }
+
+/// The playground prints one event through `serde_json::Value` (`event_json` in web's
+/// `core_api::stepper`, so that the event's serialisation is the export's `to_value`): the text
+/// must be what printing the event directly gives, for every kind of detail, stages included.
+#[test]
+fn events_print_the_same_through_a_json_value() {
+    let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs",
+      "ToleratedFailurePercentage":12.5,"MaxConcurrency":2,
+      "ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task",
+        "Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}},
+      "Next":"P"},
+      "P":{"Type":"Parallel","Branches":[{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}],
+        "ResultPath":"$.p","Next":"F"},
+      "F":{"Type":"Fail","Error":"E","Cause":"c"}}}"#;
+    let mocks = r#"{"States":{"T":{"Return":{"n":1.5,"big":18446744073709551615,"neg":-3,"s":"é\u0001"}}}}"#;
+    let mut e = exec(def, r#"{"xs":[1,2.25,"x"]}"#, mocks);
+    e.run();
+    let mut all = String::new();
+    for ev in e.history() {
+        let direct = serde_json::to_string_pretty(ev).expect("serialise");
+        let value = serde_json::to_value(ev).expect("to_value");
+        assert_eq!(serde_json::to_string_pretty(&value).expect("print"), direct);
+        all += &direct;
+    }
+    for part in [
+        "inspectionData",
+        "12.5",
+        "mapIterations",
+        "LambdaFunctionSucceeded",
+        "ExecutionFailed",
+    ] {
+        assert!(all.contains(part), "{part} in {all}");
+    }
+}

@@ -5,7 +5,7 @@
 //! Not owned here: parsing calls ([`super::parser`]), evaluating arguments and wording failures
 //! around the call's text ([`super::Call::eval`]).
 
-use base64::Engine as _;
+use crate::b64::{self, Alphabet, Padding};
 
 use super::{Call, Failure, FormatPiece, Func};
 use crate::env::Rng;
@@ -130,20 +130,18 @@ impl Call {
             Func::Base64Encode => {
                 let s = arg(0).as_str().ok_or_else(invalid)?;
                 within_len(s, 10_000).ok_or_else(invalid)?;
-                Ok(Value::from(
-                    base64::engine::general_purpose::STANDARD.encode(s),
-                ))
+                Ok(Value::from(b64::encode(
+                    s.as_bytes(),
+                    Alphabet::Standard,
+                    true,
+                )))
             }
             Func::Base64Decode => {
                 let s = arg(0).as_str().ok_or_else(invalid)?;
                 within_len(s, 10_000).ok_or_else(invalid)?;
                 // Like Java's decoder (AWS's), trailing `=` padding is optional.
-                let engine = base64::engine::GeneralPurpose::new(
-                    &base64::alphabet::STANDARD,
-                    base64::engine::GeneralPurposeConfig::new()
-                        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
-                );
-                let bytes = engine.decode(s).map_err(|_| invalid())?;
+                let bytes =
+                    b64::decode(s, Alphabet::Standard, Padding::Indifferent).ok_or_else(invalid)?;
                 String::from_utf8(bytes)
                     .map(Value::from)
                     .map_err(|_| invalid())

@@ -34,8 +34,7 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use crate::b64::{self, Alphabet};
 use serde::{Deserialize, Serialize};
 
 use crate::placeholder::Substitutions;
@@ -172,7 +171,10 @@ pub fn to_json(session: &SharedSession) -> Vec<u8> {
 
 /// A link payload from its raw DEFLATE bytes: `v1.` and URL-safe base64 without padding.
 pub fn pack(deflated: &[u8]) -> String {
-    format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
+    format!(
+        "{PREFIX}{}",
+        b64::encode(deflated, Alphabet::UrlSafe, false)
+    )
 }
 
 /// A link payload's raw DEFLATE bytes, after the checks [`decode`] makes before inflating: the
@@ -194,9 +196,12 @@ pub fn unpack(link: &str) -> Result<Vec<u8>, ShareError> {
     if payload.len() > MAX_ENCODED {
         return Err(ShareError::TooLarge { limit: MAX_ENCODED });
     }
-    URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .map_err(|_| ShareError::Encoding)
+    b64::decode(
+        payload.trim_end_matches('='),
+        Alphabet::UrlSafe,
+        b64::Padding::None,
+    )
+    .ok_or(ShareError::Encoding)
 }
 
 /// The session in an inflated `v1` payload: [`decode`]'s last step.

@@ -2,7 +2,7 @@
 //! regex-aware `$match`, `$contains`, `$replace`, `$split`, base64 and URL encoding.
 //! Lengths and offsets count characters (code points), as JSONata does.
 
-use base64::Engine as _;
+use crate::b64::{self, Alphabet, Padding};
 
 use super::super::error::{JResult, err};
 use super::super::eval::Evaluator;
@@ -69,14 +69,15 @@ pub(crate) fn call<'a>(b: Builtin, args: &[Val<'a>]) -> JResult<Val<'a>> {
             };
             s(pad(text, width, pad_char))
         }
-        B::Base64Encode => s(base64::engine::general_purpose::STANDARD.encode(text.as_bytes())),
+        B::Base64Encode => s(b64::encode(text.as_bytes(), Alphabet::Standard, true)),
         B::Base64Decode => {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(
-                    text.trim_end_matches('=').to_string()
-                        + &"=".repeat((4 - text.trim_end_matches('=').len() % 4) % 4),
-                )
-                .map_err(|_| err("D3137", "The string to be decoded is not correctly encoded"))?;
+            let bytes = b64::decode(
+                &(text.trim_end_matches('=').to_string()
+                    + &"=".repeat((4 - text.trim_end_matches('=').len() % 4) % 4)),
+                Alphabet::Standard,
+                Padding::Canonical,
+            )
+            .ok_or_else(|| err("D3137", "The string to be decoded is not correctly encoded"))?;
             s(String::from_utf8_lossy(&bytes).into_owned())
         }
         B::EncodeUrlComponent => s(encode_uri(text, true)),
