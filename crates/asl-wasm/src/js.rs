@@ -228,13 +228,31 @@ function write_value(x) {
   wl = 0;
   wire_text(text);
 }
+// An onTask answer: a plain {output: v} (its one own key, no toJSON) as tag 8 and v alone, which
+// on_task.rs reads as that answer without making the wrapper object; anything else (or a v the
+// walk does not take) as write_value writes it.
+function write_answer(x) {
+  if (typeof x === "object" && x !== null && !Array.isArray(x) && typeof x.toJSON !== "function") {
+    const proto = Object.getPrototypeOf(x);
+    if (proto === Object.prototype || proto === null) {
+      const keys = Object.keys(x);
+      if (keys.length === 1 && keys[0] === "output") {
+        wneed(1);
+        wb[wl++] = 8;
+        if (wvalue(x.output, 1)) return;
+        wl = 0;
+      }
+    }
+  }
+  write_value(x);
+}
 // Writes `x` from the buffer's start (as a value, or when `text`, as JSON text in the wire form)
 // and keeps its bytes for take_answer; returns their length. Writes can nest: a getter, a toJSON
 // or a Proxy trap of the value being written may call into the module, which writes a value of its
 // own (an onTask answer, the input of another start): that inner write gets a buffer of its own,
 // so the outer write's bytes are kept.
 let writing = false, pendingB = wb, pendingL = 0;
-function written(x, text) {
+function written(x, text, answer) {
   let ob, ov, ol;
   const outer = writing;
   if (outer) { ob = wb; ov = wv; ol = wl; wb = new Uint8Array(1024); wv = new DataView(wb.buffer); }
@@ -242,6 +260,7 @@ function written(x, text) {
   try {
     wl = 0;
     if (text) wire_text(x);
+    else if (answer) write_answer(x);
     else write_value(x);
     pendingB = wb;
     pendingL = wl;
@@ -282,7 +301,7 @@ export function call_task(f, state, resource, parameters, iterPtr, iterLen, retr
     if (typeof answer.then === "function") n = runtime("the answer is a Promise: answer synchronously with {output} or {error, cause?}");
     else {
       try {
-        n = written(answer, false);
+        n = written(answer, false, true);
       } catch (e) {
         n = runtime(`the answer is not JSON data: ${e.message}`);
       }
