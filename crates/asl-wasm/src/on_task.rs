@@ -58,7 +58,9 @@ impl Strings {
     fn get(&mut self, s: &str) -> Rc<JsValue> {
         let key = (s.as_ptr() as usize, s.len());
         match self.0.get(&key) {
-            Some((text, js)) if **text == *s => js.clone(),
+            Some((text, js)) if asl_core::value::same_bytes(text.as_bytes(), s.as_bytes()) => {
+                js.clone()
+            }
             _ => {
                 if self.0.len() >= Self::MAX {
                     self.0.clear();
