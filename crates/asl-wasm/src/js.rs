@@ -81,7 +81,7 @@ function ru32() {
   rp += 4;
   return (rb[p] | (rb[p + 1] << 8) | (rb[p + 2] << 16) | (rb[p + 3] << 24)) >>> 0;
 }
-// Short ASCII strings (most keys, many values) from a table of those already read, keyed by a
+// Short ASCII keys from a table of those already read, keyed by a
 // hash of their bytes and checked against them: no TextDecoder call (a fixed cost per call) and
 // the same internalized string each time, so the objects' property stores stay on V8's fast path
 // (reading keys afresh per task cost ~1.5x as much, benches/README.md §6).
@@ -106,6 +106,29 @@ function rstr() {
   wireStrings.set(h, key);
   return key;
 }
+// A string value (not a key) from a table of its own, not internalized: a value needs no
+// internalized string, and internalizing each new text (a task's `step-N` label) through an
+// object literal cost a V8 map transition per text (jsonata-task-heavy, benches/README.md,
+// "Fourth round").
+const wireValues = new Map();
+function rvstr() {
+  const n = ru32(), p = rp;
+  rp += n;
+  if (n > 32) return wireDecoder.decode(rb.subarray(p, p + n));
+  let h = n;
+  for (let i = p; i < p + n; i++) h = (Math.imul(h, 31) + rb[i]) | 0;
+  const known = wireValues.get(h);
+  if (known !== undefined && known.length === n) {
+    let i = 0;
+    while (i < n && known.charCodeAt(i) === rb[p + i]) i++;
+    if (i === n) return known;
+  }
+  const s = wireDecoder.decode(rb.subarray(p, p + n));
+  if (s.length !== n) return s;
+  if (wireValues.size >= 4096) wireValues.clear();
+  wireValues.set(h, s);
+  return s;
+}
 function rvalue() {
   switch (rb[rp++]) {
     case 0: return null;
@@ -115,7 +138,7 @@ function rvalue() {
       for (let i = 0; i < 8; i++) wireF64Bytes[i] = rb[rp + i];
       rp += 8;
       return wireF64[0];
-    case 4: return rstr();
+    case 4: return rvstr();
     case 5: {
       const n = ru32(), a = [];
       for (let i = 0; i < n; i++) a.push(rvalue());
