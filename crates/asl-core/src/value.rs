@@ -79,9 +79,10 @@ pub struct Object {
 
 /// Equality of two byte strings of the same length. Object keys are short: two overlapping word
 /// loads compare up to 16 bytes without a loop or a call to `memcmp` (which showed in profiles of
-/// the linear key scan).
+/// the linear key scan, and which in wasm is a byte-by-byte loop). Public for the JS API's tables
+/// of names, checked on every task. Kept this small: it is inlined into every key lookup.
 #[inline]
-pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

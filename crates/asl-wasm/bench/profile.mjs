@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { completeTasks, taskAnswers, taskMocks } from './workloads.mjs';
+import { completeTasks, onTaskFor, taskAnswers, taskMocks } from './workloads.mjs';
 
 const [wasmDir, kit, mode, n = '30', name = 'task-heavy'] = process.argv.slice(2);
 const { StateMachine } = createRequire(import.meta.url)(path.resolve(wasmDir, 'asl_wasm.js'));
@@ -28,7 +28,7 @@ const start = {
   mocks: () => machine.start(input, { mocks }),
   withMocks: () => mocked.start(input),
   declined: () => mocked.start(input, { onTask: () => undefined }),
-  onTask: () => machine.start(input, { onTask: taskAnswers(flaky) }),
+  onTask: () => machine.start(input, { onTask: onTaskFor(name, flaky) }),
   complete: () => machine.start(input),
   run: () => machine.start(input, passLoop ? { maxTransitions: meta.transitions + 10 } : {}),
 }[mode];

@@ -62,6 +62,15 @@ export function taskAnswers(flaky) {
 }
 
 /**
+ * jsonata-task-heavy's handler, as the peer's in-process Lambda (sfn-sim `resources`, given
+ * `Arguments.Payload`, its return wrapped as lambda:invoke does): mockResult of the payload.
+ */
+export const jsonataOnTask = (t) => ({ output: { Payload: mockResult(t.parameters?.Payload), StatusCode: 200 } });
+
+/** The `onTask` handler for one run of workload `name` (made per run, as the peer's harness does). */
+export const onTaskFor = (name, flaky) => (name === 'jsonata-task-heavy' ? jsonataOnTask : taskAnswers(flaky));
+
+/**
  * One A/B run of a build (ab.mjs in Node, tests/browser/js-api-ab.mjs in Chromium): `StateMachine`
  * from the build, the workload's `name`, definition `text` and `input`, its `meta` entry; MODE
  * `withMocks` (mocks given once), `declined` (withMocks and an onTask that declines every task),
@@ -78,7 +87,7 @@ export function abRun(StateMachine, { mode, name, text, input, meta, label }) {
   const start = {
     withMocks: () => mocked.start(input),
     declined: () => mocked.start(input, { onTask: () => undefined }),
-    onTask: () => machine.start(input, { onTask: taskAnswers(flaky) }),
+    onTask: () => machine.start(input, { onTask: onTaskFor(name, flaky) }),
     run: () => machine.start(input, base),
   }[mode];
   if (!start) throw new Error(`MODE is withMocks, declined, onTask or run, not ${mode}`);
@@ -129,9 +138,7 @@ function ourModes(name, def, meta, machine) {
   const base = name.includes('pass-loop') ? { maxTransitions: meta.transitions + 10 } : {};
   const run = (ex) => ex.run();
   if (name === 'jsonata-task-heavy') {
-    // As the peer's in-process Lambda: mockResult of Arguments.Payload, returned as lambda:invoke does.
-    const onTask = (t) => ({ output: { Payload: mockResult(t.parameters?.Payload), StatusCode: 200 } });
-    return [{ tasks: 'onTask', options: () => ({ ...base, onTask }), drive: run }];
+    return [{ tasks: 'onTask', options: () => ({ ...base, onTask: jsonataOnTask }), drive: run }];
   }
   if (!name.startsWith('task-')) return [{ tasks: '-', options: () => base, drive: run }];
   return [

@@ -81,7 +81,7 @@ function ru32() {
   rp += 4;
   return (rb[p] | (rb[p + 1] << 8) | (rb[p + 2] << 16) | (rb[p + 3] << 24)) >>> 0;
 }
-// Short ASCII strings (most keys, many values) from a table of those already read, keyed by a
+// Short ASCII keys from a table of those already read, keyed by a
 // hash of their bytes and checked against them: no TextDecoder call (a fixed cost per call) and
 // the same internalized string each time, so the objects' property stores stay on V8's fast path
 // (reading keys afresh per task cost ~1.5x as much, benches/README.md §6).
@@ -106,6 +106,29 @@ function rstr() {
   wireStrings.set(h, key);
   return key;
 }
+// A string value (not a key) from a table of its own, not internalized: a value needs no
+// internalized string, and internalizing each new text (a task's `step-N` label) through an
+// object literal cost a V8 map transition per text (jsonata-task-heavy, benches/README.md,
+// "Fourth round").
+const wireValues = new Map();
+function rvstr() {
+  const n = ru32(), p = rp;
+  rp += n;
+  if (n > 32) return wireDecoder.decode(rb.subarray(p, p + n));
+  let h = n;
+  for (let i = p; i < p + n; i++) h = (Math.imul(h, 31) + rb[i]) | 0;
+  const known = wireValues.get(h);
+  if (known !== undefined && known.length === n) {
+    let i = 0;
+    while (i < n && known.charCodeAt(i) === rb[p + i]) i++;
+    if (i === n) return known;
+  }
+  const s = wireDecoder.decode(rb.subarray(p, p + n));
+  if (s.length !== n) return s;
+  if (wireValues.size >= 4096) wireValues.clear();
+  wireValues.set(h, s);
+  return s;
+}
 function rvalue() {
   switch (rb[rp++]) {
     case 0: return null;
@@ -115,7 +138,7 @@ function rvalue() {
       for (let i = 0; i < 8; i++) wireF64Bytes[i] = rb[rp + i];
       rp += 8;
       return wireF64[0];
-    case 4: return rstr();
+    case 4: return rvstr();
     case 5: {
       const n = ru32(), a = [];
       for (let i = 0; i < n; i++) a.push(rvalue());
@@ -228,13 +251,31 @@ function write_value(x) {
   wl = 0;
   wire_text(text);
 }
+// An onTask answer: a plain {output: v} (its one own key, no toJSON) as tag 8 and v alone, which
+// on_task.rs reads as that answer without making the wrapper object; anything else (or a v the
+// walk does not take) as write_value writes it.
+function write_answer(x) {
+  if (typeof x === "object" && x !== null && !Array.isArray(x) && typeof x.toJSON !== "function") {
+    const proto = Object.getPrototypeOf(x);
+    if (proto === Object.prototype || proto === null) {
+      const keys = Object.keys(x);
+      if (keys.length === 1 && keys[0] === "output") {
+        wneed(1);
+        wb[wl++] = 8;
+        if (wvalue(x.output, 1)) return;
+        wl = 0;
+      }
+    }
+  }
+  write_value(x);
+}
 // Writes `x` from the buffer's start (as a value, or when `text`, as JSON text in the wire form)
 // and keeps its bytes for take_answer; returns their length. Writes can nest: a getter, a toJSON
 // or a Proxy trap of the value being written may call into the module, which writes a value of its
 // own (an onTask answer, the input of another start): that inner write gets a buffer of its own,
 // so the outer write's bytes are kept.
 let writing = false, pendingB = wb, pendingL = 0;
-function written(x, text) {
+function written(x, text, answer) {
   let ob, ov, ol;
   const outer = writing;
   if (outer) { ob = wb; ov = wv; ol = wl; wb = new Uint8Array(1024); wv = new DataView(wb.buffer); }
@@ -242,6 +283,7 @@ function written(x, text) {
   try {
     wl = 0;
     if (text) wire_text(x);
+    else if (answer) write_answer(x);
     else write_value(x);
     pendingB = wb;
     pendingL = wl;
@@ -282,7 +324,7 @@ export function call_task(f, state, resource, parameters, iterPtr, iterLen, retr
     if (typeof answer.then === "function") n = runtime("the answer is a Promise: answer synchronously with {output} or {error, cause?}");
     else {
       try {
-        n = written(answer, false);
+        n = written(answer, false, true);
       } catch (e) {
         n = runtime(`the answer is not JSON data: ${e.message}`);
       }

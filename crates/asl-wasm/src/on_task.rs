@@ -58,7 +58,9 @@ impl Strings {
     fn get(&mut self, s: &str) -> Rc<JsValue> {
         let key = (s.as_ptr() as usize, s.len());
         match self.0.get(&key) {
-            Some((text, js)) if **text == *s => js.clone(),
+            Some((text, js)) if asl_core::value::same_bytes(text.as_bytes(), s.as_bytes()) => {
+                js.clone()
+            }
             _ => {
                 if self.0.len() >= Self::MAX {
                     self.0.clear();
@@ -156,6 +158,10 @@ fn address(p: *const impl Sized) -> u32 {
 /// The answer in the wire form (from the JS side: the handler's return value, or the exception
 /// it threw as `{error, cause}`) as the task's result.
 fn read_answer(bytes: &[u8]) -> TaskResult {
+    // `{output: v}` sent as `v` alone: the answer `task_answer` would read as `Ok(v)`.
+    if let Some(output) = crate::wire::read_output_answer(bytes) {
+        return output.map_err(|e| ExecError::runtime(format!("onTask: {e}")));
+    }
     let value = crate::wire::read_interned(bytes)
         .map_err(|e| ExecError::runtime(format!("onTask: {e}")))?;
     options::task_answer(&value).map_err(|e| ExecError::runtime(format!("onTask: {e}")))?
@@ -187,5 +193,49 @@ mod tests {
         let bad = read_answer(&text("{}")).expect_err("not an answer");
         assert_eq!(bad.error.to_string(), "States.Runtime");
         assert!(bad.cause.contains("expected {output: …}"), "{}", bad.cause);
+    }
+
+    /// An answer in the wire form, and the same answer's `output` sent alone after
+    /// `OUTPUT_ANSWER`, as the JS side sends a plain `{output: v}`.
+    fn both_forms(output: &Value) -> (Vec<u8>, Vec<u8>) {
+        let mut answer = asl_core::value::Object::new();
+        answer.insert("output".into(), output.clone());
+        let mut wrapped = Vec::new();
+        crate::wire::write(&Value::object(answer), &mut wrapped);
+        let mut alone = vec![crate::wire::OUTPUT_ANSWER];
+        crate::wire::write(output, &mut alone);
+        (wrapped, alone)
+    }
+
+    #[test]
+    fn an_output_sent_alone_reads_as_the_wrapped_answer_up_to_the_same_depth() {
+        let deep = |n: usize| (0..n).fold(Value::from_i64(1), |v, _| Value::array(vec![v]));
+        let limit = asl_core::syntax::MAX_DEPTH;
+        for output in [
+            Value::parse(r#"{"Payload":{"value":1,"status":"ok","b":[1,2,3]},"StatusCode":200}"#)
+                .expect("json"),
+            Value::Null,
+            deep(limit - 1),
+            deep(limit),
+        ] {
+            let (wrapped, alone) = both_forms(&output);
+            let (a, b) = (read_answer(&wrapped), read_answer(&alone));
+            assert_eq!(a, b, "{}", output.to_json_string().len());
+            assert_eq!(
+                a.is_ok(),
+                (output.depth() as usize) < limit,
+                "{}",
+                output.depth()
+            );
+        }
+        // The tag with nothing after it, or trailing bytes, is an error, not an answer.
+        for bad in [
+            vec![crate::wire::OUTPUT_ANSWER],
+            vec![crate::wire::OUTPUT_ANSWER, 0, 0],
+        ] {
+            let e = read_answer(&bad).expect_err("not an answer");
+            assert_eq!(e.error.to_string(), "States.Runtime");
+            assert!(e.cause.starts_with("onTask: "), "{}", e.cause);
+        }
     }
 }

@@ -12,7 +12,8 @@
 //! `0` null, `1` false, `2` true, `3` number (f64), `4` string (u32 length, UTF-8 bytes),
 //! `5` array (u32 count, items), `6` object (u32 count, then per member a u32 key length, the key's
 //! bytes and the value), `7` JSON text (u32 length, the text: the JS side's fallback for values it
-//! does not walk itself, read by [`Value::parse`] as before).
+//! does not walk itself, read by [`Value::parse`] as before). An `onTask` answer that is exactly
+//! `{output: v}` may come as [`OUTPUT_ANSWER`] followed by `v` alone ([`read_output_answer`]).
 //!
 //! A number read from a double becomes what serde_json makes of `JSON.stringify`'s text for it:
 //! an integer when it is integral and fits `u64`/`i64` (`-0` is `0`), else a float; so an answer
@@ -54,6 +55,9 @@ const STRING: u8 = 4;
 const ARRAY: u8 = 5;
 const OBJECT: u8 = 6;
 const JSON_TEXT: u8 = 7;
+/// Before an `onTask` answer's `output` value: the answer was a plain `{output: v}` object, sent
+/// without its wrapper (no object made and dropped per task, no shape check of the wrapper).
+pub const OUTPUT_ANSWER: u8 = 8;
 
 /// Appends `v` to `out`. Depth is the value's own (the executor's values stay within
 /// [`asl_core::syntax::MAX_DEPTH`]), so the recursion is bounded.
@@ -110,10 +114,23 @@ pub fn read_interned(data: &[u8]) -> Result<Value, String> {
     KEYS.with(|k| read(data, &mut k.borrow_mut()))
 }
 
+/// The `v` of an answer `[OUTPUT_ANSWER, v…]` (with the module's key table), read at the depth
+/// it has inside `{output: v}`, so the nesting limit is the wrapped answer's; `None` when
+/// `data` does not start with [`OUTPUT_ANSWER`].
+pub fn read_output_answer(data: &[u8]) -> Option<Result<Value, String>> {
+    let rest = data.strip_prefix(&[OUTPUT_ANSWER])?;
+    Some(KEYS.with(|k| read_at(rest, &mut k.borrow_mut(), 1)))
+}
+
 /// Reads one value, which must fill `data`; its object keys come from `keys`.
 pub fn read(data: &[u8], keys: &mut Keys) -> Result<Value, String> {
+    read_at(data, keys, 0)
+}
+
+/// [`read`] of a value nested `depth` levels deep in the value it belongs to.
+fn read_at(data: &[u8], keys: &mut Keys, depth: usize) -> Result<Value, String> {
     let mut r = Reader { data, at: 0, keys };
-    let v = r.value(0)?;
+    let v = r.value(depth)?;
     if r.at != data.len() {
         return Err("trailing bytes after the value".into());
     }

@@ -50,6 +50,10 @@ pub(crate) struct BranchInfo {
     /// For each state, whether it is a Task whose resource ends in `.waitForTaskToken` (it gets
     /// `$$.Task.Token`): decided once, not by reading the resource text on every attempt.
     pub waits_token: Box<[bool]>,
+    /// For each state, whether it is a Task whose service integration runs a job or awaits a
+    /// token (`.sync`, `.waitForTaskToken`: `TaskSubmitted` first): decided once, not by
+    /// searching the resource text on every attempt (1.6% of the JS API's jsonata-task-heavy).
+    pub submits: Box<[bool]>,
     /// For each state, its slot in [`Core::mock_counters`]: one per distinct state name, as
     /// mocks count invocations by name (retries and Map iterations included).
     pub name_slots: Box<[u32]>,
@@ -84,6 +88,7 @@ fn add_branch(
         children: Box::new([]),
         resources: Box::new([]),
         waits_token: Box::new([]),
+        submits: Box::new([]),
         name_slots: Box::new([]),
     });
     let mut paths = Vec::with_capacity(b.states.len());
@@ -92,6 +97,7 @@ fn add_branch(
     let mut resources = Vec::with_capacity(b.states.len());
     let mut name_slots = Vec::with_capacity(b.states.len());
     let mut waits_token = Vec::with_capacity(b.states.len());
+    let mut submits = Vec::with_capacity(b.states.len());
     for (sid, (name, st)) in b.states.iter().enumerate() {
         let path: Arc<str> = format!("{prefix}{name}").into();
         let sid = sid as StateId;
@@ -122,10 +128,18 @@ fn add_branch(
             }
             _ => Vec::new(),
         };
-        resources.push(match &st.kind {
+        let kind = match &st.kind {
             StateKind::Task(t) => Some(super::integration::resource_kind(&t.resource.value)),
             _ => None,
+        };
+        submits.push(match (&st.kind, &kind) {
+            (StateKind::Task(t), Some(super::integration::ResourceKind::Service { .. })) => {
+                super::integration::pattern(&t.resource.value)
+                    != super::integration::Pattern::RequestResponse
+            }
+            _ => false,
         });
+        resources.push(kind);
         waits_token.push(matches!(&st.kind, StateKind::Task(t) if t.resource.value.ends_with(".waitForTaskToken")));
         let next_slot = slots.len() as u32;
         name_slots.push(*slots.entry(name.clone()).or_insert(next_slot));
@@ -140,6 +154,7 @@ fn add_branch(
         children: children.into_boxed_slice(),
         resources: resources.into_boxed_slice(),
         waits_token: waits_token.into_boxed_slice(),
+        submits: submits.into_boxed_slice(),
         name_slots: name_slots.into_boxed_slice(),
     };
     id as u32

@@ -39,9 +39,15 @@ pub(crate) struct Cx<'a> {
     pub env: EvalEnv,
 }
 
+/// Whether `a` is `b`, compared by words (`value::same_bytes`): in wasm, `==` on strings calls a
+/// byte-by-byte `memcmp`, and every `$states.…` and `$variable` read starts with these tests.
+fn is(a: &str, b: &str) -> bool {
+    crate::value::same_bytes(a.as_bytes(), b.as_bytes())
+}
+
 impl jn::Variables for Cx<'_> {
     fn get(&self, name: &str) -> Option<Value> {
-        if name == "states" {
+        if is(name, "states") {
             Some(self.states.value().clone())
         } else {
             self.vars.get(name)
@@ -49,7 +55,7 @@ impl jn::Variables for Cx<'_> {
     }
 
     fn get_ref(&self, name: &str) -> Option<Option<&Value>> {
-        Some(if name == "states" {
+        Some(if is(name, "states") {
             Some(self.states.value())
         } else {
             self.vars.get_ref(name)
@@ -57,7 +63,7 @@ impl jn::Variables for Cx<'_> {
     }
 
     fn get_member(&self, name: &str, key: &str) -> Option<Option<&Value>> {
-        (name == "states").then(|| self.states.member(key))
+        is(name, "states").then(|| self.states.member(key))
     }
 }
 
@@ -73,14 +79,15 @@ pub(crate) struct States {
 
 impl States {
     fn member(&self, key: &str) -> Option<&Value> {
-        match key {
-            "input" => Some(&self.input),
-            "context" => Some(&self.context),
-            _ => self
-                .extra
+        if is(key, "input") {
+            Some(&self.input)
+        } else if is(key, "context") {
+            Some(&self.context)
+        } else {
+            self.extra
                 .as_ref()
-                .filter(|(k, _)| *k == key)
-                .map(|(_, v)| v),
+                .filter(|(k, _)| is(k, key))
+                .map(|(_, v)| v)
         }
     }
 

@@ -16,7 +16,7 @@ use crate::value::Value;
 
 use crate::exec::PendingTask;
 use crate::exec::engine::{Answer, Attempt, Engine, Fault, Given, Phase, ThreadId};
-use crate::exec::integration::{Pattern, ResourceKind, TaskStep};
+use crate::exec::integration::{ResourceKind, TaskStep};
 use crate::exec::io::{self, ContextExtras};
 
 impl Engine<'_> {
@@ -185,10 +185,11 @@ impl Engine<'_> {
         }
         self.set_phase(id, Phase::TaskRun);
         let kind = self.resource_kind_of(id);
-        if matches!(kind, ResourceKind::Service { .. })
-            && let StateKind::Task(t) = &st.kind
-            && crate::exec::integration::pattern(&t.resource.value) != Pattern::RequestResponse
-        {
+        let submits = self
+            .visit_info(id)
+            .and_then(|(info, sid)| info.submits.get(sid as usize).copied())
+            .unwrap_or(false);
+        if submits {
             self.set_phase(id, Phase::TaskSubmit);
         }
         let ev = kind.event(TaskStep::Started);
