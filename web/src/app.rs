@@ -344,7 +344,7 @@ pub fn App() -> impl IntoView {
                     on:drop=move |ev| drop_file(ev, definition)>
                     <header class="pane-head">
                         <h2>"Definition"</h2>
-                        {move || analysis.with(|a| a.yaml).then(|| view! { <span class="badge" data-testid="format-yaml" title="Read as YAML (a definition or a SAM/CloudFormation template)">"YAML"</span> })}
+                        {move || (analysis.with(|a| a.yaml).then(|| view! { <span class="badge" data-testid="format-yaml" title="Read as YAML (a definition or a SAM/CloudFormation template)">"YAML"</span> })).into_any()}
                         <span class="muted" data-testid="example-name">
                             // The example's title only while the text is the example's: a
                             // definition pasted over it, dropped or imported is not that example.
@@ -479,10 +479,10 @@ fn Placeholders(
                         let id = event_target_value(&ev);
                         settings.update(|s| s.logical_id = Some(id));
                     }>
-                        {move || { let (ids, current) = machines.get(); ids.into_iter().map(|id| {
+                        {move || ({ let (ids, current) = machines.get(); ids.into_iter().map(|id| {
                             let selected = current.as_deref() == Some(id.as_str());
                             view! { <option value=id.clone() selected=selected>{id.clone()}</option> }
-                        }).collect_view() }}
+                        }).collect_view() }).into_any()}
                     </select>
                 </label>
             </div>
@@ -490,7 +490,7 @@ fn Placeholders(
         <Show when=move || !rows.with(Vec::is_empty)>
             <div class="placeholders" data-testid="placeholders">
                 <div class="placeholders-head">"Template placeholders: give values to check and run what depends on them"</div>
-                {move || rows.get().into_iter().map(|r| {
+                {move || (rows.get().into_iter().map(|r| {
                     let name = r.name.clone();
                     let key = r.name.clone();
                     let (line, column) = (r.line, r.column);
@@ -508,7 +508,7 @@ fn Placeholders(
                                 }/>
                         </div>
                     }
-                }).collect_view()}
+                }).collect_view()).into_any()}
             </div>
         </Show>
     }
@@ -528,7 +528,7 @@ fn HoverDoc(definition: RwSignal<String>, hover: RwSignal<Option<Hover>>) -> imp
             })
         })
     });
-    move || {
+    let show = move || {
         let (Some(d), Some(h)) = (doc.get(), hover.get()) else {
             return None;
         };
@@ -540,7 +540,8 @@ fn HoverDoc(definition: RwSignal<String>, hover: RwSignal<Option<Hover>>) -> imp
                 {d.default.clone().map(|v| view! { <div class="muted">{format!("Default: {v}")}</div> })}
             </div>
         })
-    }
+    };
+    view! { {move || show().into_any()} }
 }
 
 /// What the field at the cursor means, from the core's field docs: once the cursor rests (finding
@@ -561,7 +562,7 @@ fn FieldDoc(definition: RwSignal<String>, cursor: RwSignal<(usize, usize)>) -> i
             crate::editor::byte_offset(t, line, column).and_then(|o| core_api::field_doc(t, o))
         })
     });
-    move || {
+    let show = move || {
         doc.get().map(|d| {
             let name = match (&d.state_type, &d.field) {
                 (Some(t), Some(f)) => format!("{t} · {f}"),
@@ -577,7 +578,8 @@ fn FieldDoc(definition: RwSignal<String>, cursor: RwSignal<(usize, usize)>) -> i
                 </div>
             }
         })
-    }
+    };
+    view! { {move || show().into_any()} }
 }
 
 /// The examples gallery: a panel of cards, one per example.

@@ -149,9 +149,9 @@ pub fn ExportMenu(
                         <button class="btn btn-small" data-testid="export-definition" on:click=save_definition>"Definition"</button>
                     </div>
                     <code class="menu-cmd">{format!("asl test {} --definition {} --expect {}", export::FILE_MOCK_CONFIG, export::FILE_DEFINITION, export::FILE_EXPECTATIONS)}</code>
-                    {move || note.get().map(|(ok, m)| view! {
+                    {move || (note.get().map(|(ok, m)| view! {
                         <div class="menu-note" class:bad=!ok data-testid="export-note">{m}</div>
-                    })}
+                    })).into_any()}
                 </div>
             </Show>
         </div>

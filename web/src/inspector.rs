@@ -309,7 +309,7 @@ fn PausedTask(
                 </div>
             </Show>
             <label class="save-mock"><input type="checkbox" data-testid="save-as-mock" prop:checked=move || save.get() on:change=move |ev| save.set(event_target_checked(&ev))/>" Save the answer as a mock (the next run won't pause here)"</label>
-            {move || message.get().map(|m| view! { <div class="run-error" data-testid="answer-message">{m}</div> })}
+            {move || (message.get().map(|m| view! { <div class="run-error" data-testid="answer-message">{m}</div> })).into_any()}
         </div>
     }
 }

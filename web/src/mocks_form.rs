@@ -77,7 +77,7 @@ pub fn MocksPane(
         }}
         <Show when=move || unused.with(|u| !u.is_empty())>
             <ul class="mock-warnings" data-testid="mock-warnings">
-                {move || unused.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                {move || (unused.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()).into_any()}
             </ul>
         </Show>
     }
@@ -151,7 +151,7 @@ fn MocksForm(
                     <div class="mock-note">
                         "These mocks are a Step Functions Local MockConfigFile; runs use its first test case. "
                         <button class="btn btn-small" data-testid="mocks-convert" on:click=convert>"Convert to playground mocks"</button>
-                        {move || convert_error.get().map(|e| view! { <div class="err">{e}</div> })}
+                        {move || (convert_error.get().map(|e| view! { <div class="err">{e}</div> })).into_any()}
                     </div>
                 }.into_any(),
                 Mode::Native => view! {
@@ -221,7 +221,7 @@ fn TaskRow(task: TaskSlot, mocks: RwSignal<String>, parsed: Memo<MocksText>) -> 
                     <span class="muted mock-after">"Calls past the last one fail (States.Runtime)."</span>
                 </Show>
             </div>
-            {move || error.get().map(|e| view! { <div class="field-error">{e}</div> })}
+            {move || (error.get().map(|e| view! { <div class="field-error">{e}</div> })).into_any()}
         </div>
     }
 }
@@ -277,7 +277,7 @@ fn EntryEditor(
     view! {
         <div class="mock-entry" data-testid="mock-entry">
             <div class="mock-entry-head">
-                <span class="mock-calls">{calls_label}</span>
+                <span class="mock-calls">{move || calls_label()}</span>
                 <Show when=move || calls.get().is_some()>
                     <label class="mock-times" title="How many consecutive calls this response answers">
                         "×"
@@ -357,7 +357,7 @@ fn ReturnField(
                     problem.set(edit(MockEdit::Return(index, v)).err());
                 }></textarea>
         </label>
-        {move || problem.get().map(|p| view! { <div class="field-error" data-testid="mock-return-error">{p}</div> })}
+        {move || (problem.get().map(|p| view! { <div class="field-error" data-testid="mock-return-error">{p}</div> })).into_any()}
     }
 }
 
@@ -403,6 +403,6 @@ fn ThrowFields(
                     on:input=move |ev| set(parts.with_untracked(|p| p.0.clone()), event_target_value(&ev))/>
             </label>
         </div>
-        {move || problem.get().map(|p| view! { <div class="field-error">{p}</div> })}
+        {move || (problem.get().map(|p| view! { <div class="field-error">{p}</div> })).into_any()}
     }
 }

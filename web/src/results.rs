@@ -136,7 +136,7 @@ fn StatusBadge(status: String) -> impl IntoView {
 /// The run's final output, or its error and cause.
 #[component]
 fn Output(run: Signal<Option<RunView>>) -> impl IntoView {
-    move || {
+    let show = move || {
         match run.get() {
         None => view! {
             <div class="placeholder" data-testid="output-panel">
@@ -163,7 +163,8 @@ fn Output(run: Signal<Option<RunView>>) -> impl IntoView {
         }
         .into_any(),
     }
-    }
+    };
+    view! { {move || show()} }
 }
 
 /// Height of one History row, px (the window's arithmetic depends on it; the CSS sets it too).
@@ -215,13 +216,13 @@ fn History(stepper: Stepper) -> impl IntoView {
     };
     view! {
         <div class="history-pane" data-testid="history-panel">
-            {move || (recorded() == 0).then(|| view! { <p class="placeholder">"No run yet: press → to step, or ▶ Run."</p> })}
+            {move || ((recorded() == 0).then(|| view! { <p class="placeholder">"No run yet: press → to step, or ▶ Run."</p> })).into_any()}
             <div class="history-head"><span>"ID"</span><span>"Type"</span><span>"State"</span><span>"Time"</span></div>
             <div class="history-wrap" node_ref=wrap on:scroll=move |_| {
                 if let Some(el) = wrap.get() { scroll.set(el.scroll_top() as f64); height.set(el.client_height() as f64); }
             }>
                 <div class="history-spacer" style=move || format!("height:{}px", asl_core::float_fmt::display(recorded() as f64 * ROW_PX))>
-                    {move || {
+                    {move || ({
                         let (from, rows) = rows();
                         let cur = current();
                         let selected = stepper.event.get();
@@ -267,12 +268,12 @@ fn History(stepper: Stepper) -> impl IntoView {
                                 }).collect_view()}
                             </div>
                         }
-                    }}
+                    }).into_any()}
                 </div>
             </div>
-            {move || selected_json().map(|j| view! {
+            {move || (selected_json().map(|j| view! {
                 <pre class="json event-json" data-testid="event-json" inner_html=highlight::to_html(&j)></pre>
-            })}
+            })).into_any()}
         </div>
     }
 }

@@ -433,15 +433,15 @@ pub fn ShareLayer(cx: ShareCx) -> impl IntoView {
             Panel::Embed => view! { <EmbedPanel cx=cx/> }.into_any(),
         })}
         {move || cx.pending.get().map(|p| view! { <OpenDialog cx=cx pending=p/> })}
-        {move || cx.opening.get().then(|| view! {
+        {move || (cx.opening.get().then(|| view! {
             <div class="share-opening" role="status" data-testid="share-opening">"Opening the shared link…"</div>
-        })}
-        {move || cx.error.get().map(|e| view! {
+        })).into_any()}
+        {move || (cx.error.get().map(|e| view! {
             <div class="share-error" role="alert" data-testid="share-error">
                 <span>{e}</span>
                 <button class="btn btn-small" on:click=move |_| { cx.error.set(None); set_fragment(None); }>"Dismiss"</button>
             </div>
-        })}
+        })).into_any()}
     }
 }
 
