@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use std::sync::Arc;
 
 use asl_core::model::StateMachine;
@@ -333,9 +335,9 @@ pub fn App() -> impl IntoView {
                 </div>
             </header>
 
-            <Show when=move || gallery_open.get()>
+            <When when=move || gallery_open.get()>
                 <Gallery on_pick=load_example current=current_example close=move || gallery_open.set(false)/>
-            </Show>
+            </When>
             <ShareLayer cx=share/>
 
             <main class="workspace">
@@ -472,7 +474,7 @@ fn Placeholders(
     let machines =
         Memo::new(move |_| analysis.with(|a| (a.state_machines.clone(), a.logical_id.clone())));
     view! {
-        <Show when=move || !machines.with(|m| m.0.is_empty())>
+        <When when=move || !machines.with(|m| m.0.is_empty())>
             <div class="placeholders">
                 <label>"State machine "
                     <select data-testid="logical-id" on:change=move |ev| {
@@ -486,8 +488,8 @@ fn Placeholders(
                     </select>
                 </label>
             </div>
-        </Show>
-        <Show when=move || !rows.with(Vec::is_empty)>
+        </When>
+        <When when=move || !rows.with(Vec::is_empty)>
             <div class="placeholders" data-testid="placeholders">
                 <div class="placeholders-head">"Template placeholders: give values to check and run what depends on them"</div>
                 {move || (rows.get().into_iter().map(|r| {
@@ -510,7 +512,7 @@ fn Placeholders(
                     }
                 }).collect_view()).into_any()}
             </div>
-        </Show>
+        </When>
     }
 }
 

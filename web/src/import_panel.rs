@@ -11,6 +11,8 @@
 use asl_core::recorded::DivergenceKind;
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use crate::core_api::recorded::{self, ComparisonView};
 use crate::core_api::stepper::Session;
 use crate::core_api::{self, Settings};
@@ -46,10 +48,10 @@ pub fn ImportButton(
     view! {
         <button class="btn" data-testid="import-button" title="Replay an execution recorded on AWS (get-execution-history output) on this definition"
             on:click=move |_| open.set(true)>"Import"</button>
-        <Show when=move || open.get()>
+        <When when=move || open.get()>
             <ImportDialog stepper=stepper definition=definition input=input settings=settings
                 tab=tab close=move || open.set(false)/>
-        </Show>
+        </When>
     }
 }
 
@@ -162,9 +164,9 @@ pub fn RecordingBar(
             .with(|v| v.as_ref().is_some_and(|v| v.recorded_on_aws))
     });
     view! {
-        <Show when=move || replaying.get()>
+        <When when=move || replaying.get()>
             <RecordingTools stepper=stepper mocks=mocks tab=tab/>
-        </Show>
+        </When>
     }
 }
 

@@ -13,6 +13,8 @@ use asl_core::inspect::{ChangeKind, Visit, VisitOutcome};
 use asl_core::value::Value;
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use crate::core_api::stepper::Answer;
 use crate::core_api::{SavedAnswer, save_answer};
 use crate::json_view;
@@ -294,7 +296,7 @@ fn PausedTask(
                         answer_throw(Answer::Result(Err(err)), Some(SavedAnswer::Throw { error: &e, cause: &c }));
                     }>"Throw error"</button>
             </div>
-            <Show when=move || callback>
+            <When when=move || callback>
                 <div class="answer-row">
                     <input type="number" min="0" class="narrow" data-testid="heartbeat-after" aria-label="Seconds before the heartbeat"
                         prop:value=move || heartbeat_s.get() on:input=move |ev| heartbeat_s.set(event_target_value(&ev))/>
@@ -307,7 +309,7 @@ fn PausedTask(
                         title="No answer ever comes: TimeoutSeconds or HeartbeatSeconds fires in virtual time"
                         on:click={let answer_expire = answer_expire.clone(); move |_| answer_expire(Answer::Expire, None)}>"Let it time out"</button>
                 </div>
-            </Show>
+            </When>
             <label class="save-mock"><input type="checkbox" data-testid="save-as-mock" prop:checked=move || save.get() on:change=move |ev| save.set(event_target_checked(&ev))/>" Save the answer as a mock (the next run won't pause here)"</label>
             {move || (message.get().map(|m| view! { <div class="run-error" data-testid="answer-message">{m}</div> })).into_any()}
         </div>

@@ -9,6 +9,8 @@ use std::sync::Arc;
 use asl_core::model::StateMachine;
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use crate::core_api::{
     self, EntryKind, MockEdit, MockEntry, MockRow, MockSource, MocksText, TaskSlot,
 };
@@ -75,11 +77,11 @@ pub fn MocksPane(
                 <Editor text=mocks diagnostics=diagnostics testid="mocks-editor" label="Task mocks (JSON)"/>
             }.into_any(),
         }}
-        <Show when=move || unused.with(|u| !u.is_empty())>
+        <When when=move || unused.with(|u| !u.is_empty())>
             <ul class="mock-warnings" data-testid="mock-warnings">
                 {move || (unused.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()).into_any()}
             </ul>
-        </Show>
+        </When>
     }
 }
 
@@ -155,9 +157,9 @@ fn MocksForm(
                     </div>
                 }.into_any(),
                 Mode::Native => view! {
-                    <Show when=move || tasks.with(Vec::is_empty)>
+                    <When when=move || tasks.with(Vec::is_empty)>
                         <p class="mock-note">"This definition has no Task states: nothing to mock."</p>
-                    </Show>
+                    </When>
                     <For each=move || tasks.get() key=|t| t.clone()
                         children=move |task| view! { <TaskRow task=task mocks=mocks parsed=parsed/> }/>
                 }.into_any(),
@@ -217,9 +219,9 @@ fn TaskRow(task: TaskSlot, mocks: RwSignal<String>, parsed: Memo<MocksText>) -> 
                 <button class="btn btn-small" data-testid="mock-add-throw" on:click=move |_| act(MockEdit::Add { throw: true })>
                     {move || if count.get() == 0 { "+ Throw" } else { "+ then Throw" }}
                 </button>
-                <Show when=move || { count.get() > 1 }>
+                <When when=move || { count.get() > 1 }>
                     <span class="muted mock-after">"Calls past the last one fail (States.Runtime)."</span>
-                </Show>
+                </When>
             </div>
             {move || (error.get().map(|e| view! { <div class="field-error">{e}</div> })).into_any()}
         </div>
@@ -278,7 +280,7 @@ fn EntryEditor(
         <div class="mock-entry" data-testid="mock-entry">
             <div class="mock-entry-head">
                 <span class="mock-calls">{move || calls_label()}</span>
-                <Show when=move || calls.get().is_some()>
+                <When when=move || calls.get().is_some()>
                     <label class="mock-times" title="How many consecutive calls this response answers">
                         "×"
                         <input type="number" min="1" data-testid="mock-calls"
@@ -289,7 +291,7 @@ fn EntryEditor(
                                 }
                             }/>
                     </label>
-                </Show>
+                </When>
                 <div class="seg seg-small">
                     <button class="seg-btn" class:on=move || !is_throw.get() data-testid="mock-kind-return" on:click=to_return>"Return"</button>
                     <button class="seg-btn" class:on=move || is_throw.get() data-testid="mock-kind-throw" on:click=to_throw>"Throw"</button>

@@ -6,6 +6,8 @@
 use asl_core::cost::{Bill, format_usd, thousands};
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use crate::core_api::{Settings, lint_info};
 use crate::editor::Goto;
 use crate::stepping::Stepper;
@@ -42,7 +44,7 @@ pub fn RunReport(
     };
     let delivery = move || settings.with(|s| s.workflow_type.delivery());
     view! {
-        <Show when=finished>
+        <When when=finished>
             <div class="run-report">
                 {move || (report().map(|r| {
                     let row = |name: &'static str, b: &Bill, ran: bool| view! {
@@ -101,6 +103,6 @@ pub fn RunReport(
                     })
                 }).into_any()}
             </div>
-        </Show>
+        </When>
     }
 }

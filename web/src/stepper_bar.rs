@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use asl_core::inspect::TimelineKind;
 
 use crate::stepping::{SPEEDS, Stepper};
@@ -119,9 +121,9 @@ pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                <Show when=move || stepper.busy.get()>
+                <When when=move || stepper.busy.get()>
                     <button class="btn btn-small btn-stop" data-testid="step-stop" on:click=move |_| stepper.stop()>"Stop"</button>
-                </Show>
+                </When>
             </div>
             <div class="stepper-info">
                 <span class="step-counter" data-testid="step-counter">
