@@ -44,7 +44,7 @@ pub fn InspectPane(
     let errors_text = RwSignal::new(String::new());
     view! {
         <div class="inspect" data-testid="inspect-panel">
-            {move || pending.get().into_iter().map(|t| view! { <PausedTask task=t stepper=stepper mocks=mocks keep_session=keep_session/> }).collect_view()}
+            {move || pending.get().into_iter().map(|t| view! { <PausedTask task=t stepper=stepper mocks=mocks keep_session=keep_session/> }).collect_view().into_any()}
             <div class="inspect-bar">
                 <label class="error-bp" title="Stop running when an event reports one of these errors (States.ALL: any; States.TaskFailed: any but States.Timeout)">
                     "Break on errors "

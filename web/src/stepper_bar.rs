@@ -130,7 +130,7 @@ pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
                     {move || if view.with(Option::is_some) { format!("event {} / {}", event(), recorded()) } else { "not started: press → or ▶ Run".to_string() }}
                 </span>
                 <span class="step-clock" data-testid="step-clock" title="Virtual time since the execution started">
-                    {move || view.with(|v| v.as_ref().map(|v| format!("virtual time {}", clock(v.overlay.elapsed_ms))))}
+                    {move || view.with(|v| v.as_ref().map(|v| format!("virtual time {}", clock(v.overlay.elapsed_ms)))).unwrap_or_default()}
                 </span>
                 {move || (view.with(|v| v.as_ref().map(|v| v.overlay.maps.clone())).unwrap_or_default().into_iter().map(|m| {
                     let path = m.path.clone();
