@@ -318,7 +318,7 @@ pub fn App() -> impl IntoView {
                         class="btn btn-primary"
                         data-testid="run-button"
                         disabled=move || !can_run.get()
-                        title=move || if can_run.get() { "Run the state machine: mocked tasks, virtual clock (Ctrl+Enter)" } else { "Fix the definition's errors to run it" }
+                        title=move || String::from(if can_run.get() { "Run the state machine: mocked tasks, virtual clock (Ctrl+Enter)" } else { "Fix the definition's errors to run it" })
                         on:click=move |_| on_run(())
                     >
                         "▶ Run"
@@ -330,7 +330,7 @@ pub fn App() -> impl IntoView {
                         title="Toggle dark mode"
                         on:click=toggle_theme
                     >
-                        {move || if theme_sig.get() == theme::Theme::Dark { "☀" } else { "☾" }}
+                        {move || String::from(if theme_sig.get() == theme::Theme::Dark { "☀" } else { "☾" })}
                     </button>
                 </div>
             </header>

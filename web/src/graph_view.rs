@@ -181,9 +181,9 @@ pub fn GraphPane(
                 </When>
                 <span class="muted graph-hint">"click a state to inspect it · Shift+click: breakpoint"</span>
                 <button class="btn btn-small graph-zoom" data-testid="graph-zoom"
-                    title=move || if fit.get() { "Show the graph at full size (scroll to move around)" } else { "Fit the whole graph in the pane" }
+                    title=move || String::from(if fit.get() { "Show the graph at full size (scroll to move around)" } else { "Fit the whole graph in the pane" })
                     on:click=move |_| fit.update(|f| *f = !*f)>
-                    {move || if fit.get() { "100%" } else { "Fit" }}
+                    {move || String::from(if fit.get() { "100%" } else { "Fit" })}
                 </button>
             </header>
             {move || match svg.get() {

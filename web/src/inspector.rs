@@ -85,7 +85,7 @@ fn StateVisits(path: Arc<str>, visits: Memo<Vec<Visit>>, stepper: Stepper) -> im
                 <h3>{path.to_string()}</h3>
                 <button class="btn btn-small" class:bp-on=move || is_bp.get() data-testid="toggle-breakpoint"
                     on:click=move |_| stepper.toggle_breakpoint(&toggle_path)>
-                    {move || if is_bp.get() { "● Breakpoint set" } else { "○ Set breakpoint" }}
+                    {move || String::from(if is_bp.get() { "● Breakpoint set" } else { "○ Set breakpoint" })}
                 </button>
             </header>
             <div class="visit-chips">

@@ -214,10 +214,10 @@ fn TaskRow(task: TaskSlot, mocks: RwSignal<String>, parsed: Memo<MocksText>) -> 
                 children=move |index| view! { <EntryEditor index=index row=row edit=edit act=act/> }/>
             <div class="mock-actions">
                 <button class="btn btn-small" data-testid="mock-add-return" on:click=move |_| act(MockEdit::Add { throw: false })>
-                    {move || if count.get() == 0 { "+ Return" } else { "+ then Return" }}
+                    {move || String::from(if count.get() == 0 { "+ Return" } else { "+ then Return" })}
                 </button>
                 <button class="btn btn-small" data-testid="mock-add-throw" on:click=move |_| act(MockEdit::Add { throw: true })>
-                    {move || if count.get() == 0 { "+ Throw" } else { "+ then Throw" }}
+                    {move || String::from(if count.get() == 0 { "+ Throw" } else { "+ then Throw" })}
                 </button>
                 <When when=move || { count.get() > 1 }>
                     <span class="muted mock-after">"Calls past the last one fail (States.Runtime)."</span>
@@ -349,7 +349,7 @@ fn ReturnField(
     let rows = move || draft.with(|d| d.lines().count().clamp(1, 8));
     view! {
         <label class="mock-field">
-            <span class="mock-label">{move || if payload.get() { "Lambda function returns (ReturnPayload)" } else { "Result JSON" }}</span>
+            <span class="mock-label">{move || String::from(if payload.get() { "Lambda function returns (ReturnPayload)" } else { "Result JSON" })}</span>
             <textarea class="mock-json" class:invalid=move || problem.with(Option::is_some) data-testid="mock-return"
                 spellcheck="false" rows=rows
                 prop:value=move || draft.get()
