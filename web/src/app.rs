@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use std::sync::Arc;
 
 use asl_core::model::StateMachine;
@@ -316,7 +318,7 @@ pub fn App() -> impl IntoView {
                         class="btn btn-primary"
                         data-testid="run-button"
                         disabled=move || !can_run.get()
-                        title=move || if can_run.get() { "Run the state machine: mocked tasks, virtual clock (Ctrl+Enter)" } else { "Fix the definition's errors to run it" }
+                        title=move || String::from(if can_run.get() { "Run the state machine: mocked tasks, virtual clock (Ctrl+Enter)" } else { "Fix the definition's errors to run it" })
                         on:click=move |_| on_run(())
                     >
                         "▶ Run"
@@ -328,14 +330,14 @@ pub fn App() -> impl IntoView {
                         title="Toggle dark mode"
                         on:click=toggle_theme
                     >
-                        {move || if theme_sig.get() == theme::Theme::Dark { "☀" } else { "☾" }}
+                        {move || String::from(if theme_sig.get() == theme::Theme::Dark { "☀" } else { "☾" })}
                     </button>
                 </div>
             </header>
 
-            <Show when=move || gallery_open.get()>
+            <When when=move || gallery_open.get()>
                 <Gallery on_pick=load_example current=current_example close=move || gallery_open.set(false)/>
-            </Show>
+            </When>
             <ShareLayer cx=share/>
 
             <main class="workspace">
@@ -344,7 +346,7 @@ pub fn App() -> impl IntoView {
                     on:drop=move |ev| drop_file(ev, definition)>
                     <header class="pane-head">
                         <h2>"Definition"</h2>
-                        {move || analysis.with(|a| a.yaml).then(|| view! { <span class="badge" data-testid="format-yaml" title="Read as YAML (a definition or a SAM/CloudFormation template)">"YAML"</span> })}
+                        {move || (analysis.with(|a| a.yaml).then(|| view! { <span class="badge" data-testid="format-yaml" title="Read as YAML (a definition or a SAM/CloudFormation template)">"YAML"</span> })).into_any()}
                         <span class="muted" data-testid="example-name">
                             // The example's title only while the text is the example's: a
                             // definition pasted over it, dropped or imported is not that example.
@@ -472,25 +474,25 @@ fn Placeholders(
     let machines =
         Memo::new(move |_| analysis.with(|a| (a.state_machines.clone(), a.logical_id.clone())));
     view! {
-        <Show when=move || !machines.with(|m| m.0.is_empty())>
+        <When when=move || !machines.with(|m| m.0.is_empty())>
             <div class="placeholders">
                 <label>"State machine "
                     <select data-testid="logical-id" on:change=move |ev| {
                         let id = event_target_value(&ev);
                         settings.update(|s| s.logical_id = Some(id));
                     }>
-                        {move || { let (ids, current) = machines.get(); ids.into_iter().map(|id| {
+                        {move || ({ let (ids, current) = machines.get(); ids.into_iter().map(|id| {
                             let selected = current.as_deref() == Some(id.as_str());
                             view! { <option value=id.clone() selected=selected>{id.clone()}</option> }
-                        }).collect_view() }}
+                        }).collect_view() }).into_any()}
                     </select>
                 </label>
             </div>
-        </Show>
-        <Show when=move || !rows.with(Vec::is_empty)>
+        </When>
+        <When when=move || !rows.with(Vec::is_empty)>
             <div class="placeholders" data-testid="placeholders">
                 <div class="placeholders-head">"Template placeholders: give values to check and run what depends on them"</div>
-                {move || rows.get().into_iter().map(|r| {
+                {move || (rows.get().into_iter().map(|r| {
                     let name = r.name.clone();
                     let key = r.name.clone();
                     let (line, column) = (r.line, r.column);
@@ -516,9 +518,9 @@ fn Placeholders(
                                 }/>
                         </div>
                     }
-                }).collect_view()}
+                }).collect_view()).into_any()}
             </div>
-        </Show>
+        </When>
     }
 }
 
@@ -536,7 +538,7 @@ fn HoverDoc(definition: RwSignal<String>, hover: RwSignal<Option<Hover>>) -> imp
             })
         })
     });
-    move || {
+    let show = move || {
         let (Some(d), Some(h)) = (doc.get(), hover.get()) else {
             return None;
         };
@@ -548,7 +550,8 @@ fn HoverDoc(definition: RwSignal<String>, hover: RwSignal<Option<Hover>>) -> imp
                 {d.default.clone().map(|v| view! { <div class="muted">{format!("Default: {v}")}</div> })}
             </div>
         })
-    }
+    };
+    view! { {move || show().into_any()} }
 }
 
 /// What the field at the cursor means, from the core's field docs: once the cursor rests (finding
@@ -569,7 +572,7 @@ fn FieldDoc(definition: RwSignal<String>, cursor: RwSignal<(usize, usize)>) -> i
             crate::editor::byte_offset(t, line, column).and_then(|o| core_api::field_doc(t, o))
         })
     });
-    move || {
+    let show = move || {
         doc.get().map(|d| {
             let name = match (&d.state_type, &d.field) {
                 (Some(t), Some(f)) => format!("{t} · {f}"),
@@ -585,7 +588,8 @@ fn FieldDoc(definition: RwSignal<String>, cursor: RwSignal<(usize, usize)>) -> i
                 </div>
             }
         })
-    }
+    };
+    view! { {move || show().into_any()} }
 }
 
 /// The examples gallery: a panel of cards, one per example.

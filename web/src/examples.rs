@@ -43,23 +43,23 @@ const SOURCES: &[(&str, &str)] = &[
 pub const FIRST: &str = "video-pipeline";
 
 /// Every example, in gallery order. Files that don't parse are skipped (a test checks none is).
-/// Read and printed by asl-core's `Value` (the page's JSON reader and writer), not as a
-/// `serde_json::Value` through a derived reader: one copy less of both in the wasm. A test
-/// checks the texts are serde_json's pretty print of the files as written.
+/// Read and printed by asl-core's JSON value (the one the page already has), not by a serde
+/// derive and `serde_json::Value` of their own: a test checks the texts are serde_json's pretty
+/// print of the files, as they were.
 pub fn all() -> Vec<Example> {
     SOURCES
         .iter()
         .filter_map(|(id, text)| {
             let f = Value::parse(text).ok()?;
-            let text_of = |k: &str| f.get(k)?.as_str().map(str::to_string);
-            let pretty_of = |k: &str| f.get(k).map(Value::to_json_pretty);
+            let text = |key: &str| Some(f.get(key)?.as_str()?.to_string());
+            let pretty = |key: &str| Some(f.get(key)?.to_json_pretty());
             Some(Example {
                 id,
-                title: text_of("title")?,
-                description: text_of("description")?,
-                definition: pretty_of("definition")?,
-                input: pretty_of("input")?,
-                mocks: pretty_of("mocks")?,
+                title: text("title")?,
+                description: text("description")?,
+                definition: pretty("definition")?,
+                input: pretty("input")?,
+                mocks: pretty("mocks")?,
             })
         })
         .collect()
@@ -73,20 +73,6 @@ pub fn by_id(id: &str) -> Option<Example> {
 mod tests {
     use super::*;
 
-    /// One example as stored in its JSON file, read by serde as the page read it before.
-    #[derive(serde::Deserialize)]
-    struct File {
-        title: String,
-        description: String,
-        definition: serde_json::Value,
-        input: serde_json::Value,
-        mocks: serde_json::Value,
-    }
-
-    fn pretty(v: &serde_json::Value) -> String {
-        serde_json::to_string_pretty(v).expect("printed")
-    }
-
     /// The gallery's files as written (the page includes them minified by build.rs).
     #[allow(clippy::disallowed_methods)]
     fn original(id: &str) -> String {
@@ -96,13 +82,20 @@ mod tests {
 
     #[test]
     fn the_stored_examples_give_the_texts_of_the_files_as_written() {
+        let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).expect("prints");
         for e in all() {
-            let f: File = serde_json::from_str(&original(e.id)).expect("the file parses");
-            assert_eq!(e.title, f.title, "{}", e.id);
-            assert_eq!(e.description, f.description, "{}", e.id);
-            assert_eq!(e.definition, pretty(&f.definition), "{}", e.id);
-            assert_eq!(e.input, pretty(&f.input), "{}", e.id);
-            assert_eq!(e.mocks, pretty(&f.mocks), "{}", e.id);
+            let f: serde_json::Value =
+                serde_json::from_str(&original(e.id)).expect("the file parses");
+            assert_eq!(e.title, f["title"].as_str().expect("a title"), "{}", e.id);
+            assert_eq!(
+                e.description,
+                f["description"].as_str().expect("a description"),
+                "{}",
+                e.id
+            );
+            assert_eq!(e.definition, pretty(&f["definition"]), "{}", e.id);
+            assert_eq!(e.input, pretty(&f["input"]), "{}", e.id);
+            assert_eq!(e.mocks, pretty(&f["mocks"]), "{}", e.id);
         }
         let (_, stored) = SOURCES[0];
         assert!(

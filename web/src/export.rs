@@ -11,6 +11,8 @@ use std::sync::Arc;
 use asl_core::model::StateMachine;
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use crate::core_api::{Settings, export};
 use crate::download;
 use crate::stepping::Stepper;
@@ -125,7 +127,7 @@ pub fn ExportMenu(
                 on:click=move |_| { open.update(|o| *o = !*o); note.set(None); }>
                 "Export ▾"
             </button>
-            <Show when=move || open.get()>
+            <When when=move || open.get()>
                 <div class="menu export-menu" data-testid="export-menu" role="menu">
                     <div class="menu-row">
                         <span class="menu-label">"Graph"<small>"as drawn now, the current step's colours included"</small></span>
@@ -149,11 +151,11 @@ pub fn ExportMenu(
                         <button class="btn btn-small" data-testid="export-definition" on:click=save_definition>"Definition"</button>
                     </div>
                     <code class="menu-cmd">{format!("asl test {} --definition {} --expect {}", export::FILE_MOCK_CONFIG, export::FILE_DEFINITION, export::FILE_EXPECTATIONS)}</code>
-                    {move || note.get().map(|(ok, m)| view! {
+                    {move || (note.get().map(|(ok, m)| view! {
                         <div class="menu-note" class:bad=!ok data-testid="export-note">{m}</div>
-                    })}
+                    })).into_any()}
                 </div>
-            </Show>
+            </When>
         </div>
     }
 }

@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 use asl_core::model::StateMachine;
 use leptos::prelude::*;
+
+use crate::when::When;
 use wasm_bindgen::JsCast;
 
 use crate::core_api;
@@ -167,21 +169,21 @@ pub fn GraphPane(
         <section class="pane graph-pane" data-testid="graph-pane" aria-label="Graph">
             <header class="pane-head">
                 <h2>"Graph"</h2>
-                <Show when=move || stale.get()>
+                <When when=move || stale.get()>
                     <span class="badge badge-warn" data-testid="graph-stale">
                         "showing the last definition that could be read"
                     </span>
-                </Show>
-                <Show when=move || broken.get() && !stale.get()>
+                </When>
+                <When when=move || broken.get() && !stale.get()>
                     <span class="badge badge-err" data-testid="graph-broken" title="States with errors are marked; hover one for its problem. Fix them to run.">
                         "has errors: marked in red"
                     </span>
-                </Show>
+                </When>
                 <span class="muted graph-hint">"click a state to inspect it · Shift+click: breakpoint"</span>
                 <button class="btn btn-small graph-zoom" data-testid="graph-zoom"
-                    title=move || if fit.get() { "Show the graph at full size (scroll to move around)" } else { "Fit the whole graph in the pane" }
+                    title=move || String::from(if fit.get() { "Show the graph at full size (scroll to move around)" } else { "Fit the whole graph in the pane" })
                     on:click=move |_| fit.update(|f| *f = !*f)>
-                    {move || if fit.get() { "100%" } else { "Fit" }}
+                    {move || String::from(if fit.get() { "100%" } else { "Fit" })}
                 </button>
             </header>
             {move || match svg.get() {

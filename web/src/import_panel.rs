@@ -11,6 +11,8 @@
 use asl_core::recorded::DivergenceKind;
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use crate::core_api::recorded::{self, ComparisonView};
 use crate::core_api::stepper::Session;
 use crate::core_api::{self, Settings};
@@ -46,10 +48,10 @@ pub fn ImportButton(
     view! {
         <button class="btn" data-testid="import-button" title="Replay an execution recorded on AWS (get-execution-history output) on this definition"
             on:click=move |_| open.set(true)>"Import"</button>
-        <Show when=move || open.get()>
+        <When when=move || open.get()>
             <ImportDialog stepper=stepper definition=definition input=input settings=settings
                 tab=tab close=move || open.set(false)/>
-        </Show>
+        </When>
     }
 }
 
@@ -111,7 +113,7 @@ fn ImportDialog(
                         <span><code>"aws stepfunctions describe-execution --execution-arn …"</code>" (optional: the input, the execution's names)"</span>
                         <TextDrop text=describe testid="import-describe" placeholder="{\"executionArn\": …, \"input\": …}"/>
                     </label>
-                    {move || problem.get().map(|p| view! { <div class="run-error" data-testid="import-error">{p}</div> })}
+                    {move || (problem.get().map(|p| view! { <div class="run-error" data-testid="import-error">{p}</div> })).into_any()}
                     <div class="import-actions">
                         <button class="btn btn-primary" data-testid="import-replay" on:click=replay
                             disabled=move || history.with(|h| h.trim().is_empty())>"Replay on the graph"</button>
@@ -162,9 +164,9 @@ pub fn RecordingBar(
             .with(|v| v.as_ref().is_some_and(|v| v.recorded_on_aws))
     });
     view! {
-        <Show when=move || replaying.get()>
+        <When when=move || replaying.get()>
             <RecordingTools stepper=stepper mocks=mocks tab=tab/>
-        </Show>
+        </When>
     }
 }
 
@@ -234,7 +236,7 @@ fn RecordingTools(stepper: Stepper, mocks: RwSignal<String>, tab: RwSignal<Tab>)
     view! {
         <div class="recording-bar" data-testid="recording-bar">
             <span class="badge badge-aws" data-testid="recorded-badge" title="These events were recorded on AWS: stepping moves through them, nothing is executed">"recorded on AWS"</span>
-            <span class="muted">{summary}</span>
+            <span class="muted">{move || summary()}</span>
             <button class="btn btn-small" data-testid="derive-mocks" title="Every task's recorded result or error, in order, into the Mocks tab" on:click=derive>"Derive mocks"</button>
             <button class="btn btn-small" data-testid="derived-mock-config" title="The same mocks as a Step Functions Local MockConfigFile" on:click=save_config>"as MockConfigFile"</button>
             <button class="btn btn-small" data-testid="compare" title="Simulate the recorded input with the Mocks tab's mocks and compare, event by event" on:click=compare>"Compare"</button>
@@ -266,11 +268,11 @@ fn RecordingTools(stepper: Stepper, mocks: RwSignal<String>, tab: RwSignal<Tab>)
                     }
                 },
             })}
-            {move || (!notes.with(Vec::is_empty)).then(|| view! {
+            {move || ((!notes.with(Vec::is_empty)).then(|| view! {
                 <ul class="recording-notes" data-testid="recording-notes">
                     {notes.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
                 </ul>
-            })}
+            })).into_any()}
         </div>
     }
 }

@@ -13,6 +13,8 @@ use asl_core::inspect::{ChangeKind, Visit, VisitOutcome};
 use asl_core::value::Value;
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use crate::core_api::stepper::Answer;
 use crate::core_api::{SavedAnswer, save_answer};
 use crate::json_view;
@@ -42,7 +44,7 @@ pub fn InspectPane(
     let errors_text = RwSignal::new(String::new());
     view! {
         <div class="inspect" data-testid="inspect-panel">
-            {move || pending.get().into_iter().map(|t| view! { <PausedTask task=t stepper=stepper mocks=mocks keep_session=keep_session/> }).collect_view()}
+            {move || pending.get().into_iter().map(|t| view! { <PausedTask task=t stepper=stepper mocks=mocks keep_session=keep_session/> }).collect_view().into_any()}
             <div class="inspect-bar">
                 <label class="error-bp" title="Stop running when an event reports one of these errors (States.ALL: any; States.TaskFailed: any but States.Timeout)">
                     "Break on errors "
@@ -83,7 +85,7 @@ fn StateVisits(path: Arc<str>, visits: Memo<Vec<Visit>>, stepper: Stepper) -> im
                 <h3>{path.to_string()}</h3>
                 <button class="btn btn-small" class:bp-on=move || is_bp.get() data-testid="toggle-breakpoint"
                     on:click=move |_| stepper.toggle_breakpoint(&toggle_path)>
-                    {move || if is_bp.get() { "● Breakpoint set" } else { "○ Set breakpoint" }}
+                    {move || String::from(if is_bp.get() { "● Breakpoint set" } else { "○ Set breakpoint" })}
                 </button>
             </header>
             <div class="visit-chips">
@@ -294,7 +296,7 @@ fn PausedTask(
                         answer_throw(Answer::Result(Err(err)), Some(SavedAnswer::Throw { error: &e, cause: &c }));
                     }>"Throw error"</button>
             </div>
-            <Show when=move || callback>
+            <When when=move || callback>
                 <div class="answer-row">
                     <input type="number" min="0" class="narrow" data-testid="heartbeat-after" aria-label="Seconds before the heartbeat"
                         prop:value=move || heartbeat_s.get() on:input=move |ev| heartbeat_s.set(event_target_value(&ev))/>
@@ -307,9 +309,9 @@ fn PausedTask(
                         title="No answer ever comes: TimeoutSeconds or HeartbeatSeconds fires in virtual time"
                         on:click={let answer_expire = answer_expire.clone(); move |_| answer_expire(Answer::Expire, None)}>"Let it time out"</button>
                 </div>
-            </Show>
+            </When>
             <label class="save-mock"><input type="checkbox" data-testid="save-as-mock" prop:checked=move || save.get() on:change=move |ev| save.set(event_target_checked(&ev))/>" Save the answer as a mock (the next run won't pause here)"</label>
-            {move || message.get().map(|m| view! { <div class="run-error" data-testid="answer-message">{m}</div> })}
+            {move || (message.get().map(|m| view! { <div class="run-error" data-testid="answer-message">{m}</div> })).into_any()}
         </div>
     }
 }

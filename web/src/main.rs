@@ -30,6 +30,7 @@ mod storage;
 mod tabs;
 mod theme;
 mod timing;
+mod when;
 
 fn main() {
     recovery::install();

@@ -9,6 +9,8 @@ use std::sync::Arc;
 use asl_core::model::StateMachine;
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use crate::core_api::{
     self, EntryKind, MockEdit, MockEntry, MockRow, MockSource, MocksText, TaskSlot,
 };
@@ -75,11 +77,11 @@ pub fn MocksPane(
                 <Editor text=mocks diagnostics=diagnostics testid="mocks-editor" label="Task mocks (JSON)"/>
             }.into_any(),
         }}
-        <Show when=move || unused.with(|u| !u.is_empty())>
+        <When when=move || unused.with(|u| !u.is_empty())>
             <ul class="mock-warnings" data-testid="mock-warnings">
-                {move || unused.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                {move || (unused.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()).into_any()}
             </ul>
-        </Show>
+        </When>
     }
 }
 
@@ -151,13 +153,13 @@ fn MocksForm(
                     <div class="mock-note">
                         "These mocks are a Step Functions Local MockConfigFile; runs use its first test case. "
                         <button class="btn btn-small" data-testid="mocks-convert" on:click=convert>"Convert to playground mocks"</button>
-                        {move || convert_error.get().map(|e| view! { <div class="err">{e}</div> })}
+                        {move || (convert_error.get().map(|e| view! { <div class="err">{e}</div> })).into_any()}
                     </div>
                 }.into_any(),
                 Mode::Native => view! {
-                    <Show when=move || tasks.with(Vec::is_empty)>
+                    <When when=move || tasks.with(Vec::is_empty)>
                         <p class="mock-note">"This definition has no Task states: nothing to mock."</p>
-                    </Show>
+                    </When>
                     <For each=move || tasks.get() key=|t| t.clone()
                         children=move |task| view! { <TaskRow task=task mocks=mocks parsed=parsed/> }/>
                 }.into_any(),
@@ -212,16 +214,16 @@ fn TaskRow(task: TaskSlot, mocks: RwSignal<String>, parsed: Memo<MocksText>) -> 
                 children=move |index| view! { <EntryEditor index=index row=row edit=edit act=act/> }/>
             <div class="mock-actions">
                 <button class="btn btn-small" data-testid="mock-add-return" on:click=move |_| act(MockEdit::Add { throw: false })>
-                    {move || if count.get() == 0 { "+ Return" } else { "+ then Return" }}
+                    {move || String::from(if count.get() == 0 { "+ Return" } else { "+ then Return" })}
                 </button>
                 <button class="btn btn-small" data-testid="mock-add-throw" on:click=move |_| act(MockEdit::Add { throw: true })>
-                    {move || if count.get() == 0 { "+ Throw" } else { "+ then Throw" }}
+                    {move || String::from(if count.get() == 0 { "+ Throw" } else { "+ then Throw" })}
                 </button>
-                <Show when=move || { count.get() > 1 }>
+                <When when=move || { count.get() > 1 }>
                     <span class="muted mock-after">"Calls past the last one fail (States.Runtime)."</span>
-                </Show>
+                </When>
             </div>
-            {move || error.get().map(|e| view! { <div class="field-error">{e}</div> })}
+            {move || (error.get().map(|e| view! { <div class="field-error">{e}</div> })).into_any()}
         </div>
     }
 }
@@ -277,8 +279,8 @@ fn EntryEditor(
     view! {
         <div class="mock-entry" data-testid="mock-entry">
             <div class="mock-entry-head">
-                <span class="mock-calls">{calls_label}</span>
-                <Show when=move || calls.get().is_some()>
+                <span class="mock-calls">{move || calls_label()}</span>
+                <When when=move || calls.get().is_some()>
                     <label class="mock-times" title="How many consecutive calls this response answers">
                         "×"
                         <input type="number" min="1" data-testid="mock-calls"
@@ -289,7 +291,7 @@ fn EntryEditor(
                                 }
                             }/>
                     </label>
-                </Show>
+                </When>
                 <div class="seg seg-small">
                     <button class="seg-btn" class:on=move || !is_throw.get() data-testid="mock-kind-return" on:click=to_return>"Return"</button>
                     <button class="seg-btn" class:on=move || is_throw.get() data-testid="mock-kind-throw" on:click=to_throw>"Throw"</button>
@@ -347,7 +349,7 @@ fn ReturnField(
     let rows = move || draft.with(|d| d.lines().count().clamp(1, 8));
     view! {
         <label class="mock-field">
-            <span class="mock-label">{move || if payload.get() { "Lambda function returns (ReturnPayload)" } else { "Result JSON" }}</span>
+            <span class="mock-label">{move || String::from(if payload.get() { "Lambda function returns (ReturnPayload)" } else { "Result JSON" })}</span>
             <textarea class="mock-json" class:invalid=move || problem.with(Option::is_some) data-testid="mock-return"
                 spellcheck="false" rows=rows
                 prop:value=move || draft.get()
@@ -357,7 +359,7 @@ fn ReturnField(
                     problem.set(edit(MockEdit::Return(index, v)).err());
                 }></textarea>
         </label>
-        {move || problem.get().map(|p| view! { <div class="field-error" data-testid="mock-return-error">{p}</div> })}
+        {move || (problem.get().map(|p| view! { <div class="field-error" data-testid="mock-return-error">{p}</div> })).into_any()}
     }
 }
 
@@ -403,6 +405,6 @@ fn ThrowFields(
                     on:input=move |ev| set(parts.with_untracked(|p| p.0.clone()), event_target_value(&ev))/>
             </label>
         </div>
-        {move || problem.get().map(|p| view! { <div class="field-error">{p}</div> })}
+        {move || (problem.get().map(|p| view! { <div class="field-error">{p}</div> })).into_any()}
     }
 }

@@ -136,7 +136,7 @@ fn StatusBadge(status: String) -> impl IntoView {
 /// The run's final output, or its error and cause.
 #[component]
 fn Output(run: Signal<Option<RunView>>) -> impl IntoView {
-    move || {
+    let show = move || {
         match run.get() {
         None => view! {
             <div class="placeholder" data-testid="output-panel">
@@ -163,7 +163,8 @@ fn Output(run: Signal<Option<RunView>>) -> impl IntoView {
         }
         .into_any(),
     }
-    }
+    };
+    view! { {move || show()} }
 }
 
 /// Height of one History row, px (the window's arithmetic depends on it; the CSS sets it too).
@@ -175,8 +176,9 @@ const ROW_PX: f64 = 26.0;
 #[component]
 fn History(stepper: Stepper) -> impl IntoView {
     let wrap = NodeRef::<leptos::html::Div>::new();
-    let scroll = RwSignal::new(0.0f64);
-    let height = RwSignal::new(360.0f64);
+    // Whole pixels (the DOM gives integers), as `u32`: a signal type the page has already.
+    let scroll = RwSignal::new(0u32);
+    let height = RwSignal::new(360u32);
     let recorded = move || {
         stepper
             .view
@@ -189,16 +191,16 @@ fn History(stepper: Stepper) -> impl IntoView {
         let e = current() as f64;
         if let Some(el) = wrap.get() {
             let top = (e - 1.0).max(0.0) * ROW_PX;
-            let h = el.client_height() as f64;
-            height.set(h.max(ROW_PX));
+            let h = el.client_height().max(0) as f64;
+            height.set(h.max(ROW_PX) as u32);
             el.set_scroll_top((top - (h - ROW_PX) / 2.0).max(0.0).round() as i32);
-            scroll.set(el.scroll_top() as f64);
+            scroll.set(el.scroll_top().max(0) as u32);
         }
     });
     let rows = move || {
-        let first = (scroll.get() / ROW_PX) as usize;
+        let first = (scroll.get() as f64 / ROW_PX) as usize;
         let from = first.saturating_sub(10);
-        let to = first + (height.get() / ROW_PX) as usize + 10;
+        let to = first + (height.get() as f64 / ROW_PX) as usize + 10;
         let _ = stepper.view.with(|v| v.as_ref().map(|v| v.recorded));
         (
             from,
@@ -215,13 +217,13 @@ fn History(stepper: Stepper) -> impl IntoView {
     };
     view! {
         <div class="history-pane" data-testid="history-panel">
-            {move || (recorded() == 0).then(|| view! { <p class="placeholder">"No run yet: press → to step, or ▶ Run."</p> })}
+            {move || ((recorded() == 0).then(|| view! { <p class="placeholder">"No run yet: press → to step, or ▶ Run."</p> })).into_any()}
             <div class="history-head"><span>"ID"</span><span>"Type"</span><span>"State"</span><span>"Time"</span></div>
             <div class="history-wrap" node_ref=wrap on:scroll=move |_| {
-                if let Some(el) = wrap.get() { scroll.set(el.scroll_top() as f64); height.set(el.client_height() as f64); }
+                if let Some(el) = wrap.get() { scroll.set(el.scroll_top().max(0) as u32); height.set(el.client_height().max(0) as u32); }
             }>
                 <div class="history-spacer" style=move || format!("height:{}px", asl_core::float_fmt::display(recorded() as f64 * ROW_PX))>
-                    {move || {
+                    {move || ({
                         let (from, rows) = rows();
                         let cur = current();
                         let selected = stepper.event.get();
@@ -267,12 +269,12 @@ fn History(stepper: Stepper) -> impl IntoView {
                                 }).collect_view()}
                             </div>
                         }
-                    }}
+                    }).into_any()}
                 </div>
             </div>
-            {move || selected_json().map(|j| view! {
+            {move || (selected_json().map(|j| view! {
                 <pre class="json event-json" data-testid="event-json" inner_html=highlight::to_html(&j)></pre>
-            })}
+            })).into_any()}
         </div>
     }
 }

@@ -6,6 +6,8 @@
 use asl_core::cost::{Bill, format_usd, thousands};
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use crate::core_api::{Settings, lint_info};
 use crate::editor::Goto;
 use crate::stepping::Stepper;
@@ -42,9 +44,9 @@ pub fn RunReport(
     };
     let delivery = move || settings.with(|s| s.workflow_type.delivery());
     view! {
-        <Show when=finished>
+        <When when=finished>
             <div class="run-report">
-                {move || report().map(|r| {
+                {move || (report().map(|r| {
                     let row = |name: &'static str, b: &Bill, ran: bool| view! {
                         <tr class:ran=ran data-testid=format!("cost-{}", name.to_ascii_lowercase())>
                             <th>{name}{ran.then_some(" (this run)")}</th>
@@ -78,9 +80,9 @@ pub fn RunReport(
                             <p class="muted small">{format!("us-east-1 prices of {}; estimates, not a bill.", r.prices.as_of)}</p>
                         </div>
                     }
-                })}
+                })).into_any()}
                 <p class="delivery" data-testid="delivery">{move || { let d = delivery(); format!("Delivery: {} — {}", d.semantics, d.note) }}</p>
-                {move || {
+                {move || ({
                     let ls = lints();
                     (!ls.is_empty()).then(|| view! {
                         <div class="run-lints" data-testid="run-lints">
@@ -99,8 +101,8 @@ pub fn RunReport(
                             }).collect_view()}
                         </div>
                     })
-                }}
+                }).into_any()}
             </div>
-        </Show>
+        </When>
     }
 }

@@ -433,15 +433,15 @@ pub fn ShareLayer(cx: ShareCx) -> impl IntoView {
             Panel::Embed => view! { <EmbedPanel cx=cx/> }.into_any(),
         })}
         {move || cx.pending.get().map(|p| view! { <OpenDialog cx=cx pending=p/> })}
-        {move || cx.opening.get().then(|| view! {
+        {move || (cx.opening.get().then(|| view! {
             <div class="share-opening" role="status" data-testid="share-opening">"Opening the shared link…"</div>
-        })}
-        {move || cx.error.get().map(|e| view! {
+        })).into_any()}
+        {move || (cx.error.get().map(|e| view! {
             <div class="share-error" role="alert" data-testid="share-error">
                 <span>{e}</span>
                 <button class="btn btn-small" on:click=move |_| { cx.error.set(None); set_fragment(None); }>"Dismiss"</button>
             </div>
-        })}
+        })).into_any()}
     }
 }
 
@@ -497,11 +497,18 @@ fn ShareLink(cx: ShareCx, session: SharedSession, payload: String) -> impl IntoV
     let link = format!("{}#s={payload}", base_url());
     cx.opened.set_value(Some(session));
     set_fragment(Some(&format!("s={payload}")));
-    let copied = RwSignal::new(None::<bool>);
+    // What copying did, as shown (a `String` signal, of which the page has many: one type less).
+    let copied = RwSignal::new(String::new());
     let to_copy = link.clone();
     let do_copy = move || {
         let text = to_copy.clone();
-        leptos::task::spawn_local(async move { copied.set(Some(copy(text).await)) });
+        leptos::task::spawn_local(async move {
+            copied.set(if copy(text).await {
+                "✓ Copied to the clipboard".into()
+            } else {
+                "Select the link and copy it (the clipboard is not available here)".into()
+            })
+        });
     };
     do_copy();
     let len = link.len();
@@ -510,11 +517,7 @@ fn ShareLink(cx: ShareCx, session: SharedSession, payload: String) -> impl IntoV
                 on:focus=|ev| select_target(&ev)/>
             <div class="share-foot">
                 <span class="muted" data-testid="share-length">{format!("{} characters · nothing leaves your browser but the link", thousands(len as u64))}</span>
-                <span data-testid="share-copied">{move || match copied.get() {
-                    Some(true) => "✓ Copied to the clipboard",
-                    Some(false) => "Select the link and copy it (the clipboard is not available here)",
-                    None => "",
-                }}</span>
+                <span data-testid="share-copied">{move || copied.get()}</span>
                 <button class="btn btn-small" on:click=move |_| do_copy()>"Copy"</button>
             </div>
             {too_long(len).map(|m| view! { <p class="share-warn" data-testid="share-too-long">{m}</p> })}
@@ -546,7 +549,8 @@ fn EmbedPanel(cx: ShareCx) -> impl IntoView {
         };
         Some(iframe_snippet(&embed_src(&base_url(), payload, &o), &title))
     });
-    let copied = RwSignal::new(None::<bool>);
+    // What copying did, as shown (as in `ShareLink`).
+    let copied = RwSignal::new(String::new());
     view! {
         <div class="share-panel" role="dialog" aria-label="Embed" data-testid="embed-panel">
             <header class="share-head">
@@ -576,14 +580,12 @@ fn EmbedPanel(cx: ShareCx) -> impl IntoView {
                 other => no_link(other),
             }}
             <div class="share-foot">
-                <span data-testid="embed-copied">{move || match copied.get() {
-                    Some(true) => "✓ Copied",
-                    Some(false) => "Select the snippet and copy it",
-                    None => "",
-                }}</span>
+                <span data-testid="embed-copied">{move || copied.get()}</span>
                 <button class="btn btn-small" data-testid="embed-copy" on:click=move |_| {
                     let Some(text) = snippet.get_untracked() else { return };
-                    leptos::task::spawn_local(async move { copied.set(Some(copy(text).await)) });
+                    leptos::task::spawn_local(async move {
+                        copied.set(if copy(text).await { "✓ Copied".into() } else { "Select the snippet and copy it".into() })
+                    });
                 }>"Copy"</button>
             </div>
         </div>

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::when::When;
+
 use asl_core::inspect::TimelineKind;
 
 use crate::stepping::{SPEEDS, Stepper};
@@ -107,7 +109,7 @@ pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
                     title="Play event by event, or pause (Space)" aria-label="Play or pause"
                     disabled=move || disabled() || (finished() && !stepper.busy.get())
                     on:click=move |_| stepper.toggle_play()>
-                    {move || icon(if stepper.busy.get() { Icon::Pause } else { Icon::Play })}
+                    {move || (icon(if stepper.busy.get() { Icon::Pause } else { Icon::Play })).into_any()}
                 </button>
                 {button(Icon::End, "Run to the end or the next breakpoint (End)", "step-end", Box::new(finished), Stepper::run)}
                 <label class="speed" title="Play speed, events per second">
@@ -119,18 +121,18 @@ pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                <Show when=move || stepper.busy.get()>
+                <When when=move || stepper.busy.get()>
                     <button class="btn btn-small btn-stop" data-testid="step-stop" on:click=move |_| stepper.stop()>"Stop"</button>
-                </Show>
+                </When>
             </div>
             <div class="stepper-info">
                 <span class="step-counter" data-testid="step-counter">
                     {move || if view.with(Option::is_some) { format!("event {} / {}", event(), recorded()) } else { "not started: press → or ▶ Run".to_string() }}
                 </span>
                 <span class="step-clock" data-testid="step-clock" title="Virtual time since the execution started">
-                    {move || view.with(|v| v.as_ref().map(|v| format!("virtual time {}", clock(v.overlay.elapsed_ms))))}
+                    {move || view.with(|v| v.as_ref().map(|v| format!("virtual time {}", clock(v.overlay.elapsed_ms)))).unwrap_or_default()}
                 </span>
-                {move || view.with(|v| v.as_ref().map(|v| v.overlay.maps.clone())).unwrap_or_default().into_iter().map(|m| {
+                {move || (view.with(|v| v.as_ref().map(|v| v.overlay.maps.clone())).unwrap_or_default().into_iter().map(|m| {
                     let path = m.path.clone();
                     let total = m.total;
                     view! {
@@ -153,7 +155,7 @@ pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
                             </select>
                         </span>
                     }
-                }).collect_view()}
+                }).collect_view()).into_any()}
             </div>
             <div class="scrubber">
                 <input type="range" min="0" step="1" data-testid="scrubber" aria-label="Event"
@@ -164,9 +166,9 @@ pub fn StepperBar(stepper: Stepper, can_run: Signal<bool>) -> impl IntoView {
                         if let Ok(n) = event_target_value(&ev).parse::<u32>() { stepper.seek(n) }
                     }/>
                 <div class="scrub-marks" aria-hidden="true">
-                    {move || marks().into_iter().map(|(id, kind, left)| view! {
+                    {move || (marks().into_iter().map(|(id, kind, left)| view! {
                         <span class=format!("scrub-mark mark-{kind}") data-event=id style=format!("left:{}%", asl_core::float_fmt::fixed(left, 3)) title=format!("{kind} at event {id}")></span>
-                    }).collect_view()}
+                    }).collect_view()).into_any()}
                 </div>
             </div>
         </div>

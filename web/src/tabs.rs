@@ -134,9 +134,9 @@ pub fn StorageNotices(
 
     view! {
         <div class="notices" aria-live="polite">
-            {health_notice}
-            {conflict_notice}
-            {followed_notice}
+            {move || health_notice().into_any()}
+            {move || conflict_notice().into_any()}
+            {move || followed_notice().into_any()}
         </div>
     }
 }
