@@ -41,14 +41,16 @@ try {
     const instantiate = WebAssembly.instantiate;
     WebAssembly.instantiate = async function (...args) {
       const r = await instantiate.apply(this, args);
-      window.__wasm = (r instanceof WebAssembly.Instance ? r : r.instance).exports;
+      // The memory found by type: the release build's post-build pass renames exports (a, b, …).
+      const exports = (r instanceof WebAssembly.Instance ? r : r.instance).exports;
+      window.__wasmMemory = Object.values(exports).find((e) => e instanceof WebAssembly.Memory);
       return r;
     };
     new MutationObserver((_, obs) => {
       if (document.querySelector('[data-testid="graph"] .asl-node')) { window.__firstGraph = performance.now(); obs.disconnect(); }
     }).observe(document, { childList: true, subtree: true });
   });
-  const wasmMB = () => page.evaluate(() => +(window.__wasm.memory.buffer.byteLength / 2 ** 20).toFixed(1));
+  const wasmMB = () => page.evaluate(() => +(window.__wasmMemory.buffer.byteLength / 2 ** 20).toFixed(1));
   await page.goto(server.url);
   await page.waitForSelector('[data-testid="definition-editor"]');
   await page.waitForFunction(() => window.__firstGraph !== undefined, null, { timeout: 60000 });
