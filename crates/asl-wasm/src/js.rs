@@ -81,53 +81,36 @@ function ru32() {
   rp += 4;
   return (rb[p] | (rb[p + 1] << 8) | (rb[p + 2] << 16) | (rb[p + 3] << 24)) >>> 0;
 }
-// Short ASCII keys from a table of those already read, keyed by a
-// hash of their bytes and checked against them: no TextDecoder call (a fixed cost per call) and
-// the same internalized string each time, so the objects' property stores stay on V8's fast path
-// (reading keys afresh per task cost ~1.5x as much, benches/README.md §6).
+// Short ASCII strings from a table of those already read, keyed by a hash of their bytes and
+// checked against them: no TextDecoder call (a fixed cost per call). Keys (rstr) come back
+// internalized, the same string each time, so the objects' property stores stay on V8's fast path
+// (reading keys afresh per task cost ~1.5x as much, benches/README.md §6). Values (rvstr) have a
+// table of their own and are not internalized: a value needs no internalized string, and
+// internalizing each new text (a task's `step-N` label) through an object literal cost a V8 map
+// transition per text (jsonata-task-heavy, benches/README.md, "Fourth round").
 const wireStrings = new Map();
-function rstr() {
-  const n = ru32(), p = rp;
-  rp += n;
-  if (n > 32) return wireDecoder.decode(rb.subarray(p, p + n));
-  let h = n;
-  for (let i = p; i < p + n; i++) h = (Math.imul(h, 31) + rb[i]) | 0;
-  const known = wireStrings.get(h);
-  if (known !== undefined && known.length === n) {
-    let i = 0;
-    while (i < n && known.charCodeAt(i) === rb[p + i]) i++;
-    if (i === n) return known;
-  }
-  const s = wireDecoder.decode(rb.subarray(p, p + n));
-  // ASCII only (one byte per character, so the check above holds), internalized once.
-  if (s.length !== n) return s;
-  const key = Object.keys({ [s]: 0 })[0];
-  if (wireStrings.size >= 4096) wireStrings.clear();
-  wireStrings.set(h, key);
-  return key;
-}
-// A string value (not a key) from a table of its own, not internalized: a value needs no
-// internalized string, and internalizing each new text (a task's `step-N` label) through an
-// object literal cost a V8 map transition per text (jsonata-task-heavy, benches/README.md,
-// "Fourth round").
 const wireValues = new Map();
-function rvstr() {
+function rstr() { return rknown(wireStrings, true); }
+function rvstr() { return rknown(wireValues, false); }
+function rknown(table, intern) {
   const n = ru32(), p = rp;
   rp += n;
   if (n > 32) return wireDecoder.decode(rb.subarray(p, p + n));
   let h = n;
   for (let i = p; i < p + n; i++) h = (Math.imul(h, 31) + rb[i]) | 0;
-  const known = wireValues.get(h);
+  const known = table.get(h);
   if (known !== undefined && known.length === n) {
     let i = 0;
     while (i < n && known.charCodeAt(i) === rb[p + i]) i++;
     if (i === n) return known;
   }
   const s = wireDecoder.decode(rb.subarray(p, p + n));
+  // ASCII only (one byte per character, so the check above holds).
   if (s.length !== n) return s;
-  if (wireValues.size >= 4096) wireValues.clear();
-  wireValues.set(h, s);
-  return s;
+  const kept = intern ? Object.keys({ [s]: 0 })[0] : s;
+  if (table.size >= 4096) table.clear();
+  table.set(h, kept);
+  return kept;
 }
 function rvalue() {
   switch (rb[rp++]) {
