@@ -596,7 +596,6 @@ impl Object {
         match self.find(&key) {
             Some(i) => Some(self.replace_at(i, value)),
             None => {
-                self.entries_len += string_json_len(&key) + 1 + value.json_len();
                 self.push_new(key, value);
                 None
             }
@@ -620,7 +619,6 @@ impl Object {
         match self.find(key) {
             Some(i) => Some(self.replace_at(i, value)),
             None => {
-                self.entries_len += string_json_len(key) + 1 + value.json_len();
                 self.push_new(key.clone(), value);
                 None
             }
@@ -631,11 +629,12 @@ impl Object {
     /// checked distinct when it was compiled): no lookup.
     pub fn push_unique(&mut self, key: Key, value: Value) {
         debug_assert!(!self.contains_key(&key), "push_unique: duplicate key {key}");
-        self.entries_len += string_json_len(&key) + 1 + value.json_len();
         self.push_new(key, value);
     }
 
+    /// Appends a member known to be absent, keeping the cached size and depth.
     fn push_new(&mut self, key: Key, value: Value) {
+        self.entries_len += string_json_len(&key) + 1 + value.json_len();
         self.inner_depth = self.inner_depth.max(value.depth());
         let position = self.entries.len();
         if let Some(index) = &mut self.index {
