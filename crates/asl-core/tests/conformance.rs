@@ -293,10 +293,12 @@ fn run_case(case: &J) -> Result<(), String> {
         Ok((status, exec))
     };
     // The same run without history takes the executor's batch path (phases chained without a
-    // step each): it must end identically, event for event.
-    let (quiet, quiet_exec) = run(ExecOptions {
+    // step each): it must end identically, event for event; and its history recorded afterwards
+    // (as the JS API records it, when first asked) must be the one recorded from the start.
+    let (quiet, mut quiet_exec) = run(ExecOptions {
         record_history: false,
         record_stages: false,
+        keep_answers: true,
         ..options.clone()
     })?;
     let (status, exec) = run(options)?;
@@ -313,6 +315,12 @@ fn run_case(case: &J) -> Result<(), String> {
             exec.event_count(),
             exec.transitions()
         ));
+    }
+    quiet_exec.record_from_start(Vec::new(), true);
+    if format!("{:?}", quiet_exec.history()) != format!("{:?}", exec.history()) {
+        return Err(
+            "the history recorded afterwards differs from the one recorded from the start".into(),
+        );
     }
     let toks = wildcard_tokens(case);
     let want_status = expected.get("status").and_then(J::as_str).unwrap_or("");

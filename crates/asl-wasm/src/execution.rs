@@ -6,6 +6,13 @@
 //! semantic rule are the core's. `run(budget)` bounds the work of one call so a page can run a
 //! long execution a slice per animation frame instead of blocking. The stepper's views
 //! (`overlay`, `visits`, breakpoints, stepping by state) are `asl_core::inspect`'s.
+//!
+//! The history is recorded when first asked for, not during the run: an execution starts with
+//! none (its answers kept) and [`Execution::recorded`] replays it with the history and stages
+//! when a method reads or steps through them (`history`, `step`, `back`, `visits`, …). Most
+//! callers run and read the output; recording every event and every state's intermediate
+//! values was about half of such a run's work (`benches/README.md`, §12), and the replay costs
+//! about the run again for the callers that do read it.
 
 use std::rc::Rc;
 
@@ -27,6 +34,8 @@ pub struct Execution {
     /// size), workflow type and how it was read (the lints read it alike).
     machine: Rc<Loaded>,
     input: asl_core::value::Value,
+    /// Whether the history, once recorded, has every state's intermediate values.
+    stages: bool,
     /// The `onTask` function of the start options, registered while this execution lives.
     _on_task: Option<on_task::Registration>,
 }
@@ -95,6 +104,11 @@ impl Execution {
             exec.task_handler = Some(handler);
             registration
         });
+        // Recorded when first read ([`Execution::recorded`]).
+        let stages = exec.record_history && exec.record_stages;
+        exec.keep_answers = true;
+        exec.record_history = false;
+        exec.record_stages = false;
         Ok(Execution {
             inner: machine
                 .prepared
@@ -102,8 +116,19 @@ impl Execution {
             breakpoints: Breakpoints::default(),
             machine,
             input,
+            stages,
             _on_task: registration,
         })
+    }
+
+    /// The core execution with its history recorded: the first call replays the run so far
+    /// with it (into the machine's spare storage); later calls cost nothing.
+    pub(crate) fn recorded(&mut self) -> &mut CoreExecution {
+        if !self.inner.records_history() {
+            self.inner
+                .record_from_start(self.machine.spare_history.take(), self.stages);
+        }
+        &mut self.inner
     }
 
     /// `delivery() → {workflowType, semantics, note, mustBeIdempotent}`: exactly-once (Standard)
@@ -130,11 +155,12 @@ impl Execution {
     /// call it when the run has finished).
     #[wasm_bindgen(unchecked_return_type = "CostReport")]
     pub fn cost(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_optional_param_type = "CostOptions | null")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (n, prices) = options::cost_options(&js::from_js(options, "the cost options")?)
             .map_err(|e| js::error(&e))?;
+        self.recorded();
         js::to_js(&asl_core::cost::estimate(
             self.inner.machine(),
             self.inner.history(),
@@ -150,7 +176,7 @@ impl Execution {
     /// 256 KiB, secrets in the input, cost hot spots), positioned in the definition.
     #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
     pub fn lints(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_optional_param_type = "LintOptions | null")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let lint = options::lint_options(
@@ -158,6 +184,7 @@ impl Execution {
             self.machine.workflow_type,
         )
         .map_err(|e| js::error(&e))?;
+        self.recorded();
         js::to_js(&crate::diagnostics::for_js(
             &self.machine.definition,
             &asl_core::lint::all_lints(
@@ -176,8 +203,9 @@ impl Execution {
     /// (the execution has ended, or waits for `completeTask`: see `status()`).
     #[wasm_bindgen(unchecked_return_type = "HistoryEvent | null")]
     pub fn step(&mut self) -> Result<JsValue, JsValue> {
-        match self.inner.step() {
-            Step::Event(_) => js::to_js(&self.inner.history().last()),
+        let inner = self.recorded();
+        match inner.step() {
+            Step::Event(_) => js::to_js(&inner.history().last()),
             Step::Paused | Step::Finished => Ok(JsValue::NULL),
         }
     }
@@ -210,8 +238,8 @@ impl Execution {
     /// The history so far as `{events: [...]}` in GetExecutionHistory's shape (AWS's fields
     /// only), for a file `importHistory` and the AWS tools read.
     #[wasm_bindgen(js_name = exportHistory, unchecked_return_type = "{ events: HistoryEvent[] }")]
-    pub fn export_history(&self) -> Result<JsValue, JsValue> {
-        js::to_js(&asl_core::recorded::history_json(self.inner.history()))
+    pub fn export_history(&mut self) -> Result<JsValue, JsValue> {
+        js::to_js(&asl_core::recorded::history_json(self.recorded().history()))
     }
 
     /// `toTestCase({stateMachine?, testCase?}) → {mockConfig, expect}`: this finished run (its
@@ -233,13 +261,13 @@ impl Execution {
 
     /// Goes back one event; false at the start.
     pub fn back(&mut self) -> bool {
-        self.inner.back()
+        self.recorded().back()
     }
 
     /// Moves to just after event `eventId` (0 = before `ExecutionStarted`), back or forward; false
     /// when that event is never reached.
     pub fn seek(&mut self, #[wasm_bindgen(js_name = eventId)] event_id: u32) -> bool {
-        self.inner.seek(event_id)
+        self.recorded().seek(event_id)
     }
 
     /// `{status: "RUNNING" | "PAUSED" | "SUCCEEDED" | "FAILED" | "TIMED_OUT", …}` with `output`,
@@ -253,10 +281,10 @@ impl Execution {
     /// are JSON text, as AWS gives them); with `afterId`, only the events after that id.
     #[wasm_bindgen(unchecked_return_type = "HistoryEvent[]")]
     pub fn history(
-        &self,
+        &mut self,
         #[wasm_bindgen(js_name = afterId)] after_id: Option<u32>,
     ) -> Result<JsValue, JsValue> {
-        let events = self.inner.history();
+        let events = self.recorded().history();
         let from = after_id.map_or(0, |id| (id as usize).min(events.len()));
         js::to_js(&events[from..])
     }
@@ -302,8 +330,10 @@ impl Execution {
         token: &str,
         #[wasm_bindgen(js_name = afterMs)] after_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
+        // A heartbeat is not kept as answers are: the history is recorded first, so a replay
+        // never has to reproduce it.
         let answer = self
-            .inner
+            .recorded()
             .send_heartbeat(token, after_ms.map_or(0, |ms| ms.max(0.0) as u64))
             .map_err(|e| js::error(&e.to_string()))?;
         js::to_js(&answer)

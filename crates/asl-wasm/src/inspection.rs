@@ -16,8 +16,9 @@ pub(crate) struct VisitRef {
     pub index: usize,
 }
 
-/// Adds the shared inspection methods to `$class` (a `#[wasm_bindgen]` struct with fields
-/// `inner` and `breakpoints: Breakpoints`).
+/// Adds the shared inspection methods to `$class` (a `#[wasm_bindgen]` struct with a field
+/// `breakpoints: Breakpoints` and a method `recorded(&mut self)` giving its core type with the
+/// history recorded).
 macro_rules! inspection_surface {
     ($class:ident) => {
         #[wasm_bindgen::prelude::wasm_bindgen]
@@ -26,9 +27,9 @@ macro_rules! inspection_surface {
             /// progress, virtual time. `follow`: Map iteration indexes to show one iteration's
             /// path alone.
             #[wasm_bindgen(unchecked_return_type = "Overlay")]
-            pub fn overlay(&self, follow: Option<Vec<u32>>) -> Result<JsValue, JsValue> {
+            pub fn overlay(&mut self, follow: Option<Vec<u32>>) -> Result<JsValue, JsValue> {
                 $crate::js::to_js(&asl_core::inspect::Overlay::at(
-                    self.inner.history(),
+                    self.recorded().history(),
                     follow.as_deref(),
                 ))
             }
@@ -36,20 +37,21 @@ macro_rules! inspection_surface {
             /// Every visit of the state at `path` so far, with attempts, stages and error
             /// details.
             #[wasm_bindgen(unchecked_return_type = "Visit[]")]
-            pub fn visits(&self, path: &str) -> Result<JsValue, JsValue> {
-                $crate::js::to_js(&self.inner.inspector().visits(self.inner.history(), path))
+            pub fn visits(&mut self, path: &str) -> Result<JsValue, JsValue> {
+                let inner = self.recorded();
+                $crate::js::to_js(&inner.inspector().visits(inner.history(), path))
             }
 
             /// The visit an event belongs to, as `{path, index}` into `visits(path)`, or `null`.
             #[wasm_bindgen(js_name = visitOfEvent, unchecked_return_type = "{ path: string; index: number } | null")]
             pub fn visit_of_event(
-                &self,
+                &mut self,
                 #[wasm_bindgen(js_name = eventId)] event_id: u32,
             ) -> Result<JsValue, JsValue> {
-                let found = self
-                    .inner
+                let inner = self.recorded();
+                let found = inner
                     .inspector()
-                    .visit_of_event(self.inner.history(), event_id)
+                    .visit_of_event(inner.history(), event_id)
                     .map(|(path, index)| $crate::inspection::VisitRef { path, index });
                 $crate::js::to_js(&found)
             }
@@ -80,6 +82,7 @@ macro_rules! inspection_surface {
             /// "finished"}`.
             #[wasm_bindgen(js_name = runToBreakpoint, unchecked_return_type = "RunStop")]
             pub fn run_to_breakpoint(&mut self, budget: Option<u32>) -> Result<JsValue, JsValue> {
+                self.recorded();
                 let bp = &self.breakpoints;
                 let stop = self
                     .inner
@@ -90,13 +93,13 @@ macro_rules! inspection_surface {
             /// Forward to the next state entered (at most `budget` events).
             #[wasm_bindgen(js_name = stepState, unchecked_return_type = "RunStop")]
             pub fn step_state(&mut self, budget: Option<u32>) -> Result<JsValue, JsValue> {
-                $crate::js::to_js(&self.inner.step_state(budget.unwrap_or(u32::MAX)))
+                $crate::js::to_js(&self.recorded().step_state(budget.unwrap_or(u32::MAX)))
             }
 
             /// Back to the previous state entered; false at the start.
             #[wasm_bindgen(js_name = backState)]
             pub fn back_state(&mut self) -> bool {
-                self.inner.back_state()
+                self.recorded().back_state()
             }
         }
     };

@@ -277,6 +277,14 @@ enum JsStatus<'a> {
     },
 }
 
+impl Replay {
+    /// The core replay: its history is the recording, always there (for
+    /// [`inspection_surface!`](crate::inspection::inspection_surface)).
+    pub(crate) fn recorded(&mut self) -> &mut recorded::Replay {
+        &mut self.inner
+    }
+}
+
 #[wasm_bindgen]
 impl Replay {
     /// Always true: this is a recording (an `Execution`'s is false).

@@ -2,6 +2,9 @@
 //! (the fuzz generators, on seeded bytes: the same cases on every run):
 //! - `run` equals repeated `step` (same history, same status), and a run without a history
 //!   ends the same way;
+//! - a run without a history that kept its answers, recorded afterwards
+//!   (`record_from_start`), has the history recorded from the start, with a task handler
+//!   answering some tasks and declining others and paused tasks answered by the caller;
 //! - `back` after `step` restores an identical state, and stepping again gives the same event;
 //! - the same seed gives an identical history;
 //! - every finished history is well formed (ids 1..n, `previousEventId` earlier, one
@@ -16,7 +19,8 @@
 use std::sync::Arc;
 
 use asl_core::env::Env;
-use asl_core::exec::{ExecOptions, Execution, Limits, Status, Step};
+use asl_core::error::{ErrorName, ExecError};
+use asl_core::exec::{ExecOptions, Execution, Limits, Status, Step, TaskHandler};
 use asl_core::history::{EventType, HistoryEvent};
 use asl_core::mock::Mocks;
 use asl_core::model::StateMachine;
@@ -121,13 +125,141 @@ fn run_equals_repeated_step() {
         let mut options = c.options.clone();
         options.record_history = false;
         options.record_stages = false;
+        options.keep_answers = true;
         let mut bare = Execution::start(c.machine.clone(), c.input.clone(), options);
         assert_eq!(bare.run(), status, "seed {seed} without history");
         assert_eq!(bare.event_count(), ran.event_count(), "seed {seed}");
+        // Its history recorded afterwards by replaying it is the one recorded from the start,
+        // stages included (Debug shows every field), and it goes on as the other would.
+        bare.record_from_start(Vec::new(), true);
+        assert_eq!(state(&bare), state(&ran), "seed {seed} recorded afterwards");
+        assert_eq!(
+            format!("{:?}", bare.history()),
+            format!("{:?}", ran.history()),
+            "seed {seed} recorded afterwards"
+        );
+        if bare.event_count() > 0 {
+            assert!(bare.back(), "seed {seed}: back after recording afterwards");
+            assert!(ran.back());
+            assert_eq!(state(&bare), state(&ran), "seed {seed} back");
+        }
         checked += 1;
         finished += usize::from(status.is_finished());
     }
     println!("run == repeated step: {checked} executions ({finished} finished, the rest paused)");
+    assert!(checked > 100, "too few valid definitions: {checked}");
+}
+
+/// Drives `ex` to its end as a caller would: runs, then answers every paused task (by its
+/// position: a result, a failure, or a result after virtual time that may pass a deadline),
+/// again until it ends or 50 rounds pass.
+fn drive(ex: &mut Execution) {
+    for round in 0..50u64 {
+        let Status::Paused { tasks } = ex.run() else {
+            return;
+        };
+        for (i, t) in tasks.iter().enumerate() {
+            let answer = match (round + i as u64) % 3 {
+                0 => Ok(t.parameters.clone()),
+                1 => Err(ExecError::new(
+                    ErrorName::parse("Custom.Failure"),
+                    "failed by the caller",
+                )),
+                _ => Ok(Value::from(i as i64)),
+            };
+            let after = if (round + i as u64) % 3 == 2 {
+                90_000
+            } else {
+                0
+            };
+            assert!(ex.complete_task_after(&t.token, answer, after).is_ok());
+        }
+    }
+}
+
+#[test]
+fn recording_afterwards_equals_recording_from_the_start() {
+    let (mut checked, mut answered, mut paused) = (0, 0, 0);
+    for seed in 0..cases() {
+        let Some(c) = case(seed) else { continue };
+        // The handler answers the tasks of states whose name has an even length (every other
+        // attempt fails), and declines the rest (mocked or paused).
+        let handler = TaskHandler::new(|req| {
+            (req.state.len() % 2 == 0).then(|| {
+                if req.retry_count % 2 == 1 {
+                    Err(ExecError::new(
+                        ErrorName::parse("Handler.Flaky"),
+                        "odd attempt",
+                    ))
+                } else {
+                    Ok(Value::from(i64::from(req.retry_count)))
+                }
+            })
+        });
+        let mut eager_options = c.options.clone();
+        eager_options.task_handler = Some(handler);
+        let mut lazy_options = eager_options.clone();
+        lazy_options.record_history = false;
+        lazy_options.record_stages = false;
+        lazy_options.keep_answers = true;
+        let mut eager = Execution::start(c.machine.clone(), c.input.clone(), eager_options.clone());
+        let mut lazy = Execution::start(c.machine.clone(), c.input.clone(), lazy_options.clone());
+        drive(&mut eager);
+        drive(&mut lazy);
+        assert_eq!(lazy.status(), eager.status(), "seed {seed}");
+        assert!(!lazy.records_history());
+        lazy.record_from_start(Vec::new(), true);
+        assert!(lazy.records_history());
+        assert_eq!(state(&lazy), state(&eager), "seed {seed}");
+        assert_eq!(
+            texts(lazy.history()),
+            texts(eager.history()),
+            "seed {seed}: recorded afterwards"
+        );
+        // Recording again changes nothing; stepping back works as on the eager run.
+        lazy.record_from_start(Vec::new(), true);
+        assert_eq!(texts(lazy.history()), texts(eager.history()), "seed {seed}");
+        let n = eager.event_count();
+        assert!(lazy.seek(n / 2) && eager.seek(n / 2), "seed {seed}");
+        assert_eq!(state(&lazy), state(&eager), "seed {seed}: seek {}", n / 2);
+        answered += usize::from(
+            eager
+                .history()
+                .iter()
+                .any(|e| e.kind.as_str().starts_with("Task")),
+        );
+        // Recorded while paused, right after an answer the run has not gone on with yet.
+        let mut eager = Execution::start(c.machine.clone(), c.input.clone(), eager_options.clone());
+        let mut lazy = Execution::start(c.machine.clone(), c.input.clone(), lazy_options.clone());
+        for ex in [&mut eager, &mut lazy] {
+            if let Status::Paused { tasks } = ex.run() {
+                let t = &tasks[0];
+                assert!(
+                    ex.complete_task_after(&t.token, Ok(Value::Null), 1_000)
+                        .is_ok()
+                );
+                paused += 1;
+            }
+        }
+        lazy.record_from_start(Vec::new(), true);
+        assert_eq!(
+            state(&lazy),
+            state(&eager),
+            "seed {seed}: recorded when answered"
+        );
+        drive(&mut lazy);
+        drive(&mut eager);
+        assert_eq!(
+            texts(lazy.history()),
+            texts(eager.history()),
+            "seed {seed}: then run"
+        );
+        checked += 1;
+    }
+    println!(
+        "recorded afterwards: {checked} executions ({answered} with tasks; {} paused, answered, then recorded)",
+        paused / 2
+    );
     assert!(checked > 100, "too few valid definitions: {checked}");
 }
 

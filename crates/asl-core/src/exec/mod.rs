@@ -2,7 +2,9 @@
 //!
 //! Owns the public API: [`Execution::start`] with [`ExecOptions`] (injected start time and seed,
 //! mocks, limits, what to record), [`Execution::step`] (exactly one history event),
-//! [`Execution::run`] (to the end or to a pause), [`Execution::status`], [`Execution::history`],
+//! [`Execution::run`] (to the end or to a pause), [`Execution::status`], [`Execution::history`]
+//! (recorded from the start, or afterwards by [`Execution::record_from_start`], which replays a
+//! run that kept its answers),
 //! [`Execution::position`] (the active states, also inside Parallel branches and Map
 //! iterations), [`Execution::back`]/[`Execution::seek`] (return to any earlier event: restore the
 //! nearest snapshot, then replay deterministically) and [`Execution::complete_task`] (answer a
@@ -111,6 +113,11 @@ pub struct ExecOptions {
     pub record_history: bool,
     /// Record every state's intermediate values (needs `record_history`).
     pub record_stages: bool,
+    /// Without a history, still keep every answer a caller gives (a [`TaskHandler`]'s or
+    /// [`Execution::complete_task`]'s), so that [`Execution::record_from_start`] can record the
+    /// history later by replaying the run: a caller that may never read the history (the JS
+    /// API) runs at the speed of no history and pays for one only when it is asked for.
+    pub keep_answers: bool,
     /// Events between snapshots for stepping back.
     pub snapshot_every: u32,
     pub names: ExecNames,
@@ -127,10 +134,19 @@ impl Default for ExecOptions {
             limits: Limits::default(),
             record_history: true,
             record_stages: true,
+            keep_answers: false,
             snapshot_every: 128,
             names: ExecNames::default(),
             task_handler: None,
         }
+    }
+}
+
+impl ExecOptions {
+    /// Whether callers' answers are kept by token: with a history (to replay after stepping
+    /// back) or when asked to ([`ExecOptions::keep_answers`]).
+    pub(crate) fn keeps_answers(&self) -> bool {
+        self.record_history || self.keep_answers
     }
 }
 
@@ -153,9 +169,10 @@ pub struct TaskRequest<'a> {
 /// for [`Execution::complete_task`]. An answer counts as returned at once (no virtual time
 /// passes, so no timeout fires).
 ///
-/// With a recorded history, each answer is kept by task token, as `complete_task`'s are, so
-/// stepping back and replaying gives the same run even if the handler is not pure; without a
-/// history nothing is replayed and nothing is kept. A declined task (`None`) is offered again
+/// With a recorded history (or [`ExecOptions::keep_answers`]), each answer is kept by task
+/// token, as `complete_task`'s are, so stepping back and replaying (or recording the history
+/// afterwards) gives the same run even if the handler is not pure; otherwise nothing is
+/// replayed and nothing is kept. A declined task (`None`) is offered again
 /// on replay, so whether to answer should depend only on the request.
 #[derive(Clone)]
 pub struct TaskHandler(Arc<TaskHandlerFn>);
@@ -426,6 +443,8 @@ impl Prepared {
             history: storage,
             snapshots: Vec::new(),
             answers: FxHashMap::default(),
+            settled: false,
+            answered_since_step: Vec::new(),
         }
     }
 }
@@ -445,6 +464,12 @@ pub struct Execution {
     /// Every answer given to a paused task or by the task handler, by token: replayed after
     /// stepping back.
     answers: FxHashMap<Arc<str>, Given>,
+    /// Whether the last step or run went on until nothing could run (rather than stopping right
+    /// after an event): [`Execution::record_from_start`] does the same work after the event.
+    settled: bool,
+    /// The paused tasks answered since the last step or run, in order: their answers are given
+    /// last when the history is recorded afterwards, as they were.
+    answered_since_step: Vec<Arc<str>>,
 }
 
 impl Execution {
@@ -489,10 +514,13 @@ impl Execution {
         if self.core.outcome.is_some() {
             return Step::Finished;
         }
+        self.answered_since_step.clear();
         self.answer_due();
         self.maybe_snapshot();
         let mut engine = self.engine();
-        match engine.step() {
+        let advance = engine.step();
+        self.settled = advance == Advance::Stuck;
+        match advance {
             Advance::Event => Step::Event(self.core.events),
             Advance::Stuck if self.core.outcome.is_some() => Step::Finished,
             Advance::Stuck => Step::Paused,
@@ -508,14 +536,73 @@ impl Execution {
         storage
     }
 
+    /// Whether [`Execution::history`] holds every event so far.
+    pub fn records_history(&self) -> bool {
+        self.options.record_history
+    }
+
+    /// Turns the history on for an execution started without one: the run so far is replayed
+    /// from its start with the history (and, with `stages`, every state's intermediate values)
+    /// recorded into `storage` (emptied first), to the event it had reached, with the answers
+    /// callers gave at the points they gave them; from then on it records as if started so.
+    /// Exact when the execution kept its answers ([`ExecOptions::keep_answers`]): the run is
+    /// deterministic given them (the conformance tests compare every case's history so made
+    /// with the one recorded from the start). A [`TaskHandler`] is asked again only for the
+    /// tasks it declined, as after stepping back. Costs about the run so far; does nothing when
+    /// the history is already recorded.
+    pub fn record_from_start(&mut self, storage: Vec<HistoryEvent>, stages: bool) {
+        if self.options.record_history {
+            return;
+        }
+        let reached = self.core.events;
+        let mut options = (*self.options).clone();
+        options.record_history = true;
+        options.record_stages = stages;
+        let mut storage = storage;
+        storage.clear();
+        let mut answers = std::mem::take(&mut self.answers);
+        // Answers given since the last step are held back until the replay has got as far.
+        let since: Vec<(Arc<str>, Given)> = self
+            .answered_since_step
+            .iter()
+            .filter_map(|t| answers.remove_entry(t))
+            .collect();
+        let mut replay = Execution {
+            machine: self.machine.clone(),
+            compiled: self.compiled.clone(),
+            mock_table: self.mock_table.clone(),
+            core: Core::new(&options, self.core.input.clone()),
+            options: Arc::new(options),
+            history: storage,
+            snapshots: Vec::new(),
+            answers,
+            settled: false,
+            answered_since_step: Vec::new(),
+        };
+        replay.seek(reached);
+        if self.settled && replay.core.outcome.is_none() {
+            // The work after the last event, up to where this execution stopped: no event.
+            replay.step();
+        }
+        for (token, given) in since {
+            replay.answered_since_step.push(token.clone());
+            replay.answers.insert(token, given);
+        }
+        replay.answer_due();
+        replay.settled = self.settled;
+        *self = replay;
+    }
+
     /// Runs to the end or until a task needs an answer; returns the status.
     pub fn run(&mut self) -> Status {
         if self.options.record_history {
             while let Step::Event(_) = self.step() {}
         } else {
+            self.answered_since_step.clear();
             let mut engine = self.engine();
             engine.batch = true;
             while engine.step() == Advance::Event {}
+            self.settled = true;
         }
         self.status()
     }
@@ -689,8 +776,9 @@ impl Execution {
             attempt,
             elapsed_ms: p.waited_ms,
         };
-        if self.options.record_history {
-            // Kept to replay after stepping back (only possible with a history).
+        if self.options.keeps_answers() {
+            // Kept to replay after stepping back, or to record the history later.
+            self.answered_since_step.push(p.token.clone());
             let at_event = self.core.events;
             self.answers.insert(
                 p.token.clone(),

@@ -662,6 +662,60 @@ fn task_handler_answers_first_and_none_falls_back_to_mocks_or_pause() {
 }
 
 #[test]
+fn a_history_recorded_afterwards_replays_the_answers_kept() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let def = r#"{"StartAt":"A","States":{
+      "A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:a","ResultPath":"$.a","Next":"B"},
+      "B":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:b","ResultPath":"$.b","End":true}}}"#;
+    let calls = Arc::new(AtomicU64::new(0));
+    let counted = calls.clone();
+    let options = ExecOptions {
+        record_history: false,
+        record_stages: false,
+        keep_answers: true,
+        // Not pure: a replay that asked again would record other answers.
+        task_handler: Some(TaskHandler::new(move |req| {
+            let call = counted.fetch_add(1, Ordering::SeqCst);
+            (req.state == "A").then(|| Ok(Value::from_i64(100 + call as i64)))
+        })),
+        ..ExecOptions::default()
+    };
+    let mut e = Execution::start(machine(def), v("{}"), options);
+    let Status::Paused { tasks } = e.run() else {
+        panic!("expected B to pause, got {:?}", e.status())
+    };
+    e.complete_task(&tasks[0].token, Ok(v(r#""b""#)))
+        .expect("answer");
+    let done = Status::Succeeded {
+        output: v(r#"{"a":100,"b":"b"}"#),
+    };
+    assert_eq!(e.run(), done);
+    assert!(!e.records_history() && e.history().is_empty());
+    let events = e.event_count();
+    e.record_from_start(Vec::new(), true);
+    assert!(e.records_history());
+    assert_eq!(e.history().len() as u32, events);
+    assert_eq!(e.status(), done);
+    // Neither A (answered) nor B (declined, then answered by the caller by the time the replay
+    // reaches it) was asked again.
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    let outputs: Vec<String> = e
+        .history()
+        .iter()
+        .filter_map(|ev| match &ev.details {
+            EventDetails::LambdaSucceeded { output } => Some(output.to_json_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(outputs, ["100", r#""b""#]);
+    // With stages, as asked; a second call changes nothing.
+    assert!(format!("{:?}", e.history()).contains("stages: Some"));
+    e.record_from_start(Vec::new(), false);
+    assert_eq!(e.history().len() as u32, events);
+    assert!(e.seek(2) && e.run() == done);
+}
+
+#[test]
 fn task_handler_sees_the_retry_count_and_the_input_as_the_plain_request() {
     use std::sync::Mutex;
     let def = r#"{"StartAt":"A","States":{

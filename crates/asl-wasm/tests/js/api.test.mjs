@@ -505,6 +505,75 @@ test("onTask: a JS function answers each task from inside the run, before mocks"
   assert.equal(machine.start({}, { onTask: undefined }).run().status, "PAUSED", "onTask: undefined is no handler");
 });
 
+test("the history is recorded when first asked for, as if recorded from the start", () => {
+  // Fetch's answers come from onTask; the Map's tasks fail once and are retried; Approve is
+  // declined and answered by completeTask.
+  const def = JSON.stringify({
+    StartAt: "Fetch",
+    States: {
+      Fetch: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:fetch", ResultPath: "$.fetched", Next: "Each" },
+      Each: {
+        Type: "Map", ItemsPath: "$.items", ResultPath: "$.each", Next: "Approve",
+        ItemProcessor: {
+          StartAt: "A",
+          States: { A: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:a", End: true,
+            Retry: [{ ErrorEquals: ["Flaky"], IntervalSeconds: 1, MaxAttempts: 2 }] } },
+        },
+      },
+      Approve: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:approve", End: true },
+    },
+  });
+  const machine = StateMachine.load(def);
+  const calls = [];
+  const onTask = (t) => {
+    calls.push(`${t.state}${t.iterations.join("")}/${t.retryCount}`);
+    if (t.state === "Approve") return undefined;
+    if (t.state === "A" && t.retryCount === 0) return { error: "Flaky" };
+    return { output: { n: calls.length } };
+  };
+  const drive = (ex) => {
+    const paused = ex.run();
+    assert.equal(paused.status, "PAUSED");
+    ex.completeTask(paused.tasks[0].token, { output: "approved" });
+    return ex.run();
+  };
+  // Recorded from the start: its history read before the first event.
+  const eager = machine.start({ items: [1, 2] }, { onTask });
+  assert.deepEqual(eager.history(), []);
+  const eagerEnd = drive(eager);
+  const eagerCalls = calls.splice(0);
+  // Recorded afterwards: nothing read until the run has ended.
+  const lazy = machine.start({ items: [1, 2] }, { onTask });
+  assert.deepEqual(drive(lazy), eagerEnd);
+  assert.deepEqual(calls, eagerCalls, "the same tasks asked, in the same order");
+  const events = lazy.eventCount();
+  calls.length = 0;
+  assert.deepEqual(lazy.history(), eager.history());
+  assert.equal(lazy.eventCount(), events);
+  // Replayed with the answers given: none asked again (Approve's completeTask answer is due
+  // when the replay reaches it; a task declined before an answer given later would be).
+  assert.deepEqual(calls, []);
+  assert.deepEqual(lazy.visits("Each/A"), eager.visits("Each/A"));
+  assert.deepEqual(lazy.overlay(), eager.overlay());
+  assert.deepEqual(lazy.cost(), eager.cost());
+  // Going back and forward again, as on the other.
+  assert.ok(lazy.seek(5) && eager.seek(5));
+  assert.deepEqual(lazy.position(), eager.position());
+  assert.deepEqual(lazy.run(), eager.run());
+  assert.deepEqual(lazy.history(), eager.history());
+  // Stopped part way by a budget, then stepped: the same events as stepping from the start.
+  const pure = (t) => (t.state === "Approve" ? undefined : { output: [t.state, t.retryCount] });
+  const a = machine.start({ items: [3] }, { onTask: pure });
+  const b = machine.start({ items: [3] }, { onTask: pure });
+  b.history();
+  a.run(7);
+  b.run(7);
+  assert.equal(a.eventCount(), 7);
+  assert.deepEqual(a.step(), b.step());
+  assert.deepEqual(a.history(), b.history());
+  assert.deepEqual(a.status(), b.status());
+});
+
 test("onTask: retries and Map iterations are in the request", () => {
   const def = JSON.stringify({
     StartAt: "M",

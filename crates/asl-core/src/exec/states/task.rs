@@ -231,12 +231,20 @@ impl Engine<'_> {
                 None => return,
             };
         if let Some(handler) = &self.options.task_handler {
-            // Kept by token with a history, so a replay after stepping back gives the same answer.
+            // Kept by token with a history (or when asked to), so a replay after stepping back
+            // or recording the history later gives the same answer.
             let key = self
-                .history
-                .is_some()
+                .options
+                .keeps_answers()
                 .then(|| token.0.clone().unwrap_or_else(|| self.token_text(token.1)));
-            if let Some(g) = key.as_ref().and_then(|k| self.answers.get(k)) {
+            // Only an answer given by now: one a caller gave later to this task, paused after
+            // the handler declined it, waits for its point of the run (below).
+            let events = self.core.events;
+            if let Some(g) = key
+                .as_ref()
+                .and_then(|k| self.answers.get(k))
+                .filter(|g| g.at_event <= events)
+            {
                 let a = g.answer.clone();
                 self.finish_wait(id, a);
                 return;
