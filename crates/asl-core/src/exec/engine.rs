@@ -459,6 +459,9 @@ pub(crate) struct Core {
     free: Vec<ThreadId>,
     /// Threads alive (slots in `threads` that are `Some`): 1 means the root alone.
     live: u32,
+    /// Threads started or ended so far: unchanged across a thread's phase, nothing but that
+    /// thread changed what the scheduler would pick (see `Engine::chains`).
+    reshaped: u64,
     pub rng: Rng,
     pub events: u32,
     pub transitions: u64,
@@ -495,6 +498,7 @@ impl Core {
             threads: vec![Some(root)],
             free: Vec::new(),
             live: 1,
+            reshaped: 0,
             rng: Rng::new(options.env.seed),
             events: 0,
             transitions: 0,
@@ -517,6 +521,11 @@ impl Core {
         self.threads.get_mut(id as usize).and_then(Option::as_mut)
     }
 
+    /// Threads started or ended so far.
+    pub fn reshaped(&self) -> u64 {
+        self.reshaped
+    }
+
     /// Whether the root is the only thread alive (no Parallel branch or Map iteration running).
     pub fn root_alone(&self) -> bool {
         self.live == 1
@@ -524,6 +533,7 @@ impl Core {
 
     pub fn spawn(&mut self, t: Thread) -> ThreadId {
         self.live += 1;
+        self.reshaped += 1;
         match self.free.pop() {
             Some(id) => {
                 self.threads[id as usize] = Some(t);
@@ -541,6 +551,7 @@ impl Core {
         if t.is_some() {
             self.free.push(id);
             self.live -= 1;
+            self.reshaped += 1;
         }
         t
     }
@@ -908,7 +919,12 @@ impl Engine<'_> {
             },
             ThreadKind::Branch | ThreadKind::Iteration => {
                 if kind == ThreadKind::Iteration && !silent {
-                    let (map_name, index) = self.iteration_label(id);
+                    // The label is read only for a recorded event (it clones the Map's name).
+                    let (map_name, index) = if self.history.is_some() {
+                        self.iteration_label(id)
+                    } else {
+                        ("".into(), 0)
+                    };
                     let ev = if result.is_ok() {
                         EventType::MapIterationSucceeded
                     } else {
