@@ -8,6 +8,8 @@
 // free) and its CPU time (process.cpuUsage: user + system, all threads). On 2 cores shared by
 // other builds (load 10+) a run of a few ms is often descheduled, so the wall-time median says
 // more about the machine than about the code; the CPU time does not count time spent waiting.
+// AB_RECORD=1: each run also has its history recorded (`seek` to its last event), for what a
+// build that records the history when first asked for costs a caller who then reads it.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -22,7 +24,7 @@ const meta = JSON.parse(readFileSync(path.join(wl, 'meta.json'), 'utf8'))[name];
 
 const builds = dirs.map((dir) => {
   const { StateMachine } = require(path.resolve(dir, 'asl_wasm.js'));
-  const run = abRun(StateMachine, { mode, name, text, input, meta, label: dir });
+  const run = abRun(StateMachine, { mode, name, text, input, meta, label: dir, record: process.env.AB_RECORD === '1' });
   return { dir, run, wall: [], cpu: [] };
 });
 for (let i = 0; i < 5; i++) for (const b of builds) b.run();

@@ -11,8 +11,10 @@
 //! none (its answers kept) and [`Execution::recorded`] replays it with the history and stages
 //! when a method reads or steps through them (`history`, `step`, `back`, `visits`, …). Most
 //! callers run and read the output; recording every event and every state's intermediate
-//! values was about half of such a run's work (`benches/README.md`, §12), and the replay costs
-//! about the run again for the callers that do read it.
+//! values was about half of such a run's work (`benches/README.md`, §12). The replay costs
+//! about the run again, so a machine whose last execution had its history read starts the next
+//! one recording ([`Loaded::reads_history`]): a caller reading every run's history pays the
+//! replay once, a caller stepping pays nothing (the first step records from event 0).
 
 use std::rc::Rc;
 
@@ -36,6 +38,8 @@ pub struct Execution {
     input: asl_core::value::Value,
     /// Whether the history, once recorded, has every state's intermediate values.
     stages: bool,
+    /// Whether a method read or moved through the history (for [`Loaded::reads_history`]).
+    history_read: bool,
     /// The `onTask` function of the start options, registered while this execution lives.
     _on_task: Option<on_task::Registration>,
 }
@@ -44,6 +48,7 @@ pub struct Execution {
 /// next start ([`Loaded::spare_history`]).
 impl Drop for Execution {
     fn drop(&mut self) {
+        self.machine.reads_history.set(self.history_read);
         self.machine
             .keep_history_storage(self.inner.take_history_storage());
     }
@@ -104,11 +109,14 @@ impl Execution {
             exec.task_handler = Some(handler);
             registration
         });
-        // Recorded when first read ([`Execution::recorded`]).
+        // Recorded when first read ([`Execution::recorded`]), unless the machine's last
+        // execution had its history read.
         let stages = exec.record_history && exec.record_stages;
-        exec.keep_answers = true;
-        exec.record_history = false;
-        exec.record_stages = false;
+        if !machine.reads_history.get() {
+            exec.keep_answers = true;
+            exec.record_history = false;
+            exec.record_stages = false;
+        }
         Ok(Execution {
             inner: machine
                 .prepared
@@ -117,6 +125,7 @@ impl Execution {
             machine,
             input,
             stages,
+            history_read: false,
             _on_task: registration,
         })
     }
@@ -124,6 +133,8 @@ impl Execution {
     /// The core execution with its history recorded: the first call replays the run so far
     /// with it (into the machine's spare storage); later calls cost nothing.
     pub(crate) fn recorded(&mut self) -> &mut CoreExecution {
+        self.history_read = true;
+        self.machine.reads_history.set(true);
         if !self.inner.records_history() {
             self.inner
                 .record_from_start(self.machine.spare_history.take(), self.stages);

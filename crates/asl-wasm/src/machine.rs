@@ -28,6 +28,10 @@ pub(crate) struct Loaded {
     /// `mremap`), ~10% of a 40,000-event run, and a page runs one machine many times. One is
     /// kept at most; wasm memory does not shrink, so keeping it costs no footprint.
     pub(crate) spare_history: Cell<Vec<HistoryEvent>>,
+    /// Whether the last execution of it that ended (or had its history read) had its history
+    /// read: its next start records from the start, since a caller reading every run's history
+    /// would otherwise pay for each run twice (the run, then its replay; `execution`'s doc).
+    pub(crate) reads_history: Cell<bool>,
 }
 
 impl Loaded {
@@ -44,6 +48,7 @@ impl Loaded {
             workflow_type,
             load,
             spare_history: Cell::new(Vec::new()),
+            reads_history: Cell::new(false),
         })
     }
 

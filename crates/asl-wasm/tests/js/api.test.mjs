@@ -537,13 +537,15 @@ test("the history is recorded when first asked for, as if recorded from the star
     ex.completeTask(paused.tasks[0].token, { output: "approved" });
     return ex.run();
   };
-  // Recorded from the start: its history read before the first event.
+  // Both started before any history is read (a machine whose last execution had its history
+  // read starts the next one recording).
   const eager = machine.start({ items: [1, 2] }, { onTask });
+  const lazy = machine.start({ items: [1, 2] }, { onTask });
+  // Recorded from the start: its history read before the first event.
   assert.deepEqual(eager.history(), []);
   const eagerEnd = drive(eager);
   const eagerCalls = calls.splice(0);
   // Recorded afterwards: nothing read until the run has ended.
-  const lazy = machine.start({ items: [1, 2] }, { onTask });
   assert.deepEqual(drive(lazy), eagerEnd);
   assert.deepEqual(calls, eagerCalls, "the same tasks asked, in the same order");
   const events = lazy.eventCount();
@@ -563,8 +565,9 @@ test("the history is recorded when first asked for, as if recorded from the star
   assert.deepEqual(lazy.history(), eager.history());
   // Stopped part way by a budget, then stepped: the same events as stepping from the start.
   const pure = (t) => (t.state === "Approve" ? undefined : { output: [t.state, t.retryCount] });
-  const a = machine.start({ items: [3] }, { onTask: pure });
-  const b = machine.start({ items: [3] }, { onTask: pure });
+  const fresh = StateMachine.load(def);
+  const a = fresh.start({ items: [3] }, { onTask: pure });
+  const b = fresh.start({ items: [3] }, { onTask: pure });
   b.history();
   a.run(7);
   b.run(7);
