@@ -579,7 +579,8 @@ impl Execution {
             settled: false,
             answered_since_step: Vec::new(),
         };
-        replay.seek(reached);
+        let reached_again = replay.seek(reached);
+        debug_assert!(reached_again, "the replay stopped before event {reached}");
         if self.settled && replay.core.outcome.is_none() {
             // The work after the last event, up to where this execution stopped: no event.
             replay.step();
