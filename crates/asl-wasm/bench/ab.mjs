@@ -2,7 +2,8 @@
 // them: for before/after figures of a change on a loaded machine (benches/README.md, §6).
 //   node --no-liftoff ab.mjs KIT_DIR MODE N WORKLOAD ASL_WASM_NODE_DIR...
 // MODE: `withMocks` (mocks given once), `declined` (withMocks and an onTask that declines every
-// task: the request's crossing alone) or `onTask` (a JS function answering every task), for the
+// task: the request's crossing alone), `onTask` (a JS function answering every task) or
+// `complete` (run, answer each paused task with completeTask, run again), for the
 // task workloads; `run` for the others (pass-loop-* as EXPRESS, as workloads.mjs runs them). KIT_DIR
 // as for node.mjs. Prints per build the wall time of a run (start, run to the end, eventCount,
 // free) and its CPU time (process.cpuUsage: user + system, all threads). On 2 cores shared by
