@@ -16,7 +16,12 @@
 //      again as keys in the glue, and the hashes do not compress. The imports become `a`, `b`, …
 //      from module `a`, the exports (`__wbindgen_malloc`, the closures' `…invoke__h…`) likewise,
 //      in the wasm and in the glue, which reads them only as `wasm.NAME` (checked). The wasm's
-//      custom sections (producers, target_features: nothing a browser reads) go too.
+//      custom sections (producers, target_features: nothing a browser reads) go too. The import
+//      and export sections are read and written here, by hand (~90 lines, every step checked):
+//      binaryen.js can read an import's module and name but has no setter for either, and its
+//      `minify-imports-and-exports-and-modules` pass, which would do the renaming, gives its
+//      old -> new map only as text printed to stdout (a hook would have to capture and parse
+//      it: an output, not an API).
 //   3. The glue and public/boot.js are minified by terser (module mode: top-level names mangled,
 //      dead code dropped). Trunk 0.21's own JS minifier (minify-js 0.5.6) parses neither: on the
 //      glue it warns "Failed to minify JS: RequiredTokenNotFound(Identifier) [token=Some(
