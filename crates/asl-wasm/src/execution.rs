@@ -341,8 +341,8 @@ impl Execution {
         token: &str,
         #[wasm_bindgen(js_name = afterMs)] after_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
-        // A heartbeat is not kept as answers are: the history is recorded first, so a replay
-        // never has to reproduce it.
+        // A heartbeat is not kept as answers are: the history is recorded before it, so the
+        // replay that records it never has to reproduce one.
         let answer = self
             .recorded()
             .send_heartbeat(token, after_ms.map_or(0, |ms| ms.max(0.0) as u64))
