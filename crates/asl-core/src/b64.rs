@@ -213,6 +213,28 @@ mod tests {
         texts.iter().for_each(|t| same_decode(t));
     }
 
+    /// JSONata's `$base64decode` drops every trailing `=` and decodes the rest unpadded; it
+    /// used to pad the rest back to a whole group and decode that canonically: the same bytes.
+    #[test]
+    fn trimmed_and_unpadded_decodes_as_repadded_and_canonical() {
+        let symbols = ["A", "B", "Q", "w", "+", "/", "=", "!"];
+        let mut texts = vec![String::new()];
+        for _ in 0..6 {
+            let mut longer = Vec::new();
+            for t in &texts {
+                let trimmed = t.trim_end_matches('=');
+                let repadded = format!("{trimmed}{}", "=".repeat((4 - trimmed.len() % 4) % 4));
+                assert_eq!(
+                    decode(trimmed, Alphabet::Standard, Padding::None),
+                    decode(&repadded, Alphabet::Standard, Padding::Canonical),
+                    "{t:?}"
+                );
+                longer.extend(symbols.iter().map(|s| format!("{t}{s}")));
+            }
+            texts = longer;
+        }
+    }
+
     #[test]
     fn decodes_longer_texts_as_the_base64_crate() {
         let mut state = 0x2545_f491_4f6c_dd1du64;

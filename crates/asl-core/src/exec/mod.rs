@@ -430,22 +430,17 @@ impl Prepared {
         &self,
         input: Value,
         options: ExecOptions,
-        mut storage: Vec<HistoryEvent>,
+        storage: Vec<HistoryEvent>,
     ) -> Execution {
-        storage.clear();
-        let core = Core::new(&options, input);
-        Execution {
-            machine: self.machine.clone(),
-            compiled: self.compiled.clone(),
-            mock_table: self.mock_table(&options.mocks),
-            options: Arc::new(options),
-            core,
-            history: storage,
-            snapshots: Vec::new(),
-            answers: FxHashMap::default(),
-            settled: false,
-            answered_since_step: Vec::new(),
-        }
+        let mock_table = self.mock_table(&options.mocks);
+        Execution::fresh(
+            self.machine.clone(),
+            self.compiled.clone(),
+            mock_table,
+            input,
+            options,
+            storage,
+        )
     }
 }
 
@@ -473,6 +468,31 @@ pub struct Execution {
 }
 
 impl Execution {
+    /// An execution at its start, recording into `storage` (emptied first): what
+    /// [`Prepared::start_in`] gives, and what [`Execution::record_from_start`] replays on.
+    fn fresh(
+        machine: Arc<StateMachine>,
+        compiled: Arc<Compiled>,
+        mock_table: Option<Arc<MockTable>>,
+        input: Value,
+        options: ExecOptions,
+        mut storage: Vec<HistoryEvent>,
+    ) -> Execution {
+        storage.clear();
+        Execution {
+            machine,
+            compiled,
+            mock_table,
+            core: Core::new(&options, input),
+            options: Arc::new(options),
+            history: storage,
+            snapshots: Vec::new(),
+            answers: FxHashMap::default(),
+            settled: false,
+            answered_since_step: Vec::new(),
+        }
+    }
+
     /// Starts an execution (no event yet: the first [`Execution::step`] emits `ExecutionStarted`).
     pub fn start(machine: Arc<StateMachine>, input: Value, options: ExecOptions) -> Execution {
         Prepared::new(machine).start(input, options)
@@ -558,8 +578,6 @@ impl Execution {
         let mut options = (*self.options).clone();
         options.record_history = true;
         options.record_stages = stages;
-        let mut storage = storage;
-        storage.clear();
         let mut answers = std::mem::take(&mut self.answers);
         // Answers given since the last step are held back until the replay has got as far.
         let since: Vec<(Arc<str>, Given)> = self
@@ -567,18 +585,15 @@ impl Execution {
             .iter()
             .filter_map(|t| answers.remove_entry(t))
             .collect();
-        let mut replay = Execution {
-            machine: self.machine.clone(),
-            compiled: self.compiled.clone(),
-            mock_table: self.mock_table.clone(),
-            core: Core::new(&options, self.core.input.clone()),
-            options: Arc::new(options),
-            history: storage,
-            snapshots: Vec::new(),
-            answers,
-            settled: false,
-            answered_since_step: Vec::new(),
-        };
+        let mut replay = Execution::fresh(
+            self.machine.clone(),
+            self.compiled.clone(),
+            self.mock_table.clone(),
+            self.core.input.clone(),
+            options,
+            storage,
+        );
+        replay.answers = answers;
         let reached_again = replay.seek(reached);
         debug_assert!(reached_again, "the replay stopped before event {reached}");
         if self.settled && replay.core.outcome.is_none() {

@@ -202,6 +202,15 @@ impl Engine<'_> {
         });
     }
 
+    /// The answer kept for `token` (by the task handler or a caller) if it was given by this
+    /// point of the run: a replay gives each answer where it was given, no earlier.
+    fn kept_answer(&self, token: &str) -> Option<Answer> {
+        self.answers
+            .get(token)
+            .filter(|g| g.at_event <= self.core.events)
+            .map(|g| g.answer.clone())
+    }
+
     /// `.sync` / `.waitForTaskToken`: the request was accepted; now the job runs or the token
     /// is awaited.
     pub(super) fn task_submit(&mut self, id: ThreadId) {
@@ -239,13 +248,7 @@ impl Engine<'_> {
                 .then(|| token.0.clone().unwrap_or_else(|| self.token_text(token.1)));
             // Only an answer given by now: one a caller gave later to this task, paused after
             // the handler declined it, waits for its point of the run (below).
-            let events = self.core.events;
-            if let Some(g) = key
-                .as_ref()
-                .and_then(|k| self.answers.get(k))
-                .filter(|g| g.at_event <= events)
-            {
-                let a = g.answer.clone();
+            if let Some(a) = key.as_deref().and_then(|k| self.kept_answer(k)) {
                 self.finish_wait(id, a);
                 return;
             }
@@ -339,13 +342,8 @@ impl Engine<'_> {
                 let token = token.0.unwrap_or_else(|| self.token_text(token.1));
                 // Replaying a caller's answer given no later than now: already decided against
                 // the deadlines. One given later waits, pending, for its point of the run.
-                let due = self
-                    .answers
-                    .get(&token)
-                    .filter(|g| g.at_event <= self.core.events);
-                match due {
-                    Some(g) => {
-                        let a = g.answer.clone();
+                match self.kept_answer(&token) {
+                    Some(a) => {
                         self.finish_wait(id, a);
                         return;
                     }

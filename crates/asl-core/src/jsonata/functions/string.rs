@@ -71,11 +71,12 @@ pub(crate) fn call<'a>(b: Builtin, args: &[Val<'a>]) -> JResult<Val<'a>> {
         }
         B::Base64Encode => s(b64::encode(text.as_bytes(), Alphabet::Standard, true)),
         B::Base64Decode => {
+            // Any number of trailing `=` (none, or more than a group needs) is accepted: they
+            // are dropped and the rest must be unpadded base64.
             let bytes = b64::decode(
-                &(text.trim_end_matches('=').to_string()
-                    + &"=".repeat((4 - text.trim_end_matches('=').len() % 4) % 4)),
+                text.trim_end_matches('='),
                 Alphabet::Standard,
-                Padding::Canonical,
+                Padding::None,
             )
             .ok_or_else(|| err("D3137", "The string to be decoded is not correctly encoded"))?;
             s(String::from_utf8_lossy(&bytes).into_owned())
