@@ -204,7 +204,9 @@ impl Engine<'_> {
 
     /// The answer kept for `token` (by the task handler or a caller) if it was given by this
     /// point of the run: a replay gives each answer where it was given, no earlier.
-    fn kept_answer(&self, token: &str) -> Option<Answer> {
+    /// (`token` is the map's own key type: a lookup by `&str` is a second copy of the map's
+    /// lookup code, which made the playground's bundle 0.4 KB gzip larger.)
+    fn kept_answer(&self, token: &Arc<str>) -> Option<Answer> {
         self.answers
             .get(token)
             .filter(|g| g.at_event <= self.core.events)
@@ -248,7 +250,7 @@ impl Engine<'_> {
                 .then(|| token.0.clone().unwrap_or_else(|| self.token_text(token.1)));
             // Only an answer given by now: one a caller gave later to this task, paused after
             // the handler declined it, waits for its point of the run (below).
-            if let Some(a) = key.as_deref().and_then(|k| self.kept_answer(k)) {
+            if let Some(a) = key.as_ref().and_then(|k| self.kept_answer(k)) {
                 self.finish_wait(id, a);
                 return;
             }
