@@ -405,11 +405,29 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(5)
         .max(1);
+    // A filter selects the workloads whose names contain it, except that one naming a workload
+    // exactly selects only it (`task-heavy` without `jsonata-task-heavy`, for a profile).
+    let all_names: Vec<&str> = WORKLOADS
+        .iter()
+        .copied()
+        .chain(JSONATA_WORKLOADS.iter().map(|w| w.0))
+        .chain(["def-200"])
+        .collect();
+    let selected = |name: &str| {
+        filters.is_empty()
+            || filters.iter().any(|f| {
+                if all_names.contains(&f.as_str()) {
+                    name == f
+                } else {
+                    name.contains(f.as_str())
+                }
+            })
+    };
     let dir = workloads_dir();
     let mock = Arc::new(MockResult::new());
     let meta = read_json(&dir.join("meta.json"));
     for name in WORKLOADS {
-        if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+        if !selected(name) {
             continue;
         }
         let machine = load_machine(&dir, name);
@@ -475,8 +493,6 @@ fn main() {
             bench_seek(&machine, &input, name);
         }
     }
-    let selected =
-        |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
     let mut jsonata_loop = None;
     for (name, plain, cached) in JSONATA_WORKLOADS {
         if selected(name) {
@@ -493,7 +509,7 @@ fn main() {
             jsonata / jsonpath
         );
     }
-    if filters.is_empty() || filters.iter().any(|f| "def-200".contains(f.as_str())) {
+    if selected("def-200") {
         let text = std::fs::read_to_string(dir.join("def-200.asl.json")).expect("def-200");
         let mut times = Vec::new();
         for _ in 0..runs.max(5) {
