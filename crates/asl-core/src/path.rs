@@ -1238,7 +1238,7 @@ impl<'t> Parser<'t> {
                     definite,
                 })
             }
-            Some(b'\'' | b'"') => Ok(Operand::Literal(Value::String(self.quoted()?))),
+            Some(b'\'' | b'"') => Ok(Operand::Literal(Value::String(self.quoted()?.into()))),
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
                 self.eat(b'-');

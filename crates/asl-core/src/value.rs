@@ -30,8 +30,14 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 pub use serde_json::Number;
 
-/// Object keys: shared strings, so keys from a template are never re-allocated per execution.
-pub type Key = Arc<str>;
+/// Object keys: immutable text with an O(1) clone, up to 23 bytes held inline and longer keys
+/// shared by reference count (`smol_str`, rust-analyzer's). Most keys are short, so building an
+/// object from a template's keys, or dropping one, touches no reference count: natively each was
+/// a locked instruction, together the largest share of a task-heavy run's profile (see
+/// benches/README.md, "Native tasks"). Strings *values* stay `Arc<str>`: holding them as this
+/// type too made `Value` an enum whose tag is decoded from the string's bytes on every match,
+/// measured slower.
+pub type Key = smol_str::SmolStr;
 
 /// Key → position, for objects too large for a linear scan.
 type Index = HashMap<Key, u32, BuildHasherDefault<FxHasher>>;
@@ -554,7 +560,9 @@ impl Object {
         match &self.index {
             Some(index) => index.get(key).map(|&i| i as usize),
             None => self.entries.iter().position(|(k, _)| {
-                // Keys compiled from a definition are shared, so the pointer test often decides.
+                // The key's text read once (a [`Str`] is inline or shared); a long key compiled
+                // from a definition is shared, so the pointer test often decides.
+                let k = k.as_str();
                 k.len() == key.len()
                     && (std::ptr::eq(k.as_ptr(), key.as_ptr())
                         || same_bytes(k.as_bytes(), key.as_bytes()))
@@ -640,7 +648,14 @@ impl Object {
         if let Some(index) = &mut self.index {
             index.insert(key.clone(), position as u32);
         }
-        self.entries.push((key, value));
+        // A placeholder pushed, then the key and value moved into it: `push((key, value))`
+        // assembled the pair on the stack in pieces and reloaded it in wider ones, a
+        // store-forwarding stall that was half of this function's samples.
+        self.entries.push((Key::default(), Value::Null));
+        if let Some(slot) = self.entries.last_mut() {
+            slot.0 = key;
+            slot.1 = value;
+        }
         if self.index.is_none() && self.entries.len() >= INDEX_FROM {
             self.build_index();
         }
@@ -1030,6 +1045,41 @@ mod tests {
         );
         // The clone taken before the edits is untouched (copy on write).
         assert_eq!(shared.to_json_string(), r#"{"a":{"b":[1,2,3]},"k":"v"}"#);
+    }
+
+    #[test]
+    fn keys_of_every_length_are_found_replaced_and_removed_with_and_without_the_index() {
+        // Around the inline limit of a key (23 bytes) and the index's threshold (12 members).
+        let names: Vec<String> = (0..30)
+            .map(|n| format!("{}{n}", "k".repeat(n % 26)))
+            .collect();
+        for size in [3, INDEX_FROM - 1, INDEX_FROM, 30] {
+            let mut o = Object::new();
+            for (i, n) in names[..size].iter().enumerate() {
+                o.insert(Key::from(n.as_str()), Value::from_i64(i as i64));
+            }
+            let mut text = serde_json::Map::new();
+            for (i, n) in names[..size].iter().enumerate() {
+                assert_eq!(o.get(n).and_then(Value::as_i64), Some(i as i64), "{n}");
+                text.insert(n.clone(), serde_json::Value::from(i));
+            }
+            assert_eq!(o.get(&format!("{}x", names[0])), None);
+            // A long key shared with a definition (one allocation), replaced in place.
+            let shared = Key::from(names[size - 1].as_str());
+            assert_eq!(
+                o.set(&shared, Value::from("last")).and_then(|v| v.as_i64()),
+                Some(size as i64 - 1)
+            );
+            text.insert(names[size - 1].clone(), serde_json::Value::from("last"));
+            assert_eq!(o.remove(&names[0]).and_then(|v| v.as_i64()), Some(0));
+            text.shift_remove(&names[0]);
+            let v = Value::object(o);
+            assert_eq!(
+                v.to_json_string(),
+                serde_json::Value::Object(text).to_string()
+            );
+            assert_eq!(v.json_len(), v.to_json_string().len());
+        }
     }
 
     #[test]

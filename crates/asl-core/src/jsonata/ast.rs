@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use super::signature::Signature;
+use crate::value::Key;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum BinOp {
@@ -97,7 +98,9 @@ pub(crate) enum Kind {
     Array(Vec<Node>),
     Object(Vec<(Node, Node)>),
     Name(Arc<str>),
-    Str(Arc<str>),
+    /// A string literal, with its text also as an object key (made once here: an object
+    /// constructor's literal keys are taken for every object it builds).
+    Str(Arc<str>, Key),
     Num(f64),
     Bool(bool),
     Null,
@@ -191,7 +194,7 @@ impl Node {
         stages
             || group
             || match &self.kind {
-                Kind::Str(_)
+                Kind::Str(..)
                 | Kind::Num(_)
                 | Kind::Bool(_)
                 | Kind::Null
@@ -235,7 +238,7 @@ impl Node {
             Kind::Apply(..) => "apply",
             Kind::Neg(_) | Kind::Array(_) | Kind::Object(_) => "unary",
             Kind::Name(_) => "name",
-            Kind::Str(_) => "string",
+            Kind::Str(..) => "string",
             Kind::Num(_) => "number",
             Kind::Bool(_) | Kind::Null => "value",
             Kind::Wildcard => "wildcard",

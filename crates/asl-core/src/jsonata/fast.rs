@@ -119,7 +119,7 @@ fn lower_in(node: &Node, in_pred: bool) -> Option<Fast> {
         return None;
     }
     Some(match &node.kind {
-        Kind::Str(s) => Fast::Lit(Value::String(s.clone())),
+        Kind::Str(s, _) => Fast::Lit(Value::String(s.clone())),
         Kind::Num(n) if n.is_finite() => Fast::Lit(num_value(*n)),
         Kind::Bool(b) => Fast::Lit(Value::Bool(*b)),
         Kind::Null => Fast::Lit(Value::Null),
@@ -142,7 +142,7 @@ fn lower_in(node: &Node, in_pred: bool) -> Option<Fast> {
                 let Kind::Name(k) = &step.kind else {
                     return None;
                 };
-                keys.push(k.clone());
+                keys.push(Key::from(&**k));
                 if plain(step) {
                     continue;
                 }
@@ -211,7 +211,7 @@ fn lower_in(node: &Node, in_pred: bool) -> Option<Fast> {
         Kind::Object(pairs) => {
             let mut members: Vec<(Key, Fast)> = Vec::with_capacity(pairs.len());
             for (k, v) in pairs {
-                let Kind::Str(key) = &k.kind else {
+                let Kind::Str(_, key) = &k.kind else {
                     return None;
                 };
                 // A repeated key is an error (D1009): the evaluator's to report.

@@ -165,7 +165,10 @@ impl Parser<'_> {
         let kind = match t.tok {
             Tok::Name(n) => Kind::Name(n.into()),
             Tok::Var(v) => Kind::Var(v.into()),
-            Tok::Str(s) => Kind::Str(s.into()),
+            Tok::Str(s) => {
+                let text: Arc<str> = s.into();
+                Kind::Str(text.clone(), crate::value::Key::from(text))
+            }
             Tok::Num(n) => Kind::Num(n),
             Tok::Bool(b) => Kind::Bool(b),
             Tok::Null => Kind::Null,
@@ -539,7 +542,7 @@ impl Post {
                             .at(s.pos)
                             .token(v));
                         }
-                        Kind::Str(name) => {
+                        Kind::Str(name, _) => {
                             s.kind = Kind::Name(name.clone());
                         }
                         _ => {}

@@ -776,3 +776,24 @@ fn field_paths_read_in_place_give_what_a_path_gives_and_count_one_step() {
     assert_eq!(with(3), Ok(Some(Value::from_i64(6))));
     assert_eq!(with(2), Err("U1001"));
 }
+
+#[test]
+fn an_object_constructor_skips_undefined_values_but_still_refuses_their_keys_twice() {
+    assert_eq!(
+        ok(r#"{"a": $nothing, "b": 1, "c": "x"}"#),
+        r#"{"b":1,"c":"x"}"#
+    );
+    assert_eq!(code(r#"{"a": $nothing, "a": 1}"#), "D1009");
+    assert_eq!(code(r#"{"a": 1, "b": 2, "a": 3}"#), "D1009");
+    // Keys made from evaluated strings, long ones (not held inline) included.
+    let long = "k".repeat(40);
+    assert_eq!(
+        ok(&format!(r#"{{"x" & "y": 1, "{long}": 2, $string(3): 3}}"#)),
+        format!(r#"{{"xy":1,"{long}":2,"3":3}}"#)
+    );
+    // Group-by: keys found among the groups so far, and new ones.
+    assert_eq!(
+        ok(r#"[{"k":"a","v":1},{"k":"b","v":2},{"k":"a","v":3}]{k: $sum(v)}"#),
+        r#"{"a":4,"b":2}"#
+    );
+}

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::model::StateMachine;
 use crate::syntax;
-use crate::value::{Object, Value};
+use crate::value::{Key, Object, Value};
 
 use super::read::parse_node;
 use super::{
@@ -211,13 +211,13 @@ impl MockConfig {
             for c in &sm.test_cases {
                 let mut states = Object::with_capacity(c.states.len());
                 for (s, r) in &c.states {
-                    states.insert(s.clone(), Value::String(r.clone()));
+                    states.insert(Key::from(&**s), Value::String(r.clone()));
                 }
-                cases.insert(c.name.clone(), Value::object(states));
+                cases.insert(Key::from(&*c.name), Value::object(states));
             }
             let mut entry = Object::with_capacity(1);
             entry.insert("TestCases".into(), Value::object(cases));
-            machines.insert(sm.name.clone(), Value::object(entry));
+            machines.insert(Key::from(&*sm.name), Value::object(entry));
         }
         let mut responses = Object::with_capacity(self.responses.len());
         for (name, seq) in &self.responses {
@@ -225,7 +225,7 @@ impl MockConfig {
             for (lo, hi, r) in &seq.entries {
                 numbered.insert(range_key(*lo, *hi).into(), r.to_value());
             }
-            responses.insert(name.clone(), Value::object(numbered));
+            responses.insert(Key::from(&**name), Value::object(numbered));
         }
         let mut out = Object::with_capacity(2);
         out.insert("StateMachines".into(), Value::object(machines));

@@ -55,7 +55,7 @@ use serde::Serialize;
 use crate::model::{Branch, StateKind, StateMachine};
 use crate::source::Span;
 use crate::syntax;
-use crate::value::{Object, Value};
+use crate::value::{Key, Object, Value};
 
 use read::{locate, parse_node, sequence};
 
@@ -251,7 +251,7 @@ impl Mocks {
             let mut o = Object::with_capacity(names.len());
             for n in names {
                 if let Some(seq) = map.get(n) {
-                    o.insert(n.clone(), seq.to_value());
+                    o.insert(Key::from(&**n), seq.to_value());
                 }
             }
             Value::object(o)

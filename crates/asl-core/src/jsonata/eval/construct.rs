@@ -4,13 +4,12 @@
 //!
 //! Not owned here: the paths that hand group-by its input ([`super::path`]).
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use super::super::ast::{Kind, Node};
 use super::super::error::{JResult, JsonataError, err};
 use super::super::functions;
-use super::super::jv::{Env, Frame, Func, JV, Seq, Val, make_distinct_object, to_js_string};
+use super::super::jv::{Env, Frame, JV, Seq, Val, make_distinct_object, to_js_string};
 use super::{Evaluator, Stream, Tuple};
 use crate::value::Key;
 
@@ -55,11 +54,14 @@ impl<'a> Evaluator<'a, '_> {
         input: &Val<'a>,
         env: &Env<'a>,
         pos: usize,
-    ) -> JResult<Option<Key>> {
+    ) -> JResult<Option<KeyText>> {
+        if let Some(key) = self.literal_key(k) {
+            return Ok(Some(KeyText::Key(key)));
+        }
         let key = self.eval_operand(k, input, env)?;
         match key {
             None => Ok(None),
-            Some(JV::Str(s)) => Ok(Some(s)),
+            Some(JV::Str(s)) => Ok(Some(KeyText::Text(s))),
             Some(other) => Err(err(
                 "T1003",
                 format!(
@@ -92,28 +94,23 @@ impl<'a> Evaluator<'a, '_> {
         if let Stream::Values(v) = &input
             && !v.as_ref().is_some_and(JV::is_array)
         {
-            let mut members: Vec<(Key, JV<'a>, usize)> = Vec::with_capacity(pairs.len());
-            for (pi, (k, value_expr)) in pairs.iter().enumerate() {
+            let mut members: Vec<(Key, JV<'a>)> = Vec::with_capacity(pairs.len());
+            // Keys taken by a pair whose value was undefined: no member, but still D1009.
+            let mut valueless: Vec<Key> = Vec::new();
+            for (k, value_expr) in pairs.iter() {
                 let Some(key) = self.object_key(k, v, env, pos)? else {
                     continue;
                 };
-                if members.iter().any(|m| m.0 == key) {
+                let key = key.into_key();
+                if members.iter().any(|m| m.0 == key) || valueless.contains(&key) {
                     return Err(same_key(&key, pos));
                 }
-                if let Some(val) = self.eval_operand(value_expr, v, env)? {
-                    members.push((key, val, pi));
-                } else {
-                    // Keep the key taken (for D1009) without a value.
-                    members.push((key, JV::Func(Rc::new(Func::Undefined)), pi));
+                match self.eval_operand(value_expr, v, env)? {
+                    Some(val) => members.push((key, val)),
+                    None => valueless.push(key),
                 }
             }
-            return Ok(Some(make_distinct_object(
-                members
-                    .into_iter()
-                    .filter(|m| !matches!(&m.1, JV::Func(f) if matches!(**f, Func::Undefined)))
-                    .map(|m| (m.0, m.1))
-                    .collect(),
-            )));
+            return Ok(Some(make_distinct_object(members)));
         }
         let mut groups: Vec<Entry<'a>> = Vec::new();
         let find = |groups: &Vec<Entry<'a>>, key: &str| groups.iter().position(|g| &*g.key == key);
@@ -135,15 +132,15 @@ impl<'a> Evaluator<'a, '_> {
                         let Some(key) = self.object_key(k, &item, env, pos)? else {
                             continue;
                         };
-                        match find(&groups, &key) {
+                        match find(&groups, key.as_str()) {
                             Some(gi) => {
                                 if groups[gi].expr != pi {
-                                    return Err(same_key(&key, pos));
+                                    return Err(same_key(key.as_str(), pos));
                                 }
                                 groups[gi].data.extend(item.clone());
                             }
                             None => groups.push(Entry {
-                                key,
+                                key: key.into_key(),
                                 expr: pi,
                                 data: item.clone().into_iter().collect(),
                                 tuples: Vec::new(),
@@ -167,15 +164,15 @@ impl<'a> Evaluator<'a, '_> {
                         let Some(key) = self.object_key(k, &t.at, &e, pos)? else {
                             continue;
                         };
-                        match find(&groups, &key) {
+                        match find(&groups, key.as_str()) {
                             Some(gi) => {
                                 if groups[gi].expr != pi {
-                                    return Err(same_key(&key, pos));
+                                    return Err(same_key(key.as_str(), pos));
                                 }
                                 groups[gi].tuples.push(t.clone());
                             }
                             None => groups.push(Entry {
-                                key,
+                                key: key.into_key(),
                                 expr: pi,
                                 data: Vec::new(),
                                 tuples: vec![t.clone()],
@@ -238,6 +235,32 @@ fn appended<'a>(mut parts: Vec<JV<'a>>) -> Val<'a> {
         }
     }
     Some(JV::array(items))
+}
+
+/// An object constructor's key for one item, made into a [`Key`] only when needed: group-by
+/// finds most items' keys among the groups it has, and only a new group keeps one.
+enum KeyText {
+    /// A literal's key, made when parsed.
+    Key(Key),
+    /// An evaluated string.
+    Text(Arc<str>),
+}
+
+impl KeyText {
+    fn as_str(&self) -> &str {
+        match self {
+            KeyText::Key(k) => k,
+            KeyText::Text(s) => s,
+        }
+    }
+
+    fn into_key(self) -> Key {
+        match self {
+            KeyText::Key(k) => k,
+            // Shares the text's allocation when it is too long to be held inline.
+            KeyText::Text(s) => Key::from(s),
+        }
+    }
 }
 
 /// D1009: two pairs of one object constructor gave the same key.

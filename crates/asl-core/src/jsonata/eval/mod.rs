@@ -33,7 +33,7 @@ use super::jv::{Env, Frame, Func, JV, Val, truthy};
 use super::stack::StackGuard;
 use super::{EvalEnv, Variables};
 use crate::env::Rng;
-use crate::value::{Object, Value};
+use crate::value::{Key, Object, Value};
 
 pub(crate) use fields::lookup;
 use fields::{descendants, wildcard};
@@ -117,16 +117,11 @@ impl<'a, 'c> Evaluator<'a, 'c> {
     /// not such a literal or a budget is spent (then `eval` gives the error).
     #[inline]
     pub(super) fn literal(&mut self, node: &'a Node) -> Option<Val<'a>> {
-        if !node.predicate.is_empty()
-            || node.group.is_some()
-            || self.depth >= self.env.max_depth
-            || self.steps >= self.env.max_steps
-            || self.guard.spent()
-        {
+        if !self.literal_allowed(node) {
             return None;
         }
         let v = match &node.kind {
-            Kind::Str(s) => JV::Str(s.clone()),
+            Kind::Str(s, _) => JV::Str(s.clone()),
             Kind::Num(n) => JV::Num(*n),
             Kind::Bool(b) => JV::Bool(*b),
             Kind::Null => JV::Null,
@@ -134,6 +129,29 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         };
         self.steps += 1;
         Some(Some(v))
+    }
+
+    /// [`Self::literal`] of a string node, as an object key: made from the text directly (not
+    /// through a [`JV::Str`]), as every constructed object's member takes one.
+    pub(super) fn literal_key(&mut self, node: &'a Node) -> Option<Key> {
+        let Kind::Str(_, key) = &node.kind else {
+            return None;
+        };
+        if !self.literal_allowed(node) {
+            return None;
+        }
+        self.steps += 1;
+        Some(key.clone())
+    }
+
+    /// Whether a literal node evaluates to itself here (no predicate or group-by, and the
+    /// evaluation's depth, step and time limits not reached: those report through `eval`).
+    fn literal_allowed(&self, node: &Node) -> bool {
+        node.predicate.is_empty()
+            && node.group.is_none()
+            && self.depth < self.env.max_depth
+            && self.steps < self.env.max_steps
+            && !self.guard.spent()
     }
 
     /// A path of plain field names (`qty`, `customer.tier`, see `Node::field_path`) over an
@@ -231,7 +249,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
     #[inline(never)]
     fn eval_rest(&mut self, node: &'a Node, input: &Val<'a>, env: &Env<'a>) -> JResult<Val<'a>> {
         Ok(match &node.kind {
-            Kind::Str(s) => Some(JV::Str(s.clone())),
+            Kind::Str(s, _) => Some(JV::Str(s.clone())),
             Kind::Num(n) => Some(JV::Num(*n)),
             Kind::Bool(b) => Some(JV::Bool(*b)),
             Kind::Null => Some(JV::Null),

@@ -141,7 +141,7 @@ impl<'a> Evaluator<'a, '_> {
                 let next = match (&step.kind, &one) {
                     (Kind::Var(_), _) if start == 0 => self.eval(step, &one, env)?,
                     (Kind::Name(n), Some(JV::DObj(o))) => o.get(n).map(JV::from_value),
-                    (Kind::Name(n), Some(JV::Obj(o))) => o.get(n).cloned(),
+                    (Kind::Name(n), Some(JV::Obj(o))) => o.get(&**n).cloned(),
                     (
                         Kind::Name(_),
                         None | Some(JV::Null | JV::Bool(_) | JV::Num(_) | JV::Str(_)),
@@ -188,7 +188,7 @@ impl<'a> Evaluator<'a, '_> {
             for item in &cur {
                 let mut res = match (name, item) {
                     (Some(n), Some(JV::DObj(o))) => o.get(n).map(JV::from_value),
-                    (Some(n), Some(JV::Obj(o))) => o.get(n).cloned(),
+                    (Some(n), Some(JV::Obj(o))) => o.get(&**n).cloned(),
                     (Some(_), None | Some(JV::Null | JV::Bool(_) | JV::Num(_) | JV::Str(_))) => {
                         None
                     }

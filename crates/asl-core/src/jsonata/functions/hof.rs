@@ -117,7 +117,7 @@ pub(crate) fn call<'a>(
         Builtin::Sift => {
             let mut members = Vec::new();
             for (k, v) in subject.obj_entries() {
-                let a = hof_args(&f, v.clone(), JV::Str(k.clone()), &subject);
+                let a = hof_args(&f, v.clone(), JV::Str(k.clone().into()), &subject);
                 if ev
                     .apply(f.clone(), a, input, env)?
                     .as_ref()
@@ -134,7 +134,7 @@ pub(crate) fn call<'a>(
         Builtin::Each => {
             let mut out = Vec::new();
             for (k, v) in subject.obj_entries() {
-                let a = hof_args(&f, v, JV::Str(k), &subject);
+                let a = hof_args(&f, v, JV::Str(k.into()), &subject);
                 if let Some(r) = ev.apply(f.clone(), a, input, env)? {
                     out.push(r);
                 }

@@ -27,7 +27,7 @@ pub(crate) fn call<'a>(b: Builtin, args: Vec<Val<'a>>) -> JResult<Val<'a>> {
             } else {
                 keys = v.obj_keys();
             }
-            seq(keys.into_iter().map(JV::Str).collect())
+            seq(keys.into_iter().map(|k| JV::Str(k.into())).collect())
         }
         Builtin::Lookup => {
             let key = str_arg(&args, 1).unwrap_or("").to_string();
