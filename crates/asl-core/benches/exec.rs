@@ -3,8 +3,9 @@
 //!
 //! Workloads come from `ASL_BENCH_WORKLOADS` (a directory written by `gen-workloads.mjs`), or are
 //! generated with `node` into `<target>/bench-kit-exec/` from a copy of the shared kit (the kit
-//! itself is never written to). Each workload runs `ASL_BENCH_RUNS` times (default 5) after one
-//! warm-up, with history off and limits lifted (map-wide-10k's input is ~900 KB, over AWS's
+//! itself is never written to). Each workload runs `ASL_BENCH_RUNS` times (default 5) after
+//! `ASL_BENCH_WARMUP` warm-ups (default 1; `scripts/bench` passes its `--warmup`, as it does to the
+//! peer), with history off and limits lifted (map-wide-10k's input is ~900 KB, over AWS's
 //! 256 KiB); the output is checked against `.expected.json`. The task workloads are answered
 //! three ways, each with the kit's `mockResult` (task-flaky: each state's first attempt throws
 //! `Lambda.ServiceException`):
@@ -270,7 +271,9 @@ fn bench_jsonata(dir: &Path, name: &str, runs: usize, peer: (f64, f64)) -> Optio
         let status = exec.run();
         (status, exec.transitions())
     };
-    let _ = run();
+    for _ in 0..warmup() {
+        let _ = run();
+    }
     let mut times = Vec::with_capacity(runs);
     let mut last = None;
     for _ in 0..runs {
@@ -326,6 +329,17 @@ fn jsonpath_pass_loop_ms(dir: &Path, runs: usize) -> f64 {
         })
         .collect();
     median(&mut times)
+}
+
+/// Warm-up runs before the timed ones (`ASL_BENCH_WARMUP`, default 1), read once.
+fn warmup() -> usize {
+    static WARMUP: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WARMUP.get_or_init(|| {
+        std::env::var("ASL_BENCH_WARMUP")
+            .ok()
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(1)
+    })
 }
 
 /// Whether a history-on run records the stages too (`ASL_BENCH_STAGES=0`: not), read once.
@@ -463,7 +477,9 @@ fn main() {
             .iter()
             .flat_map(|h| answers.iter().map(move |a| (h, a)))
         {
-            let _ = run_once(&machine, &input, &mock, answer, flaky, history);
+            for _ in 0..warmup() {
+                let _ = run_once(&machine, &input, &mock, answer, flaky, history);
+            }
             let mut times = Vec::with_capacity(runs);
             let mut last = None;
             for _ in 0..runs {
