@@ -47,7 +47,14 @@ type Index = HashMap<Key, u32, BuildHasherDefault<FxHasher>>;
 const INDEX_FROM: usize = 12;
 
 /// A JSON value with cheap clones (see the module doc).
+///
+/// The tag is a whole word (`repr(u64)`), so every variant's data starts 8 bytes in. With a
+/// one-byte tag, `Bool` sat at byte 1, and a move of a value whose variant the compiler does not
+/// know copied bytes 1..24 in 16- and 8-byte pieces straddling the pointer stored at byte 8: a
+/// store-forwarding stall per move (natively pass-loop-10k 2.62 -> 2.23 ms without it). Same
+/// size, 24 bytes, and `Option<Value>` still fits in the tag.
 #[derive(Clone, Default)]
+#[repr(u64)]
 pub enum Value {
     #[default]
     Null,

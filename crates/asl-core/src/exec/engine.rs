@@ -373,8 +373,10 @@ pub(crate) struct Given {
     pub at_event: u32,
 }
 
-/// The outcome of one task attempt.
+/// The outcome of one task attempt. A word-sized tag, as [`Value`]'s (see there): `TimedOut`'s
+/// flag would sit at byte 1 and a move of an attempt would straddle the value behind it.
 #[derive(Clone, Debug)]
+#[repr(u64)]
 pub(crate) enum Attempt {
     Succeeded(Value),
     Failed(Fault),
