@@ -31,7 +31,7 @@
 //! stages in the JSONata workloads, as the JS API does by default);
 //! `ASL_BENCH_TASKS=complete_task|mocks|handler` only one way of answering tasks;
 //! `ASL_BENCH_STAGES=0` records the history without the inspector's stages (what they cost).
-//! Prints one JSON line per measurement.
+//! Prints one JSON line per measurement; `--list` prints the selected workloads' names instead.
 
 #![allow(clippy::disallowed_methods)] // a benchmark reads the clock and files; the core does not
 
@@ -437,6 +437,14 @@ fn main() {
                 }
             })
     };
+    // `--list`: the selected workloads' names, one per line, and nothing run (`scripts/bench`
+    // runs each in its own process from this list).
+    if std::env::args().any(|a| a == "--list") {
+        for name in all_names.iter().filter(|n| selected(n)) {
+            println!("{name}");
+        }
+        return;
+    }
     let dir = workloads_dir();
     let mock = Arc::new(MockResult::new());
     let meta = read_json(&dir.join("meta.json"));
