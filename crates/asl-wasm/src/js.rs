@@ -73,13 +73,11 @@ export function take_on_task(options) {
 // out of wasm memory; written (below) for its answer and every value given to the API, going in.
 const wireDecoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
 const wireEncoder = new TextEncoder();
-const wireF64 = new Float64Array(1);
-const wireF64Bytes = new Uint8Array(wireF64.buffer);
-let rb, rp;
+let rb, rv, rp;
 function ru32() {
   const p = rp;
   rp += 4;
-  return (rb[p] | (rb[p + 1] << 8) | (rb[p + 2] << 16) | (rb[p + 3] << 24)) >>> 0;
+  return rv.getUint32(p, true);
 }
 // Short ASCII strings from a table of those already read, keyed by a hash of their bytes and
 // checked against them: no TextDecoder call (a fixed cost per call). Keys (rstr) come back
@@ -117,10 +115,11 @@ function rvalue() {
     case 0: return null;
     case 1: return false;
     case 2: return true;
-    case 3:
-      for (let i = 0; i < 8; i++) wireF64Bytes[i] = rb[rp + i];
+    case 3: {
+      const x = rv.getFloat64(rp, true);
       rp += 8;
-      return wireF64[0];
+      return x;
+    }
     case 4: return rvstr();
     case 5: {
       const n = ru32(), a = [];
@@ -143,9 +142,12 @@ function rvalue() {
 // The module's memory (given once by set_memory) as bytes; a new view after the memory grew (a
 // grown memory detaches its old buffer, which empties the old view: checking that is cheaper than
 // the `buffer` getter, ~1% of an onTask run when read twice per task).
-let wasmMemory, wasmBytes = new Uint8Array(0);
+let wasmMemory, wasmBytes = new Uint8Array(0), wasmView;
 function memoryBytes() {
-  if (wasmBytes.length === 0) wasmBytes = new Uint8Array(wasmMemory.buffer);
+  if (wasmBytes.length === 0) {
+    wasmBytes = new Uint8Array(wasmMemory.buffer);
+    wasmView = new DataView(wasmMemory.buffer);
+  }
   return wasmBytes;
 }
 export function set_memory(memory) {
@@ -158,8 +160,9 @@ export function succeeded(ptr) {
 }
 function read_wire(ptr) {
   rb = memoryBytes();
+  rv = wasmView;
   rp = ptr;
-  try { return rvalue(); } finally { rb = undefined; }
+  try { return rvalue(); } finally { rb = rv = undefined; }
 }
 let wb = new Uint8Array(1024), wv = new DataView(wb.buffer), wl = 0;
 function wneed(n) {
@@ -296,8 +299,8 @@ export function wire_in(x) {
 export function call_task(f, state, resource, parameters, iterPtr, iterLen, retryCount, out, room) {
   let iterations = [];
   if (iterLen > 0) {
-    const m = memoryBytes();
-    for (let i = 0, p = iterPtr; i < iterLen; i++, p += 4) iterations.push((m[p] | (m[p + 1] << 8) | (m[p + 2] << 16) | (m[p + 3] << 24)) >>> 0);
+    memoryBytes();
+    for (let i = 0, p = iterPtr; i < iterLen; i++, p += 4) iterations.push(wasmView.getUint32(p, true));
   }
   let n;
   try {
