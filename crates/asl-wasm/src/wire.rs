@@ -317,9 +317,7 @@ mod tests {
     }
 
     /// Valid encodings with bytes changed, cut short or extended: every one reads as a value or
-    /// an error, never a panic, and a value read back writes the bytes it was read from (up to
-    /// a number's form: a double written back may differ from the bytes read, so those are
-    /// compared as values).
+    /// an error, never a panic, and a value read writes and reads back equal.
     #[test]
     fn damaged_bytes_read_as_a_value_or_an_error() {
         let seeds = [
