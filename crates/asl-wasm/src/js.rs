@@ -139,9 +139,10 @@ function rvalue() {
     default: throw new Error("asl-wasm: bad value bytes");
   }
 }
-// The module's memory (given once by set_memory) as bytes; a new view after the memory grew (a
-// grown memory detaches its old buffer, which empties the old view: checking that is cheaper than
-// the `buffer` getter, ~1% of an onTask run when read twice per task).
+// The module's memory (given once by set_memory) as bytes, and as a DataView (`wasmView`, for the
+// reader's numbers and lengths) made with it; both anew after the memory grew (a grown memory
+// detaches its old buffer, which empties the old views: checking that is cheaper than the
+// `buffer` getter, ~1% of an onTask run when read twice per task).
 let wasmMemory, wasmBytes = new Uint8Array(0), wasmView;
 function memoryBytes() {
   if (wasmBytes.length === 0) {

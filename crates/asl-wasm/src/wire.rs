@@ -309,11 +309,12 @@ mod tests {
             long_key(&b).expect("two keys"),
         );
         assert_eq!(ka, long);
-        assert!(ka.is_heap_allocated());
         assert!(
             std::ptr::eq(ka.as_str(), kb.as_str()),
             "one long key for both reads"
         );
+        // The long key alone went through the table; the 23-byte one was made inline.
+        assert_eq!(keys.0.len(), 1);
     }
 
     /// Valid encodings with bytes changed, cut short or extended: every one reads as a value or
@@ -333,6 +334,8 @@ mod tests {
             state ^= state << 17;
             state
         };
+        // One key table for every read, as an execution's answers share one.
+        let mut keys = Keys::default();
         let mut read_ok = 0;
         for round in 0..20_000 {
             let v = Value::parse(seeds[round % seeds.len()]).expect("json");
@@ -349,19 +352,20 @@ mod tests {
                     }
                 }
             }
-            if let Ok(read_back) = read(&bytes, &mut Keys::default()) {
+            if let Ok(read_back) = read(&bytes, &mut keys) {
                 read_ok += 1;
                 let mut again = Vec::new();
                 write(&read_back, &mut again);
                 assert_eq!(
-                    read(&again, &mut Keys::default()).as_ref(),
+                    read(&again, &mut keys).as_ref(),
                     Ok(&read_back),
                     "{bytes:?}"
                 );
             }
         }
-        // Some damage leaves a valid value (a changed letter or number): both paths ran.
-        assert!(read_ok > 100 && read_ok < 20_000, "{read_ok}");
+        // A changed letter or number leaves a valid value (a cut or an extended encoding
+        // never does): the value path ran too, not only the errors.
+        assert!(read_ok > 100, "{read_ok}");
     }
 
     #[test]
