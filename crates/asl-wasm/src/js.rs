@@ -79,8 +79,10 @@ function ru32() {
   rp += 4;
   return rv.getUint32(p, true);
 }
-// Short ASCII strings from a table of those already read, keyed by a hash of their bytes and
-// checked against them: no TextDecoder call (a fixed cost per call). Keys (rstr) come back
+// ASCII strings of up to 64 bytes from a table of those already read, keyed by a hash of their
+// bytes and checked against them: no TextDecoder call (a fixed cost per call). 64 holds an ARN
+// (a Lambda function's is ~50 bytes), which a task's parameters often repeat at every task
+// (benches/README.md §13). Keys (rstr) come back
 // internalized, the same string each time, so the objects' property stores stay on V8's fast path
 // (reading keys afresh per task cost ~1.5x as much, benches/README.md §6). Values (rvstr) have a
 // table of their own and are not internalized: a value needs no internalized string, and
@@ -93,7 +95,7 @@ function rvstr() { return rknown(wireValues, false); }
 function rknown(table, intern) {
   const n = ru32(), p = rp;
   rp += n;
-  if (n > 32) return wireDecoder.decode(rb.subarray(p, p + n));
+  if (n > 64) return wireDecoder.decode(rb.subarray(p, p + n));
   let h = n;
   for (let i = p; i < p + n; i++) h = (Math.imul(h, 31) + rb[i]) | 0;
   const known = table.get(h);
