@@ -80,9 +80,9 @@ function ru32() {
   return rv.getUint32(p, true);
 }
 // ASCII strings of up to 64 bytes from a table of those already read, keyed by a hash of their
-// bytes and checked against them: no TextDecoder call (a fixed cost per call). 64 holds an ARN
-// (a Lambda function's is ~50 bytes), which a task's parameters often repeat at every task
-// (benches/README.md §13). Keys (rstr) come back
+// bytes and checked against them: no TextDecoder call (a fixed cost per call). 64 holds many an
+// ARN (a Lambda function's with a short name is ~50 bytes), which a task's parameters often
+// repeat at every task (benches/README.md §13). Keys (rstr) come back
 // internalized, the same string each time, so the objects' property stores stay on V8's fast path
 // (reading keys afresh per task cost ~1.5x as much, benches/README.md §6). Values (rvstr) have a
 // table of their own and are not internalized: a value needs no internalized string, and
