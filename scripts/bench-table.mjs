@@ -124,4 +124,7 @@ row(['typing in def-200: input → paint (median)', typing ? `${ms(typing.hidden
 row(['25,000-event run: wall, longest task', stepper ? `${stepper.run25k.wallMs} ms, ${ms(stepper.run25k.longestTaskMs)} ms` : '—', '']);
 row(['25,000-event run: wasm memory peak', stepper?.run25k?.wasmMemoryPeakMB !== undefined ? `${stepper.run25k.wasmMemoryPeakMB} MB` + (stepper.run25k.wasmMemoryPeakMB < 50 ? ' ✓' : ' ✗') : '—', '< 50 MB']);
 const loads = [...peer, ...node, ...chromium, ...raw].map((r) => r.loadavg ?? r.loadavg_before).filter(Boolean).map((l) => l[0]);
-if (loads.length) console.log(`\nload average (1 min) during the runs: ${Math.min(...loads)}–${Math.max(...loads)} on ${(await import('node:os')).cpus().length} cores`);
+// The host's CPU beside the load: ratios against the peer moved by up to ~1.5x between hosts
+// (benches/README.md, "Results"), so a table says which one it was measured on.
+const cpus = (await import('node:os')).cpus();
+if (loads.length) console.log(`\nload average (1 min) during the runs: ${Math.min(...loads)}–${Math.max(...loads)} on ${cpus.length} cores (${cpus[0]?.model ?? 'unknown CPU'})`);
