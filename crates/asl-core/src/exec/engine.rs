@@ -751,19 +751,6 @@ impl Engine<'_> {
             ),
             None => (self.core.start_ms, false, self.core.events, 0, None),
         };
-        if is_iteration_event(kind) {
-            // An iteration's own thread reports its start and end, but they are events of the
-            // Map state (the parent's visit): that is where the graph and inspector show them.
-            if let Some(p) = self
-                .core
-                .thread(thread)
-                .and_then(|t| t.parent)
-                .and_then(|(p, _)| self.core.thread(p))
-            {
-                branch = p.branch;
-                state = p.visit.as_ref().map(|v| v.state);
-            }
-        }
         if silent {
             return;
         }
@@ -774,6 +761,20 @@ impl Engine<'_> {
             t.last_event = id;
         }
         if let Some(history) = self.history.as_deref_mut() {
+            if is_iteration_event(kind) {
+                // An iteration's own thread reports its start and end, but they are events of
+                // the Map state (the parent's visit): that is where the graph and inspector
+                // show them.
+                if let Some(p) = self
+                    .core
+                    .thread(thread)
+                    .and_then(|t| t.parent)
+                    .and_then(|(p, _)| self.core.thread(p))
+                {
+                    branch = p.branch;
+                    state = p.visit.as_ref().map(|v| v.state);
+                }
+            }
             // Read only when recorded: with history off an event costs no reference counting.
             let iterations = match self.core.thread(thread) {
                 Some(t) => t.iterations.clone(),
@@ -922,11 +923,7 @@ impl Engine<'_> {
             ThreadKind::Branch | ThreadKind::Iteration => {
                 if kind == ThreadKind::Iteration && !silent {
                     // The label is read only for a recorded event (it clones the Map's name).
-                    let (map_name, index) = if self.history.is_some() {
-                        self.iteration_label(id)
-                    } else {
-                        ("".into(), 0)
-                    };
+                    let label = self.history.is_some().then(|| self.iteration_label(id));
                     let ev = if result.is_ok() {
                         EventType::MapIterationSucceeded
                     } else {
@@ -934,9 +931,9 @@ impl Engine<'_> {
                     };
                     // Succeeded or failed, AWS's details are MapIterationEventDetails (the
                     // Map's name and the item's index); the error is on the events before.
-                    self.emit(id, ev, || EventDetails::MapIteration {
-                        name: map_name,
-                        index,
+                    self.emit(id, ev, || {
+                        let (name, index) = label.unwrap_or_else(|| ("".into(), 0));
+                        EventDetails::MapIteration { name, index }
                     });
                 }
                 self.core.remove(id);
