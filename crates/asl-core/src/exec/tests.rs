@@ -716,6 +716,55 @@ fn a_history_recorded_afterwards_replays_the_answers_kept() {
 }
 
 #[test]
+fn map_iteration_events_name_their_map_whether_recorded_from_the_start_or_afterwards() {
+    // Inside a Parallel branch, so the Map state's path is not its name alone.
+    let def = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"Inner","States":{"Inner":{"Type":"Map","ItemsPath":"$.xs","End":true,
+        "ItemProcessor":{"StartAt":"Step","States":{"Step":{"Type":"Pass","End":true}}}}}}]}}}"#;
+    let iteration_events = |e: &Execution| -> Vec<(&'static str, String, usize, String)> {
+        e.history()
+            .iter()
+            .filter_map(|h| match &h.details {
+                EventDetails::MapIteration { name, index } => Some((
+                    h.kind.as_str(),
+                    name.to_string(),
+                    *index,
+                    h.path.to_string(),
+                )),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut recorded = exec(def, r#"{"xs":[1,2]}"#, "{}");
+    recorded.run();
+    let from_start = iteration_events(&recorded);
+    let ev = |kind: &'static str, index: usize| {
+        (kind, "Inner".to_string(), index, "P/0/Inner".to_string())
+    };
+    assert_eq!(
+        from_start,
+        vec![
+            ev("MapIterationStarted", 0),
+            ev("MapIterationSucceeded", 0),
+            ev("MapIterationStarted", 1),
+            ev("MapIterationSucceeded", 1),
+        ]
+    );
+    // Run without a history (the JS API's default), then recorded from the start: the same.
+    let options = ExecOptions {
+        record_history: false,
+        record_stages: false,
+        keep_answers: true,
+        ..ExecOptions::default()
+    };
+    let mut lazy = Execution::start(machine(def), v(r#"{"xs":[1,2]}"#), options);
+    lazy.run();
+    assert!(lazy.history().is_empty());
+    lazy.record_from_start(Vec::new(), false);
+    assert_eq!(iteration_events(&lazy), from_start);
+}
+
+#[test]
 fn task_handler_sees_the_retry_count_and_the_input_as_the_plain_request() {
     use std::sync::Mutex;
     let def = r#"{"StartAt":"A","States":{
