@@ -111,7 +111,7 @@ if (raw.length || ours.length) {
   }
 }
 
-console.log('\n## Playground (dist/, headless Chromium)\n');
+console.log('\n## Playground (the release build, headless Chromium)\n');
 row(['measure', 'value', 'goal']);
 row(['---', '---', '---']);
 const bundle = existsSync(path.join(dir, 'bundle.txt')) ? readFileSync(path.join(dir, 'bundle.txt'), 'utf8').match(/^total.*?(\d+)\s+(\d+)\s*$/m) : null;
