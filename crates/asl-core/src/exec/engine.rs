@@ -922,8 +922,7 @@ impl Engine<'_> {
             },
             ThreadKind::Branch | ThreadKind::Iteration => {
                 if kind == ThreadKind::Iteration && !silent {
-                    // The label is read only for a recorded event (it clones the Map's name).
-                    let label = self.history.is_some().then(|| self.iteration_label(id));
+                    let details = self.iteration_details(id);
                     let ev = if result.is_ok() {
                         EventType::MapIterationSucceeded
                     } else {
@@ -931,10 +930,7 @@ impl Engine<'_> {
                     };
                     // Succeeded or failed, AWS's details are MapIterationEventDetails (the
                     // Map's name and the item's index); the error is on the events before.
-                    self.emit(id, ev, || {
-                        let (name, index) = label.unwrap_or_else(|| ("".into(), 0));
-                        EventDetails::MapIteration { name, index }
-                    });
+                    self.emit(id, ev, || details.unwrap_or(EventDetails::None));
                 }
                 self.core.remove(id);
                 if let Some((pid, slot)) = parent {
@@ -944,9 +940,17 @@ impl Engine<'_> {
         }
     }
 
-    pub(crate) fn iteration_label(&self, id: ThreadId) -> (Arc<str>, usize) {
+    /// An iteration event's details (AWS's MapIterationEventDetails: the Map's name and the
+    /// item's index), made only when the event is recorded: it looks up the Map state through
+    /// the parent thread and clones its name, 2% of a parallel-nested run in wasm when made with
+    /// the history off too. `None` without a history, where `emit` never reads them.
+    pub(crate) fn iteration_details(&self, id: ThreadId) -> Option<EventDetails> {
+        self.history.as_ref()?;
         let Some(t) = self.core.thread(id) else {
-            return ("".into(), 0);
+            return Some(EventDetails::MapIteration {
+                name: "".into(),
+                index: 0,
+            });
         };
         let index = t.iterations.last().copied().unwrap_or(0) as usize;
         let name = t
@@ -960,7 +964,7 @@ impl Engine<'_> {
                     .map(|s| s.name.clone())
             })
             .unwrap_or_else(|| "".into());
-        (name, index)
+        Some(EventDetails::MapIteration { name, index })
     }
 
     /// A child thread's result reaches its Parallel/Map parent.

@@ -255,9 +255,7 @@ impl<'a> Engine<'a> {
     }
 
     fn iteration_start(&mut self, id: ThreadId, input: Value) {
-        // The label is read only for a recorded event (as in `finish`): it looks up the parent
-        // Map's state and clones its name, 2% of a parallel-nested run in wasm without history.
-        let label = self.history.is_some().then(|| self.iteration_label(id));
+        let details = self.iteration_details(id);
         let Some(t) = self.core.thread(id) else {
             return;
         };
@@ -268,8 +266,7 @@ impl<'a> Engine<'a> {
         };
         self.set_phase(id, phase);
         self.emit(id, EventType::MapIterationStarted, || {
-            let (name, index) = label.unwrap_or_else(|| ("".into(), 0));
-            EventDetails::MapIteration { name, index }
+            details.unwrap_or(EventDetails::None)
         });
     }
 
