@@ -153,6 +153,10 @@ function memoryBytes() {
   }
   return wasmBytes;
 }
+function memoryView() {
+  memoryBytes();
+  return wasmView;
+}
 export function set_memory(memory) {
   wasmMemory = memory;
 }
@@ -302,8 +306,8 @@ export function wire_in(x) {
 export function call_task(f, state, resource, parameters, iterPtr, iterLen, retryCount, out, room) {
   let iterations = [];
   if (iterLen > 0) {
-    memoryBytes();
-    for (let i = 0, p = iterPtr; i < iterLen; i++, p += 4) iterations.push(wasmView.getUint32(p, true));
+    const view = memoryView();
+    for (let i = 0, p = iterPtr; i < iterLen; i++, p += 4) iterations.push(view.getUint32(p, true));
   }
   let n;
   try {
