@@ -42,8 +42,14 @@ impl Loaded {
         workflow_type: asl_core::WorkflowType,
         load: asl_core::LoadOptions,
     ) -> Result<Loaded, JsValue> {
+        // Allocated anew, state after state: the parser made the machine's parts among its own
+        // temporaries, and in a heap that earlier work left full of freed chunks they lay
+        // scattered, so each run touched more cache lines and pages per state. The copy costs
+        // ~6% of a load; a run of a machine loaded after other work takes 10–20% less
+        // (benches/README.md, §15). Its shared parts (names, constant values) are not copied.
+        let machine = load_valid(definition, &load)?.clone();
         Ok(Loaded {
-            prepared: Prepared::new(Arc::new(load_valid(definition, &load)?)),
+            prepared: Prepared::new(Arc::new(machine)),
             definition: definition.to_string(),
             workflow_type,
             load,
