@@ -30,7 +30,8 @@
 //! `ASL_BENCH_HISTORY=0|1` measures only without/with history (`1` also records history and
 //! stages in the JSONata workloads, as the JS API does by default);
 //! `ASL_BENCH_TASKS=complete_task|mocks|handler` only one way of answering tasks;
-//! `ASL_BENCH_STAGES=0` records the history without the inspector's stages (what they cost).
+//! `ASL_BENCH_STAGES=0` records the history without the inspector's stages (what they cost);
+//! `ASL_BENCH_COLD=1` evicts the caches before each timed run ([`evict_caches`]).
 //! Prints one JSON line per measurement; `--list` prints the selected workloads' names instead.
 
 #![allow(clippy::disallowed_methods)] // a benchmark reads the clock and files; the core does not
@@ -398,6 +399,26 @@ fn run_once(
     )
 }
 
+/// With `ASL_BENCH_COLD=1`, writes over 64 MB before each timed run of the workloads above (not
+/// the JSONata ones), so the run starts with the machine's data out of the caches: what a run in
+/// the JS API meets after the peer's run or an idle (benches/README.md, §15). No other way to see
+/// cache misses here: this host's guest has no hardware counters.
+fn evict_caches() {
+    static BUFFER: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+    static COLD: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*COLD.get_or_init(|| std::env::var("ASL_BENCH_COLD").as_deref() == Ok("1")) {
+        return;
+    }
+    let mut buffer = BUFFER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    buffer.resize(64 << 20, 0);
+    for (i, b) in buffer.iter_mut().enumerate().step_by(64) {
+        *b = b.wrapping_add(i as u8);
+    }
+    std::hint::black_box(&*buffer);
+}
+
 fn median(xs: &mut [f64]) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
     let m = xs.len() / 2;
@@ -491,6 +512,7 @@ fn main() {
             let mut times = Vec::with_capacity(runs);
             let mut last = None;
             for _ in 0..runs {
+                evict_caches();
                 let t0 = Instant::now();
                 let (r, exec) = run_once(&machine, &input, &mock, answer, flaky, history);
                 times.push(t0.elapsed().as_secs_f64() * 1000.0);
