@@ -401,7 +401,7 @@ fn run_once(
 
 /// With `ASL_BENCH_COLD=1`, writes over 64 MB before each timed run of the workloads above (not
 /// the JSONata ones), so the run starts with the machine's data out of the caches: what a run in
-/// the JS API meets after the peer's run or an idle (benches/README.md, §15). No other way to see
+/// the JS API meets after the peer's run or an idle (benches/README.md, §16). No other way to see
 /// cache misses here: this host's guest has no hardware counters.
 fn evict_caches() {
     static BUFFER: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());

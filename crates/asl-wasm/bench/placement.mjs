@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { benchWorkloads, taskAnswers, taskMocks } from './workloads.mjs';
+import { benchWorkloads, peerRunner, taskMocks } from './workloads.mjs';
 
 const [kit, usedDir, freshDir, name = 'task-flaky', n = '21', before = 'pass-loop-10k,pass-loop-100k,parallel-nested,task-heavy'] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
@@ -45,20 +45,8 @@ const runner = (StateMachine) => {
   };
 };
 const copies = [{ label: 'used', run: runner(Used), ms: [] }, { label: 'fresh', run: runner(Fresh), ms: [] }];
-// The peer as workloads.mjs runs it, its retry intervals zeroed.
-const peer = new Peer(def);
-const tasks = Object.keys(def.States).filter((s) => def.States[s].Type === 'Task');
-const retrying = Object.keys(def.States).filter((s) => def.States[s].Retry);
-const peerRun = () => {
-  const answer = taskAnswers(m.flaky);
-  const taskResourceLocalHandlers = Object.fromEntries(tasks.map((s) => [s, async (parameters) => {
-    const a = answer({ state: s, parameters });
-    if (a.error) throw new Error(a.cause);
-    return a.output;
-  }]));
-  const retryIntervalOverrides = Object.fromEntries(retrying.map((s) => [s, 0]));
-  return peer.run(input, { overrides: { taskResourceLocalHandlers, retryIntervalOverrides } }).result;
-};
+// The peer as the harness runs it.
+const peerRun = peerRunner(Peer, def, input, m);
 const sleep = () => new Promise((resolve) => setTimeout(resolve, 30));
 for (let i = 0; i < 3; i++) for (const c of copies) { c.run(); await peerRun(); }
 for (let i = 0; i < +n; i++) {

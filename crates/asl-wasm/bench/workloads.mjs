@@ -153,7 +153,12 @@ function ourModes(name, def, meta, machine) {
   ];
 }
 
-function peerRunner(StateMachine, def, input, meta) {
+/**
+ * The peer as the kit's bench-als.mjs runs it: constructed once; each call of the returned
+ * function is one run (its task handlers made per run, waits and retry intervals zeroed),
+ * resolving to the output.
+ */
+export function peerRunner(StateMachine, def, input, meta) {
   const taskNames = [], waitNames = [], retryNames = [];
   for (const [n, st] of allStates(def)) {
     if (st.Type === 'Task') taskNames.push(n);
