@@ -57,6 +57,41 @@ pub(crate) struct BranchInfo {
     /// For each state, its slot in [`Core::mock_counters`]: one per distinct state name, as
     /// mocks count invocations by name (retries and Map iterations included).
     pub name_slots: Box<[u32]>,
+    /// For each state, what entering it and a Task's successful attempt need from the boxed
+    /// definition, so that they do not read the box (a cache miss per state in a run that starts
+    /// with the 1,000 states of task-heavy out of the caches; benches/README.md, §17).
+    pub facts: Box<[StateFacts]>,
+}
+
+/// See [`BranchInfo::facts`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct StateFacts {
+    /// How many Retry entries the state has (Task, Parallel and Map).
+    pub retriers: u32,
+    /// A Task's `TimeoutSeconds` and `HeartbeatSeconds` when each is a literal or absent;
+    /// `None` when either is a path or a call, evaluated on each attempt.
+    pub seconds: Option<(Option<u64>, Option<u64>)>,
+}
+
+impl StateFacts {
+    fn of(st: &crate::model::State) -> StateFacts {
+        use crate::model::Dynamic;
+        let literal = |d: Option<&Dynamic<u64>>| match d {
+            None => Some(None),
+            Some(Dynamic::Literal(v)) => Some(Some(v.value)),
+            Some(_) => None,
+        };
+        let seconds = match &st.kind {
+            StateKind::Task(t) => {
+                literal(t.timeout_seconds.as_ref()).zip(literal(t.heartbeat_seconds.as_ref()))
+            }
+            _ => None,
+        };
+        StateFacts {
+            retriers: u32::try_from(st.retry_catch().0.len()).unwrap_or(u32::MAX),
+            seconds,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -90,6 +125,7 @@ fn add_branch(
         waits_token: Box::new([]),
         submits: Box::new([]),
         name_slots: Box::new([]),
+        facts: Box::new([]),
     });
     let mut paths = Vec::with_capacity(b.states.len());
     let mut uses = Vec::with_capacity(b.states.len());
@@ -98,6 +134,7 @@ fn add_branch(
     let mut name_slots = Vec::with_capacity(b.states.len());
     let mut waits_token = Vec::with_capacity(b.states.len());
     let mut submits = Vec::with_capacity(b.states.len());
+    let mut facts = Vec::with_capacity(b.states.len());
     for (sid, (name, st)) in b.states.iter().enumerate() {
         let path: Arc<str> = format!("{prefix}{name}").into();
         let sid = sid as StateId;
@@ -144,6 +181,7 @@ fn add_branch(
         let next_slot = slots.len() as u32;
         name_slots.push(*slots.entry(name.clone()).or_insert(next_slot));
         paths.push(path);
+        facts.push(StateFacts::of(st));
         uses.push(io::state_uses_context(st));
         children.push(kids.into_boxed_slice());
     }
@@ -156,6 +194,7 @@ fn add_branch(
         waits_token: waits_token.into_boxed_slice(),
         submits: submits.into_boxed_slice(),
         name_slots: name_slots.into_boxed_slice(),
+        facts: facts.into_boxed_slice(),
     };
     id as u32
 }

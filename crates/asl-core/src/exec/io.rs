@@ -583,14 +583,24 @@ pub fn error_output(error: Option<&str>, cause: Option<&str>) -> Value {
 
 /// The payload size check (AWS: 256 KiB per state input/output).
 pub fn check_size(v: &Value, limit: Option<usize>, state: &str) -> Result<(), ExecError> {
+    check_size_of(v, limit, || state)
+}
+
+/// [`check_size`] with the state's (or task's) name read only for an error.
+pub fn check_size_of<'a>(
+    v: &Value,
+    limit: Option<usize>,
+    state: impl FnOnce() -> &'a str,
+) -> Result<(), ExecError> {
     match limit {
         Some(limit) if v.json_len() > limit => Err(ExecError::new(
             ErrorName::DataLimitExceeded,
             format!(
-                "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
+                "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                state()
             ),
         )),
-        _ => check_depth(v, state),
+        _ => check_depth_of(v, state),
     }
 }
 
@@ -599,10 +609,15 @@ pub fn check_size(v: &Value, limit: Option<usize>, state: &str) -> Result<(), Ex
 /// everything that walks a value (printing it, dropping it, converting it for JavaScript)
 /// recurses and would overflow the stack instead of failing the execution.
 pub fn check_depth(v: &Value, state: &str) -> Result<(), ExecError> {
+    check_depth_of(v, || state)
+}
+
+fn check_depth_of<'a>(v: &Value, state: impl FnOnce() -> &'a str) -> Result<(), ExecError> {
     let depth = v.depth();
     if depth as usize > MAX_VALUE_DEPTH {
         return Err(ExecError::runtime(format!(
-            "The state/task '{state}' returned a result nested {depth} levels deep; this simulator supports at most {MAX_VALUE_DEPTH} levels."
+            "The state/task '{}' returned a result nested {depth} levels deep; this simulator supports at most {MAX_VALUE_DEPTH} levels.",
+            state()
         )));
     }
     Ok(())

@@ -452,6 +452,36 @@ fn heartbeat_and_timeout_fire_on_long_mocked_tasks() {
 }
 
 #[test]
+fn timeouts_from_a_path_are_read_per_attempt_and_literal_ones_from_the_definition() {
+    // A Task's literal timeouts come from the per-state facts, a path's from the input of each
+    // attempt: both must time out a mocked task that runs past them, and only past them.
+    let timed = |timeout: &str, input: &str, secs: u32| {
+        let def = format!(
+            r#"{{"StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f",{timeout},"End":true}}}}}}"#
+        );
+        let mocks = format!(r#"{{"T":{{"Return":{{"ok":1}},"DurationSeconds":{secs}}}}}"#);
+        match exec(&def, input, &mocks).run() {
+            Status::Succeeded { .. } => "ok".to_string(),
+            Status::Failed { error, .. } => error.as_deref().unwrap_or("").to_string(),
+            other => format!("{:?}", other.aws_name()),
+        }
+    };
+    assert_eq!(timed(r#""TimeoutSeconds":5"#, "{}", 4), "ok");
+    assert_eq!(timed(r#""TimeoutSeconds":5"#, "{}", 6), "States.Timeout");
+    let path = r#""TimeoutSecondsPath":"$.t""#;
+    assert_eq!(timed(path, r#"{"t":5}"#, 4), "ok");
+    assert_eq!(timed(path, r#"{"t":5}"#, 6), "States.Timeout");
+    assert_eq!(timed(path, r#"{"t":7}"#, 6), "ok");
+    assert_eq!(timed(path, r#"{"t":0}"#, 1), "States.Runtime");
+    // A literal timeout beside a path heartbeat: evaluated per attempt, both still apply (a
+    // mocked task sends no heartbeats, so the first limit it runs past fires).
+    let both = r#""TimeoutSeconds":5,"HeartbeatSecondsPath":"$.h""#;
+    assert_eq!(timed(both, r#"{"h":3}"#, 4), "States.HeartbeatTimeout");
+    assert_eq!(timed(both, r#"{"h":10}"#, 6), "States.Timeout");
+    assert_eq!(timed(both, r#"{"h":10}"#, 4), "ok");
+}
+
+#[test]
 fn item_batcher_groups_selected_items() {
     let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs",
       "ItemSelector":{"v.$":"$$.Map.Item.Value","i.$":"$$.Map.Item.Index"},

@@ -338,10 +338,13 @@ impl<'a> Engine<'a> {
             }
         }
         t.phase = Phase::Act;
-        let Some((st, _, _)) = self.current(id) else {
+        let Some((st, info, sid)) = self.current(id) else {
             return;
         };
-        let n_retriers = st.retry_catch().0.len();
+        let n_retriers = info
+            .facts
+            .get(sid as usize)
+            .map_or(0, |f| f.retriers as usize);
         if n_retriers > 0
             && let Some(v) = self.visit_mut(id)
         {

@@ -27,10 +27,14 @@ impl Engine<'_> {
             return Ok(());
         };
         let retry_count = self.retry_count(id);
-        let wants_token = self
+        let (wants_token, seconds) = self
             .visit_info(id)
-            .and_then(|(info, sid)| info.waits_token.get(sid as usize).copied())
-            .unwrap_or(false);
+            .map(|(info, sid)| {
+                let sid = sid as usize;
+                let facts = info.facts.get(sid).and_then(|f| f.seconds);
+                (info.waits_token.get(sid).copied().unwrap_or(false), facts)
+            })
+            .unwrap_or((false, None));
         // Tokens are numbered deterministically (replays after stepping back find the same
         // token); the text is made only when something needs it.
         self.core.next_token += 1;
@@ -108,18 +112,23 @@ impl Engine<'_> {
                         None => (Some(effective), None),
                     }
                 };
-                let timeout = dynamic_seconds(
-                    task.timeout_seconds.as_ref(),
-                    &scope,
-                    &mut core.rng,
-                    "TimeoutSeconds",
-                )?;
-                let heartbeat = dynamic_seconds(
-                    task.heartbeat_seconds.as_ref(),
-                    &scope,
-                    &mut core.rng,
-                    "HeartbeatSeconds",
-                )?;
+                let (timeout, heartbeat) = match seconds {
+                    Some(literal) => literal,
+                    None => (
+                        dynamic_seconds(
+                            task.timeout_seconds.as_ref(),
+                            &scope,
+                            &mut core.rng,
+                            "TimeoutSeconds",
+                        )?,
+                        dynamic_seconds(
+                            task.heartbeat_seconds.as_ref(),
+                            &scope,
+                            &mut core.rng,
+                            "HeartbeatSeconds",
+                        )?,
+                    ),
+                };
                 let event_params =
                     (recording || stages).then(|| request.as_ref().unwrap_or(&v.input).clone());
                 (request, after_input_path, event_params, timeout, heartbeat)
@@ -429,11 +438,10 @@ impl Engine<'_> {
                 // Copies for the stages and the event only when they are recorded.
                 let output = self.history.is_some().then(|| v.clone());
                 self.record(id, |s| s.result = Some(v.clone()));
-                let next = match io::check_size(
-                    &v,
-                    self.options.limits.payload_bytes,
-                    &task.resource.value,
-                ) {
+                // The resource is read (from the boxed definition) only for the error.
+                let next = match io::check_size_of(&v, self.options.limits.payload_bytes, || {
+                    &task.resource.value
+                }) {
                     Ok(()) => Phase::ProcessResult(v),
                     Err(e) => Phase::Recover(e.into()),
                 };
