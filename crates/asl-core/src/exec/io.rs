@@ -581,26 +581,22 @@ pub fn error_output(error: Option<&str>, cause: Option<&str>) -> Value {
     Value::object(obj)
 }
 
-/// The payload size check (AWS: 256 KiB per state input/output).
-pub fn check_size(v: &Value, limit: Option<usize>, state: &str) -> Result<(), ExecError> {
-    check_size_of(v, limit, || state)
+/// Whether [`check_size`] passes `v`, without naming the state (a caller whose name is costly
+/// to read checks this first).
+pub fn fits(v: &Value, limit: Option<usize>) -> bool {
+    limit.is_none_or(|limit| v.json_len() <= limit) && v.depth() as usize <= MAX_VALUE_DEPTH
 }
 
-/// [`check_size`] with the state's (or task's) name read only for an error.
-pub fn check_size_of<'a>(
-    v: &Value,
-    limit: Option<usize>,
-    state: impl FnOnce() -> &'a str,
-) -> Result<(), ExecError> {
+/// The payload size check (AWS: 256 KiB per state input/output).
+pub fn check_size(v: &Value, limit: Option<usize>, state: &str) -> Result<(), ExecError> {
     match limit {
         Some(limit) if v.json_len() > limit => Err(ExecError::new(
             ErrorName::DataLimitExceeded,
             format!(
-                "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
-                state()
+                "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
             ),
         )),
-        _ => check_depth_of(v, state),
+        _ => check_depth(v, state),
     }
 }
 
@@ -609,15 +605,10 @@ pub fn check_size_of<'a>(
 /// everything that walks a value (printing it, dropping it, converting it for JavaScript)
 /// recurses and would overflow the stack instead of failing the execution.
 pub fn check_depth(v: &Value, state: &str) -> Result<(), ExecError> {
-    check_depth_of(v, || state)
-}
-
-fn check_depth_of<'a>(v: &Value, state: impl FnOnce() -> &'a str) -> Result<(), ExecError> {
     let depth = v.depth();
     if depth as usize > MAX_VALUE_DEPTH {
         return Err(ExecError::runtime(format!(
-            "The state/task '{}' returned a result nested {depth} levels deep; this simulator supports at most {MAX_VALUE_DEPTH} levels.",
-            state()
+            "The state/task '{state}' returned a result nested {depth} levels deep; this simulator supports at most {MAX_VALUE_DEPTH} levels."
         )));
     }
     Ok(())

@@ -482,6 +482,47 @@ fn timeouts_from_a_path_are_read_per_attempt_and_literal_ones_from_the_definitio
 }
 
 #[test]
+fn a_task_result_over_the_limits_fails_naming_the_resource() {
+    // The size and depth checks read the resource's name only for their error.
+    let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}"#;
+    let outcome =
+        |result: &str| match exec(def, "{}", &format!(r#"{{"T":{{"Return":{result}}}}}"#)).run() {
+            Status::Succeeded { .. } => ("ok".to_string(), String::new()),
+            Status::Failed { error, cause } => (
+                error.as_deref().unwrap_or("").to_string(),
+                cause.as_deref().unwrap_or("").to_string(),
+            ),
+            other => (format!("{:?}", other.aws_name()), String::new()),
+        };
+    let resource = "'arn:aws:lambda:us-east-1:123456789012:function:f'";
+    let at_limit = format!("\"{}\"", "x".repeat(256 * 1024 - 2));
+    assert_eq!(outcome(&at_limit).0, "ok");
+    let (error, cause) = outcome(&format!("\"{}\"", "x".repeat(256 * 1024 - 1)));
+    assert_eq!(error, "States.DataLimitExceeded");
+    assert!(cause.contains(resource), "{cause}");
+    // Deeper than any text parses: built by a handler (a loop can build such a value too).
+    let nested = |n: usize| (0..n).fold(Value::Null, |v, _| Value::array(vec![v]));
+    let deep = |n: usize| {
+        let options = ExecOptions {
+            task_handler: Some(TaskHandler::new(move |_| Some(Ok(nested(n))))),
+            ..ExecOptions::default()
+        };
+        match Execution::start(machine(def), v("{}"), options).run() {
+            Status::Succeeded { .. } => ("ok".to_string(), String::new()),
+            Status::Failed { error, cause } => (
+                error.as_deref().unwrap_or("").to_string(),
+                cause.as_deref().unwrap_or("").to_string(),
+            ),
+            other => (format!("{:?}", other.aws_name()), String::new()),
+        }
+    };
+    assert_eq!(deep(io::MAX_VALUE_DEPTH).0, "ok");
+    let (error, cause) = deep(io::MAX_VALUE_DEPTH + 1);
+    assert_eq!(error, "States.Runtime");
+    assert!(cause.contains(resource), "{cause}");
+}
+
+#[test]
 fn item_batcher_groups_selected_items() {
     let def = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs",
       "ItemSelector":{"v.$":"$$.Map.Item.Value","i.$":"$$.Map.Item.Index"},

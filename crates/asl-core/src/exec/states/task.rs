@@ -438,10 +438,14 @@ impl Engine<'_> {
                 // Copies for the stages and the event only when they are recorded.
                 let output = self.history.is_some().then(|| v.clone());
                 self.record(id, |s| s.result = Some(v.clone()));
-                // The resource is read (from the boxed definition) only for the error.
-                let next = match io::check_size_of(&v, self.options.limits.payload_bytes, || {
-                    &task.resource.value
-                }) {
+                // The resource, in the boxed definition, is read only for the error.
+                let limit = self.options.limits.payload_bytes;
+                let checked = if io::fits(&v, limit) {
+                    Ok(())
+                } else {
+                    io::check_size(&v, limit, &task.resource.value)
+                };
+                let next = match checked {
                     Ok(()) => Phase::ProcessResult(v),
                     Err(e) => Phase::Recover(e.into()),
                 };
