@@ -31,7 +31,8 @@
 //! stages in the JSONata workloads, as the JS API does by default);
 //! `ASL_BENCH_TASKS=complete_task|mocks|handler` only one way of answering tasks;
 //! `ASL_BENCH_STAGES=0` records the history without the inspector's stages (what they cost);
-//! `ASL_BENCH_COLD=1` evicts the caches before each timed run ([`evict_caches`]).
+//! `ASL_BENCH_COLD=1` evicts the caches before each timed run of the executor workloads
+//! ([`evict_caches`]).
 //! Prints one JSON line per measurement; `--list` prints the selected workloads' names instead.
 
 #![allow(clippy::disallowed_methods)] // a benchmark reads the clock and files; the core does not
@@ -400,9 +401,10 @@ fn run_once(
 }
 
 /// With `ASL_BENCH_COLD=1`, writes over 64 MB before each timed run of the workloads above (not
-/// the JSONata ones), so the run starts with the machine's data out of the caches: what a run in
-/// the JS API meets after the peer's run or an idle (benches/README.md, §16). No other way to see
-/// cache misses here: this host's guest has no hardware counters.
+/// the JSONata ones nor def-200), so the run starts with the machine's data out of the caches:
+/// what a run in the JS API meets after the peer's run or an idle (benches/README.md, §16). No
+/// other way to see cache misses here: this host's guest has no hardware counters. The lines it
+/// dirtied are written back while the run evicts them, a small part of what the run then pays.
 fn evict_caches() {
     static BUFFER: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
     static COLD: std::sync::OnceLock<bool> = std::sync::OnceLock::new();

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { benchWorkloads, peerRunner, taskMocks } from './workloads.mjs';
+import { abRun, benchWorkloads, median, peerRunner } from './workloads.mjs';
 
 const [kit, usedDir, freshDir, name = 'task-flaky', n = '21', before = 'pass-loop-10k,pass-loop-100k,parallel-nested,task-heavy'] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
@@ -33,20 +33,10 @@ if (before !== 'none') {
 }
 
 const { text, input, meta: m } = data(name);
-const def = JSON.parse(text);
-const runner = (StateMachine) => {
-  const machine = StateMachine.load(text).withMocks(taskMocks(def, m.flaky));
-  return () => {
-    const ex = machine.start(input, {});
-    const st = ex.run();
-    if (st.status !== 'SUCCEEDED') throw new Error(`${name}: ${st.status} ${st.error ?? ''}`);
-    ex.eventCount();
-    ex.free();
-  };
-};
-const copies = [{ label: 'used', run: runner(Used), ms: [] }, { label: 'fresh', run: runner(Fresh), ms: [] }];
+const runner = (StateMachine, label) => abRun(StateMachine, { mode: 'withMocks', name, text, input, meta: m, label });
+const copies = [{ label: 'used', run: runner(Used, 'used'), ms: [] }, { label: 'fresh', run: runner(Fresh, 'fresh'), ms: [] }];
 // The peer as the harness runs it.
-const peerRun = peerRunner(Peer, def, input, m);
+const peerRun = peerRunner(Peer, JSON.parse(text), input, m);
 const sleep = () => new Promise((resolve) => setTimeout(resolve, 30));
 for (let i = 0; i < 3; i++) for (const c of copies) { c.run(); await peerRun(); }
 for (let i = 0; i < +n; i++) {
@@ -59,5 +49,4 @@ for (let i = 0; i < +n; i++) {
     c.ms.push(performance.now() - t);
   }
 }
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const k = s.length >> 1; return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2; };
 console.log(JSON.stringify({ workload: name, before, runs: +n, ...Object.fromEntries(copies.map((c) => [`${c.label}_ms`, +median(c.ms).toFixed(3)])) }));

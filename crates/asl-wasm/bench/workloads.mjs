@@ -30,7 +30,7 @@ export const JSONATA = { 'jsonata-pass-loop-10k': 82, 'jsonata-map-1k': 93, 'jso
 // driven"). A forced gc() instead made the peer 2-3x slower (its heap shrunk, then grown again
 // inside its run), so it is not used.
 const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const mockResult = (input) => ({ value: (input?.last?.value ?? 0) + 1, status: 'ok', payload: { a: 1, b: [1, 2, 3] } });
 
 /**

@@ -45,7 +45,7 @@ impl Loaded {
         // Allocated anew, state after state: the parser made the machine's parts among its own
         // temporaries, and in a heap that earlier work left full of freed chunks they lay
         // scattered, so each run touched more cache lines and pages per state. The copy costs
-        // ~6% of a load; a run of a machine loaded after other work takes 12–23% less
+        // 6–8% of a load; a run of a machine loaded after other work takes 11–23% less
         // (benches/README.md, §15). Its shared parts (names, constant values) are not copied.
         let machine = load_valid(definition, &load)?.clone();
         Ok(Loaded {

@@ -57,9 +57,10 @@ pub(crate) struct BranchInfo {
     /// For each state, its slot in [`Core::mock_counters`]: one per distinct state name, as
     /// mocks count invocations by name (retries and Map iterations included).
     pub name_slots: Box<[u32]>,
-    /// For each state, what entering it and a Task's successful attempt need from the boxed
-    /// definition, so that they do not read the box (a cache miss per state in a run that starts
-    /// with the 1,000 states of task-heavy out of the caches; benches/README.md, §17).
+    /// For each state, what entering it and a JSONPath Task's attempt need from the boxed
+    /// definition, so that a successful attempt answered by a mock reads no box (a cache miss per
+    /// state in a run that starts with task-heavy's 1,000 states out of the caches;
+    /// benches/README.md, §17). A task handler, a paused task and JSONata still read it.
     pub facts: Box<[StateFacts]>,
 }
 
@@ -69,7 +70,8 @@ pub(crate) struct StateFacts {
     /// How many Retry entries the state has (Task, Parallel and Map).
     pub retriers: u32,
     /// A Task's `TimeoutSeconds` and `HeartbeatSeconds` when each is a literal or absent;
-    /// `None` when either is a path or a call, evaluated on each attempt.
+    /// `None` when either is a path, a call or an expression (evaluated on each attempt), and
+    /// for other kinds of state.
     pub seconds: Option<(Option<u64>, Option<u64>)>,
 }
 

@@ -451,20 +451,28 @@ fn heartbeat_and_timeout_fire_on_long_mocked_tasks() {
     assert_eq!(last.timestamp_ms - e.options.env.start_time_ms, 10_000);
 }
 
+/// How a run ended: `("ok", "")`, the error and cause of a failure, or the status's name.
+fn ending(status: Status) -> (String, String) {
+    match status {
+        Status::Succeeded { .. } => ("ok".to_string(), String::new()),
+        Status::Failed { error, cause } => (
+            error.as_deref().unwrap_or("").to_string(),
+            cause.as_deref().unwrap_or("").to_string(),
+        ),
+        other => (other.aws_name().to_string(), String::new()),
+    }
+}
+
 #[test]
-fn timeouts_from_a_path_are_read_per_attempt_and_literal_ones_from_the_definition() {
-    // A Task's literal timeouts come from the per-state facts, a path's from the input of each
-    // attempt: both must time out a mocked task that runs past them, and only past them.
+fn literal_timeouts_come_from_the_definition_and_path_ones_from_the_input() {
+    // A Task's literal timeouts come from the per-state facts, a path's from the attempt's
+    // input: both must time out a mocked task that runs past them, and only past them.
     let timed = |timeout: &str, input: &str, secs: u32| {
         let def = format!(
             r#"{{"StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f",{timeout},"End":true}}}}}}"#
         );
         let mocks = format!(r#"{{"T":{{"Return":{{"ok":1}},"DurationSeconds":{secs}}}}}"#);
-        match exec(&def, input, &mocks).run() {
-            Status::Succeeded { .. } => "ok".to_string(),
-            Status::Failed { error, .. } => error.as_deref().unwrap_or("").to_string(),
-            other => format!("{:?}", other.aws_name()),
-        }
+        ending(exec(&def, input, &mocks).run()).0
     };
     assert_eq!(timed(r#""TimeoutSeconds":5"#, "{}", 4), "ok");
     assert_eq!(timed(r#""TimeoutSeconds":5"#, "{}", 6), "States.Timeout");
@@ -486,14 +494,7 @@ fn a_task_result_over_the_limits_fails_naming_the_resource() {
     // The size and depth checks read the resource's name only for their error.
     let def = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}"#;
     let outcome =
-        |result: &str| match exec(def, "{}", &format!(r#"{{"T":{{"Return":{result}}}}}"#)).run() {
-            Status::Succeeded { .. } => ("ok".to_string(), String::new()),
-            Status::Failed { error, cause } => (
-                error.as_deref().unwrap_or("").to_string(),
-                cause.as_deref().unwrap_or("").to_string(),
-            ),
-            other => (format!("{:?}", other.aws_name()), String::new()),
-        };
+        |result: &str| ending(exec(def, "{}", &format!(r#"{{"T":{{"Return":{result}}}}}"#)).run());
     let resource = "'arn:aws:lambda:us-east-1:123456789012:function:f'";
     let at_limit = format!("\"{}\"", "x".repeat(256 * 1024 - 2));
     assert_eq!(outcome(&at_limit).0, "ok");
@@ -507,14 +508,7 @@ fn a_task_result_over_the_limits_fails_naming_the_resource() {
             task_handler: Some(TaskHandler::new(move |_| Some(Ok(nested(n))))),
             ..ExecOptions::default()
         };
-        match Execution::start(machine(def), v("{}"), options).run() {
-            Status::Succeeded { .. } => ("ok".to_string(), String::new()),
-            Status::Failed { error, cause } => (
-                error.as_deref().unwrap_or("").to_string(),
-                cause.as_deref().unwrap_or("").to_string(),
-            ),
-            other => (format!("{:?}", other.aws_name()), String::new()),
-        }
+        ending(Execution::start(machine(def), v("{}"), options).run())
     };
     assert_eq!(deep(io::MAX_VALUE_DEPTH).0, "ok");
     let (error, cause) = deep(io::MAX_VALUE_DEPTH + 1);

@@ -344,7 +344,7 @@ impl<'a> Engine<'a> {
         let n_retriers = info
             .facts
             .get(sid as usize)
-            .map_or(0, |f| f.retriers as usize);
+            .map_or_else(|| st.retry_catch().0.len(), |f| f.retriers as usize);
         if n_retriers > 0
             && let Some(v) = self.visit_mut(id)
         {

@@ -27,7 +27,7 @@ impl Engine<'_> {
             return Ok(());
         };
         let retry_count = self.retry_count(id);
-        let (wants_token, seconds) = self
+        let (wants_token, literal_seconds) = self
             .visit_info(id)
             .map(|(info, sid)| {
                 let sid = sid as usize;
@@ -112,7 +112,7 @@ impl Engine<'_> {
                         None => (Some(effective), None),
                     }
                 };
-                let (timeout, heartbeat) = match seconds {
+                let (timeout, heartbeat) = match literal_seconds {
                     Some(literal) => literal,
                     None => (
                         dynamic_seconds(
