@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { kitData } from './kit.mjs';
 import { benchWorkloads, JSONATA, WORKLOADS } from './workloads.mjs';
 
 const [wasmDir, kit, ...rest] = process.argv.slice(2);
@@ -18,14 +19,7 @@ for (let i = 0; i < rest.length; i++) {
 const require = createRequire(import.meta.url);
 const { StateMachine: Machine } = require(path.resolve(wasmDir, 'asl_wasm.js'));
 const { StateMachine } = await import(path.resolve(kit, 'node_modules/aws-local-stepfunctions/build/main.node.esm.js'));
-const wl = path.resolve(kit, 'workloads');
-const meta = JSON.parse(readFileSync(path.join(wl, 'meta.json'), 'utf8'));
-const data = (name) => ({
-  text: readFileSync(path.join(wl, `${name}.asl.json`), 'utf8'),
-  input: JSON.parse(readFileSync(path.join(wl, `${name}.input.json`), 'utf8')),
-  expected: JSON.parse(readFileSync(path.join(wl, `${name}.expected.json`), 'utf8')),
-  meta: meta[name],
-});
+const data = kitData(kit);
 // The process's CPU time (getrusage: all threads, up to date when read) and its main thread's
 // time waiting in the run queue (/proc/…/schedstat, Linux with schedstats; its time on a CPU
 // there is updated only at scheduler ticks, too coarse for a 1 ms run).

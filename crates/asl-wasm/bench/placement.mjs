@@ -9,9 +9,9 @@
 // first, comma-separated (default pass-loop-10k,pass-loop-100k,parallel-nested,task-heavy;
 // `none` for none). WORKLOAD: a task workload, answered by mocks given once (`withMocks`).
 // Prints the median wall time of a run (start, run to the end, eventCount, free) in each copy, ms.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { kitData } from './kit.mjs';
 import { abRun, benchWorkloads, median, peerRunner } from './workloads.mjs';
 
 const [kit, usedDir, freshDir, name = 'task-flaky', n = '21', before = 'pass-loop-10k,pass-loop-100k,parallel-nested,task-heavy'] = process.argv.slice(2);
@@ -20,14 +20,7 @@ const Used = require(path.resolve(usedDir, 'asl_wasm.js')).StateMachine;
 const Fresh = require(path.resolve(freshDir, 'asl_wasm.js')).StateMachine;
 if (Used === Fresh) throw new Error('USED_DIR and FRESH_DIR must be two copies of the package');
 const { StateMachine: Peer } = await import(path.resolve(kit, 'node_modules/aws-local-stepfunctions/build/main.node.esm.js'));
-const wl = path.resolve(kit, 'workloads');
-const meta = JSON.parse(readFileSync(path.join(wl, 'meta.json'), 'utf8'));
-const data = (w) => ({
-  text: readFileSync(path.join(wl, `${w}.asl.json`), 'utf8'),
-  input: JSON.parse(readFileSync(path.join(wl, `${w}.input.json`), 'utf8')),
-  expected: JSON.parse(readFileSync(path.join(wl, `${w}.expected.json`), 'utf8')),
-  meta: meta[w],
-});
+const data = kitData(kit);
 if (before !== 'none') {
   await benchWorkloads({ Machine: Used, StateMachine: Peer, data, runs: 7, warmup: 2, names: before.split(',') });
 }
