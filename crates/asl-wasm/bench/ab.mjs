@@ -12,7 +12,7 @@
 // AB_RECORD=1: each run also has its history recorded (`seek` to its last event), for what a
 // build that records the history when first asked for costs a caller who then reads it.
 // AB_COLD=1: before each timed run, a run of the peer and 30 ms asleep, as the harness times
-// ours (`workloads.mjs`): the run starts with its data out of the caches (benches/README.md, §16).
+// ours (`workloads.mjs`): a cold start, as in the table (benches/README.md, §16 and §17).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
