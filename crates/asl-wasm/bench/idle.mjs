@@ -1,7 +1,8 @@
 // What comes just before a timed run of ours does to it: the same run (start, run to the end,
 // eventCount, free) right after the previous one, after 30 ms asleep (the harness's `pause`),
-// after 30 ms spinning, and after a run of the peer followed by either; modes alternate, one
-// Node process, ours alone timed (benches/README.md, "The JS API", §7).
+// after 30 ms spinning, after a run of the peer followed by either, and right after writing over
+// 64 MB (the data caches emptied, nothing else); modes alternate, one Node process, ours alone
+// timed (benches/README.md, "The JS API", §7, §16).
 //   node --no-liftoff idle.mjs ASL_WASM_NODE_DIR KIT_DIR [WORKLOAD=task-heavy] [N=20]
 // WORKLOAD: a task workload (answered by mocks given once, `withMocks`) or one without tasks.
 // Prints per mode the medians of wall time, CPU time (process.cpuUsage) and the main thread's
@@ -47,6 +48,7 @@ const peerRun = () => {
 };
 const sleep = () => new Promise((resolve) => setTimeout(resolve, 30));
 const spin = () => { const end = performance.now() + 30; while (performance.now() < end); };
+const junk = new Uint8Array(64 << 20);
 const stat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
 const waited = () => readFileSync(stat, 'utf8').split(' ')[1] / 1e6;
 const modes = {
@@ -55,6 +57,8 @@ const modes = {
   'spinning 30 ms': async () => spin(),
   'peer, asleep': async () => { await peerRun(); await sleep(); },
   'peer, spinning': async () => { await peerRun(); spin(); },
+  // The data caches emptied, nothing else disturbed: how much of a cold start is data.
+  'writing 64 MB': async () => { for (let i = 0; i < junk.length; i += 64) junk[i]++; },
 };
 const res = Object.fromEntries(Object.keys(modes).map((k) => [k, { wall: [], cpu: [], wait: [] }]));
 for (let i = 0; i < 3; i++) { ours(); await peerRun(); }
