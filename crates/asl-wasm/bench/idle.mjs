@@ -10,16 +10,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { taskAnswers, taskMocks } from './workloads.mjs';
+import { kitData } from './kit.mjs';
+import { peerRunner, taskMocks } from './workloads.mjs';
 
 const [dir, kit, name = 'task-heavy', n = '20'] = process.argv.slice(2);
 const { StateMachine } = createRequire(import.meta.url)(path.resolve(dir, 'asl_wasm.js'));
 const { StateMachine: Peer } = await import(path.resolve(kit, 'node_modules/aws-local-stepfunctions/build/main.node.esm.js'));
-const wl = path.resolve(kit, 'workloads');
-const text = readFileSync(path.join(wl, `${name}.asl.json`), 'utf8');
+const { text, input, meta } = kitData(kit)(name);
 const def = JSON.parse(text);
-const input = JSON.parse(readFileSync(path.join(wl, `${name}.input.json`), 'utf8'));
-const meta = JSON.parse(readFileSync(path.join(wl, 'meta.json'), 'utf8'))[name];
 const passLoop = name.includes('pass-loop');
 const loaded = StateMachine.load(text, passLoop ? { type: 'EXPRESS' } : {});
 const machine = name.startsWith('task-') ? loaded.withMocks(taskMocks(def, meta.flaky)) : loaded;
@@ -31,21 +29,8 @@ const ours = () => {
   ex.eventCount();
   ex.free();
 };
-// The peer as workloads.mjs runs it (waits and retry intervals are not in these workloads' paths
-// that matter here: task-flaky's retries have their intervals zeroed as there).
-const peer = new Peer(def);
-const tasks = Object.keys(def.States).filter((s) => def.States[s].Type === 'Task');
-const retrying = Object.keys(def.States).filter((s) => def.States[s].Retry);
-const peerRun = () => {
-  const answer = taskAnswers(meta.flaky);
-  const taskResourceLocalHandlers = Object.fromEntries(tasks.map((s) => [s, async (parameters) => {
-    const a = answer({ state: s, parameters });
-    if (a.error) throw new Error(a.cause);
-    return a.output;
-  }]));
-  const retryIntervalOverrides = Object.fromEntries(retrying.map((s) => [s, 0]));
-  return peer.run(input, { overrides: { taskResourceLocalHandlers, retryIntervalOverrides } }).result;
-};
+// The peer as the harness runs it.
+const peerRun = peerRunner(Peer, def, input, meta);
 const sleep = () => new Promise((resolve) => setTimeout(resolve, 30));
 const spin = () => { const end = performance.now() + 30; while (performance.now() < end); };
 const junk = new Uint8Array(64 << 20);
