@@ -639,6 +639,37 @@ mod tests {
     }
 
     #[test]
+    fn fits_passes_exactly_what_check_size_passes() {
+        // `fits` restates check_size's two conditions so a caller can skip naming the state:
+        // the two must agree on either side of the size limit and of the depth limit.
+        let nested = |n: usize| (0..n).fold(Value::Null, |v, _| Value::array(vec![v]));
+        let text = |n: usize| Value::from("x".repeat(n).as_str());
+        let values = [
+            v("{}"),
+            text(8),
+            text(9),
+            text(10),
+            nested(MAX_VALUE_DEPTH - 1),
+            nested(MAX_VALUE_DEPTH),
+            nested(MAX_VALUE_DEPTH + 1),
+        ];
+        for value in &values {
+            for limit in [None, Some(0), Some(10), Some(11), Some(usize::MAX)] {
+                assert_eq!(
+                    fits(value, limit),
+                    check_size(value, limit, "S").is_ok(),
+                    "{} bytes, depth {}, limit {limit:?}",
+                    value.json_len(),
+                    value.depth()
+                );
+            }
+        }
+        // Both sides of each limit are among the cases.
+        assert!(fits(&text(9), Some(11)) && !fits(&text(10), Some(11)));
+        assert!(fits(&nested(MAX_VALUE_DEPTH), None) && !fits(&nested(MAX_VALUE_DEPTH + 1), None));
+    }
+
+    #[test]
     fn visible_variables_are_sorted_with_a_scope_shadowing_its_parents_and_follow_assignments() {
         let mut root = Vars::default();
         assert_eq!(root.visible(), None);
