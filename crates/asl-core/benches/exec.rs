@@ -7,10 +7,12 @@
 //! `ASL_BENCH_WARMUP` warm-ups (default 1; `scripts/bench` passes its `--warmup`, as it does to the
 //! peer), with history off and limits lifted (map-wide-10k's input is ~900 KB, over AWS's
 //! 256 KiB); the output is checked against `.expected.json`. The task workloads are answered
-//! three ways, each with the kit's `mockResult` (task-flaky: each state's first attempt throws
+//! four ways, each with the kit's `mockResult` (task-flaky: each state's first attempt throws
 //! `Lambda.ServiceException`):
 //! - `"tasks":"handler"`: a [`TaskHandler`] building `mockResult` from each task's input, fresh
 //!   for every call: the peer's `taskResourceLocalHandlers` model, the like-for-like figure;
+//! - `"tasks":"handler_prebuilt"`: the same handler answering with results built before the
+//!   run: what a handler run costs beyond the callback building and freeing its answers;
 //! - `"tasks":"mocks"`: the same answers as native mocks, the product's own path (`asl run
 //!   --mocks`, the playground): the engine alone;
 //! - `"tasks":"complete_task"`: the caller answering each paused task (the playground's typed
@@ -29,7 +31,7 @@
 //!
 //! `ASL_BENCH_HISTORY=0|1` measures only without/with history (`1` also records history and
 //! stages in the JSONata workloads, as the JS API does by default);
-//! `ASL_BENCH_TASKS=complete_task|mocks|handler` only one way of answering tasks;
+//! `ASL_BENCH_TASKS=complete_task|mocks|handler|handler_prebuilt` only one way of answering tasks;
 //! `ASL_BENCH_STAGES=0` records the history without the inspector's stages (what they cost);
 //! `ASL_BENCH_COLD=1` evicts the caches before each timed run of the executor workloads
 //! ([`evict_caches`]).
@@ -147,11 +149,19 @@ impl MockResult {
     }
 
     fn call(&self, input: &Value) -> Value {
-        let prev = input
+        self.build(self.prev(input))
+    }
+
+    /// `input.last.value`, what the answer counts on from.
+    fn prev(&self, input: &Value) -> i64 {
+        input
             .get(&self.last)
             .and_then(|l| l.get(&self.value))
             .and_then(Value::as_i64)
-            .unwrap_or(0);
+            .unwrap_or(0)
+    }
+
+    fn build(&self, prev: i64) -> Value {
         // Keys known distinct, as in the JS object literal: no duplicate lookup.
         let mut payload = Object::with_capacity(2);
         payload.push_unique(self.a.clone(), Value::from_i64(1));
@@ -212,6 +222,10 @@ enum Answers {
     Mocks(Arc<Mocks>),
     /// A [`TaskHandler`] computing the result from the input, as the peer's callback does.
     Handler,
+    /// The same handler answering with `mockResult`s built before the run and shared, as mocks
+    /// are: [`Answers::Handler`] less its answer's building and freeing, so the table can tell
+    /// the engine's part of a handler run from the callback's own (benches/README.md, §18).
+    HandlerPrebuilt(Arc<[Value]>),
 }
 
 impl Answers {
@@ -220,6 +234,7 @@ impl Answers {
             Answers::CompleteTask => "complete_task",
             Answers::Mocks(_) => "mocks",
             Answers::Handler => "handler",
+            Answers::HandlerPrebuilt(_) => "handler_prebuilt",
         }
     }
 }
@@ -236,6 +251,28 @@ fn handler(mock: &Arc<MockResult>, flaky: bool) -> TaskHandler {
         }
         Some(Ok(mock.call(req.parameters)))
     })
+}
+
+/// [`handler`] answering from `answers`, indexed by `input.last.value` (built beforehand by
+/// [`prebuilt_answers`]); an index past them is built as [`handler`] would.
+fn prebuilt_handler(mock: &Arc<MockResult>, answers: &Arc<[Value]>, flaky: bool) -> TaskHandler {
+    let mock = mock.clone();
+    let answers = answers.clone();
+    let transient = ErrorName::Custom("Lambda.ServiceException".into());
+    TaskHandler::new(move |req| {
+        if flaky && req.retry_count == 0 {
+            return Some(Err(ExecError::new(transient.clone(), "transient failure")));
+        }
+        let prev = mock.prev(req.parameters);
+        let built = usize::try_from(prev).ok().and_then(|i| answers.get(i));
+        Some(Ok(built.cloned().unwrap_or_else(|| mock.build(prev))))
+    })
+}
+
+/// `mockResult` for every `input.last.value` a run of `machine` can reach: one per state.
+fn prebuilt_answers(mock: &MockResult, machine: &Prepared) -> Arc<[Value]> {
+    let states = machine.machine().root.states.len();
+    (0..=states as i64).map(|prev| mock.build(prev)).collect()
 }
 
 /// The JSONata task-heavy workload's Lambda: `mockResult` of `Arguments.Payload`, returned as
@@ -368,6 +405,9 @@ fn run_once(
         Answers::CompleteTask => {}
         Answers::Mocks(m) => options.mocks = m.clone(),
         Answers::Handler => options.task_handler = Some(handler(mock, flaky)),
+        Answers::HandlerPrebuilt(answers) => {
+            options.task_handler = Some(prebuilt_handler(mock, answers, flaky));
+        }
     }
     let mut exec = machine.start(input.clone(), options);
     // The peer's harness keeps a JS `Set` of state names; Fx is the Rust equivalent of its hash.
@@ -496,6 +536,7 @@ fn main() {
                 Answers::CompleteTask,
                 Answers::Mocks(native_mocks(&machine, flaky)),
                 Answers::Handler,
+                Answers::HandlerPrebuilt(prebuilt_answers(&mock, &machine)),
             ];
             let only = std::env::var("ASL_BENCH_TASKS").ok();
             all.into_iter()
