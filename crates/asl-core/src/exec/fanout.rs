@@ -481,17 +481,16 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Starts the next iteration of a Map (no event: the iteration announces itself).
-    pub(crate) fn spawn_iteration(&mut self, id: ThreadId) {
-        let Some((st, info, sid)) = self.current(id) else {
-            return;
+    /// Starts the next iteration of a Map (no event: the iteration announces itself), and
+    /// returns its thread (`None` when none started: the ItemSelector failed the state).
+    pub(crate) fn spawn_iteration(&mut self, id: ThreadId) -> Option<ThreadId> {
+        let (st, info, sid) = self.current(id)?;
+        let StateKind::Map(m) = &st.kind else {
+            return None;
         };
-        let StateKind::Map(m) = &st.kind else { return };
-        let Some(t) = self.core.thread(id) else {
-            return;
-        };
-        let Some(v) = t.visit.as_ref() else { return };
-        let Some(f) = v.fanout.as_ref() else { return };
+        let t = self.core.thread(id)?;
+        let f = t.visit.as_ref()?.fanout.as_ref()?;
+        let v = t.visit.as_ref()?;
         let index = f.next;
         let item = f
             .items
@@ -521,23 +520,14 @@ impl<'a> Engine<'a> {
                             self.kill(c);
                         }
                         self.fail_state(id, e);
-                        return;
+                        return None;
                     }
                 }
             }
             _ => item,
         };
-        let Some(bid) = info
-            .children
-            .get(sid as usize)
-            .and_then(|k| k.first())
-            .copied()
-        else {
-            return;
-        };
-        let Some(parent) = self.core.thread(id) else {
-            return;
-        };
+        let bid = info.children.get(sid as usize)?.first().copied()?;
+        let parent = self.core.thread(id)?;
         let silent = parent.silent || distributed;
         let start = m.processor.start();
         let phase = match (silent, start) {
@@ -567,6 +557,7 @@ impl<'a> Engine<'a> {
             f.active += 1;
             f.live.push(cid);
         }
+        Some(cid)
     }
 
     /// A Map template (`ItemSelector`, `BatchInput`, reader/writer `Arguments`) in the state's
