@@ -722,21 +722,23 @@ impl Engine<'_> {
                 self.time_out_execution(deadline, by_limit);
                 break;
             }
-            match pick {
-                Pick::Thread(id) => self.advance(id),
-                Pick::Spawn(id) => {
-                    // The new iteration is the next pick: its time and tree position equal the
-                    // spawn's (the least of all), the Map's next spawn comes after it, and no
-                    // event, clock or limit changed. Run at once, it spares a scan of every
-                    // thread per iteration; the order of work is exactly the scheduler's.
-                    if let Some(child) = self.spawn_iteration(id) {
-                        debug_assert!(
-                            matches!(self.pick(), Some((Pick::Thread(c), _)) if c == child),
-                            "a new iteration is the scheduler's next pick"
-                        );
-                        self.advance(child);
-                    }
-                }
+            let thread = match pick {
+                Pick::Thread(id) => Some(id),
+                // The new iteration is the next pick: its time and tree position equal the
+                // spawn's (the least of all), the Map's next spawn comes after it, and no event,
+                // clock or limit changed. Run at once, it spares a scan of every thread per
+                // iteration; the order of work is exactly the scheduler's.
+                Pick::Spawn(id) => self.spawn_iteration(id).inspect(|&child| {
+                    debug_assert!(
+                        matches!(self.pick(), Some((Pick::Thread(c), _)) if c == child),
+                        "a new iteration is the scheduler's next pick"
+                    );
+                }),
+            };
+            // One call site: a second copy of `advance` and all it inlines made the
+            // playground's bundle 0.6 KB gzip larger.
+            if let Some(id) = thread {
+                self.advance(id);
             }
         }
         Advance::Event
