@@ -412,6 +412,18 @@ pub(crate) struct Answer {
 pub(crate) struct Given {
     pub answer: Answer,
     pub at_event: u32,
+    /// Given once the run had done all the work it could after that event (a run or step that
+    /// ended paused), not right after the event: a replay does that work first, as it can move
+    /// other branches' clocks and their parents' (a branch's end, which emits no event).
+    pub settled: bool,
+}
+
+impl Given {
+    /// Whether a replay that has emitted `events` events may give this answer at a point where
+    /// the work after its last event is still to be done (a task reaching its answer mid-run).
+    pub fn due_unsettled(&self, events: u32) -> bool {
+        self.at_event < events || (self.at_event == events && !self.settled)
+    }
 }
 
 /// The outcome of one task attempt. A word-sized tag, as [`Value`]'s (see there): `TimedOut`'s

@@ -537,9 +537,14 @@ impl Execution {
         self.answered_since_step.clear();
         self.answer_due();
         self.maybe_snapshot();
-        let mut engine = self.engine();
-        let advance = engine.step();
+        let mut advance = self.engine().step();
         self.settled = advance == Advance::Stuck;
+        // Replaying: a task that paused in this step's work may have an answer the caller gave
+        // once the run had settled here; the step goes on with it, as the run did.
+        while advance == Advance::Stuck && self.core.outcome.is_none() && self.answer_due() {
+            advance = self.engine().step();
+            self.settled = advance == Advance::Stuck;
+        }
         match advance {
             Advance::Event => Step::Event(self.core.events),
             Advance::Stuck if self.core.outcome.is_some() => Step::Finished,
@@ -740,6 +745,7 @@ impl Execution {
             }
             None => {
                 p.last_heartbeat_ms = p.waited_ms;
+                self.forget_future();
                 Ok(TaskAnswer::Accepted)
             }
         }
@@ -767,26 +773,52 @@ impl Execution {
     }
 
     /// Replaying after stepping back: gives the pending tasks whose answer was given at this
-    /// point of the run (as many events in as now) that answer, as the caller did then.
-    fn answer_due(&mut self) {
+    /// point of the run (as many events in as now) that answer, as the caller did then. An
+    /// answer the caller gave once the run had settled after this event comes after the same
+    /// work here: the replay settles first (no event), so the branches that ran on meanwhile
+    /// have moved their clocks as they had.
+    /// Returns whether it gave any.
+    fn answer_due(&mut self) -> bool {
         if self.answers.is_empty() {
-            return;
+            return false;
         }
+        let mut gave = false;
         while let Some(i) = self.core.pending.iter().position(|p| {
             self.answers
                 .get(&p.token)
                 .is_some_and(|g| g.at_event <= self.core.events)
         }) {
-            let p = self.core.pending.remove(i);
-            let Some(given) = self.answers.get(&p.token).cloned() else {
-                continue;
+            let Some(given) = self.answers.get(&self.core.pending[i].token).cloned() else {
+                break;
             };
+            if !given.due_unsettled(self.core.events) && !self.settled {
+                // The run had got this far with no event: so does the replay. It may pause
+                // further tasks, which are looked at again.
+                let advance = self.engine().step();
+                debug_assert_eq!(advance, Advance::Stuck, "a settled run emitted no event");
+                self.settled = true;
+                continue;
+            }
+            let p = self.core.pending.remove(i);
             self.engine().answer_task(p.thread, given.answer);
+            gave = true;
         }
+        gave
+    }
+
+    /// A caller answered a task or sent a heartbeat: the run goes on differently from here, so
+    /// what was recorded past this point before stepping back (events, snapshots) belongs to
+    /// another future. A snapshot from it, restored by a later seek, brought that future back.
+    fn forget_future(&mut self) {
+        let now = self.core.events;
+        let kept = self.snapshots.partition_point(|(n, _)| *n <= now);
+        self.snapshots.truncate(kept);
+        self.history.truncate(now as usize);
     }
 
     /// Ends pending task `i` with `attempt`, its thread's clock moved on by the time it waited.
     fn finish_pending(&mut self, i: usize, attempt: Attempt) {
+        self.forget_future();
         let p = self.core.pending.remove(i);
         let answer = Answer {
             attempt,
@@ -801,6 +833,7 @@ impl Execution {
                 Given {
                     answer: answer.clone(),
                     at_event,
+                    settled: self.settled,
                 },
             );
         }
@@ -870,6 +903,8 @@ impl Execution {
             match pos.checked_sub(1).and_then(|p| self.snapshots.get(p)) {
                 Some((n, core)) if event_id < current || (*n > current && *n <= recorded) => {
                     self.core = core.clone();
+                    // Taken as a step began: the work after its event is still to be done.
+                    self.settled = false;
                 }
                 None if event_id < current => return false,
                 _ => {}

@@ -780,6 +780,96 @@ fn a_history_recorded_afterwards_replays_the_answers_kept() {
     assert!(e.seek(2) && e.run() == done);
 }
 
+/// An answer given once the run had done all it could (here: the Wait branch ending, which moves
+/// the Parallel's clock on) is given after that same work when the run is replayed, whether to
+/// record the history afterwards or after stepping back. Found by the property tests (seed
+/// 24021 of `PROPERTY_CASES=500000`): the replay gave it right after the event it came after,
+/// before that work, and the Parallel failed 10 s early.
+#[test]
+fn an_answer_given_after_the_run_settled_is_replayed_after_the_same_work() {
+    let def = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","OutputPath":"$[1]","End":true}}},
+      {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":10,"End":true}}}]}}}"#;
+    let answered = |record_history: bool| {
+        let options = ExecOptions {
+            record_history,
+            keep_answers: true,
+            snapshot_every: 3,
+            ..ExecOptions::default()
+        };
+        let mut e = Execution::start(machine(def), v("{}"), options);
+        let Status::Paused { tasks } = e.run() else {
+            panic!("expected T to pause, got {:?}", e.status())
+        };
+        e.complete_task(&tasks[0].token, Ok(v("{}")))
+            .expect("answer");
+        assert!(matches!(e.run(), Status::Failed { .. }), "{:?}", e.status());
+        e
+    };
+    let shown = |e: &Execution| format!("{:?}", e.history());
+    let mut eager = answered(true);
+    let from_start = shown(&eager);
+    let failed_at = |e: &Execution| {
+        e.history()
+            .iter()
+            .filter(|h| h.kind == EventType::ParallelStateFailed)
+            .map(|h| h.timestamp_ms - e.history()[0].timestamp_ms)
+            .collect::<Vec<_>>()
+    };
+    // After the Wait branch ended: its 10 s are on the Parallel's clock.
+    assert_eq!(failed_at(&eager), [10_000]);
+    let mut lazy = answered(false);
+    lazy.record_from_start(Vec::new(), true);
+    assert_eq!(shown(&lazy), from_start);
+    // Back to before the answer (through a snapshot) and on again.
+    let events = eager.event_count();
+    for target in [7, 2, 0] {
+        assert!(eager.seek(target), "seek {target}");
+        assert!(matches!(eager.run(), Status::Failed { .. }));
+        assert_eq!(eager.event_count(), events);
+        assert_eq!(shown(&eager), from_start, "after seek({target})");
+    }
+}
+
+/// Answering a task after stepping back starts another future: snapshots taken past that point
+/// in the old one must not come back. Found by the `exec` fuzz target (seed 3735): a later
+/// seek restored one and replayed the task's answer a second time.
+#[test]
+fn an_answer_after_stepping_back_forgets_the_old_future() {
+    let def = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},
+      {"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"C"},"C":{"Type":"Pass","End":true}}}]}}}"#;
+    let options = ExecOptions {
+        snapshot_every: 1,
+        ..ExecOptions::default()
+    };
+    let mut e = Execution::start(machine(def), v("{}"), options);
+    assert!(matches!(e.run(), Status::Paused { .. }));
+    // Back to where branch B had only entered A, and answered there this time.
+    assert!(e.seek(7));
+    let token = e.pending()[0].token.clone();
+    e.complete_task(&token, Ok(v("1"))).expect("answer");
+    assert!(
+        matches!(e.run(), Status::Succeeded { .. }),
+        "{:?}",
+        e.status()
+    );
+    let shown = |e: &Execution| format!("{:?}", e.history());
+    let answered = shown(&e);
+    let succeeded = |e: &Execution| {
+        e.history()
+            .iter()
+            .filter(|h| h.kind == EventType::TaskSucceeded)
+            .count()
+    };
+    assert_eq!(succeeded(&e), 1);
+    for target in [10, 8, 12, 7] {
+        assert!(e.seek(target), "seek {target}");
+        assert!(matches!(e.run(), Status::Succeeded { .. }));
+        assert_eq!(shown(&e), answered, "after seek({target})");
+    }
+}
+
 #[test]
 fn map_iteration_events_name_their_map_whether_recorded_from_the_start_or_afterwards() {
     // Inside a Parallel branch, so the Map state's path is not its name alone.

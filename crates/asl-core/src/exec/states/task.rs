@@ -212,13 +212,15 @@ impl Engine<'_> {
     }
 
     /// The answer kept for `token` (by the task handler or a caller) if it was given by this
-    /// point of the run: a replay gives each answer where it was given, no earlier.
+    /// point of the run: a replay gives each answer where it was given, no earlier. One a caller
+    /// gave once the run had settled after this event waits: the task pauses, and
+    /// `Execution::answer_due` gives it once the replay has settled too.
     /// (`token` is the map's own key type: a lookup by `&str` is a second copy of the map's
     /// lookup code, which made the playground's bundle 0.4 KB gzip larger.)
     fn kept_answer(&self, token: &Arc<str>) -> Option<Answer> {
         self.answers
             .get(token)
-            .filter(|g| g.at_event <= self.core.events)
+            .filter(|g| g.due_unsettled(self.core.events))
             .map(|g| g.answer.clone())
     }
 
@@ -263,8 +265,15 @@ impl Engine<'_> {
                 self.finish_wait(id, a);
                 return;
             }
+            // A caller's answer given once the run had settled here: the handler declined this
+            // task then, so it is not asked again; the task pauses for the answer (below).
+            let awaited = key.as_ref().is_some_and(|k| {
+                self.answers
+                    .get(k)
+                    .is_some_and(|g| g.at_event <= self.core.events)
+            });
             // The request borrows the visit's parameters: the handler only reads them.
-            let result = self.core.thread(id).and_then(|t| {
+            let result = self.core.thread(id).filter(|_| !awaited).and_then(|t| {
                 let v = t.visit.as_ref()?;
                 let request = crate::exec::TaskRequest {
                     state: &st.name,
@@ -290,6 +299,8 @@ impl Engine<'_> {
                         Given {
                             answer: answer.clone(),
                             at_event,
+                            // Given by the handler in the middle of the run's work.
+                            settled: false,
                         },
                     );
                 }
