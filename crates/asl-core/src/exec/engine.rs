@@ -843,10 +843,22 @@ impl Engine<'_> {
                 }
             }
             // Read only when recorded: with history off an event costs no reference counting.
-            let iterations = match self.core.thread(thread) {
+            let mut iterations = match self.core.thread(thread) {
                 Some(t) => t.iterations.clone(),
                 None => Arc::from([] as [u32; 0]),
             };
+            let details = details();
+            if let (EventType::MapIterationAborted, EventDetails::MapIteration { index, .. }) =
+                (kind, &details)
+            {
+                // The Map's own thread reports it: the iteration's indexes, as its other events
+                // carry them (and as an imported history reads them from the index).
+                iterations = iterations
+                    .iter()
+                    .copied()
+                    .chain(u32::try_from(*index).ok())
+                    .collect();
+            }
             let path = match (state, is_execution_event(kind)) {
                 (Some(s), false) => self
                     .compiled
@@ -862,7 +874,7 @@ impl Engine<'_> {
                 previous_event_id: if prev == 0 { id - 1 } else { prev },
                 timestamp_ms: time,
                 kind,
-                details: details(),
+                details,
                 path,
                 iterations,
             };

@@ -6,6 +6,10 @@
 //!   the raw output, before ResultSelector and ResultPath, which is what a mock returns.
 //! - An error (`…Failed`, `…StartFailed`, `…ScheduleFailed`, `TaskSubmitFailed`) is `Throw` with
 //!   the recorded error and cause.
+//! - Both take, in our mocks, the time recorded from the scheduled event to the outcome
+//!   (`DurationSeconds`), so concurrent branches and Map iterations interleave as recorded: a
+//!   task that failed after 2.5 s while its siblings started must not fail at once in the
+//!   simulation. A MockConfigFile has no durations.
 //! - A timeout (`…TimedOut`) is, in our mocks, a result that takes longer than the task's
 //!   deadline (`DurationSeconds`: the recorded time, at least the deadline plus a second, the
 //!   deadline read from the scheduled event or the state's literal `TimeoutSeconds` /
@@ -125,8 +129,10 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
                     | EventDetails::LambdaSucceeded { output } => output.clone(),
                     _ => Value::Null,
                 };
-                let r = response(MockOutcome::Return(output), 0);
-                fill(&mut slots, &mut open, &key, &state.name, r.clone(), r);
+                let took = took_ms(&open, &key, events, ev);
+                let native = response(MockOutcome::Return(output.clone()), took);
+                let config = response(MockOutcome::Return(output), 0);
+                fill(&mut slots, &mut open, &key, &state.name, native, config);
             }
             TaskFailed
             | LambdaFunctionFailed
@@ -136,39 +142,19 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
             | LambdaFunctionStartFailed
             | LambdaFunctionScheduleFailed
             | ActivityScheduleFailed => {
-                let r = response(throw(&ev.details), 0);
-                fill(&mut slots, &mut open, &key, &state.name, r.clone(), r);
+                let took = took_ms(&open, &key, events, ev);
+                let native = response(throw(&ev.details), took);
+                let config = response(throw(&ev.details), 0);
+                fill(&mut slots, &mut open, &key, &state.name, native, config);
             }
             TaskTimedOut | LambdaFunctionTimedOut | ActivityTimedOut => {
                 let scheduled = open.get(&key).and_then(|(_, _, at)| events.get(*at));
-                let elapsed = scheduled.map_or(0, |s| (ev.timestamp_ms - s.timestamp_ms).max(0));
-                let recorded_deadline = scheduled.and_then(|s| match &s.details {
-                    EventDetails::TaskScheduled {
-                        timeout_seconds,
-                        heartbeat_seconds,
-                        ..
-                    }
-                    | EventDetails::ActivityScheduled {
-                        timeout_seconds,
-                        heartbeat_seconds,
-                        ..
-                    } => min_some(*timeout_seconds, *heartbeat_seconds),
-                    EventDetails::LambdaScheduled {
-                        timeout_seconds, ..
-                    } => *timeout_seconds,
-                    _ => None,
-                });
-                let deadline = recorded_deadline.or_else(|| {
-                    min_some(
-                        literal(&task.timeout_seconds),
-                        literal(&task.heartbeat_seconds),
-                    )
-                });
+                let elapsed = took_ms(&open, &key, events, ev);
                 // A deadline from an expression is unknown here, but it fired before the
                 // execution's own limit (a year at most): a mock that takes that long outlasts it.
-                let deadline = deadline.unwrap_or(crate::workflow::ONE_YEAR_SECONDS);
-                let duration_ms =
-                    (elapsed as u64).max(deadline.saturating_add(1).saturating_mul(1000));
+                let deadline =
+                    deadline_s(scheduled, task).unwrap_or(crate::workflow::ONE_YEAR_SECONDS);
+                let duration_ms = elapsed.max(deadline.saturating_add(1).saturating_mul(1000));
                 let native = response(MockOutcome::Return(Value::Null), duration_ms);
                 let config = response(throw(&ev.details), 0);
                 fill(&mut slots, &mut open, &key, &state.name, native, config);
@@ -195,13 +181,15 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
                 complete.len()
             ));
         }
-        if complete.is_empty() {
-            continue;
-        }
-        for slot in &complete {
+        // Answered by iteration, every outcome counts, also those after an invocation that has
+        // none (an iteration aborted while its task ran, before a sibling's task ended).
+        for slot in &list {
             if let Some(r) = &slot.native {
                 by_iteration.push((st.name.clone(), slot.iterations.clone(), r.clone()));
             }
+        }
+        if complete.is_empty() {
+            continue;
         }
         // The counter hands responses out in invocation order; if AWS invoked the iterations
         // out of their order, a simulation that invokes in order gets them mixed up.
@@ -228,6 +216,48 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
         notes,
         by_iteration,
     }
+}
+
+/// The task's deadline in seconds, the nearer of its timeout and heartbeat: as recorded in its
+/// scheduled event, else the state's literal fields (`None`: none, or one from a path or an
+/// expression).
+fn deadline_s(scheduled: Option<&HistoryEvent>, task: &crate::model::Task) -> Option<u64> {
+    let recorded = scheduled.and_then(|s| match &s.details {
+        EventDetails::TaskScheduled {
+            timeout_seconds,
+            heartbeat_seconds,
+            ..
+        }
+        | EventDetails::ActivityScheduled {
+            timeout_seconds,
+            heartbeat_seconds,
+            ..
+        } => min_some(*timeout_seconds, *heartbeat_seconds),
+        EventDetails::LambdaScheduled {
+            timeout_seconds, ..
+        } => *timeout_seconds,
+        _ => None,
+    });
+    recorded.or_else(|| {
+        min_some(
+            literal(&task.timeout_seconds),
+            literal(&task.heartbeat_seconds),
+        )
+    })
+}
+
+/// How long the invocation open at `key` ran until `ev`, its outcome: from its scheduled event
+/// (0 for an outcome without one).
+fn took_ms(
+    open: &Open,
+    key: &(Arc<str>, Arc<[u32]>),
+    events: &[HistoryEvent],
+    ev: &HistoryEvent,
+) -> u64 {
+    let scheduled = open.get(key).and_then(|(_, _, at)| events.get(*at));
+    scheduled.map_or(0, |s| {
+        u64::try_from(ev.timestamp_ms - s.timestamp_ms).unwrap_or(0)
+    })
 }
 
 fn min_some(a: Option<u64>, b: Option<u64>) -> Option<u64> {
