@@ -60,7 +60,7 @@ const told = ['task-heavy', 'task-flaky'].map((w) => {
   const [h, pre] = [of('handler'), of('handler_prebuilt')];
   const before = peer.find((r) => r.workload === w)?.median_ms, after = peerAfter.find((r) => r.workload === w)?.median_ms;
   const p = before !== undefined && after !== undefined ? (before + after) / 2 : before;
-  return h !== undefined && pre !== undefined ? `${w} ${ms(h)} ms with the handler, ${ms(pre)} ms with its answers built before the run (${ratio(p, pre)} the peer), so ${ms(h - pre)} ms (${((h - pre) / h * 100).toFixed(0)}%) is the callback building its answers and the run freeing them` : null;
+  return h !== undefined && pre !== undefined ? `${w} ${ms(h)} ms with the handler, ${ms(pre)} ms with its answers built before the run (the peer's whole run, its callback included, ${ratio(p, pre)} that), so ${ms(h - pre)} ms (${((h - pre) / h * 100).toFixed(0)}%, a difference of two medians) is the callback building its answers and the run freeing them` : null;
 }).filter(Boolean);
 if (told.length) console.log(`\nNative tasks with the handler, told apart: ${told.join('; ')}.`);
 

@@ -416,6 +416,8 @@ pub(crate) struct Given {
     /// ended paused), not right after the event: a replay does that work first, as it can move
     /// other branches' clocks and their parents' (a branch's end, which emits no event).
     pub settled: bool,
+    /// Given by the [`crate::exec::TaskHandler`] (else by a caller).
+    pub by_handler: bool,
 }
 
 impl Given {

@@ -455,7 +455,8 @@ pub struct Execution {
     core: Core,
     history: Vec<HistoryEvent>,
     /// `(events emitted, core)` at regular intervals, ascending.
-    snapshots: Vec<(u32, Core)>,
+    /// And whether the step had settled when it was taken (see [`Execution::answer_due`]).
+    snapshots: Vec<(u32, Core, bool)>,
     /// Every answer given to a paused task or by the task handler, by token: replayed after
     /// stepping back.
     answers: FxHashMap<Arc<str>, Given>,
@@ -523,9 +524,10 @@ impl Execution {
         let every = self.options.snapshot_every.max(1);
         let n = self.core.events;
         if n.is_multiple_of(every)
-            && let Err(at) = self.snapshots.binary_search_by_key(&n, |(c, _)| *c)
+            && let Err(at) = self.snapshots.binary_search_by_key(&n, |(c, _, _)| *c)
         {
-            self.snapshots.insert(at, (n, self.core.clone()));
+            self.snapshots
+                .insert(at, (n, self.core.clone(), self.settled));
         }
     }
 
@@ -807,13 +809,28 @@ impl Execution {
     }
 
     /// A caller answered a task or sent a heartbeat: the run goes on differently from here, so
-    /// what was recorded past this point before stepping back (events, snapshots) belongs to
-    /// another future. A snapshot from it, restored by a later seek, brought that future back.
+    /// what was recorded past this point before stepping back belongs to another future: its
+    /// events, its snapshots (one taken at this event may hold an answer of that future: a step
+    /// takes it after giving the answers due) and its kept answers (their tokens would go to
+    /// whichever tasks get them in the new future). A snapshot from it, restored by a later
+    /// seek, brought that future back.
     fn forget_future(&mut self) {
         let now = self.core.events;
-        let kept = self.snapshots.partition_point(|(n, _)| *n <= now);
+        let kept = self.snapshots.partition_point(|(n, _, _)| *n < now);
         self.snapshots.truncate(kept);
         self.history.truncate(now as usize);
+        let (since, settled) = (&self.answered_since_step, self.settled);
+        // At this event: a caller's answer since the last step is this future's, and so is a
+        // handler's once this future has done the work after the event (it gave them then).
+        self.answers.retain(|token, g| {
+            g.at_event < now
+                || (g.at_event == now
+                    && if g.by_handler {
+                        settled
+                    } else {
+                        since.contains(token)
+                    })
+        });
     }
 
     /// Ends pending task `i` with `attempt`, its thread's clock moved on by the time it waited.
@@ -834,6 +851,7 @@ impl Execution {
                     answer: answer.clone(),
                     at_event,
                     settled: self.settled,
+                    by_handler: false,
                 },
             );
         }
@@ -899,12 +917,15 @@ impl Execution {
             // Snapshots and recorded events stay valid after going back: the run is deterministic
             // and answers to paused tasks are kept by token, so the same future is replayed.
             let recorded = self.history.len() as u32;
-            let pos = self.snapshots.partition_point(|(n, _)| *n <= event_id);
+            let pos = self.snapshots.partition_point(|(n, _, _)| *n <= event_id);
             match pos.checked_sub(1).and_then(|p| self.snapshots.get(p)) {
-                Some((n, core)) if event_id < current || (*n > current && *n <= recorded) => {
+                Some((n, core, settled))
+                    if event_id < current || (*n > current && *n <= recorded) =>
+                {
                     self.core = core.clone();
-                    // Taken as a step began: the work after its event is still to be done.
-                    self.settled = false;
+                    // Taken as a step began, after giving the answers due (which may have
+                    // settled the run first).
+                    self.settled = *settled;
                 }
                 None if event_id < current => return false,
                 _ => {}

@@ -870,6 +870,85 @@ fn an_answer_after_stepping_back_forgets_the_old_future() {
     }
 }
 
+/// Answering again, differently, where the old future had answered: the snapshot taken at that
+/// event held the old answer (a step takes it after giving the answers due), and so did the
+/// kept answers. Found in review of the fix above.
+#[test]
+fn an_answer_changed_after_stepping_back_is_the_one_replayed() {
+    let def = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},
+      {"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","End":true}}}]}}}"#;
+    let options = ExecOptions {
+        snapshot_every: 1,
+        ..ExecOptions::default()
+    };
+    let mut e = Execution::start(machine(def), v("{}"), options);
+    let answer = |e: &mut Execution, n: i64| {
+        let token = e.pending()[0].token.clone();
+        e.complete_task(&token, Ok(Value::from_i64(n)))
+            .expect("answer");
+        let Status::Succeeded { output } = e.run() else {
+            panic!("{:?}", e.status())
+        };
+        output
+    };
+    assert!(e.seek(7));
+    assert_eq!(answer(&mut e, 1), v(r#"[1,{}]"#));
+    assert!(e.seek(6));
+    assert!(matches!(e.step(), Step::Event(7)));
+    assert_eq!(e.pending().len(), 1, "T waits again where it was answered");
+    assert_eq!(answer(&mut e, 2), v(r#"[2,{}]"#));
+    let shown = format!("{:?}", e.history());
+    for target in [7, 3] {
+        assert!(e.seek(target), "seek {target}");
+        assert_eq!(
+            e.run(),
+            Status::Succeeded {
+                output: v(r#"[2,{}]"#)
+            },
+            "after seek({target})"
+        );
+        assert_eq!(format!("{:?}", e.history()), shown, "after seek({target})");
+    }
+}
+
+/// Answering one of two paused tasks after stepping back forgets the old future's answer to
+/// the other: its token would go to whichever task gets it in the new future. Found in review.
+#[test]
+fn an_answer_after_stepping_back_forgets_the_old_futures_other_answers() {
+    let def = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},
+      {"StartAt":"U","States":{"U":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}]}}}"#;
+    let options = ExecOptions {
+        snapshot_every: 1,
+        ..ExecOptions::default()
+    };
+    let mut e = Execution::start(machine(def), v("{}"), options);
+    let Status::Paused { tasks } = e.run() else {
+        panic!("{:?}", e.status())
+    };
+    let paused_at = e.event_count();
+    for (t, n) in tasks.iter().zip([1, 2]) {
+        e.complete_task(&t.token, Ok(Value::from_i64(n)))
+            .expect("answer");
+    }
+    assert_eq!(e.run(), Status::Succeeded { output: v("[1,2]") });
+    // Back to right after the event they were answered at (a snapshot there holds the answers:
+    // they came before the next event), and answered differently.
+    assert!(e.seek(paused_at - 1));
+    assert_eq!(e.step(), Step::Event(paused_at));
+    let first = e.pending()[0].token.clone();
+    e.complete_task(&first, Ok(Value::from_i64(5)))
+        .expect("answer");
+    let Status::Paused { tasks } = e.run() else {
+        panic!("the other task's old answer was reused: {:?}", e.status())
+    };
+    assert_eq!(tasks.len(), 1);
+    e.complete_task(&tasks[0].token, Ok(Value::from_i64(6)))
+        .expect("answer");
+    assert_eq!(e.run(), Status::Succeeded { output: v("[5,6]") });
+}
+
 #[test]
 fn map_iteration_events_name_their_map_whether_recorded_from_the_start_or_afterwards() {
     // Inside a Parallel branch, so the Map state's path is not its name alone.

@@ -6,10 +6,6 @@
 //!   the raw output, before ResultSelector and ResultPath, which is what a mock returns.
 //! - An error (`…Failed`, `…StartFailed`, `…ScheduleFailed`, `TaskSubmitFailed`) is `Throw` with
 //!   the recorded error and cause.
-//! - Both take, in our mocks, the time recorded from the scheduled event to the outcome
-//!   (`DurationSeconds`), so concurrent branches and Map iterations interleave as recorded: a
-//!   task that failed after 2.5 s while its siblings started must not fail at once in the
-//!   simulation. A MockConfigFile has no durations.
 //! - A timeout (`…TimedOut`) is, in our mocks, a result that takes longer than the task's
 //!   deadline (`DurationSeconds`: the recorded time, at least the deadline plus a second, the
 //!   deadline read from the scheduled event or the state's literal `TimeoutSeconds` /
@@ -129,10 +125,8 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
                     | EventDetails::LambdaSucceeded { output } => output.clone(),
                     _ => Value::Null,
                 };
-                let took = took_ms(&open, &key, events, ev);
-                let native = response(MockOutcome::Return(output.clone()), took);
-                let config = response(MockOutcome::Return(output), 0);
-                fill(&mut slots, &mut open, &key, &state.name, native, config);
+                let r = response(MockOutcome::Return(output), 0);
+                fill(&mut slots, &mut open, &key, &state.name, r.clone(), r);
             }
             TaskFailed
             | LambdaFunctionFailed
@@ -142,10 +136,8 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
             | LambdaFunctionStartFailed
             | LambdaFunctionScheduleFailed
             | ActivityScheduleFailed => {
-                let took = took_ms(&open, &key, events, ev);
-                let native = response(throw(&ev.details), took);
-                let config = response(throw(&ev.details), 0);
-                fill(&mut slots, &mut open, &key, &state.name, native, config);
+                let r = response(throw(&ev.details), 0);
+                fill(&mut slots, &mut open, &key, &state.name, r.clone(), r);
             }
             TaskTimedOut | LambdaFunctionTimedOut | ActivityTimedOut => {
                 let scheduled = open.get(&key).and_then(|(_, _, at)| events.get(*at));

@@ -509,25 +509,20 @@ fn compare_recorded_answers_each_map_iteration_as_recorded() {
     assert!(exact.divergence.is_none(), "{:?}", exact.divergence);
 }
 
-/// A Map whose first iteration fails after 2.5 s while its siblings wait for their tasks'
-/// answers: the derived mocks keep the recorded durations (without them the failure came at
-/// once, before the siblings started), the answers by iteration keep those after an invocation
-/// that has none, and the aborted iterations' events carry their indexes on both sides. Found
-/// by the `recorded` fuzz target (seed 37367 and others).
+/// A Map iteration failing while a sibling waits: the aborted sibling's event carries its
+/// iteration's indexes, as its other events do and as an imported history reads them from its
+/// index, so the recording compares clean. Found by the `recorded` fuzz target (seed 37367 and
+/// others): the event carried the Map's indexes, and the comparison found it nowhere.
 #[test]
-fn a_map_iteration_failing_while_its_siblings_wait_compares_clean() {
+fn an_aborted_map_iteration_carries_its_indexes_and_compares_clean() {
     let m = machine(
         r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","End":true,
       "ItemProcessor":{"StartAt":"C","States":{
-        "C":{"Type":"Choice","Choices":[{"Variable":"$","NumericEquals":0,"Next":"Slow"}],"Default":"Ask"},
-        "Slow":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true},
-        "Ask":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:g","End":true}}}}}}"#,
+        "C":{"Type":"Choice","Choices":[{"Variable":"$","NumericEquals":0,"Next":"F"}],"Default":"W"},
+        "W":{"Type":"Wait","Seconds":10,"End":true},
+        "F":{"Type":"Fail","Error":"Boom"}}}}}}"#,
     );
-    let run = simulate(
-        &m,
-        r#"{"xs":[0,1,2]}"#,
-        r#"{"Slow":{"Throw":{"Error":"Boom","Cause":"c"},"DurationSeconds":2.5}}"#,
-    );
+    let run = simulate(&m, r#"{"xs":[5,0,7]}"#, "{}");
     assert_eq!(run.status().aws_name(), "FAILED");
     let aborted: Vec<&[u32]> = run
         .history()
@@ -535,17 +530,11 @@ fn a_map_iteration_failing_while_its_siblings_wait_compares_clean() {
         .filter(|h| h.kind == EventType::MapIterationAborted)
         .map(|h| &*h.iterations)
         .collect();
-    assert_eq!(aborted, [&[1][..], &[2][..]]);
+    assert_eq!(aborted, [&[0][..]]);
     let rec = import(&m, &history_json(run.history()).to_json_string(), None).expect("import");
     for (got, want) in rec.events.iter().zip(run.history()) {
         assert_eq!(&*got.iterations, &*want.iterations, "event {}", want.id);
     }
-    let derived = mocks_from(&m, &rec.events);
-    assert!(
-        format!("{:?}", derived.mocks).contains("duration_ms: 2500"),
-        "{:?}",
-        derived.mocks
-    );
     let c = compare_recorded(m.clone(), &rec, ExecOptions::default());
     assert!(c.divergence.is_none(), "{:?}", c.divergence);
 }

@@ -265,13 +265,10 @@ impl Engine<'_> {
                 self.finish_wait(id, a);
                 return;
             }
-            // A caller's answer given once the run had settled here: the handler declined this
-            // task then, so it is not asked again; the task pauses for the answer (below).
-            let awaited = key.as_ref().is_some_and(|k| {
-                self.answers
-                    .get(k)
-                    .is_some_and(|g| g.at_event <= self.core.events)
-            });
+            // A kept answer not due yet is a caller's (a handler's is due where it gave it): the
+            // handler declined this task then, so it is not asked again; the task pauses for
+            // the answer (below).
+            let awaited = key.as_ref().is_some_and(|k| self.answers.contains_key(k));
             // The request borrows the visit's parameters: the handler only reads them.
             let result = self.core.thread(id).filter(|_| !awaited).and_then(|t| {
                 let v = t.visit.as_ref()?;
@@ -301,6 +298,7 @@ impl Engine<'_> {
                             at_event,
                             // Given by the handler in the middle of the run's work.
                             settled: false,
+                            by_handler: true,
                         },
                     );
                 }
