@@ -454,8 +454,8 @@ pub struct Execution {
     options: Arc<ExecOptions>,
     core: Core,
     history: Vec<HistoryEvent>,
-    /// `(events emitted, core)` at regular intervals, ascending.
-    /// And whether the step had settled when it was taken (see [`Execution::answer_due`]).
+    /// `(events emitted, core, settled)` at regular intervals, ascending: `settled` is whether
+    /// the work after that event had been done when it was taken ([`Execution::answer_due`]).
     snapshots: Vec<(u32, Core, bool)>,
     /// Every answer given to a paused task or by the task handler, by token: replayed after
     /// stepping back.
@@ -915,7 +915,8 @@ impl Execution {
         let current = self.core.events;
         if self.options.record_history && event_id != current {
             // Snapshots and recorded events stay valid after going back: the run is deterministic
-            // and answers to paused tasks are kept by token, so the same future is replayed.
+            // and answers to paused tasks are kept by token, so the same future is replayed
+            // (until a caller answers otherwise: `forget_future`).
             let recorded = self.history.len() as u32;
             let pos = self.snapshots.partition_point(|(n, _, _)| *n <= event_id);
             match pos.checked_sub(1).and_then(|p| self.snapshots.get(p)) {
