@@ -489,8 +489,8 @@ impl<'a> Engine<'a> {
             return None;
         };
         let t = self.core.thread(id)?;
-        let f = t.visit.as_ref()?.fanout.as_ref()?;
         let v = t.visit.as_ref()?;
+        let f = v.fanout.as_ref()?;
         let index = f.next;
         let item = f
             .items

@@ -141,12 +141,34 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
             }
             TaskTimedOut | LambdaFunctionTimedOut | ActivityTimedOut => {
                 let scheduled = open.get(&key).and_then(|(_, _, at)| events.get(*at));
-                let elapsed = took_ms(&open, &key, events, ev);
+                let elapsed = scheduled.map_or(0, |s| (ev.timestamp_ms - s.timestamp_ms).max(0));
+                let recorded_deadline = scheduled.and_then(|s| match &s.details {
+                    EventDetails::TaskScheduled {
+                        timeout_seconds,
+                        heartbeat_seconds,
+                        ..
+                    }
+                    | EventDetails::ActivityScheduled {
+                        timeout_seconds,
+                        heartbeat_seconds,
+                        ..
+                    } => min_some(*timeout_seconds, *heartbeat_seconds),
+                    EventDetails::LambdaScheduled {
+                        timeout_seconds, ..
+                    } => *timeout_seconds,
+                    _ => None,
+                });
+                let deadline = recorded_deadline.or_else(|| {
+                    min_some(
+                        literal(&task.timeout_seconds),
+                        literal(&task.heartbeat_seconds),
+                    )
+                });
                 // A deadline from an expression is unknown here, but it fired before the
                 // execution's own limit (a year at most): a mock that takes that long outlasts it.
-                let deadline =
-                    deadline_s(scheduled, task).unwrap_or(crate::workflow::ONE_YEAR_SECONDS);
-                let duration_ms = elapsed.max(deadline.saturating_add(1).saturating_mul(1000));
+                let deadline = deadline.unwrap_or(crate::workflow::ONE_YEAR_SECONDS);
+                let duration_ms =
+                    (elapsed as u64).max(deadline.saturating_add(1).saturating_mul(1000));
                 let native = response(MockOutcome::Return(Value::Null), duration_ms);
                 let config = response(throw(&ev.details), 0);
                 fill(&mut slots, &mut open, &key, &state.name, native, config);
@@ -208,48 +230,6 @@ pub fn mocks_from(machine: &StateMachine, events: &[HistoryEvent]) -> DerivedMoc
         notes,
         by_iteration,
     }
-}
-
-/// The task's deadline in seconds, the nearer of its timeout and heartbeat: as recorded in its
-/// scheduled event, else the state's literal fields (`None`: none, or one from a path or an
-/// expression).
-fn deadline_s(scheduled: Option<&HistoryEvent>, task: &crate::model::Task) -> Option<u64> {
-    let recorded = scheduled.and_then(|s| match &s.details {
-        EventDetails::TaskScheduled {
-            timeout_seconds,
-            heartbeat_seconds,
-            ..
-        }
-        | EventDetails::ActivityScheduled {
-            timeout_seconds,
-            heartbeat_seconds,
-            ..
-        } => min_some(*timeout_seconds, *heartbeat_seconds),
-        EventDetails::LambdaScheduled {
-            timeout_seconds, ..
-        } => *timeout_seconds,
-        _ => None,
-    });
-    recorded.or_else(|| {
-        min_some(
-            literal(&task.timeout_seconds),
-            literal(&task.heartbeat_seconds),
-        )
-    })
-}
-
-/// How long the invocation open at `key` ran until `ev`, its outcome: from its scheduled event
-/// (0 for an outcome without one).
-fn took_ms(
-    open: &Open,
-    key: &(Arc<str>, Arc<[u32]>),
-    events: &[HistoryEvent],
-    ev: &HistoryEvent,
-) -> u64 {
-    let scheduled = open.get(key).and_then(|(_, _, at)| events.get(*at));
-    scheduled.map_or(0, |s| {
-        u64::try_from(ev.timestamp_ms - s.timestamp_ms).unwrap_or(0)
-    })
 }
 
 fn min_some(a: Option<u64>, b: Option<u64>) -> Option<u64> {
